@@ -1,0 +1,228 @@
+// Rothermel (1972) surface fire behaviour with Albini (1976) revisions, per cell, in f32.
+// CPU twin: src/surface.rs (physics) and src/behavior.rs (per-cell wrapper). Equation sources are given
+// there; the steps below follow the same order and names.
+//
+// Inputs
+//   cells:  stride 6 per cell: fuel index (u32 bits; NO_INDEX = nodata), slope tan, aspect deg (-1 flat),
+//           canopy cover fraction, canopy height m, canopy base height m.
+//   fuels:  stride 16 per fuel model, English units (see behavior::pack_fuel).
+//   runs:   stride 12 per run (weather scenario): moistures 1h,10h,100h,herb,woody (fractions), wind speed m/min,
+//           wind direction toward (azimuth deg), wind mode (0 midflame, 1 at 20 ft with WAF), wind limit (0/1),
+//           number of cells, 2 spare.
+// Output
+//   out:    stride 10 per cell and run: ros, backing ros, flanking ros (m/min), spread azimuth (deg),
+//           length-to-breadth, effective wind (m/min), fireline intensity (kW/m), flame length (m),
+//           heat per area (kJ/m2), reaction intensity (kW/m2). Dispatch z indexes the run.
+
+@group(0) @binding(0) var<storage, read> cells: array<f32>;
+@group(0) @binding(1) var<storage, read> fuels: array<f32>;
+@group(0) @binding(2) var<storage, read> runs: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+
+const CELL_STRIDE: u32 = 6u;
+const FUEL_STRIDE: u32 = 16u;
+const RUN_STRIDE: u32 = 12u;
+const OUT_STRIDE: u32 = 10u;
+const RHO_P: f32 = 32.0;          // particle density, lb/ft3
+const S_T: f32 = 0.0555;          // total silica
+const ETA_S: f32 = 0.41739693;    // 0.174 * 0.01^-0.19, mineral damping
+const KW_PER_M2: f32 = 0.18927544;  // Btu/ft2/min -> kW/m2
+const KJ_PER_M2: f32 = 11.356527;   // Btu/ft2 -> kJ/m2
+const KW_PER_M: f32 = 3.4614693;    // Btu/ft/s -> kW/m
+
+struct Particle { w: f32, s: f32, m: f32, h: f32 }
+
+struct Sums {
+    area: f32, sigma: f32, heat: f32, moist: f32, net: f32, sink: f32,
+}
+
+fn size_class(s: f32) -> u32 {
+    if (s >= 1200.0) { return 0u; }
+    if (s >= 192.0) { return 1u; }
+    if (s >= 96.0) { return 2u; }
+    if (s >= 48.0) { return 3u; }
+    if (s >= 16.0) { return 4u; }
+    return 5u;
+}
+
+fn eta_m(m: f32, mx: f32) -> f32 {
+    if (mx <= 0.0) { return 0.0; }
+    let r = m / mx;
+    if (r >= 1.0) { return 0.0; }
+    return 1.0 - 2.59 * r + 5.11 * r * r - 3.52 * r * r * r;
+}
+
+// Category sums over up to four particles (live categories pass a zero-load fourth).
+fn category(p: array<Particle, 4>) -> Sums {
+    var s = Sums(0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    var a: array<f32, 4>;
+    for (var i = 0u; i < 4u; i++) {
+        a[i] = p[i].w * p[i].s / RHO_P;
+        s.area += a[i];
+    }
+    if (s.area <= 0.0) { return s; }
+    var cls: array<f32, 6>;
+    for (var i = 0u; i < 4u; i++) {
+        if (p[i].w > 0.0) { cls[size_class(p[i].s)] += a[i] / s.area; }
+    }
+    for (var i = 0u; i < 4u; i++) {
+        if (p[i].w <= 0.0) { continue; }
+        let f = a[i] / s.area;
+        s.sigma += f * p[i].s;
+        s.heat += f * p[i].h;
+        s.moist += f * p[i].m;
+        s.net += cls[size_class(p[i].s)] * p[i].w * (1.0 - S_T);
+        s.sink += f * exp(-138.0 / p[i].s) * (250.0 + 1116.0 * p[i].m);
+    }
+    return s;
+}
+
+fn write_nodata(o: u32, v: f32) {
+    for (var k = 0u; k < OUT_STRIDE; k++) { out[o + k] = v; }
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+    let cell = flat_index(wg, nwg, li);
+    let run = wg.z;
+    let r = run * RUN_STRIDE;
+    let ncells = u32(runs[r + 9u]);
+    if (cell >= ncells) { return; }
+    let o = (run * ncells + cell) * OUT_STRIDE;
+    let c = cell * CELL_STRIDE;
+    let fidx = bitcast<u32>(cells[c]);
+    if (fidx == NO_INDEX) { write_nodata(o, NODATA); return; }
+    let f = fidx * FUEL_STRIDE;
+    let depth = fuels[f];
+    let burnable = fuels[f + 13u];
+    // Non-burnable fuel: zero behaviour, direction 0, L/W 1.
+    if (burnable == 0.0 || depth <= 0.0) {
+        write_nodata(o, 0.0);
+        out[o + 4u] = 1.0;
+        return;
+    }
+    let m1 = runs[r]; let m10 = runs[r + 1u]; let m100 = runs[r + 2u];
+    let mherb = runs[r + 3u]; let mwoody = runs[r + 4u];
+    let mx_dead = fuels[f + 1u];
+    let h_dead = fuels[f + 2u]; let h_live = fuels[f + 3u];
+    let w_herb = fuels[f + 7u];
+    let s_1h = fuels[f + 9u]; let s_herb = fuels[f + 10u]; let s_woody = fuels[f + 11u];
+    // Dynamic herbaceous transfer (Scott & Burgan 2005).
+    var cured = 0.0;
+    if (fuels[f + 12u] != 0.0) { cured = clamp(1.333 - 1.11 * mherb, 0.0, 1.0); }
+    let dead = array<Particle, 4>(
+        Particle(fuels[f + 4u], s_1h, m1, h_dead),
+        Particle(fuels[f + 5u], 109.0, m10, h_dead),
+        Particle(fuels[f + 6u], 30.0, m100, h_dead),
+        Particle(w_herb * cured, s_herb, m1, h_dead));
+    let live = array<Particle, 4>(
+        Particle(w_herb * (1.0 - cured), s_herb, mherb, h_live),
+        Particle(fuels[f + 8u], s_woody, mwoody, h_live),
+        Particle(0.0, 1.0, 0.0, 0.0),
+        Particle(0.0, 1.0, 0.0, 0.0));
+    let d = category(dead);
+    let l = category(live);
+    let total_area = d.area + l.area;
+    let f_dead = d.area / total_area;
+    let f_live = l.area / total_area;
+    let sigma = f_dead * d.sigma + f_live * l.sigma;
+    var total_load = 0.0;
+    for (var i = 0u; i < 4u; i++) { total_load += dead[i].w + live[i].w; }
+    let rho_b = total_load / depth;
+    let beta = rho_b / RHO_P;
+    let beta_op = 3.348 * pow(sigma, -0.8189);
+    let ratio = beta / beta_op;
+    let s15 = pow(sigma, 1.5);
+    let gamma_max = s15 / (495.0 + 0.0594 * s15);
+    let a = 133.0 * pow(sigma, -0.7913);
+    let gamma = gamma_max * pow(ratio, a) * exp(a * (1.0 - ratio));
+    // Live moisture of extinction (Albini 1976), floored at the dead one.
+    var fine_dead = 0.0; var fine_dead_m = 0.0; var fine_live = 0.0;
+    for (var i = 0u; i < 4u; i++) {
+        if (dead[i].w > 0.0) {
+            let w = dead[i].w * exp(-138.0 / dead[i].s);
+            fine_dead += w; fine_dead_m += w * dead[i].m;
+        }
+        if (live[i].w > 0.0) { fine_live += live[i].w * exp(-500.0 / live[i].s); }
+    }
+    var mx_live = mx_dead;
+    if (fine_live > 0.0) {
+        var mf = 0.0;
+        if (fine_dead > 0.0) { mf = fine_dead_m / fine_dead; }
+        mx_live = max(2.9 * (fine_dead / fine_live) * (1.0 - mf / mx_dead) - 0.226, mx_dead);
+    }
+    let ir = gamma * (d.net * d.heat * eta_m(d.moist, mx_dead) + l.net * l.heat * eta_m(l.moist, mx_live)) * ETA_S;
+    let xi = exp((0.792 + 0.681 * sqrt(sigma)) * (beta + 0.1)) / (192.0 + 0.2595 * sigma);
+    let sink = rho_b * (f_dead * d.sink + f_live * l.sink);
+    var r0 = 0.0;
+    if (sink > 0.0) { r0 = ir * xi / sink; }
+
+    // Wind at midflame: given, or 20-ft wind times the wind adjustment factor (Andrews 2012, RMRS-GTR-266).
+    let cc = cells[c + 3u];
+    let ch = cells[c + 4u];
+    let cbh = cells[c + 5u];
+    let ch_ft = ch / FT;
+    var waf = 1.0;
+    if (runs[r + 7u] != 0.0) {
+        var crown_ratio = 0.0;
+        if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
+        let fill = cc * crown_ratio / 3.0;
+        // Sheltered when fill >= 0.05, tested as in the CPU twin.
+        if (cc > 0.0 && ch > 0.0 && cc * max(ch - cbh, 0.0) >= 0.14999 * ch) {
+            waf = 0.555 / (sqrt(fill * ch_ft) * log((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)));
+        } else {
+            waf = 1.83 / log((20.0 + 0.36 * depth) / (0.13 * depth));
+        }
+    }
+    let wind = max(runs[r + 5u] * waf / FT, 0.0); // ft/min
+    let slope = cells[c + 1u];
+    let aspect = cells[c + 2u];
+    var upslope = 0.0;
+    if (slope > 0.0 && aspect >= 0.0) { upslope = wrap360(aspect + 180.0); }
+    let wind_rel = (runs[r + 6u] - upslope) * DEG;
+
+    // Wind and slope factors (Rothermel 1972 eq. 47-51), added as vectors.
+    let cw = 7.47 * exp(-0.133 * pow(sigma, 0.55));
+    let bw = 0.02526 * pow(sigma, 0.54);
+    let ew = 0.715 * exp(-3.59e-4 * sigma);
+    var phi_w = 0.0;
+    if (wind > 0.0) { phi_w = cw * pow(wind, bw) * pow(ratio, -ew); }
+    let phi_s = 5.275 * pow(beta, -0.3) * slope * slope;
+    let x = r0 * phi_s + r0 * phi_w * cos(wind_rel);
+    let y = r0 * phi_w * sin(wind_rel);
+    let vec_len = sqrt(x * x + y * y);
+    var dir_rel = 0.0;
+    if (vec_len > 1e-12) { dir_rel = atan2(y, x) / DEG; }
+    var phi_e = 0.0;
+    if (r0 > 0.0) { phi_e = vec_len / r0; }
+    var eff = 0.0;
+    if (phi_e > 0.0) { eff = pow(phi_e * pow(ratio, ew) / cw, 1.0 / bw); }
+    let limit = 0.9 * ir;
+    if (runs[r + 8u] != 0.0 && eff > limit) {
+        eff = limit;
+        phi_e = cw * safe_pow(limit, bw) * pow(ratio, -ew);
+    }
+    let ros = r0 * (1.0 + phi_e);
+    // Fire shape (Anderson 1983 as BehavePlus): L/W from effective wind in mi/h, at most 8.
+    let u = eff / 88.0;
+    let lw = clamp(0.936 * exp(0.1147 * u) + 0.461 * exp(-0.0692 * u) - 0.397, 1.0, 8.0);
+    var e = 0.0;
+    if (lw > 1.0) { e = sqrt(lw * lw - 1.0) / lw; }
+    let back = ros * (1.0 - e) / (1.0 + e);
+    let flank = (ros + back) / (2.0 * lw);
+    let hpua = ir * 384.0 / sigma;
+    let ib = hpua * ros / 60.0;
+    var fl = 0.0;
+    if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46); }
+    out[o] = ros * FT;
+    out[o + 1u] = back * FT;
+    out[o + 2u] = flank * FT;
+    out[o + 3u] = wrap360(upslope + dir_rel);
+    out[o + 4u] = lw;
+    out[o + 5u] = eff * FT;
+    out[o + 6u] = ib * KW_PER_M;
+    out[o + 7u] = fl * FT;
+    out[o + 8u] = hpua * KJ_PER_M2;
+    out[o + 9u] = ir * KW_PER_M2;
+}

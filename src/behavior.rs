@@ -1,0 +1,374 @@
+//! Per-cell surface fire behaviour over a landscape: `shaders/surface_fire.wgsl` on the GPU and its CPU twin
+//! (f64, [`crate::surface`]) in parallel. Runs (weather scenarios) are a batch dimension: one dispatch computes
+//! every cell for every run.
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
+use crate::gpu::{groups_1d, Engine, Gpu};
+use crate::landscape::{Landscape, FUEL_NODATA};
+use crate::surface::{FuelBed, Moisture, SiteInputs, SurfaceOptions};
+
+/// Height at which the given wind speed was measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+pub enum WindHeight {
+    /// Wind at midflame height: used as it is.
+    #[value(name = "midflame")]
+    #[serde(rename = "midflame")]
+    Midflame,
+    /// 20-ft (6.1 m) wind: reduced to midflame by the wind adjustment factor.
+    #[value(name = "20ft")]
+    #[serde(rename = "20ft")]
+    TwentyFt,
+    /// 10-m wind: U20ft = U10m / 1.15 (Turner & Lawson 1978; as BehavePlus and FARSITE), then as 20 ft.
+    #[value(name = "10m")]
+    #[serde(rename = "10m")]
+    TenM,
+}
+
+/// Weather of one run: uniform over the landscape.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Weather {
+    pub moisture: Moisture,
+    /// Wind speed at `wind_height`, m/min.
+    pub wind_speed_m_per_min: f64,
+    /// Direction the wind blows from, degrees clockwise from north.
+    pub wind_from_deg: f64,
+    pub wind_height: WindHeight,
+}
+
+impl Weather {
+    /// Run parameters as the kernel reads them (stride 12).
+    fn pack(&self, ncells: usize, opts: &SurfaceOptions) -> [f32; RUN_STRIDE] {
+        let m = self.moisture;
+        let (speed, mode) = self.wind_for_kernel();
+        [
+            m.dead_1h as f32,
+            m.dead_10h as f32,
+            m.dead_100h as f32,
+            m.live_herb as f32,
+            m.live_woody as f32,
+            speed as f32,
+            self.wind_toward_deg() as f32,
+            mode as f32,
+            if opts.wind_limit { 1.0 } else { 0.0 },
+            ncells as f32,
+            0.0,
+            0.0,
+        ]
+    }
+
+    /// (speed m/min, mode): mode 0 = midflame speed, 1 = 20-ft speed to be reduced by the WAF.
+    fn wind_for_kernel(&self) -> (f64, u32) {
+        match self.wind_height {
+            WindHeight::Midflame => (self.wind_speed_m_per_min, 0),
+            WindHeight::TwentyFt => (self.wind_speed_m_per_min, 1),
+            WindHeight::TenM => (self.wind_speed_m_per_min / 1.15, 1),
+        }
+    }
+
+    /// Direction the wind blows toward, azimuth degrees.
+    pub fn wind_toward_deg(&self) -> f64 {
+        (self.wind_from_deg + 180.0).rem_euclid(360.0)
+    }
+}
+
+/// 3 x the crown fill portion at which fuels count as sheltered (f >= 0.05). LANDFIRE's integer classes often
+/// land exactly on it (45 % cover, 15 m height, 10 m base); a margin of 1e-5 makes those cells sheltered, as
+/// f >= 0.05 intends, in both f32 (GPU) and f64 (CPU) arithmetic.
+pub const SHELTER_THRESHOLD: f64 = 0.14999;
+
+/// Wind adjustment factor (Andrews 2012, RMRS-GTR-266, eq. 5 unsheltered and eq. 6 sheltered, as BehavePlus):
+/// `depth_m` fuel bed depth, canopy cover fraction, canopy height and base height in m.
+pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base_m: f64) -> f64 {
+    let ch_ft = height_m / FT_TO_M;
+    let crown_ratio = if height_m > 0.0 { ((height_m - base_m) / height_m).clamp(0.0, 1.0) } else { 0.0 };
+    // Crown fill portion f = cover x crown ratio / 3; sheltered when f >= 0.05 (see SHELTER_THRESHOLD).
+    let fill = cover_frac * crown_ratio / 3.0;
+    let sheltered =
+        cover_frac > 0.0 && height_m > 0.0 && cover_frac * (height_m - base_m).max(0.0) >= SHELTER_THRESHOLD * height_m;
+    if sheltered {
+        0.555 / ((fill * ch_ft).sqrt() * ((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)).ln())
+    } else {
+        let h = depth_m / FT_TO_M;
+        1.83 / ((20.0 + 0.36 * h) / (0.13 * h)).ln()
+    }
+}
+
+const CELL_STRIDE: usize = 6;
+const FUEL_STRIDE: usize = 16;
+const RUN_STRIDE: usize = 12;
+/// Values per cell in a [`Behavior`].
+pub const OUT_STRIDE: usize = 10;
+
+/// Indices of the per-cell outputs.
+pub mod field {
+    pub const ROS: usize = 0;
+    pub const BACKING_ROS: usize = 1;
+    pub const FLANKING_ROS: usize = 2;
+    pub const SPREAD_DIRECTION: usize = 3;
+    pub const LENGTH_TO_BREADTH: usize = 4;
+    pub const EFFECTIVE_WIND: usize = 5;
+    pub const FIRELINE_INTENSITY: usize = 6;
+    pub const FLAME_LENGTH: usize = 7;
+    pub const HEAT_PER_AREA: usize = 8;
+    pub const REACTION_INTENSITY: usize = 9;
+    /// (index, file stem, description) of every output.
+    pub const ALL: [(usize, &str, &str); 10] = [
+        (ROS, "ros_m_per_min", "head fire rate of spread, m/min"),
+        (BACKING_ROS, "backing_ros_m_per_min", "backing rate of spread, m/min"),
+        (FLANKING_ROS, "flanking_ros_m_per_min", "flanking rate of spread, m/min"),
+        (SPREAD_DIRECTION, "spread_direction_deg", "direction of maximum spread, azimuth the fire spreads toward, deg"),
+        (LENGTH_TO_BREADTH, "length_to_breadth", "fire length-to-breadth ratio"),
+        (EFFECTIVE_WIND, "effective_wind_m_per_min", "effective midflame wind speed, m/min"),
+        (FIRELINE_INTENSITY, "fireline_intensity_kw_per_m", "Byram fireline intensity at the head, kW/m"),
+        (FLAME_LENGTH, "flame_length_m", "flame length at the head, m"),
+        (HEAT_PER_AREA, "heat_per_area_kj_per_m2", "heat per unit area, kJ/m2"),
+        (REACTION_INTENSITY, "reaction_intensity_kw_per_m2", "reaction intensity, kW/m2"),
+    ];
+}
+
+/// Value of nodata cells in outputs.
+pub const NODATA: f32 = -9999.0;
+
+/// Kernel inputs of a landscape: per-cell terrain, canopy and fuel index, plus the fuel table.
+pub struct Cells {
+    pub n: usize,
+    /// Stride [`CELL_STRIDE`]: fuel index bits, slope tan, aspect deg, canopy cover frac, height m, base height m.
+    pub packed: Vec<f32>,
+    /// Fuel models referenced by index.
+    pub fuels: Vec<FuelModel>,
+}
+
+impl Cells {
+    /// Pack a landscape (slope and aspect must be present: see [`Landscape::ensure_terrain`]).
+    pub fn from_landscape(ls: &Landscape) -> Result<Cells> {
+        let slope = ls.slope_tan.as_ref().ok_or_else(|| Error::Invalid("landscape has no slope layer".into()))?;
+        let aspect = ls.aspect_deg.as_ref().ok_or_else(|| Error::Invalid("landscape has no aspect layer".into()))?;
+        let mut fuels: Vec<FuelModel> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let n = ls.grid.len();
+        let mut packed = vec![0f32; n * CELL_STRIDE];
+        let zero = |v: &Option<Vec<f32>>, i: usize| v.as_ref().map_or(0.0, |v| v[i]);
+        for i in 0..n {
+            let code = ls.fuel[i];
+            let idx = if code == FUEL_NODATA || !slope[i].is_finite() || !aspect[i].is_finite() {
+                u32::MAX
+            } else {
+                *index.entry(code).or_insert_with(|| {
+                    fuels.push(ls.catalog.get(code).expect("landscape codes are checked at load").clone());
+                    (fuels.len() - 1) as u32
+                })
+            };
+            let p = &mut packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE];
+            p[0] = f32::from_bits(idx);
+            p[1] = if slope[i].is_finite() { slope[i] } else { 0.0 };
+            p[2] = if aspect[i].is_finite() { aspect[i] } else { -1.0 };
+            p[3] = zero(&ls.canopy_cover_frac, i);
+            p[4] = zero(&ls.canopy_height_m, i);
+            p[5] = zero(&ls.canopy_base_height_m, i);
+        }
+        Ok(Cells { n, packed, fuels })
+    }
+
+    fn fuel_index(&self, i: usize) -> u32 {
+        self.packed[i * CELL_STRIDE].to_bits()
+    }
+}
+
+/// Fuel model parameters in the kernel's layout and English units (stride 16): depth ft, Mx dead, heat dead and
+/// live Btu/lb, loads lb/ft2 (1h, 10h, 100h, herb, woody), SAV 1/ft (1h, herb, woody), dynamic, burnable, 2 spare.
+pub fn pack_fuel(m: &FuelModel) -> [f32; FUEL_STRIDE] {
+    let l = m.load_kg_per_m2.map(|w| (w / LB_PER_FT2_TO_KG_PER_M2) as f32);
+    [
+        (m.depth_m / FT_TO_M) as f32,
+        m.mx_dead_frac as f32,
+        (m.h_dead_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
+        (m.h_live_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
+        l[0],
+        l[1],
+        l[2],
+        l[3],
+        l[4],
+        (m.sav_1h_per_m * FT_TO_M) as f32,
+        (m.sav_herb_per_m * FT_TO_M) as f32,
+        (m.sav_woody_per_m * FT_TO_M) as f32,
+        if m.dynamic { 1.0 } else { 0.0 },
+        if m.is_burnable() { 1.0 } else { 0.0 },
+        0.0,
+        0.0,
+    ]
+}
+
+/// Per-cell fire behaviour of one run: [`OUT_STRIDE`] values per cell, see [`field`].
+#[derive(Clone, Debug)]
+pub struct Behavior {
+    pub n: usize,
+    pub data: Vec<f32>,
+}
+
+impl Behavior {
+    /// One output as a raster-ordered vector.
+    pub fn field(&self, k: usize) -> Vec<f32> {
+        (0..self.n).map(|i| self.data[i * OUT_STRIDE + k]).collect()
+    }
+    /// Value `k` of cell `i`.
+    pub fn get(&self, i: usize, k: usize) -> f32 {
+        self.data[i * OUT_STRIDE + k]
+    }
+}
+
+/// Behaviour of every cell for every run in `weathers`.
+pub fn compute(engine: &Engine, cells: &Cells, weathers: &[Weather], opts: &SurfaceOptions) -> Result<Vec<Behavior>> {
+    match engine {
+        Engine::Cpu => Ok(weathers.iter().map(|w| compute_cpu(cells, w, opts)).collect()),
+        Engine::Gpu(gpu) => compute_gpu(gpu, cells, weathers, opts),
+    }
+}
+
+/// The CPU twin of the kernel for one cell, f64: returns the [`OUT_STRIDE`] outputs.
+pub fn cell_behavior(
+    bed: Option<&FuelBed>,
+    fuel: &FuelModel,
+    cell: &[f32],
+    w: &Weather,
+    opts: &SurfaceOptions,
+) -> [f64; OUT_STRIDE] {
+    let Some(bed) = bed else {
+        let mut o = [0.0; OUT_STRIDE];
+        o[field::LENGTH_TO_BREADTH] = 1.0;
+        return o;
+    };
+    let (slope, aspect) = (cell[1] as f64, cell[2] as f64);
+    let upslope = if slope > 0.0 && aspect >= 0.0 { (aspect + 180.0).rem_euclid(360.0) } else { 0.0 };
+    let (speed, mode) = w.wind_for_kernel();
+    let waf = if mode == 1 {
+        wind_adjustment_factor(fuel.depth_m, cell[3] as f64, cell[4] as f64, cell[5] as f64)
+    } else {
+        1.0
+    };
+    let site = SiteInputs {
+        midflame_wind_m_per_min: speed * waf,
+        wind_dir_rel_upslope_deg: w.wind_toward_deg() - upslope,
+        slope_tan: slope,
+    };
+    let f = crate::surface::surface_fire_on_bed(bed, &site, opts);
+    [
+        f.ros_m_per_min,
+        f.backing_ros_m_per_min,
+        f.flanking_ros_m_per_min,
+        (upslope + f.dir_max_spread_deg_rel_upslope).rem_euclid(360.0),
+        f.length_to_breadth,
+        f.effective_wind_m_per_min,
+        f.fireline_intensity_kw_per_m,
+        f.flame_length_m,
+        f.heat_per_area_kj_per_m2,
+        f.reaction_intensity_kw_per_m2,
+    ]
+}
+
+/// CPU twin over all cells (rayon).
+pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavior {
+    // The fuel bed depends only on the fuel model and moisture: one per fuel model for the run.
+    let beds: Vec<Option<FuelBed>> = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+    let mut data = vec![0f32; cells.n * OUT_STRIDE];
+    data.par_chunks_mut(OUT_STRIDE * 1024).enumerate().for_each(|(chunk, out)| {
+        for (j, o) in out.chunks_mut(OUT_STRIDE).enumerate() {
+            let i = chunk * 1024 + j;
+            let idx = cells.fuel_index(i);
+            if idx == u32::MAX {
+                o.fill(NODATA);
+                continue;
+            }
+            let k = idx as usize;
+            let v = cell_behavior(
+                beds[k].as_ref(),
+                &cells.fuels[k],
+                &cells.packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE],
+                w,
+                opts,
+            );
+            for (dst, src) in o.iter_mut().zip(v) {
+                *dst = src as f32;
+            }
+        }
+    });
+    Behavior { n: cells.n, data }
+}
+
+/// GPU: the cells in chunks that respect the device's binding size, all runs in each dispatch.
+pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &SurfaceOptions) -> Result<Vec<Behavior>> {
+    let pipeline = gpu.pipeline("surface_fire", include_str!("../shaders/surface_fire.wgsl"))?;
+    let nruns = weathers.len();
+    if nruns == 0 {
+        return Ok(Vec::new());
+    }
+    if nruns > gpu.limits.max_compute_workgroups_per_dimension as usize {
+        return Err(Error::Gpu(format!("{nruns} runs exceed the device's dispatch limit")));
+    }
+    let fuel_table: Vec<f32> = cells.fuels.iter().flat_map(pack_fuel).collect();
+    let b_fuels = gpu.upload("fuels", &fuel_table);
+    let max_bytes = gpu.max_binding_bytes() as usize;
+    let per_cell_out = nruns * OUT_STRIDE * 4;
+    let chunk = (max_bytes / per_cell_out).min(max_bytes / (CELL_STRIDE * 4)).max(1).min(cells.n.max(1));
+    let mut outs: Vec<Vec<f32>> = (0..nruns).map(|_| vec![0f32; cells.n * OUT_STRIDE]).collect();
+    let mut start = 0;
+    while start < cells.n {
+        let len = chunk.min(cells.n - start);
+        let runs: Vec<f32> = weathers.iter().flat_map(|w| w.pack(len, opts)).collect();
+        let b_cells = gpu.upload("cells", &cells.packed[start * CELL_STRIDE..(start + len) * CELL_STRIDE]);
+        let b_runs = gpu.upload("runs", &runs);
+        let b_out = gpu.output::<f32>("behavior", nruns * len * OUT_STRIDE);
+        let mut groups = groups_1d(len, 256, gpu.limits.max_compute_workgroups_per_dimension);
+        groups[2] = nruns as u32;
+        gpu.run(&pipeline, &[&b_cells, &b_fuels, &b_runs, &b_out], groups)?;
+        let res: Vec<f32> = gpu.download(&b_out, nruns * len * OUT_STRIDE)?;
+        for (r, out) in outs.iter_mut().enumerate() {
+            out[start * OUT_STRIDE..(start + len) * OUT_STRIDE]
+                .copy_from_slice(&res[r * len * OUT_STRIDE..(r + 1) * len * OUT_STRIDE]);
+        }
+        start += len;
+    }
+    Ok(outs.into_iter().map(|data| Behavior { n: cells.n, data }).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsheltered_waf_matches_published_values() {
+        // Andrews (2012) RMRS-GTR-266 / BehavePlus: unsheltered WAF 0.36 for a 1-ft bed (FM1, GR2), 0.55 for
+        // 6 ft (FM4), 0.28 for 0.2 ft (FM8), to two decimals.
+        for (depth_ft, want) in [(1.0, 0.36), (6.0, 0.55), (0.2, 0.28)] {
+            let got = wind_adjustment_factor(depth_ft * FT_TO_M, 0.0, 0.0, 0.0);
+            assert!((got - want).abs() < 0.005, "depth {depth_ft} ft: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn sheltered_waf_is_lower_and_uses_the_fill_threshold() {
+        let open = wind_adjustment_factor(0.3, 0.0, 20.0, 5.0);
+        let under = wind_adjustment_factor(0.3, 0.8, 20.0, 5.0);
+        assert!(under < open && under > 0.05, "{under} vs {open}");
+        // 45 % cover, 15 m tall, 10 m base: f = 0.45 x (1/3) / 3 = 0.05 exactly -> sheltered.
+        let edge = wind_adjustment_factor(0.3, 0.45, 15.0, 10.0);
+        let below = wind_adjustment_factor(0.3, 0.44, 15.0, 10.0);
+        assert!(edge < below, "f = 0.05 counts as sheltered");
+        assert_eq!(below, open);
+    }
+
+    #[test]
+    fn ten_metre_wind_is_reduced_by_1_15() {
+        let w = Weather {
+            moisture: Moisture::from_percent([6.0; 5]),
+            wind_speed_m_per_min: 115.0,
+            wind_from_deg: 0.0,
+            wind_height: WindHeight::TenM,
+        };
+        let (speed, mode) = w.wind_for_kernel();
+        assert!((speed - 100.0).abs() < 1e-9 && mode == 1);
+        assert_eq!(w.wind_toward_deg(), 180.0);
+    }
+}

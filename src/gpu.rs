@@ -1,0 +1,289 @@
+//! wgpu context and small helpers to run WGSL compute kernels on storage buffers.
+//!
+//! A [`Gpu`] holds no per-run state: kernels take all run parameters through buffers, so several runs can
+//! share one device (and, later, one dispatch).
+
+use std::fmt;
+
+use wgpu::util::DeviceExt;
+
+use crate::error::{Error, Result};
+
+/// Which engine computes a kernel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// A hardware GPU when one exists, otherwise the CPU twin (in parallel). Software GPUs are not used.
+    Auto,
+    /// Any GPU adapter wgpu finds, software ones (lavapipe) included.
+    Gpu,
+    /// GPU through Vulkan only.
+    Vulkan,
+    /// GPU through OpenGL/GLES only.
+    Gl,
+    /// The CPU twin of each kernel, in f64.
+    Cpu,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = match self {
+            Backend::Auto => "auto",
+            Backend::Gpu => "gpu",
+            Backend::Vulkan => "vulkan",
+            Backend::Gl => "gl",
+            Backend::Cpu => "cpu",
+        };
+        f.write_str(s)
+    }
+}
+
+/// WGSL helpers shared by every kernel (prepended to each kernel's source).
+pub const COMMON_WGSL: &str = include_str!("../shaders/common.wgsl");
+
+/// A GPU device and queue with the adapter's description.
+pub struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub limits: wgpu::Limits,
+}
+
+const INSTALL_HINT: &str = "no usable GPU adapter: wgpu found no Vulkan or OpenGL driver. Install one \
+(Debian/Ubuntu: `apt-get install libvulkan1 mesa-vulkan-drivers` gives lavapipe, a software Vulkan driver; or \
+your GPU vendor's Vulkan driver), or run with `--backend cpu`";
+
+impl Gpu {
+    /// Open a device. `backend` must be a GPU choice (`Gpu`, `Vulkan`, `Gl`, or `Auto`, which here accepts any
+    /// adapter). `WGPU_BACKEND` in the environment narrows the APIs tried, as wgpu documents.
+    pub fn new(backend: Backend) -> Result<Gpu> {
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle().with_env();
+        match backend {
+            Backend::Vulkan => desc.backends = wgpu::Backends::VULKAN,
+            Backend::Gl => desc.backends = wgpu::Backends::GL,
+            Backend::Cpu => return Err(Error::Gpu("the cpu backend has no GPU device".into())),
+            _ => {}
+        }
+        let instance = wgpu::Instance::new(desc);
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::HighPerformance,
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            apply_limit_buckets: false,
+        }))
+        .map_err(|e| Error::Gpu(format!("{INSTALL_HINT} ({e})")))?;
+        let info = adapter.get_info();
+        let limits = adapter.limits();
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+            label: Some("emberfall"),
+            required_features: wgpu::Features::empty(),
+            required_limits: limits.clone(),
+            experimental_features: wgpu::ExperimentalFeatures::disabled(),
+            memory_hints: wgpu::MemoryHints::Performance,
+            trace: wgpu::Trace::Off,
+        }))
+        .map_err(|e| Error::Gpu(format!("cannot open a device on {} ({:?}): {e}", info.name, info.backend)))?;
+        Ok(Gpu { device, queue, info, limits })
+    }
+
+    /// True for a hardware adapter (not a CPU/software rasteriser such as lavapipe or llvmpipe).
+    pub fn is_hardware(&self) -> bool {
+        !matches!(self.info.device_type, wgpu::DeviceType::Cpu)
+    }
+
+    /// One line naming the adapter, its type and API.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({:?}, {:?}, driver {} {})",
+            self.info.name, self.info.device_type, self.info.backend, self.info.driver, self.info.driver_info
+        )
+    }
+
+    /// Largest storage binding usable by one kernel argument, bytes.
+    pub fn max_binding_bytes(&self) -> u64 {
+        self.limits.max_storage_buffer_binding_size.min(self.limits.max_buffer_size)
+    }
+
+    /// Compile a kernel: [`COMMON_WGSL`] followed by `source`, entry point `main`, layout taken from the shader.
+    pub fn pipeline(&self, label: &str, source: &str) -> Result<wgpu::ComputePipeline> {
+        let full = format!("{COMMON_WGSL}\n{source}");
+        let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
+        let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(label),
+            source: wgpu::ShaderSource::Wgsl(full.into()),
+        });
+        let pipeline = self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(label),
+            layout: None,
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        if let Some(err) = pollster::block_on(scope.pop()) {
+            return Err(Error::Gpu(format!("kernel {label} failed to compile: {err}")));
+        }
+        Ok(pipeline)
+    }
+
+    /// A read-only storage buffer holding `data`.
+    pub fn upload<T: bytemuck::Pod>(&self, label: &str, data: &[T]) -> wgpu::Buffer {
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        // Zero-sized bindings are invalid: pad empty inputs to one element.
+        let padded;
+        let contents = if bytes.is_empty() {
+            padded = [0u8; 16];
+            &padded[..]
+        } else {
+            bytes
+        };
+        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+        })
+    }
+
+    /// A storage buffer of `len` elements of `T`, for kernel outputs.
+    pub fn output<T: bytemuck::Pod>(&self, label: &str, len: usize) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: ((len * std::mem::size_of::<T>()) as u64).max(16),
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// Bind `buffers` to bindings 0.. of group 0 of `pipeline`.
+    pub fn bind(&self, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
+        let layout = pipeline.get_bind_group_layout(0);
+        let entries: Vec<wgpu::BindGroupEntry> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() })
+            .collect();
+        self.device.create_bind_group(&wgpu::BindGroupDescriptor { label: None, layout: &layout, entries: &entries })
+    }
+
+    /// Record one dispatch of `pipeline` with `bind_group` into `encoder`.
+    pub fn record(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        pipeline: &wgpu::ComputePipeline,
+        bind_group: &wgpu::BindGroup,
+        workgroups: [u32; 3],
+    ) {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, bind_group, &[]);
+        pass.dispatch_workgroups(workgroups[0], workgroups[1], workgroups[2]);
+    }
+
+    /// Run one dispatch and wait for it.
+    pub fn run(&self, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], workgroups: [u32; 3]) -> Result<()> {
+        let bg = self.bind(pipeline, buffers);
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        self.record(&mut encoder, pipeline, &bg, workgroups);
+        self.queue.submit([encoder.finish()]);
+        self.wait()
+    }
+
+    /// Block until the queue is idle.
+    pub fn wait(&self) -> Result<()> {
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(|_| ())
+            .map_err(|e| Error::Gpu(format!("device poll failed: {e}")))
+    }
+
+    /// Copy `len` elements of `T` back from `buffer`.
+    pub fn download<T: bytemuck::Pod>(&self, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<T>> {
+        let size = (len * std::mem::size_of::<T>()) as u64;
+        if size == 0 {
+            return Ok(Vec::new());
+        }
+        let staging = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("staging"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let mut encoder = self.device.create_command_encoder(&Default::default());
+        encoder.copy_buffer_to_buffer(buffer, 0, &staging, 0, size);
+        self.queue.submit([encoder.finish()]);
+        let (tx, rx) = std::sync::mpsc::channel();
+        staging.map_async(wgpu::MapMode::Read, .., move |r| {
+            let _ = tx.send(r);
+        });
+        self.wait()?;
+        rx.recv()
+            .map_err(|_| Error::Gpu("buffer map callback never ran".into()))?
+            .map_err(|e| Error::Gpu(format!("cannot map buffer: {e}")))?;
+        let out = {
+            let view = staging.get_mapped_range(..).map_err(|e| Error::Gpu(format!("cannot read buffer: {e}")))?;
+            bytemuck::cast_slice::<u8, T>(&view).to_vec()
+        };
+        staging.unmap();
+        Ok(out)
+    }
+}
+
+/// Workgroup counts for `n` invocations of a 1-D kernel with `wg` threads per group, folded into x and y so that
+/// no dimension exceeds the 65 535 limit. Kernels rebuild the flat index with [`COMMON_WGSL`]'s `flat_index`.
+pub fn groups_1d(n: usize, wg: u32, max_per_dim: u32) -> [u32; 3] {
+    let groups = n.div_ceil(wg as usize).max(1) as u64;
+    let max = max_per_dim.max(1) as u64;
+    if groups <= max {
+        [groups as u32, 1, 1]
+    } else {
+        [max as u32, groups.div_ceil(max) as u32, 1]
+    }
+}
+
+/// Print-friendly limits of interest.
+pub fn limits_report(l: &wgpu::Limits) -> Vec<(&'static str, u64)> {
+    vec![
+        ("max_storage_buffer_binding_size", l.max_storage_buffer_binding_size),
+        ("max_buffer_size", l.max_buffer_size),
+        ("max_storage_buffers_per_shader_stage", l.max_storage_buffers_per_shader_stage as u64),
+        ("max_compute_workgroup_size_x", l.max_compute_workgroup_size_x as u64),
+        ("max_compute_invocations_per_workgroup", l.max_compute_invocations_per_workgroup as u64),
+        ("max_compute_workgroups_per_dimension", l.max_compute_workgroups_per_dimension as u64),
+        ("max_compute_workgroup_storage_size", l.max_compute_workgroup_storage_size as u64),
+    ]
+}
+
+/// Where kernels run: a GPU device, or their CPU twins.
+pub enum Engine {
+    Cpu,
+    Gpu(Box<Gpu>),
+}
+
+impl Engine {
+    /// Choose an engine for `backend`. `Auto` takes a hardware GPU when wgpu finds one, else the CPU twins.
+    pub fn select(backend: Backend) -> Result<Engine> {
+        match backend {
+            Backend::Cpu => Ok(Engine::Cpu),
+            Backend::Auto => match Gpu::new(Backend::Auto) {
+                Ok(g) if g.is_hardware() => Ok(Engine::Gpu(Box::new(g))),
+                _ => Ok(Engine::Cpu),
+            },
+            b => Ok(Engine::Gpu(Box::new(Gpu::new(b)?))),
+        }
+    }
+
+    /// Human-readable name: `cpu (N threads)` or the GPU adapter.
+    pub fn name(&self) -> String {
+        match self {
+            Engine::Cpu => format!("cpu ({} threads)", rayon::current_num_threads()),
+            Engine::Gpu(g) => format!("gpu: {}", g.describe()),
+        }
+    }
+
+    /// Short backend label for summaries: `cpu` or `gpu`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Engine::Cpu => "cpu",
+            Engine::Gpu(_) => "gpu",
+        }
+    }
+}

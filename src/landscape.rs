@@ -1,0 +1,713 @@
+//! Landscapes through GDAL: an 8-band LCP-ordered raster (GeoTIFF or FARSITE .lcp) or separate layers, checked,
+//! converted from LANDFIRE units to SI and aligned on the fuel raster's grid.
+//!
+//! Every cell ends either valid (a known fuel code and plausible terrain) or nodata (fuel code 0, treated as
+//! non-burnable). What was warped, dropped or derived is recorded in [`Landscape::notes`].
+
+use std::collections::BTreeMap;
+use std::ffi::CString;
+use std::path::{Path, PathBuf};
+
+use gdal::raster::RasterCreationOptions;
+use gdal::spatial_ref::SpatialRef;
+use gdal::{Dataset, DriverManager};
+
+use crate::error::{Error, Result};
+use crate::fuel::FuelCatalog;
+
+/// Fuel code of a nodata cell (outside the landscape, or with implausible inputs): never burns.
+pub const FUEL_NODATA: u16 = 0;
+
+/// A north-up raster grid with its CRS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub rows: usize,
+    pub cols: usize,
+    /// GDAL geotransform: x0, dx, 0, y0, 0, dy (dy < 0 for north-up).
+    pub geotransform: [f64; 6],
+    /// CRS as WKT.
+    pub wkt: String,
+}
+
+impl Grid {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.rows * self.cols
+    }
+    /// True for a grid without cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Cell width, m (CRS units).
+    pub fn dx(&self) -> f64 {
+        self.geotransform[1].abs()
+    }
+    /// Cell height, m (CRS units).
+    pub fn dy(&self) -> f64 {
+        self.geotransform[5].abs()
+    }
+    /// Extent as (xmin, ymin, xmax, ymax).
+    pub fn extent(&self) -> (f64, f64, f64, f64) {
+        let g = &self.geotransform;
+        let x1 = g[0] + g[1] * self.cols as f64;
+        let y1 = g[3] + g[5] * self.rows as f64;
+        (g[0].min(x1), g[3].min(y1), g[0].max(x1), g[3].max(y1))
+    }
+    /// Map coordinates of the centre of cell (row, col).
+    pub fn cell_center(&self, row: usize, col: usize) -> (f64, f64) {
+        let g = &self.geotransform;
+        (g[0] + g[1] * (col as f64 + 0.5), g[3] + g[5] * (row as f64 + 0.5))
+    }
+    /// Fractional (row, col) position of map point (x, y): cell (r, c) spans [r, r+1) x [c, c+1).
+    pub fn fractional_cell(&self, x: f64, y: f64) -> (f64, f64) {
+        let g = &self.geotransform;
+        ((y - g[3]) / g[5], (x - g[0]) / g[1])
+    }
+    /// Short CRS name with EPSG code where known.
+    pub fn crs_name(&self) -> String {
+        match SpatialRef::from_wkt(&self.wkt) {
+            Ok(srs) => {
+                let name = srs.name().unwrap_or_else(|| "unnamed CRS".into());
+                match srs.auth_code() {
+                    Ok(code) => format!("{name} (EPSG:{code})"),
+                    Err(_) => name,
+                }
+            }
+            Err(_) => "unknown CRS".into(),
+        }
+    }
+    /// True for north-up grids without rotation.
+    pub fn is_north_up(&self) -> bool {
+        self.geotransform[2] == 0.0
+            && self.geotransform[4] == 0.0
+            && self.geotransform[5] < 0.0
+            && self.geotransform[1] > 0.0
+    }
+}
+
+/// Units of a slope raster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SlopeUnits {
+    Degrees,
+    Percent,
+}
+
+/// The landscape layers to read. Either `lcp` or `elevation` + `fuel`.
+#[derive(Clone, Debug, Default)]
+pub struct LandscapeSpec {
+    /// 8-band raster in LCP band order (elevation, slope, aspect, fuel, canopy cover, canopy height, canopy base
+    /// height, canopy bulk density).
+    pub lcp: Option<PathBuf>,
+    pub elevation: Option<PathBuf>,
+    pub fuel: Option<PathBuf>,
+    pub slope: Option<PathBuf>,
+    pub aspect: Option<PathBuf>,
+    pub canopy_cover: Option<PathBuf>,
+    pub canopy_height: Option<PathBuf>,
+    pub canopy_base_height: Option<PathBuf>,
+    pub canopy_bulk_density: Option<PathBuf>,
+    /// Units of the slope layer (LANDFIRE: degrees by default; SlpP products are percent).
+    pub slope_units: Option<SlopeUnits>,
+    /// Custom fuel models (CSV) added to the standard ones.
+    pub fuel_models: Option<PathBuf>,
+}
+
+/// A checked landscape on one grid, SI units.
+#[derive(Clone, Debug)]
+pub struct Landscape {
+    pub grid: Grid,
+    /// Elevation, m (NaN where nodata).
+    pub elevation_m: Vec<f32>,
+    /// Slope as rise over run (tan of the slope angle); NaN where nodata. Derived from the DEM when not given.
+    pub slope_tan: Option<Vec<f32>>,
+    /// Aspect: azimuth the slope faces (downslope), degrees clockwise from grid north; -1 where flat.
+    pub aspect_deg: Option<Vec<f32>>,
+    /// Fuel model number per cell; [`FUEL_NODATA`] where nodata.
+    pub fuel: Vec<u16>,
+    /// Canopy cover, fraction 0..1.
+    pub canopy_cover_frac: Option<Vec<f32>>,
+    /// Canopy (stand) height, m.
+    pub canopy_height_m: Option<Vec<f32>>,
+    /// Canopy base height, m.
+    pub canopy_base_height_m: Option<Vec<f32>>,
+    /// Canopy bulk density, kg/m3.
+    pub canopy_bulk_density_kg_per_m3: Option<Vec<f32>>,
+    /// The fuel models the landscape may use.
+    pub catalog: FuelCatalog,
+    /// What loading did: warps, dropped values, derived layers.
+    pub notes: Vec<String>,
+    /// Cells that are nodata (outside the landscape or with implausible values).
+    pub nodata_cells: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Elevation,
+    Slope,
+    Aspect,
+    Fuel,
+    CanopyCover,
+    CanopyHeight,
+    CanopyBaseHeight,
+    CanopyBulkDensity,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Elevation => "elevation",
+            Kind::Slope => "slope",
+            Kind::Aspect => "aspect",
+            Kind::Fuel => "fuel model",
+            Kind::CanopyCover => "canopy cover",
+            Kind::CanopyHeight => "canopy height",
+            Kind::CanopyBaseHeight => "canopy base height",
+            Kind::CanopyBulkDensity => "canopy bulk density",
+        }
+    }
+    /// Categorical and circular layers are resampled by nearest neighbour, the rest bilinearly.
+    fn resampling(self) -> &'static str {
+        match self {
+            Kind::Fuel | Kind::Aspect => "near",
+            _ => "bilinear",
+        }
+    }
+    /// Plausible raw values (LANDFIRE units) and their description.
+    fn plausible(self, slope_units: SlopeUnits) -> (f64, f64, &'static str) {
+        match self {
+            Kind::Elevation => (-450.0, 9000.0, "m (-450..9000)"),
+            Kind::Slope => match slope_units {
+                SlopeUnits::Degrees => (0.0, 89.9, "degrees (0..90)"),
+                SlopeUnits::Percent => (0.0, 1000.0, "percent (0..1000)"),
+            },
+            Kind::Aspect => (-1.0, 360.0, "degrees (-1 flat, 0..360)"),
+            Kind::Fuel => (1.0, 65535.0, "fuel codes (1..65535)"),
+            Kind::CanopyCover => (0.0, 100.0, "percent (0..100)"),
+            Kind::CanopyHeight => (0.0, 1500.0, "m x 10 (0..1500)"),
+            Kind::CanopyBaseHeight => (0.0, 1000.0, "m x 10 (0..1000)"),
+            Kind::CanopyBulkDensity => (0.0, 100.0, "kg/m3 x 100 (0..100)"),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<Dataset> {
+    if !path.exists() {
+        return Err(Error::input(path.display(), "file not found"));
+    }
+    Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it as a raster: {e}")))
+}
+
+fn dataset_grid(path: &Path, ds: &Dataset) -> Result<Grid> {
+    let wkt = ds.projection();
+    if wkt.trim().is_empty() {
+        return Err(Error::input(
+            path.display(),
+            "has no CRS (coordinate reference system); assign one, e.g. `gdal_edit.py -a_srs EPSG:32611 FILE`",
+        ));
+    }
+    let gt = ds.geo_transform().map_err(|_| Error::input(path.display(), "has no geotransform (not georeferenced)"))?;
+    let (cols, rows) = ds.raster_size();
+    let grid = Grid { rows, cols, geotransform: gt, wkt };
+    if !grid.is_north_up() {
+        return Err(Error::input(path.display(), "is rotated or not north-up; warp it first (gdalwarp)"));
+    }
+    Ok(grid)
+}
+
+fn same_crs(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    match (SpatialRef::from_wkt(a), SpatialRef::from_wkt(b)) {
+        (Ok(sa), Ok(sb)) => unsafe { gdal_sys::OSRIsSame(sa.to_c_hsrs(), sb.to_c_hsrs()) == 1 },
+        _ => false,
+    }
+}
+
+fn same_grid(a: &Grid, b: &Grid) -> bool {
+    let tol = 1e-6 * a.dx().max(1e-9);
+    a.rows == b.rows
+        && a.cols == b.cols
+        && a.geotransform.iter().zip(&b.geotransform).all(|(x, y)| (x - y).abs() <= tol.max(1e-9 * x.abs()))
+        && same_crs(&a.wkt, &b.wkt)
+}
+
+/// A spatial reference from WKT in traditional GIS axis order (x = easting/longitude), as datasets store it.
+pub fn srs_from_wkt(wkt: &str) -> Result<SpatialRef> {
+    let mut srs = SpatialRef::from_wkt(wkt)?;
+    srs.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+/// An in-memory single-band f32 dataset on `grid` holding `data` (NaN = nodata).
+pub fn mem_dataset(grid: &Grid, data: &[f32]) -> Result<Dataset> {
+    let driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut ds = driver.create_with_band_type::<f32, _>("", grid.cols, grid.rows, 1)?;
+    ds.set_geo_transform(&grid.geotransform)?;
+    ds.set_spatial_ref(&srs_from_wkt(&grid.wkt)?)?;
+    let mut band = ds.rasterband(1)?;
+    band.set_no_data_value(Some(f64::NAN))?;
+    let mut buf = gdal::raster::Buffer::new((grid.cols, grid.rows), data.to_vec());
+    band.write((0, 0), (grid.cols, grid.rows), &mut buf)?;
+    Ok(ds)
+}
+
+/// Run gdalwarp (the library form, GDALWarp) on `src` with `args`, into an in-memory dataset.
+pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
+    let mut all: Vec<String> = vec!["-of".into(), "MEM".into()];
+    all.extend_from_slice(args);
+    let cargs: Vec<CString> = all.iter().map(|s| CString::new(s.as_str()).expect("no NUL in warp args")).collect();
+    let mut ptrs: Vec<*mut std::ffi::c_char> = cargs.iter().map(|c| c.as_ptr() as *mut _).collect();
+    ptrs.push(std::ptr::null_mut());
+    unsafe {
+        let opts = gdal_sys::GDALWarpAppOptionsNew(ptrs.as_mut_ptr(), std::ptr::null_mut());
+        if opts.is_null() {
+            return Err(Error::Invalid(format!("bad gdalwarp options: {}", all.join(" "))));
+        }
+        let mut srcs = [src.c_dataset()];
+        let mut usage_err = 0;
+        let empty = CString::new("").unwrap();
+        let out = gdal_sys::GDALWarp(empty.as_ptr(), std::ptr::null_mut(), 1, srcs.as_mut_ptr(), opts, &mut usage_err);
+        gdal_sys::GDALWarpAppOptionsFree(opts);
+        if out.is_null() {
+            return Err(Error::Invalid(format!("gdalwarp failed ({})", last_gdal_error())));
+        }
+        Ok(Dataset::from_c_dataset(out))
+    }
+}
+
+fn last_gdal_error() -> String {
+    unsafe {
+        let msg = gdal_sys::CPLGetLastErrorMsg();
+        if msg.is_null() {
+            String::from("no message")
+        } else {
+            std::ffi::CStr::from_ptr(msg).to_string_lossy().into_owned()
+        }
+    }
+}
+
+fn read_band_f64(path: &Path, ds: &Dataset, band: usize) -> Result<(Vec<f64>, Option<f64>)> {
+    let b = ds.rasterband(band).map_err(|e| Error::input(path.display(), format!("band {band}: {e}")))?;
+    let (cols, rows) = ds.raster_size();
+    let buf = b
+        .read_as::<f64>((0, 0), (cols, rows), (cols, rows), None)
+        .map_err(|e| Error::input(path.display(), format!("cannot read band {band}: {e}")))?;
+    Ok((buf.into_shape_and_vec().1, b.no_data_value()))
+}
+
+/// Counts of values set aside while sanitising one layer.
+#[derive(Default)]
+struct Dropped {
+    nodata: usize,
+    implausible: usize,
+    example: Option<f64>,
+}
+
+/// Replace nodata-tagged and implausible values with NaN.
+fn sanitize(values: &mut [f64], nodata: Option<f64>, lo: f64, hi: f64) -> Dropped {
+    let mut d = Dropped::default();
+    for v in values.iter_mut() {
+        if v.is_nan() || nodata.is_some_and(|nd| *v == nd || (nd.is_nan() && v.is_nan())) {
+            *v = f64::NAN;
+            d.nodata += 1;
+        } else if !v.is_finite() || *v < lo || *v > hi {
+            d.example.get_or_insert(*v);
+            *v = f64::NAN;
+            d.implausible += 1;
+        }
+    }
+    d
+}
+
+/// UTM zone EPSG code (WGS 84) for a longitude/latitude.
+pub fn utm_epsg(lon: f64, lat: f64) -> u32 {
+    let zone = (((lon + 180.0) / 6.0).floor() as i32).clamp(0, 59) + 1;
+    if lat >= 0.0 {
+        32600 + zone as u32
+    } else {
+        32700 + zone as u32
+    }
+}
+
+struct Reader<'a> {
+    target: Grid,
+    slope_units: SlopeUnits,
+    notes: &'a mut Vec<String>,
+}
+
+impl Reader<'_> {
+    /// Read band `band` of `path` as `kind`, on the target grid, sanitised (NaN where nodata or implausible).
+    fn read(&mut self, path: &Path, band: usize, kind: Kind) -> Result<Vec<f64>> {
+        let ds = open(path)?;
+        if band > ds.raster_count() {
+            return Err(Error::input(
+                path.display(),
+                format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
+            ));
+        }
+        let grid = dataset_grid(path, &ds)?;
+        let (lo, hi, range) = kind.plausible(self.slope_units);
+        let (mut values, nodata) = read_band_f64(path, &ds, band)?;
+        let dropped = sanitize(&mut values, nodata, lo, hi);
+        let values = if same_grid(&grid, &self.target) {
+            values
+        } else {
+            let src32: Vec<f32> = values.iter().map(|&v| v as f32).collect();
+            let mem = mem_dataset(&grid, &src32)?;
+            let t = &self.target;
+            let (xmin, ymin, xmax, ymax) = t.extent();
+            let args: Vec<String> = [
+                "-r",
+                kind.resampling(),
+                "-t_srs",
+                &t.wkt,
+                "-te",
+                &xmin.to_string(),
+                &ymin.to_string(),
+                &xmax.to_string(),
+                &ymax.to_string(),
+                "-ts",
+                &t.cols.to_string(),
+                &t.rows.to_string(),
+                "-srcnodata",
+                "nan",
+                "-dstnodata",
+                "nan",
+                "-ot",
+                "Float32",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            let warped = gdalwarp_mem(&mem, &args)
+                .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
+            let (v, _) = read_band_f64(path, &warped, 1)?;
+            let valid = v.iter().filter(|x| x.is_finite()).count();
+            if valid == 0 {
+                let (a, b, c, d) = grid.extent();
+                return Err(Error::input(
+                    path.display(),
+                    format!(
+                        "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
+                        grid.crs_name(),
+                        t.crs_name()
+                    ),
+                ));
+            }
+            self.notes.push(format!(
+                "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",
+                kind.name(),
+                path.display(),
+                grid.crs_name(),
+                grid.dx(),
+                grid.dy(),
+                grid.cols,
+                grid.rows,
+                kind.resampling(),
+                valid,
+                v.len()
+            ));
+            v
+        };
+        if dropped.implausible > 0 {
+            self.notes.push(format!(
+                "{}: {} {} values outside the plausible range {range} (e.g. {}) treated as nodata",
+                path.display(),
+                dropped.implausible,
+                kind.name(),
+                dropped.example.unwrap_or(f64::NAN)
+            ));
+        }
+        Ok(values)
+    }
+}
+
+impl Landscape {
+    /// Read, check and align a landscape.
+    pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
+        let mut catalog = FuelCatalog::standard();
+        let mut notes = Vec::new();
+        if let Some(p) = &spec.fuel_models {
+            let n = catalog.load_custom(p)?;
+            notes.push(format!("read {n} custom fuel model(s) from {}", p.display()));
+        }
+        // (path, band) of each layer.
+        let lcp = spec.lcp.as_deref();
+        let layer = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
+            explicit.clone().map(|p| (p, 1)).or_else(|| lcp.map(|p| (p.to_path_buf(), band)))
+        };
+        let fuel_src = layer(&spec.fuel, 4)
+            .ok_or_else(|| Error::Invalid("no fuel raster: give --lcp FILE or --fuel FILE".into()))?;
+        let elev_src = layer(&spec.elevation, 1)
+            .ok_or_else(|| Error::Invalid("no elevation raster: give --lcp FILE or --elevation FILE".into()))?;
+        let lcp_bands = match lcp {
+            Some(p) => {
+                let n = open(p)?.raster_count();
+                if n < 5 && spec.fuel.is_none() {
+                    return Err(Error::input(p.display(), format!("has {n} bands; an LCP landscape needs at least 5 (elevation, slope, aspect, fuel, canopy cover)")));
+                }
+                n
+            }
+            None => 0,
+        };
+        let lcp_band = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
+            explicit.clone().map(|p| (p, 1)).or_else(|| {
+                if band <= lcp_bands {
+                    lcp.map(|p| (p.to_path_buf(), band))
+                } else {
+                    None
+                }
+            })
+        };
+        // The fuel raster defines the grid; a geographic one is taken to its local UTM zone.
+        let fuel_ds = open(&fuel_src.0)?;
+        let mut target = dataset_grid(&fuel_src.0, &fuel_ds)?;
+        let srs = SpatialRef::from_wkt(&target.wkt)?;
+        if srs.is_geographic() {
+            let (xmin, ymin, xmax, ymax) = target.extent();
+            let epsg = utm_epsg((xmin + xmax) / 2.0, (ymin + ymax) / 2.0);
+            let sub = if fuel_src.1 == 1 { fuel_ds } else { open(&fuel_src.0)? };
+            let args: Vec<String> =
+                ["-r", "near", "-t_srs", &format!("EPSG:{epsg}")].iter().map(|s| s.to_string()).collect();
+            let warped = gdalwarp_mem(&sub, &args)?;
+            let mut g = dataset_grid(&fuel_src.0, &warped)?;
+            // Square cells of the mean size, so that spread sees an isotropic grid.
+            let cell = (g.dx() + g.dy()) / 2.0;
+            let (xmin2, ymin2, xmax2, ymax2) = g.extent();
+            g.cols = ((xmax2 - xmin2) / cell).round().max(1.0) as usize;
+            g.rows = ((ymax2 - ymin2) / cell).round().max(1.0) as usize;
+            g.geotransform = [xmin2, cell, 0.0, ymax2, 0.0, -cell];
+            notes.push(format!(
+                "fuel raster {} is in a geographic CRS ({}); the landscape is warped to WGS 84 / UTM (EPSG:{epsg}) with {cell:.2} m cells",
+                fuel_src.0.display(),
+                target.crs_name()
+            ));
+            target = g;
+        }
+        let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
+        let mut rd = Reader { target: target.clone(), slope_units, notes: &mut notes };
+        let fuel_raw = rd.read(&fuel_src.0, fuel_src.1, Kind::Fuel)?;
+        let elev = rd.read(&elev_src.0, elev_src.1, Kind::Elevation)?;
+        let slope_src = lcp_band(&spec.slope, 2);
+        let aspect_src = lcp_band(&spec.aspect, 3);
+        let slope = match &slope_src {
+            Some((p, b)) => Some(rd.read(p, *b, Kind::Slope)?),
+            None => None,
+        };
+        let aspect = match &aspect_src {
+            Some((p, b)) => Some(rd.read(p, *b, Kind::Aspect)?),
+            None => None,
+        };
+        let mut canopy = Vec::new();
+        for (explicit, band, kind) in [
+            (&spec.canopy_cover, 5, Kind::CanopyCover),
+            (&spec.canopy_height, 6, Kind::CanopyHeight),
+            (&spec.canopy_base_height, 7, Kind::CanopyBaseHeight),
+            (&spec.canopy_bulk_density, 8, Kind::CanopyBulkDensity),
+        ] {
+            canopy.push(match lcp_band(explicit, band) {
+                Some((p, b)) => Some(rd.read(&p, b, kind)?),
+                None => None,
+            });
+        }
+        let n = target.len();
+        // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
+        let mut fuel = vec![FUEL_NODATA; n];
+        let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();
+        for (i, &v) in fuel_raw.iter().enumerate() {
+            if !v.is_finite() {
+                continue;
+            }
+            let code = v.round() as i64;
+            if (v - code as f64).abs() > 1e-6
+                || code < 1
+                || code > u16::MAX as i64
+                || catalog.get(code as u16).is_none()
+            {
+                *unknown.entry(code).or_insert(0) += 1;
+            } else {
+                fuel[i] = code as u16;
+            }
+        }
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown.iter().map(|(c, k)| format!("{c} ({k} cells)")).collect();
+            return Err(Error::input(
+                fuel_src.0.display(),
+                format!(
+                    "unknown fuel model codes: {}. Known: Anderson 1-13, Scott & Burgan 101-204, non-burnable 91-99{}; add custom models with --fuel-models FILE",
+                    list.join(", "),
+                    if spec.fuel_models.is_some() { ", and the custom models given" } else { "" }
+                ),
+            ));
+        }
+        let to_f32 = |v: &[f64], scale: f64| -> Vec<f32> { v.iter().map(|x| (x * scale) as f32).collect() };
+        let elevation_m = to_f32(&elev, 1.0);
+        let slope_tan: Option<Vec<f32>> = slope.as_ref().map(|s| {
+            s.iter()
+                .map(|&x| match slope_units {
+                    SlopeUnits::Degrees => x.to_radians().tan() as f32,
+                    SlopeUnits::Percent => (x / 100.0) as f32,
+                })
+                .collect()
+        });
+        let aspect_deg: Option<Vec<f32>> = aspect.as_ref().map(|a| to_f32(a, 1.0));
+        // Canopy layers: nodata means no canopy.
+        let canopy_f32 = |v: &Option<Vec<f64>>, scale: f64| -> Option<Vec<f32>> {
+            v.as_ref().map(|v| v.iter().map(|&x| if x.is_finite() { (x * scale) as f32 } else { 0.0 }).collect())
+        };
+        let canopy_cover_frac = canopy_f32(&canopy[0], 0.01);
+        let canopy_height_m = canopy_f32(&canopy[1], 0.1);
+        let canopy_base_height_m = canopy_f32(&canopy[2], 0.1);
+        let canopy_bulk_density_kg_per_m3 = canopy_f32(&canopy[3], 0.01);
+        // A cell is valid when its fuel code, elevation and (given) terrain are all valid.
+        let mut nodata_cells = 0;
+        let mut invalid_terrain = 0;
+        for i in 0..n {
+            let terrain_ok = elevation_m[i].is_finite()
+                && slope_tan.as_ref().is_none_or(|s| s[i].is_finite())
+                && aspect_deg.as_ref().is_none_or(|a| a[i].is_finite());
+            if fuel[i] != FUEL_NODATA && !terrain_ok {
+                invalid_terrain += 1;
+                fuel[i] = FUEL_NODATA;
+            }
+            if fuel[i] == FUEL_NODATA {
+                nodata_cells += 1;
+            }
+        }
+        if invalid_terrain > 0 {
+            notes.push(format!("{invalid_terrain} cells with a fuel code but nodata or implausible terrain treated as non-burnable nodata"));
+        }
+        if nodata_cells > 0 {
+            notes.push(format!(
+                "{nodata_cells} of {n} cells ({:.1} %) are nodata and never burn",
+                100.0 * nodata_cells as f64 / n.max(1) as f64
+            ));
+        }
+        Ok(Landscape {
+            grid: target,
+            elevation_m,
+            slope_tan,
+            aspect_deg,
+            fuel,
+            canopy_cover_frac,
+            canopy_height_m,
+            canopy_base_height_m,
+            canopy_bulk_density_kg_per_m3,
+            catalog,
+            notes,
+            nodata_cells,
+        })
+    }
+
+    /// Fill slope and aspect from the DEM (Horn 1981) when either was not given, on `engine`.
+    pub fn ensure_terrain(&mut self, engine: &crate::gpu::Engine) -> Result<()> {
+        if self.slope_tan.is_some() && self.aspect_deg.is_some() {
+            return Ok(());
+        }
+        let (slope, aspect) = crate::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?;
+        self.notes.push(format!("slope and aspect derived from the DEM (Horn 1981) on {}", engine.name()));
+        if self.slope_tan.is_none() {
+            self.slope_tan = Some(slope);
+        }
+        if self.aspect_deg.is_none() {
+            self.aspect_deg = Some(aspect);
+        }
+        Ok(())
+    }
+
+    /// Histogram of fuel codes: code -> cells (nodata under [`FUEL_NODATA`]).
+    pub fn fuel_histogram(&self) -> BTreeMap<u16, usize> {
+        let mut h = BTreeMap::new();
+        for &f in &self.fuel {
+            *h.entry(f).or_insert(0) += 1;
+        }
+        h
+    }
+}
+
+/// Parameters of `landscape synth`.
+#[derive(Clone, Debug)]
+pub struct SynthSpec {
+    pub fuel_code: u16,
+    pub rows: usize,
+    pub cols: usize,
+    pub cell_size_m: f64,
+    pub slope_pct: f64,
+    pub aspect_deg: f64,
+    pub epsg: u32,
+    /// Upper-left corner (x, y) in the CRS.
+    pub origin: (f64, f64),
+}
+
+/// Write a uniform 8-band landscape (LCP band order, Float32, LANDFIRE units) whose DEM is the plane of the given
+/// slope and aspect, so derived and given slopes agree.
+pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
+    if spec.rows == 0 || spec.cols == 0 || spec.cell_size_m <= 0.0 {
+        return Err(Error::Invalid("synth: rows, cols and cell size must be positive".into()));
+    }
+    let srs = SpatialRef::from_epsg(spec.epsg).map_err(|e| Error::Invalid(format!("--epsg {}: {e}", spec.epsg)))?;
+    let grid = Grid {
+        rows: spec.rows,
+        cols: spec.cols,
+        geotransform: [spec.origin.0, spec.cell_size_m, 0.0, spec.origin.1, 0.0, -spec.cell_size_m],
+        wkt: srs.to_wkt()?,
+    };
+    let n = grid.len();
+    // Plane rising toward the upslope azimuth (aspect + 180) with gradient slope_pct / 100.
+    let up = (spec.aspect_deg + 180.0).to_radians();
+    let g = spec.slope_pct / 100.0;
+    let mut elev = vec![0f32; n];
+    let (cx, cy) = grid.cell_center(spec.rows / 2, spec.cols / 2);
+    for r in 0..spec.rows {
+        for c in 0..spec.cols {
+            let (x, y) = grid.cell_center(r, c);
+            elev[r * spec.cols + c] = (500.0 + g * ((x - cx) * up.sin() + (y - cy) * up.cos())) as f32;
+        }
+    }
+    let slope_deg = (g.atan().to_degrees()) as f32;
+    let aspect = if spec.slope_pct > 0.0 { spec.aspect_deg.rem_euclid(360.0) as f32 } else { -1.0 };
+    let bands: [Vec<f32>; 8] = [
+        elev,
+        vec![slope_deg; n],
+        vec![aspect; n],
+        vec![spec.fuel_code as f32; n],
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+        vec![0.0; n],
+    ];
+    let names = [
+        "elevation (m)",
+        "slope (degrees)",
+        "aspect (degrees)",
+        "fuel model",
+        "canopy cover (%)",
+        "canopy height (m x 10)",
+        "canopy base height (m x 10)",
+        "canopy bulk density (kg/m3 x 100)",
+    ];
+    crate::output::write_multiband_geotiff(
+        out,
+        &grid,
+        &bands,
+        &names,
+        -9999.0,
+        &[("EMBERFALL_SYNTHETIC", "uniform landscape from `emberfall landscape synth`")],
+    )
+}
+
+/// Creation options for DEFLATE-compressed tiled GeoTIFFs.
+pub fn tiff_options(predictor_float: bool) -> Result<RasterCreationOptions> {
+    let mut o = RasterCreationOptions::new();
+    o.set_name_value("COMPRESS", "DEFLATE")?;
+    o.set_name_value("TILED", "YES")?;
+    o.set_name_value("BLOCKXSIZE", "256")?;
+    o.set_name_value("BLOCKYSIZE", "256")?;
+    o.set_name_value("BIGTIFF", "IF_SAFER")?;
+    if predictor_float {
+        o.set_name_value("PREDICTOR", "3")?;
+    }
+    Ok(o)
+}

@@ -1,0 +1,383 @@
+//! The `emberfall` command.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use emberfall::behavior::{field, WindHeight};
+use emberfall::cli::{parse_moisture, LandscapeArgs, WeatherArgs};
+use emberfall::fuel::FuelCatalog;
+use emberfall::gpu::{limits_report, Backend, Engine, Gpu};
+use emberfall::landscape::{write_synthetic, Landscape, SynthSpec, FUEL_NODATA};
+use emberfall::surface::{surface_fire, SiteInputs, SurfaceOptions};
+use emberfall::{Error, Result};
+
+#[derive(Parser)]
+#[command(name = "emberfall", version, about = "GPU wildfire spread for fires lit by launch-vehicle debris")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Inspect or make landscapes.
+    Landscape {
+        #[command(subcommand)]
+        command: LandscapeCommand,
+    },
+    /// Surface fire point calculator (Rothermel, BehavePlus conventions): a CSV batch or one case.
+    Surface(SurfaceArgs),
+    /// Fire behaviour maps of a landscape under constant weather.
+    Behavior(BehaviorArgs),
+    /// Describe the GPU adapter wgpu finds.
+    GpuInfo {
+        /// Which GPU API to try.
+        #[arg(long, value_enum, default_value = "gpu")]
+        backend: Backend,
+    },
+    /// The demo: fire behaviour maps of the synthetic Spaceport Kii landscape in dem/.
+    Demo {
+        /// Output folder.
+        #[arg(long, default_value = "out/demo")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value = "auto")]
+        backend: Backend,
+    },
+}
+
+#[derive(Subcommand)]
+enum LandscapeCommand {
+    /// Print grid, CRS, cell size, extent, fuel histogram, elevation and slope ranges, nodata share.
+    Info {
+        #[command(flatten)]
+        landscape: LandscapeArgs,
+    },
+    /// Write a uniform 8-band landscape (LCP band order) for verification and benchmarks.
+    Synth {
+        /// Fuel model code or number (e.g. GR2 or 102).
+        #[arg(long)]
+        fuel: String,
+        #[arg(long)]
+        rows: usize,
+        #[arg(long)]
+        cols: usize,
+        /// Cell size, m.
+        #[arg(long, default_value_t = 30.0)]
+        cell_size: f64,
+        /// Slope, percent.
+        #[arg(long, default_value_t = 0.0)]
+        slope_pct: f64,
+        /// Aspect (azimuth the slope faces), degrees.
+        #[arg(long, default_value_t = 0.0)]
+        aspect_deg: f64,
+        /// EPSG code of a projected CRS in metres.
+        #[arg(long, default_value_t = 32611)]
+        epsg: u32,
+        /// Upper-left corner X,Y in the CRS.
+        #[arg(long, default_value = "500000,4000000")]
+        origin: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Regenerate the synthetic Spaceport Kii demo landscape (dem/kii_synthetic.tif).
+    Kii {
+        #[arg(long, default_value = "dem/kii_synthetic.tif")]
+        out: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct SurfaceArgs {
+    /// Batch input CSV with the columns of BehavePlus reference tables (see README).
+    #[arg(long, value_name = "IN.csv")]
+    csv: Option<PathBuf>,
+    /// Output CSV (standard output when absent).
+    #[arg(long, value_name = "OUT.csv")]
+    out: Option<PathBuf>,
+    /// Single case: fuel model code or number.
+    #[arg(long)]
+    fuel: Option<String>,
+    /// Single case: moistures in percent, 1-h,10-h,100-h,herb,woody.
+    #[arg(long)]
+    moisture: Option<String>,
+    /// Single case: wind speed, km/h, at --wind-height.
+    #[arg(long, default_value_t = 0.0)]
+    wind_speed_kmh: f64,
+    #[arg(long, value_enum, default_value = "midflame")]
+    wind_height: WindHeight,
+    /// Single case: direction the wind blows toward, degrees clockwise from upslope.
+    #[arg(long, default_value_t = 0.0)]
+    wind_dir_rel_upslope_deg: f64,
+    /// Single case: slope, percent.
+    #[arg(long, default_value_t = 0.0)]
+    slope_pct: f64,
+    /// Custom fuel models (CSV).
+    #[arg(long)]
+    fuel_models: Option<PathBuf>,
+    /// Turn BehavePlus's wind limit off.
+    #[arg(long)]
+    no_wind_limit: bool,
+}
+
+#[derive(clap::Args)]
+struct BehaviorArgs {
+    #[command(flatten)]
+    landscape: LandscapeArgs,
+    #[command(flatten)]
+    weather: WeatherArgs,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write Cloud Optimized GeoTIFFs.
+    #[arg(long)]
+    cog: bool,
+    /// Turn BehavePlus's wind limit off.
+    #[arg(long)]
+    no_wind_limit: bool,
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: Backend,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Landscape { command } => match command {
+            LandscapeCommand::Info { landscape } => landscape_info(&landscape),
+            LandscapeCommand::Synth { fuel, rows, cols, cell_size, slope_pct, aspect_deg, epsg, origin, out } => {
+                let cat = FuelCatalog::standard();
+                let model =
+                    cat.find(&fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
+                let o: Vec<f64> = origin.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+                if o.len() != 2 {
+                    return Err(Error::Invalid(format!("--origin {origin}: give X,Y")));
+                }
+                if !(0.0..=1000.0).contains(&slope_pct) {
+                    return Err(Error::Invalid(format!("--slope-pct {slope_pct}: must be 0..1000")));
+                }
+                let spec = SynthSpec {
+                    fuel_code: model.number,
+                    rows,
+                    cols,
+                    cell_size_m: cell_size,
+                    slope_pct,
+                    aspect_deg,
+                    epsg,
+                    origin: (o[0], o[1]),
+                };
+                write_synthetic(&spec, &out)?;
+                println!(
+                    "wrote {} ({rows} x {cols} cells of {cell_size} m, fuel {}, EPSG:{epsg})",
+                    out.display(),
+                    model.code
+                );
+                Ok(())
+            }
+            LandscapeCommand::Kii { out } => {
+                emberfall::kii::write_kii_landscape(&out)?;
+                println!("wrote {}", out.display());
+                Ok(())
+            }
+        },
+        Command::Surface(args) => surface(args),
+        Command::Behavior(args) => behavior(args),
+        Command::GpuInfo { backend } => gpu_info(backend),
+        Command::Demo { out, backend } => demo(&out, backend),
+    }
+}
+
+fn landscape_info(args: &LandscapeArgs) -> Result<()> {
+    let mut ls = Landscape::load(&args.spec()?)?;
+    ls.ensure_terrain(&Engine::Cpu)?;
+    let g = &ls.grid;
+    let (xmin, ymin, xmax, ymax) = g.extent();
+    println!("grid        {} rows x {} cols = {} cells", g.rows, g.cols, g.len());
+    println!("crs         {}", g.crs_name());
+    println!("cell size   {} x {} m", g.dx(), g.dy());
+    println!("extent      x {xmin:.2} .. {xmax:.2}, y {ymin:.2} .. {ymax:.2}");
+    let range = |v: &[f32]| {
+        let f: Vec<f32> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        let lo = f.iter().copied().fold(f32::INFINITY, f32::min);
+        let hi = f.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        (lo, hi)
+    };
+    let valid = |v: &[f32]| -> Vec<f32> {
+        v.iter().zip(&ls.fuel).filter(|(_, &f)| f != FUEL_NODATA).map(|(x, _)| *x).collect()
+    };
+    let (elo, ehi) = range(&valid(&ls.elevation_m));
+    println!("elevation   {elo:.1} .. {ehi:.1} m");
+    if let Some(s) = &ls.slope_tan {
+        let (slo, shi) = range(&valid(s));
+        println!(
+            "slope       {:.1} .. {:.1} % ({:.1} .. {:.1} deg)",
+            slo * 100.0,
+            shi * 100.0,
+            slo.atan().to_degrees(),
+            shi.atan().to_degrees()
+        );
+    }
+    println!("nodata      {} cells ({:.2} %)", ls.nodata_cells, 100.0 * ls.nodata_cells as f64 / g.len().max(1) as f64);
+    for (name, layer) in [
+        ("canopy cover", &ls.canopy_cover_frac),
+        ("canopy height", &ls.canopy_height_m),
+        ("canopy base height", &ls.canopy_base_height_m),
+        ("canopy bulk density", &ls.canopy_bulk_density_kg_per_m3),
+    ] {
+        if let Some(v) = layer {
+            let (lo, hi) = range(v);
+            println!(
+                "{name:<20}{lo:.2} .. {hi:.2} {}",
+                match name {
+                    "canopy cover" => "(fraction)",
+                    "canopy bulk density" => "kg/m3",
+                    _ => "m",
+                }
+            );
+        }
+    }
+    println!("fuel models:");
+    for (code, count) in ls.fuel_histogram() {
+        let name = if code == FUEL_NODATA {
+            "nodata".to_string()
+        } else {
+            ls.catalog.get(code).map(|m| format!("{} {}", m.code, m.name)).unwrap_or_default()
+        };
+        println!("  {code:>5}  {count:>9} cells  {:>6.2} %  {name}", 100.0 * count as f64 / g.len() as f64);
+    }
+    for n in &ls.notes {
+        println!("note: {n}");
+    }
+    Ok(())
+}
+
+fn surface(args: SurfaceArgs) -> Result<()> {
+    let mut cat = FuelCatalog::standard();
+    if let Some(p) = &args.fuel_models {
+        cat.load_custom(p)?;
+    }
+    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    if let Some(csv) = &args.csv {
+        let n = emberfall::calculator::run_csv(csv, args.out.as_deref(), &cat, &opts)?;
+        if let Some(o) = &args.out {
+            eprintln!("{n} cases written to {}", o.display());
+        }
+        return Ok(());
+    }
+    let (Some(fuel), Some(moist)) = (&args.fuel, &args.moisture) else {
+        return Err(Error::Invalid(
+            "give --csv IN.csv, or a single case with --fuel CODE --moisture M1,M10,M100,MHERB,MWOODY".into(),
+        ));
+    };
+    let model = cat.find(fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
+    let moisture = parse_moisture(moist)?;
+    let speed = args.wind_speed_kmh * 1000.0 / 60.0;
+    let midflame = match args.wind_height {
+        WindHeight::Midflame => speed,
+        WindHeight::TwentyFt => speed * emberfall::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0),
+        WindHeight::TenM => speed / 1.15 * emberfall::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0),
+    };
+    let site = SiteInputs {
+        midflame_wind_m_per_min: midflame,
+        wind_dir_rel_upslope_deg: args.wind_dir_rel_upslope_deg,
+        slope_tan: args.slope_pct / 100.0,
+    };
+    let f = surface_fire(model, &moisture, &site, &opts);
+    println!("fuel model                  {} {} ({})", model.number, model.code, model.name);
+    println!("midflame wind               {:.3} km/h", midflame * 0.06);
+    let vals = emberfall::calculator::output_values(&f);
+    let units = ["m/min", "m/min", "m/min", "deg from upslope", "km/h", "", "kW/m", "m", "kJ/m2", "kW/m2", ""];
+    for ((name, v), u) in emberfall::calculator::OUTPUT_COLUMNS.iter().zip(vals).zip(units) {
+        println!("{name:<28}{v:.4} {u}");
+    }
+    Ok(())
+}
+
+fn behavior(args: BehaviorArgs) -> Result<()> {
+    let weather = args.weather.weather()?;
+    let mut ls = Landscape::load(&args.landscape.spec()?)?;
+    let engine = Engine::select(args.backend)?;
+    eprintln!("backend: {}", engine.name());
+    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    let t = std::time::Instant::now();
+    let (beh, files) = emberfall::maps::write_behavior_maps(&mut ls, &weather, &opts, &engine, &args.out, args.cog)?;
+    for n in &ls.notes {
+        eprintln!("note: {n}");
+    }
+    let ros = beh.field(field::ROS);
+    let max = ros.iter().copied().fold(0f32, f32::max);
+    eprintln!("{} cells in {:.2} s; max head spread rate {max:.2} m/min", ls.grid.len(), t.elapsed().as_secs_f64());
+    for f in files {
+        println!("{}", f.display());
+    }
+    Ok(())
+}
+
+fn gpu_info(backend: Backend) -> Result<()> {
+    let gpu = Gpu::new(backend)?;
+    println!("adapter   {}", gpu.info.name);
+    println!(
+        "type      {:?}{}",
+        gpu.info.device_type,
+        if gpu.is_hardware() { "" } else { " (software: for tests, not speed)" }
+    );
+    println!("backend   {:?}", gpu.info.backend);
+    println!("driver    {} {}", gpu.info.driver, gpu.info.driver_info);
+    for (k, v) in limits_report(&gpu.limits) {
+        println!("{k:<40}{v}");
+    }
+    Ok(())
+}
+
+fn demo(out: &std::path::Path, backend: Backend) -> Result<()> {
+    let dem = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dem/kii_synthetic.tif");
+    if !dem.exists() {
+        return Err(Error::input(
+            dem.display(),
+            "demo landscape missing; regenerate it with `emberfall landscape kii`",
+        ));
+    }
+    let spec = emberfall::landscape::LandscapeSpec { lcp: Some(dem.clone()), ..Default::default() };
+    let mut ls = Landscape::load(&spec)?;
+    let engine = Engine::select(backend)?;
+    println!("Emberfall demo: surface fire behaviour around Spaceport Kii (SYNTHETIC landscape, see dem/README.md)");
+    println!(
+        "landscape: {} ({} x {} cells of {} m, {})",
+        dem.display(),
+        ls.grid.rows,
+        ls.grid.cols,
+        ls.grid.dx(),
+        ls.grid.crs_name()
+    );
+    println!("backend:   {}", engine.name());
+    // Dry early-spring conditions with a sea breeze from the south-south-west.
+    let weather = emberfall::behavior::Weather {
+        moisture: emberfall::surface::Moisture::from_percent([6.0, 8.0, 10.0, 75.0, 100.0]),
+        wind_speed_m_per_min: 15.0 * 1000.0 / 60.0,
+        wind_from_deg: 200.0,
+        wind_height: WindHeight::TwentyFt,
+    };
+    println!("weather:   moisture 6/8/10/75/100 %, 20-ft wind 15 km/h from 200 deg");
+    let (beh, files) =
+        emberfall::maps::write_behavior_maps(&mut ls, &weather, &SurfaceOptions::default(), &engine, out, false)?;
+    let ros = beh.field(field::ROS);
+    let fl = beh.field(field::FLAME_LENGTH);
+    let max_ros = ros.iter().copied().fold(0f32, f32::max);
+    let max_fl = fl.iter().copied().fold(0f32, f32::max);
+    println!("max head spread rate {max_ros:.1} m/min, max flame length {max_fl:.1} m");
+    println!("outputs:");
+    for f in files {
+        println!("  {}", f.display());
+    }
+    Ok(())
+}

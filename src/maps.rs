@@ -1,0 +1,57 @@
+//! Fire behaviour maps: per-cell surface fire behaviour of a landscape under one weather, written as rasters in
+//! the landscape's grid and CRS, plus a flame length map over a hillshade.
+
+use std::path::{Path, PathBuf};
+
+use crate::behavior::{self, field, Behavior, Cells, Weather, NODATA};
+use crate::error::Result;
+use crate::gpu::Engine;
+use crate::landscape::Landscape;
+use crate::output;
+use crate::surface::SurfaceOptions;
+
+/// Rasters written by [`write_behavior_maps`]: (field, file stem).
+pub const MAP_FIELDS: [(usize, &str); 6] = [
+    (field::ROS, "ros_m_per_min"),
+    (field::SPREAD_DIRECTION, "spread_direction_deg"),
+    (field::FIRELINE_INTENSITY, "fireline_intensity_kw_per_m"),
+    (field::FLAME_LENGTH, "flame_length_m"),
+    (field::HEAT_PER_AREA, "heat_per_area_kj_per_m2"),
+    (field::REACTION_INTENSITY, "reaction_intensity_kw_per_m2"),
+];
+
+/// Compute behaviour for every cell and write the maps into `out_dir`. Returns the behaviour and the files.
+pub fn write_behavior_maps(
+    landscape: &mut Landscape,
+    weather: &Weather,
+    opts: &SurfaceOptions,
+    engine: &Engine,
+    out_dir: &Path,
+    cog: bool,
+) -> Result<(Behavior, Vec<PathBuf>)> {
+    landscape.ensure_terrain(engine)?;
+    let cells = Cells::from_landscape(landscape)?;
+    let beh = behavior::compute(engine, &cells, std::slice::from_ref(weather), opts)?.remove(0);
+    let mut files = Vec::new();
+    for (k, stem) in MAP_FIELDS {
+        let path = out_dir.join(format!("{stem}.tif"));
+        let desc = field::ALL.iter().find(|f| f.0 == k).map(|f| f.2).unwrap_or(stem);
+        output::write_raster(&path, &landscape.grid, &beh.field(k), desc, NODATA as f64, cog)?;
+        files.push(path);
+    }
+    let flame = beh.field(field::FLAME_LENGTH);
+    let water: Vec<bool> = landscape.fuel.iter().map(|&f| f == 98).collect();
+    let canvas = output::render_map(
+        &landscape.grid,
+        &landscape.elevation_m,
+        &flame,
+        NODATA,
+        &output::flame_length_classes(),
+        "FLAME LENGTH (M)",
+        Some(&water),
+    );
+    let png = out_dir.join("flame_length_m.png");
+    canvas.save_png(&png)?;
+    files.push(png);
+    Ok((beh, files))
+}

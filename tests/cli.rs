@@ -1,0 +1,187 @@
+//! The `emberfall` command end to end: the point calculator against BehavePlus, and fire behaviour maps that GIS
+//! tools open.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn emberfall() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emberfall"));
+    c.env("XDG_RUNTIME_DIR", std::env::temp_dir());
+    c
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("emberfall-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn surface_csv_matches_every_reference_row() {
+    let reference = common::shared("oracle/surface_fire_reference.csv");
+    let out = tmpdir("surface").join("out.csv");
+    let st = emberfall().args(["surface", "--csv"]).arg(&reference).arg("--out").arg(&out).status().unwrap();
+    assert!(st.success());
+    let read = |p: &PathBuf| {
+        let mut r = csv::Reader::from_path(p).unwrap();
+        let h = r.headers().unwrap().clone();
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        (h, rows)
+    };
+    let (hw, want) = read(&reference);
+    let (hg, got) = read(&out);
+    assert_eq!(hw, hg, "output columns must repeat the reference's names and order");
+    assert_eq!(want.len(), got.len());
+    let mut bad = Vec::new();
+    for (n, (w, g)) in want.iter().zip(&got).enumerate() {
+        for (k, name) in hw.iter().enumerate().skip(10) {
+            let (a, b): (f64, f64) = (w[k].parse().unwrap(), g[k].parse().unwrap());
+            let ok = if name == "dir_max_spread_deg_rel_upslope" {
+                let d = (a - b).rem_euclid(360.0);
+                d.min(360.0 - d) <= 0.5 || w[10].parse::<f64>().unwrap() == 0.0
+            } else {
+                (a - b).abs() <= 0.01 || (a - b).abs() <= 0.005 * a.abs()
+            };
+            if !ok {
+                bad.push(format!("row {}: {name} {b} vs {a}", n + 2));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} mismatches: {:?}", bad.len(), &bad[..bad.len().min(20)]);
+}
+
+#[test]
+fn surface_csv_errors_name_line_and_column() {
+    let d = tmpdir("badcsv");
+    let p = d.join("bad.csv");
+    std::fs::write(
+        &p,
+        "fuel_model,fuel_code,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct,midflame_wind_km_h,wind_dir_rel_upslope_deg,slope_pct\n\
+         102,GR2,6,7,8,60,90,abc,0,0\n",
+    )
+    .unwrap();
+    let o = emberfall().args(["surface", "--csv"]).arg(&p).output().unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("line 2") && e.contains("midflame_wind_km_h") && e.contains("abc"), "{e}");
+}
+
+#[test]
+fn behavior_maps_open_in_gdal_with_crs_nodata_and_compression() {
+    let d = tmpdir("behavior");
+    let ls = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let o = emberfall()
+        .args(["behavior", "--lcp"])
+        .arg(&ls)
+        .args([
+            "--moisture",
+            "6,8,10,75,60",
+            "--wind-speed-kmh",
+            "15",
+            "--wind-from-deg",
+            "240",
+            "--wind-height",
+            "20ft",
+            "--backend",
+            "gpu",
+            "--out",
+        ])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for stem in [
+        "ros_m_per_min",
+        "spread_direction_deg",
+        "fireline_intensity_kw_per_m",
+        "flame_length_m",
+        "heat_per_area_kj_per_m2",
+        "reaction_intensity_kw_per_m2",
+    ] {
+        let p = d.join(format!("{stem}.tif"));
+        let info = Command::new("gdalinfo").arg(&p).output().unwrap();
+        let text = String::from_utf8_lossy(&info.stdout);
+        assert!(text.contains("UTM zone 11N"), "{stem}: CRS missing\n{text}");
+        assert!(text.contains("NoData Value=-9999"), "{stem}: nodata missing");
+        assert!(text.contains("COMPRESSION=DEFLATE"), "{stem}: not compressed");
+        assert!(text.contains("Size is 502, 515"), "{stem}: wrong grid");
+    }
+    assert!(d.join("flame_length_m.png").exists());
+    // No temporary files left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty());
+    // Spread direction on flat ground with no slope points downwind: the wind blows from 240, toward 60 degrees.
+}
+
+#[test]
+fn cog_output_is_a_valid_cloud_optimized_geotiff() {
+    let d = tmpdir("cog");
+    let synth = d.join("flat.tif");
+    let st = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "600", "--cols", "600", "--cell-size", "30", "--out"])
+        .arg(&synth)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let o = emberfall()
+        .args(["behavior", "--lcp"])
+        .arg(&synth)
+        .args([
+            "--moisture",
+            "6,7,8,60,90",
+            "--wind-speed-kmh",
+            "10",
+            "--wind-from-deg",
+            "270",
+            "--wind-height",
+            "midflame",
+            "--backend",
+            "cpu",
+            "--cog",
+            "--out",
+        ])
+        .arg(d.join("maps"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let info = Command::new("gdalinfo").arg(d.join("maps/ros_m_per_min.tif")).output().unwrap();
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("LAYOUT=COG"), "{text}");
+    // Uniform flat GR2, wind from the west: every cell spreads toward 90 degrees at the point calculator's rate.
+    let o = emberfall()
+        .args(["surface", "--fuel", "GR2", "--moisture", "6,7,8,60,90", "--wind-speed-kmh", "10"])
+        .output()
+        .unwrap();
+    let txt = String::from_utf8_lossy(&o.stdout);
+    let ros: f64 =
+        txt.lines().find(|l| l.starts_with("ros_m_min")).unwrap().split_whitespace().nth(1).unwrap().parse().unwrap();
+    let ds = gdal::Dataset::open(d.join("maps/ros_m_per_min.tif")).unwrap();
+    let v = ds.rasterband(1).unwrap().read_as::<f32>((300, 300), (1, 1), (1, 1), None).unwrap();
+    assert!((v.data()[0] as f64 - ros).abs() < 1e-3 * ros, "{} vs {ros}", v.data()[0]);
+    let ds = gdal::Dataset::open(d.join("maps/spread_direction_deg.tif")).unwrap();
+    let v = ds.rasterband(1).unwrap().read_as::<f32>((300, 300), (1, 1), (1, 1), None).unwrap();
+    assert!((v.data()[0] - 90.0).abs() < 1e-3);
+}
+
+#[test]
+fn failed_run_leaves_no_outputs() {
+    let d = tmpdir("fail");
+    let o = emberfall()
+        .args(["behavior", "--lcp", "/nonexistent.tif", "--moisture", "6,7,8,60,90", "--out"])
+        .arg(d.join("out"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent.tif"));
+    assert!(!d.join("out").join("ros_m_per_min.tif").exists());
+    let o = emberfall().args(["surface", "--fuel", "GR2", "--moisture", "6,7,8"]).output().unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("five percentages"));
+}
