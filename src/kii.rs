@@ -118,9 +118,12 @@ pub fn kii_layers() -> Result<KiiLayers> {
             elev[i] = z.max(-5.0) as f32;
             // Roads: one from the pad north-west up the valley, one east along the coast.
             let road1 = {
-                let t = (-dx * 0.55 + dy * 0.83).clamp(0.0, 2500.0);
-                let (px, py) = (-0.55 * t, 0.83 * t + 60.0 * (t / 400.0).sin());
-                ((dx - px).powi(2) + (dy - py).powi(2)).sqrt() < 8.0
+                // Along the unit direction u (azimuth 326.6 deg), meandering by 60 m along v, perpendicular to u.
+                let (ux, uy) = (-(33.4f64.to_radians().sin()), 33.4f64.to_radians().cos());
+                let t = (dx * ux + dy * uy).clamp(0.0, 2500.0);
+                let off = 60.0 * (t / 400.0).sin();
+                let (px, py) = (ux * t + uy * off, uy * t - ux * off);
+                ((dx - px).powi(2) + (dy - py).powi(2)).sqrt() < 6.0
             };
             let road2 = dx > 0.0 && (dy - (coast_y + 70.0)).abs() < 5.0 && inland > 0.0;
             let n1 = noise(x, y, 150.0, 23);

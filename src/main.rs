@@ -141,6 +141,10 @@ struct BehaviorArgs {
 }
 
 fn main() -> ExitCode {
+    // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -185,3 +185,24 @@ fn failed_run_leaves_no_outputs() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("five percentages"));
 }
+
+#[test]
+fn committed_demo_landscape_is_what_the_generator_makes() {
+    let d = tmpdir("kii");
+    let p = d.join("kii.tif");
+    let st = emberfall().args(["landscape", "kii", "--out"]).arg(&p).status().unwrap();
+    assert!(st.success());
+    let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dem/kii_synthetic.tif");
+    let a = gdal::Dataset::open(&p).unwrap();
+    let b = gdal::Dataset::open(&committed).unwrap();
+    assert_eq!(a.raster_size(), b.raster_size());
+    assert_eq!(a.raster_count(), 8);
+    assert!(b.projection().contains("UTM zone 53N"), "dem/ must be in JGD2011 / UTM zone 53N");
+    assert_eq!(gdal::Metadata::metadata_item(&b, "EMBERFALL_SYNTHETIC", "").as_deref(), Some("YES"));
+    let (c, r) = a.raster_size();
+    for band in 1..=8 {
+        let x = a.rasterband(band).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap();
+        let y = b.rasterband(band).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap();
+        assert!(x.data() == y.data(), "band {band} differs: regenerate dem/ with `emberfall landscape kii`");
+    }
+}
