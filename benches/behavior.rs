@@ -19,17 +19,7 @@ fn main() {
         eprintln!("benchmark needs {} (set EMBERFALL_SHARED)", d.display());
         std::process::exit(2);
     }
-    let spec = LandscapeSpec {
-        elevation: Some(d.join("dem.tif")),
-        slope: Some(d.join("slp.tif")),
-        aspect: Some(d.join("asp.tif")),
-        fuel: Some(d.join("fbfm40.tif")),
-        canopy_cover: Some(d.join("cc.tif")),
-        canopy_height: Some(d.join("ch.tif")),
-        canopy_base_height: Some(d.join("cbh.tif")),
-        canopy_bulk_density: Some(d.join("cbd.tif")),
-        ..Default::default()
-    };
+    let spec = LandscapeSpec::from_elmfire_dir(&d);
     let mut ls = Landscape::load(&spec).expect("load Thomas Fire landscape");
     ls.ensure_terrain(&Engine::Cpu).unwrap();
     let cells = Cells::from_landscape(&ls).unwrap();

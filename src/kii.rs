@@ -171,21 +171,11 @@ pub fn write_kii_landscape(out: &Path) -> Result<()> {
     let elev: Vec<f32> = l.elevation_m.iter().map(|z| z.round()).collect();
     let [cc, ch, cbh, cbd] = l.canopy;
     let bands = [elev, slope_deg, aspect_deg, l.fuel, cc, ch, cbh, cbd];
-    let names = [
-        "elevation (m)",
-        "slope (degrees)",
-        "aspect (degrees)",
-        "fuel model (Scott & Burgan 40)",
-        "canopy cover (%)",
-        "canopy height (m x 10)",
-        "canopy base height (m x 10)",
-        "canopy bulk density (kg/m3 x 100)",
-    ];
     crate::output::write_multiband_geotiff(
         out,
         &l.grid,
         &bands,
-        &names,
+        &crate::landscape::LCP_BAND_NAMES,
         -9999.0,
         &[
             ("EMBERFALL_SYNTHETIC", "YES"),

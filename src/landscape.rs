@@ -15,6 +15,18 @@ use gdal::{Dataset, DriverManager};
 use crate::error::{Error, Result};
 use crate::fuel::FuelCatalog;
 
+/// Band descriptions of an 8-band landscape in LCP order, LANDFIRE units.
+pub const LCP_BAND_NAMES: [&str; 8] = [
+    "elevation (m)",
+    "slope (degrees)",
+    "aspect (degrees)",
+    "fuel model",
+    "canopy cover (%)",
+    "canopy height (m x 10)",
+    "canopy base height (m x 10)",
+    "canopy bulk density (kg/m3 x 100)",
+];
+
 /// Fuel code of a nodata cell (outside the landscape, or with implausible inputs): never burns.
 pub const FUEL_NODATA: u16 = 0;
 
@@ -424,6 +436,25 @@ impl Reader<'_> {
     }
 }
 
+impl LandscapeSpec {
+    /// Layers named as ELMFIRE names them in one folder: dem.tif, slp.tif (degrees), asp.tif, fbfm40.tif, cc.tif,
+    /// ch.tif, cbh.tif, cbd.tif.
+    pub fn from_elmfire_dir(dir: &Path) -> LandscapeSpec {
+        let f = |n: &str| Some(dir.join(format!("{n}.tif")));
+        LandscapeSpec {
+            elevation: f("dem"),
+            slope: f("slp"),
+            aspect: f("asp"),
+            fuel: f("fbfm40"),
+            canopy_cover: f("cc"),
+            canopy_height: f("ch"),
+            canopy_base_height: f("cbh"),
+            canopy_bulk_density: f("cbd"),
+            ..Default::default()
+        }
+    }
+}
+
 impl Landscape {
     /// Read, check and align a landscape.
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
@@ -678,21 +709,11 @@ pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
         vec![0.0; n],
         vec![0.0; n],
     ];
-    let names = [
-        "elevation (m)",
-        "slope (degrees)",
-        "aspect (degrees)",
-        "fuel model",
-        "canopy cover (%)",
-        "canopy height (m x 10)",
-        "canopy base height (m x 10)",
-        "canopy bulk density (kg/m3 x 100)",
-    ];
     crate::output::write_multiband_geotiff(
         out,
         &grid,
         &bands,
-        &names,
+        &LCP_BAND_NAMES,
         -9999.0,
         &[("EMBERFALL_SYNTHETIC", "uniform landscape from `emberfall landscape synth`")],
     )

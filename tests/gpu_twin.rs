@@ -122,19 +122,8 @@ fn worcester_gpu_matches_cpu_twin() {
     compare("worcester", &Cells::from_landscape(&ls).unwrap(), &gpu());
 }
 
-pub fn thomas_spec() -> LandscapeSpec {
-    let d = common::shared("landscapes/thomas_fire");
-    LandscapeSpec {
-        elevation: Some(d.join("dem.tif")),
-        slope: Some(d.join("slp.tif")),
-        aspect: Some(d.join("asp.tif")),
-        fuel: Some(d.join("fbfm40.tif")),
-        canopy_cover: Some(d.join("cc.tif")),
-        canopy_height: Some(d.join("ch.tif")),
-        canopy_base_height: Some(d.join("cbh.tif")),
-        canopy_bulk_density: Some(d.join("cbd.tif")),
-        ..Default::default()
-    }
+fn thomas_spec() -> LandscapeSpec {
+    LandscapeSpec::from_elmfire_dir(&common::shared("landscapes/thomas_fire"))
 }
 
 #[test]
