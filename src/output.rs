@@ -51,8 +51,7 @@ fn mem_multiband(
     let mut ds = driver.create_with_band_type::<f32, _>("", grid.cols, grid.rows, bands.len())?;
     ds.set_geo_transform(&grid.geotransform)?;
     ds.set_spatial_ref(&crate::landscape::srs_from_wkt(&grid.wkt)?)?;
-    for (k, (key, value)) in metadata.iter().enumerate() {
-        let _ = k;
+    for (key, value) in metadata {
         ds.set_metadata_item(key, value, "")?;
     }
     for (i, data) in bands.iter().enumerate() {
