@@ -96,7 +96,7 @@ pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base
     }
 }
 
-const CELL_STRIDE: usize = 6;
+pub const CELL_STRIDE: usize = 6;
 const FUEL_STRIDE: usize = 16;
 const RUN_STRIDE: usize = 12;
 /// Values per cell in a [`Behavior`].
@@ -172,7 +172,8 @@ impl Cells {
         Ok(Cells { n, packed, fuels })
     }
 
-    fn fuel_index(&self, i: usize) -> u32 {
+    /// Index into `fuels` of cell `i` (`u32::MAX` for nodata).
+    pub fn fuel_index(&self, i: usize) -> u32 {
         self.packed[i * CELL_STRIDE].to_bits()
     }
 }

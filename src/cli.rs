@@ -131,3 +131,78 @@ pub fn parse_moisture(s: &str) -> Result<Moisture> {
     }
     Ok(Moisture::from_percent(v))
 }
+
+/// Parse a duration: `6h`, `90min` (or `90m`), `3600s`, `1.5d`, or a plain number of minutes. Returns minutes.
+pub fn parse_duration_min(s: &str, what: &str) -> Result<f64> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, scale) = if let Some(v) = t.strip_suffix("min") {
+        (v, 1.0)
+    } else if let Some(v) = t.strip_suffix('h') {
+        (v, 60.0)
+    } else if let Some(v) = t.strip_suffix('m') {
+        (v, 1.0)
+    } else if let Some(v) = t.strip_suffix('s') {
+        (v, 1.0 / 60.0)
+    } else if let Some(v) = t.strip_suffix('d') {
+        (v, 1440.0)
+    } else {
+        (t.as_str(), 1.0)
+    };
+    let v: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| Error::Invalid(format!("{what} `{s}`: not a duration (use e.g. 6h, 90min, 3600s or minutes)")))?;
+    if !(v.is_finite() && v > 0.0) {
+        return Err(Error::Invalid(format!("{what} `{s}`: must be positive")));
+    }
+    Ok(v * scale)
+}
+
+/// A progress bar on standard error with an estimate of the time left; silent when stderr is not a terminal.
+pub struct Progress {
+    start: std::time::Instant,
+    enabled: bool,
+    last: f64,
+}
+
+impl Progress {
+    pub fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress { start: std::time::Instant::now(), enabled: std::io::stderr().is_terminal(), last: -1.0 }
+    }
+
+    /// Report that the simulated clock reached `t` of `total` minutes.
+    pub fn update(&mut self, t: f64, total: f64) {
+        if !self.enabled {
+            return;
+        }
+        let frac = (t / total).clamp(0.0, 1.0);
+        let el = self.start.elapsed().as_secs_f64();
+        if frac < 1.0 && el - self.last < 0.1 {
+            return;
+        }
+        self.last = el;
+        let width = 30;
+        let filled = (frac * width as f64).round() as usize;
+        let left = if frac > 0.0 { el * (1.0 - frac) / frac } else { 0.0 };
+        eprint!(
+            "\r[{}{}] {:5.1} %  fire time {:.1} / {:.1} h  elapsed {:.1} s  left ~{:.1} s ",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            frac * 100.0,
+            t / 60.0,
+            total / 60.0,
+            el,
+            left
+        );
+        if frac >= 1.0 {
+            eprintln!();
+        }
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress::new()
+    }
+}

@@ -632,6 +632,53 @@ impl Landscape {
         })
     }
 
+    /// A uniform landscape held in memory (tests, benchmarks): one fuel model on a north-up grid of `cell_m`
+    /// cells in `epsg` (a projected CRS), a plane of slope `slope_tan` facing `aspect_deg` (-1: flat), no canopy.
+    pub fn uniform(
+        rows: usize,
+        cols: usize,
+        cell_m: f64,
+        epsg: u32,
+        fuel_code: u16,
+        slope_tan: f32,
+        aspect_deg: f32,
+    ) -> Result<Landscape> {
+        let srs = SpatialRef::from_epsg(epsg)?;
+        let grid =
+            Grid { rows, cols, geotransform: [500_000.0, cell_m, 0.0, 4_000_000.0, 0.0, -cell_m], wkt: srs.to_wkt()? };
+        let catalog = FuelCatalog::standard();
+        if catalog.get(fuel_code).is_none() {
+            return Err(Error::Invalid(format!("fuel model {fuel_code} is not a standard fuel model")));
+        }
+        let n = rows * cols;
+        // Elevation of the plane: rises toward the azimuth opposite the aspect.
+        let mut elevation_m = vec![0f32; n];
+        if aspect_deg >= 0.0 {
+            let up = ((aspect_deg as f64) + 180.0).to_radians();
+            let (ue, un) = (up.sin(), up.cos());
+            for r in 0..rows {
+                for c in 0..cols {
+                    let (e, nn) = (c as f64 * cell_m, -(r as f64) * cell_m);
+                    elevation_m[r * cols + c] = (100.0 + slope_tan as f64 * (e * ue + nn * un)) as f32;
+                }
+            }
+        }
+        Ok(Landscape {
+            grid,
+            elevation_m,
+            slope_tan: Some(vec![slope_tan; n]),
+            aspect_deg: Some(vec![aspect_deg; n]),
+            fuel: vec![fuel_code; n],
+            canopy_cover_frac: None,
+            canopy_height_m: None,
+            canopy_base_height_m: None,
+            canopy_bulk_density_kg_per_m3: None,
+            catalog,
+            notes: vec!["uniform landscape made in memory".into()],
+            nodata_cells: 0,
+        })
+    }
+
     /// Fill slope and aspect from the DEM (Horn 1981) when either was not given, on `engine`.
     pub fn ensure_terrain(&mut self, engine: &crate::gpu::Engine) -> Result<()> {
         if self.slope_tan.is_some() && self.aspect_deg.is_some() {

@@ -9,11 +9,15 @@ pub mod cli;
 pub mod error;
 pub mod fuel;
 pub mod gpu;
+pub mod isochrone;
 pub mod kii;
 pub mod landscape;
 pub mod maps;
 pub mod output;
+pub mod products;
+pub mod spread;
 pub mod surface;
 pub mod terrain;
+pub mod weather;
 
 pub use error::{Error, Result};

@@ -31,6 +31,8 @@ enum Command {
     Surface(SurfaceArgs),
     /// Fire behaviour maps of a landscape under constant weather.
     Behavior(BehaviorArgs),
+    /// Grow fires from ignitions: arrival times, front-passage behaviour, isochrones, map and summary.
+    Spread(SpreadArgs),
     /// Describe the GPU adapter wgpu finds.
     GpuInfo {
         /// Which GPU API to try.
@@ -140,6 +142,47 @@ struct BehaviorArgs {
     backend: Backend,
 }
 
+#[derive(clap::Args)]
+struct SpreadArgs {
+    #[command(flatten)]
+    landscape: LandscapeArgs,
+    #[command(flatten)]
+    weather: WeatherArgs,
+    /// Weather stream CSV (time_min or time_h, wind_speed_kmh, wind_from_deg, optional m1h_pct .. mwoody_pct);
+    /// replaces the constant wind; --moisture applies to rows without moistures.
+    #[arg(long = "weather", value_name = "FILE.csv")]
+    weather_csv: Option<PathBuf>,
+    /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).
+    #[arg(long, value_name = "X,Y[,T_MIN]")]
+    ignite: Vec<String>,
+    /// Ignition point LON,LAT[,T_MIN] in WGS 84 degrees (repeatable).
+    #[arg(long, value_name = "LON,LAT[,T_MIN]", allow_hyphen_values = true)]
+    ignite_lonlat: Vec<String>,
+    /// Ignitions from a vector file (points, lines, polygons; optional `time_min` attribute).
+    #[arg(long, value_name = "FILE")]
+    ignitions: Option<PathBuf>,
+    /// Length of the run: 6h, 90min, 3600s, or minutes.
+    #[arg(long, default_value = "6h")]
+    duration: String,
+    /// Time between isochrones.
+    #[arg(long, default_value = "1h")]
+    isochrone_interval: String,
+    /// Output folder.
+    #[arg(long)]
+    out: PathBuf,
+    /// Write Cloud Optimized GeoTIFFs.
+    #[arg(long)]
+    cog: bool,
+    /// Turn BehavePlus's wind limit off.
+    #[arg(long)]
+    no_wind_limit: bool,
+    /// Relative change of spread conditions along a ray beyond which it is re-anchored (see README).
+    #[arg(long, default_value_t = 0.05)]
+    tolerance: f32,
+    #[arg(long, value_enum, default_value = "auto")]
+    backend: Backend,
+}
+
 fn main() -> ExitCode {
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
@@ -196,6 +239,7 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Surface(args) => surface(args),
         Command::Behavior(args) => behavior(args),
+        Command::Spread(args) => spread(args),
         Command::GpuInfo { backend } => gpu_info(backend),
         Command::Demo { out, backend } => demo(&out, backend),
     }
@@ -321,6 +365,72 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
     let ros = beh.field(field::ROS);
     let max = ros.iter().copied().fold(0f32, f32::max);
     eprintln!("{} cells in {:.2} s; max head spread rate {max:.2} m/min", ls.grid.len(), t.elapsed().as_secs_f64());
+    for f in files {
+        println!("{}", f.display());
+    }
+    Ok(())
+}
+
+fn spread(args: SpreadArgs) -> Result<()> {
+    use emberfall::spread::{self, sources, SpreadOptions};
+    let base = args.weather.weather()?;
+    let stream = match &args.weather_csv {
+        Some(p) => emberfall::weather::WeatherStream::from_csv(p, &base)?,
+        None => emberfall::weather::WeatherStream::constant(base),
+    };
+    let duration = emberfall::cli::parse_duration_min(&args.duration, "--duration")?;
+    let interval = emberfall::cli::parse_duration_min(&args.isochrone_interval, "--isochrone-interval")?;
+    if !(args.tolerance >= 0.0 && args.tolerance <= 1.0) {
+        return Err(Error::Invalid(format!("--tolerance {}: must be in 0..1", args.tolerance)));
+    }
+    let mut ls = Landscape::load(&args.landscape.spec()?)?;
+    let mut srcs = Vec::new();
+    for s in &args.ignite {
+        srcs.push(sources::parse_ignite(s)?);
+    }
+    for s in &args.ignite_lonlat {
+        srcs.push(sources::parse_ignite_lonlat(s, &ls.grid)?);
+    }
+    if let Some(p) = &args.ignitions {
+        srcs.extend(sources::read_vector(p, &ls.grid)?);
+    }
+    let engine = Engine::select(args.backend)?;
+    eprintln!("backend: {}", engine.name());
+    ls.ensure_terrain(&engine)?;
+    for n in &ls.notes {
+        eprintln!("note: {n}");
+    }
+    let cells = emberfall::behavior::Cells::from_landscape(&ls)?;
+    let opts = SpreadOptions {
+        duration_min: duration,
+        tolerance: args.tolerance,
+        surface: SurfaceOptions { wind_limit: !args.no_wind_limit },
+        ..Default::default()
+    };
+    let mut progress = emberfall::cli::Progress::new();
+    let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;
+    let extra = serde_json::json!({
+        "weather_periods": stream.periods.len(),
+        "wind_height": format!("{:?}", stream.wind_height()),
+        "tolerance": args.tolerance,
+        "isochrone_interval_min": interval,
+    });
+    let (files, summary) =
+        emberfall::products::write_spread_products(&ls, &res, &srcs, interval, &args.out, args.cog, extra)?;
+    eprintln!(
+        "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
+        res.stats.burned_cells,
+        summary["burned_area_ha"].as_f64().unwrap_or(0.0),
+        duration / 60.0,
+        res.stats.wall_s,
+        res.stats.backend
+    );
+    if res.stats.seeds_skipped_unburnable > 0 {
+        eprintln!(
+            "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
+            res.stats.seeds_skipped_unburnable
+        );
+    }
     for f in files {
         println!("{}", f.display());
     }

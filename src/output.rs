@@ -11,8 +11,12 @@ use crate::landscape::{tiff_options, Grid};
 
 /// Temporary sibling path of `path` (same folder, so the final rename is atomic).
 pub fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-    path.with_file_name(format!(".{name}.partial-{}", std::process::id()))
+    // Keep the extension: some GDAL drivers (GeoPackage) check it.
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    match path.extension() {
+        Some(ext) => path.with_file_name(format!(".{stem}.partial-{}.{}", std::process::id(), ext.to_string_lossy())),
+        None => path.with_file_name(format!(".{stem}.partial-{}", std::process::id())),
+    }
 }
 
 /// Write `path` through `write` to a temporary file, then rename it into place. The temporary file is removed
@@ -258,6 +262,12 @@ pub struct LegendClass {
     pub hi: f32,
     pub color: [u8; 3],
     pub label: String,
+}
+
+/// Where [`render_map`] draws the map: left and top offsets (px) and pixels per cell.
+pub fn map_layout(grid: &Grid) -> (i64, i64, f64) {
+    let longest = grid.rows.max(grid.cols) as f64;
+    (20, 60, (1000.0 / longest).min(4.0))
 }
 
 /// Colour a raster over a hillshade and add a title, a legend and a scale bar. Cells whose value is NaN,

@@ -1,0 +1,50 @@
+// Spread, step 2 of a sweep: write the cells that changed, record front-passage behaviour, and list the
+// neighbours to relax next (or the cell as frozen when it is reached after the window). CPU twin:
+// kernel::CpuKernel::sweep_once.
+
+@group(0) @binding(0) var<uniform> dom: Dom;
+@group(0) @binding(1) var<storage, read> params: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> heat: array<f32>;
+@group(0) @binding(3) var<storage, read> mask: array<u32>;
+@group(0) @binding(4) var<storage, read_write> state: array<vec4<f32>>;
+@group(0) @binding(5) var<storage, read_write> ids: array<u32>;
+@group(0) @binding(6) var<storage, read_write> front: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read_write> lists: array<u32>;
+@group(0) @binding(8) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(9) var<storage, read> scratch: array<vec4<f32>>;
+@group(0) @binding(10) var<storage, read> scratch_ids: array<u32>;
+// stamps[x]: last sweep that listed x; stamps[n_cells + x]: last window that froze x.
+@group(0) @binding(11) var<storage, read_write> stamps: array<atomic<u32>>;
+@group(0) @binding(12) var<storage, read_write> frozen: array<u32>;
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= atomicLoad(&counters[dom.cur])) { return; }
+    let s = scratch[i];
+    if (s.x < 0.0) { return; }
+    let x = lists[dom.cur * dom.list_cap + i];
+    state[x] = s;
+    ids[x] = scratch_ids[i];
+    front[x] = front_values(dom, params[x], heat[x], s, x);
+    let ncells = dom.cols * dom.rows;
+    if (s.x <= dom.t_end) {
+        let tag = atomicLoad(&counters[3]);
+        let c = i32(x % dom.cols);
+        let r = i32(x / dom.cols);
+        for (var k = 0u; k < 8u; k = k + 1u) {
+            let n = offset(dom, c, r, neighbour(k));
+            if (n == NO_INDEX) { continue; }
+            if (mask[n] == 0u) { continue; }
+            if (atomicMax(&stamps[n], tag) < tag) {
+                let slot = atomicAdd(&counters[dom.next], 1u);
+                lists[dom.next * dom.list_cap + slot] = n;
+            }
+        }
+    } else {
+        if (atomicMax(&stamps[ncells + x], dom.window) < dom.window) {
+            let slot = atomicAdd(&counters[2], 1u);
+            frozen[slot] = x;
+        }
+    }
+}

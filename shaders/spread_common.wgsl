@@ -1,0 +1,80 @@
+// Helpers of the spread kernels (prepended after common.wgsl). CPU twin: src/spread/kernel.rs.
+
+// Arrival time of a cell not yet reached, min.
+const T_UNSET: f32 = 3.0e38;
+const NO_ANCHOR: u32 = 0xffffffffu;
+const KIND_CENTRE: u32 = 0u;
+const EPS_REL: f32 = 1e-6;
+const EPS_ABS_MIN: f32 = 1e-5;
+const TAN_22_5: f32 = 0.41421357;
+
+struct Dom {
+    cols: u32,
+    rows: u32,
+    cell_e: f32,   // metres east per column step
+    cell_n: f32,   // metres north per row step (negative for north-up grids)
+    t_start: f32,  // start of the weather period, min
+    t_end: f32,    // end of the window, min
+    tol: f32,      // relative slowness tolerance for inheriting an anchor
+    cur: u32,      // list slot read
+    next: u32,     // list slot written
+    window: u32,   // window number
+    list_cap: u32, // entries per list slot
+    pad: u32,
+}
+
+// The 8 neighbours (dcol, drow) in the order of the CPU twin.
+fn neighbour(k: u32) -> vec2<i32> {
+    switch k {
+        case 0u: { return vec2<i32>(0, -1); }
+        case 1u: { return vec2<i32>(1, -1); }
+        case 2u: { return vec2<i32>(1, 0); }
+        case 3u: { return vec2<i32>(1, 1); }
+        case 4u: { return vec2<i32>(0, 1); }
+        case 5u: { return vec2<i32>(-1, 1); }
+        case 6u: { return vec2<i32>(-1, 0); }
+        default: { return vec2<i32>(-1, -1); }
+    }
+}
+
+// Elliptical slowness (min/m) along displacement (de, dn) of length dist: R(theta) = R (1 - e) / (1 - e cos theta)
+// (Anderson 1983; Richards 1990). p = (head rate m/min, head unit east, head unit north, eccentricity).
+fn slowness(p: vec4<f32>, de: f32, dn: f32, dist: f32) -> f32 {
+    var c = 0.0;
+    if (dist > 0.0) { c = (de * p.y + dn * p.z) / dist; }
+    return (1.0 - p.w * c) / (p.x * (1.0 - p.w));
+}
+
+// Index of the cell at (c, r) + (dc, dr), or NO_INDEX outside the grid.
+fn offset(dom: Dom, c: i32, r: i32, d: vec2<i32>) -> u32 {
+    let nc = c + d.x;
+    let nr = r + d.y;
+    if (nc < 0 || nr < 0 || nc >= i32(dom.cols) || nr >= i32(dom.rows)) { return NO_INDEX; }
+    return u32(nr) * dom.cols + u32(nc);
+}
+
+fn cell_of(dom: Dom, x: f32, y: f32) -> u32 {
+    let c = clamp(i32(floor(x)), 0, i32(dom.cols) - 1);
+    let r = clamp(i32(floor(y)), 0, i32(dom.rows) - 1);
+    return u32(r) * dom.cols + u32(c);
+}
+
+fn improves(new_t: f32, old_t: f32) -> bool {
+    return new_t < old_t - max(old_t * EPS_REL, EPS_ABS_MIN);
+}
+
+// Spread rate along the direction of travel, its azimuth and the intensity where the front passes cell x.
+fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, x: u32) -> vec4<f32> {
+    let xc = f32(x % dom.cols) + 0.5;
+    let yc = f32(x / dom.cols) + 0.5;
+    let de = (xc - s.y) * dom.cell_e;
+    let dn = (yc - s.z) * dom.cell_n;
+    let dist = sqrt(de * de + dn * dn);
+    var u = vec2<f32>(p.y, p.z);
+    if (dist > 1e-3) { u = vec2<f32>(de / dist, dn / dist); }
+    let ros = 1.0 / slowness(p, u.x, u.y, 1.0);
+    var az = atan2(u.x, u.y) / DEG;
+    if (az < 0.0) { az = az + 360.0; }
+    if (az >= 360.0) { az = az - 360.0; }
+    return vec4<f32>(ros, az, heat * ros / 60.0, 0.0);
+}

@@ -1,0 +1,121 @@
+// Spread, step 1 of a sweep: relax every cell of the active list from its 8 neighbours (Jacobi: reads the
+// state of the previous sweep, writes only its own scratch entry). CPU twin: kernel::relax_cell.
+
+@group(0) @binding(0) var<uniform> dom: Dom;
+@group(0) @binding(1) var<storage, read> params: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> mask: array<u32>;
+@group(0) @binding(3) var<storage, read> state: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read> ids: array<u32>;
+@group(0) @binding(5) var<storage, read> lists: array<u32>;
+@group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
+@group(0) @binding(7) var<storage, read_write> scratch: array<vec4<f32>>;
+@group(0) @binding(8) var<storage, read_write> scratch_ids: array<u32>;
+
+fn blocked_cell(i: u32) -> bool {
+    return i == NO_INDEX || mask[i] == 0u;
+}
+
+// A diagonal step crosses a barrier when both cells beside it are non-burnable.
+fn diagonal_blocked(c: i32, r: i32, d: vec2<i32>) -> bool {
+    if (d.x == 0 || d.y == 0) { return false; }
+    return blocked_cell(offset(dom, c, r, vec2<i32>(d.x, 0))) && blocked_cell(offset(dom, c, r, vec2<i32>(0, d.y)));
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= atomicLoad(&counters[dom.cur])) { return; }
+    let x = lists[dom.cur * dom.list_cap + i];
+    scratch[i] = vec4<f32>(-1.0, 0.0, 0.0, 0.0);
+    let px = params[x];
+    if (px.x <= 0.0 || mask[x] == 0u) { return; }
+    let c = i32(x % dom.cols);
+    let r = i32(x / dom.cols);
+    let xc = f32(c) + 0.5;
+    let yc = f32(r) + 0.5;
+    let old = state[x];
+    var best_t = old.x;
+    var best = old;
+    var best_id = ids[x];
+    var found = false;
+    for (var k = 0u; k < 8u; k = k + 1u) {
+        let d = neighbour(k);
+        let n = offset(dom, c, r, d);
+        if (n == NO_INDEX) { continue; }
+        if (mask[n] == 0u) { continue; }
+        let sn = state[n];
+        let tn = sn.x;
+        if (tn > dom.t_end || diagonal_blocked(c, r, d)) { continue; }
+        // (b) the neighbour's anchor.
+        let aid = ids[n];
+        if (aid != NO_ANCHOR && sn.w >= dom.t_start) {
+            let ax = sn.y;
+            let ay = sn.z;
+            let at = sn.w;
+            let vx = ax - xc;
+            let vy = ay - yc;
+            let avx = abs(vx);
+            let avy = abs(vy);
+            var ok = true;
+            if (max(avx, avy) >= 1.5) {
+                var q = vec2<i32>(0, 0);
+                if (avx >= TAN_22_5 * avy) { q.x = i32(sign(vx)); }
+                if (avy >= TAN_22_5 * avx) { q.y = i32(sign(vy)); }
+                let cn = offset(dom, c, r, q);
+                if (cn == NO_INDEX) {
+                    ok = false;
+                } else {
+                    ok = mask[cn] != 0u && ids[cn] == aid && !diagonal_blocked(c, r, q);
+                }
+            } else {
+                let ac = cell_of(dom, ax, ay);
+                let dcol = i32(ac % dom.cols) - c;
+                let drow = i32(ac / dom.cols) - r;
+                if (abs(dcol) == 1 && abs(drow) == 1 && diagonal_blocked(c, r, vec2<i32>(dcol, drow))) {
+                    ok = false;
+                }
+            }
+            if (ok) {
+                let pa = params[cell_of(dom, ax, ay)];
+                if (pa.x > 0.0) {
+                    let de = (xc - ax) * dom.cell_e;
+                    let dn = (yc - ay) * dom.cell_n;
+                    let dist = sqrt(de * de + dn * dn);
+                    let sa = slowness(pa, de, dn, dist);
+                    let sx = slowness(px, de, dn, dist);
+                    let cand = at + dist * 0.5 * (sa + sx);
+                    if (abs(sa - sx) <= dom.tol * min(sa, sx) && cand < best_t) {
+                        best_t = cand;
+                        best = vec4<f32>(cand, ax, ay, at);
+                        best_id = aid;
+                        found = true;
+                    }
+                }
+            }
+        }
+        // (a) the neighbour itself.
+        if (tn >= dom.t_start) {
+            let pn = params[n];
+            if (pn.x > 0.0) {
+                let nx = xc + f32(d.x);
+                let ny = yc + f32(d.y);
+                let de = (xc - nx) * dom.cell_e;
+                let dn = (yc - ny) * dom.cell_n;
+                let dist = sqrt(de * de + dn * dn);
+                let sa = slowness(pn, de, dn, dist);
+                let sx = slowness(px, de, dn, dist);
+                let cand = tn + dist * 0.5 * (sa + sx);
+                if (cand < best_t) {
+                    best_t = cand;
+                    best = vec4<f32>(cand, nx, ny, tn);
+                    best_id = KIND_CENTRE | n;
+                    found = true;
+                }
+            }
+        }
+    }
+    if (found && improves(best_t, old.x)) {
+        scratch[i] = best;
+        scratch_ids[i] = best_id;
+    }
+}

@@ -1,0 +1,229 @@
+//! Products of a spread run: arrival time and front-passage rasters, isochrone polygons, the arrival-time map
+//! and summary.json, all in the landscape's CRS and grid and written atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::behavior::NODATA;
+use crate::error::Result;
+use crate::isochrone::{self, Isochrone};
+use crate::landscape::Landscape;
+use crate::output::{self, map_layout, render_map, Canvas, LegendClass};
+use crate::spread::sources::{Shape, Source};
+use crate::spread::SpreadResult;
+
+/// Times of the isochrones: every `interval_min` up to the duration, and the duration itself.
+pub fn isochrone_times(duration_min: f64, interval_min: f64) -> Vec<f64> {
+    let mut t: Vec<f64> = Vec::new();
+    let mut k = 1;
+    while interval_min > 0.0 && (k as f64) * interval_min < duration_min - 1e-9 {
+        t.push(k as f64 * interval_min);
+        k += 1;
+    }
+    t.push(duration_min);
+    t
+}
+
+/// Arrival-time classes (hours) for the map legend.
+fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
+    let step = if duration_h <= 8.0 { 1.0 } else { (duration_h / 8.0).ceil() };
+    let n = (duration_h / step).ceil().max(1.0) as usize;
+    let ramp = [
+        [255, 255, 150],
+        [254, 217, 118],
+        [254, 178, 76],
+        [253, 141, 60],
+        [252, 78, 42],
+        [227, 26, 28],
+        [189, 0, 38],
+        [128, 0, 38],
+    ];
+    (0..n)
+        .map(|k| {
+            let lo = k as f64 * step;
+            let hi = ((k + 1) as f64 * step).min(duration_h);
+            let color = ramp[(k * (ramp.len() - 1)) / (n - 1).max(1)];
+            LegendClass {
+                lo: if k == 0 { -1e-6 } else { lo as f32 },
+                hi: if k + 1 == n { f32::INFINITY } else { hi as f32 },
+                color,
+                label: format!("{} - {} H", fmt(lo), fmt(hi)),
+            }
+        })
+        .collect()
+}
+
+fn fmt(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A point to mark for each source.
+fn marker(s: &Source) -> Option<(f64, f64)> {
+    match &s.shape {
+        Shape::Point(x, y) => Some((*x, *y)),
+        Shape::Line(p) => p.first().copied(),
+        Shape::Polygon(r) => r.first().and_then(|r| r.first().copied()),
+    }
+}
+
+/// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers.
+pub fn arrival_map(ls: &Landscape, res: &SpreadResult, sources: &[Source], interval_min: f64) -> Canvas {
+    let grid = &ls.grid;
+    let hours: Vec<f32> = res.arrival_min.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
+    let water: Vec<bool> = ls.fuel.iter().map(|&f| f == 98).collect();
+    let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
+    let mut cv = render_map(
+        grid,
+        &ls.elevation_m,
+        &hours,
+        NODATA,
+        &arrival_classes(res.duration_min / 60.0),
+        &title,
+        Some(&water),
+    );
+    let (ox, oy, scale) = map_layout(grid);
+    let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
+    // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
+    let t_at = |px: i64, py: i64| -> f64 {
+        let (fc, fr) = ((px as f64 + 0.5) / scale - 0.5, (py as f64 + 0.5) / scale - 0.5);
+        let (c0, r0) = (fc.floor(), fr.floor());
+        let (ax, ay) = (fc - c0, fr - r0);
+        let get = |r: f64, c: f64| {
+            let (r, c) = (r.clamp(0.0, grid.rows as f64 - 1.0) as usize, c.clamp(0.0, grid.cols as f64 - 1.0) as usize);
+            let t = res.arrival_min[r * grid.cols + c];
+            if t == NODATA {
+                f64::INFINITY
+            } else {
+                t as f64
+            }
+        };
+        let v = [get(r0, c0), get(r0, c0 + 1.0), get(r0 + 1.0, c0), get(r0 + 1.0, c0 + 1.0)];
+        if v.iter().any(|x| x.is_infinite()) {
+            // Near the perimeter: nearest cell.
+            return get(fr.round(), fc.round());
+        }
+        (v[0] * (1.0 - ax) + v[1] * ax) * (1.0 - ay) + (v[2] * (1.0 - ax) + v[3] * ax) * ay
+    };
+    let level = |t: f64| if t.is_finite() { (t / interval_min).floor() as i64 } else { i64::MAX };
+    let mut levels = vec![0i64; (w * h) as usize];
+    for py in 0..h {
+        for px in 0..w {
+            levels[(py * w + px) as usize] = level(t_at(px, py));
+        }
+    }
+    for py in 0..h {
+        for px in 0..w {
+            let l = levels[(py * w + px) as usize];
+            let right = if px + 1 < w { levels[(py * w + px + 1) as usize] } else { l };
+            let down = if py + 1 < h { levels[((py + 1) * w + px) as usize] } else { l };
+            if l != right || l != down {
+                cv.set(ox + px, oy + py, [40, 40, 40]);
+            }
+        }
+    }
+    for s in sources {
+        if let Some((x, y)) = marker(s) {
+            let (r, c) = grid.fractional_cell(x, y);
+            let (px, py) = (ox + (c * scale) as i64, oy + (r * scale) as i64);
+            for k in -6..=6 {
+                for d in -1..=1 {
+                    cv.set(px + k, py + d, [0, 0, 0]);
+                    cv.set(px + d, py + k, [0, 0, 0]);
+                }
+            }
+            for k in -4..=4 {
+                cv.set(px + k, py, [255, 255, 255]);
+                cv.set(px, py + k, [255, 255, 255]);
+            }
+        }
+    }
+    cv
+}
+
+/// Write every product of `res` into `out`; returns the files and the summary.
+pub fn write_spread_products(
+    ls: &Landscape,
+    res: &SpreadResult,
+    sources: &[Source],
+    interval_min: f64,
+    out: &Path,
+    cog: bool,
+    extra: serde_json::Value,
+) -> Result<(Vec<PathBuf>, serde_json::Value)> {
+    let grid = &ls.grid;
+    let mut files = Vec::new();
+    let nod = NODATA as f64;
+    for (name, data, desc) in [
+        ("arrival_time_min", &res.arrival_min, "arrival time, minutes since the start of the run"),
+        ("ros_m_per_min", &res.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
+        ("fireline_intensity_kw_per_m", &res.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
+        ("flame_length_m", &res.flame_length_m, "flame length at front passage, m"),
+        ("spread_direction_deg", &res.direction_deg, "direction of travel of the front, azimuth degrees"),
+    ] {
+        let p = out.join(format!("{name}.tif"));
+        output::write_raster(&p, grid, data, desc, nod, cog)?;
+        files.push(p);
+    }
+    let times = isochrone_times(res.duration_min, interval_min);
+    let isos: Vec<Isochrone> = isochrone::trace(grid, &res.arrival_min, NODATA, &times)?;
+    for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
+        let p = out.join(name);
+        isochrone::write(&p, drv, grid, &isos)?;
+        files.push(p);
+    }
+    let png = out.join("arrival_time.png");
+    arrival_map(ls, res, sources, interval_min).save_png(&png)?;
+    files.push(png);
+    let cell_area = grid.dx() * grid.dy();
+    let max = |v: &[f32]| v.iter().copied().filter(|&x| x != NODATA).fold(0f32, f32::max);
+    let per_interval: Vec<serde_json::Value> = isos
+        .iter()
+        .map(|iso| {
+            let cells = res.arrival_min.iter().filter(|&&t| t != NODATA && t as f64 <= iso.time_min).count();
+            json!({
+                "time_min": iso.time_min,
+                "area_ha": iso.area_m2 / 1e4,
+                "cells_burned": cells,
+                "cells_area_ha": cells as f64 * cell_area / 1e4,
+                "perimeter_m": iso.perimeter_m,
+            })
+        })
+        .collect();
+    let st = &res.stats;
+    let summary = json!({
+        "backend": st.backend,
+        "adapter": st.adapter,
+        "run_time_s": st.wall_s,
+        "duration_min": res.duration_min,
+        "landscape": {
+            "crs": grid.crs_name(),
+            "rows": grid.rows,
+            "cols": grid.cols,
+            "cell_size_m": [grid.dx(), grid.dy()],
+        },
+        "ignitions": sources.len(),
+        "burned_cells": st.burned_cells,
+        "burned_area_ha": st.burned_cells as f64 * cell_area / 1e4,
+        "burned_cells_per_s": st.burned_cells as f64 / st.wall_s.max(1e-9),
+        "perimeter_m": isos.last().map_or(0.0, |i| i.perimeter_m),
+        "max_ros_m_per_min": max(&res.ros_m_per_min),
+        "max_fireline_intensity_kw_per_m": max(&res.intensity_kw_per_m),
+        "max_flame_length_m": max(&res.flame_length_m),
+        "isochrones": per_interval,
+        "sweeps": st.sweeps,
+        "relaxations": st.relaxations,
+        "cells_parameterised": st.cells_parameterised,
+        "ignition_points_on_unburnable_cells": st.seeds_skipped_unburnable,
+        "run": extra,
+        "files": files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect::<Vec<_>>(),
+    });
+    let sp = out.join("summary.json");
+    output::write_text(&sp, &serde_json::to_string_pretty(&summary).unwrap())?;
+    files.push(sp);
+    Ok((files, summary))
+}

@@ -1,0 +1,246 @@
+//! The spread kernels on a GPU: `shaders/spread_relax.wgsl`, `spread_commit.wgsl` and `spread_prepare.wgsl`
+//! run a sweep each, sized by indirect dispatch from the active list the previous sweep wrote, so a batch of
+//! sweeps runs without the host; the host reads the list length back between batches.
+
+use wgpu::util::DeviceExt;
+
+use super::kernel::{Dom, State, NO_ANCHOR, T_UNSET};
+use super::params::ParamField;
+use super::Sweeper;
+use crate::behavior::Cells;
+use crate::error::{Error, Result};
+use crate::gpu::{groups_1d, Gpu};
+
+const SPREAD_COMMON: &str = include_str!("../../shaders/spread_common.wgsl");
+
+/// GPU buffers and pipelines of one spread run. Holds no state beyond this run's buffers.
+pub struct GpuKernel<'g> {
+    gpu: &'g Gpu,
+    n: usize,
+    relax: wgpu::ComputePipeline,
+    commit: wgpu::ComputePipeline,
+    prepare: wgpu::ComputePipeline,
+    gather: wgpu::ComputePipeline,
+    scatter: wgpu::ComputePipeline,
+    uniforms: [wgpu::Buffer; 2],
+    params: wgpu::Buffer,
+    heat: wgpu::Buffer,
+    mask: wgpu::Buffer,
+    state: wgpu::Buffer,
+    ids: wgpu::Buffer,
+    front: wgpu::Buffer,
+    lists: wgpu::Buffer,
+    counters: wgpu::Buffer,
+    scratch: wgpu::Buffer,
+    scratch_ids: wgpu::Buffer,
+    stamps: wgpu::Buffer,
+    frozen: wgpu::Buffer,
+    indirect: wgpu::Buffer,
+    params_version: u64,
+    sweeps: u64,
+    /// Cells relaxed in the first sweep of each window (later sweeps' lists stay on the GPU).
+    relaxations: u64,
+}
+
+fn storage(gpu: &Gpu, label: &str, bytes: usize, extra: wgpu::BufferUsages) -> wgpu::Buffer {
+    gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: (bytes as u64).max(16),
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST | extra,
+        mapped_at_creation: false,
+    })
+}
+
+impl<'g> GpuKernel<'g> {
+    pub fn new(gpu: &'g Gpu, dom: Dom, mask: &[u32]) -> Result<GpuKernel<'g>> {
+        let n = dom.cols as usize * dom.rows as usize;
+        if n > 65_535 * 256 {
+            return Err(Error::Gpu(format!("grid of {n} cells exceeds the GPU spread kernel's 16.7 M cells")));
+        }
+        let need = (n * 2 * 4) as u64;
+        if need > gpu.max_binding_bytes() {
+            return Err(Error::Gpu(format!(
+                "grid of {n} cells needs {need} bytes in one binding; the device allows {}",
+                gpu.max_binding_bytes()
+            )));
+        }
+        let pipe = |label: &str, src: &str| gpu.pipeline(label, &format!("{SPREAD_COMMON}\n{src}"));
+        let relax = pipe("spread_relax", include_str!("../../shaders/spread_relax.wgsl"))?;
+        let commit = pipe("spread_commit", include_str!("../../shaders/spread_commit.wgsl"))?;
+        let prepare = pipe("spread_prepare", include_str!("../../shaders/spread_prepare.wgsl"))?;
+        let gather = pipe("spread_gather", include_str!("../../shaders/spread_gather.wgsl"))?;
+        let scatter = pipe("spread_scatter", include_str!("../../shaders/spread_scatter.wgsl"))?;
+        let uniform = |d: Dom| {
+            gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("spread dom"),
+                contents: bytemuck::bytes_of(&d),
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            })
+        };
+        let state0: Vec<State> = vec![[T_UNSET, 0.0, 0.0, 0.0]; n];
+        let k = GpuKernel {
+            gpu,
+            n,
+            relax,
+            commit,
+            prepare,
+            gather,
+            scatter,
+            uniforms: [uniform(dom), uniform(dom)],
+            params: storage(gpu, "params", n * 16, wgpu::BufferUsages::empty()),
+            heat: storage(gpu, "heat", n * 4, wgpu::BufferUsages::empty()),
+            mask: gpu.upload("mask", mask),
+            state: gpu.upload("state", &state0),
+            ids: gpu.upload("ids", &vec![NO_ANCHOR; n]),
+            front: storage(gpu, "front", n * 16, wgpu::BufferUsages::empty()),
+            lists: storage(gpu, "lists", n * 2 * 4, wgpu::BufferUsages::empty()),
+            counters: storage(gpu, "counters", 16, wgpu::BufferUsages::empty()),
+            scratch: storage(gpu, "scratch", n * 16, wgpu::BufferUsages::empty()),
+            scratch_ids: storage(gpu, "scratch ids", n * 4, wgpu::BufferUsages::empty()),
+            stamps: storage(gpu, "stamps", n * 2 * 4, wgpu::BufferUsages::empty()),
+            frozen: storage(gpu, "frozen", n * 4, wgpu::BufferUsages::empty()),
+            indirect: storage(gpu, "indirect", 16, wgpu::BufferUsages::INDIRECT),
+            params_version: u64::MAX,
+            sweeps: 0,
+            relaxations: 0,
+        };
+        Ok(k)
+    }
+
+    fn counters(&self) -> Result<[u32; 4]> {
+        let v: Vec<u32> = self.gpu.download(&self.counters, 4)?;
+        Ok([v[0], v[1], v[2], v[3]])
+    }
+}
+
+impl Sweeper for GpuKernel<'_> {
+    fn set_params(&mut self, pf: &ParamField) -> Result<()> {
+        if pf.version != self.params_version {
+            self.gpu.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(&pf.params));
+            self.gpu.queue.write_buffer(&self.heat, 0, bytemuck::cast_slice(&pf.heat));
+            self.params_version = pf.version;
+        }
+        Ok(())
+    }
+
+    fn sweep(&mut self, dom: Dom, pf: &mut ParamField, _: &Cells, _: &[u32], active: Vec<u32>) -> Result<Vec<u32>> {
+        self.set_params(pf)?;
+        if active.is_empty() {
+            return Ok(Vec::new());
+        }
+        let gpu = self.gpu;
+        let q = &gpu.queue;
+        let u0 = Dom { cur: 0, next: 1, list_cap: self.n as u32, ..dom };
+        let u1 = Dom { cur: 1, next: 0, ..u0 };
+        q.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u0));
+        q.write_buffer(&self.uniforms[1], 0, bytemuck::bytes_of(&u1));
+        q.write_buffer(&self.lists, 0, bytemuck::cast_slice(&active));
+        let tag = (self.sweeps + 1) as u32;
+        q.write_buffer(&self.counters, 0, bytemuck::cast_slice(&[active.len() as u32, 0, 0, tag]));
+        q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[active.len().div_ceil(256) as u32, 1, 1, 0]));
+        let bufs = |k: usize| {
+            let relax = gpu.bind(
+                &self.relax,
+                &[
+                    &self.uniforms[k],
+                    &self.params,
+                    &self.mask,
+                    &self.state,
+                    &self.ids,
+                    &self.lists,
+                    &self.counters,
+                    &self.scratch,
+                    &self.scratch_ids,
+                ],
+            );
+            let commit = gpu.bind(
+                &self.commit,
+                &[
+                    &self.uniforms[k],
+                    &self.params,
+                    &self.heat,
+                    &self.mask,
+                    &self.state,
+                    &self.ids,
+                    &self.front,
+                    &self.lists,
+                    &self.counters,
+                    &self.scratch,
+                    &self.scratch_ids,
+                    &self.stamps,
+                    &self.frozen,
+                ],
+            );
+            let prepare = gpu.bind(&self.prepare, &[&self.uniforms[k], &self.counters, &self.indirect]);
+            (relax, commit, prepare)
+        };
+        let groups = [bufs(0), bufs(1)];
+        let mut slot = 0usize;
+        let mut batch = 4u32;
+        self.relaxations += active.len() as u64;
+        loop {
+            let mut enc = gpu.device.create_command_encoder(&Default::default());
+            {
+                let mut pass =
+                    enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+                for _ in 0..batch {
+                    let (r, c, p) = &groups[slot];
+                    pass.set_pipeline(&self.relax);
+                    pass.set_bind_group(0, r, &[]);
+                    pass.dispatch_workgroups_indirect(&self.indirect, 0);
+                    pass.set_pipeline(&self.commit);
+                    pass.set_bind_group(0, c, &[]);
+                    pass.dispatch_workgroups_indirect(&self.indirect, 0);
+                    pass.set_pipeline(&self.prepare);
+                    pass.set_bind_group(0, p, &[]);
+                    pass.dispatch_workgroups(1, 1, 1);
+                    slot ^= 1;
+                }
+            }
+            q.submit([enc.finish()]);
+            let c = self.counters()?;
+            // counters[3] counts sweeps dispatched (each prepare adds one), empty ones at the end of a batch included.
+            if c[slot] == 0 {
+                self.sweeps = c[3] as u64 - 1;
+                break;
+            }
+            batch = (batch * 2).min(64);
+        }
+        let c = self.counters()?;
+        let frozen: Vec<u32> = if c[2] > 0 { gpu.download(&self.frozen, c[2] as usize)? } else { Vec::new() };
+        Ok(frozen)
+    }
+
+    fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>> {
+        if idx.is_empty() {
+            return Ok(Vec::new());
+        }
+        let gpu = self.gpu;
+        let ib = gpu.upload("gather idx", idx);
+        let os = gpu.output::<State>("gathered", idx.len());
+        let oi = gpu.output::<u32>("gathered ids", idx.len());
+        let g = groups_1d(idx.len(), 256, gpu.limits.max_compute_workgroups_per_dimension);
+        gpu.run(&self.gather, &[&ib, &self.state, &self.ids, &os, &oi], g)?;
+        let s: Vec<State> = gpu.download(&os, idx.len())?;
+        let i: Vec<u32> = gpu.download(&oi, idx.len())?;
+        Ok(s.into_iter().zip(i).collect())
+    }
+
+    fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
+        if idx.is_empty() {
+            return Ok(());
+        }
+        let gpu = self.gpu;
+        let s: Vec<State> = vals.iter().map(|v| v.0).collect();
+        let i: Vec<u32> = vals.iter().map(|v| v.1).collect();
+        let b = [gpu.upload("idx", idx), gpu.upload("vals", &s), gpu.upload("vids", &i), gpu.upload("vfront", front)];
+        let g = groups_1d(idx.len(), 256, gpu.limits.max_compute_workgroups_per_dimension);
+        gpu.run(&self.scatter, &[&b[0], &b[1], &b[2], &b[3], &self.state, &self.ids, &self.front], g)
+    }
+
+    fn finish(&mut self) -> Result<super::Finished> {
+        let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
+        let f: Vec<[f32; 4]> = self.gpu.download(&self.front, self.n)?;
+        Ok((s, f, self.sweeps, self.relaxations))
+    }
+}

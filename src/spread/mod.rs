@@ -1,0 +1,402 @@
+//! Fire spread: arrival times from ignitions over a landscape under a weather stream, on the GPU
+//! (`shaders/spread_*.wgsl`) or the CPU twin ([`kernel`]).
+//!
+//! ## Method
+//! Huygens' principle with elliptical wavelets (Anderson et al. 1982; Richards 1990): the fire spreads from
+//! each point of its front as an ellipse with the ignition at its rear focus, whose head rate, direction and
+//! length-to-breadth ratio come from the Rothermel (1972) surface fire kernel of each cell ([`params`]). Under
+//! constant weather this is a minimum travel time problem (Finney 2002), solved here by *anchored* travel
+//! times: each cell keeps the point (anchor) from which a straight ray reaches it in least time, so rays are
+//! not bent to the 8 grid directions, and in uniform conditions every cell gets the exact `r / R(theta)` of the
+//! analytical ellipse. See [`kernel`] for the rules and `README.md` for the accuracy measured.
+//!
+//! Time runs in windows: cells reached after the window's end wait (frozen) until the window moves on, so
+//! weather periods apply in time order. At a weather change the front is re-anchored where it stands: each
+//! waiting cell's ray from its anchor is cut at the point the fire reached at the change, and spreads on from
+//! there with the new weather.
+//!
+//! Work follows the front: only cells next to a change are relaxed, and (CPU) spread parameters are computed
+//! one 32 x 32 tile at a time as the fire arrives.
+
+pub mod gpu;
+pub mod kernel;
+pub mod params;
+pub mod sources;
+
+use std::time::Instant;
+
+use kernel::{CpuKernel, Dom, Param, State, KIND_SHIFT, NO_ANCHOR, T_UNSET};
+use params::ParamField;
+use sources::Source;
+
+use crate::behavior::{Cells, NODATA};
+use crate::error::{Error, Result};
+use crate::gpu::Engine;
+use crate::landscape::{Grid, Landscape};
+use crate::surface::SurfaceOptions;
+use crate::weather::WeatherStream;
+
+/// Options of a spread run.
+#[derive(Clone, Debug)]
+pub struct SpreadOptions {
+    /// Length of the run, min.
+    pub duration_min: f64,
+    /// Relative slowness tolerance for keeping a ray's anchor across changing conditions.
+    pub tolerance: f32,
+    pub surface: SurfaceOptions,
+    /// Number of time windows (progress steps); weather changes and ignition times add boundaries.
+    pub windows: usize,
+}
+
+impl Default for SpreadOptions {
+    fn default() -> Self {
+        SpreadOptions { duration_min: 360.0, tolerance: 0.05, surface: SurfaceOptions::default(), windows: 60 }
+    }
+}
+
+/// Counters of a run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct RunStats {
+    pub backend: String,
+    pub adapter: String,
+    pub wall_s: f64,
+    pub sweeps: u64,
+    pub relaxations: u64,
+    pub cells_parameterised: u64,
+    pub burned_cells: usize,
+    pub seeds_skipped_unburnable: usize,
+}
+
+/// Arrival times and front-passage fire behaviour, raster order; [`NODATA`] where the fire did not arrive.
+pub struct SpreadResult {
+    pub grid: Grid,
+    pub duration_min: f64,
+    pub arrival_min: Vec<f32>,
+    /// Spread rate in the direction the front travelled, m/min.
+    pub ros_m_per_min: Vec<f32>,
+    /// Direction the front travelled, azimuth deg.
+    pub direction_deg: Vec<f32>,
+    pub intensity_kw_per_m: Vec<f32>,
+    pub flame_length_m: Vec<f32>,
+    pub stats: RunStats,
+}
+
+/// Final state of a run: per-cell state, front-passage values, sweeps, relaxations.
+type Finished = (Vec<State>, Vec<[f32; 4]>, u64, u64);
+
+/// Backend of the sweeps: the CPU twin or the GPU kernels.
+trait Sweeper {
+    fn set_params(&mut self, pf: &ParamField) -> Result<()>;
+    fn sweep(
+        &mut self,
+        dom: Dom,
+        pf: &mut ParamField,
+        cells: &Cells,
+        mask: &[u32],
+        active: Vec<u32>,
+    ) -> Result<Vec<u32>>;
+    fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>>;
+    fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
+    fn finish(&mut self) -> Result<Finished>;
+}
+
+impl Sweeper for CpuKernel {
+    fn set_params(&mut self, _: &ParamField) -> Result<()> {
+        Ok(())
+    }
+    fn sweep(
+        &mut self,
+        dom: Dom,
+        pf: &mut ParamField,
+        cells: &Cells,
+        mask: &[u32],
+        active: Vec<u32>,
+    ) -> Result<Vec<u32>> {
+        self.dom = dom;
+        Ok(self.sweep_lazy(pf, cells, mask, active))
+    }
+    fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>> {
+        Ok(idx.iter().map(|&i| (self.state[i as usize], self.ids[i as usize])).collect())
+    }
+    fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
+        for ((&i, v), f) in idx.iter().zip(vals).zip(front) {
+            self.state[i as usize] = v.0;
+            self.ids[i as usize] = v.1;
+            self.front[i as usize] = *f;
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<Finished> {
+        Ok((std::mem::take(&mut self.state), std::mem::take(&mut self.front), self.iterations, self.relaxations))
+    }
+}
+
+impl CpuKernel {
+    /// [`CpuKernel::sweep`] computing spread parameters of the tiles it reaches first.
+    fn sweep_lazy(&mut self, pf: &mut ParamField, cells: &Cells, mask: &[u32], active: Vec<u32>) -> Vec<u32> {
+        pf.ensure(cells, active.iter().map(|&i| i as usize));
+        let mut frozen = Vec::new();
+        let mut active = active;
+        // One sweep at a time so that parameters can be computed for the cells each sweep reaches.
+        while !active.is_empty() {
+            pf.ensure(cells, active.iter().map(|&i| i as usize));
+            let (f, next) = self.sweep_once(&pf.params, &pf.heat, mask, active);
+            frozen.extend(f);
+            active = next;
+        }
+        frozen
+    }
+}
+
+/// Burnable cells: a burnable fuel model and complete terrain.
+pub fn burnable_mask(cells: &Cells) -> Vec<u32> {
+    (0..cells.n)
+        .map(|i| {
+            let k = cells.fuel_index(i);
+            u32::from(k != u32::MAX && cells.fuels[k as usize].is_burnable())
+        })
+        .collect()
+}
+
+/// Byram's (1959) flame length, m, from fireline intensity, kW/m: L = 0.45 I^0.46 in ft and Btu/ft/s
+/// (as BehavePlus).
+pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
+    if intensity_kw_per_m <= 0.0 {
+        return 0.0;
+    }
+    let ib = intensity_kw_per_m as f64 / 3.461_472_8; // kW/m -> Btu/ft/s
+    (0.45 * ib.powf(0.46) * 0.3048) as f32
+}
+
+/// Window boundaries: `n` equal steps plus weather changes and ignition times, in (0, duration].
+fn boundaries(duration: f64, n: usize, weather: &WeatherStream, sources: &[Source]) -> Vec<f64> {
+    let mut b: Vec<f64> = (1..=n.max(1)).map(|k| duration * k as f64 / n.max(1) as f64).collect();
+    b.extend(weather.periods.iter().map(|p| p.start_min));
+    b.extend(sources.iter().map(|s| s.t_min));
+    b.retain(|&t| t > 0.0 && t < duration);
+    b.push(duration);
+    b.sort_by(f64::total_cmp);
+    b.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    b
+}
+
+/// Grow the fire from `sources` for `opts.duration_min` under `weather`.
+pub fn simulate(
+    engine: &Engine,
+    ls: &Landscape,
+    cells: &Cells,
+    sources: &[Source],
+    weather: &WeatherStream,
+    opts: &SpreadOptions,
+    progress: &mut dyn FnMut(f64, f64),
+) -> Result<SpreadResult> {
+    let started = Instant::now();
+    let grid = &ls.grid;
+    let g = grid.geotransform;
+    if g[2] != 0.0 || g[4] != 0.0 {
+        return Err(Error::Invalid("spread needs a grid without rotation (geotransform terms 2 and 4 zero)".into()));
+    }
+    if grid.len() > kernel::MAX_CELLS {
+        return Err(Error::Invalid(format!(
+            "grid of {} cells exceeds the spread kernel's {}",
+            grid.len(),
+            kernel::MAX_CELLS
+        )));
+    }
+    if !(opts.duration_min > 0.0 && opts.duration_min.is_finite() && opts.duration_min < 1.0e6) {
+        return Err(Error::Invalid(format!("duration {} min: must be positive and below 1e6 min", opts.duration_min)));
+    }
+    if sources.is_empty() {
+        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
+    }
+    let mask = burnable_mask(cells);
+    let mut seeds = Vec::new();
+    for s in sources {
+        seeds.push((s.t_min, sources::seeds(s, grid)?));
+    }
+    let mut dom = Dom {
+        cols: grid.cols as u32,
+        rows: grid.rows as u32,
+        cell_e: g[1] as f32,
+        cell_n: g[5] as f32,
+        t_start: 0.0,
+        t_end: 0.0,
+        tol: opts.tolerance,
+        cur: 0,
+        next: 1,
+        window: 0,
+        list_cap: grid.len() as u32,
+        _pad: 0,
+    };
+    let mut pf = ParamField::new(grid.rows, grid.cols, opts.surface);
+    let (mut sweeper, backend, adapter): (Box<dyn Sweeper>, &str, String) = match engine {
+        Engine::Cpu => (Box::new(CpuKernel::new(dom)), "cpu", engine.name()),
+        Engine::Gpu(gpu) => (Box::new(gpu::GpuKernel::new(gpu, dom, &mask)?), "gpu", gpu.describe()),
+    };
+    let mut period = 0usize;
+    pf.set_weather(engine, cells, &weather.periods[0].weather)?;
+    sweeper.set_params(&pf)?;
+    let mut skipped = 0usize;
+    let mut frozen: Vec<u32> = Vec::new();
+    let mut t_prev = 0.0f64;
+    let bounds = boundaries(opts.duration_min, opts.windows, weather, sources);
+    for (w, &t_b) in bounds.iter().enumerate() {
+        dom.window = w as u32 + 1;
+        dom.t_end = t_b as f32;
+        // Seeds of the ignitions starting in this window.
+        let mut active: Vec<u32> = Vec::new();
+        let mut changed: Vec<u32> = Vec::new();
+        for (t0, ss) in &seeds {
+            if !(*t0 >= t_prev && (*t0 < t_b || (w == 0 && *t0 == 0.0))) || *t0 >= opts.duration_min {
+                continue;
+            }
+            pf.ensure(cells, ss.iter().map(|s| s.cell));
+            sweeper.set_params(&pf)?;
+            let idx: Vec<u32> = ss.iter().map(|s| s.cell as u32).collect();
+            let cur = sweeper.gather(&idx)?;
+            let mut upd: Vec<(u32, (State, u32), [f32; 4])> = Vec::new();
+            for (s, c) in ss.iter().zip(cur) {
+                let p = pf.params[s.cell];
+                if mask[s.cell] == 0 || p[0] <= 0.0 {
+                    skipped += 1;
+                    continue;
+                }
+                let (xc, yc) = kernel::centre(&dom, s.cell);
+                let t = if s.centre {
+                    s.t_anchor
+                } else {
+                    let de = (xc - s.ax) * dom.cell_e;
+                    let dn = (yc - s.ay) * dom.cell_n;
+                    let dist = (de * de + dn * dn).sqrt();
+                    s.t_anchor + dist * kernel::slowness(p, de, dn, dist)
+                };
+                let best = upd.iter().rev().find(|u| u.0 == s.cell as u32).map_or(c.0[0], |u| u.1 .0[0]);
+                if kernel::improves(t, best) {
+                    let st = [t, s.ax, s.ay, s.t_anchor];
+                    let id = kernel::KIND_IGNITION | s.cell as u32;
+                    upd.push((s.cell as u32, (st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
+                }
+            }
+            // Keep the last (best) update of each cell.
+            upd.reverse();
+            upd.sort_by_key(|u| u.0);
+            upd.dedup_by_key(|u| u.0);
+            let idx: Vec<u32> = upd.iter().map(|u| u.0).collect();
+            let vals: Vec<(State, u32)> = upd.iter().map(|u| u.1).collect();
+            let fronts: Vec<[f32; 4]> = upd.iter().map(|u| u.2).collect();
+            sweeper.scatter(&idx, &vals, &fronts)?;
+            for u in &upd {
+                if u.1 .0[0] <= dom.t_end {
+                    changed.push(u.0);
+                } else {
+                    frozen.push(u.0);
+                }
+            }
+        }
+        // Cells waiting for this window.
+        frozen.sort_unstable();
+        frozen.dedup();
+        let st = sweeper.gather(&frozen)?;
+        let mut still = Vec::with_capacity(frozen.len());
+        for (&i, s) in frozen.iter().zip(&st) {
+            if s.0[0] <= dom.t_end {
+                changed.push(i);
+            } else if s.0[0] < T_UNSET {
+                still.push(i);
+            }
+        }
+        active.extend(kernel::neighbourhood(&dom, &mask, &changed));
+        active.sort_unstable();
+        active.dedup();
+        let newly = sweeper.sweep(dom, &mut pf, cells, &mask, active)?;
+        still.extend(newly);
+        still.sort_unstable();
+        still.dedup();
+        frozen = still;
+        // Weather change at the end of this window: re-anchor the waiting cells on the front.
+        let next_period = weather.period_at(t_b);
+        if next_period != period && t_b < opts.duration_min {
+            period = next_period;
+            pf.set_weather(engine, cells, &weather.periods[period].weather)?;
+            dom.t_start = t_b as f32;
+            let st = sweeper.gather(&frozen)?;
+            let tc = t_b as f32;
+            let mut points = Vec::with_capacity(frozen.len());
+            for (&i, s) in frozen.iter().zip(&st) {
+                let (t, ax, ay, at) = (s.0[0], s.0[1], s.0[2], s.0[3]);
+                let (xc, yc) = kernel::centre(&dom, i as usize);
+                let f = if t > at { ((tc - at) / (t - at)).clamp(0.0, 1.0) } else { 1.0 };
+                points.push((ax + f * (xc - ax), ay + f * (yc - ay)));
+            }
+            pf.ensure(cells, frozen.iter().map(|&i| i as usize));
+            pf.ensure(cells, points.iter().map(|&(x, y)| kernel::cell_of(&dom, x, y)));
+            sweeper.set_params(&pf)?;
+            let mut vals = Vec::with_capacity(frozen.len());
+            let mut fronts = Vec::with_capacity(frozen.len());
+            for (&i, &(px, py)) in frozen.iter().zip(&points) {
+                let i = i as usize;
+                let p: Param = pf.params[i];
+                let pp: Param = pf.params[kernel::cell_of(&dom, px, py)];
+                let (xc, yc) = kernel::centre(&dom, i);
+                if p[0] <= 0.0 {
+                    vals.push(([T_UNSET, 0.0, 0.0, 0.0], NO_ANCHOR));
+                    fronts.push([0.0; 4]);
+                    continue;
+                }
+                let de = (xc - px) * dom.cell_e;
+                let dn = (yc - py) * dom.cell_n;
+                let dist = (de * de + dn * dn).sqrt();
+                let sx = kernel::slowness(p, de, dn, dist);
+                let sp = if pp[0] > 0.0 { kernel::slowness(pp, de, dn, dist) } else { sx };
+                let s = [tc + dist * 0.5 * (sx + sp), px, py, tc];
+                vals.push((s, KIND_SHIFT | i as u32));
+                fronts.push(kernel::front_values(&dom, p, pf.heat[i], s, i));
+            }
+            sweeper.scatter(&frozen, &vals, &fronts)?;
+            frozen = frozen.into_iter().zip(&vals).filter(|(_, v)| v.0[0] < T_UNSET).map(|(i, _)| i).collect();
+        }
+        progress(t_b, opts.duration_min);
+        t_prev = t_b;
+    }
+    let (state, front, sweeps, relaxations) = sweeper.finish()?;
+    let n = grid.len();
+    let dur = opts.duration_min as f32;
+    let mut out = SpreadResult {
+        grid: grid.clone(),
+        duration_min: opts.duration_min,
+        arrival_min: vec![NODATA; n],
+        ros_m_per_min: vec![NODATA; n],
+        direction_deg: vec![NODATA; n],
+        intensity_kw_per_m: vec![NODATA; n],
+        flame_length_m: vec![NODATA; n],
+        stats: RunStats::default(),
+    };
+    let mut burned = 0;
+    for i in 0..n {
+        let t = state[i][0];
+        if t <= dur {
+            burned += 1;
+            out.arrival_min[i] = t;
+            out.ros_m_per_min[i] = front[i][0];
+            out.direction_deg[i] = front[i][1];
+            out.intensity_kw_per_m[i] = front[i][2];
+            out.flame_length_m[i] = flame_length_m(front[i][2]);
+        }
+    }
+    out.stats = RunStats {
+        backend: backend.into(),
+        adapter,
+        wall_s: started.elapsed().as_secs_f64(),
+        sweeps,
+        relaxations,
+        cells_parameterised: pf.cells_computed,
+        burned_cells: burned,
+        seeds_skipped_unburnable: skipped,
+    };
+    if burned == 0 && skipped > 0 {
+        return Err(Error::Invalid(format!(
+            "every ignition lies on a non-burnable cell or a fuel too wet to burn ({skipped} ignition points)"
+        )));
+    }
+    Ok(out)
+}

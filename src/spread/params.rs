@@ -1,0 +1,148 @@
+//! Per-cell spread parameters of a weather period, from the surface fire kernel: head rate, head direction and
+//! eccentricity, plus heat per unit area for intensity. The CPU path computes them lazily, one 32 x 32 tile at
+//! a time as the front arrives, so a small fire on a large landscape costs little; the GPU path computes the
+//! whole grid with the `surface_fire` kernel in one dispatch.
+
+use rayon::prelude::*;
+
+use super::kernel::Param;
+use crate::behavior::{self, field, Behavior, Cells, Weather, CELL_STRIDE, NODATA, OUT_STRIDE};
+use crate::error::Result;
+use crate::gpu::Engine;
+use crate::surface::{FuelBed, SurfaceOptions};
+
+/// Tile edge, cells.
+pub const TILE: usize = 32;
+
+/// Spread parameters of one cell from its surface fire behaviour outputs.
+pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
+    let ros = o[field::ROS];
+    if o[field::ROS] == NODATA || ros.is_nan() || ros <= 0.0 {
+        return ([0.0; 4], 0.0);
+    }
+    let az = (o[field::SPREAD_DIRECTION] as f64).to_radians();
+    let lw = (o[field::LENGTH_TO_BREADTH] as f64).max(1.0);
+    // Eccentricity of the spread ellipse from its length-to-breadth ratio (Anderson 1983; Richards 1990).
+    let e = (lw * lw - 1.0).sqrt() / lw;
+    ([ros, az.sin() as f32, az.cos() as f32, e as f32], o[field::HEAT_PER_AREA].max(0.0))
+}
+
+/// Per-cell parameters of the current weather period.
+pub struct ParamField {
+    pub cols: usize,
+    pub rows: usize,
+    pub params: Vec<Param>,
+    pub heat: Vec<f32>,
+    /// Tiles computed for the current period (CPU path).
+    done: Vec<bool>,
+    tiles_x: usize,
+    beds: Vec<Option<FuelBed>>,
+    weather: Option<Weather>,
+    opts: SurfaceOptions,
+    /// Cells whose parameters were computed, all periods.
+    pub cells_computed: u64,
+    /// Changes whenever parameters change (for uploads to a GPU).
+    pub version: u64,
+}
+
+impl ParamField {
+    pub fn new(rows: usize, cols: usize, opts: SurfaceOptions) -> ParamField {
+        let tiles_x = cols.div_ceil(TILE);
+        let tiles = tiles_x * rows.div_ceil(TILE);
+        ParamField {
+            cols,
+            rows,
+            params: vec![[0.0; 4]; rows * cols],
+            heat: vec![0.0; rows * cols],
+            done: vec![false; tiles],
+            tiles_x,
+            beds: Vec::new(),
+            weather: None,
+            opts,
+            cells_computed: 0,
+            version: 0,
+        }
+    }
+
+    /// Start a weather period. On the CPU tiles are computed on demand ([`ParamField::ensure`]); on a GPU the
+    /// whole grid is computed now.
+    pub fn set_weather(&mut self, engine: &Engine, cells: &Cells, w: &Weather) -> Result<()> {
+        self.weather = Some(*w);
+        self.version += 1;
+        self.done.iter_mut().for_each(|d| *d = false);
+        match engine {
+            Engine::Cpu => {
+                self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+            }
+            Engine::Gpu(_) => {
+                let b: Vec<Behavior> = behavior::compute(engine, cells, std::slice::from_ref(w), &self.opts)?;
+                let data = &b[0].data;
+                self.params.par_iter_mut().zip(self.heat.par_iter_mut()).enumerate().for_each(|(i, (p, h))| {
+                    (*p, *h) = param_from_behavior(&data[i * OUT_STRIDE..(i + 1) * OUT_STRIDE])
+                });
+                self.done.iter_mut().for_each(|d| *d = true);
+                self.cells_computed += (self.rows * self.cols) as u64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Make sure the tiles holding `cells` (indices) have parameters for the current period.
+    pub fn ensure(&mut self, cells: &Cells, idx: impl IntoIterator<Item = usize>) {
+        let mut todo: Vec<usize> = Vec::new();
+        for i in idx {
+            let t = (i / self.cols / TILE) * self.tiles_x + (i % self.cols) / TILE;
+            if !self.done[t] {
+                self.done[t] = true;
+                todo.push(t);
+            }
+        }
+        if todo.is_empty() {
+            return;
+        }
+        self.version += 1;
+        let w = self.weather.expect("set_weather before ensure");
+        let (cols, rows) = (self.cols, self.rows);
+        let (beds, opts, tiles_x) = (&self.beds, &self.opts, self.tiles_x);
+        let computed: Vec<(usize, Vec<(Param, f32)>)> = todo
+            .par_iter()
+            .map(|&t| {
+                let (tr, tc) = (t / tiles_x, t % tiles_x);
+                let mut v = Vec::with_capacity(TILE * TILE);
+                for r in tr * TILE..((tr + 1) * TILE).min(rows) {
+                    for c in tc * TILE..((tc + 1) * TILE).min(cols) {
+                        let i = r * cols + c;
+                        let k = cells.fuel_index(i);
+                        let out = if k == u32::MAX {
+                            [NODATA; OUT_STRIDE]
+                        } else {
+                            let k = k as usize;
+                            let o = behavior::cell_behavior(
+                                beds[k].as_ref(),
+                                &cells.fuels[k],
+                                &cells.packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE],
+                                &w,
+                                opts,
+                            );
+                            o.map(|v| v as f32)
+                        };
+                        v.push(param_from_behavior(&out));
+                    }
+                }
+                (t, v)
+            })
+            .collect();
+        for (t, v) in computed {
+            let (tr, tc) = (t / tiles_x, t % tiles_x);
+            let mut k = 0;
+            for r in tr * TILE..((tr + 1) * TILE).min(rows) {
+                for c in tc * TILE..((tc + 1) * TILE).min(cols) {
+                    let i = r * cols + c;
+                    (self.params[i], self.heat[i]) = v[k];
+                    k += 1;
+                }
+            }
+            self.cells_computed += k as u64;
+        }
+    }
+}
