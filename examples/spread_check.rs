@@ -46,6 +46,11 @@ fn main() {
     let t0 = std::time::Instant::now();
     let res = simulate(&engine, &ls, &cells, &[src], &WeatherStream::constant(w), &opts, &mut |_, _| {}).unwrap();
     let wall = t0.elapsed().as_secs_f64();
+    if std::env::var_os("ONLY_RUN").is_some() {
+        println!("wall {wall:.3}s {:?}", res.stats);
+        return;
+    }
+    let ras = res.rasters();
     let mut worst: f64 = 0.0;
     for h in 1..=(hours as usize) {
         let t = h as f64 * 60.0;
@@ -57,7 +62,7 @@ fn main() {
                 let d = (de * de + dn * dn).sqrt();
                 let c = if d > 0.0 { (de * he + dn * hn) / d } else { 0.0 };
                 let te = d * (1.0 - e * c) / (r * (1.0 - e));
-                let tm = res.arrival_min[row * n + col];
+                let tm = ras.arrival_min[row * n + col];
                 let inm = tm >= 0.0 && (tm as f64) <= t;
                 let ine = te <= t;
                 if inm {

@@ -1,5 +1,5 @@
 // Spread, step 2 of a sweep: write the cells that changed, record front-passage behaviour, and list the
-// neighbours to relax next (or the cell as frozen when it is reached after the window). CPU twin:
+// neighbours to relax next, and the cell as frozen when it is reached after the window. CPU twin:
 // kernel::CpuKernel::sweep_once.
 
 @group(0) @binding(0) var<uniform> dom: Dom;
@@ -28,20 +28,21 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     ids[x] = scratch_ids[i];
     front[x] = front_values(dom, params[x], heat[x], s, x);
     let ncells = dom.cols * dom.rows;
-    if (s.x <= dom.t_end) {
-        let tag = atomicLoad(&counters[3]);
-        let c = i32(x % dom.cols);
-        let r = i32(x / dom.cols);
-        for (var k = 0u; k < 8u; k = k + 1u) {
-            let n = offset(dom, c, r, neighbour(k));
-            if (n == NO_INDEX) { continue; }
-            if (mask[n] == 0u) { continue; }
-            if (atomicMax(&stamps[n], tag) < tag) {
-                let slot = atomicAdd(&counters[dom.next], 1u);
-                lists[dom.next * dom.list_cap + slot] = n;
-            }
+    // Neighbours read this cell (as a source, or to check a ray's visibility): relax them next, also when
+    // this cell waits for a later window.
+    let tag = atomicLoad(&counters[3]);
+    let c = i32(x % dom.cols);
+    let r = i32(x / dom.cols);
+    for (var k = 0u; k < 8u; k = k + 1u) {
+        let n = offset(dom, c, r, neighbour(k));
+        if (n == NO_INDEX) { continue; }
+        if (mask[n] == 0u) { continue; }
+        if (atomicMax(&stamps[n], tag) < tag) {
+            let slot = atomicAdd(&counters[dom.next], 1u);
+            lists[dom.next * dom.list_cap + slot] = n;
         }
-    } else {
+    }
+    if (s.x > dom.t_end) {
         if (atomicMax(&stamps[ncells + x], dom.window) < dom.window) {
             let slot = atomicAdd(&counters[2], 1u);
             frozen[slot] = x;

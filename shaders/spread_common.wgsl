@@ -2,8 +2,9 @@
 
 // Arrival time of a cell not yet reached, min.
 const T_UNSET: f32 = 3.0e38;
-const NO_ANCHOR: u32 = 0xffffffffu;
-const KIND_CENTRE: u32 = 0u;
+// Anchor id of a cell not reached yet (zeroed buffers start unreached); kinds in the top two bits.
+const NO_ANCHOR: u32 = 0u;
+const KIND_CENTRE: u32 = 0x40000000u;
 const EPS_REL: f32 = 1e-6;
 const EPS_ABS_MIN: f32 = 1e-5;
 const TAN_22_5: f32 = 0.41421357;
@@ -37,12 +38,11 @@ fn neighbour(k: u32) -> vec2<i32> {
     }
 }
 
-// Elliptical slowness (min/m) along displacement (de, dn) of length dist: R(theta) = R (1 - e) / (1 - e cos theta)
-// (Anderson 1983; Richards 1990). p = (head rate m/min, head unit east, head unit north, eccentricity).
-fn slowness(p: vec4<f32>, de: f32, dn: f32, dist: f32) -> f32 {
-    var c = 0.0;
-    if (dist > 0.0) { c = (de * p.y + dn * p.z) / dist; }
-    return (1.0 - p.w * c) / (p.x * (1.0 - p.w));
+// Time (min) to spread along displacement (de, dn) m of length dist: dist / R(theta) with
+// R(theta) = R (1 - e) / (1 - e cos theta) (Anderson 1983; Richards 1990), i.e. k (dist - e d.h).
+// p = (head rate m/min, e * head unit east, e * head unit north, k = 1 / (R (1 - e))).
+fn delay(p: vec4<f32>, de: f32, dn: f32, dist: f32) -> f32 {
+    return p.w * (dist - (de * p.y + dn * p.z));
 }
 
 // Index of the cell at (c, r) + (dc, dr), or NO_INDEX outside the grid.
@@ -72,7 +72,7 @@ fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, x: u32) -> vec4
     let dist = sqrt(de * de + dn * dn);
     var u = vec2<f32>(p.y, p.z);
     if (dist > 1e-3) { u = vec2<f32>(de / dist, dn / dist); }
-    let ros = 1.0 / slowness(p, u.x, u.y, 1.0);
+    let ros = 1.0 / delay(p, u.x, u.y, 1.0);
     var az = atan2(u.x, u.y) / DEG;
     if (az < 0.0) { az = az + 360.0; }
     if (az >= 360.0) { az = az - 360.0; }

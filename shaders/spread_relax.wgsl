@@ -33,22 +33,24 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let r = i32(x / dom.cols);
     let xc = f32(c) + 0.5;
     let yc = f32(r) + 0.5;
-    let old = state[x];
+    var old = state[x];
+    let best_id0 = ids[x];
+    if (best_id0 == NO_ANCHOR) { old.x = T_UNSET; }
     var best_t = old.x;
     var best = old;
-    var best_id = ids[x];
+    var best_id = best_id0;
     var found = false;
     for (var k = 0u; k < 8u; k = k + 1u) {
         let d = neighbour(k);
         let n = offset(dom, c, r, d);
         if (n == NO_INDEX) { continue; }
-        if (mask[n] == 0u) { continue; }
+        let aid = ids[n];
+        if (mask[n] == 0u || aid == NO_ANCHOR) { continue; }
         let sn = state[n];
         let tn = sn.x;
         if (tn > dom.t_end || diagonal_blocked(c, r, d)) { continue; }
-        // (b) the neighbour's anchor.
-        let aid = ids[n];
-        if (aid != NO_ANCHOR && sn.w >= dom.t_start) {
+        // (b) the neighbour's anchor (not x's own anchor, nor one that burned after the best time so far).
+        if (!(aid == best_id0 && sn.w == old.w) && sn.w >= dom.t_start && sn.w < best_t) {
             let ax = sn.y;
             let ay = sn.z;
             let at = sn.w;
@@ -81,9 +83,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                     let de = (xc - ax) * dom.cell_e;
                     let dn = (yc - ay) * dom.cell_n;
                     let dist = sqrt(de * de + dn * dn);
-                    let sa = slowness(pa, de, dn, dist);
-                    let sx = slowness(px, de, dn, dist);
-                    let cand = at + dist * 0.5 * (sa + sx);
+                    let sa = delay(pa, de, dn, dist);
+                    let sx = delay(px, de, dn, dist);
+                    let cand = at + 0.5 * (sa + sx);
                     if (abs(sa - sx) <= dom.tol * min(sa, sx) && cand < best_t) {
                         best_t = cand;
                         best = vec4<f32>(cand, ax, ay, at);
@@ -93,8 +95,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                 }
             }
         }
-        // (a) the neighbour itself.
-        if (tn >= dom.t_start) {
+        // (a) the neighbour itself (not when it burned after the best time so far).
+        if (tn >= dom.t_start && tn < best_t) {
             let pn = params[n];
             if (pn.x > 0.0) {
                 let nx = xc + f32(d.x);
@@ -102,9 +104,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                 let de = (xc - nx) * dom.cell_e;
                 let dn = (yc - ny) * dom.cell_n;
                 let dist = sqrt(de * de + dn * dn);
-                let sa = slowness(pn, de, dn, dist);
-                let sx = slowness(px, de, dn, dist);
-                let cand = tn + dist * 0.5 * (sa + sx);
+                let sa = delay(pn, de, dn, dist);
+                let sx = delay(px, de, dn, dist);
+                let cand = tn + 0.5 * (sa + sx);
                 if (cand < best_t) {
                     best_t = cand;
                     best = vec4<f32>(cand, nx, ny, tn);

@@ -405,7 +405,6 @@ fn spread(args: SpreadArgs) -> Result<()> {
         duration_min: duration,
         tolerance: args.tolerance,
         surface: SurfaceOptions { wind_limit: !args.no_wind_limit },
-        ..Default::default()
     };
     let mut progress = emberfall::cli::Progress::new();
     let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;

@@ -11,7 +11,7 @@ use crate::isochrone::{self, Isochrone};
 use crate::landscape::Landscape;
 use crate::output::{self, map_layout, render_map, Canvas, LegendClass};
 use crate::spread::sources::{Shape, Source};
-use crate::spread::SpreadResult;
+use crate::spread::{SpreadRasters, SpreadResult};
 
 /// Times of the isochrones: every `interval_min` up to the duration, and the duration itself.
 pub fn isochrone_times(duration_min: f64, interval_min: f64) -> Vec<f64> {
@@ -72,9 +72,15 @@ fn marker(s: &Source) -> Option<(f64, f64)> {
 }
 
 /// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers.
-pub fn arrival_map(ls: &Landscape, res: &SpreadResult, sources: &[Source], interval_min: f64) -> Canvas {
+pub fn arrival_map(
+    ls: &Landscape,
+    res: &SpreadResult,
+    r: &SpreadRasters,
+    sources: &[Source],
+    interval_min: f64,
+) -> Canvas {
     let grid = &ls.grid;
-    let hours: Vec<f32> = res.arrival_min.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
+    let hours: Vec<f32> = r.arrival_min.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
     let water: Vec<bool> = ls.fuel.iter().map(|&f| f == 98).collect();
     let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
     let mut cv = render_map(
@@ -86,6 +92,7 @@ pub fn arrival_map(ls: &Landscape, res: &SpreadResult, sources: &[Source], inter
         &title,
         Some(&water),
     );
+    let ra = r;
     let (ox, oy, scale) = map_layout(grid);
     let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
     // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
@@ -95,7 +102,7 @@ pub fn arrival_map(ls: &Landscape, res: &SpreadResult, sources: &[Source], inter
         let (ax, ay) = (fc - c0, fr - r0);
         let get = |r: f64, c: f64| {
             let (r, c) = (r.clamp(0.0, grid.rows as f64 - 1.0) as usize, c.clamp(0.0, grid.cols as f64 - 1.0) as usize);
-            let t = res.arrival_min[r * grid.cols + c];
+            let t = ra.arrival_min[r * grid.cols + c];
             if t == NODATA {
                 f64::INFINITY
             } else {
@@ -156,35 +163,36 @@ pub fn write_spread_products(
     extra: serde_json::Value,
 ) -> Result<(Vec<PathBuf>, serde_json::Value)> {
     let grid = &ls.grid;
+    let r = res.rasters();
     let mut files = Vec::new();
     let nod = NODATA as f64;
     for (name, data, desc) in [
-        ("arrival_time_min", &res.arrival_min, "arrival time, minutes since the start of the run"),
-        ("ros_m_per_min", &res.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
-        ("fireline_intensity_kw_per_m", &res.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
-        ("flame_length_m", &res.flame_length_m, "flame length at front passage, m"),
-        ("spread_direction_deg", &res.direction_deg, "direction of travel of the front, azimuth degrees"),
+        ("arrival_time_min", &r.arrival_min, "arrival time, minutes since the start of the run"),
+        ("ros_m_per_min", &r.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
+        ("fireline_intensity_kw_per_m", &r.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
+        ("flame_length_m", &r.flame_length_m, "flame length at front passage, m"),
+        ("spread_direction_deg", &r.direction_deg, "direction of travel of the front, azimuth degrees"),
     ] {
         let p = out.join(format!("{name}.tif"));
         output::write_raster(&p, grid, data, desc, nod, cog)?;
         files.push(p);
     }
     let times = isochrone_times(res.duration_min, interval_min);
-    let isos: Vec<Isochrone> = isochrone::trace(grid, &res.arrival_min, NODATA, &times)?;
+    let isos: Vec<Isochrone> = isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)?;
     for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
         let p = out.join(name);
         isochrone::write(&p, drv, grid, &isos)?;
         files.push(p);
     }
     let png = out.join("arrival_time.png");
-    arrival_map(ls, res, sources, interval_min).save_png(&png)?;
+    arrival_map(ls, res, &r, sources, interval_min).save_png(&png)?;
     files.push(png);
     let cell_area = grid.dx() * grid.dy();
     let max = |v: &[f32]| v.iter().copied().filter(|&x| x != NODATA).fold(0f32, f32::max);
     let per_interval: Vec<serde_json::Value> = isos
         .iter()
         .map(|iso| {
-            let cells = res.arrival_min.iter().filter(|&&t| t != NODATA && t as f64 <= iso.time_min).count();
+            let cells = r.arrival_min.iter().filter(|&&t| t != NODATA && t as f64 <= iso.time_min).count();
             json!({
                 "time_min": iso.time_min,
                 "area_ha": iso.area_m2 / 1e4,
@@ -211,9 +219,9 @@ pub fn write_spread_products(
         "burned_area_ha": st.burned_cells as f64 * cell_area / 1e4,
         "burned_cells_per_s": st.burned_cells as f64 / st.wall_s.max(1e-9),
         "perimeter_m": isos.last().map_or(0.0, |i| i.perimeter_m),
-        "max_ros_m_per_min": max(&res.ros_m_per_min),
-        "max_fireline_intensity_kw_per_m": max(&res.intensity_kw_per_m),
-        "max_flame_length_m": max(&res.flame_length_m),
+        "max_ros_m_per_min": max(&r.ros_m_per_min),
+        "max_fireline_intensity_kw_per_m": max(&r.intensity_kw_per_m),
+        "max_flame_length_m": max(&r.flame_length_m),
         "isochrones": per_interval,
         "sweeps": st.sweeps,
         "relaxations": st.relaxations,

@@ -4,7 +4,7 @@
 
 use wgpu::util::DeviceExt;
 
-use super::kernel::{Dom, State, NO_ANCHOR, T_UNSET};
+use super::kernel::{Dom, State};
 use super::params::ParamField;
 use super::Sweeper;
 use crate::behavior::Cells;
@@ -38,7 +38,7 @@ pub struct GpuKernel<'g> {
     indirect: wgpu::Buffer,
     params_version: u64,
     sweeps: u64,
-    /// Cells relaxed in the first sweep of each window (later sweeps' lists stay on the GPU).
+    /// Not counted on the GPU (the lists stay on the device): always 0.
     relaxations: u64,
 }
 
@@ -77,7 +77,6 @@ impl<'g> GpuKernel<'g> {
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             })
         };
-        let state0: Vec<State> = vec![[T_UNSET, 0.0, 0.0, 0.0]; n];
         let k = GpuKernel {
             gpu,
             n,
@@ -90,8 +89,9 @@ impl<'g> GpuKernel<'g> {
             params: storage(gpu, "params", n * 16, wgpu::BufferUsages::empty()),
             heat: storage(gpu, "heat", n * 4, wgpu::BufferUsages::empty()),
             mask: gpu.upload("mask", mask),
-            state: gpu.upload("state", &state0),
-            ids: gpu.upload("ids", &vec![NO_ANCHOR; n]),
+            // Zeroed (wgpu zero-initialises buffers): every cell unreached (anchor id NO_ANCHOR = 0).
+            state: storage(gpu, "state", n * 16, wgpu::BufferUsages::empty()),
+            ids: storage(gpu, "ids", n * 4, wgpu::BufferUsages::empty()),
             front: storage(gpu, "front", n * 16, wgpu::BufferUsages::empty()),
             lists: storage(gpu, "lists", n * 2 * 4, wgpu::BufferUsages::empty()),
             counters: storage(gpu, "counters", 16, wgpu::BufferUsages::empty()),
@@ -123,7 +123,15 @@ impl Sweeper for GpuKernel<'_> {
         Ok(())
     }
 
-    fn sweep(&mut self, dom: Dom, pf: &mut ParamField, _: &Cells, _: &[u32], active: Vec<u32>) -> Result<Vec<u32>> {
+    fn sweep(
+        &mut self,
+        dom: Dom,
+        pf: &mut ParamField,
+        _: &Cells,
+        _: &[u32],
+        active: Vec<u32>,
+        _progress: &mut dyn FnMut(f64),
+    ) -> Result<Vec<u32>> {
         self.set_params(pf)?;
         if active.is_empty() {
             return Ok(Vec::new());
@@ -177,7 +185,6 @@ impl Sweeper for GpuKernel<'_> {
         let groups = [bufs(0), bufs(1)];
         let mut slot = 0usize;
         let mut batch = 4u32;
-        self.relaxations += active.len() as u64;
         loop {
             let mut enc = gpu.device.create_command_encoder(&Default::default());
             {
@@ -223,7 +230,7 @@ impl Sweeper for GpuKernel<'_> {
         gpu.run(&self.gather, &[&ib, &self.state, &self.ids, &os, &oi], g)?;
         let s: Vec<State> = gpu.download(&os, idx.len())?;
         let i: Vec<u32> = gpu.download(&oi, idx.len())?;
-        Ok(s.into_iter().zip(i).collect())
+        Ok(s.into_iter().zip(i).map(|(s, i)| super::normalised(s, i)).collect())
     }
 
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
@@ -240,7 +247,8 @@ impl Sweeper for GpuKernel<'_> {
 
     fn finish(&mut self) -> Result<super::Finished> {
         let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
+        let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;
         let f: Vec<[f32; 4]> = self.gpu.download(&self.front, self.n)?;
-        Ok((s, f, self.sweeps, self.relaxations))
+        Ok((s, i, f, None, self.sweeps, self.relaxations))
     }
 }

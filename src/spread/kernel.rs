@@ -26,12 +26,14 @@ use rayon::prelude::*;
 
 /// Arrival time of a cell not (yet) reached, min. (WGSL has no infinity literal.)
 pub const T_UNSET: f32 = 3.0e38;
-/// Anchor id of a cell without an anchor.
-pub const NO_ANCHOR: u32 = 0xffff_ffff;
-/// Anchor id kinds (top two bits): a cell centre, an ignition point, a point on the front at a weather change.
-pub const KIND_CENTRE: u32 = 0;
-pub const KIND_IGNITION: u32 = 1 << 30;
-pub const KIND_SHIFT: u32 = 2 << 30;
+/// Anchor id of a cell not reached yet. Zero, so that state starts as zeroed memory (untouched pages of a
+/// large grid cost nothing); a cell's arrival time means something only when its anchor id is not zero.
+pub const NO_ANCHOR: u32 = 0;
+/// Anchor id kinds (top two bits; the rest is a cell index): a cell centre, an ignition point, a point on the
+/// front at a weather change.
+pub const KIND_CENTRE: u32 = 1 << 30;
+pub const KIND_IGNITION: u32 = 2 << 30;
+pub const KIND_SHIFT: u32 = 3 << 30;
 /// Largest grid (cells) the anchor ids can address.
 pub const MAX_CELLS: usize = (1 << 30) - 1;
 /// A new arrival time replaces the old one when it is smaller by more than this relative amount
@@ -70,20 +72,20 @@ pub struct Dom {
     pub _pad: u32,
 }
 
-/// Per-cell spread parameters of one weather period: head rate m/min (0: does not burn), unit vector of the
-/// head direction (east, north), eccentricity of the spread ellipse.
+/// Per-cell spread parameters of one weather period: head rate m/min (0: does not burn), eccentricity times
+/// the unit vector of the head direction (east, north), and k = 1 / (R_head (1 - e)) min/m.
 pub type Param = [f32; 4];
 /// Per-cell state: arrival time, anchor x (columns), anchor y (rows), anchor arrival time (min).
 /// Positions are in cell units: cell (col, row) spans [col, col + 1) x [row, row + 1).
 pub type State = [f32; 4];
 
-/// Elliptical slowness (min/m) in the direction of the displacement (de, dn) m of length `dist`, from the
-/// polar equation of the ellipse about its rear focus: R(theta) = R_head (1 - e) / (1 - e cos theta)
-/// (Anderson 1983 INT-305; Richards 1990; ../shared/SPREAD_METHODS.md).
+/// Time (min) to spread along the displacement (de, dn) m of length `dist` in a cell with parameters `p`, from
+/// the polar equation of the ellipse about its rear focus, R(theta) = R_head (1 - e) / (1 - e cos theta)
+/// (Anderson 1983 INT-305; Richards 1990; ../shared/SPREAD_METHODS.md):
+/// dist / R(theta) = (dist - e (d . h)) / (R_head (1 - e)), without a division.
 #[inline]
-pub fn slowness(p: Param, de: f32, dn: f32, dist: f32) -> f32 {
-    let c = if dist > 0.0 { (de * p[1] + dn * p[2]) / dist } else { 0.0 };
-    (1.0 - p[3] * c) / (p[0] * (1.0 - p[3]))
+pub fn delay(p: Param, de: f32, dn: f32, dist: f32) -> f32 {
+    p[3] * (dist - (de * p[1] + dn * p[2]))
 }
 
 /// Centre of cell `i`, cell units.
@@ -125,15 +127,15 @@ pub fn improves(new_t: f32, old_t: f32) -> bool {
 }
 
 /// Travel time (min) from point (ax, ay) (cell units, parameters `pa`) to the centre (xc, yc) of a cell with
-/// parameters `px`: trapezoid of the two slownesses along the straight ray.
+/// parameters `px`: trapezoid of the two slownesses along the straight ray. Also returns both delays.
 #[inline]
 fn travel(d: &Dom, pa: Param, px: Param, ax: f32, ay: f32, xc: f32, yc: f32) -> (f32, f32, f32) {
     let de = (xc - ax) * d.cell_e;
     let dn = (yc - ay) * d.cell_n;
     let dist = (de * de + dn * dn).sqrt();
-    let sa = slowness(pa, de, dn, dist);
-    let sx = slowness(px, de, dn, dist);
-    (dist * 0.5 * (sa + sx), sa, sx)
+    let sa = delay(pa, de, dn, dist);
+    let sx = delay(px, de, dn, dist);
+    (0.5 * (sa + sx), sa, sx)
 }
 
 /// Relax cell `x` from its neighbours. Returns the new state and anchor id when they improve on the current one.
@@ -152,13 +154,18 @@ pub fn relax_cell(
     let cols = d.cols as usize;
     let (c, r) = ((x % cols) as i64, (x / cols) as i64);
     let (xc, yc) = (c as f32 + 0.5, r as f32 + 0.5);
-    let old = state[x];
+    let mut old = state[x];
+    let old_id = ids[x];
+    if old_id == NO_ANCHOR {
+        old[0] = T_UNSET;
+    }
     let mut best_t = old[0];
-    let mut best = (old, ids[x]);
+    let mut best = (old, old_id);
     let mut found = false;
     for &(dc, dr) in &NEIGHBOURS {
         let Some(n) = offset(d, c, r, dc, dr) else { continue };
-        if mask[n] == 0 {
+        let aid = ids[n];
+        if mask[n] == 0 || aid == NO_ANCHOR {
             continue;
         }
         let sn = state[n];
@@ -166,9 +173,9 @@ pub fn relax_cell(
         if tn > d.t_end || diagonal_blocked(d, mask, c, r, dc, dr) {
             continue;
         }
-        // (b) the neighbour's anchor.
-        let aid = ids[n];
-        if aid != NO_ANCHOR && sn[3] >= d.t_start {
+        // (b) the neighbour's anchor (not when it is x's own anchor: that gives x's time again, nor when the
+        // anchor burned after the best time so far).
+        if !(aid == old_id && sn[3] == old[3]) && sn[3] >= d.t_start && sn[3] < best_t {
             let (ax, ay, at) = (sn[1], sn[2], sn[3]);
             let (vx, vy) = (ax - xc, ay - yc);
             let (avx, avy) = (vx.abs(), vy.abs());
@@ -201,8 +208,8 @@ pub fn relax_cell(
                 }
             }
         }
-        // (a) the neighbour itself.
-        if tn >= d.t_start {
+        // (a) the neighbour itself (not when it burned after the best time so far).
+        if tn >= d.t_start && tn < best_t {
             let pn = params[n];
             if pn[0] > 0.0 {
                 let (nx, ny) = (xc + dc as f32, yc + dr as f32);
@@ -228,7 +235,7 @@ pub fn front_values(d: &Dom, p: Param, heat_kj_per_m2: f32, s: State, x: usize) 
     let dist = (de * de + dn * dn).sqrt();
     // At the anchor itself the direction is the head's.
     let (ue, un) = if dist > 1e-3 { (de / dist, dn / dist) } else { (p[1], p[2]) };
-    let ros = 1.0 / slowness(p, ue, un, 1.0);
+    let ros = 1.0 / delay(p, ue, un, 1.0);
     let mut az = ue.atan2(un).to_degrees();
     if az < 0.0 {
         az += 360.0;
@@ -250,6 +257,8 @@ pub struct CpuKernel {
     fstamp: Vec<u32>,
     pub iterations: u64,
     pub relaxations: u64,
+    /// Cells reached so far, each once.
+    pub reached: Vec<u32>,
 }
 
 impl CpuKernel {
@@ -257,26 +266,28 @@ impl CpuKernel {
         let n = dom.cols as usize * dom.rows as usize;
         CpuKernel {
             dom,
-            state: vec![[T_UNSET, 0.0, 0.0, 0.0]; n],
+            state: vec![[0.0; 4]; n],
             ids: vec![NO_ANCHOR; n],
             front: vec![[0.0; 4]; n],
             stamp: vec![0; n],
             fstamp: vec![0; n],
             iterations: 0,
             relaxations: 0,
+            reached: Vec::new(),
         }
     }
 
     /// One Jacobi sweep over `active`: relax every listed cell from the previous state, then write the changes.
     /// Returns the cells that changed to a time after `dom.t_end` (frozen until a later window, each listed once
-    /// per window) and the next active list (burnable neighbours of cells that changed within the window).
+    /// per window), the next active list (burnable neighbours of the cells that changed) and the earliest new
+    /// arrival time (T_UNSET when nothing changed).
     pub fn sweep_once(
         &mut self,
         params: &[Param],
         heat: &[f32],
         mask: &[u32],
         active: Vec<u32>,
-    ) -> (Vec<u32>, Vec<u32>) {
+    ) -> (Vec<u32>, Vec<u32>, f32) {
         let d = self.dom;
         let mut frozen = Vec::new();
         let cols = d.cols as i64;
@@ -284,34 +295,44 @@ impl CpuKernel {
         self.relaxations += active.len() as u64;
         let tag = self.iterations as u32;
         let (state, ids) = (&self.state, &self.ids);
-        let results: Vec<Option<(State, u32)>> = if active.len() >= 2048 {
-            active.par_iter().with_min_len(512).map(|&x| relax_cell(&d, params, mask, state, ids, x as usize)).collect()
+        let results: Vec<Option<(State, u32)>> = if active.len() >= 4096 {
+            active
+                .par_iter()
+                .with_min_len(1024)
+                .map(|&x| relax_cell(&d, params, mask, state, ids, x as usize))
+                .collect()
         } else {
             active.iter().map(|&x| relax_cell(&d, params, mask, state, ids, x as usize)).collect()
         };
         let mut next = Vec::new();
+        let mut front_min = T_UNSET;
         for (&x, res) in active.iter().zip(results) {
             let Some((s, id)) = res else { continue };
             let x = x as usize;
+            front_min = front_min.min(s[0]);
+            if self.ids[x] == NO_ANCHOR {
+                self.reached.push(x as u32);
+            }
             self.state[x] = s;
             self.ids[x] = id;
             self.front[x] = front_values(&d, params[x], heat[x], s, x);
-            if s[0] <= d.t_end {
-                let (c, r) = (x as i64 % cols, x as i64 / cols);
-                for &(dc, dr) in &NEIGHBOURS {
-                    if let Some(n) = offset(&d, c, r, dc, dr) {
-                        if mask[n] != 0 && self.stamp[n] != tag {
-                            self.stamp[n] = tag;
-                            next.push(n as u32);
-                        }
+            // Neighbours read this cell (as a source, or to check a ray's visibility): relax them next, also
+            // when this cell waits for a later window.
+            let (c, r) = (x as i64 % cols, x as i64 / cols);
+            for &(dc, dr) in &NEIGHBOURS {
+                if let Some(n) = offset(&d, c, r, dc, dr) {
+                    if mask[n] != 0 && self.stamp[n] != tag {
+                        self.stamp[n] = tag;
+                        next.push(n as u32);
                     }
                 }
-            } else if self.fstamp[x] != d.window {
+            }
+            if s[0] > d.t_end && self.fstamp[x] != d.window {
                 self.fstamp[x] = d.window;
                 frozen.push(x as u32);
             }
         }
-        (frozen, next)
+        (frozen, next, front_min)
     }
 }
 

@@ -44,13 +44,11 @@ pub struct SpreadOptions {
     /// Relative slowness tolerance for keeping a ray's anchor across changing conditions.
     pub tolerance: f32,
     pub surface: SurfaceOptions,
-    /// Number of time windows (progress steps); weather changes and ignition times add boundaries.
-    pub windows: usize,
 }
 
 impl Default for SpreadOptions {
     fn default() -> Self {
-        SpreadOptions { duration_min: 360.0, tolerance: 0.05, surface: SurfaceOptions::default(), windows: 60 }
+        SpreadOptions { duration_min: 360.0, tolerance: 0.05, surface: SurfaceOptions::default() }
     }
 }
 
@@ -67,26 +65,92 @@ pub struct RunStats {
     pub seeds_skipped_unburnable: usize,
 }
 
-/// Arrival times and front-passage fire behaviour, raster order; [`NODATA`] where the fire did not arrive.
+/// Result of a run: the kernel's final state, from which [`SpreadResult::rasters`] makes the rasters.
 pub struct SpreadResult {
     pub grid: Grid,
     pub duration_min: f64,
+    pub stats: RunStats,
+    state: Vec<State>,
+    ids: Vec<u32>,
+    front: Vec<[f32; 4]>,
+    /// Cells the fire reached (arrival time set), when the backend tracked them (else every cell is scanned).
+    reached: Option<Vec<u32>>,
+}
+
+/// Arrival times and front-passage fire behaviour, raster order; [`NODATA`] where the fire did not arrive.
+pub struct SpreadRasters {
     pub arrival_min: Vec<f32>,
+    /// Arrival times for contouring: as `arrival_min` plus the cells the front was about to reach at the end of
+    /// the run (their times exceed the duration), so that the last perimeter is traced between true times.
+    pub arrival_contour_min: Vec<f32>,
     /// Spread rate in the direction the front travelled, m/min.
     pub ros_m_per_min: Vec<f32>,
     /// Direction the front travelled, azimuth deg.
     pub direction_deg: Vec<f32>,
     pub intensity_kw_per_m: Vec<f32>,
     pub flame_length_m: Vec<f32>,
-    pub stats: RunStats,
 }
 
-/// Final state of a run: per-cell state, front-passage values, sweeps, relaxations.
-type Finished = (Vec<State>, Vec<[f32; 4]>, u64, u64);
+impl SpreadResult {
+    fn reached_cells(&self) -> Vec<u32> {
+        match &self.reached {
+            Some(r) => r.clone(),
+            None => (0..self.ids.len() as u32).filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
+        }
+    }
+
+    /// Arrival time of cell `i`, min, if the fire reached it within the run.
+    pub fn arrival(&self, i: usize) -> Option<f32> {
+        (self.ids[i] != NO_ANCHOR && self.state[i][0] <= self.duration_min as f32).then_some(self.state[i][0])
+    }
+
+    /// The rasters of the run.
+    pub fn rasters(&self) -> SpreadRasters {
+        let n = self.grid.len();
+        let mut r = SpreadRasters {
+            arrival_min: vec![NODATA; n],
+            arrival_contour_min: vec![NODATA; n],
+            ros_m_per_min: vec![NODATA; n],
+            direction_deg: vec![NODATA; n],
+            intensity_kw_per_m: vec![NODATA; n],
+            flame_length_m: vec![NODATA; n],
+        };
+        let dur = self.duration_min as f32;
+        for i in self.reached_cells() {
+            let i = i as usize;
+            let t = self.state[i][0];
+            r.arrival_contour_min[i] = t;
+            if t <= dur {
+                let f = self.front[i];
+                r.arrival_min[i] = t;
+                r.ros_m_per_min[i] = f[0];
+                r.direction_deg[i] = f[1];
+                r.intensity_kw_per_m[i] = f[2];
+                r.flame_length_m[i] = flame_length_m(f[2]);
+            }
+        }
+        r
+    }
+}
+
+/// Final state of a run: per-cell state, anchor ids, front-passage values, reached cells (if tracked), sweeps,
+/// relaxations.
+type Finished = (Vec<State>, Vec<u32>, Vec<[f32; 4]>, Option<Vec<u32>>, u64, u64);
+
+/// A gathered state as the driver reads it: arrival time T_UNSET where the cell has not been reached.
+fn normalised(s: State, id: u32) -> (State, u32) {
+    if id == NO_ANCHOR {
+        ([T_UNSET, s[1], s[2], s[3]], id)
+    } else {
+        (s, id)
+    }
+}
 
 /// Backend of the sweeps: the CPU twin or the GPU kernels.
 trait Sweeper {
     fn set_params(&mut self, pf: &ParamField) -> Result<()>;
+    /// Sweep until nothing changes; `progress` now and then receives the earliest arrival time that changed.
+    #[allow(clippy::too_many_arguments)]
     fn sweep(
         &mut self,
         dom: Dom,
@@ -94,6 +158,7 @@ trait Sweeper {
         cells: &Cells,
         mask: &[u32],
         active: Vec<u32>,
+        progress: &mut dyn FnMut(f64),
     ) -> Result<Vec<u32>>;
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>>;
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
@@ -111,15 +176,19 @@ impl Sweeper for CpuKernel {
         cells: &Cells,
         mask: &[u32],
         active: Vec<u32>,
+        progress: &mut dyn FnMut(f64),
     ) -> Result<Vec<u32>> {
         self.dom = dom;
-        Ok(self.sweep_lazy(pf, cells, mask, active))
+        Ok(self.sweep_lazy(pf, cells, mask, active, progress))
     }
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>> {
-        Ok(idx.iter().map(|&i| (self.state[i as usize], self.ids[i as usize])).collect())
+        Ok(idx.iter().map(|&i| normalised(self.state[i as usize], self.ids[i as usize])).collect())
     }
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
         for ((&i, v), f) in idx.iter().zip(vals).zip(front) {
+            if self.ids[i as usize] == NO_ANCHOR && v.1 != NO_ANCHOR {
+                self.reached.push(i);
+            }
             self.state[i as usize] = v.0;
             self.ids[i as usize] = v.1;
             self.front[i as usize] = *f;
@@ -127,20 +196,37 @@ impl Sweeper for CpuKernel {
         Ok(())
     }
     fn finish(&mut self) -> Result<Finished> {
-        Ok((std::mem::take(&mut self.state), std::mem::take(&mut self.front), self.iterations, self.relaxations))
+        Ok((
+            std::mem::take(&mut self.state),
+            std::mem::take(&mut self.ids),
+            std::mem::take(&mut self.front),
+            Some(std::mem::take(&mut self.reached)),
+            self.iterations,
+            self.relaxations,
+        ))
     }
 }
 
 impl CpuKernel {
     /// [`CpuKernel::sweep`] computing spread parameters of the tiles it reaches first.
-    fn sweep_lazy(&mut self, pf: &mut ParamField, cells: &Cells, mask: &[u32], active: Vec<u32>) -> Vec<u32> {
+    fn sweep_lazy(
+        &mut self,
+        pf: &mut ParamField,
+        cells: &Cells,
+        mask: &[u32],
+        active: Vec<u32>,
+        progress: &mut dyn FnMut(f64),
+    ) -> Vec<u32> {
         pf.ensure(cells, active.iter().map(|&i| i as usize));
         let mut frozen = Vec::new();
         let mut active = active;
         // One sweep at a time so that parameters can be computed for the cells each sweep reaches.
         while !active.is_empty() {
             pf.ensure(cells, active.iter().map(|&i| i as usize));
-            let (f, next) = self.sweep_once(&pf.params, &pf.heat, mask, active);
+            let (f, next, front_min) = self.sweep_once(&pf.params, &pf.heat, mask, active);
+            if front_min < T_UNSET && self.iterations % 8 == 0 {
+                progress(front_min as f64);
+            }
             frozen.extend(f);
             active = next;
         }
@@ -150,7 +236,9 @@ impl CpuKernel {
 
 /// Burnable cells: a burnable fuel model and complete terrain.
 pub fn burnable_mask(cells: &Cells) -> Vec<u32> {
+    use rayon::prelude::*;
     (0..cells.n)
+        .into_par_iter()
         .map(|i| {
             let k = cells.fuel_index(i);
             u32::from(k != u32::MAX && cells.fuels[k as usize].is_burnable())
@@ -168,9 +256,10 @@ pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
     (0.45 * ib.powf(0.46) * 0.3048) as f32
 }
 
-/// Window boundaries: `n` equal steps plus weather changes and ignition times, in (0, duration].
-fn boundaries(duration: f64, n: usize, weather: &WeatherStream, sources: &[Source]) -> Vec<f64> {
-    let mut b: Vec<f64> = (1..=n.max(1)).map(|k| duration * k as f64 / n.max(1) as f64).collect();
+/// Window boundaries: weather changes and ignition times, in (0, duration]. (Each window restarts the sweeps
+/// from the waiting front, which costs extra relaxations, so there are no more windows than needed.)
+fn boundaries(duration: f64, weather: &WeatherStream, sources: &[Source]) -> Vec<f64> {
+    let mut b: Vec<f64> = Vec::new();
     b.extend(weather.periods.iter().map(|p| p.start_min));
     b.extend(sources.iter().map(|s| s.t_min));
     b.retain(|&t| t > 0.0 && t < duration);
@@ -239,7 +328,7 @@ pub fn simulate(
     let mut skipped = 0usize;
     let mut frozen: Vec<u32> = Vec::new();
     let mut t_prev = 0.0f64;
-    let bounds = boundaries(opts.duration_min, opts.windows, weather, sources);
+    let bounds = boundaries(opts.duration_min, weather, sources);
     for (w, &t_b) in bounds.iter().enumerate() {
         dom.window = w as u32 + 1;
         dom.t_end = t_b as f32;
@@ -268,7 +357,7 @@ pub fn simulate(
                     let de = (xc - s.ax) * dom.cell_e;
                     let dn = (yc - s.ay) * dom.cell_n;
                     let dist = (de * de + dn * dn).sqrt();
-                    s.t_anchor + dist * kernel::slowness(p, de, dn, dist)
+                    s.t_anchor + kernel::delay(p, de, dn, dist)
                 };
                 let best = upd.iter().rev().find(|u| u.0 == s.cell as u32).map_or(c.0[0], |u| u.1 .0[0]);
                 if kernel::improves(t, best) {
@@ -308,7 +397,11 @@ pub fn simulate(
         active.extend(kernel::neighbourhood(&dom, &mask, &changed));
         active.sort_unstable();
         active.dedup();
-        let newly = sweeper.sweep(dom, &mut pf, cells, &mask, active)?;
+        let (t_lo, t_hi) = (t_prev, t_b);
+        let newly = sweeper.sweep(dom, &mut pf, cells, &mask, active, &mut |t: f64| {
+            // The earliest time still changing: a lower bound of the settled time.
+            progress(t.clamp(t_lo, t_hi), opts.duration_min)
+        })?;
         still.extend(newly);
         still.sort_unstable();
         still.dedup();
@@ -346,9 +439,9 @@ pub fn simulate(
                 let de = (xc - px) * dom.cell_e;
                 let dn = (yc - py) * dom.cell_n;
                 let dist = (de * de + dn * dn).sqrt();
-                let sx = kernel::slowness(p, de, dn, dist);
-                let sp = if pp[0] > 0.0 { kernel::slowness(pp, de, dn, dist) } else { sx };
-                let s = [tc + dist * 0.5 * (sx + sp), px, py, tc];
+                let sx = kernel::delay(p, de, dn, dist);
+                let sp = if pp[0] > 0.0 { kernel::delay(pp, de, dn, dist) } else { sx };
+                let s = [tc + 0.5 * (sx + sp), px, py, tc];
                 vals.push((s, KIND_SHIFT | i as u32));
                 fronts.push(kernel::front_values(&dom, p, pf.heat[i], s, i));
             }
@@ -358,31 +451,18 @@ pub fn simulate(
         progress(t_b, opts.duration_min);
         t_prev = t_b;
     }
-    let (state, front, sweeps, relaxations) = sweeper.finish()?;
-    let n = grid.len();
-    let dur = opts.duration_min as f32;
+    let (state, ids, front, reached, sweeps, relaxations) = sweeper.finish()?;
     let mut out = SpreadResult {
         grid: grid.clone(),
         duration_min: opts.duration_min,
-        arrival_min: vec![NODATA; n],
-        ros_m_per_min: vec![NODATA; n],
-        direction_deg: vec![NODATA; n],
-        intensity_kw_per_m: vec![NODATA; n],
-        flame_length_m: vec![NODATA; n],
         stats: RunStats::default(),
+        state,
+        ids,
+        front,
+        reached,
     };
-    let mut burned = 0;
-    for i in 0..n {
-        let t = state[i][0];
-        if t <= dur {
-            burned += 1;
-            out.arrival_min[i] = t;
-            out.ros_m_per_min[i] = front[i][0];
-            out.direction_deg[i] = front[i][1];
-            out.intensity_kw_per_m[i] = front[i][2];
-            out.flame_length_m[i] = flame_length_m(front[i][2]);
-        }
-    }
+    let dur = opts.duration_min as f32;
+    let burned = out.reached_cells().iter().filter(|&&i| out.state[i as usize][0] <= dur).count();
     out.stats = RunStats {
         backend: backend.into(),
         adapter,

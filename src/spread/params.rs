@@ -24,7 +24,8 @@ pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
     let lw = (o[field::LENGTH_TO_BREADTH] as f64).max(1.0);
     // Eccentricity of the spread ellipse from its length-to-breadth ratio (Anderson 1983; Richards 1990).
     let e = (lw * lw - 1.0).sqrt() / lw;
-    ([ros, az.sin() as f32, az.cos() as f32, e as f32], o[field::HEAT_PER_AREA].max(0.0))
+    let k = 1.0 / (ros as f64 * (1.0 - e));
+    ([ros, (e * az.sin()) as f32, (e * az.cos()) as f32, k as f32], o[field::HEAT_PER_AREA].max(0.0))
 }
 
 /// Per-cell parameters of the current weather period.

@@ -1,0 +1,206 @@
+//! Spread benchmark: `cargo bench --bench spread`. Prints wall time and burned cells per second for both
+//! backends, with ratios against a baseline measured in the same run: a plain 8-neighbour minimum travel time
+//! (Dijkstra) over the same per-cell spread parameters, the classic raster method, whose area error it also
+//! prints.
+//! 1. Flat GR2, 1024 x 1024 cells of 30 m, moisture 6/7/8/60/90 %, midflame wind 10 km/h from 30 deg, centre
+//!    ignition, 12 h of fire.
+//! 2. A 6 h fire on ../shared/landscapes/thomas_fire (2000 x 2000), lit near the Thomas Fire's origin under a
+//!    Santa Ana wind.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::gpu::{Backend, Engine};
+use emberfall::isochrone;
+use emberfall::landscape::{Landscape, LandscapeSpec};
+use emberfall::spread::params::ParamField;
+use emberfall::spread::sources::{parse_ignite_lonlat, Shape, Source};
+use emberfall::spread::{burnable_mask, simulate, SpreadOptions, SpreadResult};
+use emberfall::surface::{Moisture, SurfaceOptions};
+use emberfall::weather::WeatherStream;
+
+/// Baseline: 8-neighbour Dijkstra with elliptical edge costs (trapezoid of the end cells' slowness), the
+/// ignition cell burning at t = 0. Returns arrival times (NODATA beyond the duration) and seconds.
+fn dijkstra_8(ls: &Landscape, cells: &Cells, w: &Weather, ignition: (f64, f64), duration: f64) -> (Vec<f32>, f64) {
+    let t0 = Instant::now();
+    let g = &ls.grid;
+    let (rows, cols) = (g.rows, g.cols);
+    let mut pf = ParamField::new(rows, cols, SurfaceOptions::default());
+    pf.set_weather(&Engine::Cpu, cells, w).unwrap();
+    let mask = burnable_mask(cells);
+    let mut t = vec![f64::INFINITY; rows * cols];
+    let (r, c) = g.fractional_cell(ignition.0, ignition.1);
+    let start = r.floor() as usize * cols + c.floor() as usize;
+    t[start] = 0.0;
+    let mut heap = BinaryHeap::new();
+    heap.push(Reverse((0u64, start)));
+    let (ce, cn) = (g.geotransform[1], g.geotransform[5]);
+    // Time to cross (de, dn) of length d in a cell: d / R(theta), see emberfall::spread::kernel::delay.
+    let slow = |p: [f32; 4], de: f64, dn: f64, d: f64| p[3] as f64 * (d - de * p[1] as f64 - dn * p[2] as f64);
+    while let Some(Reverse((bits, x))) = heap.pop() {
+        let tx = f64::from_bits(bits);
+        if tx > t[x] || tx > duration {
+            continue;
+        }
+        pf.ensure(cells, [x]);
+        let (xr, xc) = ((x / cols) as i64, (x % cols) as i64);
+        for (dc, dr) in [(0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1)] {
+            let (nr, nc) = (xr + dr, xc + dc);
+            if nr < 0 || nc < 0 || nr >= rows as i64 || nc >= cols as i64 {
+                continue;
+            }
+            let n = nr as usize * cols + nc as usize;
+            // A diagonal step between two non-burnable cells crosses a barrier.
+            let blocked = |r: i64, c: i64| mask[r as usize * cols + c as usize] == 0;
+            if mask[n] == 0 || (dc != 0 && dr != 0 && blocked(xr, nc) && blocked(nr, xc)) {
+                continue;
+            }
+            pf.ensure(cells, [n]);
+            let (px, pn) = (pf.params[x], pf.params[n]);
+            if px[0] <= 0.0 || pn[0] <= 0.0 {
+                continue;
+            }
+            let (de, dn) = (dc as f64 * ce, dr as f64 * cn);
+            let d = (de * de + dn * dn).sqrt();
+            let tn = tx + 0.5 * (slow(px, de, dn, d) + slow(pn, de, dn, d));
+            if tn < t[n] {
+                t[n] = tn;
+                heap.push(Reverse((tn.to_bits(), n)));
+            }
+        }
+    }
+    let out = t.iter().map(|&v| if v <= duration { v as f32 } else { NODATA }).collect();
+    (out, t0.elapsed().as_secs_f64())
+}
+
+fn spread(engine: &Engine, ls: &Landscape, cells: &Cells, src: &Source, w: Weather, minutes: f64) -> SpreadResult {
+    let opts = SpreadOptions { duration_min: minutes, ..Default::default() };
+    simulate(engine, ls, cells, std::slice::from_ref(src), &WeatherStream::constant(w), &opts, &mut |_, _| {}).unwrap()
+}
+
+fn report(label: &str, r: &SpreadResult, baseline_s: f64) {
+    let s = &r.stats;
+    println!(
+        "  {label:<28} {:8.3} s  {:>8} burned cells  {:>6.2} M burned cells/s  {:7.2}x the baseline's speed  \
+         ({} sweeps, {} relaxations, {} cells parameterised)",
+        s.wall_s,
+        s.burned_cells,
+        s.burned_cells as f64 / s.wall_s / 1e6,
+        baseline_s / s.wall_s,
+        s.sweeps,
+        if s.backend == "gpu" { "uncounted".to_string() } else { s.relaxations.to_string() },
+        s.cells_parameterised
+    );
+}
+
+fn main() {
+    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    let gpu = Engine::select(Backend::Gpu).ok();
+    let gpu_name = gpu.as_ref().map_or("none".to_string(), |g| g.name());
+    println!("cpu twin: {} threads; gpu: {gpu_name}", rayon::current_num_threads());
+
+    // 1. Flat GR2.
+    let n = 1024;
+    let ls = Landscape::uniform(n, n, 30.0, 32611, 102, 0.0, -1.0).unwrap();
+    let cells = Cells::from_landscape(&ls).unwrap();
+    let w = Weather {
+        moisture: Moisture::from_percent([6.0, 7.0, 8.0, 60.0, 90.0]),
+        wind_speed_m_per_min: 10_000.0 / 60.0,
+        wind_from_deg: 30.0,
+        wind_height: WindHeight::Midflame,
+    };
+    let (cx, cy) = ls.grid.cell_center(n / 2, n / 2);
+    let src = Source { shape: Shape::Point(cx, cy), t_min: 0.0 };
+    let minutes = 720.0;
+    println!("\nflat GR2 {n} x {n} x 30 m, 12 h, centre ignition:");
+    let (base, base_s) = dijkstra_8(&ls, &cells, &w, (cx, cy), minutes);
+    let base_cells = base.iter().filter(|&&t| t != NODATA).count();
+    println!(
+        "  {:<28} {base_s:8.3} s  {base_cells:>8} burned cells  {:>6.2} M burned cells/s",
+        "baseline 8-neighbour MTT",
+        base_cells as f64 / base_s / 1e6
+    );
+    let cpu = spread(&Engine::Cpu, &ls, &cells, &src, w, minutes);
+    report("emberfall cpu twin", &cpu, base_s);
+    // Area against the analytical ellipse (head R t, back R t (1-e)/(1+e)).
+    let model = ls.catalog.get(102).unwrap();
+    let f = emberfall::surface::surface_fire(
+        model,
+        &w.moisture,
+        &emberfall::surface::SiteInputs {
+            midflame_wind_m_per_min: w.wind_speed_m_per_min,
+            wind_dir_rel_upslope_deg: 0.0,
+            slope_tan: 0.0,
+        },
+        &SurfaceOptions::default(),
+    );
+    let e = (f.length_to_breadth.powi(2) - 1.0).sqrt() / f.length_to_breadth;
+    let a = f.ros_m_per_min * minutes * (1.0 + (1.0 - e) / (1.0 + e)) / 2.0;
+    let exact = std::f64::consts::PI * a * a * (1.0 - e * e).sqrt();
+    let area = |t: &[f32]| isochrone::trace(&ls.grid, t, NODATA, &[minutes]).unwrap()[0].area_m2;
+    println!(
+        "  area vs analytical ellipse: emberfall {:+.3} %, baseline {:+.3} %",
+        100.0 * (area(&cpu.rasters().arrival_contour_min) - exact) / exact,
+        100.0 * (area(&base) - exact) / exact
+    );
+    if let Some(g) = &gpu {
+        let r = spread(g, &ls, &cells, &src, w, minutes);
+        report(
+            &format!(
+                "emberfall gpu ({})",
+                if matches!(g, Engine::Gpu(x) if x.is_hardware()) { "hardware" } else { "software" }
+            ),
+            &r,
+            base_s,
+        );
+    }
+
+    // 2. Thomas Fire landscape.
+    let shared = std::env::var_os("EMBERFALL_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+    let d = shared.join("landscapes/thomas_fire");
+    if !d.is_dir() {
+        println!("\nthomas_fire: skipped, {} not found (set EMBERFALL_SHARED)", d.display());
+        return;
+    }
+    let mut ls = Landscape::load(&LandscapeSpec::from_elmfire_dir(&d)).expect("Thomas Fire landscape");
+    ls.ensure_terrain(&Engine::Cpu).unwrap();
+    let cells = Cells::from_landscape(&ls).unwrap();
+    // Near the Thomas Fire's origin above Santa Paula, 4 December 2017; Santa Ana wind from the north-east.
+    let src = parse_ignite_lonlat("-119.0883,34.4086", &ls.grid).unwrap();
+    let w = Weather {
+        moisture: Moisture::from_percent([3.0, 4.0, 6.0, 40.0, 70.0]),
+        wind_speed_m_per_min: 40_000.0 / 60.0,
+        wind_from_deg: 45.0,
+        wind_height: WindHeight::TwentyFt,
+    };
+    let minutes = 360.0;
+    println!(
+        "\nthomas_fire {} x {} x 30 m, 6 h, Santa Ana wind 40 km/h (20 ft) from 45 deg:",
+        ls.grid.rows, ls.grid.cols
+    );
+    let Shape::Point(ix, iy) = src.shape else { unreachable!() };
+    let (base, base_s) = dijkstra_8(&ls, &cells, &w, (ix, iy), minutes);
+    let base_cells = base.iter().filter(|&&t| t != NODATA).count();
+    println!(
+        "  {:<28} {base_s:8.3} s  {base_cells:>8} burned cells  {:>6.2} M burned cells/s",
+        "baseline 8-neighbour MTT",
+        base_cells as f64 / base_s / 1e6
+    );
+    let cpu = spread(&Engine::Cpu, &ls, &cells, &src, w, minutes);
+    report("emberfall cpu twin", &cpu, base_s);
+    if let Some(g) = &gpu {
+        let r = spread(g, &ls, &cells, &src, w, minutes);
+        report(
+            &format!(
+                "emberfall gpu ({})",
+                if matches!(g, Engine::Gpu(x) if x.is_hardware()) { "hardware" } else { "software" }
+            ),
+            &r,
+            base_s,
+        );
+    }
+}
