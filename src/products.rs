@@ -71,7 +71,38 @@ fn marker(s: &Source) -> Option<(f64, f64)> {
     }
 }
 
-/// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers.
+/// The window of the map: the burned cells and ignitions with a margin (the whole grid for large fires).
+fn map_window(ls: &Landscape, r: &SpreadRasters, sources: &[Source]) -> (usize, usize, usize, usize) {
+    let g = &ls.grid;
+    let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+    let mut add = |row: usize, col: usize| {
+        (r0, c0, r1, c1) = (r0.min(row), c0.min(col), r1.max(row), c1.max(col));
+    };
+    for (i, &t) in r.arrival_min.iter().enumerate() {
+        if t != NODATA {
+            add(i / g.cols, i % g.cols);
+        }
+    }
+    for s in sources {
+        if let Some((x, y)) = marker(s) {
+            let (fr, fc) = g.fractional_cell(x, y);
+            if fr >= 0.0 && fc >= 0.0 && (fr as usize) < g.rows && (fc as usize) < g.cols {
+                add(fr as usize, fc as usize);
+            }
+        }
+    }
+    if r0 == usize::MAX {
+        return (0, 0, g.rows, g.cols);
+    }
+    let size = (r1 - r0).max(c1 - c0) + 1;
+    let margin = (size / 3).max(40);
+    let (r0, c0) = (r0.saturating_sub(margin), c0.saturating_sub(margin));
+    let (r1, c1) = ((r1 + margin + 1).min(g.rows), (c1 + margin + 1).min(g.cols));
+    (r0, c0, r1 - r0, c1 - c0)
+}
+
+/// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers; framed
+/// on the fire.
 pub fn arrival_map(
     ls: &Landscape,
     res: &SpreadResult,
@@ -79,20 +110,27 @@ pub fn arrival_map(
     sources: &[Source],
     interval_min: f64,
 ) -> Canvas {
-    let grid = &ls.grid;
-    let hours: Vec<f32> = r.arrival_min.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
-    let water: Vec<bool> = ls.fuel.iter().map(|&f| f == 98).collect();
+    let (wr, wc, wh, ww) = map_window(ls, r, sources);
+    let full = &ls.grid;
+    let crop = |v: &[f32]| -> Vec<f32> {
+        (wr..wr + wh).flat_map(|row| v[row * full.cols + wc..row * full.cols + wc + ww].iter().copied()).collect()
+    };
+    let gt = full.geotransform;
+    let grid = &crate::landscape::Grid {
+        rows: wh,
+        cols: ww,
+        geotransform: [gt[0] + gt[1] * wc as f64, gt[1], 0.0, gt[3] + gt[5] * wr as f64, 0.0, gt[5]],
+        wkt: full.wkt.clone(),
+    };
+    let arrival = crop(&r.arrival_min);
+    let elevation = crop(&ls.elevation_m);
+    let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
+    let water: Vec<bool> = (wr..wr + wh)
+        .flat_map(|row| ls.fuel[row * full.cols + wc..row * full.cols + wc + ww].iter().map(|&f| f == 98))
+        .collect();
     let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
-    let mut cv = render_map(
-        grid,
-        &ls.elevation_m,
-        &hours,
-        NODATA,
-        &arrival_classes(res.duration_min / 60.0),
-        &title,
-        Some(&water),
-    );
-    let ra = r;
+    let mut cv =
+        render_map(grid, &elevation, &hours, NODATA, &arrival_classes(res.duration_min / 60.0), &title, Some(&water));
     let (ox, oy, scale) = map_layout(grid);
     let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
     // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
@@ -102,7 +140,7 @@ pub fn arrival_map(
         let (ax, ay) = (fc - c0, fr - r0);
         let get = |r: f64, c: f64| {
             let (r, c) = (r.clamp(0.0, grid.rows as f64 - 1.0) as usize, c.clamp(0.0, grid.cols as f64 - 1.0) as usize);
-            let t = ra.arrival_min[r * grid.cols + c];
+            let t = arrival[r * grid.cols + c];
             if t == NODATA {
                 f64::INFINITY
             } else {

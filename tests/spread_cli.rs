@@ -1,0 +1,246 @@
+//! `emberfall spread` end to end on the landscapes of ../shared: outputs GIS tools open in the landscape's CRS,
+//! ignitions from a vector file in another CRS, a weather stream, and clear errors for bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+
+fn emberfall() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emberfall"));
+    c.env("XDG_RUNTIME_DIR", std::env::temp_dir());
+    c
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("emberfall-spread-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "emberfall failed: {err}");
+    assert!(!err.contains('\r'), "progress bar drawn although stderr is not a terminal");
+    err
+}
+
+/// EPSG code of a dataset's CRS.
+fn epsg_of(path: &Path) -> String {
+    let ds = Dataset::open(path).unwrap();
+    let srs = ds.spatial_ref().unwrap_or_else(|_| ds.layer(0).unwrap().spatial_ref().unwrap());
+    let mut s = srs.clone();
+    let _ = s.auto_identify_epsg();
+    s.auth_code().map(|c| c.to_string()).unwrap_or_else(|_| s.to_wkt().unwrap())
+}
+
+/// Every product exists, opens in GDAL in `epsg` on the landscape's grid, and the summary is consistent.
+fn check_products(out: &Path, epsg: &str, grid_from: &Path) -> serde_json::Value {
+    let reference = Dataset::open(grid_from).unwrap();
+    for name in
+        ["arrival_time_min", "ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "spread_direction_deg"]
+    {
+        let p = out.join(format!("{name}.tif"));
+        let ds = Dataset::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert_eq!(epsg_of(&p), epsg, "{name}: CRS");
+        assert_eq!(ds.raster_size(), reference.raster_size(), "{name}: grid size");
+        let (g, r) = (ds.geo_transform().unwrap(), reference.geo_transform().unwrap());
+        for k in 0..6 {
+            assert!((g[k] - r[k]).abs() < 1e-6 * (1.0 + r[k].abs()), "{name}: geotransform {g:?} vs {r:?}");
+        }
+        assert_eq!(ds.rasterband(1).unwrap().no_data_value(), Some(-9999.0), "{name}: nodata");
+    }
+    for name in ["isochrones.gpkg", "isochrones.geojson"] {
+        let p = out.join(name);
+        let ds = Dataset::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        assert_eq!(epsg_of(&p), epsg, "{name}: CRS");
+        let mut layer = ds.layer(0).unwrap();
+        let mut last_area = -1.0;
+        let mut n = 0;
+        for f in layer.features() {
+            let area = f.field_as_double(f.field_index("area_ha").unwrap()).unwrap().unwrap();
+            let t = f.field_as_double(f.field_index("time_min").unwrap()).unwrap().unwrap();
+            assert!(t > 0.0);
+            assert!(area >= last_area, "{name}: burned area must not shrink ({area} after {last_area})");
+            last_area = area;
+            n += 1;
+        }
+        assert!(n >= 2, "{name}: {n} isochrones");
+        assert!(last_area > 0.0, "{name}: the last perimeter encloses nothing");
+    }
+    let info = Command::new("ogrinfo").args(["-so", "-al"]).arg(out.join("isochrones.gpkg")).output().unwrap();
+    assert!(info.status.success() && String::from_utf8_lossy(&info.stdout).contains("time_min"));
+    assert!(image::open(out.join("arrival_time.png")).unwrap().width() > 300);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    for key in ["backend", "adapter", "run_time_s", "burned_area_ha", "perimeter_m", "max_ros_m_per_min", "isochrones"]
+    {
+        assert!(s.get(key).is_some(), "summary.json lacks {key}");
+    }
+    assert_eq!(s["backend"], "cpu", "--backend auto must take the CPU twin on a machine without a hardware GPU");
+    assert!(s["burned_area_ha"].as_f64().unwrap() > 0.0);
+    let leftovers: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    s
+}
+
+#[test]
+fn missoula_with_a_weather_stream() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("missoula");
+    let weather = d.join("weather.csv");
+    std::fs::write(&weather, "# wind shift after 2 h\ntime_min,wind_speed_kmh,wind_from_deg\n0,30,250\n120,25,320\n")
+        .unwrap();
+    let out = d.join("out");
+    run_ok(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignite", "718012.3,5170004.1", "--ignite", "712000,5176000,45"])
+            .arg("--weather")
+            .arg(&weather)
+            .args(["--duration", "4h", "--isochrone-interval", "30min", "--out"])
+            .arg(&out),
+    );
+    let s = check_products(&out, "32611", &lcp);
+    assert_eq!(s["run"]["weather_periods"], 2);
+    assert_eq!(s["isochrones"].as_array().unwrap().len(), 8);
+}
+
+#[test]
+fn worcester_with_ignitions_from_a_vector_file_in_another_crs() {
+    let dir = common::shared("landscapes/worcester_vt");
+    let fuel = dir.join("LF2022_FBFM40_230_CONUS/LC22_F40_230.tif");
+    // A point and a small square polygon near the landscape's centre, in WGS 84 longitude/latitude.
+    let ds = Dataset::open(&fuel).unwrap();
+    let (w, h) = ds.raster_size();
+    let g = ds.geo_transform().unwrap();
+    let mut src = ds.spatial_ref().unwrap();
+    src.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let mut geo = SpatialRef::from_epsg(4326).unwrap();
+    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let tr = CoordTransform::new(&src, &geo).unwrap();
+    let (cx, cy) = (g[0] + g[1] * w as f64 * 0.5, g[3] + g[5] * h as f64 * 0.5);
+    let mut xs = [cx, cx + 600.0, cx + 690.0, cx + 690.0, cx + 600.0];
+    let mut ys = [cy, cy + 300.0, cy + 300.0, cy + 390.0, cy + 390.0];
+    tr.transform_coords(&mut xs, &mut ys, &mut []).unwrap();
+    let d = tmpdir("worcester");
+    let ign = d.join("ignitions.geojson");
+    let ring: Vec<String> = [1, 2, 3, 4, 1].iter().map(|&k| format!("[{},{}]", xs[k], ys[k])).collect();
+    std::fs::write(
+        &ign,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"time_min":0}},"geometry":{{"type":"Point","coordinates":[{},{}]}}}},
+{{"type":"Feature","properties":{{"time_min":20}},"geometry":{{"type":"Polygon","coordinates":[[{}]]}}}}]}}"#,
+            xs[0],
+            ys[0],
+            ring.join(",")
+        ),
+    )
+    .unwrap();
+    let out = d.join("out");
+    let arg = |k: &str, rel: &str| [k.to_string(), dir.join(rel).display().to_string()];
+    let mut cmd = emberfall();
+    cmd.arg("spread");
+    for (k, rel) in [
+        ("--elevation", "LF2020_Elev_220_CONUS/LC20_Elev_220.tif"),
+        ("--slope", "LF2020_SlpP_220_CONUS/LC20_SlpP_220.tif"),
+        ("--aspect", "LF2020_Asp_220_CONUS/LC20_Asp_220.tif"),
+        ("--fuel", "LF2022_FBFM40_230_CONUS/LC22_F40_230.tif"),
+        ("--canopy-cover", "LF2022_CC_230_CONUS/LC22_CC_230.tif"),
+        ("--canopy-height", "LF2022_CH_230_CONUS/LC22_CH_230.tif"),
+        ("--canopy-base-height", "LF2022_CBH_230_CONUS/LC22_CBH_230.tif"),
+    ] {
+        cmd.args(arg(k, rel));
+    }
+    run_ok(
+        cmd.args(["--slope-units", "percent", "--moisture", "4,5,6,40,70", "--wind-speed-kmh", "25"])
+            .args(["--wind-from-deg", "270", "--duration", "3h", "--ignitions"])
+            .arg(&ign)
+            .arg("--out")
+            .arg(&out),
+    );
+    let s = check_products(&out, "5070", &fuel);
+    assert_eq!(s["ignitions"], 2);
+    // Cells inside the polygon burn at its start time (where the fuel can burn).
+    let ds = Dataset::open(out.join("arrival_time_min.tif")).unwrap();
+    let band = ds.rasterband(1).unwrap();
+    let (px, py) = (((cx + 645.0 - g[0]) / g[1]) as isize, ((cy + 345.0 - g[3]) / g[5]) as isize);
+    let v = band.read_as::<f32>((px, py), (1, 1), (1, 1), None).unwrap().data()[0];
+    assert!(v == 20.0 || v == -9999.0 || v < 20.0, "cell inside the ignition polygon: arrival {v}");
+}
+
+#[test]
+fn thomas_fire_outputs_open_in_its_crs() {
+    let d = common::shared("landscapes/thomas_fire");
+    let out = tmpdir("thomas").join("out");
+    let mut cmd = emberfall();
+    cmd.arg("spread");
+    for (k, f) in [
+        ("--elevation", "dem.tif"),
+        ("--fuel", "fbfm40.tif"),
+        ("--slope", "slp.tif"),
+        ("--aspect", "asp.tif"),
+        ("--canopy-cover", "cc.tif"),
+        ("--canopy-height", "ch.tif"),
+        ("--canopy-base-height", "cbh.tif"),
+    ] {
+        cmd.arg(k).arg(d.join(f));
+    }
+    run_ok(
+        cmd.args(["--moisture", "3,4,6,40,70", "--wind-speed-kmh", "40", "--wind-from-deg", "45"])
+            .args(["--ignite-lonlat", "-119.0883,34.4086", "--duration", "2h", "--out"])
+            .arg(&out),
+    );
+    check_products(&out, "32611", &d.join("fbfm40.tif"));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_leaves_no_files() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("bad");
+    let out = d.join("out");
+    let fail = |args: &[&str], extra: &[PathBuf], want: &[&str]| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "6,7,8,60,90", "--out"])
+            .arg(&out)
+            .args(args)
+            .args(extra)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} should fail");
+        for w in want {
+            assert!(err.contains(w), "{args:?}: error `{err}` should mention `{w}`");
+        }
+        assert!(!out.join("arrival_time_min.tif").exists(), "{args:?}: output written despite the error");
+    };
+    fail(&["--ignite", "1,2"], &[], &["outside the landscape"]);
+    fail(&["--ignite", "718000"], &[], &["--ignite", "two coordinates"]);
+    fail(&[], &[], &["no ignitions"]);
+    fail(&["--ignite", "718012,5170004", "--duration", "soon"], &[], &["--duration", "soon"]);
+    let bad_weather = d.join("bad_weather.csv");
+    std::fs::write(&bad_weather, "time_min,wind_speed_kmh,wind_from_deg\n0,10,200\n60,fast,200\n").unwrap();
+    fail(
+        &["--ignite", "718012,5170004", "--weather"],
+        &[bad_weather.clone()],
+        &["bad_weather.csv", "row 3", "wind_speed_kmh"],
+    );
+    let no_time = d.join("no_time.csv");
+    std::fs::write(&no_time, "wind_speed_kmh,wind_from_deg\n10,200\n").unwrap();
+    fail(&["--ignite", "718012,5170004", "--weather"], &[no_time], &["no_time.csv", "time_min"]);
+    fail(&["--ignite", "718012,5170004", "--ignitions"], &[d.join("missing.gpkg")], &["missing.gpkg", "not found"]);
+}
