@@ -236,7 +236,7 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     std::fs::write(&bad_weather, "time_min,wind_speed_kmh,wind_from_deg\n0,10,200\n60,fast,200\n").unwrap();
     fail(
         &["--ignite", "718012,5170004", "--weather"],
-        &[bad_weather.clone()],
+        std::slice::from_ref(&bad_weather),
         &["bad_weather.csv", "row 3", "wind_speed_kmh"],
     );
     let no_time = d.join("no_time.csv");
