@@ -5,6 +5,8 @@ const T_UNSET: f32 = 3.0e38;
 // Anchor id of a cell not reached yet (zeroed buffers start unreached); kinds in the top two bits.
 const NO_ANCHOR: u32 = 0u;
 const KIND_CENTRE: u32 = 0x40000000u;
+const KIND_IGNITION: u32 = 0x80000000u;
+const KIND_SHIFT: u32 = 0xc0000000u;
 const EPS_REL: f32 = 1e-6;
 const EPS_ABS_MIN: f32 = 1e-5;
 const TAN_22_5: f32 = 0.41421357;

@@ -21,6 +21,16 @@ fn diagonal_blocked(c: i32, r: i32, d: vec2<i32>) -> bool {
     return blocked_cell(offset(dom, c, r, vec2<i32>(d.x, 0))) && blocked_cell(offset(dom, c, r, vec2<i32>(0, d.y)));
 }
 
+// Whether a cell holding anchor cid (state cs) vouches for the visibility of anchor aid (state s): the same
+// anchor, or a neighbouring one of the same front (ignition line or re-anchored front: same kind and time).
+// CPU twin: kernel::same_source.
+fn same_source(aid: u32, s: vec4<f32>, cid: u32, cs: vec4<f32>) -> bool {
+    if (cid == aid) { return true; }
+    let kind = aid & KIND_SHIFT;
+    return (kind == KIND_SHIFT || kind == KIND_IGNITION) && (cid & KIND_SHIFT) == kind && cs.w == s.w
+        && abs(cs.y - s.y) <= 1.5 && abs(cs.z - s.z) <= 1.5;
+}
+
 @compute @workgroup_size(256)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     let i = gid.x;
@@ -67,7 +77,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                 if (cn == NO_INDEX) {
                     ok = false;
                 } else {
-                    ok = mask[cn] != 0u && ids[cn] == aid && !diagonal_blocked(c, r, q);
+                    ok = mask[cn] != 0u && same_source(aid, sn, ids[cn], state[cn]) && !diagonal_blocked(c, r, q);
                 }
             } else {
                 let ac = cell_of(dom, ax, ay);

@@ -291,7 +291,7 @@ fn halving_the_cell_size_reduces_the_error_across_a_fuel_edge() {
 fn one_cell_barriers_stop_the_fire_straight_and_diagonal() {
     let n = 120;
     let cell = 30.0;
-    for diagonal in [false, true] {
+    for (diagonal, shift) in [(false, false), (true, false), (false, true), (true, true)] {
         let mut ls = Landscape::uniform(n, n, cell, 32611, GR2, 0.0, -1.0).unwrap();
         // A one-cell-wide non-burnable line (NB 91) across the whole grid.
         for k in 0..n {
@@ -301,7 +301,16 @@ fn one_cell_barriers_stop_the_fire_straight_and_diagonal() {
         // Fire left (below the diagonal) of the line, wind pushing it across.
         let (ix, iy) = ls.grid.cell_center(80, 30);
         let w = weather(20.0, if diagonal { 225.0 } else { 270.0 }, DRY);
-        let res = run(&ls, &[Source { shape: Shape::Point(ix, iy), t_min: 0.0 }], &WeatherStream::constant(w), 600.0);
+        // With `shift`, the wind turns after 2 h (the front is re-anchored on new points near the barrier).
+        let w2 = weather(25.0, if diagonal { 250.0 } else { 240.0 }, DRY);
+        let stream = if shift {
+            WeatherStream {
+                periods: vec![Period { start_min: 0.0, weather: w }, Period { start_min: 120.0, weather: w2 }],
+            }
+        } else {
+            WeatherStream::constant(w)
+        };
+        let res = run(&ls, &[Source { shape: Shape::Point(ix, iy), t_min: 0.0 }], &stream, 600.0);
         let mut near = 0;
         let mut across = 0;
         for r in 0..n {
@@ -317,7 +326,36 @@ fn one_cell_barriers_stop_the_fire_straight_and_diagonal() {
                 }
             }
         }
-        assert!(near > n / 2, "diagonal={diagonal}: the fire must reach the barrier ({near} cells next to it)");
-        assert_eq!(across, 0, "diagonal={diagonal}: {across} cells burned beyond a one-cell barrier");
+        assert!(
+            near > n / 2,
+            "diagonal={diagonal} shift={shift}: the fire must reach the barrier ({near} cells next to it)"
+        );
+        assert_eq!(across, 0, "diagonal={diagonal} shift={shift}: {across} cells burned beyond a one-cell barrier");
+    }
+}
+
+#[test]
+fn restating_the_weather_leaves_the_fire_nearly_unchanged() {
+    // A weather "change" to the same weather re-anchors the front on new points: the fire must stay the
+    // analytical ellipse (the Minkowski sum of two homothetic ellipses is the ellipse of the summed time).
+    let n = 200;
+    let cell = 30.0;
+    let ls = Landscape::uniform(n, n, cell, 32611, GR2, 0.0, -1.0).unwrap();
+    let w = weather(10.0, 30.0, DRY);
+    let (r, e, head) = point(&ls, GR2, &w, 0.0, 0.0);
+    let g = ls.grid.geotransform;
+    let off = 0.3 * n as f64 * cell;
+    let (ix, iy) = (g[0] + g[1] * n as f64 / 2.0 - head.sin() * off, g[3] + g[5] * n as f64 / 2.0 - head.cos() * off);
+    let stream =
+        WeatherStream { periods: vec![Period { start_min: 0.0, weather: w }, Period { start_min: 60.0, weather: w }] };
+    let res = run(&ls, &[Source { shape: Shape::Point(ix, iy), t_min: 0.0 }], &stream, 180.0);
+    let isos = isochrone::trace(&ls.grid, &res.arrival_contour_min, NODATA, &[120.0, 180.0]).unwrap();
+    for iso in &isos {
+        let t = iso.time_min;
+        let a = r * t * (1.0 + (1.0 - e) / (1.0 + e)) / 2.0;
+        let area = std::f64::consts::PI * a * a * (1.0 - e * e).sqrt();
+        let err = (iso.area_m2 - area) / area;
+        println!("weather restated at 60 min: {t} min area error {:+.3} %", 100.0 * err);
+        assert!(err.abs() < 0.015, "area error {:.3} % at {t} min after restating the weather", 100.0 * err);
     }
 }

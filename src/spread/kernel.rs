@@ -120,6 +120,24 @@ fn diagonal_blocked(d: &Dom, mask: &[u32], c: i64, r: i64, dc: i32, dr: i32) -> 
     a && b
 }
 
+/// Whether a cell holding anchor `cid` (state `cs`) vouches for the visibility of anchor `aid` (of state `s`):
+/// the same anchor, or, for anchors placed along a front (points of an ignition line, or the front re-anchored
+/// at a weather change: same kind and same time), one within 1.5 cells of it. Such anchors are a cell or so
+/// apart, so the cell next to x on the way to its best one often holds a neighbouring one; demanding the very
+/// same would send the rays back to cell centres (8-neighbour paths) beyond every weather change.
+#[inline]
+fn same_source(aid: u32, s: State, cid: u32, cs: State) -> bool {
+    if cid == aid {
+        return true;
+    }
+    let kind = aid & KIND_SHIFT;
+    (kind == KIND_SHIFT || kind == KIND_IGNITION)
+        && cid & KIND_SHIFT == kind
+        && cs[3] == s[3]
+        && (cs[1] - s[1]).abs() <= 1.5
+        && (cs[2] - s[2]).abs() <= 1.5
+}
+
 /// Threshold below which a new arrival time replaces `old`.
 #[inline]
 pub fn improves(new_t: f32, old_t: f32) -> bool {
@@ -185,7 +203,11 @@ pub fn relax_cell(
                 let qx = if avx >= TAN_22_5 * avy { vx.signum() as i32 } else { 0 };
                 let qy = if avy >= TAN_22_5 * avx { vy.signum() as i32 } else { 0 };
                 ok = match offset(d, c, r, qx, qy) {
-                    Some(cn) => mask[cn] != 0 && ids[cn] == aid && !diagonal_blocked(d, mask, c, r, qx, qy),
+                    Some(cn) => {
+                        mask[cn] != 0
+                            && same_source(aid, sn, ids[cn], state[cn])
+                            && !diagonal_blocked(d, mask, c, r, qx, qy)
+                    }
                     None => false,
                 };
             } else {
