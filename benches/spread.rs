@@ -157,6 +157,21 @@ fn main() {
         );
     }
 
+    // The cost of a weather change: the same weather restated at 6 h restarts the sweeps from the front.
+    let stream = WeatherStream {
+        periods: vec![
+            emberfall::weather::Period { start_min: 0.0, weather: w },
+            emberfall::weather::Period { start_min: 360.0, weather: w },
+        ],
+    };
+    let opts = SpreadOptions { duration_min: minutes, ..Default::default() };
+    let r = simulate(&Engine::Cpu, &ls, &cells, std::slice::from_ref(&src), &stream, &opts, &mut |_, _| {}).unwrap();
+    report("cpu, weather restated at 6 h", &r, base_s);
+    println!(
+        "  area with the restart vs analytical ellipse: {:+.3} %",
+        100.0 * (area(&r.rasters().arrival_contour_min) - exact) / exact
+    );
+
     // 2. Thomas Fire landscape.
     let shared = std::env::var_os("EMBERFALL_SHARED")
         .map(std::path::PathBuf::from)
