@@ -39,11 +39,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "gpu")]
         backend: Backend,
     },
-    /// The demo: fire behaviour maps of the synthetic Spaceport Kii landscape in dem/.
+    /// Run a scenario file: debris -> ignition -> spread, with every product, summary.json and report.md.
+    Run {
+        /// Scenario (TOML).
+        scenario: PathBuf,
+        /// Output folder (overrides the scenario's [output] dir).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Seed (overrides the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long, value_enum)]
+        backend: Option<Backend>,
+    },
+    /// The demo: a Kairos-like failure over the synthetic Spaceport Kii landscape in dem/ (examples/kairos_2024.toml).
     Demo {
         /// Output folder.
         #[arg(long, default_value = "out/demo")]
         out: PathBuf,
+        /// Also write the fire behaviour maps of the landscape (into OUT/behavior).
+        #[arg(long)]
+        behavior_maps: bool,
         #[arg(long, value_enum, default_value = "auto")]
         backend: Backend,
     },
@@ -241,7 +257,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Behavior(args) => behavior(args),
         Command::Spread(args) => spread(args),
         Command::GpuInfo { backend } => gpu_info(backend),
-        Command::Demo { out, backend } => demo(&out, backend),
+        Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
+        Command::Demo { out, backend, behavior_maps } => demo(&out, backend, behavior_maps),
     }
 }
 
@@ -452,44 +469,67 @@ fn gpu_info(backend: Backend) -> Result<()> {
     Ok(())
 }
 
-fn demo(out: &std::path::Path, backend: Backend) -> Result<()> {
-    let dem = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dem/kii_synthetic.tif");
+fn run_scenario(
+    path: &std::path::Path,
+    out: Option<PathBuf>,
+    seed: Option<u64>,
+    backend: Option<Backend>,
+) -> Result<()> {
+    let ov = emberfall::scenario::Overrides { backend, out_dir: out, seed };
+    let rep = emberfall::scenario::run(path, &ov, &mut |m| eprintln!("{m}"))?;
+    for f in &rep.files {
+        println!("{}", f.display());
+    }
+    Ok(())
+}
+
+fn demo(out: &std::path::Path, backend: Backend, behavior_maps: bool) -> Result<()> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dem = root.join("dem/kii_synthetic.tif");
     if !dem.exists() {
         return Err(Error::input(
             dem.display(),
             "demo landscape missing; regenerate it with `emberfall landscape kii`",
         ));
     }
-    let spec = emberfall::landscape::LandscapeSpec { lcp: Some(dem.clone()), ..Default::default() };
-    let mut ls = Landscape::load(&spec)?;
-    let engine = Engine::select(backend)?;
-    println!("Emberfall demo: surface fire behaviour around Spaceport Kii (SYNTHETIC landscape, see dem/README.md)");
-    println!(
-        "landscape: {} ({} x {} cells of {} m, {})",
-        dem.display(),
-        ls.grid.rows,
-        ls.grid.cols,
-        ls.grid.dx(),
-        ls.grid.crs_name()
-    );
-    println!("backend:   {}", engine.name());
-    // Dry early-spring conditions with a sea breeze from the south-south-west.
-    let weather = emberfall::behavior::Weather {
-        moisture: emberfall::surface::Moisture::from_percent([6.0, 8.0, 10.0, 75.0, 100.0]),
-        wind_speed_m_per_min: 15.0 * 1000.0 / 60.0,
-        wind_from_deg: 200.0,
-        wind_height: WindHeight::TwentyFt,
-    };
-    println!("weather:   moisture 6/8/10/75/100 %, 20-ft wind 15 km/h from 200 deg");
-    let (beh, files) =
-        emberfall::maps::write_behavior_maps(&mut ls, &weather, &SurfaceOptions::default(), &engine, out, false)?;
-    let ros = beh.field(field::ROS);
-    let fl = beh.field(field::FLAME_LENGTH);
-    let max_ros = ros.iter().copied().fold(0f32, f32::max);
-    let max_fl = fl.iter().copied().fold(0f32, f32::max);
-    println!("max head spread rate {max_ros:.1} m/min, max flame length {max_fl:.1} m");
-    println!("outputs:");
-    for f in files {
+    let scenario = root.join("examples/kairos_2024.toml");
+    println!("Emberfall demo: a Kairos-like launch failure over Spaceport Kii");
+    println!("SYNTHETIC: the landscape (dem/README.md), the debris catalogue and the weather are made up for the");
+    println!("demonstration; see examples/kairos_2024.toml and ../shared/KAIROS_FACTS.md for what is known.");
+    println!("scenario:  {}", scenario.display());
+    let ov = emberfall::scenario::Overrides { backend: Some(backend), out_dir: Some(out.to_path_buf()), seed: None };
+    let rep = emberfall::scenario::run(&scenario, &ov, &mut |m| println!("{m}"))?;
+    if let Some(sp) = rep.summary.get("spread") {
+        println!(
+            "fire after {:.1} h: {:.2} ha burned, max spread rate {:.1} m/min, max flame length {:.1} m",
+            sp["duration_min"].as_f64().unwrap_or(0.0) / 60.0,
+            sp["burned_area_ha"].as_f64().unwrap_or(0.0),
+            sp["max_ros_m_per_min"].as_f64().unwrap_or(0.0),
+            sp["max_flame_length_m"].as_f64().unwrap_or(0.0)
+        );
+    }
+    if behavior_maps {
+        let spec = emberfall::landscape::LandscapeSpec { lcp: Some(dem.clone()), ..Default::default() };
+        let mut ls = Landscape::load(&spec)?;
+        let engine = Engine::select(backend)?;
+        let weather = emberfall::behavior::Weather {
+            moisture: emberfall::surface::Moisture::from_percent([7.0, 8.0, 10.0, 80.0, 110.0]),
+            wind_speed_m_per_min: 15.0 * 1000.0 / 60.0,
+            wind_from_deg: 200.0,
+            wind_height: WindHeight::TwentyFt,
+        };
+        let (_, files) = emberfall::maps::write_behavior_maps(
+            &mut ls,
+            &weather,
+            &SurfaceOptions::default(),
+            &engine,
+            &out.join("behavior"),
+            false,
+        )?;
+        println!("behaviour maps: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
+    }
+    println!("outputs (report: {}):", rep.out_dir.join("report.md").display());
+    for f in &rep.files {
         println!("  {}", f.display());
     }
     Ok(())

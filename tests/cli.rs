@@ -206,3 +206,41 @@ fn committed_demo_landscape_is_what_the_generator_makes() {
         assert!(x.data() == y.data(), "band {band} differs: regenerate dem/ with `emberfall landscape kii`");
     }
 }
+
+#[test]
+fn demo_runs_the_kairos_scenario_and_its_outputs_open_in_gdal() {
+    let d = tmpdir("demo");
+    let out = d.join("demo");
+    let o = emberfall().args(["demo", "--out"]).arg(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "demo failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("SYNTHETIC"), "the demo must say what is synthetic");
+    assert!(stdout.contains(&out.join("report.md").display().to_string()), "the demo must say where its outputs are");
+    for f in ["ignition_probability.tif", "expected_ignitions.tif", "arrival_time_min.tif", "flame_length_m.tif"] {
+        let ds = gdal::Dataset::open(out.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(ds.projection().contains("UTM zone 53N"), "{f}: CRS of dem/");
+    }
+    for f in ["impacts.gpkg", "isochrones.gpkg"] {
+        let info = Command::new("ogrinfo").args(["-so", "-al"]).arg(out.join(f)).output().unwrap();
+        assert!(info.status.success(), "{f} does not open in ogrinfo");
+    }
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["debris"]["form"], "failure event");
+    assert!(s["spread"]["burned_area_ha"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn run_takes_a_scenario_and_names_bad_keys() {
+    let d = tmpdir("run");
+    let sc = d.join("s.toml");
+    std::fs::write(
+        &sc,
+        "seed = 1\n[landscape]\nlcp = \"x.tif\"\n[weather]\nmoisture_pct = [6, 8, 10, 75, 100]\nwind_speed = 3\n",
+    )
+    .unwrap();
+    let o = emberfall().arg("run").arg(&sc).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("s.toml") && err.contains("wind_speed"), "{err}");
+}

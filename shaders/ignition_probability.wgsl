@@ -1,0 +1,94 @@
+// Per-cell ignition probability (at least one ignition) and expected ignitions from a debris impact field.
+// Each cell gathers over the fragments whose landing window holds it. CPU twin: ignition::maps_cpu.
+// Relations: Schroeder (1969) for burning fragments; Wang et al. (2017) critical temperature for hot particles.
+
+struct Uni {
+    cols: u32,
+    rows: u32,
+    nfrag: u32,
+    pad: u32,
+    cell_e: f32,
+    cell_n: f32,
+    m1h: f32,
+    hot_a: f32,
+    hot_b: f32,
+    hot_c: f32,
+    hot_w: f32,
+    pad2: f32,
+    pad3: vec4<f32>,
+}
+
+// 16 floats per fragment: x, y (cell units), p_impact, kind (0 hot, 1 burning, 2 burnt out), effective
+// temperature C, size mm, sigma along m, sigma cross m, sin az, cos az, window half-width cols, rows, spare.
+struct Frag {
+    a: vec4<f32>,
+    b: vec4<f32>,
+    c: vec4<f32>,
+    d: vec4<f32>,
+}
+
+@group(0) @binding(0) var<storage, read> uni: Uni;
+@group(0) @binding(1) var<storage, read> frags: array<Frag>;
+@group(0) @binding(2) var<storage, read> cells: array<vec2<f32>>;
+@group(0) @binding(3) var<storage, read_write> out: array<vec2<f32>>;
+
+fn schroeder(t: f32, m: f32) -> f32 {
+    let q = min(144.51 - 0.266 * t - 0.00058 * t * t - t * m + 18.54 * (1.0 - exp(-15.1 * m)) + 640.0 * m, 400.0);
+    let x = max((400.0 - q) / 10.0, 0.0);
+    return clamp(0.000048 * safe_pow(x, 4.3) / 50.0, 0.0, 1.0);
+}
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+    let i = flat_index(wg, nwg, li);
+    if (i >= uni.cols * uni.rows) { return; }
+    out[i] = vec2<f32>(0.0, 0.0);
+    let cell = cells[i];
+    if (cell.x < 0.5) { return; }
+    let col = i32(i % uni.cols);
+    let row = i32(i / uni.cols);
+    var log_none = 0.0;
+    var expected = 0.0;
+    for (var k = 0u; k < uni.nfrag; k = k + 1u) {
+        let f = frags[k];
+        let c0 = i32(floor(f.a.x));
+        let r0 = i32(floor(f.a.y));
+        if (abs(col - c0) > i32(f.c.z) || abs(row - r0) > i32(f.c.w)) { continue; }
+        var hit = 0.0;
+        if (f.b.z <= 0.0) {
+            if (col == c0 && row == r0) { hit = f.a.z; }
+        } else {
+            let sa = f.b.z;
+            let sc = f.b.w;
+            let s = f.c.x;
+            let c = f.c.y;
+            var acc = 0.0;
+            for (var a = 0; a < 3; a = a + 1) {
+                for (var b = 0; b < 3; b = b + 1) {
+                    let sx = f32(col) + (f32(b) + 0.5) / 3.0;
+                    let sy = f32(row) + (f32(a) + 0.5) / 3.0;
+                    let de = (sx - f.a.x) * uni.cell_e;
+                    let dn = (sy - f.a.y) * uni.cell_n;
+                    let along = de * s + dn * c;
+                    let cross = de * c - dn * s;
+                    acc = acc + exp(-0.5 * (along * along / (sa * sa) + cross * cross / (sc * sc)));
+                }
+            }
+            hit = f.a.z * acc / (2.0 * PI * sa * sc) * abs(uni.cell_e * uni.cell_n) / 9.0;
+        }
+        if (hit <= 0.0) { continue; }
+        var p = 0.0;
+        let kind = i32(f.a.w);
+        if (kind == 1) {
+            p = schroeder(cell.y, uni.m1h);
+        } else if (kind == 0) {
+            let crit = uni.hot_a * (1.0 + uni.hot_b * uni.m1h) / max(f.b.y, 1e-3) + uni.hot_c;
+            p = 1.0 / (1.0 + exp(-(f.b.x - crit) / uni.hot_w));
+        }
+        let q = min(hit * p, 1.0);
+        log_none = log_none + log(max(1.0 - q, 1e-30));
+        expected = expected + q;
+    }
+    out[i] = vec2<f32>(1.0 - exp(log_none), expected);
+}

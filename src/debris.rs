@@ -1,0 +1,822 @@
+//! Debris impact fields, three ways in:
+//! 1. a fragment list (CSV or any vector format GDAL reads) — [`read_fragments`];
+//! 2. an impact probability raster with a default fragment class — [`read_impact_raster`];
+//! 3. a failure event: break-up state, fragment catalogue and winds aloft, flown to the ground as point masses
+//!    with drag and wind drift, hot inert fragments cooling on the way — [`fly_event`].
+//!
+//! Units are SI; positions are map coordinates in the landscape's CRS.
+
+use std::path::Path;
+
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::vector::LayerAccess;
+use gdal::Dataset;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::landscape::{srs_from_wkt, Grid, Landscape};
+use crate::rng::Rng;
+
+/// What a fragment is made of: sets its thermal properties and the ignition relation used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Material {
+    Aluminium,
+    Steel,
+    Titanium,
+    Composite,
+    SolidPropellant,
+}
+
+/// Thermal properties of a material: density kg/m3, specific heat J/(kg K), emissivity, melting point C, latent
+/// heat of fusion J/kg (handbook values, e.g. Incropera et al., Fundamentals of Heat and Mass Transfer, App. A).
+#[derive(Clone, Copy, Debug)]
+pub struct Thermo {
+    pub density: f64,
+    pub specific_heat: f64,
+    pub emissivity: f64,
+    pub melting_c: f64,
+    pub latent_heat: f64,
+}
+
+impl Material {
+    pub const NAMES: [&'static str; 5] = ["aluminium", "steel", "titanium", "composite", "solid_propellant"];
+
+    /// Parse a material name (case-insensitive; `aluminum`, `stainless_steel`, `cfrp`, `propellant` accepted).
+    pub fn parse(s: &str) -> Option<Material> {
+        match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+            "aluminium" | "aluminum" | "al" => Some(Material::Aluminium),
+            "steel" | "stainless_steel" | "stainless" => Some(Material::Steel),
+            "titanium" | "ti" => Some(Material::Titanium),
+            "composite" | "cfrp" | "carbon_fibre" | "carbon_fiber" => Some(Material::Composite),
+            "solid_propellant" | "propellant" | "htpb" => Some(Material::SolidPropellant),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn thermo(self) -> Thermo {
+        let t = |density, specific_heat, emissivity, melting_c, latent_heat| Thermo {
+            density,
+            specific_heat,
+            emissivity,
+            melting_c,
+            latent_heat,
+        };
+        match self {
+            Material::Aluminium => t(2700.0, 900.0, 0.3, 660.0, 3.97e5),
+            Material::Steel => t(7900.0, 500.0, 0.8, 1450.0, 2.7e5),
+            Material::Titanium => t(4500.0, 520.0, 0.6, 1668.0, 2.9e5),
+            Material::Composite => t(1600.0, 1000.0, 0.9, f64::INFINITY, 0.0),
+            Material::SolidPropellant => t(1750.0, 1250.0, 0.9, f64::INFINITY, 0.0),
+        }
+    }
+}
+
+/// Thermal state at impact.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ThermalState {
+    /// An inert fragment at this temperature, C.
+    Hot { temperature_c: f64 },
+    /// A burning fragment (propellant, ember) with this much burning time left, s.
+    Burning { burn_time_s: f64 },
+}
+
+/// A Gaussian footprint for a fragment known only as a dispersion.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Footprint {
+    pub sigma_along_m: f64,
+    pub sigma_cross_m: f64,
+    /// Azimuth of the along-track axis, degrees.
+    pub azimuth_deg: f64,
+}
+
+/// A fragment on the ground (or its dispersion).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fragment {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+    pub mass_kg: f64,
+    pub size_m: f64,
+    pub material: Material,
+    pub thermal: ThermalState,
+    /// Probability that the fragment exists and lands here (or within its footprint).
+    pub impact_probability: f64,
+    pub impact_time_s: f64,
+    pub footprint: Option<Footprint>,
+}
+
+/// A fragment field on a grid, with what reading it noticed.
+#[derive(Clone, Debug, Default)]
+pub struct DebrisField {
+    pub fragments: Vec<Fragment>,
+    /// Fragments whose position (or whole footprint) lies off the landscape: not dropped silently, reported.
+    pub off_landscape: Vec<String>,
+    pub notes: Vec<String>,
+}
+
+impl DebrisField {
+    /// Split fragments by whether they can land on `grid` (a footprint reaching it within 3 sigma counts).
+    pub fn from_fragments(fragments: Vec<Fragment>, grid: &Grid) -> DebrisField {
+        let (x0, y0, x1, y1) = grid.extent();
+        let mut field = DebrisField::default();
+        for f in fragments {
+            let r = f.footprint.map_or(0.0, |fp| 3.0 * fp.sigma_along_m.max(fp.sigma_cross_m));
+            if f.x + r < x0 || f.x - r > x1 || f.y + r < y0 || f.y - r > y1 {
+                field.off_landscape.push(f.id.clone());
+            } else {
+                field.fragments.push(f);
+            }
+        }
+        if !field.off_landscape.is_empty() {
+            field.notes.push(format!(
+                "{} fragments land off the landscape and cannot ignite it: {}",
+                field.off_landscape.len(),
+                field.off_landscape.iter().take(10).cloned().collect::<Vec<_>>().join(", ")
+                    + if field.off_landscape.len() > 10 { ", ..." } else { "" }
+            ));
+        }
+        field
+    }
+}
+
+/// Looks a field of a record up by name.
+type Getter<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// Named values of one record (CSV row or vector feature), for checked parsing with row and field in errors.
+struct Record<'a> {
+    file: &'a Path,
+    row: String,
+    get: Getter<'a>,
+}
+
+impl Record<'_> {
+    fn err(&self, field: &str, msg: impl std::fmt::Display) -> Error {
+        Error::input(self.file.display(), format!("{}, field `{field}`: {msg}", self.row))
+    }
+    fn opt_f64(&self, field: &str) -> Result<Option<f64>> {
+        match (self.get)(field).filter(|s| !s.trim().is_empty()) {
+            None => Ok(None),
+            Some(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(Some)
+                .ok_or_else(|| self.err(field, format!("`{s}` is not a number"))),
+        }
+    }
+    fn f64(&self, field: &str) -> Result<f64> {
+        self.opt_f64(field)?.ok_or_else(|| self.err(field, "missing"))
+    }
+    fn positive(&self, field: &str) -> Result<f64> {
+        let v = self.f64(field)?;
+        if v <= 0.0 {
+            return Err(self.err(field, format!("{v} must be positive")));
+        }
+        Ok(v)
+    }
+}
+
+/// Parse one fragment from a record. `xy` is the position already in map coordinates when the geometry gave it.
+fn fragment_from(
+    rec: &Record,
+    xy: Option<(f64, f64)>,
+    to_grid: &dyn Fn(f64, f64) -> Result<(f64, f64)>,
+) -> Result<Fragment> {
+    let id = (rec.get)("id").filter(|s| !s.trim().is_empty()).ok_or_else(|| rec.err("id", "missing"))?;
+    let (x, y) = match xy {
+        Some(p) => p,
+        None => match (rec.opt_f64("x")?, rec.opt_f64("y")?, rec.opt_f64("lon")?, rec.opt_f64("lat")?) {
+            (Some(x), Some(y), _, _) => (x, y),
+            (_, _, Some(lon), Some(lat)) => {
+                if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                    return Err(rec.err("lon/lat", format!("{lon}, {lat} is not a longitude/latitude")));
+                }
+                to_grid(lon, lat)?
+            }
+            _ => return Err(rec.err("x/y", "give the position as x and y (landscape CRS) or lon and lat")),
+        },
+    };
+    let mass_kg = rec.positive("mass_kg")?;
+    let size_m = rec.positive("size_m")?;
+    let mat = (rec.get)("material").unwrap_or_default();
+    let material = Material::parse(&mat).ok_or_else(|| {
+        rec.err("material", format!("unknown material `{mat}` (known: {})", Material::NAMES.join(", ")))
+    })?;
+    let burning = match (rec.get)("burning").map(|s| s.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(s) if s.is_empty() || s == "false" || s == "0" || s == "no" => false,
+        Some(s) if s == "true" || s == "1" || s == "yes" => true,
+        Some(s) => return Err(rec.err("burning", format!("`{s}` is not true or false"))),
+    };
+    let thermal = if burning {
+        let t = rec.f64("burn_time_s")?;
+        if t < 0.0 {
+            return Err(rec.err("burn_time_s", format!("{t} is negative")));
+        }
+        ThermalState::Burning { burn_time_s: t }
+    } else {
+        let t = rec
+            .opt_f64("temperature_c")?
+            .ok_or_else(|| rec.err("temperature_c", "missing (or set burning = true with burn_time_s)"))?;
+        if !(-50.0..=3500.0).contains(&t) {
+            return Err(rec.err("temperature_c", format!("{t} C is implausible")));
+        }
+        ThermalState::Hot { temperature_c: t }
+    };
+    let p = rec.f64("impact_probability")?;
+    if !(0.0..=1.0).contains(&p) {
+        return Err(rec.err("impact_probability", format!("{p} is outside 0..1")));
+    }
+    let impact_time_s = rec.opt_f64("impact_time_s")?.unwrap_or(0.0);
+    if impact_time_s < 0.0 {
+        return Err(rec.err("impact_time_s", format!("{impact_time_s} is negative")));
+    }
+    let footprint = match (rec.opt_f64("sigma_along_m")?, rec.opt_f64("sigma_cross_m")?) {
+        (None, None) => None,
+        (Some(a), Some(c)) if a > 0.0 && c > 0.0 => Some(Footprint {
+            sigma_along_m: a,
+            sigma_cross_m: c,
+            azimuth_deg: rec.opt_f64("azimuth_deg")?.unwrap_or(0.0),
+        }),
+        _ => return Err(rec.err("sigma_along_m/sigma_cross_m", "give both, positive")),
+    };
+    Ok(Fragment { id, x, y, mass_kg, size_m, material, thermal, impact_probability: p, impact_time_s, footprint })
+}
+
+fn lonlat_to(grid: &Grid) -> Result<CoordTransform> {
+    let mut geo = SpatialRef::from_epsg(4326)?;
+    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    Ok(CoordTransform::new(&geo, &srs_from_wkt(&grid.wkt)?)?)
+}
+
+/// Read a fragment list: CSV (header; columns `id, x, y` or `lon, lat`, `mass_kg, size_m, material`,
+/// `temperature_c` or `burning, burn_time_s`, `impact_probability`, optional `impact_time_s, sigma_along_m,
+/// sigma_cross_m, azimuth_deg`), or any vector format GDAL reads (points; the same attributes).
+pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
+    if !path.exists() {
+        return Err(Error::input(path.display(), "file not found"));
+    }
+    let tr = lonlat_to(grid)?;
+    let to_grid = |lon: f64, lat: f64| -> Result<(f64, f64)> {
+        let (mut x, mut y) = ([lon], [lat]);
+        tr.transform_coords(&mut x, &mut y, &mut [])?;
+        Ok((x[0], y[0]))
+    };
+    let mut frags = Vec::new();
+    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+        let headers: Vec<String> = rdr
+            .headers()
+            .map_err(|e| Error::input(path.display(), format!("cannot read the header: {e}")))?
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        for need in ["id", "mass_kg", "size_m", "material", "impact_probability"] {
+            if !headers.iter().any(|h| h == need) {
+                return Err(Error::input(path.display(), format!("missing column `{need}`")));
+            }
+        }
+        for (k, rec) in rdr.records().enumerate() {
+            let rec = rec.map_err(|e| Error::input(path.display(), format!("row {}: {e}", k + 2)))?;
+            let h = &headers;
+            let r = Record {
+                file: path,
+                row: format!("row {}", k + 2),
+                get: Box::new(move |name: &str| {
+                    h.iter().position(|x| x == name).and_then(|i| rec.get(i)).map(String::from)
+                }),
+            };
+            frags.push(fragment_from(&r, None, &to_grid)?);
+        }
+    } else {
+        let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
+        let target = srs_from_wkt(&grid.wkt)?;
+        for mut layer in ds.layers() {
+            let tr_layer = match layer.spatial_ref() {
+                Some(mut s) => {
+                    s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+                    Some(CoordTransform::new(&s, &target)?)
+                }
+                None => None,
+            };
+            let names: Vec<String> = layer.defn().fields().map(|f| f.name().to_ascii_lowercase()).collect();
+            for (k, f) in layer.features().enumerate() {
+                let xy = match f.geometry() {
+                    Some(g) => {
+                        let (mut xs, mut ys) = ([g.get_point(0).0], [g.get_point(0).1]);
+                        if let Some(t) = &tr_layer {
+                            t.transform_coords(&mut xs, &mut ys, &mut [])?;
+                        }
+                        Some((xs[0], ys[0]))
+                    }
+                    None => None,
+                };
+                let names = &names;
+                let f = &f;
+                let r = Record {
+                    file: path,
+                    row: format!("feature {k}"),
+                    get: Box::new(move |name: &str| {
+                        names.iter().position(|x| x == name).and_then(|i| f.field_as_string(i).ok().flatten())
+                    }),
+                };
+                frags.push(fragment_from(&r, xy, &to_grid)?);
+            }
+        }
+    }
+    if frags.is_empty() {
+        return Err(Error::input(path.display(), "no fragments"));
+    }
+    Ok(DebrisField::from_fragments(frags, grid))
+}
+
+/// The fragment class of an impact raster's cells.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FragmentClassSpec {
+    pub material: String,
+    pub size_m: f64,
+    pub mass_kg: f64,
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    #[serde(default)]
+    pub burning: bool,
+    #[serde(default)]
+    pub burn_time_s: Option<f64>,
+}
+
+impl FragmentClassSpec {
+    pub fn thermal(&self, what: &str) -> Result<(Material, ThermalState)> {
+        let material = Material::parse(&self.material).ok_or_else(|| {
+            Error::Invalid(format!(
+                "{what}.material: unknown material `{}` (known: {})",
+                self.material,
+                Material::NAMES.join(", ")
+            ))
+        })?;
+        let thermal = if self.burning {
+            ThermalState::Burning {
+                burn_time_s: self
+                    .burn_time_s
+                    .ok_or_else(|| Error::Invalid(format!("{what}: burning = true needs burn_time_s")))?,
+            }
+        } else {
+            ThermalState::Hot {
+                temperature_c: self
+                    .temperature_c
+                    .ok_or_else(|| Error::Invalid(format!("{what}: give temperature_c, or burning = true")))?,
+            }
+        };
+        if !(self.size_m > 0.0 && self.mass_kg > 0.0) {
+            return Err(Error::Invalid(format!("{what}: size_m and mass_kg must be positive")));
+        }
+        Ok((material, thermal))
+    }
+}
+
+/// Read an impact raster (per cell: the probability of a hot fragment landing, or the expected number of hot
+/// fragments) onto the landscape's grid: values are turned into a density per m2, warped (bilinear) and scaled to
+/// the landscape's cells. Each cell with a value becomes one fragment of `class` at the cell centre.
+pub fn read_impact_raster(
+    path: &Path,
+    expected_count: bool,
+    class: &FragmentClassSpec,
+    ls: &Landscape,
+) -> Result<DebrisField> {
+    if !path.exists() {
+        return Err(Error::input(path.display(), "file not found"));
+    }
+    let (material, thermal) = class.thermal("debris.default_fragment")?;
+    let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
+    let gt = ds.geo_transform().map_err(|_| Error::input(path.display(), "no geotransform"))?;
+    let band = ds.rasterband(1)?;
+    let nodata = band.no_data_value();
+    let (w, h) = ds.raster_size();
+    let buf = band.read_as::<f64>((0, 0), (w, h), (w, h), None)?;
+    let src_area = (gt[1] * gt[5]).abs();
+    let mut density = vec![0f32; w * h];
+    for (i, &v) in buf.data().iter().enumerate() {
+        if nodata.is_some_and(|nd| v == nd) || !v.is_finite() {
+            continue;
+        }
+        if v < 0.0 || (!expected_count && v > 1.0) {
+            return Err(Error::input(
+                path.display(),
+                format!(
+                    "cell (row {}, col {}): {v} is outside {}",
+                    i / w,
+                    i % w,
+                    if expected_count { "0.." } else { "0..1 (a probability)" }
+                ),
+            ));
+        }
+        // Expected hot fragments in the cell; a probability p is taken as -ln(1 - p) expected (Poisson).
+        let n = if expected_count { v } else { -(1.0 - v.min(0.999_999)).ln() };
+        density[i] = (n / src_area) as f32;
+    }
+    let src_grid = Grid { rows: h, cols: w, geotransform: gt, wkt: ds.spatial_ref()?.to_wkt()? };
+    let mem = crate::landscape::mem_dataset(&src_grid, &density)?;
+    let g = &ls.grid;
+    let (x0, y0, x1, y1) = g.extent();
+    let args: Vec<String> = [
+        "-t_srs".to_string(),
+        g.wkt.clone(),
+        "-te".into(),
+        x0.to_string(),
+        y0.to_string(),
+        x1.to_string(),
+        y1.to_string(),
+        "-ts".into(),
+        g.cols.to_string(),
+        g.rows.to_string(),
+        "-r".into(),
+        "bilinear".into(),
+        "-dstnodata".into(),
+        "0".into(),
+    ]
+    .to_vec();
+    let warped = crate::landscape::gdalwarp_mem(&mem, &args)?;
+    let wb = warped.rasterband(1)?;
+    let vals = wb.read_as::<f32>((0, 0), (g.cols, g.rows), (g.cols, g.rows), None)?;
+    let cell_area = g.dx() * g.dy();
+    let mut frags = Vec::new();
+    let mut total = 0.0;
+    for (i, &d) in vals.data().iter().enumerate() {
+        if d.is_nan() || d <= 0.0 || !d.is_finite() {
+            continue;
+        }
+        let n = d as f64 * cell_area;
+        total += n;
+        let (x, y) = g.cell_center(i / g.cols, i % g.cols);
+        frags.push(Fragment {
+            id: format!("cell_{}_{}", i / g.cols, i % g.cols),
+            x,
+            y,
+            mass_kg: class.mass_kg,
+            size_m: class.size_m,
+            material,
+            thermal,
+            impact_probability: 1.0 - (-n).exp(),
+            impact_time_s: 0.0,
+            footprint: None,
+        });
+    }
+    let mut field = DebrisField::from_fragments(frags, g);
+    field.notes.push(format!(
+        "impact raster {}: {:.2} expected hot fragments on the landscape over {} cells",
+        path.display(),
+        total,
+        field.fragments.len()
+    ));
+    Ok(field)
+}
+
+/// Vehicle state at break-up.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakUp {
+    /// Position: `x, y` in the landscape's CRS or `lon, lat`.
+    #[serde(default)]
+    pub x: Option<f64>,
+    #[serde(default)]
+    pub y: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// Height above the ground below the break-up point, m.
+    pub altitude_agl_m: f64,
+    /// Velocity east, north, up, m/s.
+    pub velocity_enu_m_s: [f64; 3],
+    #[serde(default)]
+    pub time_after_liftoff_s: f64,
+    /// Standard deviation of each component of the velocity fragments receive at break-up, m/s.
+    #[serde(default = "default_dv")]
+    pub dispersion_m_s: f64,
+    /// Monte Carlo samples per fragment.
+    #[serde(default = "default_samples")]
+    pub samples_per_fragment: usize,
+    /// Air temperature at the ground, C (cooling).
+    #[serde(default = "default_air")]
+    pub air_temp_c: f64,
+}
+
+fn default_dv() -> f64 {
+    15.0
+}
+fn default_samples() -> usize {
+    20
+}
+fn default_air() -> f64 {
+    15.0
+}
+
+/// A class of fragments of the catalogue.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FragmentClass {
+    pub name: String,
+    pub count: usize,
+    pub mass_kg: f64,
+    /// Characteristic size (diameter of the equivalent sphere), m.
+    pub size_m: f64,
+    pub material: String,
+    /// Drag coefficient (default 1.0, a tumbling irregular fragment); or give `ballistic_coefficient_kg_m2`.
+    #[serde(default)]
+    pub cd: Option<f64>,
+    /// Reference area, m2 (default the cross-section of the equivalent sphere).
+    #[serde(default)]
+    pub area_m2: Option<f64>,
+    /// m / (Cd A), kg/m2: overrides cd and area.
+    #[serde(default)]
+    pub ballistic_coefficient_kg_m2: Option<f64>,
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    #[serde(default)]
+    pub burning: bool,
+    #[serde(default)]
+    pub burn_time_s: Option<f64>,
+}
+
+/// Wind at a height above ground.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindLayer {
+    pub altitude_m: f64,
+    pub speed_m_s: f64,
+    pub from_deg: f64,
+}
+
+/// Air density, kg/m3, at altitude `z` m: isothermal exponential atmosphere, scale height 8.5 km (`constant`:
+/// sea-level density at every height, for tests).
+pub fn air_density(z: f64, constant: bool) -> f64 {
+    if constant {
+        1.225
+    } else {
+        1.225 * (-z.max(0.0) / 8500.0).exp()
+    }
+}
+
+/// Wind vector (east, north) m/s at height `h` above ground: linear between layers, constant beyond.
+pub fn wind_at(layers: &[WindLayer], h: f64) -> (f64, f64) {
+    if layers.is_empty() {
+        return (0.0, 0.0);
+    }
+    let vec = |l: &WindLayer| {
+        let to = (l.from_deg + 180.0).to_radians();
+        (l.speed_m_s * to.sin(), l.speed_m_s * to.cos())
+    };
+    if h <= layers[0].altitude_m {
+        return vec(&layers[0]);
+    }
+    for w in layers.windows(2) {
+        if h <= w[1].altitude_m {
+            let f = (h - w[0].altitude_m) / (w[1].altitude_m - w[0].altitude_m).max(1e-9);
+            let (a, b) = (vec(&w[0]), vec(&w[1]));
+            return (a.0 + f * (b.0 - a.0), a.1 + f * (b.1 - a.1));
+        }
+    }
+    vec(layers.last().unwrap())
+}
+
+/// One fragment's flight.
+#[derive(Clone, Debug)]
+pub struct Flight {
+    pub x: f64,
+    pub y: f64,
+    pub time_s: f64,
+    pub speed_m_s: f64,
+    pub temperature_c: f64,
+    pub burn_left_s: Option<f64>,
+}
+
+/// Fly a point mass from (x, y, z) (z above `ground(x, y)`'s datum, m) with velocity `v` (ENU m/s) to the ground:
+/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `dt`). `beta` = m / (Cd A) kg/m2 (infinite: no drag).
+/// Hot inert fragments cool by convection (Ranz-Marshall: Nu = 2 + 0.6 Re^1/2 Pr^1/3) and radiation, as a lumped
+/// capacitance (Biot number small for cm fragments of metal), holding at the melting point while latent heat
+/// goes; burning fragments keep burning.
+#[allow(clippy::too_many_arguments)]
+pub fn fly(
+    start: [f64; 3],
+    v0: [f64; 3],
+    beta: f64,
+    winds: &[WindLayer],
+    ground: &dyn Fn(f64, f64) -> f64,
+    thermal: (Material, ThermalState, f64, f64),
+    air_temp_c: f64,
+    constant_density: bool,
+    dt: f64,
+) -> Flight {
+    const G: f64 = 9.80665;
+    let (material, state, mass, size) = thermal;
+    let th = material.thermo();
+    let (mut p, mut v) = (start, v0);
+    let mut t = 0.0;
+    let mut temp_c = match state {
+        ThermalState::Hot { temperature_c } => temperature_c,
+        ThermalState::Burning { .. } => 0.0,
+    };
+    let mut latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
+    let mut burn = match state {
+        ThermalState::Burning { burn_time_s } => Some(burn_time_s),
+        _ => None,
+    };
+    let accel = |p: [f64; 3], v: [f64; 3]| -> [f64; 3] {
+        let h = p[2] - ground(p[0], p[1]);
+        let (we, wn) = wind_at(winds, h);
+        let rel = [v[0] - we, v[1] - wn, v[2]];
+        let s = (rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2]).sqrt();
+        let k = if beta.is_finite() { 0.5 * air_density(p[2], constant_density) * s / beta } else { 0.0 };
+        [-k * rel[0], -k * rel[1], -G - k * rel[2]]
+    };
+    let area = std::f64::consts::PI * size * size; // sphere surface
+    for _ in 0..2_000_000 {
+        if p[2] <= ground(p[0], p[1]) {
+            break;
+        }
+        // RK4 on (p, v).
+        let a1 = accel(p, v);
+        let (p2, v2) = (add(p, v, dt / 2.0), add(v, a1, dt / 2.0));
+        let a2 = accel(p2, v2);
+        let (p3, v3) = (add(p, v2, dt / 2.0), add(v, a2, dt / 2.0));
+        let a3 = accel(p3, v3);
+        let (p4, v4) = (add(p, v3, dt), add(v, a3, dt));
+        let a4 = accel(p4, v4);
+        let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
+        let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
+        // Cooling of hot inert fragments (explicit step).
+        if burn.is_none() {
+            let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            let rho = air_density(p[2], constant_density);
+            let re = rho * speed * size / 1.8e-5;
+            let nu = 2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0);
+            let hc = nu * 0.026 / size;
+            let (tk, ta) = (temp_c + 273.15, air_temp_c + 273.15);
+            let q = area * (hc * (tk - ta) + th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4))); // W
+            if latent_left > 0.0 {
+                latent_left -= q * dt;
+            } else {
+                temp_c -= q * dt / (mass * th.specific_heat);
+            }
+        } else if let Some(b) = burn.as_mut() {
+            *b -= dt;
+        }
+        // Ground crossing within the step: interpolate.
+        let gz = ground(np[0], np[1]);
+        if np[2] <= gz {
+            let f =
+                ((p[2] - ground(p[0], p[1])) / ((p[2] - ground(p[0], p[1])) - (np[2] - gz)).max(1e-12)).clamp(0.0, 1.0);
+            p = [0, 1, 2].map(|i| p[i] + f * (np[i] - p[i]));
+            v = [0, 1, 2].map(|i| v[i] + f * (nv[i] - v[i]));
+            t += f * dt;
+            break;
+        }
+        p = np;
+        v = nv;
+        t += dt;
+    }
+    Flight {
+        x: p[0],
+        y: p[1],
+        time_s: t,
+        speed_m_s: (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt(),
+        temperature_c: temp_c,
+        burn_left_s: burn,
+    }
+}
+
+fn add(a: [f64; 3], b: [f64; 3], s: f64) -> [f64; 3] {
+    [a[0] + s * b[0], a[1] + s * b[1], a[2] + s * b[2]]
+}
+
+/// Fly every fragment of the catalogue from the break-up `samples_per_fragment` times with random break-up
+/// velocity perturbations (seeded), giving the impact field (each sample with probability 1 / samples).
+pub fn fly_event(
+    bu: &BreakUp,
+    classes: &[FragmentClass],
+    winds: &[WindLayer],
+    ls: &Landscape,
+    seed: u64,
+) -> Result<DebrisField> {
+    let g = &ls.grid;
+    let (x, y) = match (bu.x, bu.y, bu.lon, bu.lat) {
+        (Some(x), Some(y), _, _) => (x, y),
+        (_, _, Some(lon), Some(lat)) => {
+            let tr = lonlat_to(g)?;
+            let (mut xs, mut ys) = ([lon], [lat]);
+            tr.transform_coords(&mut xs, &mut ys, &mut [])?;
+            (xs[0], ys[0])
+        }
+        _ => return Err(Error::Invalid("debris.event: give x and y, or lon and lat, of the break-up".into())),
+    };
+    if bu.altitude_agl_m < 0.0 || bu.samples_per_fragment == 0 || bu.dispersion_m_s < 0.0 {
+        return Err(Error::Invalid(
+            "debris.event: altitude_agl_m and dispersion_m_s must be >= 0, samples_per_fragment >= 1".into(),
+        ));
+    }
+    let mut w = winds.to_vec();
+    w.sort_by(|a, b| a.altitude_m.total_cmp(&b.altitude_m));
+    let ground = |x: f64, y: f64| ground_elevation(ls, x, y);
+    let z0 = ground(x, y) + bu.altitude_agl_m;
+    let mut rng = Rng::stream(seed, "debris.event");
+    let mut frags = Vec::new();
+    for (k, c) in classes.iter().enumerate() {
+        let what = format!("debris.event.class[{k}] ({})", c.name);
+        let spec = FragmentClassSpec {
+            material: c.material.clone(),
+            size_m: c.size_m,
+            mass_kg: c.mass_kg,
+            temperature_c: c.temperature_c,
+            burning: c.burning,
+            burn_time_s: c.burn_time_s,
+        };
+        let (material, thermal) = spec.thermal(&what)?;
+        let beta = match c.ballistic_coefficient_kg_m2 {
+            Some(b) if b > 0.0 => b,
+            Some(b) => return Err(Error::Invalid(format!("{what}: ballistic_coefficient_kg_m2 {b} must be positive"))),
+            None => {
+                let cd = c.cd.unwrap_or(1.0);
+                let area = c.area_m2.unwrap_or(std::f64::consts::PI * c.size_m * c.size_m / 4.0);
+                if cd <= 0.0 || area <= 0.0 {
+                    return Err(Error::Invalid(format!("{what}: cd and area_m2 must be positive")));
+                }
+                c.mass_kg / (cd * area)
+            }
+        };
+        for i in 0..c.count {
+            for s in 0..bu.samples_per_fragment {
+                let dv = [rng.normal(), rng.normal(), rng.normal()].map(|n| n * bu.dispersion_m_s);
+                let v0 = [0, 1, 2].map(|j| bu.velocity_enu_m_s[j] + dv[j]);
+                let f = fly(
+                    [x, y, z0],
+                    v0,
+                    beta,
+                    &w,
+                    &ground,
+                    (material, thermal, c.mass_kg, c.size_m),
+                    bu.air_temp_c,
+                    false,
+                    0.01,
+                );
+                let thermal_at_impact = match f.burn_left_s {
+                    Some(b) if b > 0.0 => ThermalState::Burning { burn_time_s: b },
+                    // Burnt out in flight: an ember's glowing remains, taken as 600 C inert.
+                    Some(_) => ThermalState::Hot { temperature_c: 600.0 },
+                    None => ThermalState::Hot { temperature_c: f.temperature_c },
+                };
+                frags.push(Fragment {
+                    id: format!("{}_{}_{}", c.name, i, s),
+                    x: f.x,
+                    y: f.y,
+                    mass_kg: c.mass_kg,
+                    size_m: c.size_m,
+                    material,
+                    thermal: thermal_at_impact,
+                    impact_probability: 1.0 / bu.samples_per_fragment as f64,
+                    impact_time_s: bu.time_after_liftoff_s + f.time_s,
+                    footprint: None,
+                });
+            }
+        }
+    }
+    let n = frags.len();
+    let mut field = DebrisField::from_fragments(frags, g);
+    field.notes.push(format!(
+        "failure event: {} fragments in {} classes flown {} times each ({n} impacts), break-up {:.0} m above ground",
+        classes.iter().map(|c| c.count).sum::<usize>(),
+        classes.len(),
+        bu.samples_per_fragment,
+        bu.altitude_agl_m
+    ));
+    Ok(field)
+}
+
+/// Ground elevation at map point (x, y): bilinear in the DEM; 0 (sea level) off the landscape or on nodata.
+pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {
+    let g = &ls.grid;
+    let (fr, fc) = g.fractional_cell(x, y);
+    let (r, c) = (fr - 0.5, fc - 0.5);
+    if !(r >= -0.5 && c >= -0.5 && r <= g.rows as f64 - 0.5 && c <= g.cols as f64 - 0.5) {
+        return 0.0;
+    }
+    let (r0, c0) = (r.floor().max(0.0) as usize, c.floor().max(0.0) as usize);
+    let (r1, c1) = ((r0 + 1).min(g.rows - 1), (c0 + 1).min(g.cols - 1));
+    let (ar, ac) = ((r - r0 as f64).clamp(0.0, 1.0), (c - c0 as f64).clamp(0.0, 1.0));
+    let e = |r: usize, c: usize| {
+        let v = ls.elevation_m[r * g.cols + c] as f64;
+        if v.is_finite() {
+            v
+        } else {
+            0.0
+        }
+    };
+    (e(r0, c0) * (1.0 - ac) + e(r0, c1) * ac) * (1.0 - ar) + (e(r1, c0) * (1.0 - ac) + e(r1, c1) * ac) * ar
+}

@@ -1,0 +1,384 @@
+//! From debris to ignitions: the probability that a fragment ignites the fuel bed it lands in, per-cell ignition
+//! probability and expected ignitions (`shaders/ignition_probability.wgsl` and its CPU twin here), and one
+//! seeded realisation of ignitions for the spread engine.
+//!
+//! Relations (each overridable in the scenario's `[ignition]` table):
+//! - Burning fragments (burning propellant, embers): probability of ignition of Schroeder (1969), as BehavePlus
+//!   and FARSITE use it (behave library): heat of preignition Q = 144.51 - 0.266 T - 0.00058 T^2 - T M +
+//!   18.54 (1 - exp(-15.1 M)) + 640 M cal/g (T fuel temperature C, M 1-h moisture fraction), capped at 400;
+//!   X = (400 - Q)/10; P = 0.000048 X^4.3 / 50, clipped to 0..1. Fuel temperature (F) = air temperature (F) +
+//!   25 - 20 x shade (BehavePlus), shade taken as the cell's canopy cover. Holds for fine dead fuels, 1-h
+//!   moisture 2-20 %, air 0-45 C (the BehavePlus table of ../shared/oracle).
+//! - Hot inert particles: flaming/smouldering ignition needs the particle hotter than a critical temperature
+//!   that falls with size and rises with fuel moisture: T_crit = 1800 (1 + 4 FMC) / d + 500 C, d in mm, FMC the
+//!   fuel moisture fraction (Wang, Huang, Chen & Liu 2017, IJWF 26:71, steel spheres 6-14 mm, 600-1100 C on pine
+//!   needles, FMC 6-32 %; the hyperbolic size-temperature boundary of Hadden et al. 2011, Fire Technol. 47:341
+//!   and Urban et al. 2017, PROCI 36:3211). Emberfall turns the boundary into a probability with a logistic of
+//!   width `hot_width_c` (25 C), and adds the latent heat of fusion of molten aluminium as sensible-equivalent
+//!   temperature (L / c = 441 C; Urban et al. 2019 found melting aluminium igniting at lower particle
+//!   temperatures than steel). Outside 6-14 mm the relation is extrapolated (flagged in the run notes).
+//! - Zero on non-burnable cells and where the 1-h moisture reaches the fuel model's dead moisture of extinction.
+
+use rayon::prelude::*;
+
+use crate::behavior::Cells;
+use crate::debris::{Fragment, Material, ThermalState};
+use crate::error::{Error, Result};
+use crate::gpu::{groups_1d, Engine, Gpu};
+use crate::landscape::{Grid, Landscape};
+use crate::rng::Rng;
+
+/// Parameters of the ignition relations.
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IgnitionParams {
+    /// Air temperature, C.
+    pub air_temp_c: f64,
+    /// Wang et al. (2017): T_crit = a (1 + b FMC) / d_mm + c.
+    pub hot_a_c_mm: f64,
+    pub hot_b: f64,
+    pub hot_c_c: f64,
+    /// Width of the logistic around T_crit, C.
+    pub hot_width_c: f64,
+    /// Sensible-equivalent temperature of molten aluminium's latent heat, C.
+    pub aluminium_latent_c: f64,
+}
+
+impl Default for IgnitionParams {
+    fn default() -> Self {
+        IgnitionParams {
+            air_temp_c: 20.0,
+            hot_a_c_mm: 1800.0,
+            hot_b: 4.0,
+            hot_c_c: 500.0,
+            hot_width_c: 25.0,
+            aluminium_latent_c: 397_000.0 / 900.0,
+        }
+    }
+}
+
+/// Fuel temperature, C, from air temperature and sun shading (BehavePlus: T_F + 25 - 20 shade, in F).
+pub fn fuel_temperature_c(air_temp_c: f64, shade_frac: f64) -> f64 {
+    let air_f = air_temp_c * 9.0 / 5.0 + 32.0;
+    let fuel_f = air_f + 25.0 - 20.0 * shade_frac.clamp(0.0, 1.0);
+    (fuel_f - 32.0) * 5.0 / 9.0
+}
+
+/// Schroeder (1969) heat of preignition, cal/g, capped at 400.
+pub fn heat_of_preignition_cal_g(fuel_temp_c: f64, m1h_frac: f64) -> f64 {
+    let (t, m) = (fuel_temp_c, m1h_frac);
+    (144.51 - 0.266 * t - 0.00058 * t * t - t * m + 18.54 * (1.0 - (-15.1 * m).exp()) + 640.0 * m).min(400.0)
+}
+
+/// Schroeder (1969) probability of ignition by a firebrand (0..1).
+pub fn schroeder_probability(fuel_temp_c: f64, m1h_frac: f64) -> f64 {
+    let q = heat_of_preignition_cal_g(fuel_temp_c, m1h_frac);
+    let x = ((400.0 - q) / 10.0).max(0.0);
+    (0.000048 * x.powf(4.3) / 50.0).clamp(0.0, 1.0)
+}
+
+/// Critical particle temperature, C, for ignition by a hot particle of diameter `d_mm` on fuel of moisture
+/// `fmc` (fraction): Wang et al. (2017).
+pub fn hot_particle_critical_c(p: &IgnitionParams, d_mm: f64, fmc: f64) -> f64 {
+    p.hot_a_c_mm * (1.0 + p.hot_b * fmc) / d_mm.max(1e-3) + p.hot_c_c
+}
+
+/// Effective particle temperature: molten aluminium carries its latent heat.
+pub fn effective_temperature_c(p: &IgnitionParams, material: Material, temperature_c: f64) -> f64 {
+    if material == Material::Aluminium && temperature_c >= material.thermo().melting_c {
+        temperature_c + p.aluminium_latent_c
+    } else {
+        temperature_c
+    }
+}
+
+/// Probability that `f` ignites a burnable cell of fuel temperature `fuel_temp_c` and 1-h moisture `m1h_frac`.
+pub fn fragment_ignition_probability(p: &IgnitionParams, f: &Fragment, fuel_temp_c: f64, m1h_frac: f64) -> f64 {
+    match f.thermal {
+        ThermalState::Burning { burn_time_s } if burn_time_s > 0.0 => schroeder_probability(fuel_temp_c, m1h_frac),
+        ThermalState::Burning { .. } => 0.0,
+        ThermalState::Hot { temperature_c } => {
+            let t = effective_temperature_c(p, f.material, temperature_c);
+            let crit = hot_particle_critical_c(p, f.size_m * 1000.0, m1h_frac);
+            1.0 / (1.0 + (-(t - crit) / p.hot_width_c).exp())
+        }
+    }
+}
+
+/// Per-cell inputs: whether fuel can ignite (burnable and drier than extinction) and the fuel temperature.
+pub struct CellIgnition {
+    pub can_ignite: Vec<bool>,
+    pub fuel_temp_c: Vec<f32>,
+}
+
+impl CellIgnition {
+    pub fn new(ls: &Landscape, cells: &Cells, m1h_frac: f64, p: &IgnitionParams) -> CellIgnition {
+        let n = ls.grid.len();
+        let can_ignite = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let k = cells.fuel_index(i);
+                k != u32::MAX && {
+                    let m = &cells.fuels[k as usize];
+                    m.is_burnable() && m1h_frac < m.mx_dead_frac
+                }
+            })
+            .collect();
+        let fuel_temp_c = (0..n)
+            .map(|i| {
+                let shade = ls.canopy_cover_frac.as_ref().map_or(0.0, |c| c[i] as f64);
+                fuel_temperature_c(p.air_temp_c, if shade.is_finite() { shade } else { 0.0 }) as f32
+            })
+            .collect();
+        CellIgnition { can_ignite, fuel_temp_c }
+    }
+}
+
+/// Ignition probability (at least one ignition) and expected ignitions per cell.
+pub struct IgnitionMaps {
+    pub probability: Vec<f32>,
+    pub expected: Vec<f32>,
+}
+
+/// Fragment as the kernel reads it (16 floats).
+fn pack(f: &Fragment, grid: &Grid, p: &IgnitionParams) -> [f32; 16] {
+    let (fr, fc) = grid.fractional_cell(f.x, f.y);
+    let (kind, temp) = match f.thermal {
+        ThermalState::Burning { burn_time_s } => (if burn_time_s > 0.0 { 1.0 } else { 2.0 }, 0.0),
+        ThermalState::Hot { temperature_c } => (0.0, effective_temperature_c(p, f.material, temperature_c)),
+    };
+    let (sa, sc, az) =
+        f.footprint.map_or((0.0, 0.0, 0.0), |fp| (fp.sigma_along_m, fp.sigma_cross_m, fp.azimuth_deg.to_radians()));
+    [
+        fc as f32,
+        fr as f32,
+        f.impact_probability as f32,
+        kind,
+        temp as f32,
+        (f.size_m * 1000.0) as f32,
+        sa as f32,
+        sc as f32,
+        az.sin() as f32,
+        az.cos() as f32,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ]
+}
+
+/// Half-width (cells) of the window a fragment can land in: 4 sigma of its footprint, or its own cell.
+fn reach_cells(f: &[f32; 16], grid: &Grid) -> (i64, i64) {
+    if f[6] > 0.0 {
+        let r = 4.0 * f[6].max(f[7]) as f64;
+        ((r / grid.dx()).ceil() as i64 + 1, (r / grid.dy()).ceil() as i64 + 1)
+    } else {
+        (0, 0)
+    }
+}
+
+/// Probability that fragment `f` lands in cell (row, col): its own cell for a point, else the Gaussian footprint
+/// integrated by 3 x 3 midpoints over the cell. Same arithmetic in the WGSL kernel.
+fn hit_probability(f: &[f32; 16], row: i64, col: i64, cell_e: f64, cell_n: f64) -> f64 {
+    let p = f[2] as f64;
+    if f[6] <= 0.0 {
+        return if (f[0] as f64).floor() as i64 == col && (f[1] as f64).floor() as i64 == row { p } else { 0.0 };
+    }
+    let (sa, sc, s, c) = (f[6] as f64, f[7] as f64, f[8] as f64, f[9] as f64);
+    let norm = 1.0 / (2.0 * std::f64::consts::PI * sa * sc);
+    let mut acc = 0.0;
+    for i in 0..3 {
+        for j in 0..3 {
+            let sx = col as f64 + (j as f64 + 0.5) / 3.0;
+            let sy = row as f64 + (i as f64 + 0.5) / 3.0;
+            let de = (sx - f[0] as f64) * cell_e;
+            let dn = (sy - f[1] as f64) * cell_n;
+            let along = de * s + dn * c;
+            let cross = de * c - dn * s;
+            acc += (-0.5 * (along * along / (sa * sa) + cross * cross / (sc * sc))).exp();
+        }
+    }
+    p * acc * norm * (cell_e * cell_n).abs() / 9.0
+}
+
+/// Ignition probability of a packed fragment on a cell that can ignite (kernel form).
+fn packed_ignition(f: &[f32; 16], fuel_temp_c: f64, m1h: f64, p: &IgnitionParams) -> f64 {
+    match f[3] as i32 {
+        1 => schroeder_probability(fuel_temp_c, m1h),
+        2 => 0.0,
+        _ => {
+            let crit = hot_particle_critical_c(p, f[5] as f64, m1h);
+            1.0 / (1.0 + (-(f[4] as f64 - crit) / p.hot_width_c).exp())
+        }
+    }
+}
+
+/// CPU twin of the kernel (f64): scatter each fragment over its window.
+pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p: &IgnitionParams) -> IgnitionMaps {
+    let n = grid.len();
+    let mut log_none = vec![0f64; n];
+    let mut expected = vec![0f64; n];
+    let (ce, cn) = (grid.geotransform[1], grid.geotransform[5]);
+    for f in frags {
+        let pf = pack(f, grid, p);
+        let (rc, rr) = reach_cells(&pf, grid);
+        let (c0, r0) = ((pf[0] as f64).floor() as i64, (pf[1] as f64).floor() as i64);
+        for row in (r0 - rr).max(0)..=(r0 + rr).min(grid.rows as i64 - 1) {
+            for col in (c0 - rc).max(0)..=(c0 + rc).min(grid.cols as i64 - 1) {
+                let i = row as usize * grid.cols + col as usize;
+                if !ci.can_ignite[i] {
+                    continue;
+                }
+                let hit = hit_probability(&pf, row, col, ce, cn);
+                if hit <= 0.0 {
+                    continue;
+                }
+                let q = (hit * packed_ignition(&pf, ci.fuel_temp_c[i] as f64, m1h, p)).min(1.0);
+                log_none[i] += (1.0 - q).max(1e-300).ln();
+                expected[i] += q;
+            }
+        }
+    }
+    IgnitionMaps {
+        probability: log_none.iter().map(|&l| (1.0 - l.exp()) as f32).collect(),
+        expected: expected.iter().map(|&e| e as f32).collect(),
+    }
+}
+
+/// Kernel uniform (16 x 4 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct Uni {
+    cols: u32,
+    rows: u32,
+    nfrag: u32,
+    pad: u32,
+    cell_e: f32,
+    cell_n: f32,
+    m1h: f32,
+    hot_a: f32,
+    hot_b: f32,
+    hot_c: f32,
+    hot_w: f32,
+    pad2: f32,
+    pad3: [f32; 4],
+}
+
+/// The kernel on a GPU: each cell gathers over the fragments whose window holds it.
+pub fn maps_gpu(
+    gpu: &Gpu,
+    grid: &Grid,
+    ci: &CellIgnition,
+    frags: &[Fragment],
+    m1h: f64,
+    p: &IgnitionParams,
+) -> Result<IgnitionMaps> {
+    let n = grid.len();
+    let packed: Vec<[f32; 16]> = frags
+        .iter()
+        .map(|f| {
+            let mut pf = pack(f, grid, p);
+            let (rc, rr) = reach_cells(&pf, grid);
+            pf[10] = rc as f32;
+            pf[11] = rr as f32;
+            pf
+        })
+        .collect();
+    let cellv: Vec<[f32; 2]> = (0..n).map(|i| [if ci.can_ignite[i] { 1.0 } else { 0.0 }, ci.fuel_temp_c[i]]).collect();
+    let uni = Uni {
+        cols: grid.cols as u32,
+        rows: grid.rows as u32,
+        nfrag: packed.len() as u32,
+        pad: 0,
+        cell_e: grid.geotransform[1] as f32,
+        cell_n: grid.geotransform[5] as f32,
+        m1h: m1h as f32,
+        hot_a: p.hot_a_c_mm as f32,
+        hot_b: p.hot_b as f32,
+        hot_c: p.hot_c_c as f32,
+        hot_w: p.hot_width_c as f32,
+        pad2: 0.0,
+        pad3: [0.0; 4],
+    };
+    let pipe = gpu.pipeline("ignition_probability", include_str!("../shaders/ignition_probability.wgsl"))?;
+    let ub = gpu.upload("uni", std::slice::from_ref(&uni));
+    let fb = gpu.upload("frags", &packed);
+    let cb = gpu.upload("cells", &cellv);
+    let ob = gpu.output::<[f32; 2]>("out", n);
+    let need = (n * 8) as u64;
+    if need > gpu.max_binding_bytes() {
+        return Err(Error::Gpu(format!("{n} cells exceed the device's binding size for the ignition kernel")));
+    }
+    gpu.run(&pipe, &[&ub, &fb, &cb, &ob], groups_1d(n, 256, gpu.limits.max_compute_workgroups_per_dimension))?;
+    let out: Vec<[f32; 2]> = gpu.download(&ob, n)?;
+    Ok(IgnitionMaps { probability: out.iter().map(|o| o[0]).collect(), expected: out.iter().map(|o| o[1]).collect() })
+}
+
+/// Ignition maps on `engine`.
+pub fn maps(
+    engine: &Engine,
+    grid: &Grid,
+    ci: &CellIgnition,
+    frags: &[Fragment],
+    m1h: f64,
+    p: &IgnitionParams,
+) -> Result<IgnitionMaps> {
+    match engine {
+        Engine::Cpu => Ok(maps_cpu(grid, ci, frags, m1h, p)),
+        Engine::Gpu(g) => maps_gpu(g, grid, ci, frags, m1h, p),
+    }
+}
+
+/// One sampled ignition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SampledIgnition {
+    pub fragment: String,
+    pub x: f64,
+    pub y: f64,
+    pub t_min: f64,
+    pub probability: f64,
+}
+
+/// One realisation of ignitions from `seed` (f64 on the CPU for every backend, so the same seed gives the same
+/// ignitions everywhere): each fragment lands with its impact probability (at a point drawn from its footprint)
+/// and ignites the cell it lands in with its ignition probability there.
+pub fn sample(
+    grid: &Grid,
+    ci: &CellIgnition,
+    frags: &[Fragment],
+    m1h: f64,
+    p: &IgnitionParams,
+    seed: u64,
+) -> Vec<SampledIgnition> {
+    let mut rng = Rng::stream(seed, "ignition.sample");
+    let mut out = Vec::new();
+    for f in frags {
+        let (u_land, n1, n2, u_ign) = (rng.uniform(), rng.normal(), rng.normal(), rng.uniform());
+        if u_land >= f.impact_probability {
+            continue;
+        }
+        let (x, y) = match f.footprint {
+            Some(fp) => {
+                let az = fp.azimuth_deg.to_radians();
+                let (a, c) = (n1 * fp.sigma_along_m, n2 * fp.sigma_cross_m);
+                (f.x + a * az.sin() + c * az.cos(), f.y + a * az.cos() - c * az.sin())
+            }
+            None => (f.x, f.y),
+        };
+        let (fr, fc) = grid.fractional_cell(x, y);
+        if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < grid.cols as f64) {
+            continue;
+        }
+        let i = fr.floor() as usize * grid.cols + fc.floor() as usize;
+        if !ci.can_ignite[i] {
+            continue;
+        }
+        let q = fragment_ignition_probability(p, f, ci.fuel_temp_c[i] as f64, m1h);
+        if u_ign < q {
+            out.push(SampledIgnition { fragment: f.id.clone(), x, y, t_min: f.impact_time_s / 60.0, probability: q });
+        }
+    }
+    out
+}

@@ -1,0 +1,389 @@
+//! Debris to ignitions: the ignition relations against their sources (BehavePlus's Schroeder table in
+//! ../shared; Wang et al. 2017's equation), the ballistic model against analytical trajectories, the three
+//! debris input forms, the ignition kernel on the GPU against its CPU twin, seeded determinism, bad input.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use emberfall::behavior::Cells;
+use emberfall::debris::{self, Fragment, FragmentClassSpec, Material, ThermalState};
+use emberfall::gpu::{Backend, Engine, Gpu};
+use emberfall::ignition::{self, CellIgnition, IgnitionParams};
+use emberfall::landscape::{write_synthetic, Landscape, LandscapeSpec, SynthSpec};
+use gdal::vector::LayerAccess;
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("emberfall-debris-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// A flat uniform GR2 landscape on disk (UTM 11N, 30 m), origin (500000, 4000000).
+fn flat_landscape(dir: &Path, n: usize) -> PathBuf {
+    let p = dir.join("flat.tif");
+    let spec = SynthSpec {
+        fuel_code: 102,
+        rows: n,
+        cols: n,
+        cell_size_m: 30.0,
+        slope_pct: 0.0,
+        aspect_deg: 0.0,
+        epsg: 32611,
+        origin: (500_000.0, 4_000_000.0),
+    };
+    write_synthetic(&spec, &p).unwrap();
+    p
+}
+
+fn load(p: &Path) -> Landscape {
+    let mut ls = Landscape::load(&LandscapeSpec { lcp: Some(p.to_path_buf()), ..Default::default() }).unwrap();
+    ls.ensure_terrain(&Engine::Cpu).unwrap();
+    ls
+}
+
+#[test]
+fn schroeder_probability_matches_the_behaveplus_table() {
+    let path = common::shared("oracle/ignition_firebrand_reference.csv");
+    let mut rdr = csv::Reader::from_path(&path).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (ta, shade, m, tf, q, p) = (
+        col("air_temp_c"),
+        col("sun_shade_pct"),
+        col("m1h_pct"),
+        col("fuel_temp_c"),
+        col("heat_of_preignition_cal_g"),
+        col("p_ignition_frac"),
+    );
+    let mut n = 0;
+    for rec in rdr.records() {
+        let r = rec.unwrap();
+        let v = |i: usize| r[i].parse::<f64>().unwrap();
+        let fuel_t = ignition::fuel_temperature_c(v(ta), v(shade) / 100.0);
+        assert!((fuel_t - v(tf)).abs() < 1e-3, "fuel temperature {fuel_t} vs {}", v(tf));
+        let qq = ignition::heat_of_preignition_cal_g(fuel_t, v(m) / 100.0);
+        assert!((qq - v(q)).abs() < 0.01, "Q {qq} vs {} (row {n})", v(q));
+        let pp = ignition::schroeder_probability(fuel_t, v(m) / 100.0);
+        assert!((pp - v(p)).abs() < 1e-5, "P {pp} vs {} (row {n})", v(p));
+        n += 1;
+    }
+    assert_eq!(n, 570);
+}
+
+#[test]
+fn hot_particle_critical_temperature_is_wang_2017() {
+    let p = IgnitionParams::default();
+    // T_crit = 1800 (1 + 4 FMC) / d + 500 C (Wang et al. 2017, IJWF 26:71), by hand.
+    for (d, fmc, want) in [(6.0, 0.06, 872.0), (14.0, 0.32, 793.142_857), (10.0, 0.10, 752.0), (8.0, 0.2, 905.0)] {
+        let got = ignition::hot_particle_critical_c(&p, d, fmc);
+        assert!((got - want).abs() < 1e-3, "d {d} mm FMC {fmc}: {got} vs {want}");
+    }
+    let frag = |t: f64, d_m: f64, mat: Material| Fragment {
+        id: "f".into(),
+        x: 0.0,
+        y: 0.0,
+        mass_kg: 0.01,
+        size_m: d_m,
+        material: mat,
+        thermal: ThermalState::Hot { temperature_c: t },
+        impact_probability: 1.0,
+        impact_time_s: 0.0,
+        footprint: None,
+    };
+    let pr = |t, d, mat| ignition::fragment_ignition_probability(&p, &frag(t, d, mat), 30.0, 0.08);
+    let crit = ignition::hot_particle_critical_c(&p, 10.0, 0.08);
+    assert!((pr(crit, 0.010, Material::Steel) - 0.5).abs() < 1e-9, "P at the boundary is 1/2");
+    assert!(pr(crit + 100.0, 0.010, Material::Steel) > 0.95);
+    assert!(pr(crit - 100.0, 0.010, Material::Steel) < 0.05);
+    // Smaller particles need hotter temperatures; molten aluminium carries its latent heat.
+    assert!(pr(800.0, 0.006, Material::Steel) < pr(800.0, 0.014, Material::Steel));
+    assert!(pr(700.0, 0.006, Material::Aluminium) > pr(700.0, 0.006, Material::Steel));
+}
+
+#[test]
+fn ballistics_match_analytical_trajectories() {
+    let flat = |_: f64, _: f64| 0.0;
+    let hot = (Material::Steel, ThermalState::Hot { temperature_c: 20.0 }, 1.0, 0.05);
+    // No drag: z = z0 + vz t - g t^2 / 2, x = vx t.
+    let g = 9.80665;
+    let (z0, vx, vz) = (100.0, 10.0, 5.0);
+    let f = debris::fly([0.0, 0.0, z0], [vx, 0.0, vz], f64::INFINITY, &[], &flat, hot, 20.0, true, 0.01);
+    let t = (vz + (vz * vz + 2.0 * g * z0).sqrt()) / g;
+    assert!((f.time_s - t).abs() < 1e-4, "flight time {} vs {t}", f.time_s);
+    assert!((f.x - vx * t).abs() < 1e-3, "range {} vs {}", f.x, vx * t);
+    // Drag in constant density, dropped from rest: v(t) = vt tanh(g t / vt), z0 - z = vt^2/g ln cosh(g t / vt),
+    // vt = sqrt(2 beta g / rho).
+    let beta = 5.0;
+    let vt = (2.0 * beta * g / 1.225f64).sqrt();
+    let h = 3000.0;
+    let f = debris::fly([0.0, 0.0, h], [0.0, 0.0, 0.0], beta, &[], &flat, hot, 20.0, true, 0.01);
+    let t = vt / g * (h * g / (vt * vt)).exp().acosh();
+    assert!((f.speed_m_s - vt).abs() / vt < 1e-4, "terminal velocity {} vs {vt}", f.speed_m_s);
+    assert!((f.time_s - t).abs() / t < 1e-4, "fall time {} vs {t}", f.time_s);
+    // A steady wind carries a draggy fragment downwind (from the west: toward the east).
+    let wind = [debris::WindLayer { altitude_m: 0.0, speed_m_s: 5.0, from_deg: 270.0 }];
+    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &wind, &flat, hot, 20.0, true, 0.01);
+    assert!(f.x > 0.9 * 5.0 * f.time_s && f.x < 5.0 * f.time_s, "drift {} m in {} s", f.x, f.time_s);
+    // A hot inert fragment cools in flight, never below the air.
+    let warm = (Material::Steel, ThermalState::Hot { temperature_c: 900.0 }, 0.02, 0.012);
+    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &[], &flat, warm, 20.0, true, 0.01);
+    assert!(f.temperature_c < 900.0 && f.temperature_c > 20.0, "{}", f.temperature_c);
+}
+
+#[test]
+fn the_three_debris_forms_land_on_the_landscape() {
+    let d = tmpdir("forms");
+    let ls = load(&flat_landscape(&d, 60));
+    // Form 1: CSV in map coordinates and GeoJSON in lon/lat, the same two fragments.
+    let csv = d.join("frags.csv");
+    std::fs::write(
+        &csv,
+        "id,x,y,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability,sigma_along_m,sigma_cross_m,azimuth_deg\n\
+         a,500300,3999300,0.02,0.01,steel,900,false,,0.8,,,\n\
+         b,500900,3999100,1.5,0.1,solid_propellant,,true,30,0.5,60,20,45\n\
+         far,700000,3000000,1,0.1,steel,900,false,,1,,,\n",
+    )
+    .unwrap();
+    let field = debris::read_fragments(&csv, &ls.grid).unwrap();
+    assert_eq!(field.fragments.len(), 2);
+    assert_eq!(field.off_landscape, vec!["far".to_string()], "the fragment off the landscape is counted");
+    assert!(
+        matches!(field.fragments[1].thermal, ThermalState::Burning { .. }) && field.fragments[1].footprint.is_some()
+    );
+    let geo = d.join("frags.geojson");
+    let (lon, lat) = to_lonlat(&ls, 500300.0, 3999300.0);
+    std::fs::write(
+        &geo,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{"id":"a","mass_kg":0.02,"size_m":0.01,"material":"steel","temperature_c":900,"impact_probability":0.8}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let g = debris::read_fragments(&geo, &ls.grid).unwrap();
+    assert!((g.fragments[0].x - 500300.0).abs() < 0.01 && (g.fragments[0].y - 3999300.0).abs() < 0.01);
+    // Form 2: a probability raster on a coarser grid: the expected count is kept.
+    let rp = d.join("impact.tif");
+    let drv = gdal::DriverManager::get_driver_by_name("GTiff").unwrap();
+    let mut ds = drv.create_with_band_type::<f32, _>(&rp, 6, 6, 1).unwrap();
+    ds.set_geo_transform(&[500_000.0, 300.0, 0.0, 4_000_000.0, 0.0, -300.0]).unwrap();
+    ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(32611).unwrap()).unwrap();
+    let mut vals = vec![0f32; 36];
+    vals[2 * 6 + 2] = 0.3;
+    vals[3 * 6 + 3] = 0.6;
+    let mut buf = gdal::raster::Buffer::new((6, 6), vals);
+    ds.rasterband(1).unwrap().write((0, 0), (6, 6), &mut buf).unwrap();
+    drop(ds);
+    let class = FragmentClassSpec {
+        material: "steel".into(),
+        size_m: 0.01,
+        mass_kg: 0.01,
+        temperature_c: Some(900.0),
+        burning: false,
+        burn_time_s: None,
+    };
+    let r = debris::read_impact_raster(&rp, false, &class, &ls).unwrap();
+    let want = -(0.7f64).ln() - (0.4f64).ln();
+    let got: f64 = r.fragments.iter().map(|f| -(1.0 - f.impact_probability).ln()).sum();
+    assert!((got - want).abs() / want < 0.05, "expected hot fragments {got} vs {want}");
+    // Form 3: a failure event without drag, dispersion or wind lands where the no-drag trajectory does.
+    let ev: debris::BreakUp = toml::from_str(
+        "x = 500900.0\ny = 3999100.0\naltitude_agl_m = 50.0\nvelocity_enu_m_s = [20.0, 0.0, 10.0]\ndispersion_m_s = 0.0\nsamples_per_fragment = 2",
+    )
+    .unwrap();
+    let class: debris::FragmentClass = toml::from_str(
+        "name = \"ball\"\ncount = 3\nmass_kg = 1.0\nsize_m = 0.05\nmaterial = \"steel\"\nballistic_coefficient_kg_m2 = 1e12\ntemperature_c = 20.0",
+    )
+    .unwrap();
+    let f = debris::fly_event(&ev, &[class], &[], &ls, 1).unwrap();
+    assert_eq!(f.fragments.len(), 6);
+    let t = (10.0 + (100.0f64 + 2.0 * 9.80665 * 50.0).sqrt()) / 9.80665;
+    for fr in &f.fragments {
+        assert!((fr.x - (500900.0 + 20.0 * t)).abs() < 0.05, "impact x {} vs {}", fr.x, 500900.0 + 20.0 * t);
+        assert!((fr.impact_probability - 0.5).abs() < 1e-12);
+    }
+}
+
+fn to_lonlat(ls: &Landscape, x: f64, y: f64) -> (f64, f64) {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let src = emberfall::landscape::srs_from_wkt(&ls.grid.wkt).unwrap();
+    let mut geo = SpatialRef::from_epsg(4326).unwrap();
+    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    let t = CoordTransform::new(&src, &geo).unwrap();
+    let (mut xs, mut ys) = ([x], [y]);
+    t.transform_coords(&mut xs, &mut ys, &mut []).unwrap();
+    (xs[0], ys[0])
+}
+
+#[test]
+fn ignition_kernel_on_the_gpu_matches_its_cpu_twin_and_sampling_is_seeded() {
+    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    let d = tmpdir("kernel");
+    let ls = load(&flat_landscape(&d, 48));
+    let cells = Cells::from_landscape(&ls).unwrap();
+    let p = IgnitionParams::default();
+    let m1h = 0.06;
+    let ci = CellIgnition::new(&ls, &cells, m1h, &p);
+    let mut frags = Vec::new();
+    for k in 0..40 {
+        let (x, y) = (500_100.0 + 31.7 * k as f64, 3_999_900.0 - 27.1 * k as f64);
+        frags.push(Fragment {
+            id: format!("f{k}"),
+            x,
+            y,
+            mass_kg: 0.5,
+            size_m: if k % 2 == 0 { 0.01 } else { 0.1 },
+            material: if k % 3 == 0 { Material::SolidPropellant } else { Material::Steel },
+            thermal: if k % 3 == 0 {
+                ThermalState::Burning { burn_time_s: 20.0 }
+            } else {
+                ThermalState::Hot { temperature_c: 700.0 + 10.0 * k as f64 }
+            },
+            impact_probability: 0.3 + 0.01 * k as f64,
+            impact_time_s: k as f64,
+            footprint: (k % 4 == 1).then_some(debris::Footprint {
+                sigma_along_m: 80.0,
+                sigma_cross_m: 30.0,
+                azimuth_deg: 30.0,
+            }),
+        });
+    }
+    let cpu = ignition::maps_cpu(&ls.grid, &ci, &frags, m1h, &p);
+    let gpu = Gpu::new(Backend::Gpu).expect("a wgpu adapter (lavapipe)");
+    let g = ignition::maps_gpu(&gpu, &ls.grid, &ci, &frags, m1h, &p).unwrap();
+    let mut worst: f64 = 0.0;
+    for i in 0..ls.grid.len() {
+        worst = worst.max((cpu.probability[i] - g.probability[i]).abs() as f64);
+        worst = worst.max(((cpu.expected[i] - g.expected[i]).abs() / cpu.expected[i].max(1e-3)) as f64);
+    }
+    assert!(worst < 1e-4, "GPU and CPU ignition maps differ by {worst}");
+    let total: f64 = cpu.expected.iter().map(|&v| v as f64).sum();
+    assert!(total > 1.0, "set-up: expected ignitions {total}");
+    // Footprints integrate to the impact probability (within the grid and the 3x3 midpoint rule).
+    let mut one = vec![frags[1].clone()];
+    (one[0].x, one[0].y) = (500_713.0, 3_999_281.0); // mid-grid: the 4-sigma window inside
+    let m = ignition::maps_cpu(
+        &ls.grid,
+        &CellIgnition { can_ignite: vec![true; ls.grid.len()], fuel_temp_c: ci.fuel_temp_c.clone() },
+        &one,
+        m1h,
+        &p,
+    );
+    let pi = ignition::fragment_ignition_probability(&p, &one[0], ci.fuel_temp_c[0] as f64, m1h);
+    let sum: f64 = m.expected.iter().map(|&v| v as f64).sum();
+    assert!((sum - one[0].impact_probability * pi).abs() < 0.01, "footprint mass {sum}");
+    // Seeded realisations: the same seed gives the same ignitions, another seed others.
+    let a = ignition::sample(&ls.grid, &ci, &frags, m1h, &p, 7);
+    let b = ignition::sample(&ls.grid, &ci, &frags, m1h, &p, 7);
+    let c = ignition::sample(&ls.grid, &ci, &frags, m1h, &p, 8);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert!(!a.is_empty());
+}
+
+fn write_scenario(d: &Path, extra_debris: &str, backend: &str) -> PathBuf {
+    let ls = flat_landscape(d, 80);
+    std::fs::write(
+        d.join("frags.csv"),
+        "id,x,y,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability\n\
+         p1,501200,3998800,1.0,0.1,solid_propellant,,true,30,1.0\n\
+         p2,501100,3998600,0.02,0.012,steel,1000,false,,1.0\n\
+         p3,500700,3998900,1.0,0.1,solid_propellant,,true,30,0.9\n",
+    )
+    .unwrap();
+    let sc = d.join("scenario.toml");
+    std::fs::write(
+        &sc,
+        format!(
+            "name = \"test\"\nseed = 11\nbackend = \"{backend}\"\n[landscape]\nlcp = \"{}\"\n[weather]\nmoisture_pct = [4, 5, 6, 40, 70]\nwind_speed_kmh = 20\nwind_from_deg = 270\nair_temp_c = 30\n[debris]\n{extra_debris}\n[spread]\nduration = \"1h\"\nisochrone_interval = \"20min\"\n[output]\ndir = \"out\"\n",
+            ls.file_name().unwrap().to_string_lossy()
+        ),
+    )
+    .unwrap();
+    sc
+}
+
+#[test]
+fn a_scenario_runs_the_same_on_both_backends() {
+    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
+    let d = tmpdir("scenario");
+    let sc = write_scenario(&d, "fragments = \"frags.csv\"", "cpu");
+    let run = |b: Backend, out: &str| {
+        let ov = emberfall::scenario::Overrides { backend: Some(b), out_dir: Some(d.join(out)), seed: None };
+        emberfall::scenario::run(&sc, &ov, &mut |_| {}).unwrap()
+    };
+    let c = run(Backend::Cpu, "cpu");
+    let g = run(Backend::Gpu, "gpu");
+    assert_eq!(c.ignitions, g.ignitions, "the same seed gives the same ignitions on every backend");
+    assert!(!c.ignitions.is_empty());
+    for f in [
+        "ignition_probability.tif",
+        "expected_ignitions.tif",
+        "impacts.gpkg",
+        "arrival_time_min.tif",
+        "isochrones.gpkg",
+        "report.md",
+        "summary.json",
+    ] {
+        assert!(c.out_dir.join(f).exists(), "{f} missing");
+    }
+    let read = |p: PathBuf| {
+        let ds = gdal::Dataset::open(p).unwrap();
+        let (w, h) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (w, h), (w, h), None).unwrap().data().to_vec()
+    };
+    let (a, b) = (read(c.out_dir.join("arrival_time_min.tif")), read(g.out_dir.join("arrival_time_min.tif")));
+    let mut n = 0;
+    for (x, y) in a.iter().zip(&b) {
+        if *x >= 0.0 && *y >= 0.0 {
+            n += 1;
+            assert!((x - y).abs() <= 1e-3 * x.max(1.0), "arrival {x} vs {y}");
+        } else {
+            assert_eq!(x < &0.0, y < &0.0);
+        }
+    }
+    assert!(n > 50, "burned cells {n}");
+    let ds = gdal::Dataset::open(c.out_dir.join("impacts.gpkg")).unwrap();
+    assert_eq!(ds.layer_by_name("impacts").unwrap().feature_count(), 3);
+    let report = std::fs::read_to_string(c.out_dir.join("report.md")).unwrap();
+    assert!(report.contains("burned area") && report.contains("Expected ignitions"));
+}
+
+#[test]
+fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
+    let d = tmpdir("bad");
+    let ls = load(&flat_landscape(&d, 20));
+    let bad = |name: &str, body: &str, want: &[&str]| {
+        let p = d.join(name);
+        std::fs::write(&p, body).unwrap();
+        let e = debris::read_fragments(&p, &ls.grid).unwrap_err().to_string();
+        for w in want {
+            assert!(e.contains(w), "error `{e}` should mention `{w}`");
+        }
+    };
+    let head = "id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n";
+    bad(
+        "p.csv",
+        &format!("{head}a,500100,3999900,1,0.1,steel,900,1.5\n"),
+        &["p.csv", "row 2", "impact_probability", "1.5"],
+    );
+    bad("m.csv", &format!("{head}a,500100,3999900,1,0.1,unobtainium,900,0.5\n"), &["row 2", "material", "unobtainium"]);
+    bad("t.csv", &format!("{head}a,500100,3999900,1,0.1,steel,,0.5\n"), &["row 2", "temperature_c"]);
+    bad(
+        "c.csv",
+        "id,x,y,mass_kg,size_m,temperature_c,impact_probability\na,1,2,1,0.1,900,0.5\n",
+        &["c.csv", "material"],
+    );
+    bad("n.csv", &format!("{head}a,500100,3999900,heavy,0.1,steel,900,0.5\n"), &["row 2", "mass_kg", "heavy"]);
+    // Scenarios: unknown keys and two debris forms are named.
+    let sc = write_scenario(&d, "fragments = \"frags.csv\"\nfragmnts = \"x.csv\"", "cpu");
+    let e = emberfall::scenario::Scenario::load(&sc).unwrap_err().to_string();
+    assert!(e.contains("fragmnts"), "{e}");
+    let sc = write_scenario(&d, "fragments = \"frags.csv\"\nraster = \"r.tif\"", "cpu");
+    let e = emberfall::scenario::Scenario::load(&sc).unwrap_err().to_string();
+    assert!(e.contains("exactly one"), "{e}");
+    let sc = write_scenario(&d, "fragments = \"frags.csv\"", "warp-drive");
+    let e = emberfall::scenario::run(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
+    assert!(e.contains("backend") && e.contains("warp-drive"), "{e}");
+}
