@@ -27,6 +27,17 @@ pub enum WindHeight {
     TenM,
 }
 
+impl WindHeight {
+    /// The name used on the command line and in scenario files.
+    pub fn label(self) -> &'static str {
+        match self {
+            WindHeight::Midflame => "midflame",
+            WindHeight::TwentyFt => "20ft",
+            WindHeight::TenM => "10m",
+        }
+    }
+}
+
 /// Weather of one run: uniform over the landscape.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Weather {

@@ -427,7 +427,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
     let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;
     let extra = serde_json::json!({
         "weather_periods": stream.periods.len(),
-        "wind_height": format!("{:?}", stream.wind_height()),
+        "wind_height": stream.wind_height().label(),
         "tolerance": args.tolerance,
         "isochrone_interval_min": interval,
     });

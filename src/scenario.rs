@@ -507,10 +507,10 @@ fn report_md(
     s += &format!("- Landscape: {} x {} cells of {} m, {}\n", g.rows, g.cols, g.dx(), g.crs_name());
     let w = &sc.weather;
     s += &format!(
-        "- Weather: moisture {:?} % (1-h, 10-h, 100-h, herb, woody), wind {} km/h ({:?}) from {} deg, air {} C{}\n",
+        "- Weather: moisture {:?} % (1-h, 10-h, 100-h, herb, woody), wind {} km/h ({}) from {} deg, air {} C{}\n",
         w.moisture_pct,
         w.wind_speed_kmh,
-        w.wind_height,
+        w.wind_height.label(),
         w.wind_from_deg,
         w.air_temp_c,
         w.stream.as_ref().map(|p| format!(", stream {}", p.display())).unwrap_or_default()

@@ -387,3 +387,14 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
     let e = emberfall::scenario::run(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
     assert!(e.contains("backend") && e.contains("warp-drive"), "{e}");
 }
+
+#[test]
+fn the_shipped_scenarios_load() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for f in ["kairos_2024.toml", "missoula_fragments.toml"] {
+        let s = emberfall::scenario::Scenario::load(&root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        assert!(s.seed > 0);
+    }
+    // The Missoula example's landscape is the one in ../shared.
+    common::shared("landscapes/missoula_lcp/example_lcp.tif");
+}
