@@ -364,8 +364,10 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
         let mut progress = crate::cli::Progress::new();
         let res = spread::simulate(&engine, &ls, &cells, &sources, &stream, &opts, &mut |t, d| progress.update(t, d))?;
         let extra = json!({ "weather_periods": stream.periods.len(), "isochrone_interval_min": interval });
-        let (f, s) = crate::products::write_spread_products(&ls, &res, &sources, interval, &out, sc.output.cog, extra)?;
+        let (f, mut s) =
+            crate::products::write_spread_products(&ls, &res, &sources, interval, &out, sc.output.cog, extra)?;
         files.extend(f);
+        s["reach"] = reach(&ls, &res, &ign);
         Some(s)
     };
     if let Some(s) = &spread_summary {
@@ -383,6 +385,37 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
     )?;
     files.push(report);
     Ok(RunReport { out_dir: out, files, ignitions: ign, summary })
+}
+
+/// Where and when the fire went: the burned cell farthest from the ignitions' centroid (distance, azimuth,
+/// arrival time) and the burned extent.
+fn reach(ls: &Landscape, res: &crate::spread::SpreadResult, ign: &[SampledIgnition]) -> serde_json::Value {
+    let n = ign.len().max(1) as f64;
+    let (cx, cy) = (ign.iter().map(|i| i.x).sum::<f64>() / n, ign.iter().map(|i| i.y).sum::<f64>() / n);
+    let g = &ls.grid;
+    let (mut best, mut at) = (-1.0f64, None);
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for i in 0..g.len() {
+        if let Some(t) = res.arrival(i) {
+            let (x, y) = g.cell_center(i / g.cols, i % g.cols);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            if d > best {
+                best = d;
+                at = Some((x, y, t));
+            }
+        }
+    }
+    match at {
+        None => json!(null),
+        Some((x, y, t)) => json!({
+            "ignition_centroid": [cx, cy],
+            "farthest_m": best,
+            "farthest_azimuth_deg": (x - cx).atan2(y - cy).to_degrees().rem_euclid(360.0),
+            "farthest_arrival_min": t,
+            "burned_extent": [x0 - g.dx() / 2.0, y0 - g.dy() / 2.0, x1 + g.dx() / 2.0, y1 + g.dy() / 2.0],
+        }),
+    }
 }
 
 /// impacts.gpkg: layer `impacts` (every fragment: id, material, thermal state, impact probability, ignition
@@ -558,7 +591,17 @@ fn report_md(
                 sp["backend"].as_str().unwrap_or("?"),
                 sp["run_time_s"].as_f64().unwrap_or(0.0)
             );
-            s += "Where and when: `arrival_time.png` (map), `arrival_time_min.tif`, `isochrones.gpkg`.\n\n";
+            let r = &sp["reach"];
+            if let (Some(d), Some(az), Some(t)) =
+                (r["farthest_m"].as_f64(), r["farthest_azimuth_deg"].as_f64(), r["farthest_arrival_min"].as_f64())
+            {
+                s += &format!(
+                    "Where and when: the fire reached {d:.0} m from the ignitions' centroid toward {az:.0} deg (azimuth) \
+                     after {t:.0} min; burned extent {:?} (landscape CRS). Map `arrival_time.png`, arrival times \
+                     `arrival_time_min.tif`, perimeters `isochrones.gpkg`.\n\n",
+                    r["burned_extent"].as_array().map(|a| a.iter().map(|v| v.as_f64().unwrap_or(0.0).round()).collect::<Vec<_>>()).unwrap_or_default()
+                );
+            }
             s += "![arrival time](arrival_time.png)\n";
         }
     }
