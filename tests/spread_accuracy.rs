@@ -359,3 +359,41 @@ fn restating_the_weather_leaves_the_fire_nearly_unchanged() {
         assert!(err.abs() < 0.015, "area error {:.3} % at {t} min after restating the weather", 100.0 * err);
     }
 }
+
+#[test]
+fn a_delayed_second_ignition_grows_its_own_ellipse_and_the_fires_merge() {
+    let n = 200;
+    let cell = 30.0;
+    let ls = Landscape::uniform(n, n, cell, 32611, GR2, 0.0, -1.0).unwrap();
+    let w = weather(10.0, 300.0, DRY);
+    let (r, e, head) = point(&ls, GR2, &w, 0.0, 0.0);
+    let (ax, ay) = ls.grid.cell_center(60, 40);
+    let (bx, by) = ls.grid.cell_center(130, 70);
+    let (bx, by) = (bx + 9.0, by - 4.0);
+    let sources =
+        [Source { shape: Shape::Point(ax, ay), t_min: 0.0 }, Source { shape: Shape::Point(bx, by), t_min: 40.0 }];
+    let res = run(&ls, &sources, &WeatherStream::constant(w), 180.0);
+    let (mut worst, mut cells, mut second) = (0f64, 0, 0);
+    for row in 0..n {
+        for col in 0..n {
+            let t = res.arrival_min[row * n + col];
+            if t == NODATA {
+                continue;
+            }
+            let (x, y) = ls.grid.cell_center(row, col);
+            let ta = ellipse_time(r, e, head, ax, ay, x, y);
+            let tb = 40.0 + ellipse_time(r, e, head, bx, by, x, y);
+            let exact = ta.min(tb);
+            if exact > 1.0 {
+                worst = worst.max((t as f64 - exact).abs() / exact);
+            }
+            cells += 1;
+            second += (tb < ta) as usize;
+        }
+    }
+    println!(
+        "two ignitions (second at 40 min): {cells} cells, {second} from the second; worst relative error {worst:.2e}"
+    );
+    assert!(second > 500 && cells - second > 500, "set-up: both fires must grow ({cells}, {second})");
+    assert!(worst < 1e-3, "arrival times off the two ellipses by {worst:.2e} (relative)");
+}

@@ -10,8 +10,9 @@
 //! not bent to the 8 grid directions, and in uniform conditions every cell gets the exact `r / R(theta)` of the
 //! analytical ellipse. See [`kernel`] for the rules and `README.md` for the accuracy measured.
 //!
-//! Time runs in windows: cells reached after the window's end wait (frozen) until the window moves on, so
-//! weather periods apply in time order. At a weather change the front is re-anchored where it stands: each
+//! Time runs in windows, one per weather period: cells reached after the window's end wait (frozen) until the
+//! window moves on, so weather periods apply in time order. Ignitions are seeded at the start of the period their
+//! start time falls in (arrival times are absolute, so a later start needs no window of its own). At a weather change the front is re-anchored where it stands: each
 //! waiting cell's ray from its anchor is cut at the point the fire reached at the change, and spreads on from
 //! there with the new weather.
 //!
@@ -256,12 +257,12 @@ pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
     (0.45 * ib.powf(0.46) * 0.3048) as f32
 }
 
-/// Window boundaries: weather changes and ignition times, in (0, duration]. (Each window restarts the sweeps
-/// from the waiting front, which costs extra relaxations, so there are no more windows than needed.)
-fn boundaries(duration: f64, weather: &WeatherStream, sources: &[Source]) -> Vec<f64> {
+/// Window boundaries: weather changes, in (0, duration]. Each window restarts the sweeps from the waiting front,
+/// which costs extra relaxations, so there are no more windows than needed: ignitions need none, since a seed's
+/// arrival times are absolute; each is seeded at the start of the weather period its start time falls in.
+fn boundaries(duration: f64, weather: &WeatherStream) -> Vec<f64> {
     let mut b: Vec<f64> = Vec::new();
     b.extend(weather.periods.iter().map(|p| p.start_min));
-    b.extend(sources.iter().map(|s| s.t_min));
     b.retain(|&t| t > 0.0 && t < duration);
     b.push(duration);
     b.sort_by(f64::total_cmp);
@@ -328,7 +329,7 @@ pub fn simulate(
     let mut skipped = 0usize;
     let mut frozen: Vec<u32> = Vec::new();
     let mut t_prev = 0.0f64;
-    let bounds = boundaries(opts.duration_min, weather, sources);
+    let bounds = boundaries(opts.duration_min, weather);
     for (w, &t_b) in bounds.iter().enumerate() {
         dom.window = w as u32 + 1;
         dom.t_end = t_b as f32;
@@ -336,7 +337,8 @@ pub fn simulate(
         let mut active: Vec<u32> = Vec::new();
         let mut changed: Vec<u32> = Vec::new();
         for (t0, ss) in &seeds {
-            if !(*t0 >= t_prev && (*t0 < t_b || (w == 0 && *t0 == 0.0))) || *t0 >= opts.duration_min {
+            // Seeded in the window (weather period) its start time falls in.
+            if !(*t0 >= t_prev && *t0 < t_b) || *t0 >= opts.duration_min {
                 continue;
             }
             pf.ensure(cells, ss.iter().map(|s| s.cell));
