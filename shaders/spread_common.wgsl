@@ -10,6 +10,8 @@ const KIND_SHIFT: u32 = 0xc0000000u;
 const EPS_REL: f32 = 1e-6;
 const EPS_ABS_MIN: f32 = 1e-5;
 const TAN_22_5: f32 = 0.41421357;
+// How far apart (cells, each axis) two anchors of one front may be and still vouch for each other's rays.
+const FRONT_VOUCH_CELLS: f32 = 3.0;
 
 struct Dom {
     cols: u32,

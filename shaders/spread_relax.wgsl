@@ -28,7 +28,7 @@ fn same_source(aid: u32, s: vec4<f32>, cid: u32, cs: vec4<f32>) -> bool {
     if (cid == aid) { return true; }
     let kind = aid & KIND_SHIFT;
     return (kind == KIND_SHIFT || kind == KIND_IGNITION) && (cid & KIND_SHIFT) == kind && cs.w == s.w
-        && abs(cs.y - s.y) <= 1.5 && abs(cs.z - s.z) <= 1.5;
+        && abs(cs.y - s.y) <= FRONT_VOUCH_CELLS && abs(cs.z - s.z) <= FRONT_VOUCH_CELLS;
 }
 
 @compute @workgroup_size(256)

@@ -120,6 +120,9 @@ fn diagonal_blocked(d: &Dom, mask: &[u32], c: i64, r: i64, dc: i32, dr: i32) -> 
     a && b
 }
 
+/// How far apart (cells, each axis) two anchors of one front may be and still vouch for each other's rays.
+pub const FRONT_VOUCH_CELLS: f32 = 3.0;
+
 /// Whether a cell holding anchor `cid` (state `cs`) vouches for the visibility of anchor `aid` (of state `s`):
 /// the same anchor, or, for anchors placed along a front (points of an ignition line, or the front re-anchored
 /// at a weather change: same kind and same time), one within 1.5 cells of it. Such anchors are a cell or so
@@ -134,8 +137,8 @@ fn same_source(aid: u32, s: State, cid: u32, cs: State) -> bool {
     (kind == KIND_SHIFT || kind == KIND_IGNITION)
         && cid & KIND_SHIFT == kind
         && cs[3] == s[3]
-        && (cs[1] - s[1]).abs() <= 1.5
-        && (cs[2] - s[2]).abs() <= 1.5
+        && (cs[1] - s[1]).abs() <= FRONT_VOUCH_CELLS
+        && (cs[2] - s[2]).abs() <= FRONT_VOUCH_CELLS
 }
 
 /// Threshold below which a new arrival time replaces `old`.

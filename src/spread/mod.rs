@@ -100,6 +100,12 @@ impl SpreadResult {
         }
     }
 
+    /// Kernel state of cell `i` (arrival time, anchor x, y in cell units, anchor time) and its anchor id, if the
+    /// fire reached it (within the run or just beyond).
+    pub fn anchor(&self, i: usize) -> Option<(State, u32)> {
+        (self.ids[i] != NO_ANCHOR).then_some((self.state[i], self.ids[i]))
+    }
+
     /// Arrival time of cell `i`, min, if the fire reached it within the run.
     pub fn arrival(&self, i: usize) -> Option<f32> {
         (self.ids[i] != NO_ANCHOR && self.state[i][0] <= self.duration_min as f32).then_some(self.state[i][0])
