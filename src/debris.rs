@@ -299,7 +299,12 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
     } else {
         let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
         let target = srs_from_wkt(&grid.wkt)?;
+        // An Emberfall impacts.gpkg holds its fragments in layer `impacts` (and sampled ignitions beside them).
+        let only_impacts = ds.layers().any(|l| l.name() == "impacts");
         for mut layer in ds.layers() {
+            if only_impacts && layer.name() != "impacts" {
+                continue;
+            }
             let tr_layer = match layer.spatial_ref() {
                 Some(mut s) => {
                     s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);

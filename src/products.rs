@@ -73,22 +73,27 @@ fn marker(s: &Source) -> Option<(f64, f64)> {
 
 /// The window of the map: the burned cells and ignitions with a margin (the whole grid for large fires).
 fn map_window(ls: &Landscape, r: &SpreadRasters, sources: &[Source]) -> (usize, usize, usize, usize) {
+    let points: Vec<(f64, f64)> = sources.iter().filter_map(marker).collect();
+    window_around(ls, &r.arrival_min, &points)
+}
+
+/// A window (row, col, rows, cols) framing the cells with a value (not [`NODATA`], above 0) and `points`, with a
+/// margin; the whole grid when there is nothing.
+pub fn window_around(ls: &Landscape, values: &[f32], points: &[(f64, f64)]) -> (usize, usize, usize, usize) {
     let g = &ls.grid;
     let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
     let mut add = |row: usize, col: usize| {
         (r0, c0, r1, c1) = (r0.min(row), c0.min(col), r1.max(row), c1.max(col));
     };
-    for (i, &t) in r.arrival_min.iter().enumerate() {
-        if t != NODATA {
+    for (i, &t) in values.iter().enumerate() {
+        if t != NODATA && t > 0.0 {
             add(i / g.cols, i % g.cols);
         }
     }
-    for s in sources {
-        if let Some((x, y)) = marker(s) {
-            let (fr, fc) = g.fractional_cell(x, y);
-            if fr >= 0.0 && fc >= 0.0 && (fr as usize) < g.rows && (fc as usize) < g.cols {
-                add(fr as usize, fc as usize);
-            }
+    for &(x, y) in points {
+        let (fr, fc) = g.fractional_cell(x, y);
+        if fr >= 0.0 && fc >= 0.0 && (fr as usize) < g.rows && (fc as usize) < g.cols {
+            add(fr as usize, fc as usize);
         }
     }
     if r0 == usize::MAX {
@@ -101,6 +106,30 @@ fn map_window(ls: &Landscape, r: &SpreadRasters, sources: &[Source]) -> (usize, 
     (r0, c0, r1 - r0, c1 - c0)
 }
 
+/// The landscape cut to a window: its grid, elevation and water mask, and a function cutting any raster.
+pub fn cut(ls: &Landscape, w: (usize, usize, usize, usize)) -> (crate::landscape::Grid, Vec<f32>, Vec<bool>) {
+    let (wr, wc, wh, ww) = w;
+    let full = &ls.grid;
+    let gt = full.geotransform;
+    let grid = crate::landscape::Grid {
+        rows: wh,
+        cols: ww,
+        geotransform: [gt[0] + gt[1] * wc as f64, gt[1], 0.0, gt[3] + gt[5] * wr as f64, 0.0, gt[5]],
+        wkt: full.wkt.clone(),
+    };
+    let elevation = cut_raster(full.cols, w, &ls.elevation_m);
+    let water = (wr..wr + wh)
+        .flat_map(|row| ls.fuel[row * full.cols + wc..row * full.cols + wc + ww].iter().map(|&f| f == 98))
+        .collect();
+    (grid, elevation, water)
+}
+
+/// `v` (raster order on a grid of `cols` columns) cut to window `w`.
+pub fn cut_raster(cols: usize, w: (usize, usize, usize, usize), v: &[f32]) -> Vec<f32> {
+    let (wr, wc, wh, ww) = w;
+    (wr..wr + wh).flat_map(|row| v[row * cols + wc..row * cols + wc + ww].iter().copied()).collect()
+}
+
 /// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers; framed
 /// on the fire.
 pub fn arrival_map(
@@ -110,24 +139,11 @@ pub fn arrival_map(
     sources: &[Source],
     interval_min: f64,
 ) -> Canvas {
-    let (wr, wc, wh, ww) = map_window(ls, r, sources);
-    let full = &ls.grid;
-    let crop = |v: &[f32]| -> Vec<f32> {
-        (wr..wr + wh).flat_map(|row| v[row * full.cols + wc..row * full.cols + wc + ww].iter().copied()).collect()
-    };
-    let gt = full.geotransform;
-    let grid = &crate::landscape::Grid {
-        rows: wh,
-        cols: ww,
-        geotransform: [gt[0] + gt[1] * wc as f64, gt[1], 0.0, gt[3] + gt[5] * wr as f64, 0.0, gt[5]],
-        wkt: full.wkt.clone(),
-    };
-    let arrival = crop(&r.arrival_min);
-    let elevation = crop(&ls.elevation_m);
+    let win = map_window(ls, r, sources);
+    let (cut_grid, elevation, water) = cut(ls, win);
+    let grid = &cut_grid;
+    let arrival = cut_raster(ls.grid.cols, win, &r.arrival_min);
     let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
-    let water: Vec<bool> = (wr..wr + wh)
-        .flat_map(|row| ls.fuel[row * full.cols + wc..row * full.cols + wc + ww].iter().map(|&f| f == 98))
-        .collect();
     let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
     let mut cv =
         render_map(grid, &elevation, &hours, NODATA, &arrival_classes(res.duration_min / 60.0), &title, Some(&water));

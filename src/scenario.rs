@@ -328,6 +328,9 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
         output::write_raster(&p, &ls.grid, data, desc, nod, sc.output.cog)?;
         files.push(p);
     }
+    let png = out.join("ignition_probability.png");
+    ignition_map(&ls, &prob, &field).save_png(&png)?;
+    files.push(png);
     let ign = ignition::sample(&ls.grid, &ci, &field.fragments, m1h, &params, seed);
     let impacts = out.join("impacts.gpkg");
     write_impacts(&impacts, &ls, &field, &ci, m1h, &params, &ign)?;
@@ -385,6 +388,39 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
     )?;
     files.push(report);
     Ok(RunReport { out_dir: out, files, ignitions: ign, summary })
+}
+
+/// Map of the probability of at least one ignition per cell, with the impact points.
+fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> output::Canvas {
+    let c = |lo: f32, hi: f32, color: [u8; 3], label: &str| output::LegendClass { lo, hi, color, label: label.into() };
+    let classes = vec![
+        c(1e-4, 0.01, [255, 255, 178], "0.0001 - 0.01"),
+        c(0.01, 0.05, [254, 204, 92], "0.01 - 0.05"),
+        c(0.05, 0.2, [253, 141, 60], "0.05 - 0.2"),
+        c(0.2, 0.5, [240, 59, 32], "0.2 - 0.5"),
+        c(0.5, f32::INFINITY, [189, 0, 38], "> 0.5"),
+    ];
+    let points: Vec<(f64, f64)> = field.fragments.iter().map(|f| (f.x, f.y)).collect();
+    let win = crate::products::window_around(ls, prob, &points);
+    let (grid, elevation, water) = crate::products::cut(ls, win);
+    let p = crate::products::cut_raster(ls.grid.cols, win, prob);
+    let mut cv = output::render_map(
+        &grid,
+        &elevation,
+        &p,
+        NODATA,
+        &classes,
+        "IGNITION PROBABILITY, IMPACTS AS DOTS",
+        Some(&water),
+    );
+    let (ox, oy, scale) = output::map_layout(&grid);
+    for f in &field.fragments {
+        let (r, col) = grid.fractional_cell(f.x, f.y);
+        if r >= 0.0 && col >= 0.0 && r < grid.rows as f64 && col < grid.cols as f64 {
+            cv.set(ox + (col * scale) as i64, oy + (r * scale) as i64, [0, 0, 0]);
+        }
+    }
+    cv
 }
 
 /// Where and when the fire went: the burned cell farthest from the ignitions' centroid (distance, azimuth,
@@ -453,6 +489,7 @@ fn write_impacts(
                 ("impact_probability", OGRFieldType::OFTReal),
                 ("impact_time_s", OGRFieldType::OFTReal),
                 ("ignition_probability", OGRFieldType::OFTReal),
+                ("burn_time_s", OGRFieldType::OFTReal),
             ])?;
             for f in &field.fragments {
                 let (fr, fc) = g.fractional_cell(f.x, f.y);
@@ -470,9 +507,9 @@ fn write_impacts(
                 let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
                 pt.add_point_2d((f.x, f.y));
                 feat.set_geometry(pt)?;
-                let (burning, temp) = match f.thermal {
-                    ThermalState::Burning { .. } => (1, f64::NAN),
-                    ThermalState::Hot { temperature_c } => (0, temperature_c),
+                let (burning, temp, burn) = match f.thermal {
+                    ThermalState::Burning { burn_time_s } => (1, f64::NAN, burn_time_s),
+                    ThermalState::Hot { temperature_c } => (0, temperature_c, f64::NAN),
                 };
                 feat.set_field_string(0, &f.id)?;
                 feat.set_field_string(1, f.material.name())?;
@@ -485,6 +522,9 @@ fn write_impacts(
                 feat.set_field_double(6, f.impact_probability)?;
                 feat.set_field_double(7, f.impact_time_s)?;
                 feat.set_field_double(8, pi)?;
+                if burn.is_finite() {
+                    feat.set_field_double(9, burn)?;
+                }
                 feat.create(&layer)?;
             }
         }
@@ -568,6 +608,7 @@ fn report_md(
         }
     }
     s += "\nMaps: `ignition_probability.tif`, `expected_ignitions.tif`, `impacts.gpkg` (layers `impacts`, `ignitions`).\n\n";
+    s += "![ignition probability](ignition_probability.png)\n\n";
     s += "## Fire\n\n";
     match spread {
         None => s += "No ignition in this realisation: no fire.\n",

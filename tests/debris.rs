@@ -346,6 +346,13 @@ fn a_scenario_runs_the_same_on_both_backends() {
     assert!(n > 50, "burned cells {n}");
     let ds = gdal::Dataset::open(c.out_dir.join("impacts.gpkg")).unwrap();
     assert_eq!(ds.layer_by_name("impacts").unwrap().feature_count(), 3);
+    // impacts.gpkg is itself a fragment list (form 1).
+    let back = debris::read_fragments(&c.out_dir.join("impacts.gpkg"), &load(&d.join("flat.tif")).grid).unwrap();
+    assert_eq!(back.fragments.len(), 3);
+    assert!(back
+        .fragments
+        .iter()
+        .any(|f| matches!(f.thermal, ThermalState::Burning { burn_time_s } if burn_time_s == 30.0)));
     let report = std::fs::read_to_string(c.out_dir.join("report.md")).unwrap();
     assert!(report.contains("burned area") && report.contains("Expected ignitions"));
 }
