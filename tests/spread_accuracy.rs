@@ -397,3 +397,48 @@ fn a_delayed_second_ignition_grows_its_own_ellipse_and_the_fires_merge() {
     assert!(second > 500 && cells - second > 500, "set-up: both fires must grow ({cells}, {second})");
     assert!(worst < 1e-3, "arrival times off the two ellipses by {worst:.2e} (relative)");
 }
+
+#[test]
+fn a_line_ignition_burns_as_the_envelope_of_its_points() {
+    // Huygens: the fire from a line is the union of the ellipses from its points; the exact arrival time at x is
+    // the least r/R(theta) over the line's points (here sampled every 0.5 m).
+    let n = 160;
+    let cell = 30.0;
+    let ls = Landscape::uniform(n, n, cell, 32611, GR2, 0.0, -1.0).unwrap();
+    let w = weather(10.0, 250.0, DRY);
+    let (r, e, head) = point(&ls, GR2, &w, 0.0, 0.0);
+    let (ax, ay) = ls.grid.cell_center(40, 30);
+    let (bx, by) = ls.grid.cell_center(110, 55);
+    let (ax, ay, bx, by) = (ax + 3.3, ay - 7.1, bx - 5.2, by + 2.9);
+    let res = run(
+        &ls,
+        &[Source { shape: Shape::Line(vec![(ax, ay), (bx, by)]), t_min: 0.0 }],
+        &WeatherStream::constant(w),
+        90.0,
+    );
+    let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt();
+    let k = (len / 0.5) as usize;
+    let (mut worst, mut cells) = (0f64, 0);
+    for row in 0..n {
+        for col in 0..n {
+            let t = res.arrival_min[row * n + col];
+            if t == NODATA {
+                continue;
+            }
+            let (x, y) = ls.grid.cell_center(row, col);
+            let exact = (0..=k)
+                .map(|j| {
+                    let f = j as f64 / k as f64;
+                    ellipse_time(r, e, head, ax + f * (bx - ax), ay + f * (by - ay), x, y)
+                })
+                .fold(f64::INFINITY, f64::min);
+            if exact > 5.0 {
+                worst = worst.max((t as f64 - exact).abs() / exact);
+            }
+            cells += 1;
+        }
+    }
+    println!("line ignition: {cells} cells burned in 90 min, worst relative arrival-time error {worst:.2e}");
+    assert!(cells > 2000);
+    assert!(worst < 0.01, "arrival times off the envelope by {worst:.3e}");
+}

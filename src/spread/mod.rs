@@ -263,6 +263,27 @@ pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
     (0.45 * ib.powf(0.46) * 0.3048) as f32
 }
 
+/// Whether the straight segment from point (ax, ay) (cell units) to the centre of cell `to` crosses only burnable
+/// cells whose spread, along the segment, is within the tolerance of `to`'s (sampled every quarter cell): the
+/// condition under which the kernel itself would carry an anchor that far.
+fn clear_ray(d: &Dom, mask: &[u32], params: &[Param], ax: f32, ay: f32, to: usize) -> bool {
+    let (xc, yc) = kernel::centre(d, to);
+    let len = ((xc - ax).powi(2) + (yc - ay).powi(2)).sqrt();
+    let (de, dn) = ((xc - ax) * d.cell_e, (yc - ay) * d.cell_n);
+    let dist = (de * de + dn * dn).sqrt();
+    let sx = kernel::delay(params[to], de, dn, dist);
+    let n = (len * 4.0).ceil().max(1.0) as usize;
+    (0..=n).all(|k| {
+        let f = k as f32 / n as f32;
+        let c = kernel::cell_of(d, ax + f * (xc - ax), ay + f * (yc - ay));
+        let pc = params[c];
+        mask[c] != 0 && pc[0] > 0.0 && {
+            let sc = kernel::delay(pc, de, dn, dist);
+            (sc - sx).abs() <= d.tol * sc.min(sx)
+        }
+    })
+}
+
 /// Window boundaries: weather changes, in (0, duration]. Each window restarts the sweeps from the waiting front,
 /// which costs extra relaxations, so there are no more windows than needed: ignitions need none, since a seed's
 /// arrival times are absolute; each is seeded at the start of the weather period its start time falls in.
@@ -351,33 +372,74 @@ pub fn simulate(
             sweeper.set_params(&pf)?;
             let idx: Vec<u32> = ss.iter().map(|s| s.cell as u32).collect();
             let cur = sweeper.gather(&idx)?;
-            let mut upd: Vec<(u32, (State, u32), [f32; 4])> = Vec::new();
+            // Best seed per cell: (state, id, front values).
+            let mut best_of: std::collections::HashMap<u32, ((State, u32), [f32; 4])> =
+                std::collections::HashMap::new();
             for (s, c) in ss.iter().zip(cur) {
                 let p = pf.params[s.cell];
+                let (xc, yc) = kernel::centre(&dom, s.cell);
+                let delay_from = |ax: f32, ay: f32| {
+                    let de = (xc - ax) * dom.cell_e;
+                    let dn = (yc - ay) * dom.cell_n;
+                    let dist = (de * de + dn * dn).sqrt();
+                    kernel::delay(p, de, dn, dist)
+                };
+                // The anchor: the point itself, or a line segment's point of earliest arrival (the delay is
+                // convex along the segment: golden-section search).
+                let (ax, ay) = match s.segment_end {
+                    None => (s.ax, s.ay),
+                    Some((bx, by)) if p[0] > 0.0 => {
+                        let at = |f: f32| (s.ax + f * (bx - s.ax), s.ay + f * (by - s.ay));
+                        let (mut lo, mut hi) = (0f32, 1f32);
+                        const G: f32 = 0.618_034;
+                        for _ in 0..40 {
+                            let (m1, m2) = (hi - G * (hi - lo), lo + G * (hi - lo));
+                            let (p1, p2) = (at(m1), at(m2));
+                            if delay_from(p1.0, p1.1) <= delay_from(p2.0, p2.1) {
+                                hi = m2;
+                            } else {
+                                lo = m1;
+                            }
+                        }
+                        at(0.5 * (lo + hi))
+                    }
+                    Some(_) => (s.ax, s.ay),
+                };
+                let own = kernel::cell_of(&dom, ax, ay) == s.cell;
                 if mask[s.cell] == 0 || p[0] <= 0.0 {
-                    skipped += 1;
+                    if own && s.segment_end.is_none() {
+                        skipped += 1;
+                    }
                     continue;
                 }
-                let (xc, yc) = kernel::centre(&dom, s.cell);
+                // A seed from a point in another cell (around an ignition line): only along a clear ray.
+                if !own && !clear_ray(&dom, &mask, &pf.params, ax, ay, s.cell) {
+                    continue;
+                }
+                // Trapezoid of the anchor's cell and this cell, as in the kernel.
                 let t = if s.centre {
                     s.t_anchor
                 } else {
-                    let de = (xc - s.ax) * dom.cell_e;
-                    let dn = (yc - s.ay) * dom.cell_n;
-                    let dist = (de * de + dn * dn).sqrt();
-                    s.t_anchor + kernel::delay(p, de, dn, dist)
+                    let pa = pf.params[kernel::cell_of(&dom, ax, ay)];
+                    let da = if pa[0] > 0.0 {
+                        let de = (xc - ax) * dom.cell_e;
+                        let dn = (yc - ay) * dom.cell_n;
+                        kernel::delay(pa, de, dn, (de * de + dn * dn).sqrt())
+                    } else {
+                        delay_from(ax, ay)
+                    };
+                    s.t_anchor + 0.5 * (da + delay_from(ax, ay))
                 };
-                let best = upd.iter().rev().find(|u| u.0 == s.cell as u32).map_or(c.0[0], |u| u.1 .0[0]);
+                let best = best_of.get(&(s.cell as u32)).map_or(c.0[0], |b| b.0 .0[0]);
                 if kernel::improves(t, best) {
-                    let st = [t, s.ax, s.ay, s.t_anchor];
+                    let st = [t, ax, ay, s.t_anchor];
                     let id = kernel::KIND_IGNITION | s.cell as u32;
-                    upd.push((s.cell as u32, (st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
+                    best_of
+                        .insert(s.cell as u32, ((st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
                 }
             }
-            // Keep the last (best) update of each cell.
-            upd.reverse();
+            let mut upd: Vec<(u32, (State, u32), [f32; 4])> = best_of.into_iter().map(|(k, v)| (k, v.0, v.1)).collect();
             upd.sort_by_key(|u| u.0);
-            upd.dedup_by_key(|u| u.0);
             let idx: Vec<u32> = upd.iter().map(|u| u.0).collect();
             let vals: Vec<(State, u32)> = upd.iter().map(|u| u.1).collect();
             let fronts: Vec<[f32; 4]> = upd.iter().map(|u| u.2).collect();
