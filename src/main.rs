@@ -418,10 +418,19 @@ fn spread(args: SpreadArgs) -> Result<()> {
         eprintln!("note: {n}");
     }
     let cells = emberfall::behavior::Cells::from_landscape(&ls)?;
+    let wind_grids = match &args.weather_csv {
+        Some(p) => emberfall::weather::wind_grids_from_csv(p, &ls.grid)?,
+        None => Vec::new(),
+    };
+    let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
+    if gridded > 0 {
+        eprintln!("gridded wind in {gridded} of {} weather periods", wind_grids.len());
+    }
     let opts = SpreadOptions {
         duration_min: duration,
         tolerance: args.tolerance,
         surface: SurfaceOptions { wind_limit: !args.no_wind_limit },
+        wind_grids,
     };
     let mut progress = emberfall::cli::Progress::new();
     let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;

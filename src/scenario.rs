@@ -359,10 +359,15 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
         log("no fragment ignited the landscape in this realisation: no fire to spread");
         None
     } else {
+        let wind_grids = match &w.stream {
+            Some(p) => crate::weather::wind_grids_from_csv(p, &ls.grid)?,
+            None => Vec::new(),
+        };
         let opts = SpreadOptions {
             duration_min: duration,
             tolerance: sc.spread.tolerance,
             surface: SurfaceOptions { wind_limit: sc.spread.wind_limit },
+            wind_grids,
         };
         let mut progress = crate::cli::Progress::new();
         let res = spread::simulate(&engine, &ls, &cells, &sources, &stream, &opts, &mut |t, d| progress.update(t, d))?;

@@ -116,3 +116,107 @@ impl WeatherStream {
         self.periods[0].weather.wind_height
     }
 }
+
+/// Wind over the landscape for one weather period, from gridded wind rasters (as WindNinja writes: one speed and
+/// one direction raster per time step), on the landscape's grid. NaN where the rasters have no data: the period's
+/// uniform wind applies there.
+#[derive(Debug)]
+pub struct WindGrid {
+    /// Wind speed at the stream's wind height, m/min.
+    pub speed_m_per_min: Vec<f32>,
+    /// Direction the wind blows from, degrees.
+    pub from_deg: Vec<f32>,
+}
+
+/// Gridded winds of a weather CSV, one entry per row (period): the optional columns `wind_speed_raster` and
+/// `wind_from_raster` (paths relative to the CSV; any raster GDAL reads, any CRS) and `wind_raster_units` (`kmh`,
+/// the default, `mph` or `mps`, for the speed raster). Speed is warped bilinearly, direction by nearest neighbour.
+pub fn wind_grids_from_csv(
+    path: &Path,
+    grid: &crate::landscape::Grid,
+) -> Result<Vec<Option<std::sync::Arc<WindGrid>>>> {
+    let err = |msg: String| Error::input(path.display(), msg);
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
+    let headers = rdr.headers().map_err(|e| err(format!("cannot read the header: {e}")))?.clone();
+    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (sc, dc, uc) = (col("wind_speed_raster"), col("wind_from_raster"), col("wind_raster_units"));
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    for (k, rec) in rdr.records().enumerate() {
+        let row = k + 2;
+        let rec = rec.map_err(|e| err(format!("row {row}: {e}")))?;
+        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        match (get(sc), get(dc)) {
+            (None, None) => out.push(None),
+            (Some(s), Some(d)) => {
+                let scale = match get(uc).unwrap_or("kmh").to_ascii_lowercase().as_str() {
+                    "kmh" | "km/h" => 1000.0 / 60.0,
+                    "mph" => 1609.344 / 60.0,
+                    "mps" | "m/s" => 60.0,
+                    o => {
+                        return Err(err(format!("row {row}, column `wind_raster_units`: `{o}` (use kmh, mph or mps)")))
+                    }
+                };
+                let speed = warp_to_grid(&base.join(s), grid, "bilinear", row, "wind_speed_raster")?;
+                let from = warp_to_grid(&base.join(d), grid, "near", row, "wind_from_raster")?;
+                if let Some(v) = speed.iter().find(|v| v.is_finite() && (**v < 0.0 || **v > 400.0)) {
+                    return Err(err(format!("row {row}, column `wind_speed_raster`: speed {v} is implausible")));
+                }
+                out.push(Some(std::sync::Arc::new(WindGrid {
+                    speed_m_per_min: speed.iter().map(|v| (*v as f64 * scale) as f32).collect(),
+                    from_deg: from.iter().map(|v| if v.is_finite() { v.rem_euclid(360.0) } else { f32::NAN }).collect(),
+                })));
+            }
+            _ => {
+                return Err(err(format!("row {row}: give both `wind_speed_raster` and `wind_from_raster`, or neither")))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A raster warped onto `grid` (NaN where it has no data).
+fn warp_to_grid(
+    path: &Path,
+    grid: &crate::landscape::Grid,
+    resampling: &str,
+    row: usize,
+    column: &str,
+) -> Result<Vec<f32>> {
+    let bad = |msg: String| Error::input(path.display(), format!("(row {row}, column `{column}`) {msg}"));
+    if !path.exists() {
+        return Err(bad("file not found".into()));
+    }
+    let ds = gdal::Dataset::open(path).map_err(|e| bad(format!("GDAL cannot open it: {e}")))?;
+    if ds.spatial_ref().is_err() {
+        return Err(bad("the raster has no CRS (a WindNinja .asc needs its .prj beside it)".into()));
+    }
+    let (x0, y0, x1, y1) = grid.extent();
+    let args: Vec<String> = [
+        "-t_srs",
+        &grid.wkt,
+        "-te",
+        &x0.to_string(),
+        &y0.to_string(),
+        &x1.to_string(),
+        &y1.to_string(),
+        "-ts",
+        &grid.cols.to_string(),
+        &grid.rows.to_string(),
+        "-r",
+        resampling,
+        "-ot",
+        "Float32",
+        "-dstnodata",
+        "nan",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let warped = crate::landscape::gdalwarp_mem(&ds, &args)
+        .map_err(|e| bad(format!("cannot warp it onto the landscape: {e}")))?;
+    let band = warped.rasterband(1)?;
+    let buf = band.read_as::<f32>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)?;
+    Ok(buf.data().to_vec())
+}

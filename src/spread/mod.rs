@@ -45,11 +45,18 @@ pub struct SpreadOptions {
     /// Relative slowness tolerance for keeping a ray's anchor across changing conditions.
     pub tolerance: f32,
     pub surface: SurfaceOptions,
+    /// Gridded wind per weather period (same order as the stream's periods; missing or `None`: uniform wind).
+    pub wind_grids: Vec<Option<std::sync::Arc<crate::weather::WindGrid>>>,
 }
 
 impl Default for SpreadOptions {
     fn default() -> Self {
-        SpreadOptions { duration_min: 360.0, tolerance: 0.05, surface: SurfaceOptions::default() }
+        SpreadOptions {
+            duration_min: 360.0,
+            tolerance: 0.05,
+            surface: SurfaceOptions::default(),
+            wind_grids: Vec::new(),
+        }
     }
 }
 
@@ -351,7 +358,17 @@ pub fn simulate(
         Engine::Gpu(gpu) => (Box::new(gpu::GpuKernel::new(gpu, dom, &mask)?), "gpu", gpu.describe()),
     };
     let mut period = 0usize;
-    pf.set_weather(engine, cells, &weather.periods[0].weather)?;
+    let wind_of = |k: usize| opts.wind_grids.get(k).cloned().flatten();
+    for (k, g) in opts.wind_grids.iter().enumerate() {
+        if let Some(g) = g {
+            if g.speed_m_per_min.len() != grid.len() || g.from_deg.len() != grid.len() || k >= weather.periods.len() {
+                return Err(Error::Invalid(format!(
+                    "gridded wind {k} does not match the landscape grid or weather stream"
+                )));
+            }
+        }
+    }
+    pf.set_weather(engine, cells, &weather.periods[0].weather, wind_of(0))?;
     sweeper.set_params(&pf)?;
     let mut skipped = 0usize;
     let mut frozen: Vec<u32> = Vec::new();
@@ -480,7 +497,7 @@ pub fn simulate(
         let next_period = weather.period_at(t_b);
         if next_period != period && t_b < opts.duration_min {
             period = next_period;
-            pf.set_weather(engine, cells, &weather.periods[period].weather)?;
+            pf.set_weather(engine, cells, &weather.periods[period].weather, wind_of(period))?;
             dom.t_start = t_b as f32;
             let st = sweeper.gather(&frozen)?;
             let tc = t_b as f32;

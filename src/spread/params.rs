@@ -39,6 +39,7 @@ pub struct ParamField {
     tiles_x: usize,
     beds: Vec<Option<FuelBed>>,
     weather: Option<Weather>,
+    wind: Option<std::sync::Arc<crate::weather::WindGrid>>,
     opts: SurfaceOptions,
     /// Cells whose parameters were computed, all periods.
     pub cells_computed: u64,
@@ -59,21 +60,36 @@ impl ParamField {
             tiles_x,
             beds: Vec::new(),
             weather: None,
+            wind: None,
             opts,
             cells_computed: 0,
             version: 0,
         }
     }
 
-    /// Start a weather period. On the CPU tiles are computed on demand ([`ParamField::ensure`]); on a GPU the
-    /// whole grid is computed now.
-    pub fn set_weather(&mut self, engine: &Engine, cells: &Cells, w: &Weather) -> Result<()> {
+    /// Start a weather period, optionally with gridded wind. On the CPU tiles are computed on demand
+    /// ([`ParamField::ensure`]); on a GPU the whole grid is computed now (by the CPU twin, in parallel, when the wind
+    /// is gridded: the GPU kernel takes one wind per run).
+    pub fn set_weather(
+        &mut self,
+        engine: &Engine,
+        cells: &Cells,
+        w: &Weather,
+        wind: Option<std::sync::Arc<crate::weather::WindGrid>>,
+    ) -> Result<()> {
         self.weather = Some(*w);
+        self.wind = wind;
         self.version += 1;
         self.done.iter_mut().for_each(|d| *d = false);
+        let gridded = self.wind.is_some();
         match engine {
             Engine::Cpu => {
                 self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+            }
+            Engine::Gpu(_) if gridded => {
+                self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+                let all = 0..self.rows * self.cols;
+                self.ensure(cells, all);
             }
             Engine::Gpu(_) => {
                 let b: Vec<Behavior> = behavior::compute(engine, cells, std::slice::from_ref(w), &self.opts)?;
@@ -105,6 +121,7 @@ impl ParamField {
         let w = self.weather.expect("set_weather before ensure");
         let (cols, rows) = (self.cols, self.rows);
         let (beds, opts, tiles_x) = (&self.beds, &self.opts, self.tiles_x);
+        let wind = self.wind.as_deref();
         let computed: Vec<(usize, Vec<(Param, f32)>)> = todo
             .par_iter()
             .map(|&t| {
@@ -118,11 +135,20 @@ impl ParamField {
                             [NODATA; OUT_STRIDE]
                         } else {
                             let k = k as usize;
+                            // Gridded wind, where it has data, replaces the period's uniform wind.
+                            let wc = match wind {
+                                Some(g) if g.speed_m_per_min[i].is_finite() && g.from_deg[i].is_finite() => Weather {
+                                    wind_speed_m_per_min: g.speed_m_per_min[i] as f64,
+                                    wind_from_deg: g.from_deg[i] as f64,
+                                    ..w
+                                },
+                                _ => w,
+                            };
                             let o = behavior::cell_behavior(
                                 beds[k].as_ref(),
                                 &cells.fuels[k],
                                 &cells.packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE],
-                                &w,
+                                &wc,
                                 opts,
                             );
                             o.map(|v| v as f32)
