@@ -442,3 +442,39 @@ fn a_line_ignition_burns_as_the_envelope_of_its_points() {
     assert!(cells > 2000);
     assert!(worst < 0.01, "arrival times off the envelope by {worst:.3e}");
 }
+
+#[test]
+fn a_line_ignition_beside_a_one_cell_barrier_does_not_seed_across_it() {
+    let n = 100;
+    let cell = 30.0;
+    for diagonal in [false, true] {
+        let mut ls = Landscape::uniform(n, n, cell, 32611, GR2, 0.0, -1.0).unwrap();
+        for k in 0..n {
+            let (r, c) = if diagonal { (k, k) } else { (k, 50) };
+            ls.fuel[r * n + c] = 91;
+        }
+        // A line two cells from the barrier, on its lower-left side, wind blowing across the barrier.
+        let (p0, p1) = if diagonal {
+            (ls.grid.cell_center(20, 18), ls.grid.cell_center(80, 78))
+        } else {
+            (ls.grid.cell_center(10, 48), ls.grid.cell_center(90, 48))
+        };
+        let w = weather(20.0, if diagonal { 225.0 } else { 270.0 }, DRY);
+        let res =
+            run(&ls, &[Source { shape: Shape::Line(vec![p0, p1]), t_min: 0.0 }], &WeatherStream::constant(w), 300.0);
+        let mut across = 0;
+        let mut burned = 0;
+        for r in 0..n {
+            for c in 0..n {
+                if res.arrival_min[r * n + c] != NODATA {
+                    burned += 1;
+                    if if diagonal { c > r } else { c > 50 } {
+                        across += 1;
+                    }
+                }
+            }
+        }
+        assert!(burned > 200, "set-up: the line must burn ({burned} cells)");
+        assert_eq!(across, 0, "diagonal={diagonal}: {across} cells burned beyond the barrier");
+    }
+}

@@ -271,24 +271,75 @@ pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
 }
 
 /// Whether the straight segment from point (ax, ay) (cell units) to the centre of cell `to` crosses only burnable
-/// cells whose spread, along the segment, is within the tolerance of `to`'s (sampled every quarter cell): the
-/// condition under which the kernel itself would carry an anchor that far.
+/// cells whose spread, along the segment, is within the tolerance of `to`'s: the condition under which the kernel
+/// itself would carry an anchor that far. Every cell the segment enters is visited (Amanatides & Woo 1987 grid
+/// traversal); passing exactly through a corner between two non-burnable cells counts as crossing a barrier, as
+/// a diagonal step does in the kernel.
 fn clear_ray(d: &Dom, mask: &[u32], params: &[Param], ax: f32, ay: f32, to: usize) -> bool {
     let (xc, yc) = kernel::centre(d, to);
-    let len = ((xc - ax).powi(2) + (yc - ay).powi(2)).sqrt();
     let (de, dn) = ((xc - ax) * d.cell_e, (yc - ay) * d.cell_n);
     let dist = (de * de + dn * dn).sqrt();
     let sx = kernel::delay(params[to], de, dn, dist);
-    let n = (len * 4.0).ceil().max(1.0) as usize;
-    (0..=n).all(|k| {
-        let f = k as f32 / n as f32;
-        let c = kernel::cell_of(d, ax + f * (xc - ax), ay + f * (yc - ay));
-        let pc = params[c];
-        mask[c] != 0 && pc[0] > 0.0 && {
+    let cols = d.cols as i64;
+    let rows = d.rows as i64;
+    let ok = |c: i64, r: i64| -> bool {
+        if c < 0 || r < 0 || c >= cols || r >= rows {
+            return false;
+        }
+        let i = (r * cols + c) as usize;
+        let pc = params[i];
+        mask[i] != 0 && pc[0] > 0.0 && {
             let sc = kernel::delay(pc, de, dn, dist);
             (sc - sx).abs() <= d.tol * sc.min(sx)
         }
-    })
+    };
+    let blocked = |c: i64, r: i64| c < 0 || r < 0 || c >= cols || r >= rows || mask[(r * cols + c) as usize] == 0;
+    let (mut c, mut r) = (ax.floor() as i64, ay.floor() as i64);
+    let (tc, tr) = ((to as i64) % cols, (to as i64) / cols);
+    let (vx, vy) = (xc - ax, yc - ay);
+    let (stx, sty) = (if vx > 0.0 { 1 } else { -1 }, if vy > 0.0 { 1 } else { -1 });
+    let next = |p: f32, v: f32, cell: i64, step: i64| -> f32 {
+        if v == 0.0 {
+            f32::INFINITY
+        } else {
+            let boundary = if step > 0 { cell as f32 + 1.0 } else { cell as f32 };
+            (boundary - p) / v
+        }
+    };
+    let (mut tmx, mut tmy) = (next(ax, vx, c, stx), next(ay, vy, r, sty));
+    let (dtx, dty) = (
+        if vx == 0.0 { f32::INFINITY } else { 1.0 / vx.abs() },
+        if vy == 0.0 { f32::INFINITY } else { 1.0 / vy.abs() },
+    );
+    for _ in 0..(4 * (cols + rows)) {
+        if !ok(c, r) {
+            return false;
+        }
+        if c == tc && r == tr {
+            return true;
+        }
+        if (tmx - tmy).abs() <= 1e-6 {
+            // Through a corner: blocked when both cells beside it are non-burnable.
+            if blocked(c + stx, r) && blocked(c, r + sty) {
+                return false;
+            }
+            c += stx;
+            r += sty;
+            tmx += dtx;
+            tmy += dty;
+        } else if tmx < tmy {
+            c += stx;
+            tmx += dtx;
+        } else {
+            r += sty;
+            tmy += dty;
+        }
+        if tmx.min(tmy) > 1.0 + 1e-4 && !(c == tc && r == tr) {
+            // Past the end without reaching the target cell (rounding): check it and stop.
+            return ok(tc, tr);
+        }
+    }
+    false
 }
 
 /// Window boundaries: weather changes, in (0, duration]. Each window restarts the sweeps from the waiting front,
