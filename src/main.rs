@@ -400,6 +400,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
     if !(args.tolerance >= 0.0 && args.tolerance <= 1.0) {
         return Err(Error::Invalid(format!("--tolerance {}: must be in 0..1", args.tolerance)));
     }
+    let t_start = std::time::Instant::now();
     let mut ls = Landscape::load(&args.landscape.spec()?)?;
     let mut srcs = Vec::new();
     for s in &args.ignite {
@@ -432,8 +433,10 @@ fn spread(args: SpreadArgs) -> Result<()> {
         surface: SurfaceOptions { wind_limit: !args.no_wind_limit },
         wind_grids,
     };
+    let t_loaded = t_start.elapsed().as_secs_f64();
     let mut progress = emberfall::cli::Progress::new();
     let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;
+    let t_products = std::time::Instant::now();
     let extra = serde_json::json!({
         "weather_periods": stream.periods.len(),
         "wind_height": stream.wind_height().label(),
@@ -442,6 +445,11 @@ fn spread(args: SpreadArgs) -> Result<()> {
     });
     let (files, summary) =
         emberfall::products::write_spread_products(&ls, &res, &srcs, interval, &args.out, args.cog, extra)?;
+    eprintln!(
+        "time: inputs {t_loaded:.2} s, spread {:.2} s, products {:.2} s",
+        res.stats.wall_s,
+        t_products.elapsed().as_secs_f64()
+    );
     eprintln!(
         "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
         res.stats.burned_cells,
