@@ -347,21 +347,28 @@ struct Reader<'a> {
     target: Grid,
     slope_units: SlopeUnits,
     notes: &'a mut Vec<String>,
+    /// Datasets opened so far: bands of one file share a handle and GDAL's block cache (a pixel-interleaved
+    /// 8-band LCP is then decompressed once, not once per band).
+    open: std::collections::HashMap<PathBuf, Dataset>,
 }
 
 impl Reader<'_> {
     /// Read band `band` of `path` as `kind`, on the target grid, sanitised (NaN where nodata or implausible).
     fn read(&mut self, path: &Path, band: usize, kind: Kind) -> Result<Vec<f64>> {
-        let ds = open(path)?;
+        if !self.open.contains_key(path) {
+            let ds = open(path)?;
+            self.open.insert(path.to_path_buf(), ds);
+        }
+        let ds = &self.open[path];
         if band > ds.raster_count() {
             return Err(Error::input(
                 path.display(),
                 format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
             ));
         }
-        let grid = dataset_grid(path, &ds)?;
+        let grid = dataset_grid(path, ds)?;
         let (lo, hi, range) = kind.plausible(self.slope_units);
-        let (mut values, nodata) = read_band_f64(path, &ds, band)?;
+        let (mut values, nodata) = read_band_f64(path, ds, band)?;
         let dropped = sanitize(&mut values, nodata, lo, hi);
         let values = if same_grid(&grid, &self.target) {
             values
@@ -518,7 +525,7 @@ impl Landscape {
             target = g;
         }
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
-        let mut rd = Reader { target: target.clone(), slope_units, notes: &mut notes };
+        let mut rd = Reader { target: target.clone(), slope_units, notes: &mut notes, open: Default::default() };
         let fuel_raw = rd.read(&fuel_src.0, fuel_src.1, Kind::Fuel)?;
         let elev = rd.read(&elev_src.0, elev_src.1, Kind::Elevation)?;
         let slope_src = lcp_band(&spec.slope, 2);
