@@ -22,7 +22,7 @@ pub enum Error {
     Io { path: String, source: std::io::Error },
 }
 
-/// Result with [`Error`].
+/// Result with [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {

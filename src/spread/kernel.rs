@@ -52,9 +52,9 @@ pub const NEIGHBOURS: [(i32, i32); 8] = [(0, -1), (1, -1), (1, 0), (1, 1), (0, 1
 pub struct Dom {
     pub cols: u32,
     pub rows: u32,
-    /// Metres east per column step (geotransform[1]).
+    /// Metres east per column step (`geotransform[1]`).
     pub cell_e: f32,
-    /// Metres north per row step (geotransform[5], negative for north-up grids).
+    /// Metres north per row step (`geotransform[5]`, negative for north-up grids).
     pub cell_n: f32,
     /// Start of the current weather period, min: anchors older than this are not used.
     pub t_start: f32,
