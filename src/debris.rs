@@ -430,25 +430,7 @@ pub fn read_impact_raster(
     let src_grid = Grid { rows: h, cols: w, geotransform: gt, wkt: ds.spatial_ref()?.to_wkt()? };
     let mem = crate::landscape::mem_dataset(&src_grid, &density)?;
     let g = &ls.grid;
-    let (x0, y0, x1, y1) = g.extent();
-    let args: Vec<String> = [
-        "-t_srs".to_string(),
-        g.wkt.clone(),
-        "-te".into(),
-        x0.to_string(),
-        y0.to_string(),
-        x1.to_string(),
-        y1.to_string(),
-        "-ts".into(),
-        g.cols.to_string(),
-        g.rows.to_string(),
-        "-r".into(),
-        "bilinear".into(),
-        "-dstnodata".into(),
-        "0".into(),
-    ]
-    .to_vec();
-    let warped = crate::landscape::gdalwarp_mem(&mem, &args)?;
+    let warped = crate::landscape::warp_onto(&mem, g, "bilinear")?;
     let wb = warped.rasterband(1)?;
     let vals = wb.read_as::<f32>((0, 0), (g.cols, g.rows), (g.cols, g.rows), None)?;
     let cell_area = g.dx() * g.dy();

@@ -105,8 +105,9 @@ pub enum SlopeUnits {
     Percent,
 }
 
-/// The landscape layers to read. Either `lcp` or `elevation` + `fuel`.
-#[derive(Clone, Debug, Default)]
+/// The landscape layers to read. Either `lcp` or `elevation` + `fuel`. Also the `[landscape]` table of a scenario.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LandscapeSpec {
     /// 8-band raster in LCP band order (elevation, slope, aspect, fuel, canopy cover, canopy height, canopy base
     /// height, canopy bulk density).
@@ -289,6 +290,34 @@ pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
     }
 }
 
+/// Warp `src` onto `grid` (its CRS, extent and cells) with `resampling`, as Float32 with NaN for no data, into an
+/// in-memory dataset. Source nodata is the source band's.
+pub fn warp_onto(src: &Dataset, grid: &Grid, resampling: &str) -> Result<Dataset> {
+    let (xmin, ymin, xmax, ymax) = grid.extent();
+    let args: Vec<String> = [
+        "-r",
+        resampling,
+        "-t_srs",
+        &grid.wkt,
+        "-te",
+        &xmin.to_string(),
+        &ymin.to_string(),
+        &xmax.to_string(),
+        &ymax.to_string(),
+        "-ts",
+        &grid.cols.to_string(),
+        &grid.rows.to_string(),
+        "-dstnodata",
+        "nan",
+        "-ot",
+        "Float32",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    gdalwarp_mem(src, &args)
+}
+
 fn last_gdal_error() -> String {
     unsafe {
         let msg = gdal_sys::CPLGetLastErrorMsg();
@@ -377,30 +406,7 @@ impl Reader<'_> {
             let mem = mem_dataset(&grid, &src32)?;
             let t = &self.target;
             let (xmin, ymin, xmax, ymax) = t.extent();
-            let args: Vec<String> = [
-                "-r",
-                kind.resampling(),
-                "-t_srs",
-                &t.wkt,
-                "-te",
-                &xmin.to_string(),
-                &ymin.to_string(),
-                &xmax.to_string(),
-                &ymax.to_string(),
-                "-ts",
-                &t.cols.to_string(),
-                &t.rows.to_string(),
-                "-srcnodata",
-                "nan",
-                "-dstnodata",
-                "nan",
-                "-ot",
-                "Float32",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-            let warped = gdalwarp_mem(&mem, &args)
+            let warped = warp_onto(&mem, t, kind.resampling())
                 .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
             let (v, _) = read_band_f64(path, &warped, 1)?;
             let valid = v.iter().filter(|x| x.is_finite()).count();

@@ -12,7 +12,7 @@ use crate::debris::{self, BreakUp, DebrisField, FragmentClass, FragmentClassSpec
 use crate::error::{Error, Result};
 use crate::gpu::{Backend, Engine};
 use crate::ignition::{self, CellIgnition, IgnitionParams, SampledIgnition};
-use crate::landscape::{Landscape, LandscapeSpec, SlopeUnits};
+use crate::landscape::{Landscape, LandscapeSpec};
 use crate::output;
 use crate::spread::sources::{Shape, Source};
 use crate::spread::{self, SpreadOptions};
@@ -29,30 +29,14 @@ pub struct Scenario {
     pub seed: u64,
     #[serde(default)]
     pub backend: Option<String>,
-    pub landscape: LandscapeTable,
+    /// As the command-line landscape arguments; `slope_units` is "degrees" or "percent".
+    pub landscape: LandscapeSpec,
     pub weather: WeatherTable,
     pub debris: DebrisTable,
     #[serde(default)]
     pub ignition: IgnitionParams,
     pub spread: SpreadTable,
     pub output: OutputTable,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct LandscapeTable {
-    pub lcp: Option<PathBuf>,
-    pub elevation: Option<PathBuf>,
-    pub fuel: Option<PathBuf>,
-    pub slope: Option<PathBuf>,
-    pub aspect: Option<PathBuf>,
-    pub canopy_cover: Option<PathBuf>,
-    pub canopy_height: Option<PathBuf>,
-    pub canopy_base_height: Option<PathBuf>,
-    pub canopy_bulk_density: Option<PathBuf>,
-    /// "degrees" or "percent".
-    pub slope_units: Option<String>,
-    pub fuel_models: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -181,34 +165,6 @@ impl Scenario {
         }
         Ok(s)
     }
-
-    fn landscape_spec(&self, path: &Path) -> Result<LandscapeSpec> {
-        let l = &self.landscape;
-        let slope_units = match l.slope_units.as_deref() {
-            None => None,
-            Some("degrees") => Some(SlopeUnits::Degrees),
-            Some("percent") => Some(SlopeUnits::Percent),
-            Some(o) => {
-                return Err(Error::input(
-                    path.display(),
-                    format!("landscape.slope_units `{o}`: use \"degrees\" or \"percent\""),
-                ))
-            }
-        };
-        Ok(LandscapeSpec {
-            lcp: l.lcp.clone(),
-            elevation: l.elevation.clone(),
-            fuel: l.fuel.clone(),
-            slope: l.slope.clone(),
-            aspect: l.aspect.clone(),
-            canopy_cover: l.canopy_cover.clone(),
-            canopy_height: l.canopy_height.clone(),
-            canopy_base_height: l.canopy_base_height.clone(),
-            canopy_bulk_density: l.canopy_bulk_density.clone(),
-            slope_units,
-            fuel_models: l.fuel_models.clone(),
-        })
-    }
 }
 
 /// What a run produced.
@@ -245,7 +201,7 @@ pub fn run(path: &Path, ov: &Overrides, log: &mut dyn FnMut(&str)) -> Result<Run
     let out = ov.out_dir.clone().unwrap_or_else(|| sc.output.dir.clone());
     let engine = Engine::select(backend)?;
     log(&format!("backend: {}", engine.name()));
-    let mut ls = Landscape::load(&sc.landscape_spec(path)?)?;
+    let mut ls = Landscape::load(&sc.landscape)?;
     ls.ensure_terrain(&engine)?;
     let cells = Cells::from_landscape(&ls)?;
     let mut notes: Vec<String> = ls.notes.clone();

@@ -192,29 +192,7 @@ fn warp_to_grid(
     if ds.spatial_ref().is_err() {
         return Err(bad("the raster has no CRS (a WindNinja .asc needs its .prj beside it)".into()));
     }
-    let (x0, y0, x1, y1) = grid.extent();
-    let args: Vec<String> = [
-        "-t_srs",
-        &grid.wkt,
-        "-te",
-        &x0.to_string(),
-        &y0.to_string(),
-        &x1.to_string(),
-        &y1.to_string(),
-        "-ts",
-        &grid.cols.to_string(),
-        &grid.rows.to_string(),
-        "-r",
-        resampling,
-        "-ot",
-        "Float32",
-        "-dstnodata",
-        "nan",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    let warped = crate::landscape::gdalwarp_mem(&ds, &args)
+    let warped = crate::landscape::warp_onto(&ds, grid, resampling)
         .map_err(|e| bad(format!("cannot warp it onto the landscape: {e}")))?;
     let band = warped.rasterband(1)?;
     let buf = band.read_as::<f32>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)?;

@@ -185,6 +185,7 @@ impl Sweeper for GpuKernel<'_> {
         let groups = [bufs(0), bufs(1)];
         let mut slot = 0usize;
         let mut batch = 4u32;
+        let mut c: [u32; 4];
         loop {
             let mut enc = gpu.device.create_command_encoder(&Default::default());
             {
@@ -205,7 +206,7 @@ impl Sweeper for GpuKernel<'_> {
                 }
             }
             q.submit([enc.finish()]);
-            let c = self.counters()?;
+            c = self.counters()?;
             // counters[3] counts sweeps dispatched (each prepare adds one), empty ones at the end of a batch included.
             if c[slot] == 0 {
                 self.sweeps = c[3] as u64 - 1;
@@ -213,7 +214,6 @@ impl Sweeper for GpuKernel<'_> {
             }
             batch = (batch * 2).min(64);
         }
-        let c = self.counters()?;
         let frozen: Vec<u32> = if c[2] > 0 { gpu.download(&self.frozen, c[2] as usize)? } else { Vec::new() };
         Ok(frozen)
     }

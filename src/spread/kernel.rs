@@ -160,6 +160,13 @@ fn travel(d: &Dom, pa: Param, px: Param, ax: f32, ay: f32, xc: f32, yc: f32) -> 
     (0.5 * (sa + sx), sa, sx)
 }
 
+/// Arrival delay (min) at the centre (xc, yc) of a cell with parameters `px` from point (ax, ay) in a cell with
+/// parameters `pa`: [`travel`]'s trapezoid, or `px` alone when the anchor's cell does not burn (seeds and
+/// re-anchored fronts, whose points may lie in such a cell).
+pub fn seed_delay(d: &Dom, pa: Param, px: Param, ax: f32, ay: f32, xc: f32, yc: f32) -> f32 {
+    travel(d, if pa[0] > 0.0 { pa } else { px }, px, ax, ay, xc, yc).0
+}
+
 /// Relax cell `x` from its neighbours. Returns the new state and anchor id when they improve on the current one.
 pub fn relax_cell(
     d: &Dom,

@@ -231,7 +231,6 @@ impl CpuKernel {
         active: Vec<u32>,
         progress: &mut dyn FnMut(f64),
     ) -> Vec<u32> {
-        pf.ensure(cells, active.iter().map(|&i| i as usize));
         let mut frozen = Vec::new();
         let mut active = active;
         // One sweep at a time so that parameters can be computed for the cells each sweep reaches.
@@ -489,14 +488,7 @@ pub fn simulate(
                     s.t_anchor
                 } else {
                     let pa = pf.params[kernel::cell_of(&dom, ax, ay)];
-                    let da = if pa[0] > 0.0 {
-                        let de = (xc - ax) * dom.cell_e;
-                        let dn = (yc - ay) * dom.cell_n;
-                        kernel::delay(pa, de, dn, (de * de + dn * dn).sqrt())
-                    } else {
-                        delay_from(ax, ay)
-                    };
-                    s.t_anchor + 0.5 * (da + delay_from(ax, ay))
+                    s.t_anchor + kernel::seed_delay(&dom, pa, p, ax, ay, xc, yc)
                 };
                 let best = best_of.get(&(s.cell as u32)).map_or(c.0[0], |b| b.0 .0[0]);
                 if kernel::improves(t, best) {
@@ -574,12 +566,7 @@ pub fn simulate(
                     fronts.push([0.0; 4]);
                     continue;
                 }
-                let de = (xc - px) * dom.cell_e;
-                let dn = (yc - py) * dom.cell_n;
-                let dist = (de * de + dn * dn).sqrt();
-                let sx = kernel::delay(p, de, dn, dist);
-                let sp = if pp[0] > 0.0 { kernel::delay(pp, de, dn, dist) } else { sx };
-                let s = [tc + 0.5 * (sx + sp), px, py, tc];
+                let s = [tc + kernel::seed_delay(&dom, pp, p, px, py, xc, yc), px, py, tc];
                 vals.push((s, KIND_SHIFT | i as u32));
                 fronts.push(kernel::front_values(&dom, p, pf.heat[i], s, i));
             }
