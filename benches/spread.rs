@@ -27,8 +27,8 @@ fn dijkstra_8(ls: &Landscape, cells: &Cells, w: &Weather, ignition: (f64, f64), 
     let t0 = Instant::now();
     let g = &ls.grid;
     let (rows, cols) = (g.rows, g.cols);
-    let mut pf = ParamField::new(rows, cols, SurfaceOptions::default());
-    pf.set_weather(&Engine::Cpu, cells, w, None).unwrap();
+    let mut pf = ParamField::new(rows, cols);
+    pf.set_weather(&Engine::Cpu, cells, w, None, SurfaceOptions::default()).unwrap();
     let mask = burnable_mask(cells);
     let mut t = vec![f64::INFINITY; rows * cols];
     let (r, c) = g.fractional_cell(ignition.0, ignition.1);

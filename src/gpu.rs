@@ -5,6 +5,9 @@
 
 use std::fmt;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use wgpu::util::DeviceExt;
 
 use crate::error::{Error, Result};
@@ -40,13 +43,20 @@ impl fmt::Display for Backend {
 /// WGSL helpers shared by every kernel (prepended to each kernel's source).
 pub const COMMON_WGSL: &str = include_str!("../shaders/common.wgsl");
 
-/// A GPU device and queue with the adapter's description.
+/// A GPU device and queue with the adapter's description, the kernels compiled so far (each once per device) and
+/// the first validation error wgpu reported (taken by [`Gpu::check`], so an invalid dispatch or buffer becomes an
+/// error naming what was being done, not a panic).
 pub struct Gpu {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
     pub limits: wgpu::Limits,
+    pipelines: Mutex<HashMap<String, wgpu::ComputePipeline>>,
+    errors: Arc<Mutex<Option<String>>>,
 }
+
+/// Devices opened so far in this process, per backend choice: one GPU context per process.
+static DEVICES: Mutex<Vec<(Backend, Arc<Gpu>)>> = Mutex::new(Vec::new());
 
 const INSTALL_HINT: &str = "no usable GPU adapter: wgpu found no Vulkan or OpenGL driver. Install one \
 (Debian/Ubuntu: `apt-get install libvulkan1 mesa-vulkan-drivers` gives lavapipe, a software Vulkan driver; or \
@@ -82,7 +92,34 @@ impl Gpu {
             trace: wgpu::Trace::Off,
         }))
         .map_err(|e| Error::Gpu(format!("cannot open a device on {} ({:?}): {e}", info.name, info.backend)))?;
-        Ok(Gpu { device, queue, info, limits })
+        let errors: Arc<Mutex<Option<String>>> = Arc::default();
+        let sink = errors.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            let mut slot = sink.lock().unwrap_or_else(|p| p.into_inner());
+            slot.get_or_insert_with(|| e.to_string());
+        }));
+        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::default(), errors })
+    }
+
+    /// The process's device for `backend`, opened on first use and shared after: kernels compile once per
+    /// process and every run uses the same context.
+    pub fn shared(backend: Backend) -> Result<Arc<Gpu>> {
+        let mut devices = DEVICES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, g)) = devices.iter().find(|(b, _)| *b == backend) {
+            return Ok(g.clone());
+        }
+        let g = Arc::new(Gpu::new(backend)?);
+        devices.push((backend, g.clone()));
+        Ok(g)
+    }
+
+    /// The first wgpu error since the last check, as an error naming `what` was being done.
+    pub fn check(&self, what: &str) -> Result<()> {
+        let mut slot = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.take() {
+            Some(e) => Err(Error::Gpu(format!("{what}: {e}"))),
+            None => Ok(()),
+        }
     }
 
     /// True for a hardware adapter (not a CPU/software rasteriser such as lavapipe or llvmpipe).
@@ -104,7 +141,11 @@ impl Gpu {
     }
 
     /// Compile a kernel: [`COMMON_WGSL`] followed by `source`, entry point `main`, layout taken from the shader.
+    /// Each kernel (by label) is compiled once per device and reused.
     pub fn pipeline(&self, label: &str, source: &str) -> Result<wgpu::ComputePipeline> {
+        if let Some(p) = self.pipelines.lock().unwrap_or_else(|p| p.into_inner()).get(label) {
+            return Ok(p.clone());
+        }
         let full = format!("{COMMON_WGSL}\n{source}");
         let scope = self.device.push_error_scope(wgpu::ErrorFilter::Validation);
         let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -122,6 +163,7 @@ impl Gpu {
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(Error::Gpu(format!("kernel {label} failed to compile: {err}")));
         }
+        self.pipelines.lock().unwrap_or_else(|p| p.into_inner()).insert(label.to_string(), pipeline.clone());
         Ok(pipeline)
     }
 
@@ -187,12 +229,13 @@ impl Gpu {
         self.wait()
     }
 
-    /// Block until the queue is idle.
+    /// Block until the queue is idle; a validation error of anything submitted becomes an error here.
     pub fn wait(&self) -> Result<()> {
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map(|_| ())
-            .map_err(|e| Error::Gpu(format!("device poll failed: {e}")))
+            .map_err(|e| Error::Gpu(format!("device poll failed: {e}")))?;
+        self.check("GPU work")
     }
 
     /// Copy `len` elements of `T` back from `buffer`.
@@ -252,22 +295,24 @@ pub fn limits_report(l: &wgpu::Limits) -> Vec<(&'static str, u64)> {
     ]
 }
 
-/// Where kernels run: a GPU device, or their CPU twins.
+/// Where kernels run: a GPU device (shared: cloning an engine shares its device), or their CPU twins.
+#[derive(Clone)]
 pub enum Engine {
     Cpu,
-    Gpu(Box<Gpu>),
+    Gpu(Arc<Gpu>),
 }
 
 impl Engine {
-    /// Choose an engine for `backend`. `Auto` takes a hardware GPU when wgpu finds one, else the CPU twins.
+    /// Choose an engine for `backend`. `Auto` takes a hardware GPU when wgpu finds one, else the CPU twins. The
+    /// device is the process's ([`Gpu::shared`]).
     pub fn select(backend: Backend) -> Result<Engine> {
         match backend {
             Backend::Cpu => Ok(Engine::Cpu),
-            Backend::Auto => match Gpu::new(Backend::Auto) {
-                Ok(g) if g.is_hardware() => Ok(Engine::Gpu(Box::new(g))),
+            Backend::Auto => match Gpu::shared(Backend::Auto) {
+                Ok(g) if g.is_hardware() => Ok(Engine::Gpu(g)),
                 _ => Ok(Engine::Cpu),
             },
-            b => Ok(Engine::Gpu(Box::new(Gpu::new(b)?))),
+            b => Ok(Engine::Gpu(Gpu::shared(b)?)),
         }
     }
 

@@ -139,7 +139,8 @@ fn horn_kernel_matches_cpu_twin_on_missoula_dem() {
         LandscapeSpec { lcp: Some(common::shared("landscapes/missoula_lcp/example_lcp.tif")), ..Default::default() };
     let ls = Landscape::load(&spec).unwrap();
     let (sc, ac) = emberfall::terrain::slope_aspect(&Engine::Cpu, &ls.grid, &ls.elevation_m).unwrap();
-    let (sg, ag) = emberfall::terrain::slope_aspect(&Engine::Gpu(Box::new(gpu())), &ls.grid, &ls.elevation_m).unwrap();
+    let (sg, ag) =
+        emberfall::terrain::slope_aspect(&Engine::Gpu(std::sync::Arc::new(gpu())), &ls.grid, &ls.elevation_m).unwrap();
     for i in 0..sc.len() {
         assert!((sc[i] - sg[i]).abs() <= 1e-4 * sc[i].abs().max(0.01), "slope cell {i}: {} vs {}", sc[i], sg[i]);
         if sc[i] > 0.01 {

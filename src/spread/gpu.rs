@@ -2,6 +2,9 @@
 //! run a sweep each, sized by indirect dispatch from the active list the previous sweep wrote, so a batch of
 //! sweeps runs without the host; the host reads the list length back between batches.
 
+use std::sync::Arc;
+
+use bytemuck::Zeroable;
 use wgpu::util::DeviceExt;
 
 use super::kernel::{Dom, State};
@@ -13,9 +16,10 @@ use crate::gpu::{groups_1d, Gpu};
 
 const SPREAD_COMMON: &str = include_str!("../../shaders/spread_common.wgsl");
 
-/// GPU buffers and pipelines of one spread run. Holds no state beyond this run's buffers.
-pub struct GpuKernel<'g> {
-    gpu: &'g Gpu,
+/// GPU buffers and pipelines of spread over one landscape, allocated once and reused by every fire on it
+/// ([`GpuSpread::reset`] clears them for the next). Holds no state beyond the current fire's buffers.
+pub struct GpuSpread {
+    gpu: Arc<Gpu>,
     n: usize,
     relax: wgpu::ComputePipeline,
     commit: wgpu::ComputePipeline,
@@ -51,9 +55,9 @@ fn storage(gpu: &Gpu, label: &str, bytes: usize, extra: wgpu::BufferUsages) -> w
     })
 }
 
-impl<'g> GpuKernel<'g> {
-    pub fn new(gpu: &'g Gpu, dom: Dom, mask: &[u32]) -> Result<GpuKernel<'g>> {
-        let n = dom.cols as usize * dom.rows as usize;
+impl GpuSpread {
+    pub fn new(gpu: Arc<Gpu>, rows: usize, cols: usize, mask: &[u32]) -> Result<GpuSpread> {
+        let n = rows * cols;
         if n > 65_535 * 256 {
             return Err(Error::Gpu(format!("grid of {n} cells exceeds the GPU spread kernel's 16.7 M cells")));
         }
@@ -70,41 +74,55 @@ impl<'g> GpuKernel<'g> {
         let prepare = pipe("spread_prepare", include_str!("../../shaders/spread_prepare.wgsl"))?;
         let gather = pipe("spread_gather", include_str!("../../shaders/spread_gather.wgsl"))?;
         let scatter = pipe("spread_scatter", include_str!("../../shaders/spread_scatter.wgsl"))?;
-        let uniform = |d: Dom| {
+        let uniform = || {
             gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                 label: Some("spread dom"),
-                contents: bytemuck::bytes_of(&d),
+                contents: bytemuck::bytes_of(&Dom::zeroed()),
                 usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             })
         };
-        let k = GpuKernel {
-            gpu,
+        let g: &Gpu = &gpu;
+        let k = GpuSpread {
             n,
             relax,
             commit,
             prepare,
             gather,
             scatter,
-            uniforms: [uniform(dom), uniform(dom)],
-            params: storage(gpu, "params", n * 16, wgpu::BufferUsages::empty()),
-            heat: storage(gpu, "heat", n * 4, wgpu::BufferUsages::empty()),
+            uniforms: [uniform(), uniform()],
+            params: storage(g, "params", n * 16, wgpu::BufferUsages::empty()),
+            heat: storage(g, "heat", n * 4, wgpu::BufferUsages::empty()),
             mask: gpu.upload("mask", mask),
             // Zeroed (wgpu zero-initialises buffers): every cell unreached (anchor id NO_ANCHOR = 0).
-            state: storage(gpu, "state", n * 16, wgpu::BufferUsages::empty()),
-            ids: storage(gpu, "ids", n * 4, wgpu::BufferUsages::empty()),
-            front: storage(gpu, "front", n * 16, wgpu::BufferUsages::empty()),
-            lists: storage(gpu, "lists", n * 2 * 4, wgpu::BufferUsages::empty()),
-            counters: storage(gpu, "counters", 16, wgpu::BufferUsages::empty()),
-            scratch: storage(gpu, "scratch", n * 16, wgpu::BufferUsages::empty()),
-            scratch_ids: storage(gpu, "scratch ids", n * 4, wgpu::BufferUsages::empty()),
-            stamps: storage(gpu, "stamps", n * 2 * 4, wgpu::BufferUsages::empty()),
-            frozen: storage(gpu, "frozen", n * 4, wgpu::BufferUsages::empty()),
-            indirect: storage(gpu, "indirect", 16, wgpu::BufferUsages::INDIRECT),
+            state: storage(g, "state", n * 16, wgpu::BufferUsages::empty()),
+            ids: storage(g, "ids", n * 4, wgpu::BufferUsages::empty()),
+            front: storage(g, "front", n * 16, wgpu::BufferUsages::empty()),
+            lists: storage(g, "lists", n * 2 * 4, wgpu::BufferUsages::empty()),
+            counters: storage(g, "counters", 16, wgpu::BufferUsages::empty()),
+            scratch: storage(g, "scratch", n * 16, wgpu::BufferUsages::empty()),
+            scratch_ids: storage(g, "scratch ids", n * 4, wgpu::BufferUsages::empty()),
+            stamps: storage(g, "stamps", n * 2 * 4, wgpu::BufferUsages::empty()),
+            frozen: storage(g, "frozen", n * 4, wgpu::BufferUsages::empty()),
+            indirect: storage(g, "indirect", 16, wgpu::BufferUsages::INDIRECT),
             params_version: u64::MAX,
             sweeps: 0,
             relaxations: 0,
+            gpu: gpu.clone(),
         };
+        k.gpu.check("allocating the spread buffers")?;
         Ok(k)
+    }
+
+    /// Clear the state for a new fire: every cell unreached, lists and stamps empty.
+    pub fn reset(&mut self) -> Result<()> {
+        let mut enc = self.gpu.device.create_command_encoder(&Default::default());
+        for b in [&self.state, &self.ids, &self.front, &self.stamps, &self.counters, &self.frozen] {
+            enc.clear_buffer(b, 0, None);
+        }
+        self.gpu.queue.submit([enc.finish()]);
+        self.sweeps = 0;
+        self.relaxations = 0;
+        self.gpu.wait()
     }
 
     fn counters(&self) -> Result<[u32; 4]> {
@@ -113,7 +131,7 @@ impl<'g> GpuKernel<'g> {
     }
 }
 
-impl Sweeper for GpuKernel<'_> {
+impl Sweeper for GpuSpread {
     fn set_params(&mut self, pf: &ParamField) -> Result<()> {
         if pf.version != self.params_version {
             self.gpu.queue.write_buffer(&self.params, 0, bytemuck::cast_slice(&pf.params));
@@ -136,7 +154,7 @@ impl Sweeper for GpuKernel<'_> {
         if active.is_empty() {
             return Ok(Vec::new());
         }
-        let gpu = self.gpu;
+        let gpu = self.gpu.clone();
         let q = &gpu.queue;
         let u0 = Dom { cur: 0, next: 1, list_cap: self.n as u32, ..dom };
         let u1 = Dom { cur: 1, next: 0, ..u0 };
@@ -222,7 +240,7 @@ impl Sweeper for GpuKernel<'_> {
         if idx.is_empty() {
             return Ok(Vec::new());
         }
-        let gpu = self.gpu;
+        let gpu = &self.gpu;
         let ib = gpu.upload("gather idx", idx);
         let os = gpu.output::<State>("gathered", idx.len());
         let oi = gpu.output::<u32>("gathered ids", idx.len());
@@ -237,7 +255,7 @@ impl Sweeper for GpuKernel<'_> {
         if idx.is_empty() {
             return Ok(());
         }
-        let gpu = self.gpu;
+        let gpu = &self.gpu;
         let s: Vec<State> = vals.iter().map(|v| v.0).collect();
         let i: Vec<u32> = vals.iter().map(|v| v.1).collect();
         let b = [gpu.upload("idx", idx), gpu.upload("vals", &s), gpu.upload("vids", &i), gpu.upload("vfront", front)];
@@ -245,7 +263,7 @@ impl Sweeper for GpuKernel<'_> {
         gpu.run(&self.scatter, &[&b[0], &b[1], &b[2], &b[3], &self.state, &self.ids, &self.front], g)
     }
 
-    fn finish(&mut self) -> Result<super::Finished> {
+    fn finish(&mut self, _take: bool) -> Result<super::Finished> {
         let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
         let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;
         let f: Vec<[f32; 4]> = self.gpu.download(&self.front, self.n)?;

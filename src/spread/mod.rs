@@ -19,14 +19,14 @@
 //! Work follows the front: only cells next to a change are relaxed, and (CPU) spread parameters are computed
 //! one 32 x 32 tile at a time as the fire arrives.
 
+pub mod fire;
 pub mod gpu;
 pub mod kernel;
 pub mod params;
 pub mod sources;
 
-use std::time::Instant;
-
-use kernel::{CpuKernel, Dom, Param, State, KIND_SHIFT, NO_ANCHOR, T_UNSET};
+pub use fire::{Fire, SpreadContext};
+use kernel::{CpuKernel, Dom, Param, State, NO_ANCHOR, T_UNSET};
 use params::ParamField;
 use sources::Source;
 
@@ -102,7 +102,7 @@ pub struct SpreadRasters {
 impl SpreadResult {
     fn reached_cells(&self) -> Vec<u32> {
         match &self.reached {
-            Some(r) => r.clone(),
+            Some(r) => r.iter().copied().filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
             None => (0..self.ids.len() as u32).filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
         }
     }
@@ -176,7 +176,8 @@ trait Sweeper {
     ) -> Result<Vec<u32>>;
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>>;
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
-    fn finish(&mut self) -> Result<Finished>;
+    /// The state of every cell (moved out when `take`, else copied), the reached cells, sweeps, relaxations.
+    fn finish(&mut self, take: bool) -> Result<Finished>;
 }
 
 impl Sweeper for CpuKernel {
@@ -209,15 +210,26 @@ impl Sweeper for CpuKernel {
         }
         Ok(())
     }
-    fn finish(&mut self) -> Result<Finished> {
-        Ok((
-            std::mem::take(&mut self.state),
-            std::mem::take(&mut self.ids),
-            std::mem::take(&mut self.front),
-            Some(std::mem::take(&mut self.reached)),
-            self.iterations,
-            self.relaxations,
-        ))
+    fn finish(&mut self, take: bool) -> Result<Finished> {
+        Ok(if take {
+            (
+                std::mem::take(&mut self.state),
+                std::mem::take(&mut self.ids),
+                std::mem::take(&mut self.front),
+                Some(std::mem::take(&mut self.reached)),
+                self.iterations,
+                self.relaxations,
+            )
+        } else {
+            (
+                self.state.clone(),
+                self.ids.clone(),
+                self.front.clone(),
+                Some(self.reached.clone()),
+                self.iterations,
+                self.relaxations,
+            )
+        })
     }
 }
 
@@ -341,20 +353,7 @@ fn clear_ray(d: &Dom, mask: &[u32], params: &[Param], ax: f32, ay: f32, to: usiz
     false
 }
 
-/// Window boundaries: weather changes, in (0, duration]. Each window restarts the sweeps from the waiting front,
-/// which costs extra relaxations, so there are no more windows than needed: ignitions need none, since a seed's
-/// arrival times are absolute; each is seeded at the start of the weather period its start time falls in.
-fn boundaries(duration: f64, weather: &WeatherStream) -> Vec<f64> {
-    let mut b: Vec<f64> = Vec::new();
-    b.extend(weather.periods.iter().map(|p| p.start_min));
-    b.retain(|&t| t > 0.0 && t < duration);
-    b.push(duration);
-    b.sort_by(f64::total_cmp);
-    b.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
-    b
-}
-
-/// Grow the fire from `sources` for `opts.duration_min` under `weather`.
+/// Grow the fire from `sources` for `opts.duration_min` under `weather`: a [`Fire`] on a context of its own.
 pub fn simulate(
     engine: &Engine,
     ls: &Landscape,
@@ -364,244 +363,31 @@ pub fn simulate(
     opts: &SpreadOptions,
     progress: &mut dyn FnMut(f64, f64),
 ) -> Result<SpreadResult> {
-    let started = Instant::now();
-    let grid = &ls.grid;
-    let g = grid.geotransform;
-    if g[2] != 0.0 || g[4] != 0.0 {
-        return Err(Error::Invalid("spread needs a grid without rotation (geotransform terms 2 and 4 zero)".into()));
-    }
-    if grid.len() > kernel::MAX_CELLS {
-        return Err(Error::Invalid(format!(
-            "grid of {} cells exceeds the spread kernel's {}",
-            grid.len(),
-            kernel::MAX_CELLS
-        )));
-    }
+    let mut ctx = SpreadContext::new(engine, &ls.grid, cells)?;
+    simulate_in(&mut ctx, engine, cells, sources, weather, opts, progress)
+}
+
+/// [`simulate`] on an existing context (its buffers and cached spread parameters are reused).
+pub fn simulate_in(
+    ctx: &mut SpreadContext,
+    engine: &Engine,
+    cells: &Cells,
+    sources: &[Source],
+    weather: &WeatherStream,
+    opts: &SpreadOptions,
+    progress: &mut dyn FnMut(f64, f64),
+) -> Result<SpreadResult> {
     if !(opts.duration_min > 0.0 && opts.duration_min.is_finite() && opts.duration_min < 1.0e6) {
         return Err(Error::Invalid(format!("duration {} min: must be positive and below 1e6 min", opts.duration_min)));
     }
     if sources.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
     }
-    let mask = burnable_mask(cells);
-    let mut seeds = Vec::new();
+    let mut fire = Fire::new(ctx, engine, cells, weather, opts)?;
     for s in sources {
-        seeds.push((s.t_min, sources::seeds(s, grid)?));
+        fire.add_source(s)?;
     }
-    let mut dom = Dom {
-        cols: grid.cols as u32,
-        rows: grid.rows as u32,
-        cell_e: g[1] as f32,
-        cell_n: g[5] as f32,
-        t_start: 0.0,
-        t_end: 0.0,
-        tol: opts.tolerance,
-        cur: 0,
-        next: 1,
-        window: 0,
-        list_cap: grid.len() as u32,
-        _pad: 0,
-    };
-    let mut pf = ParamField::new(grid.rows, grid.cols, opts.surface);
-    let (mut sweeper, backend, adapter): (Box<dyn Sweeper>, &str, String) = match engine {
-        Engine::Cpu => (Box::new(CpuKernel::new(dom)), "cpu", engine.name()),
-        Engine::Gpu(gpu) => (Box::new(gpu::GpuKernel::new(gpu, dom, &mask)?), "gpu", gpu.describe()),
-    };
-    let mut period = 0usize;
-    let wind_of = |k: usize| opts.wind_grids.get(k).cloned().flatten();
-    for (k, g) in opts.wind_grids.iter().enumerate() {
-        if let Some(g) = g {
-            if g.speed_m_per_min.len() != grid.len() || g.from_deg.len() != grid.len() || k >= weather.periods.len() {
-                return Err(Error::Invalid(format!(
-                    "gridded wind {k} does not match the landscape grid or weather stream"
-                )));
-            }
-        }
-    }
-    pf.set_weather(engine, cells, &weather.periods[0].weather, wind_of(0))?;
-    sweeper.set_params(&pf)?;
-    let mut skipped = 0usize;
-    let mut frozen: Vec<u32> = Vec::new();
-    let mut t_prev = 0.0f64;
-    let bounds = boundaries(opts.duration_min, weather);
-    for (w, &t_b) in bounds.iter().enumerate() {
-        dom.window = w as u32 + 1;
-        dom.t_end = t_b as f32;
-        // Seeds of the ignitions starting in this window.
-        let mut active: Vec<u32> = Vec::new();
-        let mut changed: Vec<u32> = Vec::new();
-        for (t0, ss) in &seeds {
-            // Seeded in the window (weather period) its start time falls in.
-            if !(*t0 >= t_prev && *t0 < t_b) || *t0 >= opts.duration_min {
-                continue;
-            }
-            pf.ensure(cells, ss.iter().map(|s| s.cell));
-            sweeper.set_params(&pf)?;
-            let idx: Vec<u32> = ss.iter().map(|s| s.cell as u32).collect();
-            let cur = sweeper.gather(&idx)?;
-            // Best seed per cell: (state, id, front values).
-            let mut best_of: std::collections::HashMap<u32, ((State, u32), [f32; 4])> =
-                std::collections::HashMap::new();
-            for (s, c) in ss.iter().zip(cur) {
-                let p = pf.params[s.cell];
-                let (xc, yc) = kernel::centre(&dom, s.cell);
-                let delay_from = |ax: f32, ay: f32| {
-                    let de = (xc - ax) * dom.cell_e;
-                    let dn = (yc - ay) * dom.cell_n;
-                    let dist = (de * de + dn * dn).sqrt();
-                    kernel::delay(p, de, dn, dist)
-                };
-                // The anchor: the point itself, or a line segment's point of earliest arrival (the delay is
-                // convex along the segment: golden-section search).
-                let (ax, ay) = match s.segment_end {
-                    None => (s.ax, s.ay),
-                    Some((bx, by)) if p[0] > 0.0 => {
-                        let at = |f: f32| (s.ax + f * (bx - s.ax), s.ay + f * (by - s.ay));
-                        let (mut lo, mut hi) = (0f32, 1f32);
-                        const G: f32 = 0.618_034;
-                        for _ in 0..40 {
-                            let (m1, m2) = (hi - G * (hi - lo), lo + G * (hi - lo));
-                            let (p1, p2) = (at(m1), at(m2));
-                            if delay_from(p1.0, p1.1) <= delay_from(p2.0, p2.1) {
-                                hi = m2;
-                            } else {
-                                lo = m1;
-                            }
-                        }
-                        at(0.5 * (lo + hi))
-                    }
-                    Some(_) => (s.ax, s.ay),
-                };
-                let own = kernel::cell_of(&dom, ax, ay) == s.cell;
-                if mask[s.cell] == 0 || p[0] <= 0.0 {
-                    if own && s.segment_end.is_none() {
-                        skipped += 1;
-                    }
-                    continue;
-                }
-                // A seed from a point in another cell (around an ignition line): only along a clear ray.
-                if !own && !clear_ray(&dom, &mask, &pf.params, ax, ay, s.cell) {
-                    continue;
-                }
-                // Trapezoid of the anchor's cell and this cell, as in the kernel.
-                let t = if s.centre {
-                    s.t_anchor
-                } else {
-                    let pa = pf.params[kernel::cell_of(&dom, ax, ay)];
-                    s.t_anchor + kernel::seed_delay(&dom, pa, p, ax, ay, xc, yc)
-                };
-                let best = best_of.get(&(s.cell as u32)).map_or(c.0[0], |b| b.0 .0[0]);
-                if kernel::improves(t, best) {
-                    let st = [t, ax, ay, s.t_anchor];
-                    let id = kernel::KIND_IGNITION | s.cell as u32;
-                    best_of
-                        .insert(s.cell as u32, ((st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
-                }
-            }
-            let mut upd: Vec<(u32, (State, u32), [f32; 4])> = best_of.into_iter().map(|(k, v)| (k, v.0, v.1)).collect();
-            upd.sort_by_key(|u| u.0);
-            let idx: Vec<u32> = upd.iter().map(|u| u.0).collect();
-            let vals: Vec<(State, u32)> = upd.iter().map(|u| u.1).collect();
-            let fronts: Vec<[f32; 4]> = upd.iter().map(|u| u.2).collect();
-            sweeper.scatter(&idx, &vals, &fronts)?;
-            for u in &upd {
-                if u.1 .0[0] <= dom.t_end {
-                    changed.push(u.0);
-                } else {
-                    frozen.push(u.0);
-                }
-            }
-        }
-        // Cells waiting for this window.
-        frozen.sort_unstable();
-        frozen.dedup();
-        let st = sweeper.gather(&frozen)?;
-        let mut still = Vec::with_capacity(frozen.len());
-        for (&i, s) in frozen.iter().zip(&st) {
-            if s.0[0] <= dom.t_end {
-                changed.push(i);
-            } else if s.0[0] < T_UNSET {
-                still.push(i);
-            }
-        }
-        active.extend(kernel::neighbourhood(&dom, &mask, &changed));
-        active.sort_unstable();
-        active.dedup();
-        let (t_lo, t_hi) = (t_prev, t_b);
-        let newly = sweeper.sweep(dom, &mut pf, cells, &mask, active, &mut |t: f64| {
-            // The earliest time still changing: a lower bound of the settled time.
-            progress(t.clamp(t_lo, t_hi), opts.duration_min)
-        })?;
-        still.extend(newly);
-        still.sort_unstable();
-        still.dedup();
-        frozen = still;
-        // Weather change at the end of this window: re-anchor the waiting cells on the front.
-        let next_period = weather.period_at(t_b);
-        if next_period != period && t_b < opts.duration_min {
-            period = next_period;
-            pf.set_weather(engine, cells, &weather.periods[period].weather, wind_of(period))?;
-            dom.t_start = t_b as f32;
-            let st = sweeper.gather(&frozen)?;
-            let tc = t_b as f32;
-            let mut points = Vec::with_capacity(frozen.len());
-            for (&i, s) in frozen.iter().zip(&st) {
-                let (t, ax, ay, at) = (s.0[0], s.0[1], s.0[2], s.0[3]);
-                let (xc, yc) = kernel::centre(&dom, i as usize);
-                let f = if t > at { ((tc - at) / (t - at)).clamp(0.0, 1.0) } else { 1.0 };
-                points.push((ax + f * (xc - ax), ay + f * (yc - ay)));
-            }
-            pf.ensure(cells, frozen.iter().map(|&i| i as usize));
-            pf.ensure(cells, points.iter().map(|&(x, y)| kernel::cell_of(&dom, x, y)));
-            sweeper.set_params(&pf)?;
-            let mut vals = Vec::with_capacity(frozen.len());
-            let mut fronts = Vec::with_capacity(frozen.len());
-            for (&i, &(px, py)) in frozen.iter().zip(&points) {
-                let i = i as usize;
-                let p: Param = pf.params[i];
-                let pp: Param = pf.params[kernel::cell_of(&dom, px, py)];
-                let (xc, yc) = kernel::centre(&dom, i);
-                if p[0] <= 0.0 {
-                    vals.push(([T_UNSET, 0.0, 0.0, 0.0], NO_ANCHOR));
-                    fronts.push([0.0; 4]);
-                    continue;
-                }
-                let s = [tc + kernel::seed_delay(&dom, pp, p, px, py, xc, yc), px, py, tc];
-                vals.push((s, KIND_SHIFT | i as u32));
-                fronts.push(kernel::front_values(&dom, p, pf.heat[i], s, i));
-            }
-            sweeper.scatter(&frozen, &vals, &fronts)?;
-            frozen = frozen.into_iter().zip(&vals).filter(|(_, v)| v.0[0] < T_UNSET).map(|(i, _)| i).collect();
-        }
-        progress(t_b, opts.duration_min);
-        t_prev = t_b;
-    }
-    let (state, ids, front, reached, sweeps, relaxations) = sweeper.finish()?;
-    let mut out = SpreadResult {
-        grid: grid.clone(),
-        duration_min: opts.duration_min,
-        stats: RunStats::default(),
-        state,
-        ids,
-        front,
-        reached,
-    };
-    let dur = opts.duration_min as f32;
-    let burned = out.reached_cells().iter().filter(|&&i| out.state[i as usize][0] <= dur).count();
-    out.stats = RunStats {
-        backend: backend.into(),
-        adapter,
-        wall_s: started.elapsed().as_secs_f64(),
-        sweeps,
-        relaxations,
-        cells_parameterised: pf.cells_computed,
-        burned_cells: burned,
-        seeds_skipped_unburnable: skipped,
-    };
-    if burned == 0 && skipped > 0 {
-        return Err(Error::Invalid(format!(
-            "every ignition lies on a non-burnable cell or a fuel too wet to burn ({skipped} ignition points)"
-        )));
-    }
-    Ok(out)
+    let total = opts.duration_min;
+    fire.advance_to(total, &mut |t| progress(t, total))?;
+    fire.finish()
 }

@@ -3,6 +3,8 @@
 //! a time as the front arrives, so a small fire on a large landscape costs little; the GPU path computes the
 //! whole grid with the `surface_fire` kernel in one dispatch.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::kernel::Param;
@@ -10,6 +12,7 @@ use crate::behavior::{self, field, Behavior, Cells, Weather, CELL_STRIDE, NODATA
 use crate::error::Result;
 use crate::gpu::Engine;
 use crate::surface::{FuelBed, SurfaceOptions};
+use crate::weather::WindGrid;
 
 /// Tile edge, cells.
 pub const TILE: usize = 32;
@@ -28,27 +31,58 @@ pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
     ([ros, (e * az.sin()) as f32, (e * az.cos()) as f32, k as f32], o[field::HEAT_PER_AREA].max(0.0))
 }
 
-/// Per-cell parameters of the current weather period.
+/// Cache key of a weather period's parameters.
+#[derive(Clone)]
+struct Key {
+    weather: Weather,
+    wind: Option<Arc<WindGrid>>,
+    opts: SurfaceOptions,
+}
+
+impl Key {
+    fn same(&self, o: &Key) -> bool {
+        self.weather == o.weather
+            && self.opts == o.opts
+            && match (&self.wind, &o.wind) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+/// Parameters of one weather computed so far: per cell, and which tiles are done.
+struct Stored {
+    key: Key,
+    params: Vec<Param>,
+    heat: Vec<f32>,
+    done: Vec<bool>,
+}
+
+/// Weathers whose parameters are kept besides the current one (a landscape's fires under one weather stream
+/// reuse them; an ensemble over weather members cycles through them).
+const KEEP: usize = 8;
+
+/// Per-cell parameters of the current weather, with those of earlier weathers kept for later fires.
 pub struct ParamField {
     pub cols: usize,
     pub rows: usize,
     pub params: Vec<Param>,
     pub heat: Vec<f32>,
-    /// Tiles computed for the current period (CPU path).
+    /// Tiles computed for the current weather (CPU path).
     done: Vec<bool>,
     tiles_x: usize,
     beds: Vec<Option<FuelBed>>,
-    weather: Option<Weather>,
-    wind: Option<std::sync::Arc<crate::weather::WindGrid>>,
-    opts: SurfaceOptions,
-    /// Cells whose parameters were computed, all periods.
+    key: Option<Key>,
+    kept: Vec<Stored>,
+    /// Cells whose parameters were computed, all weathers.
     pub cells_computed: u64,
     /// Changes whenever parameters change (for uploads to a GPU).
     pub version: u64,
 }
 
 impl ParamField {
-    pub fn new(rows: usize, cols: usize, opts: SurfaceOptions) -> ParamField {
+    pub fn new(rows: usize, cols: usize) -> ParamField {
         let tiles_x = cols.div_ceil(TILE);
         let tiles = tiles_x * rows.div_ceil(TILE);
         ParamField {
@@ -59,46 +93,68 @@ impl ParamField {
             done: vec![false; tiles],
             tiles_x,
             beds: Vec::new(),
-            weather: None,
-            wind: None,
-            opts,
+            key: None,
+            kept: Vec::new(),
             cells_computed: 0,
             version: 0,
         }
     }
 
-    /// Start a weather period, optionally with gridded wind. On the CPU tiles are computed on demand
-    /// ([`ParamField::ensure`]); on a GPU the whole grid is computed now (by the CPU twin, in parallel, when the wind
-    /// is gridded: the GPU kernel takes one wind per run).
+    /// Switch to a weather, optionally with gridded wind. Parameters computed earlier for the same weather are
+    /// reused. On the CPU tiles are computed on demand ([`ParamField::ensure`]); on a GPU the whole grid is
+    /// computed now (by the CPU twin, in parallel, when the wind is gridded: the GPU kernel takes one wind per
+    /// run).
     pub fn set_weather(
         &mut self,
         engine: &Engine,
         cells: &Cells,
         w: &Weather,
-        wind: Option<std::sync::Arc<crate::weather::WindGrid>>,
+        wind: Option<Arc<WindGrid>>,
+        opts: SurfaceOptions,
     ) -> Result<()> {
-        self.weather = Some(*w);
-        self.wind = wind;
+        let key = Key { weather: *w, wind, opts };
+        if self.key.as_ref().is_some_and(|k| k.same(&key)) {
+            return Ok(());
+        }
         self.version += 1;
-        self.done.iter_mut().for_each(|d| *d = false);
-        let gridded = self.wind.is_some();
-        match engine {
-            Engine::Cpu => {
-                self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+        let tiles = self.done.len();
+        let n = self.rows * self.cols;
+        // Keep the current weather's parameters; take the new weather's if kept, else start empty.
+        let found = self.kept.iter().position(|s| s.key.same(&key));
+        let (params, heat, done) = match found {
+            Some(k) => {
+                let s = self.kept.remove(k);
+                (s.params, s.heat, s.done)
             }
+            None => (vec![[0.0; 4]; n], vec![0.0; n], vec![false; tiles]),
+        };
+        let old_params = std::mem::replace(&mut self.params, params);
+        let old_heat = std::mem::replace(&mut self.heat, heat);
+        let old_done = std::mem::replace(&mut self.done, done);
+        if let Some(k) = self.key.take() {
+            self.kept.push(Stored { key: k, params: old_params, heat: old_heat, done: old_done });
+            if self.kept.len() > KEEP {
+                self.kept.remove(0);
+            }
+        }
+        self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+        let gridded = key.wind.is_some();
+        self.key = Some(key);
+        match engine {
+            Engine::Cpu => {}
             Engine::Gpu(_) if gridded => {
-                self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
-                let all = 0..self.rows * self.cols;
+                let all = 0..n;
                 self.ensure(cells, all);
             }
+            Engine::Gpu(_) if self.done.iter().all(|&d| d) => {}
             Engine::Gpu(_) => {
-                let b: Vec<Behavior> = behavior::compute(engine, cells, std::slice::from_ref(w), &self.opts)?;
+                let b: Vec<Behavior> = behavior::compute(engine, cells, std::slice::from_ref(w), &opts)?;
                 let data = &b[0].data;
                 self.params.par_iter_mut().zip(self.heat.par_iter_mut()).enumerate().for_each(|(i, (p, h))| {
                     (*p, *h) = param_from_behavior(&data[i * OUT_STRIDE..(i + 1) * OUT_STRIDE])
                 });
                 self.done.iter_mut().for_each(|d| *d = true);
-                self.cells_computed += (self.rows * self.cols) as u64;
+                self.cells_computed += n as u64;
             }
         }
         Ok(())
@@ -106,6 +162,9 @@ impl ParamField {
 
     /// Make sure the tiles holding `cells` (indices) have parameters for the current period.
     pub fn ensure(&mut self, cells: &Cells, idx: impl IntoIterator<Item = usize>) {
+        if self.key.is_none() {
+            return;
+        }
         let mut todo: Vec<usize> = Vec::new();
         for i in idx {
             let t = (i / self.cols / TILE) * self.tiles_x + (i % self.cols) / TILE;
@@ -118,10 +177,10 @@ impl ParamField {
             return;
         }
         self.version += 1;
-        let w = self.weather.expect("set_weather before ensure");
+        let Some(key) = &self.key else { return };
+        let (w, opts, wind) = (key.weather, &key.opts, key.wind.as_deref());
         let (cols, rows) = (self.cols, self.rows);
-        let (beds, opts, tiles_x) = (&self.beds, &self.opts, self.tiles_x);
-        let wind = self.wind.as_deref();
+        let (beds, tiles_x) = (&self.beds, self.tiles_x);
         let computed: Vec<(usize, Vec<(Param, f32)>)> = todo
             .par_iter()
             .map(|&t| {
