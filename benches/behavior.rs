@@ -4,10 +4,10 @@
 
 use std::time::Instant;
 
-use emberfall::behavior::{compute_cpu, compute_gpu, Cells, Weather, WindHeight};
 use emberfall::gpu::{Backend, Engine, Gpu};
 use emberfall::landscape::{Landscape, LandscapeSpec};
-use emberfall::surface::{Moisture, SurfaceOptions};
+use emberfall::physics::behavior::{compute_cpu, compute_gpu, Cells, Weather, WindHeight};
+use emberfall::physics::surface::{Moisture, SurfaceOptions};
 
 fn main() {
     std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());

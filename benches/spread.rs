@@ -11,14 +11,14 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
 
-use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::{Backend, Engine};
-use emberfall::isochrone;
 use emberfall::landscape::{Landscape, LandscapeSpec};
+use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::{Moisture, SurfaceOptions};
+use emberfall::run::isochrone;
 use emberfall::spread::params::ParamField;
-use emberfall::spread::sources::{parse_ignite_lonlat, Shape, Source};
+use emberfall::spread::sources::{lonlat_point, Shape, Source};
 use emberfall::spread::{burnable_mask, simulate, SpreadOptions, SpreadResult};
-use emberfall::surface::{Moisture, SurfaceOptions};
 use emberfall::weather::WeatherStream;
 
 /// Baseline: 8-neighbour Dijkstra with elliptical edge costs (trapezoid of the end cells' slowness), the
@@ -126,10 +126,10 @@ fn main() {
     report("emberfall cpu twin", &cpu, base_s);
     // Area against the analytical ellipse (head R t, back R t (1-e)/(1+e)).
     let model = ls.catalog.get(102).unwrap();
-    let f = emberfall::surface::surface_fire(
+    let f = emberfall::physics::surface::surface_fire(
         model,
         &w.moisture,
-        &emberfall::surface::SiteInputs {
+        &emberfall::physics::surface::SiteInputs {
             midflame_wind_m_per_min: w.wind_speed_m_per_min,
             wind_dir_rel_upslope_deg: 0.0,
             slope_tan: 0.0,
@@ -185,7 +185,7 @@ fn main() {
     ls.ensure_terrain(&Engine::Cpu).unwrap();
     let cells = Cells::from_landscape(&ls).unwrap();
     // Near the Thomas Fire's origin above Santa Paula, 4 December 2017; Santa Ana wind from the north-east.
-    let src = parse_ignite_lonlat("-119.0883,34.4086", &ls.grid).unwrap();
+    let src = lonlat_point(-119.0883, 34.4086, 0.0, &ls.grid).unwrap();
     let w = Weather {
         moisture: Moisture::from_percent([3.0, 4.0, 6.0, 40.0, 70.0]),
         wind_speed_m_per_min: 40_000.0 / 60.0,

@@ -2,10 +2,10 @@
 //! under two weathers in one batch, and print the head fire spread rate of the centre cell.
 //! `cargo run --example behavior_api [-- --backend cpu|gpu]`
 
-use emberfall::behavior::{compute, field, Cells, Weather, WindHeight};
 use emberfall::gpu::{Backend, Engine};
 use emberfall::landscape::{write_synthetic, Landscape, LandscapeSpec, SynthSpec};
-use emberfall::surface::{Moisture, SurfaceOptions};
+use emberfall::physics::behavior::{compute, field, Cells, Weather, WindHeight};
+use emberfall::physics::surface::{Moisture, SurfaceOptions};
 
 fn main() -> emberfall::Result<()> {
     let backend = if std::env::args().any(|a| a == "gpu") { Backend::Gpu } else { Backend::Cpu };

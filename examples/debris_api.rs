@@ -3,14 +3,14 @@
 //!
 //! `cargo run --release --example debris_api`
 
-use emberfall::behavior::{Cells, Weather, WindHeight};
+use emberfall::debris::ignition::{self, CellIgnition, IgnitionParams};
 use emberfall::debris::{self, BreakUp, FragmentClass, WindLayer};
 use emberfall::gpu::{Backend, Engine};
-use emberfall::ignition::{self, CellIgnition, IgnitionParams};
 use emberfall::landscape::Landscape;
+use emberfall::physics::behavior::{Cells, Weather, WindHeight};
+use emberfall::physics::surface::Moisture;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, SpreadOptions};
-use emberfall::surface::Moisture;
 use emberfall::weather::WeatherStream;
 
 fn main() -> emberfall::Result<()> {

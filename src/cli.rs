@@ -1,13 +1,73 @@
-//! Command-line argument types shared by the subcommands.
+//! Command-line argument types of the `emberfall` binary, mapped onto the library's types (which know nothing of
+//! clap).
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
-use crate::behavior::{Weather, WindHeight};
-use crate::error::{Error, Result};
-use crate::landscape::{LandscapeSpec, SlopeUnits};
-use crate::surface::Moisture;
+use emberfall::gpu::Backend;
+use emberfall::landscape::{LandscapeSpec, SlopeUnits};
+use emberfall::physics::behavior::{Weather, WindHeight};
+use emberfall::run::scenario::WeatherSpec;
+use emberfall::{quantity, Error, Result};
+
+/// `--backend`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// A hardware GPU when one exists, otherwise the CPU twin (in parallel). Software GPUs are not used.
+    Auto,
+    /// Any GPU adapter wgpu finds, software ones (lavapipe) included.
+    Gpu,
+    /// GPU through Vulkan only.
+    Vulkan,
+    /// GPU through OpenGL/GLES only.
+    Gl,
+    /// The CPU twin of each kernel, in f64.
+    Cpu,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(b: BackendArg) -> Backend {
+        match b {
+            BackendArg::Auto => Backend::Auto,
+            BackendArg::Gpu => Backend::Gpu,
+            BackendArg::Vulkan => Backend::Vulkan,
+            BackendArg::Gl => Backend::Gl,
+            BackendArg::Cpu => Backend::Cpu,
+        }
+    }
+}
+
+/// `--wind-height`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WindHeightArg {
+    /// Wind at midflame height: used as it is.
+    #[value(name = "midflame")]
+    Midflame,
+    /// 20-ft (6.1 m) wind: reduced to midflame by the wind adjustment factor.
+    #[value(name = "20ft")]
+    TwentyFt,
+    /// 10-m wind: U20ft = U10m / 1.15, then as 20 ft.
+    #[value(name = "10m")]
+    TenM,
+}
+
+impl From<WindHeightArg> for WindHeight {
+    fn from(h: WindHeightArg) -> WindHeight {
+        match h {
+            WindHeightArg::Midflame => WindHeight::Midflame,
+            WindHeightArg::TwentyFt => WindHeight::TwentyFt,
+            WindHeightArg::TenM => WindHeight::TenM,
+        }
+    }
+}
+
+/// `--slope-units`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SlopeUnitsArg {
+    Degrees,
+    Percent,
+}
 
 /// Landscape inputs: an 8-band LCP raster or separate layers.
 #[derive(Args, Clone, Debug, Default)]
@@ -41,7 +101,7 @@ pub struct LandscapeArgs {
     pub canopy_bulk_density: Option<PathBuf>,
     /// Units of the slope layer.
     #[arg(long, value_enum)]
-    pub slope_units: Option<SlopeUnits>,
+    pub slope_units: Option<SlopeUnitsArg>,
     /// Custom fuel models (CSV; see README) added to the 53 standard ones.
     #[arg(long, value_name = "FILE")]
     pub fuel_models: Option<PathBuf>,
@@ -64,7 +124,10 @@ impl LandscapeArgs {
             canopy_height: self.canopy_height.clone(),
             canopy_base_height: self.canopy_base_height.clone(),
             canopy_bulk_density: self.canopy_bulk_density.clone(),
-            slope_units: self.slope_units,
+            slope_units: self.slope_units.map(|u| match u {
+                SlopeUnitsArg::Degrees => SlopeUnits::Degrees,
+                SlopeUnitsArg::Percent => SlopeUnits::Percent,
+            }),
             fuel_models: self.fuel_models.clone(),
         })
     }
@@ -84,125 +147,26 @@ pub struct WeatherArgs {
     pub wind_from_deg: f64,
     /// Height of the wind speed: midflame, 20ft (reduced by the wind adjustment factor) or 10m.
     #[arg(long, value_enum, default_value = "20ft")]
-    pub wind_height: WindHeight,
+    pub wind_height: WindHeightArg,
 }
 
 impl WeatherArgs {
+    /// The weather, checked (the same validators as scenario files).
     pub fn weather(&self) -> Result<Weather> {
-        let moisture = parse_moisture(&self.moisture)?;
-        if !self.wind_speed_kmh.is_finite() || self.wind_speed_kmh < 0.0 || self.wind_speed_kmh > 300.0 {
-            return Err(Error::Invalid(format!("--wind-speed-kmh {}: must be between 0 and 300", self.wind_speed_kmh)));
-        }
-        if !self.wind_from_deg.is_finite() {
-            return Err(Error::Invalid(format!("--wind-from-deg {}: not a number", self.wind_from_deg)));
-        }
-        Ok(Weather {
-            moisture,
-            wind_speed_m_per_min: self.wind_speed_kmh * 1000.0 / 60.0,
-            wind_from_deg: self.wind_from_deg.rem_euclid(360.0),
-            wind_height: self.wind_height,
-        })
-    }
-}
-
-/// Parse "6,8,10,75,60" (percent) into moistures, checking ranges.
-pub fn parse_moisture(s: &str) -> Result<Moisture> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    if parts.len() != 5 {
-        return Err(Error::Invalid(format!(
-            "--moisture {s}: give five percentages: 1-h, 10-h, 100-h, live herbaceous, live woody (e.g. 6,8,10,75,60)"
-        )));
-    }
-    let mut v = [0.0; 5];
-    let names = ["1-h", "10-h", "100-h", "live herbaceous", "live woody"];
-    for (i, p) in parts.iter().enumerate() {
-        let x: f64 = p
-            .parse()
-            .map_err(|_| Error::Invalid(format!("--moisture: {} moisture `{p}` is not a number", names[i])))?;
-        let max = if i < 3 { 100.0 } else { 400.0 };
-        if !x.is_finite() || !(0.0..=max).contains(&x) || (i < 3 && x < 1.0) {
-            return Err(Error::Invalid(format!(
-                "--moisture: {} moisture {x} % is outside the plausible range {}..{max} %",
-                names[i],
-                if i < 3 { 1 } else { 0 }
-            )));
-        }
-        v[i] = x;
-    }
-    Ok(Moisture::from_percent(v))
-}
-
-/// Parse a duration: `6h`, `90min` (or `90m`), `3600s`, `1.5d`, or a plain number of minutes. Returns minutes.
-pub fn parse_duration_min(s: &str, what: &str) -> Result<f64> {
-    let t = s.trim().to_ascii_lowercase();
-    let (num, scale) = if let Some(v) = t.strip_suffix("min") {
-        (v, 1.0)
-    } else if let Some(v) = t.strip_suffix('h') {
-        (v, 60.0)
-    } else if let Some(v) = t.strip_suffix('m') {
-        (v, 1.0)
-    } else if let Some(v) = t.strip_suffix('s') {
-        (v, 1.0 / 60.0)
-    } else if let Some(v) = t.strip_suffix('d') {
-        (v, 1440.0)
-    } else {
-        (t.as_str(), 1.0)
-    };
-    let v: f64 = num
-        .trim()
-        .parse()
-        .map_err(|_| Error::Invalid(format!("{what} `{s}`: not a duration (use e.g. 6h, 90min, 3600s or minutes)")))?;
-    if !(v.is_finite() && v > 0.0) {
-        return Err(Error::Invalid(format!("{what} `{s}`: must be positive")));
-    }
-    Ok(v * scale)
-}
-
-/// A progress bar on standard error with an estimate of the time left; silent when stderr is not a terminal.
-pub struct Progress {
-    start: std::time::Instant,
-    enabled: bool,
-    last: f64,
-}
-
-impl Progress {
-    pub fn new() -> Progress {
-        use std::io::IsTerminal;
-        Progress { start: std::time::Instant::now(), enabled: std::io::stderr().is_terminal(), last: -1.0 }
+        Ok(self.spec(None)?.base)
     }
 
-    /// Report that the simulated clock reached `t` of `total` minutes.
-    pub fn update(&mut self, t: f64, total: f64) {
-        if !self.enabled {
-            return;
-        }
-        let frac = (t / total).clamp(0.0, 1.0);
-        let el = self.start.elapsed().as_secs_f64();
-        if frac < 1.0 && el - self.last < 0.1 {
-            return;
-        }
-        self.last = el;
-        let width = 30;
-        let filled = (frac * width as f64).round() as usize;
-        let left = if frac > 0.0 { el * (1.0 - frac) / frac } else { 0.0 };
-        eprint!(
-            "\r[{}{}] {:5.1} %  fire time {:.1} / {:.1} h  elapsed {:.1} s  left ~{:.1} s ",
-            "#".repeat(filled),
-            " ".repeat(width - filled),
-            frac * 100.0,
-            t / 60.0,
-            total / 60.0,
-            el,
-            left
-        );
-        if frac >= 1.0 {
-            eprintln!();
-        }
-    }
-}
-
-impl Default for Progress {
-    fn default() -> Self {
-        Progress::new()
+    /// As a scenario's weather, with an optional weather stream CSV.
+    pub fn spec(&self, stream: Option<PathBuf>) -> Result<WeatherSpec> {
+        let pct = quantity::moisture_list(&self.moisture, "--moisture")?;
+        WeatherSpec::new(
+            pct,
+            self.wind_speed_kmh,
+            self.wind_from_deg,
+            self.wind_height.into(),
+            20.0,
+            stream,
+            ["--moisture", "--wind-speed-kmh", "--wind-from-deg", "air temperature"],
+        )
     }
 }

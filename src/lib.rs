@@ -1,27 +1,25 @@
 //! Emberfall: GPU wildfire spread for fires lit by launch-vehicle debris.
 //!
-//! Data flows one way: inputs ([`landscape`], [`fuel`], weather) -> grid -> kernels ([`terrain`], [`behavior`]
-//! over [`surface`]) -> products ([`output`], [`maps`]).
+//! The code is laid out by stage, and data flows one way: inputs -> grid -> kernels -> products.
+//! - [`landscape`]: the grid and its layers read through GDAL, checked and converted to SI; terrain (Horn's
+//!   slope and aspect); synthetic landscapes (the demo's Spaceport Kii).
+//! - [`weather`]: weather streams and gridded wind.
+//! - [`physics`]: fire physics, one quantity per function with its source: fuel models, Rothermel surface fire,
+//!   per-cell behaviour (the `surface_fire` kernel's CPU twin and dispatch).
+//! - [`debris`]: fragment fields (lists, impact rasters, break-ups flown ballistically) and ignition.
+//! - [`spread`]: the fire that spreads (anchored travel times; kernels and CPU twin).
+//! - [`run`]: scenarios, the pipeline from debris to fire for one member, products and reports.
+//! - [`gpu`]: the wgpu context and the helpers every kernel uses.
 
-pub mod behavior;
-pub mod calculator;
-pub mod cli;
 pub mod debris;
 pub mod error;
-pub mod fuel;
 pub mod gpu;
-pub mod ignition;
-pub mod isochrone;
-pub mod kii;
 pub mod landscape;
-pub mod maps;
-pub mod output;
-pub mod products;
+pub mod physics;
+pub mod quantity;
 pub mod rng;
-pub mod scenario;
+pub mod run;
 pub mod spread;
-pub mod surface;
-pub mod terrain;
 pub mod weather;
 
 pub use error::{Error, Result};

@@ -5,13 +5,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use emberfall::behavior::{field, WindHeight};
-use emberfall::cli::{parse_moisture, LandscapeArgs, WeatherArgs};
-use emberfall::fuel::FuelCatalog;
-use emberfall::gpu::{limits_report, Backend, Engine, Gpu};
+mod cli;
+
+use cli::{BackendArg, LandscapeArgs, WeatherArgs, WindHeightArg};
+use emberfall::gpu::{limits_report, Engine, Gpu};
 use emberfall::landscape::{write_synthetic, Landscape, SynthSpec, FUEL_NODATA};
-use emberfall::surface::{surface_fire, SiteInputs, SurfaceOptions};
-use emberfall::{Error, Result};
+use emberfall::physics::behavior::{field, WindHeight};
+use emberfall::physics::fuel::FuelCatalog;
+use emberfall::physics::surface::{surface_fire, SiteInputs, SurfaceOptions};
+use emberfall::run::scenario::{IgnitionSpec, OutputSpec, Scenario, SpreadSpec};
+use emberfall::spread::sources;
+use emberfall::{quantity, Error, Result};
 
 #[derive(Parser)]
 #[command(name = "emberfall", version, about = "GPU wildfire spread for fires lit by launch-vehicle debris")]
@@ -37,7 +41,7 @@ enum Command {
     GpuInfo {
         /// Which GPU API to try.
         #[arg(long, value_enum, default_value = "gpu")]
-        backend: Backend,
+        backend: BackendArg,
     },
     /// Run a scenario file: debris -> ignition -> spread, with every product, summary.json and report.md.
     Run {
@@ -50,7 +54,7 @@ enum Command {
         #[arg(long)]
         seed: Option<u64>,
         #[arg(long, value_enum)]
-        backend: Option<Backend>,
+        backend: Option<BackendArg>,
     },
     /// The demo: a Kairos-like failure over the synthetic Spaceport Kii landscape in dem/ (examples/kairos_2024.toml).
     Demo {
@@ -61,7 +65,7 @@ enum Command {
         #[arg(long)]
         behavior_maps: bool,
         #[arg(long, value_enum, default_value = "auto")]
-        backend: Backend,
+        backend: BackendArg,
     },
 }
 
@@ -124,7 +128,7 @@ struct SurfaceArgs {
     #[arg(long, default_value_t = 0.0)]
     wind_speed_kmh: f64,
     #[arg(long, value_enum, default_value = "midflame")]
-    wind_height: WindHeight,
+    wind_height: WindHeightArg,
     /// Single case: direction the wind blows toward, degrees clockwise from upslope.
     #[arg(long, default_value_t = 0.0)]
     wind_dir_rel_upslope_deg: f64,
@@ -155,7 +159,7 @@ struct BehaviorArgs {
     #[arg(long)]
     no_wind_limit: bool,
     #[arg(long, value_enum, default_value = "auto")]
-    backend: Backend,
+    backend: BackendArg,
 }
 
 #[derive(clap::Args)]
@@ -194,9 +198,9 @@ struct SpreadArgs {
     no_wind_limit: bool,
     /// Relative change of spread conditions along a ray beyond which it is re-anchored (see README).
     #[arg(long, default_value_t = 0.05)]
-    tolerance: f32,
+    tolerance: f64,
     #[arg(long, value_enum, default_value = "auto")]
-    backend: Backend,
+    backend: BackendArg,
 }
 
 fn main() -> ExitCode {
@@ -248,7 +252,7 @@ fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             LandscapeCommand::Kii { out } => {
-                emberfall::kii::write_kii_landscape(&out)?;
+                emberfall::landscape::kii::write_kii_landscape(&out)?;
                 println!("wrote {}", out.display());
                 Ok(())
             }
@@ -333,7 +337,7 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     }
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
     if let Some(csv) = &args.csv {
-        let n = emberfall::calculator::run_csv(csv, args.out.as_deref(), &cat, &opts)?;
+        let n = emberfall::run::calculator::run_csv(csv, args.out.as_deref(), &cat, &opts)?;
         if let Some(o) = &args.out {
             eprintln!("{n} cases written to {}", o.display());
         }
@@ -345,12 +349,16 @@ fn surface(args: SurfaceArgs) -> Result<()> {
         ));
     };
     let model = cat.find(fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
-    let moisture = parse_moisture(moist)?;
-    let speed = args.wind_speed_kmh * 1000.0 / 60.0;
-    let midflame = match args.wind_height {
+    let moisture = emberfall::physics::surface::Moisture::from_percent(quantity::moisture_list(moist, "--moisture")?);
+    let speed = quantity::wind_speed_kmh(args.wind_speed_kmh, "--wind-speed-kmh")?;
+    let midflame = match WindHeight::from(args.wind_height) {
         WindHeight::Midflame => speed,
-        WindHeight::TwentyFt => speed * emberfall::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0),
-        WindHeight::TenM => speed / 1.15 * emberfall::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0),
+        WindHeight::TwentyFt => {
+            speed * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
+        }
+        WindHeight::TenM => {
+            speed / 1.15 * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
+        }
     };
     let site = SiteInputs {
         midflame_wind_m_per_min: midflame,
@@ -360,9 +368,9 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     let f = surface_fire(model, &moisture, &site, &opts);
     println!("fuel model                  {} {} ({})", model.number, model.code, model.name);
     println!("midflame wind               {:.3} km/h", midflame * 0.06);
-    let vals = emberfall::calculator::output_values(&f);
+    let vals = emberfall::run::calculator::output_values(&f);
     let units = ["m/min", "m/min", "m/min", "deg from upslope", "km/h", "", "kW/m", "m", "kJ/m2", "kW/m2", ""];
-    for ((name, v), u) in emberfall::calculator::OUTPUT_COLUMNS.iter().zip(vals).zip(units) {
+    for ((name, v), u) in emberfall::run::calculator::OUTPUT_COLUMNS.iter().zip(vals).zip(units) {
         println!("{name:<28}{v:.4} {u}");
     }
     Ok(())
@@ -371,11 +379,12 @@ fn surface(args: SurfaceArgs) -> Result<()> {
 fn behavior(args: BehaviorArgs) -> Result<()> {
     let weather = args.weather.weather()?;
     let mut ls = Landscape::load(&args.landscape.spec()?)?;
-    let engine = Engine::select(args.backend)?;
+    let engine = Engine::select(args.backend.into())?;
     eprintln!("backend: {}", engine.name());
+    ls.ensure_terrain(&engine)?;
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
     let t = std::time::Instant::now();
-    let (beh, files) = emberfall::maps::write_behavior_maps(&mut ls, &weather, &opts, &engine, &args.out, args.cog)?;
+    let (beh, files) = emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
     for n in &ls.notes {
         eprintln!("note: {n}");
     }
@@ -389,89 +398,74 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
 }
 
 fn spread(args: SpreadArgs) -> Result<()> {
-    use emberfall::spread::{self, sources, SpreadOptions};
-    let base = args.weather.weather()?;
-    let stream = match &args.weather_csv {
-        Some(p) => emberfall::weather::WeatherStream::from_csv(p, &base)?,
-        None => emberfall::weather::WeatherStream::constant(base),
-    };
-    let duration = emberfall::cli::parse_duration_min(&args.duration, "--duration")?;
-    let interval = emberfall::cli::parse_duration_min(&args.isochrone_interval, "--isochrone-interval")?;
-    if !(args.tolerance >= 0.0 && args.tolerance <= 1.0) {
-        return Err(Error::Invalid(format!("--tolerance {}: must be in 0..1", args.tolerance)));
-    }
-    let t_start = std::time::Instant::now();
-    let mut ls = Landscape::load(&args.landscape.spec()?)?;
-    let mut srcs = Vec::new();
+    let mut ignitions = Vec::new();
     for s in &args.ignite {
-        srcs.push(sources::parse_ignite(s)?);
+        let (x, y, t_min) = sources::parse_triplet(s, "--ignite")?;
+        ignitions.push(IgnitionSpec::Point { x, y, t_min });
     }
     for s in &args.ignite_lonlat {
-        srcs.push(sources::parse_ignite_lonlat(s, &ls.grid)?);
+        let (lon, lat, t_min) = sources::parse_triplet(s, "--ignite-lonlat")?;
+        ignitions.push(IgnitionSpec::LonLat { lon, lat, t_min });
     }
     if let Some(p) = &args.ignitions {
-        srcs.extend(sources::read_vector(p, &ls.grid)?);
+        ignitions.push(IgnitionSpec::File(p.clone()));
     }
-    let engine = Engine::select(args.backend)?;
-    eprintln!("backend: {}", engine.name());
-    ls.ensure_terrain(&engine)?;
-    for n in &ls.notes {
-        eprintln!("note: {n}");
-    }
-    let cells = emberfall::behavior::Cells::from_landscape(&ls)?;
-    let wind_grids = match &args.weather_csv {
-        Some(p) => emberfall::weather::wind_grids_from_csv(p, &ls.grid)?,
-        None => Vec::new(),
+    let sc = Scenario {
+        path: None,
+        name: None,
+        description: None,
+        seed: 0,
+        backend: args.backend.into(),
+        landscape: args.landscape.spec()?,
+        weather: args.weather.spec(args.weather_csv.clone())?,
+        debris: None,
+        ignitions,
+        ignition: Default::default(),
+        spread: SpreadSpec {
+            duration_min: quantity::duration_min(&args.duration, "--duration")?,
+            isochrone_interval_min: quantity::duration_min(&args.isochrone_interval, "--isochrone-interval")?,
+            tolerance: quantity::tolerance(args.tolerance, "--tolerance")?,
+            wind_limit: !args.no_wind_limit,
+        },
+        output: OutputSpec { dir: args.out.clone(), cog: args.cog },
     };
-    let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
-    if gridded > 0 {
-        eprintln!("gridded wind in {gridded} of {} weather periods", wind_grids.len());
+    if sc.ignitions.is_empty() {
+        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
     }
-    let opts = SpreadOptions {
-        duration_min: duration,
-        tolerance: args.tolerance,
-        surface: SurfaceOptions { wind_limit: !args.no_wind_limit },
-        wind_grids,
-    };
-    let t_loaded = t_start.elapsed().as_secs_f64();
-    let mut progress = emberfall::cli::Progress::new();
-    let res = spread::simulate(&engine, &ls, &cells, &srcs, &stream, &opts, &mut |t, d| progress.update(t, d))?;
-    let t_products = std::time::Instant::now();
-    let extra = serde_json::json!({
-        "weather_periods": stream.periods.len(),
-        "wind_height": stream.wind_height().label(),
-        "tolerance": args.tolerance,
-        "isochrone_interval_min": interval,
-    });
-    let (files, summary) =
-        emberfall::products::write_spread_products(&ls, &res, &srcs, interval, &args.out, args.cog, extra)?;
+    let duration = sc.spread.duration_min;
+    let rep = emberfall::run::run_scenario(sc, &mut |m| eprintln!("{m}"))?;
+    let t = rep.timing;
     eprintln!(
-        "time: inputs {t_loaded:.2} s, spread {:.2} s, products {:.2} s",
-        res.stats.wall_s,
-        t_products.elapsed().as_secs_f64()
+        "time: inputs {:.2} s, spread {:.2} s, products {:.2} s, total {:.2} s",
+        t.inputs_s,
+        t.compute_s,
+        t.products_s,
+        t.inputs_s + t.compute_s + t.products_s
     );
-    eprintln!(
-        "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
-        res.stats.burned_cells,
-        summary["burned_area_ha"].as_f64().unwrap_or(0.0),
-        duration / 60.0,
-        res.stats.wall_s,
-        res.stats.backend
-    );
-    if res.stats.seeds_skipped_unburnable > 0 {
+    if let Some(s) = &rep.member.summary {
         eprintln!(
-            "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
-            res.stats.seeds_skipped_unburnable
+            "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
+            s.burned_cells,
+            s.burned_area_ha,
+            duration / 60.0,
+            s.run_time_s,
+            s.backend
         );
+        if s.ignition_points_on_unburnable_cells > 0 {
+            eprintln!(
+                "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
+                s.ignition_points_on_unburnable_cells
+            );
+        }
     }
-    for f in files {
+    for f in rep.files {
         println!("{}", f.display());
     }
     Ok(())
 }
 
-fn gpu_info(backend: Backend) -> Result<()> {
-    let gpu = Gpu::new(backend)?;
+fn gpu_info(backend: BackendArg) -> Result<()> {
+    let gpu = Gpu::new(backend.into())?;
     println!("adapter   {}", gpu.info.name);
     println!(
         "type      {:?}{}",
@@ -490,17 +484,17 @@ fn run_scenario(
     path: &std::path::Path,
     out: Option<PathBuf>,
     seed: Option<u64>,
-    backend: Option<Backend>,
+    backend: Option<BackendArg>,
 ) -> Result<()> {
-    let ov = emberfall::scenario::Overrides { backend, out_dir: out, seed };
-    let rep = emberfall::scenario::run(path, &ov, &mut |m| eprintln!("{m}"))?;
+    let ov = emberfall::run::Overrides { backend: backend.map(Into::into), out_dir: out, seed };
+    let rep = emberfall::run::run_file(path, &ov, &mut |m| eprintln!("{m}"))?;
     for f in &rep.files {
         println!("{}", f.display());
     }
     Ok(())
 }
 
-fn demo(out: &std::path::Path, backend: Backend, behavior_maps: bool) -> Result<()> {
+fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool) -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dem = root.join("dem/kii_synthetic.tif");
     if !dem.exists() {
@@ -514,37 +508,32 @@ fn demo(out: &std::path::Path, backend: Backend, behavior_maps: bool) -> Result<
     println!("SYNTHETIC: the landscape (dem/README.md), the debris catalogue and the weather are made up for the");
     println!("demonstration; see examples/kairos_2024.toml and ../shared/KAIROS_FACTS.md for what is known.");
     println!("scenario:  {}", scenario.display());
-    let ov = emberfall::scenario::Overrides { backend: Some(backend), out_dir: Some(out.to_path_buf()), seed: None };
-    let rep = emberfall::scenario::run(&scenario, &ov, &mut |m| println!("{m}"))?;
-    if let Some(sp) = rep.summary.get("spread") {
+    let ov = emberfall::run::Overrides { backend: Some(backend.into()), out_dir: Some(out.to_path_buf()), seed: None };
+    let rep = emberfall::run::run_file(&scenario, &ov, &mut |m| println!("{m}"))?;
+    if let Some(sp) = &rep.member.summary {
         println!(
             "fire after {:.1} h: {:.2} ha burned, max spread rate {:.1} m/min, max flame length {:.1} m",
-            sp["duration_min"].as_f64().unwrap_or(0.0) / 60.0,
-            sp["burned_area_ha"].as_f64().unwrap_or(0.0),
-            sp["max_ros_m_per_min"].as_f64().unwrap_or(0.0),
-            sp["max_flame_length_m"].as_f64().unwrap_or(0.0)
+            sp.duration_min / 60.0,
+            sp.burned_area_ha,
+            sp.max_ros_m_per_min,
+            sp.max_flame_length_m
         );
     }
     if behavior_maps {
-        let spec = emberfall::landscape::LandscapeSpec { lcp: Some(dem.clone()), ..Default::default() };
-        let mut ls = Landscape::load(&spec)?;
-        let engine = Engine::select(backend)?;
-        let weather = emberfall::behavior::Weather {
-            moisture: emberfall::surface::Moisture::from_percent([7.0, 8.0, 10.0, 80.0, 110.0]),
-            wind_speed_m_per_min: 15.0 * 1000.0 / 60.0,
-            wind_from_deg: 200.0,
-            wind_height: WindHeight::TwentyFt,
-        };
-        let (_, files) = emberfall::maps::write_behavior_maps(
-            &mut ls,
-            &weather,
-            &SurfaceOptions::default(),
-            &engine,
+        // The fire behaviour of the whole landscape under the scenario's weather.
+        let p = &rep.prepared;
+        let (_, files) = emberfall::run::maps::write_behavior_maps(
+            &p.landscape,
+            &p.scenario.weather.base,
+            &SurfaceOptions { wind_limit: p.scenario.spread.wind_limit },
+            &p.engine,
             &out.join("behavior"),
             false,
         )?;
         println!("behaviour maps: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
     }
+    let t = rep.timing;
+    println!("time: inputs {:.2} s, compute {:.2} s, products {:.2} s", t.inputs_s, t.compute_s, t.products_s);
     println!("outputs (report: {}):", rep.out_dir.join("report.md").display());
     for f in &rep.files {
         println!("  {}", f.display());

@@ -7,9 +7,9 @@
 
 use std::path::Path;
 
-use crate::behavior::{Weather, WindHeight};
 use crate::error::{Error, Result};
-use crate::surface::Moisture;
+use crate::physics::behavior::{Weather, WindHeight};
+use crate::physics::surface::Moisture;
 
 /// One period of constant weather starting at `start_min`.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -6,11 +6,11 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use emberfall::behavior::Cells;
+use emberfall::debris::ignition::{self, CellIgnition, IgnitionParams};
 use emberfall::debris::{self, Fragment, FragmentClassSpec, Material, ThermalState};
 use emberfall::gpu::{Backend, Engine, Gpu};
-use emberfall::ignition::{self, CellIgnition, IgnitionParams};
 use emberfall::landscape::{write_synthetic, Landscape, LandscapeSpec, SynthSpec};
+use emberfall::physics::behavior::Cells;
 use gdal::vector::LayerAccess;
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -218,7 +218,6 @@ fn to_lonlat(ls: &Landscape, x: f64, y: f64) -> (f64, f64) {
 
 #[test]
 fn ignition_kernel_on_the_gpu_matches_its_cpu_twin_and_sampling_is_seeded() {
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let d = tmpdir("kernel");
     let ls = load(&flat_landscape(&d, 48));
     let cells = Cells::from_landscape(&ls).unwrap();
@@ -306,12 +305,11 @@ fn write_scenario(d: &Path, extra_debris: &str, backend: &str) -> PathBuf {
 
 #[test]
 fn a_scenario_runs_the_same_on_both_backends() {
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let d = tmpdir("scenario");
     let sc = write_scenario(&d, "fragments = \"frags.csv\"", "cpu");
     let run = |b: Backend, out: &str| {
-        let ov = emberfall::scenario::Overrides { backend: Some(b), out_dir: Some(d.join(out)), seed: None };
-        emberfall::scenario::run(&sc, &ov, &mut |_| {}).unwrap()
+        let ov = emberfall::run::Overrides { backend: Some(b), out_dir: Some(d.join(out)), seed: None };
+        emberfall::run::run_file(&sc, &ov, &mut |_| {}).unwrap()
     };
     let c = run(Backend::Cpu, "cpu");
     let g = run(Backend::Gpu, "gpu");
@@ -385,13 +383,13 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
     bad("n.csv", &format!("{head}a,500100,3999900,heavy,0.1,steel,900,0.5\n"), &["row 2", "mass_kg", "heavy"]);
     // Scenarios: unknown keys and two debris forms are named.
     let sc = write_scenario(&d, "fragments = \"frags.csv\"\nfragmnts = \"x.csv\"", "cpu");
-    let e = emberfall::scenario::Scenario::load(&sc).unwrap_err().to_string();
+    let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();
     assert!(e.contains("fragmnts"), "{e}");
     let sc = write_scenario(&d, "fragments = \"frags.csv\"\nraster = \"r.tif\"", "cpu");
-    let e = emberfall::scenario::Scenario::load(&sc).unwrap_err().to_string();
+    let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();
     assert!(e.contains("exactly one"), "{e}");
     let sc = write_scenario(&d, "fragments = \"frags.csv\"", "warp-drive");
-    let e = emberfall::scenario::run(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
+    let e = emberfall::run::run_file(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
     assert!(e.contains("backend") && e.contains("warp-drive"), "{e}");
 }
 
@@ -399,7 +397,7 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
 fn the_shipped_scenarios_load() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
     for f in ["kairos_2024.toml", "missoula_fragments.toml"] {
-        let s = emberfall::scenario::Scenario::load(&root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+        let s = emberfall::run::scenario::Scenario::load(&root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         assert!(s.seed > 0);
     }
     // The Missoula example's landscape is the one in ../shared.

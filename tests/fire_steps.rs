@@ -1,12 +1,12 @@
 //! The fire that steps (`emberfall::spread::Fire`): sources added while it burns, a fire that stops in a wet spell
 //! and starts again where it stood, and one spread context reused by several fires on the CPU and the GPU.
 
-use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::{Backend, Engine};
 use emberfall::landscape::Landscape;
+use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::Moisture;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, Fire, SpreadContext, SpreadOptions, SpreadRasters};
-use emberfall::surface::Moisture;
 use emberfall::weather::{Period, WeatherStream};
 
 const GR2: u16 = 102;

@@ -3,10 +3,10 @@
 
 mod common;
 
-use emberfall::behavior::{compute_cpu, compute_gpu, field, Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::{Backend, Engine, Gpu};
 use emberfall::landscape::{Landscape, LandscapeSpec, SlopeUnits};
-use emberfall::surface::{Moisture, SurfaceOptions};
+use emberfall::physics::behavior::{compute_cpu, compute_gpu, field, Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::{Moisture, SurfaceOptions};
 
 fn gpu() -> Gpu {
     std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
@@ -138,9 +138,13 @@ fn horn_kernel_matches_cpu_twin_on_missoula_dem() {
     let spec =
         LandscapeSpec { lcp: Some(common::shared("landscapes/missoula_lcp/example_lcp.tif")), ..Default::default() };
     let ls = Landscape::load(&spec).unwrap();
-    let (sc, ac) = emberfall::terrain::slope_aspect(&Engine::Cpu, &ls.grid, &ls.elevation_m).unwrap();
-    let (sg, ag) =
-        emberfall::terrain::slope_aspect(&Engine::Gpu(std::sync::Arc::new(gpu())), &ls.grid, &ls.elevation_m).unwrap();
+    let (sc, ac) = emberfall::landscape::terrain::slope_aspect(&Engine::Cpu, &ls.grid, &ls.elevation_m).unwrap();
+    let (sg, ag) = emberfall::landscape::terrain::slope_aspect(
+        &Engine::Gpu(std::sync::Arc::new(gpu())),
+        &ls.grid,
+        &ls.elevation_m,
+    )
+    .unwrap();
     for i in 0..sc.len() {
         assert!((sc[i] - sg[i]).abs() <= 1e-4 * sc[i].abs().max(0.01), "slope cell {i}: {} vs {}", sc[i], sg[i]);
         if sc[i] > 0.01 {

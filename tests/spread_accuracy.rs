@@ -10,13 +10,13 @@
 //!   the cell size;
 //! - one-cell non-burnable barriers, straight and diagonal.
 
-use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::Engine;
-use emberfall::isochrone;
 use emberfall::landscape::Landscape;
+use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::{surface_fire, Moisture, SiteInputs, SurfaceOptions};
+use emberfall::run::isochrone;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, SpreadOptions, SpreadRasters};
-use emberfall::surface::{surface_fire, Moisture, SiteInputs, SurfaceOptions};
 use emberfall::weather::{Period, WeatherStream};
 
 const GR2: u16 = 102;

@@ -4,12 +4,12 @@
 
 mod common;
 
-use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::{Backend, Engine};
 use emberfall::landscape::{Landscape, LandscapeSpec};
+use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::Moisture;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, SpreadOptions, SpreadRasters, SpreadResult};
-use emberfall::surface::Moisture;
 use emberfall::weather::{Period, WeatherStream};
 
 fn run(engine: &Engine, ls: &Landscape, sources: &[Source], stream: &WeatherStream) -> SpreadResult {

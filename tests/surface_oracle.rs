@@ -2,8 +2,8 @@
 
 mod common;
 
-use emberfall::fuel::{read_custom_fuel_models, FuelCatalog};
-use emberfall::surface::{surface_fire, Moisture, SiteInputs, SurfaceOptions};
+use emberfall::physics::fuel::{read_custom_fuel_models, FuelCatalog};
+use emberfall::physics::surface::{surface_fire, Moisture, SiteInputs, SurfaceOptions};
 
 fn close(got: f64, want: f64, rel: f64, abs: f64) -> bool {
     (got - want).abs() <= abs || (got - want).abs() <= rel * want.abs()

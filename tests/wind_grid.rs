@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use emberfall::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::gpu::Engine;
 use emberfall::landscape::Landscape;
+use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
+use emberfall::physics::surface::Moisture;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, SpreadOptions};
-use emberfall::surface::Moisture;
 use emberfall::weather::{wind_grids_from_csv, WeatherStream};
 
 fn tmpdir(name: &str) -> PathBuf {

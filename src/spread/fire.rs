@@ -19,10 +19,10 @@ use super::kernel::{self, CpuKernel, Dom, Param, State, KIND_IGNITION, KIND_SHIF
 use super::params::ParamField;
 use super::sources::{self, Seed, Source};
 use super::{burnable_mask, clear_ray, RunStats, SpreadOptions, SpreadResult, Sweeper};
-use crate::behavior::Cells;
 use crate::error::{Error, Result};
 use crate::gpu::Engine;
 use crate::landscape::Grid;
+use crate::physics::behavior::Cells;
 use crate::weather::WeatherStream;
 
 /// What every fire on one landscape shares: the grid, the burnable mask, the spread parameters computed so far

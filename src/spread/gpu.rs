@@ -10,9 +10,9 @@ use wgpu::util::DeviceExt;
 use super::kernel::{Dom, State};
 use super::params::ParamField;
 use super::Sweeper;
-use crate::behavior::Cells;
 use crate::error::{Error, Result};
 use crate::gpu::{groups_1d, Gpu};
+use crate::physics::behavior::Cells;
 
 const SPREAD_COMMON: &str = include_str!("../../shaders/spread_common.wgsl");
 

@@ -30,11 +30,11 @@ use kernel::{CpuKernel, Dom, Param, State, NO_ANCHOR, T_UNSET};
 use params::ParamField;
 use sources::Source;
 
-use crate::behavior::{Cells, NODATA};
 use crate::error::{Error, Result};
 use crate::gpu::Engine;
 use crate::landscape::{Grid, Landscape};
-use crate::surface::SurfaceOptions;
+use crate::physics::behavior::{Cells, NODATA};
+use crate::physics::surface::SurfaceOptions;
 use crate::weather::WeatherStream;
 
 /// Options of a spread run.

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::kernel::Param;
-use crate::behavior::{self, field, Behavior, Cells, Weather, CELL_STRIDE, NODATA, OUT_STRIDE};
 use crate::error::Result;
 use crate::gpu::Engine;
-use crate::surface::{FuelBed, SurfaceOptions};
+use crate::physics::behavior::{self, field, Behavior, Cells, Weather, CELL_STRIDE, NODATA, OUT_STRIDE};
+use crate::physics::surface::{FuelBed, SurfaceOptions};
 use crate::weather::WindGrid;
 
 /// Tile edge, cells.

@@ -32,7 +32,8 @@ pub struct Source {
     pub t_min: f64,
 }
 
-fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
+/// `X,Y[,T_MIN]` (or `LON,LAT[,T_MIN]`) of the option `what`: two coordinates and a start time (min, default 0).
+pub fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
     let v: Vec<&str> = s.split(',').map(str::trim).collect();
     let bad = || {
         Error::Invalid(format!("{what} `{s}`: expected two coordinates and an optional start time in minutes, e.g. 500100,3800200 or 500100,3800200,30"))
@@ -50,26 +51,21 @@ fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
     Ok((x, y, t))
 }
 
-/// `--ignite X,Y[,T_MIN]` in the landscape's CRS.
-pub fn parse_ignite(s: &str) -> Result<Source> {
-    let (x, y, t) = parse_triplet(s, "--ignite")?;
-    Ok(Source { shape: Shape::Point(x, y), t_min: t })
-}
-
-/// `--ignite-lonlat LON,LAT[,T_MIN]` (WGS 84 degrees) moved to the grid's CRS.
-pub fn parse_ignite_lonlat(s: &str, grid: &Grid) -> Result<Source> {
-    let (lon, lat, t) = parse_triplet(s, "--ignite-lonlat")?;
+/// A point given in WGS 84 degrees, moved to the grid's CRS.
+pub fn lonlat_point(lon: f64, lat: f64, t_min: f64, grid: &Grid) -> Result<Source> {
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
         return Err(Error::Invalid(format!(
-            "--ignite-lonlat `{s}`: longitude must be in -180..180 and latitude in -90..90"
+            "--ignite-lonlat {lon},{lat}: longitude must be in -180..180 and latitude in -90..90"
         )));
     }
     let mut geo = SpatialRef::from_epsg(4326)?;
     geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     let tr = CoordTransform::new(&geo, &srs_from_wkt(&grid.wkt)?)?;
     let (mut xs, mut ys) = ([lon], [lat]);
-    tr.transform_coords(&mut xs, &mut ys, &mut [])?;
-    Ok(Source { shape: Shape::Point(xs[0], ys[0]), t_min: t })
+    tr.transform_coords(&mut xs, &mut ys, &mut []).map_err(|e| {
+        Error::Invalid(format!("--ignite-lonlat {lon},{lat}: cannot move it to the landscape's CRS: {e}"))
+    })?;
+    Ok(Source { shape: Shape::Point(xs[0], ys[0]), t_min })
 }
 
 fn points(g: &Geometry) -> Vec<(f64, f64)> {
@@ -215,19 +211,28 @@ pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
         }
         Shape::Line(pts) => line(pts, &mut out),
         Shape::Polygon(rings) => {
-            let rings_c: Vec<Vec<(f64, f64)>> =
-                rings.iter().map(|ring| ring.iter().map(|&(x, y)| to_cell(x, y)).collect()).collect();
-            if let Some(outer) = rings_c.first() {
-                let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-                for &(c, r) in outer {
-                    (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
+            // Cells whose centre lies inside (holes excepted): GDAL's point-in-polygon, in cell units.
+            let mut poly = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPolygon)?;
+            let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+            for (k, ring) in rings.iter().enumerate() {
+                let mut g = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbLinearRing)?;
+                for &(x, y) in ring {
+                    let (c, r) = to_cell(x, y);
+                    g.add_point_2d((c, r));
+                    if k == 0 {
+                        (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
+                    }
                 }
+                poly.add_geometry(g)?;
+            }
+            if !rings.is_empty() && c0 <= c1 {
                 let rs = r0.floor().max(0.0) as usize..(r1.ceil().min(rows) as usize);
                 for row in rs {
                     for col in c0.floor().max(0.0) as usize..(c1.ceil().min(cols) as usize) {
                         let (pc, pr) = (col as f64 + 0.5, row as f64 + 0.5);
-                        let n_in = rings_c.iter().filter(|ring| point_in_ring(ring, pc, pr)).count();
-                        if n_in % 2 == 1 {
+                        let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+                        pt.add_point_2d((pc, pr));
+                        if poly.contains(&pt) {
                             out.push(Seed {
                                 cell: row * grid.cols + col,
                                 ax: pc as f32,
@@ -254,23 +259,4 @@ pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
         )));
     }
     Ok(out)
-}
-
-/// Even-odd ray test of point (x, y) against a closed ring.
-fn point_in_ring(ring: &[(f64, f64)], x: f64, y: f64) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    if n < 3 {
-        return false;
-    }
-    let mut j = n - 1;
-    for i in 0..n {
-        let (xi, yi) = ring[i];
-        let (xj, yj) = ring[j];
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }

@@ -20,7 +20,7 @@
 //! - Scott, J.H. and Burgan, R.E. 2005. RMRS-GTR-153 (dynamic fuel load transfer). `SB05`.
 //! - Byram, G.M. 1959 (fireline intensity, flame length); Anderson, H.E. 1983 INT-305 (length-to-breadth).
 
-use crate::fuel::{FuelModel, FT_TO_M, SAV_100H_PER_FT, SAV_10H_PER_FT};
+use crate::physics::fuel::{FuelModel, FT_TO_M, SAV_100H_PER_FT, SAV_10H_PER_FT};
 
 /// Oven-dry particle density, lb/ft3 (R72, table of constants).
 pub const PARTICLE_DENSITY_LB_PER_FT3: f64 = 32.0;
@@ -29,7 +29,7 @@ pub const TOTAL_SILICA: f64 = 0.0555;
 /// Effective (silica-free) mineral content, fraction (R72).
 pub const EFFECTIVE_SILICA: f64 = 0.01;
 
-const KG_PER_M2_TO_LB_PER_FT2: f64 = 1.0 / crate::fuel::LB_PER_FT2_TO_KG_PER_M2;
+const KG_PER_M2_TO_LB_PER_FT2: f64 = 1.0 / crate::physics::fuel::LB_PER_FT2_TO_KG_PER_M2;
 const BTU_PER_FT2_MIN_TO_KW_PER_M2: f64 = 1.055_055_852_62 / (0.3048 * 0.3048) / 60.0;
 const BTU_PER_FT2_TO_KJ_PER_M2: f64 = 1.055_055_852_62 / (0.3048 * 0.3048);
 const BTU_PER_FT_S_TO_KW_PER_M: f64 = 1.055_055_852_62 / 0.3048;
@@ -242,8 +242,8 @@ impl FuelBed {
             return None;
         }
         let load = model.load_kg_per_m2.map(|w| w * KG_PER_M2_TO_LB_PER_FT2);
-        let h_dead = model.h_dead_kj_per_kg / crate::fuel::BTU_PER_LB_TO_KJ_PER_KG;
-        let h_live = model.h_live_kj_per_kg / crate::fuel::BTU_PER_LB_TO_KJ_PER_KG;
+        let h_dead = model.h_dead_kj_per_kg / crate::physics::fuel::BTU_PER_LB_TO_KJ_PER_KG;
+        let h_live = model.h_live_kj_per_kg / crate::physics::fuel::BTU_PER_LB_TO_KJ_PER_KG;
         let sav_1h = model.sav_1h_per_m * FT_TO_M;
         let sav_herb = model.sav_herb_per_m * FT_TO_M;
         let sav_woody = model.sav_woody_per_m * FT_TO_M;

@@ -13,7 +13,10 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
 
 use crate::error::{Error, Result};
-use crate::fuel::FuelCatalog;
+
+pub mod kii;
+pub mod terrain;
+use crate::physics::fuel::FuelCatalog;
 
 /// Band descriptions of an 8-band landscape in LCP order, LANDFIRE units.
 pub const LCP_BAND_NAMES: [&str; 8] = [
@@ -98,7 +101,7 @@ impl Grid {
 }
 
 /// Units of a slope raster.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SlopeUnits {
     Degrees,
@@ -697,7 +700,7 @@ impl Landscape {
         if self.slope_tan.is_some() && self.aspect_deg.is_some() {
             return Ok(());
         }
-        let (slope, aspect) = crate::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?;
+        let (slope, aspect) = crate::landscape::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?;
         self.notes.push(format!("slope and aspect derived from the DEM (Horn 1981) on {}", engine.name()));
         if self.slope_tan.is_none() {
             self.slope_tan = Some(slope);
@@ -769,7 +772,7 @@ pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
         vec![0.0; n],
         vec![0.0; n],
     ];
-    crate::output::write_multiband_geotiff(
+    crate::run::output::write_multiband_geotiff(
         out,
         &grid,
         &bands,

@@ -21,11 +21,11 @@
 
 use rayon::prelude::*;
 
-use crate::behavior::Cells;
 use crate::debris::{Fragment, Material, ThermalState};
 use crate::error::{Error, Result};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Grid, Landscape};
+use crate::physics::behavior::Cells;
 use crate::rng::Rng;
 
 /// Parameters of the ignition relations.
@@ -302,7 +302,7 @@ pub fn maps_gpu(
         pad2: 0.0,
         pad3: [0.0; 4],
     };
-    let pipe = gpu.pipeline("ignition_probability", include_str!("../shaders/ignition_probability.wgsl"))?;
+    let pipe = gpu.pipeline("ignition_probability", include_str!("../../shaders/ignition_probability.wgsl"))?;
     let ub = gpu.upload("uni", std::slice::from_ref(&uni));
     let fb = gpu.upload("frags", &packed);
     let cb = gpu.upload("cells", &cellv);

@@ -3,12 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::behavior::{self, field, Behavior, Cells, Weather, NODATA};
 use crate::error::Result;
 use crate::gpu::Engine;
 use crate::landscape::Landscape;
-use crate::output;
-use crate::surface::SurfaceOptions;
+use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA};
+use crate::physics::surface::SurfaceOptions;
+use crate::run::output;
 
 /// Rasters written by [`write_behavior_maps`]: (field, file stem).
 pub const MAP_FIELDS: [(usize, &str); 6] = [
@@ -20,16 +20,16 @@ pub const MAP_FIELDS: [(usize, &str); 6] = [
     (field::REACTION_INTENSITY, "reaction_intensity_kw_per_m2"),
 ];
 
-/// Compute behaviour for every cell and write the maps into `out_dir`. Returns the behaviour and the files.
+/// Compute behaviour for every cell and write the maps into `out_dir`. Returns the behaviour and the files. The
+/// landscape needs its slope and aspect ([`Landscape::ensure_terrain`]).
 pub fn write_behavior_maps(
-    landscape: &mut Landscape,
+    landscape: &Landscape,
     weather: &Weather,
     opts: &SurfaceOptions,
     engine: &Engine,
     out_dir: &Path,
     cog: bool,
 ) -> Result<(Behavior, Vec<PathBuf>)> {
-    landscape.ensure_terrain(engine)?;
     let cells = Cells::from_landscape(landscape)?;
     let beh = behavior::compute(engine, &cells, std::slice::from_ref(weather), opts)?.remove(0);
     let mut files = Vec::new();

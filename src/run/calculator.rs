@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::fuel::FuelCatalog;
-use crate::surface::{surface_fire, Moisture, SiteInputs, SurfaceFire, SurfaceOptions};
+use crate::physics::fuel::FuelCatalog;
+use crate::physics::surface::{surface_fire, Moisture, SiteInputs, SurfaceFire, SurfaceOptions};
 
 /// Input columns, in order.
 pub const INPUT_COLUMNS: [&str; 10] = [
@@ -154,7 +154,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
         rows += 1;
     }
     match out {
-        Some(p) => crate::output::write_text(p, &text)?,
+        Some(p) => crate::run::output::write_text(p, &text)?,
         None => print!("{text}"),
     }
     Ok(rows)

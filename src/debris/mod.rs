@@ -14,6 +14,8 @@ use gdal::Dataset;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+
+pub mod ignition;
 use crate::landscape::{srs_from_wkt, Grid, Landscape};
 use crate::rng::Rng;
 

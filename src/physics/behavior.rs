@@ -1,28 +1,25 @@
 //! Per-cell surface fire behaviour over a landscape: `shaders/surface_fire.wgsl` on the GPU and its CPU twin
-//! (f64, [`crate::surface`]) in parallel. Runs (weather scenarios) are a batch dimension: one dispatch computes
+//! (f64, [`crate::physics::surface`]) in parallel. Runs (weather scenarios) are a batch dimension: one dispatch computes
 //! every cell for every run.
 
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Landscape, FUEL_NODATA};
-use crate::surface::{FuelBed, Moisture, SiteInputs, SurfaceOptions};
+use crate::physics::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
+use crate::physics::surface::{FuelBed, Moisture, SiteInputs, SurfaceOptions};
 
 /// Height at which the given wind speed was measured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WindHeight {
     /// Wind at midflame height: used as it is.
-    #[value(name = "midflame")]
     #[serde(rename = "midflame")]
     Midflame,
     /// 20-ft (6.1 m) wind: reduced to midflame by the wind adjustment factor.
-    #[value(name = "20ft")]
     #[serde(rename = "20ft")]
     TwentyFt,
     /// 10-m wind: U20ft = U10m / 1.15 (Turner & Lawson 1978; as BehavePlus and FARSITE), then as 20 ft.
-    #[value(name = "10m")]
     #[serde(rename = "10m")]
     TenM,
 }
@@ -265,7 +262,7 @@ pub fn cell_behavior(
         wind_dir_rel_upslope_deg: w.wind_toward_deg() - upslope,
         slope_tan: slope,
     };
-    let f = crate::surface::surface_fire_on_bed(bed, &site, opts);
+    let f = crate::physics::surface::surface_fire_on_bed(bed, &site, opts);
     [
         f.ros_m_per_min,
         f.backing_ros_m_per_min,
@@ -311,7 +308,7 @@ pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavio
 
 /// GPU: the cells in chunks that respect the device's binding size, all runs in each dispatch.
 pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &SurfaceOptions) -> Result<Vec<Behavior>> {
-    let pipeline = gpu.pipeline("surface_fire", include_str!("../shaders/surface_fire.wgsl"))?;
+    let pipeline = gpu.pipeline("surface_fire", include_str!("../../shaders/surface_fire.wgsl"))?;
     let nruns = weathers.len();
     if nruns == 0 {
         return Ok(Vec::new());

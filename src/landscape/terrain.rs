@@ -58,7 +58,7 @@ pub fn slope_aspect_cpu(grid: &Grid, elev: &[f32]) -> (Vec<f32>, Vec<f32>) {
 fn slope_aspect_gpu(gpu: &crate::gpu::Gpu, grid: &Grid, elev: &[f32]) -> Result<(Vec<f32>, Vec<f32>)> {
     let n = grid.len();
     let input: Vec<f32> = elev.iter().map(|&v| if v.is_finite() { v } else { MISSING }).collect();
-    let pipeline = gpu.pipeline("slope_aspect", include_str!("../shaders/slope_aspect.wgsl"))?;
+    let pipeline = gpu.pipeline("slope_aspect", include_str!("../../shaders/slope_aspect.wgsl"))?;
     let params = [grid.rows as f32, grid.cols as f32, grid.dx() as f32, grid.dy() as f32];
     let b_elev = gpu.upload("elevation", &input);
     let b_params = gpu.upload("params", &params);

@@ -244,7 +244,8 @@ pub fn hillshade(grid: &Grid, elev: &[f32]) -> Vec<f32> {
     let (az, alt) = (315f64.to_radians(), 45f64.to_radians());
     (0..rows * cols)
         .map(|k| {
-            let (s, a) = crate::terrain::horn_cell(elev, rows, cols, grid.dx(), grid.dy(), k / cols, k % cols);
+            let (s, a) =
+                crate::landscape::terrain::horn_cell(elev, rows, cols, grid.dx(), grid.dy(), k / cols, k % cols);
             if !s.is_finite() {
                 return 0.5;
             }

@@ -13,7 +13,7 @@ use wgpu::util::DeviceExt;
 use crate::error::{Error, Result};
 
 /// Which engine computes a kernel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     /// A hardware GPU when one exists, otherwise the CPU twin (in parallel). Software GPUs are not used.
     Auto,
@@ -25,6 +25,22 @@ pub enum Backend {
     Gl,
     /// The CPU twin of each kernel, in f64.
     Cpu,
+}
+
+impl Backend {
+    /// Every backend, by name.
+    pub const ALL: [(Backend, &'static str); 5] = [
+        (Backend::Auto, "auto"),
+        (Backend::Gpu, "gpu"),
+        (Backend::Vulkan, "vulkan"),
+        (Backend::Gl, "gl"),
+        (Backend::Cpu, "cpu"),
+    ];
+
+    /// The backend named `s` (case-insensitive).
+    pub fn parse(s: &str) -> Option<Backend> {
+        Backend::ALL.iter().find(|(_, n)| n.eq_ignore_ascii_case(s.trim())).map(|(b, _)| *b)
+    }
 }
 
 impl fmt::Display for Backend {
@@ -41,7 +57,7 @@ impl fmt::Display for Backend {
 }
 
 /// WGSL helpers shared by every kernel (prepended to each kernel's source).
-pub const COMMON_WGSL: &str = include_str!("../shaders/common.wgsl");
+pub const COMMON_WGSL: &str = include_str!("../../shaders/common.wgsl");
 
 /// A GPU device and queue with the adapter's description, the kernels compiled so far (each once per device) and
 /// the first validation error wgpu reported (taken by [`Gpu::check`], so an invalid dispatch or buffer becomes an

@@ -165,13 +165,13 @@ pub fn kii_layers() -> Result<KiiLayers> {
 /// Write dem/kii_synthetic.tif: 8 bands in LCP order, LANDFIRE units, slope and aspect by Horn (1981).
 pub fn write_kii_landscape(out: &Path) -> Result<()> {
     let l = kii_layers()?;
-    let (slope, aspect) = crate::terrain::slope_aspect_cpu(&l.grid, &l.elevation_m);
+    let (slope, aspect) = crate::landscape::terrain::slope_aspect_cpu(&l.grid, &l.elevation_m);
     let slope_deg: Vec<f32> = slope.iter().map(|s| s.atan().to_degrees().round()).collect();
     let aspect_deg: Vec<f32> = aspect.iter().map(|a| if *a < 0.0 { -1.0 } else { a.round() % 360.0 }).collect();
     let elev: Vec<f32> = l.elevation_m.iter().map(|z| z.round()).collect();
     let [cc, ch, cbh, cbd] = l.canopy;
     let bands = [elev, slope_deg, aspect_deg, l.fuel, cc, ch, cbh, cbd];
-    crate::output::write_multiband_geotiff(
+    crate::run::output::write_multiband_geotiff(
         out,
         &l.grid,
         &bands,

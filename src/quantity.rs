@@ -1,0 +1,138 @@
+//! One validator per input quantity, for the command line, scenario files and weather files alike: each takes
+//! the value and the name the user gave it (`--moisture`, `weather.moisture_pct`, `row 3, column m1h_pct`), and
+//! returns the value in SI or an error naming it, the value and the accepted range.
+
+use crate::error::{Error, Result};
+use crate::physics::surface::Moisture;
+
+/// Names of the five moisture classes, in order.
+pub const MOISTURE_NAMES: [&str; 5] = ["1-h", "10-h", "100-h", "live herbaceous", "live woody"];
+
+/// Plausible range of moisture class `k` (0..5), percent: dead fuels 1..100 %, live fuels 0..400 %.
+pub fn moisture_range_pct(k: usize) -> (f64, f64) {
+    if k < 3 {
+        (1.0, 100.0)
+    } else {
+        (0.0, 400.0)
+    }
+}
+
+/// One moisture, percent, of class `k` (see [`MOISTURE_NAMES`]).
+pub fn moisture_one_pct(v: f64, k: usize, what: &str) -> Result<f64> {
+    let (lo, hi) = moisture_range_pct(k);
+    if !(v.is_finite() && v >= lo && v <= hi) {
+        return Err(Error::Invalid(format!(
+            "{what}: {} moisture {v} % is outside the plausible range {lo}..{hi} %",
+            MOISTURE_NAMES[k]
+        )));
+    }
+    Ok(v)
+}
+
+/// Five moistures, percent, in the order 1-h, 10-h, 100-h, live herbaceous, live woody.
+pub fn moisture_pct(v: [f64; 5], what: &str) -> Result<Moisture> {
+    for (k, &x) in v.iter().enumerate() {
+        moisture_one_pct(x, k, what)?;
+    }
+    Ok(Moisture::from_percent(v))
+}
+
+/// Five moistures written `6,8,10,75,60`, percent (checked).
+pub fn moisture_list(s: &str, what: &str) -> Result<[f64; 5]> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() != 5 {
+        return Err(Error::Invalid(format!(
+            "{what} {s}: give five percentages: 1-h, 10-h, 100-h, live herbaceous, live woody (e.g. 6,8,10,75,60)"
+        )));
+    }
+    let mut v = [0.0; 5];
+    for (k, p) in parts.iter().enumerate() {
+        v[k] = p
+            .parse()
+            .map_err(|_| Error::Invalid(format!("{what}: {} moisture `{p}` is not a number", MOISTURE_NAMES[k])))?;
+    }
+    moisture_pct(v, what)?;
+    Ok(v)
+}
+
+/// Wind speed, km/h (0..300), returned in m/min.
+pub fn wind_speed_kmh(v: f64, what: &str) -> Result<f64> {
+    if !(v.is_finite() && (0.0..=300.0).contains(&v)) {
+        return Err(Error::Invalid(format!("{what} {v}: wind speed must be between 0 and 300 km/h")));
+    }
+    Ok(v * 1000.0 / 60.0)
+}
+
+/// A direction, degrees, folded into 0..360.
+pub fn direction_deg(v: f64, what: &str) -> Result<f64> {
+    if !v.is_finite() {
+        return Err(Error::Invalid(format!("{what} {v}: not a direction in degrees")));
+    }
+    Ok(v.rem_euclid(360.0))
+}
+
+/// Air temperature, C (-60..60).
+pub fn air_temp_c(v: f64, what: &str) -> Result<f64> {
+    if !(v.is_finite() && (-60.0..=60.0).contains(&v)) {
+        return Err(Error::Invalid(format!("{what} {v} C: air temperature must be between -60 and 60 C")));
+    }
+    Ok(v)
+}
+
+/// Relative slowness tolerance of the spread's anchors (0..1).
+pub fn tolerance(v: f64, what: &str) -> Result<f32> {
+    if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+        return Err(Error::Invalid(format!("{what} {v}: must be in 0..1")));
+    }
+    Ok(v as f32)
+}
+
+/// A duration: a plain number of minutes (`90`, `7.5`), or what `humantime` reads (`6h`, `90min`, `3600s`,
+/// `1h 30min`, `2days`). Returns minutes, positive and below 1e6.
+pub fn duration_min(s: &str, what: &str) -> Result<f64> {
+    let t = s.trim();
+    let minutes = match t.parse::<f64>() {
+        Ok(v) => v,
+        Err(_) => match humantime::parse_duration(t) {
+            Ok(d) => d.as_secs_f64() / 60.0,
+            Err(e) => {
+                return Err(Error::Invalid(format!(
+                    "{what} `{s}`: not a duration ({e}; use e.g. 6h, 90min, 1h 30min, 3600s or a number of minutes)"
+                )))
+            }
+        },
+    };
+    if !(minutes.is_finite() && minutes > 0.0 && minutes < 1.0e6) {
+        return Err(Error::Invalid(format!("{what} `{s}`: must be positive and below 1e6 minutes")));
+    }
+    Ok(minutes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_in_every_accepted_form() {
+        assert_eq!(duration_min("6h", "d").unwrap(), 360.0);
+        assert_eq!(duration_min("90min", "d").unwrap(), 90.0);
+        assert_eq!(duration_min("3600s", "d").unwrap(), 60.0);
+        assert_eq!(duration_min("1h 30min", "d").unwrap(), 90.0);
+        assert_eq!(duration_min("45", "d").unwrap(), 45.0);
+        assert_eq!(duration_min("2days", "d").unwrap(), 2880.0);
+        for bad in ["soon", "-5", "0", "nan", "1e9"] {
+            let e = duration_min(bad, "--duration").unwrap_err().to_string();
+            assert!(e.contains("--duration") && e.contains(bad), "{e}");
+        }
+    }
+
+    #[test]
+    fn moistures_are_checked_by_class() {
+        assert!(moisture_list("6,8,10,75,60", "--moisture").is_ok());
+        let e = moisture_list("0.5,8,10,75,60", "--moisture").unwrap_err().to_string();
+        assert!(e.contains("1-h") && e.contains("0.5"), "{e}");
+        let e = moisture_pct([6.0, 8.0, 10.0, 500.0, 60.0], "weather.moisture_pct").unwrap_err().to_string();
+        assert!(e.contains("weather.moisture_pct") && e.contains("live herbaceous"), "{e}");
+        assert!(moisture_list("6,8,10", "--moisture").unwrap_err().to_string().contains("five percentages"));
+    }
+}

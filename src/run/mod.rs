@@ -1,0 +1,104 @@
+//! Runs and their products: scenarios ([`scenario`]), the pipeline of one member ([`pipeline`]), the products
+//! written from a member ([`products`], [`isochrone`], [`report`]), fire behaviour maps ([`maps`]), the point
+//! calculator ([`calculator`]), the raster, vector and PNG writers ([`output`]) and progress ([`progress`]).
+//! [`run_file`] and [`run_scenario`] are what `emberfall run`, `spread` and `demo` call.
+
+pub mod calculator;
+pub mod isochrone;
+pub mod maps;
+pub mod output;
+pub mod pipeline;
+pub mod products;
+pub mod progress;
+pub mod report;
+pub mod scenario;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::debris::ignition::SampledIgnition;
+use crate::error::Result;
+use crate::gpu::{Backend, Engine};
+use pipeline::{prepare, MemberResult, Prepared, Variation};
+use scenario::Scenario;
+
+/// Command-line overrides of a scenario file.
+#[derive(Default)]
+pub struct Overrides {
+    pub backend: Option<Backend>,
+    pub out_dir: Option<PathBuf>,
+    pub seed: Option<u64>,
+}
+
+/// Seconds a run spent reading and checking inputs, computing (debris, ignition, spread) and writing products.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timing {
+    pub inputs_s: f64,
+    pub compute_s: f64,
+    pub products_s: f64,
+}
+
+/// What a run produced.
+pub struct RunReport {
+    pub out_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub ignitions: Vec<SampledIgnition>,
+    pub summary: serde_json::Value,
+    pub prepared: Prepared,
+    pub member: MemberResult,
+    pub timing: Timing,
+}
+
+/// Run a scenario file end to end with `overrides`.
+pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
+    let mut sc = Scenario::load(path)?;
+    if let Some(b) = overrides.backend {
+        sc.backend = b;
+    }
+    if let Some(d) = &overrides.out_dir {
+        sc.output.dir = d.clone();
+    }
+    if let Some(s) = overrides.seed {
+        sc.seed = s;
+    }
+    run_scenario(sc, log)
+}
+
+/// Run a scenario end to end: prepare it, run its one member (its seed), write every product.
+pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
+    let t0 = Instant::now();
+    let engine = Engine::select(sc.backend)?;
+    log(&format!("backend: {}", engine.name()));
+    let (seed, out) = (sc.seed, sc.output.dir.clone());
+    let prepared = prepare(sc, &engine)?;
+    for n in &prepared.notes {
+        log(&format!("note: {n}"));
+    }
+    let inputs_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let progress = progress::Progress::new(prepared.scenario.spread.duration_min);
+    let member = prepared.run_member_with(seed, &Variation::default(), &mut |t, d| progress.update(t, d))?;
+    progress.finish();
+    for n in &member.notes {
+        log(&format!("note: {n}"));
+    }
+    if let Some(d) = &member.debris {
+        log(&format!(
+            "debris ({}): {} fragments on the landscape, {} off it; expected ignitions {:.2}; this realisation (seed {seed}): {} ignitions",
+            d.form,
+            d.field.fragments.len(),
+            d.field.off_landscape.len(),
+            d.expected_ignitions,
+            d.ignitions.len()
+        ));
+        if member.fire.is_none() {
+            log("no fragment ignited the landscape in this realisation: no fire to spread");
+        }
+    }
+    let compute_s = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let (files, summary) = products::write_member(&prepared, &member, &out)?;
+    let timing = Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
+    let ignitions = member.debris.as_ref().map(|d| d.ignitions.clone()).unwrap_or_default();
+    Ok(RunReport { out_dir: out, files, ignitions, summary, prepared, member, timing })
+}

@@ -1,0 +1,339 @@
+//! The pipeline of one run, as a library: [`prepare`] loads and checks everything a scenario needs once
+//! (landscape, per-cell inputs, weather, fixed debris fields and their ignition maps, the spread context with its
+//! cached parameters and GPU buffers); [`Prepared::run_member`] then runs one member: a debris realisation from
+//! its seed, its ignitions and its fire, returning typed results. Products are written from a [`MemberResult`]
+//! by [`crate::run::products::write_member`]. `emberfall run`, `spread` and `demo` are thin callers of these.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::debris::ignition::{self, CellIgnition, IgnitionMaps, SampledIgnition};
+use crate::debris::{self, DebrisField, ThermalState};
+use crate::error::{Error, Result};
+use crate::gpu::Engine;
+use crate::landscape::Landscape;
+use crate::physics::behavior::Cells;
+use crate::physics::surface::SurfaceOptions;
+use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
+use crate::spread::sources::{self, Shape, Source};
+use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
+use crate::weather::{self, WeatherStream, WindGrid};
+
+/// What varies from one member to the next besides its seed.
+#[derive(Clone, Debug, Default)]
+pub struct Variation {
+    /// A weather stream replacing the scenario's (a forecast ensemble member, another day).
+    pub weather: Option<WeatherStream>,
+}
+
+/// A scenario made ready to run members: everything that does not depend on the member.
+pub struct Prepared {
+    pub scenario: Scenario,
+    pub engine: Engine,
+    pub landscape: Landscape,
+    pub cells: Cells,
+    pub stream: WeatherStream,
+    wind_grids: Vec<Option<Arc<WindGrid>>>,
+    cell_ignition: CellIgnition,
+    /// Debris field and ignition maps of the forms that do not depend on the seed (fragment list, impact raster).
+    fixed_debris: Option<(Arc<DebrisField>, Arc<IgnitionMaps>)>,
+    /// Ignitions given directly.
+    fixed_sources: Vec<Source>,
+    spread: Mutex<SpreadContext>,
+    /// What loading noticed (landscape, debris).
+    pub notes: Vec<String>,
+    /// Seconds spent preparing (reading and checking inputs).
+    pub prepare_s: f64,
+}
+
+/// The debris of one member.
+pub struct MemberDebris {
+    pub form: &'static str,
+    pub field: Arc<DebrisField>,
+    pub maps: Arc<IgnitionMaps>,
+    /// Sum over cells of the expected ignitions.
+    pub expected_ignitions: f64,
+    pub max_cell_probability: f32,
+    /// This member's ignitions.
+    pub ignitions: Vec<SampledIgnition>,
+}
+
+/// Burned area at one time of the run, from cell counts.
+#[derive(Clone, Debug, Serialize)]
+pub struct AreaAt {
+    pub time_min: f64,
+    pub cells_burned: usize,
+    pub cells_area_ha: f64,
+}
+
+/// Summary of a member's fire.
+#[derive(Clone, Debug, Serialize)]
+pub struct FireSummary {
+    pub backend: String,
+    pub adapter: String,
+    pub run_time_s: f64,
+    pub duration_min: f64,
+    pub burned_cells: usize,
+    pub burned_area_ha: f64,
+    pub burned_cells_per_s: f64,
+    pub max_ros_m_per_min: f32,
+    pub max_fireline_intensity_kw_per_m: f32,
+    pub max_flame_length_m: f32,
+    /// Burned area at every isochrone time (each interval and the end).
+    pub areas: Vec<AreaAt>,
+    pub sweeps: u64,
+    pub relaxations: u64,
+    pub cells_parameterised: u64,
+    pub ignition_points_on_unburnable_cells: usize,
+}
+
+/// One member's results.
+pub struct MemberResult {
+    pub seed: u64,
+    /// The debris realisation (runs from a debris field).
+    pub debris: Option<MemberDebris>,
+    /// The fire's sources: debris ignitions and direct ignitions.
+    pub sources: Vec<Source>,
+    /// The fire (none when nothing ignited).
+    pub fire: Option<SpreadResult>,
+    pub summary: Option<FireSummary>,
+    /// The weather the fire ran under.
+    pub stream: WeatherStream,
+    pub notes: Vec<String>,
+}
+
+impl MemberResult {
+    /// Cells burned within the run (0 without a fire).
+    pub fn burned_cells(&self) -> usize {
+        self.summary.as_ref().map_or(0, |s| s.burned_cells)
+    }
+}
+
+/// Times of the isochrones: every `interval_min` up to the duration, and the duration itself.
+pub fn isochrone_times(duration_min: f64, interval_min: f64) -> Vec<f64> {
+    let mut t: Vec<f64> = Vec::new();
+    let mut k = 1;
+    while interval_min > 0.0 && (k as f64) * interval_min < duration_min - 1e-9 {
+        t.push(k as f64 * interval_min);
+        k += 1;
+    }
+    t.push(duration_min);
+    t
+}
+
+/// Load and check everything `scenario` needs on `engine`, once.
+pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
+    let t0 = Instant::now();
+    let engine = engine.clone();
+    let mut landscape = Landscape::load(&scenario.landscape)?;
+    landscape.ensure_terrain(&engine)?;
+    let cells = Cells::from_landscape(&landscape)?;
+    let mut notes = landscape.notes.clone();
+    let w = &scenario.weather;
+    let (stream, wind_grids) = match &w.stream {
+        Some(p) => (WeatherStream::from_csv(p, &w.base)?, weather::wind_grids_from_csv(p, &landscape.grid)?),
+        None => (WeatherStream::constant(w.base), Vec::new()),
+    };
+    let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
+    if gridded > 0 {
+        notes.push(format!("gridded wind in {gridded} of {} weather periods", wind_grids.len()));
+    }
+    let m1h = w.base.moisture.dead_1h;
+    let cell_ignition = CellIgnition::new(&landscape, &cells, m1h, &scenario.ignition);
+    let fixed_debris = match &scenario.debris {
+        Some(DebrisSpec::Fragments(p)) => Some(debris::read_fragments(p, &landscape.grid)?),
+        Some(DebrisSpec::Raster { path, expected_count, fragment }) => {
+            Some(debris::read_impact_raster(path, *expected_count, fragment, &landscape)?)
+        }
+        _ => None,
+    };
+    let fixed_debris = match fixed_debris {
+        Some(field) => {
+            notes.extend(debris_notes(&field));
+            let maps =
+                ignition::maps(&engine, &landscape.grid, &cell_ignition, &field.fragments, m1h, &scenario.ignition)?;
+            Some((Arc::new(field), Arc::new(maps)))
+        }
+        None => None,
+    };
+    let mut fixed_sources = Vec::new();
+    for s in &scenario.ignitions {
+        match s {
+            IgnitionSpec::Point { x, y, t_min } => {
+                fixed_sources.push(Source { shape: Shape::Point(*x, *y), t_min: *t_min })
+            }
+            IgnitionSpec::LonLat { lon, lat, t_min } => {
+                fixed_sources.push(sources::lonlat_point(*lon, *lat, *t_min, &landscape.grid)?)
+            }
+            IgnitionSpec::File(p) => fixed_sources.extend(sources::read_vector(p, &landscape.grid)?),
+        }
+    }
+    // Every direct ignition must lie on the landscape: checked now, not in the middle of a run.
+    for s in &fixed_sources {
+        sources::seeds(s, &landscape.grid)?;
+    }
+    if scenario.debris.is_none() && fixed_sources.is_empty() {
+        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
+    }
+    let spread = Mutex::new(SpreadContext::new(&engine, &landscape.grid, &cells)?);
+    Ok(Prepared {
+        scenario,
+        engine,
+        landscape,
+        cells,
+        stream,
+        wind_grids,
+        cell_ignition,
+        fixed_debris,
+        fixed_sources,
+        spread,
+        notes,
+        prepare_s: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// Notes of a debris field: what reading it noticed, and hot fragments outside the hot-particle relation's range.
+fn debris_notes(field: &DebrisField) -> Vec<String> {
+    let mut notes = field.notes.clone();
+    let extrapolated = field
+        .fragments
+        .iter()
+        .filter(|f| matches!(f.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&f.size_m))
+        .count();
+    if extrapolated > 0 {
+        notes.push(format!(
+            "{extrapolated} hot fragments lie outside the 6-14 mm range of the hot-particle relation (extrapolated)"
+        ));
+    }
+    notes
+}
+
+impl Prepared {
+    /// Per-cell ignition inputs (burnable and drier than extinction, fuel temperature).
+    pub fn cell_ignition(&self) -> &CellIgnition {
+        &self.cell_ignition
+    }
+
+    /// Spread options of the scenario for weather `stream` (gridded wind applies to the scenario's own stream).
+    fn spread_options(&self, own_stream: bool) -> SpreadOptions {
+        let sp = &self.scenario.spread;
+        SpreadOptions {
+            duration_min: sp.duration_min,
+            tolerance: sp.tolerance,
+            surface: SurfaceOptions { wind_limit: sp.wind_limit },
+            wind_grids: if own_stream { self.wind_grids.clone() } else { Vec::new() },
+        }
+    }
+
+    /// Run one member: its debris realisation (seed), ignitions and fire.
+    pub fn run_member(&self, seed: u64, variation: &Variation) -> Result<MemberResult> {
+        self.run_member_with(seed, variation, &mut |_, _| {})
+    }
+
+    /// [`Prepared::run_member`] reporting the fire's progress (fire time, duration; minutes).
+    pub fn run_member_with(
+        &self,
+        seed: u64,
+        variation: &Variation,
+        progress: &mut dyn FnMut(f64, f64),
+    ) -> Result<MemberResult> {
+        let sc = &self.scenario;
+        let grid = &self.landscape.grid;
+        let m1h = sc.weather.base.moisture.dead_1h;
+        let mut notes = Vec::new();
+        let debris = match (&sc.debris, &self.fixed_debris) {
+            (None, _) => None,
+            (Some(spec), fixed) => {
+                let (field, maps) = match (spec, fixed) {
+                    (_, Some((f, m))) => (f.clone(), m.clone()),
+                    (DebrisSpec::Event { event, classes, winds_aloft }, None) => {
+                        let field = debris::fly_event(event, classes, winds_aloft, &self.landscape, seed)?;
+                        notes.extend(debris_notes(&field));
+                        let maps = ignition::maps(
+                            &self.engine,
+                            grid,
+                            &self.cell_ignition,
+                            &field.fragments,
+                            m1h,
+                            &sc.ignition,
+                        )?;
+                        (Arc::new(field), Arc::new(maps))
+                    }
+                    (_, None) => return Err(Error::Invalid("debris field not prepared".into())),
+                };
+                let ignitions = ignition::sample(grid, &self.cell_ignition, &field.fragments, m1h, &sc.ignition, seed);
+                let expected_ignitions = maps.expected.iter().map(|&v| v as f64).sum();
+                let max_cell_probability = maps.probability.iter().copied().fold(0f32, f32::max);
+                Some(MemberDebris {
+                    form: spec.form(),
+                    field,
+                    maps,
+                    expected_ignitions,
+                    max_cell_probability,
+                    ignitions,
+                })
+            }
+        };
+        let mut sources: Vec<Source> = debris
+            .as_ref()
+            .map(|d| d.ignitions.iter().map(|s| Source { shape: Shape::Point(s.x, s.y), t_min: s.t_min }).collect())
+            .unwrap_or_default();
+        sources.extend(self.fixed_sources.iter().cloned());
+        let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
+        let (fire, summary) = if sources.is_empty() {
+            (None, None)
+        } else {
+            let opts = self.spread_options(variation.weather.is_none());
+            let mut ctx = self.spread.lock().unwrap_or_else(|p| p.into_inner());
+            let mut fire = Fire::new(&mut ctx, &self.engine, &self.cells, &stream, &opts)?;
+            for s in &sources {
+                fire.add_source(s)?;
+            }
+            let total = opts.duration_min;
+            fire.advance_to(total, &mut |t| progress(t, total))?;
+            let res = fire.finish()?;
+            let summary = self.fire_summary(&res);
+            (Some(res), Some(summary))
+        };
+        Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes })
+    }
+
+    /// Typed summary of a fire: burned area per isochrone time from cell counts, maxima at front passage.
+    fn fire_summary(&self, res: &SpreadResult) -> FireSummary {
+        let grid = &self.landscape.grid;
+        let cell_ha = grid.dx() * grid.dy() / 1e4;
+        let r = res.rasters();
+        let max = |v: &[f32]| v.iter().copied().filter(|&x| x != crate::physics::behavior::NODATA).fold(0f32, f32::max);
+        let times = isochrone_times(res.duration_min, self.scenario.spread.isochrone_interval_min);
+        let mut arrivals: Vec<f32> =
+            r.arrival_min.iter().copied().filter(|&t| t != crate::physics::behavior::NODATA).collect();
+        arrivals.sort_by(f32::total_cmp);
+        let areas = times
+            .iter()
+            .map(|&t| {
+                let cells = arrivals.partition_point(|&a| a as f64 <= t);
+                AreaAt { time_min: t, cells_burned: cells, cells_area_ha: cells as f64 * cell_ha }
+            })
+            .collect();
+        let st = &res.stats;
+        FireSummary {
+            backend: st.backend.clone(),
+            adapter: st.adapter.clone(),
+            run_time_s: st.wall_s,
+            duration_min: res.duration_min,
+            burned_cells: st.burned_cells,
+            burned_area_ha: st.burned_cells as f64 * cell_ha,
+            burned_cells_per_s: st.burned_cells as f64 / st.wall_s.max(1e-9),
+            max_ros_m_per_min: max(&r.ros_m_per_min),
+            max_fireline_intensity_kw_per_m: max(&r.intensity_kw_per_m),
+            max_flame_length_m: max(&r.flame_length_m),
+            areas,
+            sweeps: st.sweeps,
+            relaxations: st.relaxations,
+            cells_parameterised: st.cells_parameterised,
+            ignition_points_on_unburnable_cells: st.seeds_skipped_unburnable,
+        }
+    }
+}

@@ -1,0 +1,568 @@
+//! Products of a spread run: arrival time and front-passage rasters, isochrone polygons, the arrival-time map
+//! and summary.json, all in the landscape's CRS and grid and written atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::debris::ignition::{self, CellIgnition, IgnitionParams, SampledIgnition};
+use crate::debris::{DebrisField, ThermalState};
+use crate::error::Result;
+use crate::landscape::Landscape;
+use crate::physics::behavior::NODATA;
+use crate::run::isochrone::{self, Isochrone};
+use crate::run::output::{self, map_layout, render_map, Canvas, LegendClass};
+use crate::run::pipeline::{isochrone_times, FireSummary, MemberDebris, MemberResult, Prepared};
+use crate::spread::sources::{Shape, Source};
+use crate::spread::{SpreadRasters, SpreadResult};
+
+/// Arrival-time classes (hours) for the map legend.
+fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
+    let step = if duration_h <= 8.0 { 1.0 } else { (duration_h / 8.0).ceil() };
+    let n = (duration_h / step).ceil().max(1.0) as usize;
+    let ramp = [
+        [255, 255, 150],
+        [254, 217, 118],
+        [254, 178, 76],
+        [253, 141, 60],
+        [252, 78, 42],
+        [227, 26, 28],
+        [189, 0, 38],
+        [128, 0, 38],
+    ];
+    (0..n)
+        .map(|k| {
+            let lo = k as f64 * step;
+            let hi = ((k + 1) as f64 * step).min(duration_h);
+            let color = ramp[(k * (ramp.len() - 1)) / (n - 1).max(1)];
+            LegendClass {
+                lo: if k == 0 { -1e-6 } else { lo as f32 },
+                hi: if k + 1 == n { f32::INFINITY } else { hi as f32 },
+                color,
+                label: format!("{} - {} H", fmt(lo), fmt(hi)),
+            }
+        })
+        .collect()
+}
+
+fn fmt(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-9 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// A point to mark for each source.
+fn marker(s: &Source) -> Option<(f64, f64)> {
+    match &s.shape {
+        Shape::Point(x, y) => Some((*x, *y)),
+        Shape::Line(p) => p.first().copied(),
+        Shape::Polygon(r) => r.first().and_then(|r| r.first().copied()),
+    }
+}
+
+/// The window of the map: the burned cells and ignitions with a margin (the whole grid for large fires).
+fn map_window(ls: &Landscape, r: &SpreadRasters, sources: &[Source]) -> (usize, usize, usize, usize) {
+    let points: Vec<(f64, f64)> = sources.iter().filter_map(marker).collect();
+    window_around(ls, &r.arrival_min, &points)
+}
+
+/// A window (row, col, rows, cols) framing the cells with a value (not [`NODATA`], above 0) and `points`, with a
+/// margin; the whole grid when there is nothing.
+pub fn window_around(ls: &Landscape, values: &[f32], points: &[(f64, f64)]) -> (usize, usize, usize, usize) {
+    let g = &ls.grid;
+    let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+    let mut add = |row: usize, col: usize| {
+        (r0, c0, r1, c1) = (r0.min(row), c0.min(col), r1.max(row), c1.max(col));
+    };
+    for (i, &t) in values.iter().enumerate() {
+        if t != NODATA && t > 0.0 {
+            add(i / g.cols, i % g.cols);
+        }
+    }
+    for &(x, y) in points {
+        let (fr, fc) = g.fractional_cell(x, y);
+        if fr >= 0.0 && fc >= 0.0 && (fr as usize) < g.rows && (fc as usize) < g.cols {
+            add(fr as usize, fc as usize);
+        }
+    }
+    if r0 == usize::MAX {
+        return (0, 0, g.rows, g.cols);
+    }
+    let size = (r1 - r0).max(c1 - c0) + 1;
+    let margin = (size / 3).max(40);
+    let (r0, c0) = (r0.saturating_sub(margin), c0.saturating_sub(margin));
+    let (r1, c1) = ((r1 + margin + 1).min(g.rows), (c1 + margin + 1).min(g.cols));
+    (r0, c0, r1 - r0, c1 - c0)
+}
+
+/// The landscape cut to a window: its grid, elevation and water mask, and a function cutting any raster.
+pub fn cut(ls: &Landscape, w: (usize, usize, usize, usize)) -> (crate::landscape::Grid, Vec<f32>, Vec<bool>) {
+    let (wr, wc, wh, ww) = w;
+    let full = &ls.grid;
+    let gt = full.geotransform;
+    let grid = crate::landscape::Grid {
+        rows: wh,
+        cols: ww,
+        geotransform: [gt[0] + gt[1] * wc as f64, gt[1], 0.0, gt[3] + gt[5] * wr as f64, 0.0, gt[5]],
+        wkt: full.wkt.clone(),
+    };
+    let elevation = cut_raster(full.cols, w, &ls.elevation_m);
+    let water = (wr..wr + wh)
+        .flat_map(|row| ls.fuel[row * full.cols + wc..row * full.cols + wc + ww].iter().map(|&f| f == 98))
+        .collect();
+    (grid, elevation, water)
+}
+
+/// `v` (raster order on a grid of `cols` columns) cut to window `w`.
+pub fn cut_raster(cols: usize, w: (usize, usize, usize, usize), v: &[f32]) -> Vec<f32> {
+    let (wr, wc, wh, ww) = w;
+    (wr..wr + wh).flat_map(|row| v[row * cols + wc..row * cols + wc + ww].iter().copied()).collect()
+}
+
+/// The arrival-time map: colours over a hillshade, isochrone lines every `interval_min`, ignition markers; framed
+/// on the fire.
+pub fn arrival_map(
+    ls: &Landscape,
+    res: &SpreadResult,
+    r: &SpreadRasters,
+    sources: &[Source],
+    interval_min: f64,
+) -> Canvas {
+    let win = map_window(ls, r, sources);
+    let (cut_grid, elevation, water) = cut(ls, win);
+    let grid = &cut_grid;
+    let arrival = cut_raster(ls.grid.cols, win, &r.arrival_min);
+    let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
+    let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
+    let mut cv =
+        render_map(grid, &elevation, &hours, NODATA, &arrival_classes(res.duration_min / 60.0), &title, Some(&water));
+    let (ox, oy, scale) = map_layout(grid);
+    let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
+    // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
+    let t_at = |px: i64, py: i64| -> f64 {
+        let (fc, fr) = ((px as f64 + 0.5) / scale - 0.5, (py as f64 + 0.5) / scale - 0.5);
+        let (c0, r0) = (fc.floor(), fr.floor());
+        let (ax, ay) = (fc - c0, fr - r0);
+        let get = |r: f64, c: f64| {
+            let (r, c) = (r.clamp(0.0, grid.rows as f64 - 1.0) as usize, c.clamp(0.0, grid.cols as f64 - 1.0) as usize);
+            let t = arrival[r * grid.cols + c];
+            if t == NODATA {
+                f64::INFINITY
+            } else {
+                t as f64
+            }
+        };
+        let v = [get(r0, c0), get(r0, c0 + 1.0), get(r0 + 1.0, c0), get(r0 + 1.0, c0 + 1.0)];
+        if v.iter().any(|x| x.is_infinite()) {
+            // Near the perimeter: nearest cell.
+            return get(fr.round(), fc.round());
+        }
+        (v[0] * (1.0 - ax) + v[1] * ax) * (1.0 - ay) + (v[2] * (1.0 - ax) + v[3] * ax) * ay
+    };
+    let level = |t: f64| if t.is_finite() { (t / interval_min).floor() as i64 } else { i64::MAX };
+    let mut levels = vec![0i64; (w * h) as usize];
+    for py in 0..h {
+        for px in 0..w {
+            levels[(py * w + px) as usize] = level(t_at(px, py));
+        }
+    }
+    for py in 0..h {
+        for px in 0..w {
+            let l = levels[(py * w + px) as usize];
+            let right = if px + 1 < w { levels[(py * w + px + 1) as usize] } else { l };
+            let down = if py + 1 < h { levels[((py + 1) * w + px) as usize] } else { l };
+            if l != right || l != down {
+                cv.set(ox + px, oy + py, [40, 40, 40]);
+            }
+        }
+    }
+    for s in sources {
+        if let Some((x, y)) = marker(s) {
+            let (r, c) = grid.fractional_cell(x, y);
+            let (px, py) = (ox + (c * scale) as i64, oy + (r * scale) as i64);
+            for k in -6..=6 {
+                for d in -1..=1 {
+                    cv.set(px + k, py + d, [0, 0, 0]);
+                    cv.set(px + d, py + k, [0, 0, 0]);
+                }
+            }
+            for k in -4..=4 {
+                cv.set(px + k, py, [255, 255, 255]);
+                cv.set(px, py + k, [255, 255, 255]);
+            }
+        }
+    }
+    cv
+}
+
+/// The spread products of a fire: arrival time and front-passage rasters, isochrones (GeoPackage and GeoJSON)
+/// and the arrival-time map. Returns the files and the isochrones' figures per time.
+pub fn write_spread_products(
+    ls: &Landscape,
+    res: &SpreadResult,
+    sources: &[Source],
+    interval_min: f64,
+    out: &Path,
+    cog: bool,
+) -> Result<(Vec<PathBuf>, Vec<IsochroneFigures>)> {
+    let grid = &ls.grid;
+    let r = res.rasters();
+    let mut files = Vec::new();
+    let nod = NODATA as f64;
+    for (name, data, desc) in [
+        ("arrival_time_min", &r.arrival_min, "arrival time, minutes since the start of the run"),
+        ("ros_m_per_min", &r.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
+        ("fireline_intensity_kw_per_m", &r.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
+        ("flame_length_m", &r.flame_length_m, "flame length at front passage, m"),
+        ("spread_direction_deg", &r.direction_deg, "direction of travel of the front, azimuth degrees"),
+    ] {
+        let p = out.join(format!("{name}.tif"));
+        output::write_raster(&p, grid, data, desc, nod, cog)?;
+        files.push(p);
+    }
+    let times = isochrone_times(res.duration_min, interval_min);
+    let isos: Vec<Isochrone> = isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)?;
+    for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
+        let p = out.join(name);
+        isochrone::write(&p, drv, grid, &isos)?;
+        files.push(p);
+    }
+    let png = out.join("arrival_time.png");
+    arrival_map(ls, res, &r, sources, interval_min).save_png(&png)?;
+    files.push(png);
+    let figures =
+        isos.iter().map(|i| IsochroneFigures { time_min: i.time_min, area_m2: i.area_m2, perimeter_m: i.perimeter_m });
+    Ok((files, figures.collect()))
+}
+
+/// Area and perimeter of the isochrone polygon at one time.
+#[derive(Clone, Copy, Debug)]
+pub struct IsochroneFigures {
+    pub time_min: f64,
+    pub area_m2: f64,
+    pub perimeter_m: f64,
+}
+
+/// The spread part of summary.json: the typed fire summary with the isochrones' polygon figures beside the cell
+/// counts.
+fn spread_summary_json(
+    ls: &Landscape,
+    fs: &FireSummary,
+    sources: usize,
+    isos: &[IsochroneFigures],
+    files: &[PathBuf],
+    extra: serde_json::Value,
+) -> serde_json::Value {
+    let grid = &ls.grid;
+    let per_interval: Vec<serde_json::Value> = fs
+        .areas
+        .iter()
+        .zip(isos)
+        .map(|(a, iso)| {
+            json!({
+                "time_min": a.time_min,
+                "area_ha": iso.area_m2 / 1e4,
+                "cells_burned": a.cells_burned,
+                "cells_area_ha": a.cells_area_ha,
+                "perimeter_m": iso.perimeter_m,
+            })
+        })
+        .collect();
+    json!({
+        "backend": fs.backend,
+        "adapter": fs.adapter,
+        "run_time_s": fs.run_time_s,
+        "duration_min": fs.duration_min,
+        "landscape": {
+            "crs": grid.crs_name(),
+            "rows": grid.rows,
+            "cols": grid.cols,
+            "cell_size_m": [grid.dx(), grid.dy()],
+        },
+        "ignitions": sources,
+        "burned_cells": fs.burned_cells,
+        "burned_area_ha": fs.burned_area_ha,
+        "burned_cells_per_s": fs.burned_cells_per_s,
+        "perimeter_m": isos.last().map_or(0.0, |i| i.perimeter_m),
+        "max_ros_m_per_min": fs.max_ros_m_per_min,
+        "max_fireline_intensity_kw_per_m": fs.max_fireline_intensity_kw_per_m,
+        "max_flame_length_m": fs.max_flame_length_m,
+        "isochrones": per_interval,
+        "sweeps": fs.sweeps,
+        "relaxations": fs.relaxations,
+        "cells_parameterised": fs.cells_parameterised,
+        "ignition_points_on_unburnable_cells": fs.ignition_points_on_unburnable_cells,
+        "run": extra,
+        "files": files.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>(),
+    })
+}
+
+/// Every product of one member into `out`: debris products (ignition probability and expected ignitions
+/// rasters, map, impacts.gpkg) when the run has debris, the spread products when there is a fire, summary.json,
+/// and report.md for debris runs. Returns the files and the summary.
+pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<PathBuf>, serde_json::Value)> {
+    let sc = &p.scenario;
+    let ls = &p.landscape;
+    let mut files = Vec::new();
+    let mut notes = p.notes.clone();
+    notes.extend(m.notes.iter().cloned());
+    if let Some(d) = &m.debris {
+        files.extend(write_debris_products(p, d, out)?);
+    }
+    let extra = json!({
+        "weather_periods": m.stream.periods.len(),
+        "wind_height": m.stream.wind_height().label(),
+        "tolerance": sc.spread.tolerance,
+        "isochrone_interval_min": sc.spread.isochrone_interval_min,
+    });
+    let spread = match (&m.fire, &m.summary) {
+        (Some(res), Some(fs)) => {
+            let (f, isos) =
+                write_spread_products(ls, res, &m.sources, sc.spread.isochrone_interval_min, out, sc.output.cog)?;
+            files.extend(f);
+            let mut listed = files.clone();
+            listed.push(out.join("summary.json"));
+            let mut s = spread_summary_json(ls, fs, m.sources.len(), &isos, &listed, extra);
+            if let Some(d) = &m.debris {
+                s["reach"] = reach(ls, res, &d.ignitions);
+            }
+            Some(s)
+        }
+        _ => None,
+    };
+    let summary = match &m.debris {
+        None => spread.clone().ok_or_else(|| crate::Error::Invalid("no fire to write".into()))?,
+        Some(d) => {
+            let mut s = json!({
+                "scenario": sc.path.as_ref().map(|p| p.display().to_string()),
+                "name": sc.name,
+                "debris": debris_json(d, m.seed),
+                "notes": notes,
+            });
+            if let Some(sp) = &spread {
+                s["spread"] = sp.clone();
+            }
+            s
+        }
+    };
+    let sp = out.join("summary.json");
+    output::write_text(&sp, &serde_json::to_string_pretty(&summary).unwrap_or_default())?;
+    files.push(sp);
+    if let Some(d) = &m.debris {
+        let report = out.join("report.md");
+        output::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes))?;
+        files.push(report);
+    }
+    Ok((files, summary))
+}
+
+fn debris_json(d: &MemberDebris, seed: u64) -> serde_json::Value {
+    json!({
+        "form": d.form,
+        "fragments_on_landscape": d.field.fragments.len(),
+        "fragments_off_landscape": d.field.off_landscape.len(),
+        "expected_ignitions": d.expected_ignitions,
+        "max_cell_ignition_probability": d.max_cell_probability,
+        "seed": seed,
+        "sampled_ignitions": d.ignitions.iter().map(|s| json!({"fragment": s.fragment, "x": s.x, "y": s.y, "t_min": s.t_min, "p_ignition": s.probability})).collect::<Vec<_>>(),
+    })
+}
+
+/// Debris products: ignition probability and expected ignitions (nodata outside the landscape), the ignition
+/// probability map, impacts.gpkg.
+fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) -> Result<Vec<PathBuf>> {
+    let ls = &p.landscape;
+    let mut files = Vec::new();
+    let mut prob = d.maps.probability.clone();
+    let mut expct = d.maps.expected.clone();
+    for i in 0..ls.grid.len() {
+        if ls.fuel[i] == crate::landscape::FUEL_NODATA {
+            prob[i] = NODATA;
+            expct[i] = NODATA;
+        }
+    }
+    for (name, data, desc) in [
+        ("ignition_probability", &prob, "probability of at least one ignition in the cell"),
+        ("expected_ignitions", &expct, "expected number of ignitions in the cell"),
+    ] {
+        let f = out.join(format!("{name}.tif"));
+        output::write_raster(&f, &ls.grid, data, desc, NODATA as f64, p.scenario.output.cog)?;
+        files.push(f);
+    }
+    let png = out.join("ignition_probability.png");
+    ignition_map(ls, &prob, &d.field).save_png(&png)?;
+    files.push(png);
+    let impacts = out.join("impacts.gpkg");
+    let m1h = p.scenario.weather.base.moisture.dead_1h;
+    write_impacts(&impacts, ls, &d.field, p.cell_ignition(), m1h, &p.scenario.ignition, &d.ignitions)?;
+    files.push(impacts);
+    Ok(files)
+}
+
+/// Map of the probability of at least one ignition per cell, with the impact points.
+fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> output::Canvas {
+    let c = |lo: f32, hi: f32, color: [u8; 3], label: &str| output::LegendClass { lo, hi, color, label: label.into() };
+    let classes = vec![
+        c(1e-4, 0.01, [255, 255, 178], "0.0001 - 0.01"),
+        c(0.01, 0.05, [254, 204, 92], "0.01 - 0.05"),
+        c(0.05, 0.2, [253, 141, 60], "0.05 - 0.2"),
+        c(0.2, 0.5, [240, 59, 32], "0.2 - 0.5"),
+        c(0.5, f32::INFINITY, [189, 0, 38], "> 0.5"),
+    ];
+    let points: Vec<(f64, f64)> = field.fragments.iter().map(|f| (f.x, f.y)).collect();
+    let win = window_around(ls, prob, &points);
+    let (grid, elevation, water) = cut(ls, win);
+    let p = cut_raster(ls.grid.cols, win, prob);
+    let mut cv = output::render_map(
+        &grid,
+        &elevation,
+        &p,
+        NODATA,
+        &classes,
+        "IGNITION PROBABILITY, IMPACTS AS DOTS",
+        Some(&water),
+    );
+    let (ox, oy, scale) = output::map_layout(&grid);
+    for f in &field.fragments {
+        let (r, col) = grid.fractional_cell(f.x, f.y);
+        if r >= 0.0 && col >= 0.0 && r < grid.rows as f64 && col < grid.cols as f64 {
+            cv.set(ox + (col * scale) as i64, oy + (r * scale) as i64, [0, 0, 0]);
+        }
+    }
+    cv
+}
+
+/// Where and when the fire went: the burned cell farthest from the ignitions' centroid (distance, azimuth,
+/// arrival time) and the burned extent.
+fn reach(ls: &Landscape, res: &SpreadResult, ign: &[SampledIgnition]) -> serde_json::Value {
+    let n = ign.len().max(1) as f64;
+    let (cx, cy) = (ign.iter().map(|i| i.x).sum::<f64>() / n, ign.iter().map(|i| i.y).sum::<f64>() / n);
+    let g = &ls.grid;
+    let (mut best, mut at) = (-1.0f64, None);
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for i in 0..g.len() {
+        if let Some(t) = res.arrival(i) {
+            let (x, y) = g.cell_center(i / g.cols, i % g.cols);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+            let d = ((x - cx).powi(2) + (y - cy).powi(2)).sqrt();
+            if d > best {
+                best = d;
+                at = Some((x, y, t));
+            }
+        }
+    }
+    match at {
+        None => json!(null),
+        Some((x, y, t)) => json!({
+            "ignition_centroid": [cx, cy],
+            "farthest_m": best,
+            "farthest_azimuth_deg": (x - cx).atan2(y - cy).to_degrees().rem_euclid(360.0),
+            "farthest_arrival_min": t,
+            "burned_extent": [x0 - g.dx() / 2.0, y0 - g.dy() / 2.0, x1 + g.dx() / 2.0, y1 + g.dy() / 2.0],
+        }),
+    }
+}
+
+/// impacts.gpkg: layer `impacts` (every fragment: id, material, thermal state, impact probability, ignition
+/// probability where it lands) and layer `ignitions` (this realisation's).
+fn write_impacts(
+    path: &Path,
+    ls: &Landscape,
+    field: &DebrisField,
+    ci: &CellIgnition,
+    m1h: f64,
+    p: &IgnitionParams,
+    ign: &[SampledIgnition],
+) -> Result<()> {
+    use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions};
+    use gdal_sys::OGRFieldType;
+    output::write_atomic(path, |tmp| {
+        let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
+        let mut ds = drv.create_vector_only(tmp)?;
+        let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;
+        let g = &ls.grid;
+        {
+            let layer = ds.create_layer(LayerOptions {
+                name: "impacts",
+                srs: Some(&srs),
+                ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
+                options: None,
+            })?;
+            layer.create_defn_fields(&[
+                ("id", OGRFieldType::OFTString),
+                ("material", OGRFieldType::OFTString),
+                ("burning", OGRFieldType::OFTInteger),
+                ("temperature_c", OGRFieldType::OFTReal),
+                ("mass_kg", OGRFieldType::OFTReal),
+                ("size_m", OGRFieldType::OFTReal),
+                ("impact_probability", OGRFieldType::OFTReal),
+                ("impact_time_s", OGRFieldType::OFTReal),
+                ("ignition_probability", OGRFieldType::OFTReal),
+                ("burn_time_s", OGRFieldType::OFTReal),
+            ])?;
+            for f in &field.fragments {
+                let (fr, fc) = g.fractional_cell(f.x, f.y);
+                let pi = if fr >= 0.0 && fc >= 0.0 && fr < g.rows as f64 && fc < g.cols as f64 {
+                    let i = fr as usize * g.cols + fc as usize;
+                    if ci.can_ignite[i] {
+                        ignition::fragment_ignition_probability(p, f, ci.fuel_temp_c[i] as f64, m1h)
+                    } else {
+                        0.0
+                    }
+                } else {
+                    0.0
+                };
+                let mut feat = gdal::vector::Feature::new(layer.defn())?;
+                let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+                pt.add_point_2d((f.x, f.y));
+                feat.set_geometry(pt)?;
+                let (burning, temp, burn) = match f.thermal {
+                    ThermalState::Burning { burn_time_s } => (1, f64::NAN, burn_time_s),
+                    ThermalState::Hot { temperature_c } => (0, temperature_c, f64::NAN),
+                };
+                feat.set_field_string(0, &f.id)?;
+                feat.set_field_string(1, f.material.name())?;
+                feat.set_field(2, &FieldValue::IntegerValue(burning))?;
+                if temp.is_finite() {
+                    feat.set_field_double(3, temp)?;
+                }
+                feat.set_field_double(4, f.mass_kg)?;
+                feat.set_field_double(5, f.size_m)?;
+                feat.set_field_double(6, f.impact_probability)?;
+                feat.set_field_double(7, f.impact_time_s)?;
+                feat.set_field_double(8, pi)?;
+                if burn.is_finite() {
+                    feat.set_field_double(9, burn)?;
+                }
+                feat.create(&layer)?;
+            }
+        }
+        {
+            let layer = ds.create_layer(LayerOptions {
+                name: "ignitions",
+                srs: Some(&srs),
+                ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
+                options: None,
+            })?;
+            layer.create_defn_fields(&[
+                ("fragment", OGRFieldType::OFTString),
+                ("time_min", OGRFieldType::OFTReal),
+                ("ignition_probability", OGRFieldType::OFTReal),
+            ])?;
+            for s in ign {
+                let mut feat = gdal::vector::Feature::new(layer.defn())?;
+                let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+                pt.add_point_2d((s.x, s.y));
+                feat.set_geometry(pt)?;
+                feat.set_field_string(0, &s.fragment)?;
+                feat.set_field_double(1, s.t_min)?;
+                feat.set_field_double(2, s.probability)?;
+                feat.create(&layer)?;
+            }
+        }
+        ds.close()?;
+        Ok(())
+    })
+}

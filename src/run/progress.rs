@@ -1,0 +1,37 @@
+//! Progress of a run on standard error (indicatif): a bar with the fire time reached and the time left, drawn
+//! only when standard error is a terminal.
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// A progress bar over fire time.
+pub struct Progress {
+    bar: ProgressBar,
+}
+
+impl Progress {
+    /// A bar for a fire of `total_min` minutes (hidden when standard error is not a terminal).
+    pub fn new(total_min: f64) -> Progress {
+        use std::io::IsTerminal;
+        let bar = ProgressBar::with_draw_target(
+            Some((total_min * 10.0).round().max(1.0) as u64),
+            if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+        );
+        let style =
+            ProgressStyle::with_template("[{bar:30}] {percent:>3} %  fire time {msg}  elapsed {elapsed}  left ~{eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("#>-");
+        bar.set_style(style);
+        Progress { bar }
+    }
+
+    /// The simulated clock reached `t` of `total` minutes.
+    pub fn update(&self, t: f64, total: f64) {
+        self.bar.set_message(format!("{:.1} / {:.1} h", t / 60.0, total / 60.0));
+        self.bar.set_position((t.clamp(0.0, total) * 10.0).round() as u64);
+    }
+
+    /// Done: clear the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

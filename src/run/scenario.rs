@@ -1,0 +1,335 @@
+//! Scenarios: what one run is made of (landscape, weather, debris field or ignitions, ignition parameters,
+//! spread, outputs, seed), read from a TOML file ([`Scenario::load`]) or built by a command, and checked once
+//! here: everything downstream takes a [`Scenario`] as valid. Relative paths in a file resolve from its folder.
+//! See README.md for the format.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::debris::ignition::IgnitionParams;
+use crate::debris::{BreakUp, FragmentClass, FragmentClassSpec, WindLayer};
+use crate::error::{Error, Result};
+use crate::gpu::Backend;
+use crate::landscape::LandscapeSpec;
+use crate::physics::behavior::{Weather, WindHeight};
+use crate::quantity;
+
+/// The debris field of a scenario: one of the three forms.
+#[derive(Clone, Debug)]
+pub enum DebrisSpec {
+    /// A fragment list (CSV or any vector file GDAL reads).
+    Fragments(PathBuf),
+    /// An impact raster: per cell a probability of a hot fragment landing, or the expected number of fragments
+    /// (`expected_count`), each of the class `fragment`.
+    Raster { path: PathBuf, expected_count: bool, fragment: FragmentClassSpec },
+    /// A failure event flown to the ground.
+    Event { event: BreakUp, classes: Vec<FragmentClass>, winds_aloft: Vec<WindLayer> },
+}
+
+impl DebrisSpec {
+    /// The form's name, as summaries and reports give it.
+    pub fn form(&self) -> &'static str {
+        match self {
+            DebrisSpec::Fragments(_) => "fragment list",
+            DebrisSpec::Raster { .. } => "impact raster",
+            DebrisSpec::Event { .. } => "failure event",
+        }
+    }
+}
+
+/// An ignition given directly (not from debris), with its start time, min.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IgnitionSpec {
+    /// A point in the landscape's CRS.
+    Point { x: f64, y: f64, t_min: f64 },
+    /// A point in WGS 84 degrees.
+    LonLat { lon: f64, lat: f64, t_min: f64 },
+    /// Points, lines and polygons of a vector file (optional `time_min` attribute).
+    File(PathBuf),
+}
+
+/// Weather of a scenario: the constant weather (or the first period's moistures and wind height), the air
+/// temperature, and an optional weather stream CSV.
+#[derive(Clone, Debug)]
+pub struct WeatherSpec {
+    pub base: Weather,
+    pub moisture_pct: [f64; 5],
+    pub wind_speed_kmh: f64,
+    pub air_temp_c: f64,
+    pub stream: Option<PathBuf>,
+}
+
+/// Spread settings.
+#[derive(Clone, Debug)]
+pub struct SpreadSpec {
+    pub duration_min: f64,
+    pub isochrone_interval_min: f64,
+    pub tolerance: f32,
+    pub wind_limit: bool,
+}
+
+/// Output settings.
+#[derive(Clone, Debug)]
+pub struct OutputSpec {
+    pub dir: PathBuf,
+    pub cog: bool,
+}
+
+/// A checked scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub seed: u64,
+    pub backend: Backend,
+    pub landscape: LandscapeSpec,
+    pub weather: WeatherSpec,
+    pub debris: Option<DebrisSpec>,
+    pub ignitions: Vec<IgnitionSpec>,
+    pub ignition: IgnitionParams,
+    pub spread: SpreadSpec,
+    pub output: OutputSpec,
+}
+
+// The file as written (TOML); [`Scenario::load`] checks it into a [`Scenario`].
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioFile {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    seed: u64,
+    #[serde(default)]
+    backend: Option<String>,
+    /// As the command-line landscape arguments; `slope_units` is "degrees" or "percent".
+    landscape: LandscapeSpec,
+    weather: WeatherFile,
+    debris: DebrisFile,
+    #[serde(default)]
+    ignition: IgnitionParams,
+    spread: SpreadFile,
+    output: OutputFile,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeatherFile {
+    moisture_pct: [f64; 5],
+    #[serde(default)]
+    wind_speed_kmh: f64,
+    #[serde(default)]
+    wind_from_deg: f64,
+    #[serde(default = "default_height")]
+    wind_height: WindHeight,
+    #[serde(default = "default_air")]
+    air_temp_c: f64,
+    #[serde(default)]
+    stream: Option<PathBuf>,
+}
+
+fn default_height() -> WindHeight {
+    WindHeight::TwentyFt
+}
+fn default_air() -> f64 {
+    20.0
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DebrisFile {
+    fragments: Option<PathBuf>,
+    raster: Option<PathBuf>,
+    raster_values: Option<String>,
+    default_fragment: Option<FragmentClassSpec>,
+    event: Option<BreakUp>,
+    #[serde(default)]
+    class: Vec<FragmentClass>,
+    #[serde(default)]
+    winds_aloft: Vec<WindLayer>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SpreadFile {
+    duration: String,
+    #[serde(default = "default_interval")]
+    isochrone_interval: String,
+    #[serde(default = "default_tol")]
+    tolerance: f64,
+    #[serde(default = "default_true")]
+    wind_limit: bool,
+}
+
+fn default_interval() -> String {
+    "1h".into()
+}
+fn default_tol() -> f64 {
+    0.05
+}
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutputFile {
+    dir: PathBuf,
+    #[serde(default)]
+    cog: bool,
+}
+
+impl WeatherSpec {
+    /// Check a weather table: `what` prefixes the names in errors (`weather`, or empty for command-line values).
+    pub fn new(
+        moisture_pct: [f64; 5],
+        wind_speed_kmh: f64,
+        wind_from_deg: f64,
+        wind_height: WindHeight,
+        air_temp_c: f64,
+        stream: Option<PathBuf>,
+        names: [&str; 4],
+    ) -> Result<WeatherSpec> {
+        let moisture = quantity::moisture_pct(moisture_pct, names[0])?;
+        let base = Weather {
+            moisture,
+            wind_speed_m_per_min: quantity::wind_speed_kmh(wind_speed_kmh, names[1])?,
+            wind_from_deg: quantity::direction_deg(wind_from_deg, names[2])?,
+            wind_height,
+        };
+        let air_temp_c = quantity::air_temp_c(air_temp_c, names[3])?;
+        Ok(WeatherSpec { base, moisture_pct, wind_speed_kmh, air_temp_c, stream })
+    }
+}
+
+impl Scenario {
+    /// Read and check a scenario file; relative paths become relative to its folder.
+    pub fn load(path: &Path) -> Result<Scenario> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let f: ScenarioFile =
+            toml::from_str(&text).map_err(|e| Error::input(path.display(), e.to_string().trim_end()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Scenario::from_file(f, base)
+            .map_err(|e| match e {
+                Error::Invalid(m) => Error::input(path.display(), m),
+                other => other,
+            })
+            .map(|mut s| {
+                s.path = Some(path.to_path_buf());
+                s
+            })
+    }
+
+    fn from_file(f: ScenarioFile, base: &Path) -> Result<Scenario> {
+        let fix = |p: Option<PathBuf>| p.map(|q| if q.is_relative() { base.join(q) } else { q });
+        let mut l = f.landscape;
+        l.lcp = fix(l.lcp);
+        l.elevation = fix(l.elevation);
+        l.fuel = fix(l.fuel);
+        l.slope = fix(l.slope);
+        l.aspect = fix(l.aspect);
+        l.canopy_cover = fix(l.canopy_cover);
+        l.canopy_height = fix(l.canopy_height);
+        l.canopy_base_height = fix(l.canopy_base_height);
+        l.canopy_bulk_density = fix(l.canopy_bulk_density);
+        l.fuel_models = fix(l.fuel_models);
+        if l.lcp.is_none() && (l.elevation.is_none() || l.fuel.is_none()) {
+            return Err(Error::Invalid("[landscape]: give `lcp`, or `elevation` and `fuel`".into()));
+        }
+        let backend = match &f.backend {
+            Some(s) => Backend::parse(s)
+                .ok_or_else(|| Error::Invalid(format!("backend `{s}`: use auto, gpu, vulkan, gl or cpu")))?,
+            None => Backend::Auto,
+        };
+        let w = f.weather;
+        let weather = WeatherSpec::new(
+            w.moisture_pct,
+            w.wind_speed_kmh,
+            w.wind_from_deg,
+            w.wind_height,
+            w.air_temp_c,
+            fix(w.stream),
+            ["weather.moisture_pct", "weather.wind_speed_kmh", "weather.wind_from_deg", "weather.air_temp_c"],
+        )?;
+        let d = f.debris;
+        let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
+        if forms.iter().filter(|&&b| b).count() != 1 {
+            return Err(Error::Invalid(
+                "[debris]: give exactly one of `fragments` (a fragment list), `raster` (an impact raster) or `event` (a failure event)".into(),
+            ));
+        }
+        let debris = if let Some(p) = fix(d.fragments) {
+            DebrisSpec::Fragments(p)
+        } else if let Some(p) = fix(d.raster) {
+            let expected_count = match d.raster_values.as_deref().unwrap_or("probability") {
+                "probability" => false,
+                "expected_count" => true,
+                o => {
+                    return Err(Error::Invalid(format!(
+                        "debris.raster_values: `{o}`: use \"probability\" or \"expected_count\""
+                    )))
+                }
+            };
+            let fragment = d
+                .default_fragment
+                .ok_or_else(|| Error::Invalid("[debris]: an impact raster needs a [debris.default_fragment]".into()))?;
+            fragment.thermal("debris.default_fragment")?;
+            DebrisSpec::Raster { path: p, expected_count, fragment }
+        } else {
+            let event = d.event.ok_or_else(|| Error::Invalid("[debris]: no debris form".into()))?;
+            if d.class.is_empty() {
+                return Err(Error::Invalid("[debris]: a failure event needs at least one [[debris.class]]".into()));
+            }
+            DebrisSpec::Event { event, classes: d.class, winds_aloft: d.winds_aloft }
+        };
+        let mut ignition = f.ignition;
+        ignition.air_temp_c = weather.air_temp_c;
+        check_ignition_params(&ignition)?;
+        let s = f.spread;
+        let spread = SpreadSpec {
+            duration_min: quantity::duration_min(&s.duration, "spread.duration")?,
+            isochrone_interval_min: quantity::duration_min(&s.isochrone_interval, "spread.isochrone_interval")?,
+            tolerance: quantity::tolerance(s.tolerance, "spread.tolerance")?,
+            wind_limit: s.wind_limit,
+        };
+        let dir = f.output.dir;
+        let output = OutputSpec { dir: if dir.is_relative() { base.join(dir) } else { dir }, cog: f.output.cog };
+        Ok(Scenario {
+            path: None,
+            name: f.name,
+            description: f.description,
+            seed: f.seed,
+            backend,
+            landscape: l,
+            weather,
+            debris: Some(debris),
+            ignitions: Vec::new(),
+            ignition,
+            spread,
+            output,
+        })
+    }
+}
+
+/// The ignition relations' parameters: finite, widths and temperatures positive.
+pub fn check_ignition_params(p: &IgnitionParams) -> Result<()> {
+    for (name, v, positive) in [
+        ("ignition.hot_a_c_mm", p.hot_a_c_mm, true),
+        ("ignition.hot_b", p.hot_b, false),
+        ("ignition.hot_c_c", p.hot_c_c, false),
+        ("ignition.hot_width_c", p.hot_width_c, true),
+        ("ignition.aluminium_latent_c", p.aluminium_latent_c, false),
+    ] {
+        if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
+            return Err(Error::Invalid(format!(
+                "{name} {v}: must be {} and finite",
+                if positive { "positive" } else { "non-negative" }
+            )));
+        }
+    }
+    Ok(())
+}
