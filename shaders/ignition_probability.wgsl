@@ -1,12 +1,13 @@
 // Per-cell ignition probability (at least one ignition) and expected ignitions from a debris impact field.
-// Each cell gathers over the fragments whose landing window holds it. CPU twin: ignition::maps_cpu.
+// Each cell gathers over the fragments whose landing window overlaps its 16 x 16 tile (lists built on the host,
+// in fragment order). CPU twin: ignition::maps_cpu.
 // Relations: Schroeder (1969) for burning fragments; Wang et al. (2017) critical temperature for hot particles.
 
 struct Uni {
     cols: u32,
     rows: u32,
     nfrag: u32,
-    pad: u32,
+    tiles_x: u32,
     cell_e: f32,
     cell_n: f32,
     m1h: f32,
@@ -31,6 +32,11 @@ struct Frag {
 @group(0) @binding(1) var<storage, read> frags: array<Frag>;
 @group(0) @binding(2) var<storage, read> cells: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read_write> out: array<vec2<f32>>;
+// Fragments per tile: tile t lists tile_frags[tile_start[t] .. tile_start[t + 1]].
+@group(0) @binding(4) var<storage, read> tile_start: array<u32>;
+@group(0) @binding(5) var<storage, read> tile_frags: array<u32>;
+
+const TILE: u32 = 16u;
 
 fn schroeder(t: f32, m: f32) -> f32 {
     let q = min(144.51 - 0.266 * t - 0.00058 * t * t - t * m + 18.54 * (1.0 - exp(-15.1 * m)) + 640.0 * m, 400.0);
@@ -50,8 +56,9 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let row = i32(i / uni.cols);
     var log_none = 0.0;
     var expected = 0.0;
-    for (var k = 0u; k < uni.nfrag; k = k + 1u) {
-        let f = frags[k];
+    let tile = (u32(row) / TILE) * uni.tiles_x + u32(col) / TILE;
+    for (var j = tile_start[tile]; j < tile_start[tile + 1u]; j = j + 1u) {
+        let f = frags[tile_frags[j]];
         let c0 = i32(floor(f.a.x));
         let r0 = i32(floor(f.a.y));
         if (abs(col - c0) > i32(f.c.z) || abs(row - r0) > i32(f.c.w)) { continue; }

@@ -247,6 +247,9 @@ pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p:
     }
 }
 
+/// Tile edge (cells) of the kernel's per-tile fragment lists (`TILE` in the WGSL).
+const GPU_TILE: usize = 16;
+
 /// Kernel uniform (16 x 4 bytes).
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -254,7 +257,7 @@ struct Uni {
     cols: u32,
     rows: u32,
     nfrag: u32,
-    pad: u32,
+    tiles_x: u32,
     cell_e: f32,
     cell_n: f32,
     m1h: f32,
@@ -287,11 +290,34 @@ pub fn maps_gpu(
         })
         .collect();
     let cellv: Vec<[f32; 2]> = (0..n).map(|i| [if ci.can_ignite[i] { 1.0 } else { 0.0 }, ci.fuel_temp_c[i]]).collect();
+    // Fragments per 16 x 16 tile, in fragment order (so each cell sums in the CPU twin's order).
+    let (tiles_x, tiles_y) = (grid.cols.div_ceil(GPU_TILE), grid.rows.div_ceil(GPU_TILE));
+    let mut per_tile: Vec<Vec<u32>> = vec![Vec::new(); tiles_x * tiles_y];
+    for (k, pf) in packed.iter().enumerate() {
+        let (c0, r0) = ((pf[0] as f64).floor() as i64, (pf[1] as f64).floor() as i64);
+        let (rc, rr) = (pf[10] as i64, pf[11] as i64);
+        let clamp_t = |v: i64, cells: usize| (v.clamp(0, cells as i64 - 1) as usize) / GPU_TILE;
+        if c0 + rc < 0 || r0 + rr < 0 || c0 - rc >= grid.cols as i64 || r0 - rr >= grid.rows as i64 {
+            continue;
+        }
+        for ty in clamp_t(r0 - rr, grid.rows)..=clamp_t(r0 + rr, grid.rows) {
+            for tx in clamp_t(c0 - rc, grid.cols)..=clamp_t(c0 + rc, grid.cols) {
+                per_tile[ty * tiles_x + tx].push(k as u32);
+            }
+        }
+    }
+    let mut tile_start = Vec::with_capacity(per_tile.len() + 1);
+    let mut tile_frags = Vec::new();
+    for t in &per_tile {
+        tile_start.push(tile_frags.len() as u32);
+        tile_frags.extend_from_slice(t);
+    }
+    tile_start.push(tile_frags.len() as u32);
     let uni = Uni {
         cols: grid.cols as u32,
         rows: grid.rows as u32,
         nfrag: packed.len() as u32,
-        pad: 0,
+        tiles_x: tiles_x as u32,
         cell_e: grid.geotransform[1] as f32,
         cell_n: grid.geotransform[5] as f32,
         m1h: m1h as f32,
@@ -311,7 +337,9 @@ pub fn maps_gpu(
     if need > gpu.max_binding_bytes() {
         return Err(Error::Gpu(format!("{n} cells exceed the device's binding size for the ignition kernel")));
     }
-    gpu.run(&pipe, &[&ub, &fb, &cb, &ob], groups_1d(n, 256, gpu.limits.max_compute_workgroups_per_dimension))?;
+    let (sb, tb) = (gpu.upload("tile start", &tile_start), gpu.upload("tile fragments", &tile_frags));
+    let groups = groups_1d(n, 256, gpu.limits.max_compute_workgroups_per_dimension);
+    gpu.run(&pipe, &[&ub, &fb, &cb, &ob, &sb, &tb], groups)?;
     let out: Vec<[f32; 2]> = gpu.download(&ob, n)?;
     Ok(IgnitionMaps { probability: out.iter().map(|o| o[0]).collect(), expected: out.iter().map(|o| o[1]).collect() })
 }
