@@ -2,27 +2,69 @@
 // CPU twin: src/surface.rs (physics) and src/behavior.rs (per-cell wrapper). Equation sources are given
 // there; the steps below follow the same order and names.
 //
-// Inputs
-//   cells:  stride 6 per cell: fuel index (u32 bits; NO_INDEX = nodata), slope tan, aspect deg (-1 flat),
-//           canopy cover fraction, canopy height m, canopy base height m.
-//   fuels:  stride 16 per fuel model, English units (see behavior::pack_fuel).
-//   runs:   stride 12 per run (weather scenario): moistures 1h,10h,100h,herb,woody (fractions), wind speed m/min,
-//           wind direction toward (azimuth deg), wind mode (0 midflame, 1 at 20 ft with WAF), wind limit (0/1),
-//           number of cells, 2 spare.
-// Output
-//   out:    stride 10 per cell and run: ros, backing ros, flanking ros (m/min), spread azimuth (deg),
-//           length-to-breadth, effective wind (m/min), fireline intensity (kW/m), flame length (m),
-//           heat per area (kJ/m2), reaction intensity (kW/m2). Dispatch z indexes the run.
+// Inputs and output: the structs CellRow, FuelRow, RunRow and BehaviorRow, defined once in src/gpu/layout.rs
+// (tests/layout.rs checks these declarations against them). Dispatch z indexes the run.
 
-@group(0) @binding(0) var<storage, read> cells: array<f32>;
-@group(0) @binding(1) var<storage, read> fuels: array<f32>;
-@group(0) @binding(2) var<storage, read> runs: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+struct CellRow {
+    fuel_index: u32,                 // NO_INDEX = nodata
+    slope_tan: f32,
+    aspect_deg: f32,                 // -1 flat
+    canopy_cover_frac: f32,
+    canopy_height_m: f32,
+    canopy_base_height_m: f32,
+    canopy_bulk_density_kg_per_m3: f32,
+    spare: f32,
+}
 
-const CELL_STRIDE: u32 = 6u;
-const FUEL_STRIDE: u32 = 16u;
-const RUN_STRIDE: u32 = 12u;
-const OUT_STRIDE: u32 = 10u;
+// English units (see behavior::pack_fuel).
+struct FuelRow {
+    depth_ft: f32,
+    mx_dead_frac: f32,
+    h_dead_btu_per_lb: f32,
+    h_live_btu_per_lb: f32,
+    w_1h_lb_per_ft2: f32,
+    w_10h_lb_per_ft2: f32,
+    w_100h_lb_per_ft2: f32,
+    w_herb_lb_per_ft2: f32,
+    w_woody_lb_per_ft2: f32,
+    sav_1h_per_ft: f32,
+    sav_herb_per_ft: f32,
+    sav_woody_per_ft: f32,
+    dynamic: f32,
+    burnable: f32,
+    spare0: f32,
+    spare1: f32,
+}
+
+struct RunRow {
+    m_1h: f32, m_10h: f32, m_100h: f32, m_herb: f32, m_woody: f32,   // fractions
+    wind_m_per_min: f32,
+    wind_toward_deg: f32,
+    wind_mode: u32,                  // 0 midflame, 1 at 20 ft with the wind adjustment factor
+    wind_limit: u32,
+    ncells: u32,
+    foliar_moisture_frac: f32,
+    spare: f32,
+}
+
+struct BehaviorRow {
+    ros_m_per_min: f32,
+    backing_ros_m_per_min: f32,
+    flanking_ros_m_per_min: f32,
+    spread_direction_deg: f32,
+    length_to_breadth: f32,
+    effective_wind_m_per_min: f32,
+    fireline_intensity_kw_per_m: f32,
+    flame_length_m: f32,
+    heat_per_area_kj_per_m2: f32,
+    reaction_intensity_kw_per_m2: f32,
+}
+
+@group(0) @binding(0) var<storage, read> cells: array<CellRow>;
+@group(0) @binding(1) var<storage, read> fuels: array<FuelRow>;
+@group(0) @binding(2) var<storage, read> runs: array<RunRow>;
+@group(0) @binding(3) var<storage, read_write> out: array<BehaviorRow>;
+
 const RHO_P: f32 = 32.0;          // particle density, lb/ft3
 const S_T: f32 = 0.0555;          // total silica
 const ETA_S: f32 = 0.41739693;    // 0.174 * 0.01^-0.19, mineral damping
@@ -77,48 +119,46 @@ fn category(p: array<Particle, 4>) -> Sums {
     return s;
 }
 
-fn write_nodata(o: u32, v: f32) {
-    for (var k = 0u; k < OUT_STRIDE; k++) { out[o + k] = v; }
+fn filled(v: f32) -> BehaviorRow {
+    return BehaviorRow(v, v, v, v, v, v, v, v, v, v);
 }
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let cell = flat_index(wg, nwg, li);
-    let run = wg.z;
-    let r = run * RUN_STRIDE;
-    let ncells = u32(runs[r + 9u]);
+    let run = runs[wg.z];
+    let ncells = run.ncells;
     if (cell >= ncells) { return; }
-    let o = (run * ncells + cell) * OUT_STRIDE;
-    let c = cell * CELL_STRIDE;
-    let fidx = bitcast<u32>(cells[c]);
-    if (fidx == NO_INDEX) { write_nodata(o, NODATA); return; }
-    let f = fidx * FUEL_STRIDE;
-    let depth = fuels[f];
-    let burnable = fuels[f + 13u];
+    let o = wg.z * ncells + cell;
+    let cr = cells[cell];
+    if (cr.fuel_index == NO_INDEX) { out[o] = filled(NODATA); return; }
+    let fuel = fuels[cr.fuel_index];
+    let depth = fuel.depth_ft;
     // Non-burnable fuel: zero behaviour, direction 0, L/W 1.
-    if (burnable == 0.0 || depth <= 0.0) {
-        write_nodata(o, 0.0);
-        out[o + 4u] = 1.0;
+    if (fuel.burnable == 0.0 || depth <= 0.0) {
+        var z = filled(0.0);
+        z.length_to_breadth = 1.0;
+        out[o] = z;
         return;
     }
-    let m1 = runs[r]; let m10 = runs[r + 1u]; let m100 = runs[r + 2u];
-    let mherb = runs[r + 3u]; let mwoody = runs[r + 4u];
-    let mx_dead = fuels[f + 1u];
-    let h_dead = fuels[f + 2u]; let h_live = fuels[f + 3u];
-    let w_herb = fuels[f + 7u];
-    let s_1h = fuels[f + 9u]; let s_herb = fuels[f + 10u]; let s_woody = fuels[f + 11u];
+    let m1 = run.m_1h; let m10 = run.m_10h; let m100 = run.m_100h;
+    let mherb = run.m_herb; let mwoody = run.m_woody;
+    let mx_dead = fuel.mx_dead_frac;
+    let h_dead = fuel.h_dead_btu_per_lb; let h_live = fuel.h_live_btu_per_lb;
+    let w_herb = fuel.w_herb_lb_per_ft2;
+    let s_1h = fuel.sav_1h_per_ft; let s_herb = fuel.sav_herb_per_ft; let s_woody = fuel.sav_woody_per_ft;
     // Dynamic herbaceous transfer (Scott & Burgan 2005).
     var cured = 0.0;
-    if (fuels[f + 12u] != 0.0) { cured = clamp(1.333 - 1.11 * mherb, 0.0, 1.0); }
+    if (fuel.dynamic != 0.0) { cured = clamp(1.333 - 1.11 * mherb, 0.0, 1.0); }
     let dead = array<Particle, 4>(
-        Particle(fuels[f + 4u], s_1h, m1, h_dead),
-        Particle(fuels[f + 5u], 109.0, m10, h_dead),
-        Particle(fuels[f + 6u], 30.0, m100, h_dead),
+        Particle(fuel.w_1h_lb_per_ft2, s_1h, m1, h_dead),
+        Particle(fuel.w_10h_lb_per_ft2, 109.0, m10, h_dead),
+        Particle(fuel.w_100h_lb_per_ft2, 30.0, m100, h_dead),
         Particle(w_herb * cured, s_herb, m1, h_dead));
     let live = array<Particle, 4>(
         Particle(w_herb * (1.0 - cured), s_herb, mherb, h_live),
-        Particle(fuels[f + 8u], s_woody, mwoody, h_live),
+        Particle(fuel.w_woody_lb_per_ft2, s_woody, mwoody, h_live),
         Particle(0.0, 1.0, 0.0, 0.0),
         Particle(0.0, 1.0, 0.0, 0.0));
     let d = category(dead);
@@ -159,12 +199,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     if (sink > 0.0) { r0 = ir * xi / sink; }
 
     // Wind at midflame: given, or 20-ft wind times the wind adjustment factor (Andrews 2012, RMRS-GTR-266).
-    let cc = cells[c + 3u];
-    let ch = cells[c + 4u];
-    let cbh = cells[c + 5u];
+    let cc = cr.canopy_cover_frac;
+    let ch = cr.canopy_height_m;
+    let cbh = cr.canopy_base_height_m;
     let ch_ft = ch / FT;
     var waf = 1.0;
-    if (runs[r + 7u] != 0.0) {
+    if (run.wind_mode != 0u) {
         var crown_ratio = 0.0;
         if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
         let fill = cc * crown_ratio / 3.0;
@@ -175,12 +215,12 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
             waf = 1.83 / log((20.0 + 0.36 * depth) / (0.13 * depth));
         }
     }
-    let wind = max(runs[r + 5u] * waf / FT, 0.0); // ft/min
-    let slope = cells[c + 1u];
-    let aspect = cells[c + 2u];
+    let wind = max(run.wind_m_per_min * waf / FT, 0.0); // ft/min
+    let slope = cr.slope_tan;
+    let aspect = cr.aspect_deg;
     var upslope = 0.0;
     if (slope > 0.0 && aspect >= 0.0) { upslope = wrap360(aspect + 180.0); }
-    let wind_rel = (runs[r + 6u] - upslope) * DEG;
+    let wind_rel = (run.wind_toward_deg - upslope) * DEG;
 
     // Wind and slope factors (Rothermel 1972 eq. 47-51), added as vectors.
     let cw = 7.47 * exp(-0.133 * pow(sigma, 0.55));
@@ -199,7 +239,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var eff = 0.0;
     if (phi_e > 0.0) { eff = pow(phi_e * pow(ratio, ew) / cw, 1.0 / bw); }
     let limit = 0.9 * ir;
-    if (runs[r + 8u] != 0.0 && eff > limit) {
+    if (run.wind_limit != 0u && eff > limit) {
         eff = limit;
         phi_e = cw * safe_pow(limit, bw) * pow(ratio, -ew);
     }
@@ -215,14 +255,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let ib = hpua * ros / 60.0;
     var fl = 0.0;
     if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46); }
-    out[o] = ros * FT;
-    out[o + 1u] = back * FT;
-    out[o + 2u] = flank * FT;
-    out[o + 3u] = wrap360(upslope + dir_rel);
-    out[o + 4u] = lw;
-    out[o + 5u] = eff * FT;
-    out[o + 6u] = ib * KW_PER_M;
-    out[o + 7u] = fl * FT;
-    out[o + 8u] = hpua * KJ_PER_M2;
-    out[o + 9u] = ir * KW_PER_M2;
+    out[o] = BehaviorRow(ros * FT, back * FT, flank * FT, wrap360(upslope + dir_rel), lw, eff * FT, ib * KW_PER_M,
+                         fl * FT, hpua * KJ_PER_M2, ir * KW_PER_M2);
 }

@@ -76,8 +76,8 @@ fn compare(name: &str, cells: &Cells, gpu: &Gpu) {
                 worst.0,
                 c.get(wi, k),
                 g[r].get(wi, k),
-                &cells.packed[wi * 6 + 1..wi * 6 + 6],
-                cells.fuels.get(cells.packed[wi * 6].to_bits() as usize).map_or("-".to_string(), |m| m.code.clone())
+                cells.rows[wi],
+                cells.fuels.get(cells.rows[wi].fuel_index as usize).map_or("-".to_string(), |m| m.code.clone())
             );
             assert!(
                 worst.0 <= 1e-4,

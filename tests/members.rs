@@ -28,7 +28,8 @@ fn cli_run(seed: u64, out: &std::path::Path) -> (Vec<(f64, f64, f64)>, Vec<f32>)
         .output()
         .unwrap();
     assert!(o.status.success(), "seed {seed}: {}", String::from_utf8_lossy(&o.stderr));
-    let s: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let ign = s["debris"]["sampled_ignitions"]
         .as_array()
         .unwrap()

@@ -23,6 +23,7 @@ use rayon::prelude::*;
 
 use crate::debris::{Fragment, Material, ThermalState};
 use crate::error::{Error, Result};
+use crate::gpu::layout::{FragmentRow, IgnitionUniform};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Grid, Landscape};
 use crate::physics::behavior::Cells;
@@ -140,61 +141,56 @@ pub struct IgnitionMaps {
     pub expected: Vec<f32>,
 }
 
-/// Fragment as the kernel reads it (16 floats).
-fn pack(f: &Fragment, grid: &Grid, p: &IgnitionParams) -> [f32; 16] {
+/// Fragment as the kernel reads it, with its landing window.
+fn pack(f: &Fragment, grid: &Grid, p: &IgnitionParams) -> FragmentRow {
     let (fr, fc) = grid.fractional_cell(f.x, f.y);
     let (kind, temp) = match f.thermal {
-        ThermalState::Burning { burn_time_s } => (if burn_time_s > 0.0 { 1.0 } else { 2.0 }, 0.0),
-        ThermalState::Hot { temperature_c } => (0.0, effective_temperature_c(p, f.material, temperature_c)),
+        ThermalState::Burning { burn_time_s } => (if burn_time_s > 0.0 { 1 } else { 2 }, 0.0),
+        ThermalState::Hot { temperature_c } => (0, effective_temperature_c(p, f.material, temperature_c)),
     };
     let (sa, sc, az) =
         f.footprint.map_or((0.0, 0.0, 0.0), |fp| (fp.sigma_along_m, fp.sigma_cross_m, fp.azimuth_deg.to_radians()));
-    [
-        fc as f32,
-        fr as f32,
-        f.impact_probability as f32,
-        kind,
-        temp as f32,
-        (f.size_m * 1000.0) as f32,
-        sa as f32,
-        sc as f32,
-        az.sin() as f32,
-        az.cos() as f32,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-        0.0,
-    ]
-}
-
-/// Half-width (cells) of the window a fragment can land in: 4 sigma of its footprint, or its own cell.
-fn reach_cells(f: &[f32; 16], grid: &Grid) -> (i64, i64) {
-    if f[6] > 0.0 {
-        let r = 4.0 * f[6].max(f[7]) as f64;
-        ((r / grid.dx()).ceil() as i64 + 1, (r / grid.dy()).ceil() as i64 + 1)
+    // Half-width (cells) of the window the fragment can land in: 4 sigma of its footprint, or its own cell.
+    let (reach_cols, reach_rows) = if sa > 0.0 {
+        let r = 4.0 * (sa as f32).max(sc as f32) as f64;
+        ((r / grid.dx()).ceil() as u32 + 1, (r / grid.dy()).ceil() as u32 + 1)
     } else {
         (0, 0)
+    };
+    FragmentRow {
+        x_cells: fc as f32,
+        y_cells: fr as f32,
+        p_impact: f.impact_probability as f32,
+        kind,
+        temperature_c: temp as f32,
+        size_mm: (f.size_m * 1000.0) as f32,
+        sigma_along_m: sa as f32,
+        sigma_cross_m: sc as f32,
+        sin_az: az.sin() as f32,
+        cos_az: az.cos() as f32,
+        reach_cols,
+        reach_rows,
+        ..Default::default()
     }
 }
 
 /// Probability that fragment `f` lands in cell (row, col): its own cell for a point, else the Gaussian footprint
 /// integrated by 3 x 3 midpoints over the cell. Same arithmetic in the WGSL kernel.
-fn hit_probability(f: &[f32; 16], row: i64, col: i64, cell_e: f64, cell_n: f64) -> f64 {
-    let p = f[2] as f64;
-    if f[6] <= 0.0 {
-        return if (f[0] as f64).floor() as i64 == col && (f[1] as f64).floor() as i64 == row { p } else { 0.0 };
+fn hit_probability(f: &FragmentRow, row: i64, col: i64, cell_e: f64, cell_n: f64) -> f64 {
+    let p = f.p_impact as f64;
+    if f.sigma_along_m <= 0.0 {
+        let own = (f.x_cells as f64).floor() as i64 == col && (f.y_cells as f64).floor() as i64 == row;
+        return if own { p } else { 0.0 };
     }
-    let (sa, sc, s, c) = (f[6] as f64, f[7] as f64, f[8] as f64, f[9] as f64);
+    let (sa, sc, s, c) = (f.sigma_along_m as f64, f.sigma_cross_m as f64, f.sin_az as f64, f.cos_az as f64);
     let norm = 1.0 / (2.0 * std::f64::consts::PI * sa * sc);
     let mut acc = 0.0;
     for i in 0..3 {
         for j in 0..3 {
             let sx = col as f64 + (j as f64 + 0.5) / 3.0;
             let sy = row as f64 + (i as f64 + 0.5) / 3.0;
-            let de = (sx - f[0] as f64) * cell_e;
-            let dn = (sy - f[1] as f64) * cell_n;
+            let de = (sx - f.x_cells as f64) * cell_e;
+            let dn = (sy - f.y_cells as f64) * cell_n;
             let along = de * s + dn * c;
             let cross = de * c - dn * s;
             acc += (-0.5 * (along * along / (sa * sa) + cross * cross / (sc * sc))).exp();
@@ -204,13 +200,13 @@ fn hit_probability(f: &[f32; 16], row: i64, col: i64, cell_e: f64, cell_n: f64) 
 }
 
 /// Ignition probability of a packed fragment on a cell that can ignite (kernel form).
-fn packed_ignition(f: &[f32; 16], fuel_temp_c: f64, m1h: f64, p: &IgnitionParams) -> f64 {
-    match f[3] as i32 {
+fn packed_ignition(f: &FragmentRow, fuel_temp_c: f64, m1h: f64, p: &IgnitionParams) -> f64 {
+    match f.kind {
         1 => schroeder_probability(fuel_temp_c, m1h),
         2 => 0.0,
         _ => {
-            let crit = hot_particle_critical_c(p, f[5] as f64, m1h);
-            1.0 / (1.0 + (-(f[4] as f64 - crit) / p.hot_width_c).exp())
+            let crit = hot_particle_critical_c(p, f.size_mm as f64, m1h);
+            1.0 / (1.0 + (-(f.temperature_c as f64 - crit) / p.hot_width_c).exp())
         }
     }
 }
@@ -223,8 +219,8 @@ pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p:
     let (ce, cn) = (grid.geotransform[1], grid.geotransform[5]);
     for f in frags {
         let pf = pack(f, grid, p);
-        let (rc, rr) = reach_cells(&pf, grid);
-        let (c0, r0) = ((pf[0] as f64).floor() as i64, (pf[1] as f64).floor() as i64);
+        let (rc, rr) = (pf.reach_cols as i64, pf.reach_rows as i64);
+        let (c0, r0) = ((pf.x_cells as f64).floor() as i64, (pf.y_cells as f64).floor() as i64);
         for row in (r0 - rr).max(0)..=(r0 + rr).min(grid.rows as i64 - 1) {
             for col in (c0 - rc).max(0)..=(c0 + rc).min(grid.cols as i64 - 1) {
                 let i = row as usize * grid.cols + col as usize;
@@ -250,25 +246,6 @@ pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p:
 /// Tile edge (cells) of the kernel's per-tile fragment lists (`TILE` in the WGSL).
 const GPU_TILE: usize = 16;
 
-/// Kernel uniform (16 x 4 bytes).
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct Uni {
-    cols: u32,
-    rows: u32,
-    nfrag: u32,
-    tiles_x: u32,
-    cell_e: f32,
-    cell_n: f32,
-    m1h: f32,
-    hot_a: f32,
-    hot_b: f32,
-    hot_c: f32,
-    hot_w: f32,
-    pad2: f32,
-    pad3: [f32; 4],
-}
-
 /// The kernel on a GPU: each cell gathers over the fragments whose window holds it.
 pub fn maps_gpu(
     gpu: &Gpu,
@@ -279,23 +256,14 @@ pub fn maps_gpu(
     p: &IgnitionParams,
 ) -> Result<IgnitionMaps> {
     let n = grid.len();
-    let packed: Vec<[f32; 16]> = frags
-        .iter()
-        .map(|f| {
-            let mut pf = pack(f, grid, p);
-            let (rc, rr) = reach_cells(&pf, grid);
-            pf[10] = rc as f32;
-            pf[11] = rr as f32;
-            pf
-        })
-        .collect();
+    let packed: Vec<FragmentRow> = frags.iter().map(|f| pack(f, grid, p)).collect();
     let cellv: Vec<[f32; 2]> = (0..n).map(|i| [if ci.can_ignite[i] { 1.0 } else { 0.0 }, ci.fuel_temp_c[i]]).collect();
     // Fragments per 16 x 16 tile, in fragment order (so each cell sums in the CPU twin's order).
     let (tiles_x, tiles_y) = (grid.cols.div_ceil(GPU_TILE), grid.rows.div_ceil(GPU_TILE));
     let mut per_tile: Vec<Vec<u32>> = vec![Vec::new(); tiles_x * tiles_y];
     for (k, pf) in packed.iter().enumerate() {
-        let (c0, r0) = ((pf[0] as f64).floor() as i64, (pf[1] as f64).floor() as i64);
-        let (rc, rr) = (pf[10] as i64, pf[11] as i64);
+        let (c0, r0) = ((pf.x_cells as f64).floor() as i64, (pf.y_cells as f64).floor() as i64);
+        let (rc, rr) = (pf.reach_cols as i64, pf.reach_rows as i64);
         let clamp_t = |v: i64, cells: usize| (v.clamp(0, cells as i64 - 1) as usize) / GPU_TILE;
         if c0 + rc < 0 || r0 + rr < 0 || c0 - rc >= grid.cols as i64 || r0 - rr >= grid.rows as i64 {
             continue;
@@ -313,7 +281,7 @@ pub fn maps_gpu(
         tile_frags.extend_from_slice(t);
     }
     tile_start.push(tile_frags.len() as u32);
-    let uni = Uni {
+    let uni = IgnitionUniform {
         cols: grid.cols as u32,
         rows: grid.rows as u32,
         nfrag: packed.len() as u32,
@@ -325,8 +293,7 @@ pub fn maps_gpu(
         hot_b: p.hot_b as f32,
         hot_c: p.hot_c_c as f32,
         hot_w: p.hot_width_c as f32,
-        pad2: 0.0,
-        pad3: [0.0; 4],
+        ..Default::default()
     };
     let pipe = gpu.pipeline("ignition_probability", include_str!("../../shaders/ignition_probability.wgsl"))?;
     let ub = gpu.upload("uni", std::slice::from_ref(&uni));

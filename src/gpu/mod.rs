@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+pub mod layout;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Landscape, FUEL_NODATA};
 use crate::physics::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
@@ -47,24 +48,24 @@ pub struct Weather {
 }
 
 impl Weather {
-    /// Run parameters as the kernel reads them (stride 12).
-    fn pack(&self, ncells: usize, opts: &SurfaceOptions) -> [f32; RUN_STRIDE] {
+    /// Run parameters as the kernel reads them.
+    fn pack(&self, ncells: usize, opts: &SurfaceOptions) -> RunRow {
         let m = self.moisture;
         let (speed, mode) = self.wind_for_kernel();
-        [
-            m.dead_1h as f32,
-            m.dead_10h as f32,
-            m.dead_100h as f32,
-            m.live_herb as f32,
-            m.live_woody as f32,
-            speed as f32,
-            self.wind_toward_deg() as f32,
-            mode as f32,
-            if opts.wind_limit { 1.0 } else { 0.0 },
-            ncells as f32,
-            0.0,
-            0.0,
-        ]
+        RunRow {
+            m_1h: m.dead_1h as f32,
+            m_10h: m.dead_10h as f32,
+            m_100h: m.dead_100h as f32,
+            m_herb: m.live_herb as f32,
+            m_woody: m.live_woody as f32,
+            wind_m_per_min: speed as f32,
+            wind_toward_deg: self.wind_toward_deg() as f32,
+            wind_mode: mode,
+            wind_limit: opts.wind_limit as u32,
+            ncells: ncells as u32,
+            foliar_moisture_frac: 1.0,
+            spare: 0.0,
+        }
     }
 
     /// (speed m/min, mode): mode 0 = midflame speed, 1 = 20-ft speed to be reduced by the WAF.
@@ -104,11 +105,8 @@ pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base
     }
 }
 
-pub const CELL_STRIDE: usize = 6;
-const FUEL_STRIDE: usize = 16;
-const RUN_STRIDE: usize = 12;
-/// Values per cell in a [`Behavior`].
-pub const OUT_STRIDE: usize = 10;
+/// Values per cell in a [`Behavior`] (a [`BehaviorRow`]).
+pub const OUT_STRIDE: usize = BEHAVIOR_FLOATS;
 
 /// Indices of the per-cell outputs.
 pub mod field {
@@ -143,8 +141,7 @@ pub const NODATA: f32 = -9999.0;
 /// Kernel inputs of a landscape: per-cell terrain, canopy and fuel index, plus the fuel table.
 pub struct Cells {
     pub n: usize,
-    /// Stride [`CELL_STRIDE`]: fuel index bits, slope tan, aspect deg, canopy cover frac, height m, base height m.
-    pub packed: Vec<f32>,
+    pub rows: Vec<CellRow>,
     /// Fuel models referenced by index.
     pub fuels: Vec<FuelModel>,
 }
@@ -157,7 +154,7 @@ impl Cells {
         let mut fuels: Vec<FuelModel> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let n = ls.grid.len();
-        let mut packed = vec![0f32; n * CELL_STRIDE];
+        let mut rows = vec![CellRow::default(); n];
         let zero = |v: &Option<Vec<f32>>, i: usize| v.as_ref().map_or(0.0, |v| v[i]);
         for i in 0..n {
             let code = ls.fuel[i];
@@ -169,45 +166,47 @@ impl Cells {
                     (fuels.len() - 1) as u32
                 })
             };
-            let p = &mut packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE];
-            p[0] = f32::from_bits(idx);
-            p[1] = if slope[i].is_finite() { slope[i] } else { 0.0 };
-            p[2] = if aspect[i].is_finite() { aspect[i] } else { -1.0 };
-            p[3] = zero(&ls.canopy_cover_frac, i);
-            p[4] = zero(&ls.canopy_height_m, i);
-            p[5] = zero(&ls.canopy_base_height_m, i);
+            rows[i] = CellRow {
+                fuel_index: idx,
+                slope_tan: if slope[i].is_finite() { slope[i] } else { 0.0 },
+                aspect_deg: if aspect[i].is_finite() { aspect[i] } else { -1.0 },
+                canopy_cover_frac: zero(&ls.canopy_cover_frac, i),
+                canopy_height_m: zero(&ls.canopy_height_m, i),
+                canopy_base_height_m: zero(&ls.canopy_base_height_m, i),
+                canopy_bulk_density_kg_per_m3: zero(&ls.canopy_bulk_density_kg_per_m3, i),
+                spare: 0.0,
+            };
         }
-        Ok(Cells { n, packed, fuels })
+        Ok(Cells { n, rows, fuels })
     }
 
     /// Index into `fuels` of cell `i` (`u32::MAX` for nodata).
     pub fn fuel_index(&self, i: usize) -> u32 {
-        self.packed[i * CELL_STRIDE].to_bits()
+        self.rows[i].fuel_index
     }
 }
 
-/// Fuel model parameters in the kernel's layout and English units (stride 16): depth ft, Mx dead, heat dead and
-/// live Btu/lb, loads lb/ft2 (1h, 10h, 100h, herb, woody), SAV 1/ft (1h, herb, woody), dynamic, burnable, 2 spare.
-pub fn pack_fuel(m: &FuelModel) -> [f32; FUEL_STRIDE] {
+/// A fuel model in the kernel's layout and English units.
+pub fn pack_fuel(m: &FuelModel) -> FuelRow {
     let l = m.load_kg_per_m2.map(|w| (w / LB_PER_FT2_TO_KG_PER_M2) as f32);
-    [
-        (m.depth_m / FT_TO_M) as f32,
-        m.mx_dead_frac as f32,
-        (m.h_dead_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
-        (m.h_live_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
-        l[0],
-        l[1],
-        l[2],
-        l[3],
-        l[4],
-        (m.sav_1h_per_m * FT_TO_M) as f32,
-        (m.sav_herb_per_m * FT_TO_M) as f32,
-        (m.sav_woody_per_m * FT_TO_M) as f32,
-        if m.dynamic { 1.0 } else { 0.0 },
-        if m.is_burnable() { 1.0 } else { 0.0 },
-        0.0,
-        0.0,
-    ]
+    FuelRow {
+        depth_ft: (m.depth_m / FT_TO_M) as f32,
+        mx_dead_frac: m.mx_dead_frac as f32,
+        h_dead_btu_per_lb: (m.h_dead_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
+        h_live_btu_per_lb: (m.h_live_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
+        w_1h_lb_per_ft2: l[0],
+        w_10h_lb_per_ft2: l[1],
+        w_100h_lb_per_ft2: l[2],
+        w_herb_lb_per_ft2: l[3],
+        w_woody_lb_per_ft2: l[4],
+        sav_1h_per_ft: (m.sav_1h_per_m * FT_TO_M) as f32,
+        sav_herb_per_ft: (m.sav_herb_per_m * FT_TO_M) as f32,
+        sav_woody_per_ft: (m.sav_woody_per_m * FT_TO_M) as f32,
+        dynamic: if m.dynamic { 1.0 } else { 0.0 },
+        burnable: if m.is_burnable() { 1.0 } else { 0.0 },
+        spare0: 0.0,
+        spare1: 0.0,
+    }
 }
 
 /// Per-cell fire behaviour of one run: [`OUT_STRIDE`] values per cell, see [`field`].
@@ -240,7 +239,7 @@ pub fn compute(engine: &Engine, cells: &Cells, weathers: &[Weather], opts: &Surf
 pub fn cell_behavior(
     bed: Option<&FuelBed>,
     fuel: &FuelModel,
-    cell: &[f32],
+    cell: &CellRow,
     w: &Weather,
     opts: &SurfaceOptions,
 ) -> [f64; OUT_STRIDE] {
@@ -249,11 +248,16 @@ pub fn cell_behavior(
         o[field::LENGTH_TO_BREADTH] = 1.0;
         return o;
     };
-    let (slope, aspect) = (cell[1] as f64, cell[2] as f64);
+    let (slope, aspect) = (cell.slope_tan as f64, cell.aspect_deg as f64);
     let upslope = if slope > 0.0 && aspect >= 0.0 { (aspect + 180.0).rem_euclid(360.0) } else { 0.0 };
     let (speed, mode) = w.wind_for_kernel();
     let waf = if mode == 1 {
-        wind_adjustment_factor(fuel.depth_m, cell[3] as f64, cell[4] as f64, cell[5] as f64)
+        wind_adjustment_factor(
+            fuel.depth_m,
+            cell.canopy_cover_frac as f64,
+            cell.canopy_height_m as f64,
+            cell.canopy_base_height_m as f64,
+        )
     } else {
         1.0
     };
@@ -291,13 +295,7 @@ pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavio
                 continue;
             }
             let k = idx as usize;
-            let v = cell_behavior(
-                beds[k].as_ref(),
-                &cells.fuels[k],
-                &cells.packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE],
-                w,
-                opts,
-            );
+            let v = cell_behavior(beds[k].as_ref(), &cells.fuels[k], &cells.rows[i], w, opts);
             for (dst, src) in o.iter_mut().zip(v) {
                 *dst = src as f32;
             }
@@ -316,17 +314,17 @@ pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &Surfac
     if nruns > gpu.limits.max_compute_workgroups_per_dimension as usize {
         return Err(Error::Gpu(format!("{nruns} runs exceed the device's dispatch limit")));
     }
-    let fuel_table: Vec<f32> = cells.fuels.iter().flat_map(pack_fuel).collect();
+    let fuel_table: Vec<FuelRow> = cells.fuels.iter().map(pack_fuel).collect();
     let b_fuels = gpu.upload("fuels", &fuel_table);
     let max_bytes = gpu.max_binding_bytes() as usize;
     let per_cell_out = nruns * OUT_STRIDE * 4;
-    let chunk = (max_bytes / per_cell_out).min(max_bytes / (CELL_STRIDE * 4)).max(1).min(cells.n.max(1));
+    let chunk = (max_bytes / per_cell_out).min(max_bytes / size_of::<CellRow>()).max(1).min(cells.n.max(1));
     let mut outs: Vec<Vec<f32>> = (0..nruns).map(|_| vec![0f32; cells.n * OUT_STRIDE]).collect();
     let mut start = 0;
     while start < cells.n {
         let len = chunk.min(cells.n - start);
-        let runs: Vec<f32> = weathers.iter().flat_map(|w| w.pack(len, opts)).collect();
-        let b_cells = gpu.upload("cells", &cells.packed[start * CELL_STRIDE..(start + len) * CELL_STRIDE]);
+        let runs: Vec<RunRow> = weathers.iter().map(|w| w.pack(len, opts)).collect();
+        let b_cells = gpu.upload("cells", &cells.rows[start..start + len]);
         let b_runs = gpu.upload("runs", &runs);
         let b_out = gpu.output::<f32>("behavior", nruns * len * OUT_STRIDE);
         let mut groups = groups_1d(len, 256, gpu.limits.max_compute_workgroups_per_dimension);

@@ -141,7 +141,7 @@ impl<'a> Fire<'a> {
             next: 1,
             window: 0,
             list_cap: n as u32,
-            _pad: 0,
+            pad: 0,
         };
         let SpreadContext { grid, mask, params, gpu } = ctx;
         let sweeps = match (engine, gpu.as_mut()) {

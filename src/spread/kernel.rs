@@ -21,7 +21,6 @@
 //! of the previous sweep and writes only itself, so the result does not depend on the order of the list, and
 //! the GPU and this twin compute the same sweeps.
 
-use bytemuck::{Pod, Zeroable};
 use rayon::prelude::*;
 
 /// Arrival time of a cell not (yet) reached, min. (WGSL has no infinity literal.)
@@ -46,30 +45,30 @@ const TAN_22_5: f32 = 0.414_213_57;
 /// The 8 neighbours, in the order both backends visit them: (dcol, drow).
 pub const NEIGHBOURS: [(i32, i32); 8] = [(0, -1), (1, -1), (1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1)];
 
-/// Uniform parameters of a sweep, laid out as the kernels' `Dom` uniform.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Pod, Zeroable)]
-pub struct Dom {
-    pub cols: u32,
-    pub rows: u32,
-    /// Metres east per column step (`geotransform[1]`).
-    pub cell_e: f32,
-    /// Metres north per row step (`geotransform[5]`, negative for north-up grids).
-    pub cell_n: f32,
-    /// Start of the current weather period, min: anchors older than this are not used.
-    pub t_start: f32,
-    /// End of the current window, min: cells reached later wait (are frozen) until the window moves.
-    pub t_end: f32,
-    /// Relative slowness tolerance for inheriting an anchor.
-    pub tol: f32,
-    /// Slot of the list being read (0/1) and of the list being written (GPU only).
-    pub cur: u32,
-    pub next: u32,
-    /// Window number (GPU frozen-list stamps).
-    pub window: u32,
-    /// Capacity of each list, entries (GPU only).
-    pub list_cap: u32,
-    pub _pad: u32,
+crate::gpu::layout::gpu_struct! {
+    /// Uniform parameters of a sweep, laid out as the kernels' `Dom` uniform (`shaders/spread_common.wgsl`).
+    pub struct Dom {
+        pub cols: u32,
+        pub rows: u32,
+        /// Metres east per column step (`geotransform[1]`).
+        pub cell_e: f32,
+        /// Metres north per row step (`geotransform[5]`, negative for north-up grids).
+        pub cell_n: f32,
+        /// Start of the current weather period, min: anchors older than this are not used.
+        pub t_start: f32,
+        /// End of the current window, min: cells reached later wait (are frozen) until the window moves.
+        pub t_end: f32,
+        /// Relative slowness tolerance for inheriting an anchor.
+        pub tol: f32,
+        /// Slot of the list being read (0/1) and of the list being written (GPU only).
+        pub cur: u32,
+        pub next: u32,
+        /// Window number (GPU frozen-list stamps).
+        pub window: u32,
+        /// Capacity of each list, entries (GPU only).
+        pub list_cap: u32,
+        pub pad: u32,
+    }
 }
 
 /// Per-cell spread parameters of one weather period: head rate m/min (0: does not burn), eccentricity times

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::kernel::Param;
 use crate::error::Result;
 use crate::gpu::Engine;
-use crate::physics::behavior::{self, field, Behavior, Cells, Weather, CELL_STRIDE, NODATA, OUT_STRIDE};
+use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA, OUT_STRIDE};
 use crate::physics::surface::{FuelBed, SurfaceOptions};
 use crate::weather::WindGrid;
 
@@ -203,13 +203,8 @@ impl ParamField {
                                 },
                                 _ => w,
                             };
-                            let o = behavior::cell_behavior(
-                                beds[k].as_ref(),
-                                &cells.fuels[k],
-                                &cells.packed[i * CELL_STRIDE..(i + 1) * CELL_STRIDE],
-                                &wc,
-                                opts,
-                            );
+                            let o =
+                                behavior::cell_behavior(beds[k].as_ref(), &cells.fuels[k], &cells.rows[i], &wc, opts);
                             o.map(|v| v as f32)
                         };
                         v.push(param_from_behavior(&out));
