@@ -117,7 +117,24 @@ fn behavior_maps_open_in_gdal_with_crs_nodata_and_compression() {
         .filter(|e| e.file_name().to_string_lossy().contains(".partial"))
         .collect();
     assert!(leftovers.is_empty());
-    // Spread direction on flat ground with no slope points downwind: the wind blows from 240, toward 60 degrees.
+    // Spread direction on flat ground points downwind: the wind blows from 240, toward 60 degrees. Flat cells: the
+    // LCP's slope band (degrees) is 0.
+    let read = |p: &std::path::Path, band: usize| {
+        let ds = gdal::Dataset::open(p).unwrap();
+        let (w, h) = ds.raster_size();
+        ds.rasterband(band).unwrap().read_as::<f32>((0, 0), (w, h), (w, h), None).unwrap().data().to_vec()
+    };
+    let slope = read(&ls, 2);
+    let dir = read(&d.join("spread_direction_deg.tif"), 1);
+    let ros = read(&d.join("ros_m_per_min.tif"), 1);
+    let mut flat = 0;
+    for i in 0..slope.len() {
+        if slope[i] == 0.0 && ros[i] > 0.0 {
+            flat += 1;
+            assert!((dir[i] - 60.0).abs() < 0.01, "flat cell {i}: spread direction {} instead of 60 deg", dir[i]);
+        }
+    }
+    assert!(flat > 100, "set-up: the landscape must have burnable flat cells ({flat})");
 }
 
 #[test]
@@ -186,24 +203,62 @@ fn failed_run_leaves_no_outputs() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("five percentages"));
 }
 
+/// The demo landscape's properties, on the generator's output and on the committed file the demo runs on:
+/// JGD2011 / UTM zone 53N, 4 km x 4 km of 10 m cells around the launch site, the fuel classes of the setting (sea,
+/// pad and roads, rocky shore, grass, shrub, forest), sea to the south of the pad and never burnable, canopy only
+/// under forest; the generator deterministic.
 #[test]
-fn committed_demo_landscape_is_what_the_generator_makes() {
+fn demo_landscape_has_the_setting_it_describes() {
     let d = tmpdir("kii");
-    let p = d.join("kii.tif");
-    let st = emberfall().args(["landscape", "kii", "--out"]).arg(&p).status().unwrap();
-    assert!(st.success());
+    let (a, b) = (d.join("a.tif"), d.join("b.tif"));
+    for p in [&a, &b] {
+        let st = emberfall().args(["landscape", "kii", "--out"]).arg(p).status().unwrap();
+        assert!(st.success());
+    }
+    let bands = |p: &std::path::Path| -> Vec<Vec<f32>> {
+        let ds = gdal::Dataset::open(p).unwrap();
+        let (c, r) = ds.raster_size();
+        (1..=ds.raster_count())
+            .map(|k| ds.rasterband(k).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().data().to_vec())
+            .collect()
+    };
+    assert!(bands(&a) == bands(&b), "the generator must be deterministic");
     let committed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dem/kii_synthetic.tif");
-    let a = gdal::Dataset::open(&p).unwrap();
-    let b = gdal::Dataset::open(&committed).unwrap();
-    assert_eq!(a.raster_size(), b.raster_size());
-    assert_eq!(a.raster_count(), 8);
-    assert!(b.projection().contains("UTM zone 53N"), "dem/ must be in JGD2011 / UTM zone 53N");
-    assert_eq!(gdal::Metadata::metadata_item(&b, "EMBERFALL_SYNTHETIC", "").as_deref(), Some("YES"));
-    let (c, r) = a.raster_size();
-    for band in 1..=8 {
-        let x = a.rasterband(band).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap();
-        let y = b.rasterband(band).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap();
-        assert!(x.data() == y.data(), "band {band} differs: regenerate dem/ with `emberfall landscape kii`");
+    // The site (33.5508 N, 135.8797 E) in EPSG:6690, computed here with GDAL.
+    let mut geo = gdal::spatial_ref::SpatialRef::from_epsg(4326).unwrap();
+    geo.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    let mut utm = gdal::spatial_ref::SpatialRef::from_epsg(6690).unwrap();
+    utm.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    let (mut sx, mut sy) = ([135.8797], [33.5508]);
+    gdal::spatial_ref::CoordTransform::new(&geo, &utm).unwrap().transform_coords(&mut sx, &mut sy, &mut []).unwrap();
+    for p in [&a, &committed] {
+        let ds = gdal::Dataset::open(p).unwrap();
+        assert!(ds.projection().contains("UTM zone 53N"), "{}: JGD2011 / UTM zone 53N", p.display());
+        assert_eq!(ds.raster_size(), (400, 400));
+        assert_eq!(ds.raster_count(), 8);
+        assert_eq!(gdal::Metadata::metadata_item(&ds, "EMBERFALL_SYNTHETIC", "").as_deref(), Some("YES"));
+        let g = ds.geo_transform().unwrap();
+        assert_eq!((g[1], g[5]), (10.0, -10.0), "10 m cells");
+        let (col, row) = (((sx[0] - g[0]) / g[1]) as usize, ((sy[0] - g[3]) / g[5]) as usize);
+        assert!(col > 100 && col < 300 && row > 200 && row < 400, "the site lies in the domain, south of centre");
+        let b = bands(p);
+        let fuel = &b[3];
+        let count = |code: f32| fuel.iter().filter(|&&f| f == code).count();
+        for (code, what) in [(98.0, "sea"), (91.0, "pad and roads"), (99.0, "rocky shore"), (102.0, "grass")] {
+            assert!(count(code) > 100, "{}: {what} ({code}) missing", p.display());
+        }
+        assert!(count(122.0) + count(142.0) > 1000, "coastal shrub missing");
+        assert!(count(162.0) + count(165.0) + count(183.0) > 40_000, "forest must cover most of the land");
+        assert_eq!(fuel[row * 400 + col], 91.0, "the pad is non-burnable");
+        // South edge below the site is sea; the sea is non-burnable and at or below sea level.
+        assert_eq!(fuel[399 * 400 + col], 98.0, "sea south of the pad");
+        for i in 0..fuel.len() {
+            if fuel[i] == 98.0 {
+                assert!(b[0][i] <= 0.0, "sea cell {i} at {} m", b[0][i]);
+            }
+            let forest = matches!(fuel[i] as u32, 162 | 165 | 183);
+            assert_eq!(b[4][i] > 0.0, forest, "canopy cover only under forest (cell {i})");
+        }
     }
 }
 

@@ -105,11 +105,12 @@ fn hot_particle_critical_temperature_is_wang_2017() {
 #[test]
 fn ballistics_match_analytical_trajectories() {
     let flat = |_: f64, _: f64| 0.0;
+    let model = debris::FlightModel { constant_density: true, ..Default::default() };
     let hot = (Material::Steel, ThermalState::Hot { temperature_c: 20.0 }, 1.0, 0.05);
     // No drag: z = z0 + vz t - g t^2 / 2, x = vx t.
     let g = 9.80665;
     let (z0, vx, vz) = (100.0, 10.0, 5.0);
-    let f = debris::fly([0.0, 0.0, z0], [vx, 0.0, vz], f64::INFINITY, &[], &flat, hot, 20.0, true, 0.01);
+    let f = debris::fly([0.0, 0.0, z0], [vx, 0.0, vz], f64::INFINITY, &[], &flat, hot, 20.0, &model).unwrap();
     let t = (vz + (vz * vz + 2.0 * g * z0).sqrt()) / g;
     assert!((f.time_s - t).abs() < 1e-4, "flight time {} vs {t}", f.time_s);
     assert!((f.x - vx * t).abs() < 1e-3, "range {} vs {}", f.x, vx * t);
@@ -118,18 +119,51 @@ fn ballistics_match_analytical_trajectories() {
     let beta = 5.0;
     let vt = (2.0 * beta * g / 1.225f64).sqrt();
     let h = 3000.0;
-    let f = debris::fly([0.0, 0.0, h], [0.0, 0.0, 0.0], beta, &[], &flat, hot, 20.0, true, 0.01);
+    let f = debris::fly([0.0, 0.0, h], [0.0, 0.0, 0.0], beta, &[], &flat, hot, 20.0, &model).unwrap();
     let t = vt / g * (h * g / (vt * vt)).exp().acosh();
     assert!((f.speed_m_s - vt).abs() / vt < 1e-4, "terminal velocity {} vs {vt}", f.speed_m_s);
     assert!((f.time_s - t).abs() / t < 1e-4, "fall time {} vs {t}", f.time_s);
     // A steady wind carries a draggy fragment downwind (from the west: toward the east).
     let wind = [debris::WindLayer { altitude_m: 0.0, speed_m_s: 5.0, from_deg: 270.0 }];
-    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &wind, &flat, hot, 20.0, true, 0.01);
+    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &wind, &flat, hot, 20.0, &model).unwrap();
     assert!(f.x > 0.9 * 5.0 * f.time_s && f.x < 5.0 * f.time_s, "drift {} m in {} s", f.x, f.time_s);
     // A hot inert fragment cools in flight, never below the air.
     let warm = (Material::Steel, ThermalState::Hot { temperature_c: 900.0 }, 0.02, 0.012);
-    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &[], &flat, warm, 20.0, true, 0.01);
+    let f = debris::fly([0.0, 0.0, 200.0], [0.0, 0.0, 0.0], beta, &[], &flat, warm, 20.0, &model).unwrap();
     assert!(f.temperature_c < 900.0 && f.temperature_c > 20.0, "{}", f.temperature_c);
+}
+
+/// Convection-only cooling of a fragment falling at its terminal velocity in constant-density air (constant heat
+/// transfer coefficient h) is the lumped-capacitance solution T(t) = Ta + (T0 - Ta) exp(-h A t / (m c)).
+#[test]
+fn convective_cooling_is_the_lumped_capacitance_solution() {
+    let flat = |_: f64, _: f64| 0.0;
+    let model = debris::FlightModel { constant_density: true, radiation: false, ..Default::default() };
+    // A 12 mm steel sphere (below its melting point all along), ballistic coefficient of a sphere with Cd 0.5.
+    let (d, rho_steel, c_steel) = (0.012, 7900.0, 500.0);
+    let mass = rho_steel * std::f64::consts::PI * d * d * d / 6.0;
+    let beta = mass / (0.5 * std::f64::consts::PI * d * d / 4.0);
+    let g = 9.80665;
+    let vt = (2.0 * beta * g / 1.225f64).sqrt();
+    let (t0, ta) = (900.0, 20.0);
+    let state = (Material::Steel, ThermalState::Hot { temperature_c: t0 }, mass, d);
+    let f = debris::fly([0.0, 0.0, 600.0], [0.0, 0.0, -vt], beta, &[], &flat, state, ta, &model).unwrap();
+    // Independent closed form: Ranz-Marshall h at the terminal speed, sphere area pi d^2.
+    let re = 1.225 * vt * d / 1.8e-5;
+    let h = (2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0)) * 0.026 / d;
+    let tau = mass * c_steel / (h * std::f64::consts::PI * d * d);
+    let want = ta + (t0 - ta) * (-f.time_s / tau).exp();
+    println!(
+        "fall {:.2} s at {vt:.2} m/s, tau {tau:.1} s: {:.3} C vs closed form {want:.3} C",
+        f.time_s, f.temperature_c
+    );
+    assert!((f.time_s - 600.0 / vt).abs() < 1e-3 * f.time_s, "terminal-velocity fall time {}", f.time_s);
+    assert!(((f.temperature_c - ta) - (want - ta)).abs() < 2e-3 * (want - ta), "{} vs {want}", f.temperature_c);
+    assert!(f.temperature_c < t0 - 50.0, "set-up: the fragment must cool noticeably");
+    // A fragment that cannot land within the step limit is an error, not an impact in mid-air.
+    let short = debris::FlightModel { max_time_s: 1.0, ..model };
+    let e = debris::fly([0.0, 0.0, 600.0], [0.0, 0.0, 0.0], beta, &[], &flat, state, ta, &short).unwrap_err();
+    assert!(e.to_string().contains("still in the air"), "{e}");
 }
 
 #[test]

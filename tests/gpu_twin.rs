@@ -9,7 +9,6 @@ use emberfall::physics::behavior::{compute_cpu, compute_gpu, field, Cells, Weath
 use emberfall::physics::surface::{Moisture, SurfaceOptions};
 
 fn gpu() -> Gpu {
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     Gpu::new(Backend::Gpu).expect("a wgpu adapter (lavapipe: apt-get install mesa-vulkan-drivers)")
 }
 

@@ -73,7 +73,6 @@ fn diff(a: &[f32], b: &[f32]) -> (f64, usize) {
 
 #[test]
 fn fifty_members_equal_fifty_separate_runs_on_cpu_and_gpu() {
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let tmp = std::env::temp_dir().join(format!("emberfall-members-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     let cpu = prepare(scenario(), &Engine::Cpu).unwrap();

@@ -20,7 +20,6 @@ fn run(engine: &Engine, ls: &Landscape, sources: &[Source], stream: &WeatherStre
 
 #[test]
 fn gpu_arrival_times_match_the_cpu_twin_within_a_tenth_of_a_percent() {
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let spec =
         LandscapeSpec { lcp: Some(common::shared("landscapes/missoula_lcp/example_lcp.tif")), ..Default::default() };
     let mut ls = Landscape::load(&spec).unwrap();

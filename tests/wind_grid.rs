@@ -72,7 +72,6 @@ fn a_uniform_wind_grid_equals_the_uniform_wind() {
     let gridded = spread(&ls, &src, &stream, grids.clone());
     let uniform = spread(&ls, &src, &WeatherStream::constant(base()), Vec::new());
     // The GPU sweeps with gridded wind (its spread parameters then come from the CPU twin).
-    std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let gpu = emberfall::gpu::Engine::select(emberfall::gpu::Backend::Gpu).expect("a wgpu adapter (lavapipe)");
     let on_gpu = spread_on(&gpu, &ls, &src, &stream, grids);
     for (a, b) in on_gpu.iter().zip(&gridded) {

@@ -587,11 +587,39 @@ pub struct Flight {
     pub burn_left_s: Option<f64>,
 }
 
+/// How a flight is computed.
+#[derive(Clone, Copy, Debug)]
+pub struct FlightModel {
+    /// Air density 1.225 kg/m3 at every height (tests against closed forms), instead of the exponential atmosphere.
+    pub constant_density: bool,
+    /// Radiative cooling on (off: convection only, for tests against the closed form).
+    pub radiation: bool,
+    /// RK4 step, s.
+    pub dt_s: f64,
+    /// A fragment still in the air after this long is an error, s.
+    pub max_time_s: f64,
+}
+
+impl Default for FlightModel {
+    fn default() -> Self {
+        FlightModel { constant_density: false, radiation: true, dt_s: 0.01, max_time_s: 3600.0 }
+    }
+}
+
+/// Convective heat transfer coefficient of a sphere of diameter `size_m` at `speed_m_s` in air of density
+/// `rho_kg_m3`, W/(m2 K): Ranz & Marshall (1952) Nu = 2 + 0.6 Re^1/2 Pr^1/3, air viscosity 1.8e-5 Pa s,
+/// conductivity 0.026 W/(m K), Pr 0.71.
+pub fn convection_w_per_m2_k(speed_m_s: f64, rho_kg_m3: f64, size_m: f64) -> f64 {
+    let re = rho_kg_m3 * speed_m_s * size_m / 1.8e-5;
+    let nu = 2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0);
+    nu * 0.026 / size_m
+}
+
 /// Fly a point mass from (x, y, z) (z above `ground(x, y)`'s datum, m) with velocity `v` (ENU m/s) to the ground:
-/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `dt`). `beta` = m / (Cd A) kg/m2 (infinite: no drag).
-/// Hot inert fragments cool by convection (Ranz-Marshall: Nu = 2 + 0.6 Re^1/2 Pr^1/3) and radiation, as a lumped
-/// capacitance (Biot number small for cm fragments of metal), holding at the melting point while latent heat
-/// goes; burning fragments keep burning.
+/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `model.dt_s`). `beta` = m / (Cd A) kg/m2 (infinite: no
+/// drag). Hot inert fragments cool by convection ([`convection_w_per_m2_k`]) and radiation, as a lumped capacitance
+/// (Biot number small for cm fragments of metal), holding at the melting point while latent heat goes; burning
+/// fragments keep burning. A fragment not on the ground after `model.max_time_s` is an error.
 #[allow(clippy::too_many_arguments)]
 pub fn fly(
     start: [f64; 3],
@@ -601,9 +629,9 @@ pub fn fly(
     ground: &dyn Fn(f64, f64) -> f64,
     thermal: (Material, ThermalState, f64, f64),
     air_temp_c: f64,
-    constant_density: bool,
-    dt: f64,
-) -> Flight {
+    model: &FlightModel,
+) -> Result<Flight> {
+    let (constant_density, dt) = (model.constant_density, model.dt_s);
     const G: f64 = 9.80665;
     let (material, state, mass, size) = thermal;
     let th = material.thermo();
@@ -627,8 +655,11 @@ pub fn fly(
         [-k * rel[0], -k * rel[1], -G - k * rel[2]]
     };
     let area = std::f64::consts::PI * size * size; // sphere surface
-    for _ in 0..2_000_000 {
+    let steps = (model.max_time_s / dt).ceil() as u64;
+    let mut landed = false;
+    for _ in 0..steps {
         if p[2] <= ground(p[0], p[1]) {
+            landed = true;
             break;
         }
         // RK4 on (p, v).
@@ -644,12 +675,11 @@ pub fn fly(
         // Cooling of hot inert fragments (explicit step).
         if burn.is_none() {
             let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-            let rho = air_density(p[2], constant_density);
-            let re = rho * speed * size / 1.8e-5;
-            let nu = 2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0);
-            let hc = nu * 0.026 / size;
+            let hc = convection_w_per_m2_k(speed, air_density(p[2], constant_density), size);
             let (tk, ta) = (temp_c + 273.15, air_temp_c + 273.15);
-            let q = area * (hc * (tk - ta) + th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4))); // W
+            let radiation =
+                if model.radiation { th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
+            let q = area * (hc * (tk - ta) + radiation); // W
             if latent_left > 0.0 {
                 latent_left -= q * dt;
             } else {
@@ -666,20 +696,28 @@ pub fn fly(
             p = [0, 1, 2].map(|i| p[i] + f * (np[i] - p[i]));
             v = [0, 1, 2].map(|i| v[i] + f * (nv[i] - v[i]));
             t += f * dt;
+            landed = true;
             break;
         }
         p = np;
         v = nv;
         t += dt;
     }
-    Flight {
+    if !landed {
+        return Err(Error::Invalid(format!(
+            "still in the air {:.0} s after break-up, {:.0} m above the ground (flight step limit)",
+            model.max_time_s,
+            p[2] - ground(p[0], p[1])
+        )));
+    }
+    Ok(Flight {
         x: p[0],
         y: p[1],
         time_s: t,
         speed_m_s: (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt(),
         temperature_c: temp_c,
         burn_left_s: burn,
-    }
+    })
 }
 
 fn add(a: [f64; 3], b: [f64; 3], s: f64) -> [f64; 3] {
@@ -752,9 +790,9 @@ pub fn fly_event(
                     &ground,
                     (material, thermal, c.mass_kg, c.size_m),
                     bu.air_temp_c,
-                    false,
-                    0.01,
-                );
+                    &FlightModel::default(),
+                )
+                .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
                 let thermal_at_impact = match f.burn_left_s {
                     Some(b) if b > 0.0 => ThermalState::Burning { burn_time_s: b },
                     // Burnt out in flight: an ember's glowing remains, taken as 600 C inert.

@@ -426,7 +426,6 @@ pub fn surface_fire_on_bed(bed: &FuelBed, site: &SiteInputs, opts: &SurfaceOptio
     // flame length L_f = 0.45 I_B^0.46 ft (Byram 1959).
     let hpua = ir * bed.residence_time_min;
     let ib = hpua * ros / 60.0;
-    let flame_ft = if ib > 0.0 { 0.45 * ib.powf(0.46) } else { 0.0 };
     SurfaceFire {
         ros_m_per_min: ros * FT_TO_M,
         backing_ros_m_per_min: backing * FT_TO_M,
@@ -437,11 +436,21 @@ pub fn surface_fire_on_bed(bed: &FuelBed, site: &SiteInputs, opts: &SurfaceOptio
         length_to_breadth: lw,
         eccentricity: ecc,
         fireline_intensity_kw_per_m: ib * BTU_PER_FT_S_TO_KW_PER_M,
-        flame_length_m: flame_ft * FT_TO_M,
+        flame_length_m: byram_flame_length_m(ib * BTU_PER_FT_S_TO_KW_PER_M),
         heat_per_area_kj_per_m2: hpua * BTU_PER_FT2_TO_KJ_PER_M2,
         reaction_intensity_kw_per_m2: ir * BTU_PER_FT2_MIN_TO_KW_PER_M2,
         wind_limit_exceeded: limited,
     }
+}
+
+/// Byram's (1959) flame length, m, from fireline intensity, kW/m: L = 0.45 I^0.46 with L in ft and I in Btu/ft/s
+/// (as BehavePlus). The one flame length of Emberfall: surface fire, front passage and crown fire use it.
+pub fn byram_flame_length_m(intensity_kw_per_m: f64) -> f64 {
+    if intensity_kw_per_m <= 0.0 {
+        return 0.0;
+    }
+    let ib = intensity_kw_per_m / BTU_PER_FT_S_TO_KW_PER_M;
+    0.45 * ib.powf(0.46) * FT_TO_M
 }
 
 #[cfg(test)]

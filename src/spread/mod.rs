@@ -140,7 +140,7 @@ impl SpreadResult {
                 r.ros_m_per_min[i] = f[0];
                 r.direction_deg[i] = f[1];
                 r.intensity_kw_per_m[i] = f[2];
-                r.flame_length_m[i] = flame_length_m(f[2]);
+                r.flame_length_m[i] = crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32;
             }
         }
         r
@@ -269,16 +269,6 @@ pub fn burnable_mask(cells: &Cells) -> Vec<u32> {
             u32::from(k != u32::MAX && cells.fuels[k as usize].is_burnable())
         })
         .collect()
-}
-
-/// Byram's (1959) flame length, m, from fireline intensity, kW/m: L = 0.45 I^0.46 in ft and Btu/ft/s
-/// (as BehavePlus).
-pub fn flame_length_m(intensity_kw_per_m: f32) -> f32 {
-    if intensity_kw_per_m <= 0.0 {
-        return 0.0;
-    }
-    let ib = intensity_kw_per_m as f64 / 3.461_472_8; // kW/m -> Btu/ft/s
-    (0.45 * ib.powf(0.46) * 0.3048) as f32
 }
 
 /// Whether the straight segment from point (ax, ay) (cell units) to the centre of cell `to` crosses only burnable
