@@ -16,6 +16,7 @@ use emberfall::landscape::{Landscape, LandscapeSpec};
 use emberfall::physics::behavior::{Cells, Weather, WindHeight, NODATA};
 use emberfall::physics::surface::{Moisture, SurfaceOptions};
 use emberfall::run::isochrone;
+use emberfall::run::scenario::{IgnitionSpec, OutputSpec, Scenario, SpreadSpec, WeatherSpec};
 use emberfall::spread::params::ParamField;
 use emberfall::spread::sources::{lonlat_point, Shape, Source};
 use emberfall::spread::{burnable_mask, simulate, SpreadOptions, SpreadResult};
@@ -95,6 +96,65 @@ fn report(label: &str, r: &SpreadResult, baseline_s: f64) {
     );
 }
 
+/// The whole process of `emberfall spread` in this process (inputs, spread, products), as a user waits for it.
+fn whole_process(label: &str, landscape: LandscapeSpec, w: Weather, ignite: IgnitionSpec, minutes: f64, quoted_s: f64) {
+    let out = std::env::temp_dir().join(format!("emberfall-bench-{}-{label}", std::process::id()));
+    // The floor of reading the inputs: GDAL decoding every layer, nothing else.
+    let floor = {
+        let t = Instant::now();
+        let files: Vec<_> =
+            [&landscape.lcp, &landscape.elevation, &landscape.fuel, &landscape.slope, &landscape.aspect]
+                .into_iter()
+                .chain([&landscape.canopy_cover, &landscape.canopy_height, &landscape.canopy_base_height])
+                .chain([&landscape.canopy_bulk_density])
+                .flatten()
+                .collect();
+        for f in files {
+            let ds = gdal::Dataset::open(f).unwrap();
+            let (c, r) = ds.raster_size();
+            for b in 1..=ds.raster_count() {
+                ds.rasterband(b).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap();
+            }
+        }
+        t.elapsed().as_secs_f64()
+    };
+    let sc = Scenario {
+        path: None,
+        name: None,
+        description: None,
+        seed: 0,
+        backend: Backend::Cpu,
+        landscape,
+        weather: WeatherSpec {
+            base: w,
+            moisture_pct: w.moisture.as_array().map(|m| m * 100.0),
+            wind_speed_kmh: w.wind_speed_m_per_min * 0.06,
+            air_temp_c: 20.0,
+            stream: None,
+        },
+        debris: None,
+        ignitions: vec![ignite],
+        ignition: Default::default(),
+        spread: SpreadSpec { duration_min: minutes, isochrone_interval_min: 60.0, tolerance: 0.05, wind_limit: true },
+        output: OutputSpec { dir: out.clone(), cog: false },
+    };
+    let t = Instant::now();
+    let rep = emberfall::run::run_scenario(sc, &mut |_| {}).unwrap();
+    let total = t.elapsed().as_secs_f64();
+    let tm = rep.timing;
+    println!(
+        "  whole process (emberfall spread, cpu): inputs {:.3} s, spread {:.3} s, products {:.3} s, total {total:.3} s",
+        tm.inputs_s, tm.compute_s, tm.products_s
+    );
+    println!(
+        "    inputs vs a bare GDAL read of the same layers ({floor:.3} s): {:.2}x; total vs pyretechnics as quoted in \
+         issue 8 ({quoted_s} s on this machine, not run here): {:.1}x faster",
+        tm.inputs_s / floor,
+        quoted_s / total
+    );
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 fn main() {
     std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let gpu = Engine::select(Backend::Gpu).ok();
@@ -172,6 +232,33 @@ fn main() {
         100.0 * (area(&r.rasters().arrival_contour_min) - exact) / exact
     );
 
+    // Whole process from an 8-band GeoTIFF of the same landscape, as `emberfall spread` runs it.
+    let tmp = std::env::temp_dir().join(format!("emberfall-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let lcp = tmp.join("flat1024.tif");
+    let synth = emberfall::landscape::SynthSpec {
+        fuel_code: 102,
+        rows: n,
+        cols: n,
+        cell_size_m: 30.0,
+        slope_pct: 0.0,
+        aspect_deg: 0.0,
+        epsg: 32611,
+        origin: (500_000.0, 4_000_000.0),
+    };
+    emberfall::landscape::write_synthetic(&synth, &lcp).unwrap();
+    let g = ls.grid.geotransform;
+    let (fx, fy) = (cx - g[0] + 500_000.0, cy - g[3] + 4_000_000.0);
+    whole_process(
+        "flat",
+        LandscapeSpec { lcp: Some(lcp), ..Default::default() },
+        w,
+        IgnitionSpec::Point { x: fx, y: fy, t_min: 0.0 },
+        minutes,
+        1.2,
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+
     // 2. Thomas Fire landscape.
     let shared = std::env::var_os("EMBERFALL_SHARED")
         .map(std::path::PathBuf::from)
@@ -218,4 +305,20 @@ fn main() {
             base_s,
         );
     }
+    // Whole process, issue 8's case: 30 km/h 10-m wind from 45 deg, moisture 3/4/5/30/60 %, 6 h.
+    println!("\nthomas_fire whole process, 10-m wind 30 km/h from 45 deg, moisture 3/4/5/30/60 %, 6 h:");
+    let w10 = Weather {
+        moisture: Moisture::from_percent([3.0, 4.0, 5.0, 30.0, 60.0]),
+        wind_speed_m_per_min: 30_000.0 / 60.0,
+        wind_from_deg: 45.0,
+        wind_height: WindHeight::TenM,
+    };
+    whole_process(
+        "thomas",
+        LandscapeSpec::from_elmfire_dir(&d),
+        w10,
+        IgnitionSpec::LonLat { lon: -119.0883, lat: 34.4086, t_min: 0.0 },
+        minutes,
+        3.5,
+    );
 }

@@ -332,11 +332,11 @@ fn last_gdal_error() -> String {
     }
 }
 
-fn read_band_f64(path: &Path, ds: &Dataset, band: usize) -> Result<(Vec<f64>, Option<f64>)> {
+fn read_band_f32(path: &Path, ds: &Dataset, band: usize) -> Result<(Vec<f32>, Option<f64>)> {
     let b = ds.rasterband(band).map_err(|e| Error::input(path.display(), format!("band {band}: {e}")))?;
     let (cols, rows) = ds.raster_size();
     let buf = b
-        .read_as::<f64>((0, 0), (cols, rows), (cols, rows), None)
+        .read_as::<f32>((0, 0), (cols, rows), (cols, rows), None)
         .map_err(|e| Error::input(path.display(), format!("cannot read band {band}: {e}")))?;
     Ok((buf.into_shape_and_vec().1, b.no_data_value()))
 }
@@ -350,15 +350,16 @@ struct Dropped {
 }
 
 /// Replace nodata-tagged and implausible values with NaN.
-fn sanitize(values: &mut [f64], nodata: Option<f64>, lo: f64, hi: f64) -> Dropped {
+fn sanitize(values: &mut [f32], nodata: Option<f64>, lo: f64, hi: f64) -> Dropped {
     let mut d = Dropped::default();
     for v in values.iter_mut() {
-        if v.is_nan() || nodata.is_some_and(|nd| *v == nd || (nd.is_nan() && v.is_nan())) {
-            *v = f64::NAN;
+        let x = *v as f64;
+        if x.is_nan() || nodata.is_some_and(|nd| x == nd) {
+            *v = f32::NAN;
             d.nodata += 1;
-        } else if !v.is_finite() || *v < lo || *v > hi {
-            d.example.get_or_insert(*v);
-            *v = f64::NAN;
+        } else if !x.is_finite() || x < lo || x > hi {
+            d.example.get_or_insert(x);
+            *v = f32::NAN;
             d.implausible += 1;
         }
     }
@@ -375,81 +376,110 @@ pub fn utm_epsg(lon: f64, lat: f64) -> u32 {
     }
 }
 
-struct Reader<'a> {
-    target: Grid,
-    slope_units: SlopeUnits,
-    notes: &'a mut Vec<String>,
-    /// Datasets opened so far: bands of one file share a handle and GDAL's block cache (a pixel-interleaved
-    /// 8-band LCP is then decompressed once, not once per band).
-    open: std::collections::HashMap<PathBuf, Dataset>,
+/// One layer to read: its kind, file and band.
+struct Job {
+    kind: Kind,
+    path: PathBuf,
+    band: usize,
 }
 
-impl Reader<'_> {
-    /// Read band `band` of `path` as `kind`, on the target grid, sanitised (NaN where nodata or implausible).
-    fn read(&mut self, path: &Path, band: usize, kind: Kind) -> Result<Vec<f64>> {
-        if !self.open.contains_key(path) {
-            let ds = open(path)?;
-            self.open.insert(path.to_path_buf(), ds);
-        }
-        let ds = &self.open[path];
-        if band > ds.raster_count() {
+/// Read one layer from an open dataset onto `target`, sanitised (NaN where nodata or implausible). Returns the
+/// values and what reading noticed.
+fn read_layer(ds: &Dataset, job: &Job, target: &Grid, slope_units: SlopeUnits) -> LayerRead {
+    let (path, band, kind) = (job.path.as_path(), job.band, job.kind);
+    let mut notes = Vec::new();
+    if band > ds.raster_count() {
+        return Err(Error::input(
+            path.display(),
+            format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
+        ));
+    }
+    let grid = dataset_grid(path, ds)?;
+    let (lo, hi, range) = kind.plausible(slope_units);
+    let (mut values, nodata) = read_band_f32(path, ds, band)?;
+    let dropped = sanitize(&mut values, nodata, lo, hi);
+    let values = if same_grid(&grid, target) {
+        values
+    } else {
+        let mem = mem_dataset(&grid, &values)?;
+        let t = target;
+        let (xmin, ymin, xmax, ymax) = t.extent();
+        let warped = warp_onto(&mem, t, kind.resampling())
+            .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
+        let (v, _) = read_band_f32(path, &warped, 1)?;
+        let valid = v.iter().filter(|x| x.is_finite()).count();
+        if valid == 0 {
+            let (a, b, c, d) = grid.extent();
             return Err(Error::input(
                 path.display(),
-                format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
+                format!(
+                    "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
+                    grid.crs_name(),
+                    t.crs_name()
+                ),
             ));
         }
-        let grid = dataset_grid(path, ds)?;
-        let (lo, hi, range) = kind.plausible(self.slope_units);
-        let (mut values, nodata) = read_band_f64(path, ds, band)?;
-        let dropped = sanitize(&mut values, nodata, lo, hi);
-        let values = if same_grid(&grid, &self.target) {
-            values
-        } else {
-            let src32: Vec<f32> = values.iter().map(|&v| v as f32).collect();
-            let mem = mem_dataset(&grid, &src32)?;
-            let t = &self.target;
-            let (xmin, ymin, xmax, ymax) = t.extent();
-            let warped = warp_onto(&mem, t, kind.resampling())
-                .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
-            let (v, _) = read_band_f64(path, &warped, 1)?;
-            let valid = v.iter().filter(|x| x.is_finite()).count();
-            if valid == 0 {
-                let (a, b, c, d) = grid.extent();
-                return Err(Error::input(
-                    path.display(),
-                    format!(
-                        "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
-                        grid.crs_name(),
-                        t.crs_name()
-                    ),
-                ));
-            }
-            self.notes.push(format!(
-                "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",
-                kind.name(),
-                path.display(),
-                grid.crs_name(),
-                grid.dx(),
-                grid.dy(),
-                grid.cols,
-                grid.rows,
-                kind.resampling(),
-                valid,
-                v.len()
-            ));
-            v
-        };
-        if dropped.implausible > 0 {
-            self.notes.push(format!(
-                "{}: {} {} values outside the plausible range {range} (e.g. {}) treated as nodata",
-                path.display(),
-                dropped.implausible,
-                kind.name(),
-                dropped.example.unwrap_or(f64::NAN)
-            ));
-        }
-        Ok(values)
+        notes.push(format!(
+            "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",
+            kind.name(),
+            path.display(),
+            grid.crs_name(),
+            grid.dx(),
+            grid.dy(),
+            grid.cols,
+            grid.rows,
+            kind.resampling(),
+            valid,
+            v.len()
+        ));
+        v
+    };
+    if dropped.implausible > 0 {
+        notes.push(format!(
+            "{}: {} {} values outside the plausible range {range} (e.g. {}) treated as nodata",
+            path.display(),
+            dropped.implausible,
+            kind.name(),
+            dropped.example.unwrap_or(f64::NAN)
+        ));
     }
+    Ok((values, notes))
+}
+
+/// A layer read: its values and what reading noticed.
+type LayerRead = Result<(Vec<f32>, Vec<String>)>;
+
+/// Read every job, the files in parallel (each with its own GDAL handle; the bands of one file in order on one
+/// handle, so a pixel-interleaved LCP is decoded once). Results and notes in job order; the first error in job
+/// order wins.
+fn read_layers(jobs: &[Job], target: &Grid, slope_units: SlopeUnits) -> Result<(Vec<Vec<f32>>, Vec<String>)> {
+    use rayon::prelude::*;
+    let mut files: Vec<&Path> = Vec::new();
+    for j in jobs {
+        if !files.contains(&j.path.as_path()) {
+            files.push(&j.path);
+        }
+    }
+    let per_file: Vec<Vec<(usize, LayerRead)>> = files
+        .par_iter()
+        .map(|f| {
+            let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == *f).collect();
+            match open(f) {
+                Err(e) => vec![(mine[0], Err(e))],
+                Ok(ds) => mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units))).collect(),
+            }
+        })
+        .collect();
+    let mut results: Vec<(usize, LayerRead)> = per_file.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
+    let mut values = Vec::with_capacity(jobs.len());
+    let mut notes = Vec::new();
+    for (_, r) in results {
+        let (v, n) = r?;
+        values.push(v);
+        notes.extend(n);
+    }
+    Ok((values, notes))
 }
 
 impl LandscapeSpec {
@@ -474,6 +504,10 @@ impl LandscapeSpec {
 impl Landscape {
     /// Read, check and align a landscape.
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
+        // GeoTIFF blocks decoded on every core (GDAL >= 3.6), unless the user chose otherwise.
+        if gdal::config::get_config_option("GDAL_NUM_THREADS", "").unwrap_or_default().is_empty() {
+            gdal::config::set_config_option("GDAL_NUM_THREADS", "ALL_CPUS")?;
+        }
         let mut catalog = FuelCatalog::standard();
         let mut notes = Vec::new();
         if let Some(p) = &spec.fuel_models {
@@ -534,48 +568,53 @@ impl Landscape {
             target = g;
         }
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
-        let mut rd = Reader { target: target.clone(), slope_units, notes: &mut notes, open: Default::default() };
-        let fuel_raw = rd.read(&fuel_src.0, fuel_src.1, Kind::Fuel)?;
-        let elev = rd.read(&elev_src.0, elev_src.1, Kind::Elevation)?;
-        let slope_src = lcp_band(&spec.slope, 2);
-        let aspect_src = lcp_band(&spec.aspect, 3);
-        let slope = match &slope_src {
-            Some((p, b)) => Some(rd.read(p, *b, Kind::Slope)?),
-            None => None,
-        };
-        let aspect = match &aspect_src {
-            Some((p, b)) => Some(rd.read(p, *b, Kind::Aspect)?),
-            None => None,
-        };
-        let mut canopy = Vec::new();
+        let job = |kind: Kind, (path, band): (PathBuf, usize)| Job { kind, path, band };
+        let mut jobs = vec![job(Kind::Fuel, fuel_src.clone()), job(Kind::Elevation, elev_src)];
         for (explicit, band, kind) in [
+            (&spec.slope, 2, Kind::Slope),
+            (&spec.aspect, 3, Kind::Aspect),
             (&spec.canopy_cover, 5, Kind::CanopyCover),
             (&spec.canopy_height, 6, Kind::CanopyHeight),
             (&spec.canopy_base_height, 7, Kind::CanopyBaseHeight),
             (&spec.canopy_bulk_density, 8, Kind::CanopyBulkDensity),
         ] {
-            canopy.push(match lcp_band(explicit, band) {
-                Some((p, b)) => Some(rd.read(&p, b, kind)?),
-                None => None,
-            });
+            if let Some(src) = lcp_band(explicit, band) {
+                jobs.push(job(kind, src));
+            }
         }
+        let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
+        let (layers, read_notes) = read_layers(&jobs, &target, slope_units)?;
+        notes.extend(read_notes);
+        let mut layers: Vec<Option<Vec<f32>>> = layers.into_iter().map(Some).collect();
+        let mut take = |k: Kind| kinds.iter().position(|&x| x == k).and_then(|i| layers[i].take());
+        let fuel_raw = take(Kind::Fuel).unwrap_or_default();
+        let elev = take(Kind::Elevation).unwrap_or_default();
+        let slope = take(Kind::Slope);
+        let aspect = take(Kind::Aspect);
+        let canopy = [
+            take(Kind::CanopyCover),
+            take(Kind::CanopyHeight),
+            take(Kind::CanopyBaseHeight),
+            take(Kind::CanopyBulkDensity),
+        ];
         let n = target.len();
         // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
         let mut fuel = vec![FUEL_NODATA; n];
         let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();
+        // Known codes, looked up once per code rather than once per cell.
+        let mut known: Vec<Option<bool>> = vec![None; u16::MAX as usize + 1];
         for (i, &v) in fuel_raw.iter().enumerate() {
             if !v.is_finite() {
                 continue;
             }
             let code = v.round() as i64;
-            if (v - code as f64).abs() > 1e-6
-                || code < 1
-                || code > u16::MAX as i64
-                || catalog.get(code as u16).is_none()
-            {
-                *unknown.entry(code).or_insert(0) += 1;
-            } else {
+            let ok = (v - code as f32).abs() <= 1e-6
+                && (1..=u16::MAX as i64).contains(&code)
+                && *known[code as usize].get_or_insert_with(|| catalog.get(code as u16).is_some());
+            if ok {
                 fuel[i] = code as u16;
+            } else {
+                *unknown.entry(code).or_insert(0) += 1;
             }
         }
         if !unknown.is_empty() {
@@ -589,25 +628,30 @@ impl Landscape {
                 ),
             ));
         }
-        let to_f32 = |v: &[f64], scale: f64| -> Vec<f32> { v.iter().map(|x| (x * scale) as f32).collect() };
-        let elevation_m = to_f32(&elev, 1.0);
-        let slope_tan: Option<Vec<f32>> = slope.as_ref().map(|s| {
-            s.iter()
-                .map(|&x| match slope_units {
-                    SlopeUnits::Degrees => x.to_radians().tan() as f32,
-                    SlopeUnits::Percent => (x / 100.0) as f32,
-                })
-                .collect()
+        use rayon::prelude::*;
+        let elevation_m = elev;
+        let slope_tan: Option<Vec<f32>> = slope.map(|mut s| {
+            s.par_iter_mut().for_each(|x| {
+                *x = match slope_units {
+                    SlopeUnits::Degrees => (*x as f64).to_radians().tan() as f32,
+                    SlopeUnits::Percent => (*x as f64 / 100.0) as f32,
+                }
+            });
+            s
         });
-        let aspect_deg: Option<Vec<f32>> = aspect.as_ref().map(|a| to_f32(a, 1.0));
-        // Canopy layers: nodata means no canopy.
-        let canopy_f32 = |v: &Option<Vec<f64>>, scale: f64| -> Option<Vec<f32>> {
-            v.as_ref().map(|v| v.iter().map(|&x| if x.is_finite() { (x * scale) as f32 } else { 0.0 }).collect())
+        let aspect_deg: Option<Vec<f32>> = aspect;
+        // Canopy layers, from LANDFIRE's scaled integers to SI: nodata means no canopy.
+        let [cc, ch, cbh, cbd] = canopy;
+        let canopy_f32 = |v: Option<Vec<f32>>, scale: f64| -> Option<Vec<f32>> {
+            v.map(|mut v| {
+                v.par_iter_mut().for_each(|x| *x = if x.is_finite() { (*x as f64 * scale) as f32 } else { 0.0 });
+                v
+            })
         };
-        let canopy_cover_frac = canopy_f32(&canopy[0], 0.01);
-        let canopy_height_m = canopy_f32(&canopy[1], 0.1);
-        let canopy_base_height_m = canopy_f32(&canopy[2], 0.1);
-        let canopy_bulk_density_kg_per_m3 = canopy_f32(&canopy[3], 0.01);
+        let canopy_cover_frac = canopy_f32(cc, 0.01);
+        let canopy_height_m = canopy_f32(ch, 0.1);
+        let canopy_base_height_m = canopy_f32(cbh, 0.1);
+        let canopy_bulk_density_kg_per_m3 = canopy_f32(cbd, 0.01);
         // A cell is valid when its fuel code, elevation and (given) terrain are all valid.
         let mut nodata_cells = 0;
         let mut invalid_terrain = 0;

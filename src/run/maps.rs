@@ -41,13 +41,14 @@ pub fn write_behavior_maps(
     }
     let flame = beh.field(field::FLAME_LENGTH);
     let water: Vec<bool> = landscape.fuel.iter().map(|&f| f == 98).collect();
-    let canvas = output::render_map(
+    let canvas = crate::run::render::render_map(
         &landscape.grid,
         &landscape.elevation_m,
         &flame,
         NODATA,
-        &output::flame_length_classes(),
-        "FLAME LENGTH (M)",
+        &crate::run::render::flame_length_classes(),
+        "Surface fire flame length at the head",
+        "Flame length (m)",
         Some(&water),
     );
     let png = out_dir.join("flame_length_m.png");

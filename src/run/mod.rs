@@ -10,6 +10,7 @@ pub mod output;
 pub mod pipeline;
 pub mod products;
 pub mod progress;
+pub mod render;
 pub mod report;
 pub mod scenario;
 

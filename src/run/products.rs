@@ -11,35 +11,26 @@ use crate::error::Result;
 use crate::landscape::Landscape;
 use crate::physics::behavior::NODATA;
 use crate::run::isochrone::{self, Isochrone};
-use crate::run::output::{self, map_layout, render_map, Canvas, LegendClass};
+use crate::run::output;
 use crate::run::pipeline::{isochrone_times, FireSummary, MemberDebris, MemberResult, Prepared};
+use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass};
 use crate::spread::sources::{Shape, Source};
 use crate::spread::{SpreadRasters, SpreadResult};
 
-/// Arrival-time classes (hours) for the map legend.
+/// Arrival-time classes (hours) for the map legend: a sequential ramp from yellow (early) to dark red (late).
 fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
     let step = if duration_h <= 8.0 { 1.0 } else { (duration_h / 8.0).ceil() };
     let n = (duration_h / step).ceil().max(1.0) as usize;
-    let ramp = [
-        [255, 255, 150],
-        [254, 217, 118],
-        [254, 178, 76],
-        [253, 141, 60],
-        [252, 78, 42],
-        [227, 26, 28],
-        [189, 0, 38],
-        [128, 0, 38],
-    ];
+    let colors = render::ramp(colorous::YELLOW_ORANGE_RED, n);
     (0..n)
         .map(|k| {
             let lo = k as f64 * step;
             let hi = ((k + 1) as f64 * step).min(duration_h);
-            let color = ramp[(k * (ramp.len() - 1)) / (n - 1).max(1)];
             LegendClass {
                 lo: if k == 0 { -1e-6 } else { lo as f32 },
                 hi: if k + 1 == n { f32::INFINITY } else { hi as f32 },
-                color,
-                label: format!("{} - {} H", fmt(lo), fmt(hi)),
+                color: colors[k],
+                label: format!("{} \u{2013} {} h", fmt(lo), fmt(hi)),
             }
         })
         .collect()
@@ -135,9 +126,13 @@ pub fn arrival_map(
     let grid = &cut_grid;
     let arrival = cut_raster(ls.grid.cols, win, &r.arrival_min);
     let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
-    let title = format!("ARRIVAL TIME (H), {} H RUN", fmt(res.duration_min / 60.0));
-    let mut cv =
-        render_map(grid, &elevation, &hours, NODATA, &arrival_classes(res.duration_min / 60.0), &title, Some(&water));
+    let title = format!(
+        "Fire arrival time, {} h run, isochrones every {} min",
+        fmt(res.duration_min / 60.0),
+        fmt(interval_min)
+    );
+    let classes = arrival_classes(res.duration_min / 60.0);
+    let mut cv = render_map(grid, &elevation, &hours, NODATA, &classes, &title, "Arrival time (h)", Some(&water));
     let (ox, oy, scale) = map_layout(grid);
     let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
     // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
@@ -209,19 +204,18 @@ pub fn write_spread_products(
 ) -> Result<(Vec<PathBuf>, Vec<IsochroneFigures>)> {
     let grid = &ls.grid;
     let r = res.rasters();
-    let mut files = Vec::new();
-    let nod = NODATA as f64;
-    for (name, data, desc) in [
+    let rasters: Vec<(PathBuf, &[f32], &str)> = [
         ("arrival_time_min", &r.arrival_min, "arrival time, minutes since the start of the run"),
         ("ros_m_per_min", &r.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
         ("fireline_intensity_kw_per_m", &r.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
         ("flame_length_m", &r.flame_length_m, "flame length at front passage, m"),
         ("spread_direction_deg", &r.direction_deg, "direction of travel of the front, azimuth degrees"),
-    ] {
-        let p = out.join(format!("{name}.tif"));
-        output::write_raster(&p, grid, data, desc, nod, cog)?;
-        files.push(p);
-    }
+    ]
+    .into_iter()
+    .map(|(name, data, desc)| (out.join(format!("{name}.tif")), data.as_slice(), desc))
+    .collect();
+    output::write_rasters(grid, &rasters, NODATA as f64, cog)?;
+    let mut files: Vec<PathBuf> = rasters.iter().map(|r| r.0.clone()).collect();
     let times = isochrone_times(res.duration_min, interval_min);
     let isos: Vec<Isochrone> = isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)?;
     for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
@@ -402,29 +396,31 @@ fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) -> Result<V
 }
 
 /// Map of the probability of at least one ignition per cell, with the impact points.
-fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> output::Canvas {
-    let c = |lo: f32, hi: f32, color: [u8; 3], label: &str| output::LegendClass { lo, hi, color, label: label.into() };
+fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> Canvas {
+    let colors = render::ramp(colorous::YELLOW_ORANGE_RED, 5);
+    let c = |k: usize, lo: f32, hi: f32, label: &str| LegendClass { lo, hi, color: colors[k], label: label.into() };
     let classes = vec![
-        c(1e-4, 0.01, [255, 255, 178], "0.0001 - 0.01"),
-        c(0.01, 0.05, [254, 204, 92], "0.01 - 0.05"),
-        c(0.05, 0.2, [253, 141, 60], "0.05 - 0.2"),
-        c(0.2, 0.5, [240, 59, 32], "0.2 - 0.5"),
-        c(0.5, f32::INFINITY, [189, 0, 38], "> 0.5"),
+        c(0, 1e-4, 0.01, "0.0001 \u{2013} 0.01"),
+        c(1, 0.01, 0.05, "0.01 \u{2013} 0.05"),
+        c(2, 0.05, 0.2, "0.05 \u{2013} 0.2"),
+        c(3, 0.2, 0.5, "0.2 \u{2013} 0.5"),
+        c(4, 0.5, f32::INFINITY, "> 0.5"),
     ];
     let points: Vec<(f64, f64)> = field.fragments.iter().map(|f| (f.x, f.y)).collect();
     let win = window_around(ls, prob, &points);
     let (grid, elevation, water) = cut(ls, win);
     let p = cut_raster(ls.grid.cols, win, prob);
-    let mut cv = output::render_map(
+    let mut cv = render_map(
         &grid,
         &elevation,
         &p,
         NODATA,
         &classes,
-        "IGNITION PROBABILITY, IMPACTS AS DOTS",
+        "Probability of at least one ignition per cell; fragment impacts as dots",
+        "P(ignition)",
         Some(&water),
     );
-    let (ox, oy, scale) = output::map_layout(&grid);
+    let (ox, oy, scale) = map_layout(&grid);
     for f in &field.fragments {
         let (r, col) = grid.fractional_cell(f.x, f.y);
         if r >= 0.0 && col >= 0.0 && r < grid.rows as f64 && col < grid.cols as f64 {

@@ -1,0 +1,350 @@
+//! Maps as PNG: a raster in classes over a hillshade, with a title, a legend with units, a north arrow, a scale
+//! bar and the CRS named; text anti-aliased in Noto Sans (SIL Open Font License, embedded through the `notosans`
+//! crate) rendered by `ab_glyph`; colour ramps from `colorous`.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
+
+use crate::error::{Error, Result};
+use crate::landscape::Grid;
+use crate::run::output::write_atomic;
+
+/// The embedded fonts: regular and bold.
+fn fonts() -> &'static (Option<FontRef<'static>>, Option<FontRef<'static>>) {
+    static FONTS: OnceLock<(Option<FontRef<'static>>, Option<FontRef<'static>>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        (FontRef::try_from_slice(notosans::REGULAR_TTF).ok(), FontRef::try_from_slice(notosans::BOLD_TTF).ok())
+    })
+}
+
+/// Text weight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Weight {
+    Regular,
+    Bold,
+}
+
+fn font(w: Weight) -> Option<&'static FontRef<'static>> {
+    let (r, b) = fonts();
+    match w {
+        Weight::Regular => r.as_ref(),
+        Weight::Bold => b.as_ref().or(r.as_ref()),
+    }
+}
+
+/// RGB image being drawn.
+pub struct Canvas {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<[u8; 3]>,
+}
+
+impl Canvas {
+    pub fn new(width: u32, height: u32, bg: [u8; 3]) -> Canvas {
+        Canvas { width, height, pixels: vec![bg; (width * height) as usize] }
+    }
+    pub fn set(&mut self, x: i64, y: i64, c: [u8; 3]) {
+        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
+            self.pixels[(y as u32 * self.width + x as u32) as usize] = c;
+        }
+    }
+    /// Blend `c` over pixel (x, y) with opacity `a` (0..1).
+    pub fn blend(&mut self, x: i64, y: i64, c: [u8; 3], a: f32) {
+        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
+            let p = &mut self.pixels[(y as u32 * self.width + x as u32) as usize];
+            let a = a.clamp(0.0, 1.0);
+            for k in 0..3 {
+                p[k] = (p[k] as f32 * (1.0 - a) + c[k] as f32 * a).round() as u8;
+            }
+        }
+    }
+    pub fn rect(&mut self, x: i64, y: i64, w: i64, h: i64, c: [u8; 3]) {
+        for yy in y..y + h {
+            for xx in x..x + w {
+                self.set(xx, yy, c);
+            }
+        }
+    }
+    /// Outline of a rectangle.
+    pub fn frame(&mut self, x: i64, y: i64, w: i64, h: i64, c: [u8; 3]) {
+        self.rect(x, y, w, 1, c);
+        self.rect(x, y + h - 1, w, 1, c);
+        self.rect(x, y, 1, h, c);
+        self.rect(x + w - 1, y, 1, h, c);
+    }
+    /// A filled triangle, anti-aliased by 4 x 4 supersampling.
+    pub fn triangle(&mut self, p: [(f64, f64); 3], c: [u8; 3]) {
+        let (x0, x1) = (p.iter().map(|q| q.0).fold(f64::MAX, f64::min), p.iter().map(|q| q.0).fold(f64::MIN, f64::max));
+        let (y0, y1) = (p.iter().map(|q| q.1).fold(f64::MAX, f64::min), p.iter().map(|q| q.1).fold(f64::MIN, f64::max));
+        let edge = |a: (f64, f64), b: (f64, f64), x: f64, y: f64| (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0);
+        let area = edge(p[0], p[1], p[2].0, p[2].1);
+        for py in y0.floor() as i64..=y1.ceil() as i64 {
+            for px in x0.floor() as i64..=x1.ceil() as i64 {
+                let mut inside = 0;
+                for sy in 0..4 {
+                    for sx in 0..4 {
+                        let (x, y) = (px as f64 + (sx as f64 + 0.5) / 4.0, py as f64 + (sy as f64 + 0.5) / 4.0);
+                        let w = [edge(p[1], p[2], x, y), edge(p[2], p[0], x, y), edge(p[0], p[1], x, y)];
+                        if w.iter().all(|&e| e * area >= 0.0) {
+                            inside += 1;
+                        }
+                    }
+                }
+                if inside > 0 {
+                    self.blend(px, py, c, inside as f32 / 16.0);
+                }
+            }
+        }
+    }
+    /// Text with its top-left corner at (x, y), `size` pixels high (em), anti-aliased.
+    pub fn text(&mut self, x: i64, y: i64, s: &str, size: f32, weight: Weight, c: [u8; 3]) {
+        let Some(f) = font(weight) else { return };
+        let sf = f.as_scaled(PxScale::from(size));
+        let baseline = y as f32 + sf.ascent();
+        let mut caret = x as f32;
+        let mut prev = None;
+        for ch in s.chars() {
+            let id = sf.glyph_id(ch);
+            if let Some(p) = prev {
+                caret += sf.kern(p, id);
+            }
+            let g = id.with_scale_and_position(size, point(caret, baseline));
+            caret += sf.h_advance(id);
+            prev = Some(id);
+            if let Some(og) = f.outline_glyph(g) {
+                let bb = og.px_bounds();
+                og.draw(|gx, gy, cov| self.blend(bb.min.x as i64 + gx as i64, bb.min.y as i64 + gy as i64, c, cov));
+            }
+        }
+    }
+    /// Width of `s` in pixels at `size`.
+    pub fn text_width(s: &str, size: f32, weight: Weight) -> i64 {
+        let Some(f) = font(weight) else { return 0 };
+        let sf = f.as_scaled(PxScale::from(size));
+        let mut w = 0.0;
+        let mut prev = None;
+        for ch in s.chars() {
+            let id = sf.glyph_id(ch);
+            if let Some(p) = prev {
+                w += sf.kern(p, id);
+            }
+            w += sf.h_advance(id);
+            prev = Some(id);
+        }
+        w.ceil() as i64
+    }
+    /// Encode as PNG (fast compression), atomically.
+    pub fn save_png(&self, path: &Path) -> Result<()> {
+        use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+        use image::ImageEncoder;
+        let mut raw = Vec::with_capacity(self.pixels.len() * 3);
+        for p in &self.pixels {
+            raw.extend_from_slice(p);
+        }
+        write_atomic(path, |tmp| {
+            let file = std::fs::File::create(tmp).map_err(|e| Error::io(path, e))?;
+            let enc = PngEncoder::new_with_quality(
+                std::io::BufWriter::new(file),
+                CompressionType::Fast,
+                FilterType::Adaptive,
+            );
+            enc.write_image(&raw, self.width, self.height, image::ExtendedColorType::Rgb8)
+                .map_err(|e| Error::input(path.display(), format!("cannot write PNG: {e}")))
+        })
+    }
+}
+
+/// Hillshade (0..1) of a DEM, sun from azimuth 315 deg at 45 deg elevation (Horn gradients). NaN elevations give
+/// 0.5.
+pub fn hillshade(grid: &Grid, elev: &[f32]) -> Vec<f32> {
+    use rayon::prelude::*;
+    let (rows, cols) = (grid.rows, grid.cols);
+    let (az, alt) = (315f64.to_radians(), 45f64.to_radians());
+    (0..rows * cols)
+        .into_par_iter()
+        .map(|k| {
+            let (s, a) =
+                crate::landscape::terrain::horn_cell(elev, rows, cols, grid.dx(), grid.dy(), k / cols, k % cols);
+            if !s.is_finite() {
+                return 0.5;
+            }
+            let slope = s.atan();
+            let aspect = if a < 0.0 { 0.0 } else { a.to_radians() };
+            let v = alt.sin() * slope.cos() + alt.cos() * slope.sin() * (az - aspect).cos();
+            v.clamp(0.0, 1.0) as f32
+        })
+        .collect()
+}
+
+/// A class of a map legend: values in [lo, hi) get `color`.
+pub struct LegendClass {
+    pub lo: f32,
+    pub hi: f32,
+    pub color: [u8; 3],
+    pub label: String,
+}
+
+/// `n` colours of a `colorous` sequential ramp, from its light end (t = 0.15) to its dark end (t = 1).
+pub fn ramp(gradient: colorous::Gradient, n: usize) -> Vec<[u8; 3]> {
+    (0..n)
+        .map(|k| {
+            let t = if n <= 1 { 0.6 } else { 0.15 + 0.85 * k as f64 / (n - 1) as f64 };
+            let c = gradient.eval_continuous(t);
+            [c.r, c.g, c.b]
+        })
+        .collect()
+}
+
+const MARGIN: i64 = 20;
+const TITLE_H: i64 = 48;
+const PANEL_W: i64 = 270;
+const FOOTER_H: i64 = 44;
+
+/// Where [`render_map`] draws the map: left and top offsets (px) and pixels per cell.
+pub fn map_layout(grid: &Grid) -> (i64, i64, f64) {
+    let longest = grid.rows.max(grid.cols) as f64;
+    (MARGIN, MARGIN + TITLE_H, (1000.0 / longest).min(4.0))
+}
+
+fn fmt_num(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// Colour a raster over a hillshade and add a title, a legend titled `legend_title` (with units), a north arrow, a
+/// scale bar and the CRS. Cells whose value is NaN, `nodata`, or in no class show the hillshade in grey; `water`
+/// cells (optional mask) are blue.
+#[allow(clippy::too_many_arguments)]
+pub fn render_map(
+    grid: &Grid,
+    elevation: &[f32],
+    values: &[f32],
+    nodata: f32,
+    classes: &[LegendClass],
+    title: &str,
+    legend_title: &str,
+    water: Option<&[bool]>,
+) -> Canvas {
+    let shade = hillshade(grid, elevation);
+    let (ox, oy, scale) = map_layout(grid);
+    let map_w = ((grid.cols as f64 * scale).round() as i64).max(1);
+    let map_h = ((grid.rows as f64 * scale).round() as i64).max(1);
+    let width = (map_w + PANEL_W + 3 * MARGIN) as u32;
+    let panel_h = 40 + 28 * classes.len() as i64 + 200;
+    let height = (oy + map_h.max(panel_h) + FOOTER_H + MARGIN) as u32;
+    let mut cv = Canvas::new(width, height, [255, 255, 255]);
+    for py in 0..map_h {
+        let r = ((py as f64 + 0.5) / scale) as usize;
+        for px in 0..map_w {
+            let c = ((px as f64 + 0.5) / scale) as usize;
+            let i = r.min(grid.rows - 1) * grid.cols + c.min(grid.cols - 1);
+            let s = 0.35 + 0.65 * shade[i];
+            let v = values[i];
+            let grey = || {
+                let g = (s * 235.0) as u8;
+                [g, g, g]
+            };
+            let base = if water.is_some_and(|w| w[i]) {
+                [150, 190, 230]
+            } else if !v.is_finite() || v == nodata {
+                grey()
+            } else if let Some(cl) = classes.iter().find(|cl| v >= cl.lo && v < cl.hi) {
+                let mix = |a: u8| (a as f32 * (0.55 + 0.45 * s)) as u8;
+                [mix(cl.color[0]), mix(cl.color[1]), mix(cl.color[2])]
+            } else {
+                grey()
+            };
+            cv.set(ox + px, oy + py, base);
+        }
+    }
+    cv.frame(ox - 1, oy - 1, map_w + 2, map_h + 2, [0, 0, 0]);
+    cv.text(MARGIN, 14, title, 24.0, Weight::Bold, [20, 20, 20]);
+    // Footer: CRS and grid.
+    let crs = format!(
+        "{} \u{2022} {} \u{00d7} {} cells of {} m \u{2022} hillshade from the landscape's DEM",
+        grid.crs_name(),
+        grid.cols,
+        grid.rows,
+        fmt_num(grid.dx())
+    );
+    cv.text(MARGIN, oy + map_h + 10, &crs, 15.0, Weight::Regular, [60, 60, 60]);
+    // Legend.
+    let lx = 2 * MARGIN + map_w;
+    let mut ly = oy;
+    cv.text(lx, ly, legend_title, 17.0, Weight::Bold, [20, 20, 20]);
+    ly += 30;
+    for cl in classes {
+        cv.rect(lx, ly, 30, 20, cl.color);
+        cv.frame(lx, ly, 30, 20, [60, 60, 60]);
+        cv.text(lx + 40, ly + 1, &cl.label, 16.0, Weight::Regular, [20, 20, 20]);
+        ly += 28;
+    }
+    if water.is_some() {
+        cv.rect(lx, ly, 30, 20, [150, 190, 230]);
+        cv.frame(lx, ly, 30, 20, [60, 60, 60]);
+        cv.text(lx + 40, ly + 1, "Water", 16.0, Weight::Regular, [20, 20, 20]);
+        ly += 28;
+    }
+    // North arrow (grid north: the map is north-up).
+    ly += 18;
+    let (ax, aw, ah) = (lx as f64 + 18.0, 12.0, 34.0);
+    let top = ly as f64 + 24.0;
+    cv.text(lx + 11, ly, "N", 20.0, Weight::Bold, [20, 20, 20]);
+    cv.triangle([(ax, top), (ax - aw, top + ah), (ax, top + ah * 0.72)], [20, 20, 20]);
+    cv.triangle([(ax, top), (ax + aw, top + ah), (ax, top + ah * 0.72)], [150, 150, 150]);
+    ly += 78;
+    // Scale bar: a round length near a quarter of the map width, in four alternating segments.
+    let map_width_m = grid.cols as f64 * grid.dx();
+    let fits = (PANEL_W as f64 - 40.0) / scale * grid.dx();
+    let target = (map_width_m / 4.0).min(fits);
+    let pow10 = 10f64.powf(target.log10().floor());
+    let nice = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * pow10).rfind(|&l| l <= target).unwrap_or(pow10);
+    let bar_px = (nice / grid.dx() * scale).round() as i64;
+    for k in 0..4 {
+        let (x0, x1) = (lx + bar_px * k / 4, lx + bar_px * (k + 1) / 4);
+        let c = if k % 2 == 0 { [20, 20, 20] } else { [255, 255, 255] };
+        cv.rect(x0, ly + 20, x1 - x0, 8, c);
+    }
+    cv.frame(lx, ly + 20, bar_px + 1, 8, [20, 20, 20]);
+    let unit = |m: f64| if nice >= 1000.0 { fmt_num(m / 1000.0) } else { fmt_num(m) };
+    let u = if nice >= 1000.0 { "km" } else { "m" };
+    cv.text(lx - 3, ly, "0", 14.0, Weight::Regular, [20, 20, 20]);
+    let mid = unit(nice / 2.0);
+    cv.text(
+        lx + bar_px / 2 - Canvas::text_width(&mid, 14.0, Weight::Regular) / 2,
+        ly,
+        &mid,
+        14.0,
+        Weight::Regular,
+        [20, 20, 20],
+    );
+    let end = format!("{} {u}", unit(nice));
+    cv.text(
+        lx + bar_px - Canvas::text_width(&unit(nice), 14.0, Weight::Regular) / 2,
+        ly,
+        &end,
+        14.0,
+        Weight::Regular,
+        [20, 20, 20],
+    );
+    cv
+}
+
+/// Flame length classes (m) of the fire behaviour hauling chart (Andrews & Rothermel 1982, INT-131: 4, 8 and
+/// 11 ft suppression thresholds), with a finer class below 0.6 m; colours from green to red (colorous).
+pub fn flame_length_classes() -> Vec<LegendClass> {
+    let colors = ramp(colorous::RED_YELLOW_GREEN, 5);
+    let c = |k: usize, lo: f32, hi: f32, label: &str| LegendClass { lo, hi, color: colors[4 - k], label: label.into() };
+    vec![
+        c(0, 1e-6, 0.6, "0 \u{2013} 0.6 m (hand crews)"),
+        c(1, 0.6, 1.2, "0.6 \u{2013} 1.2 m"),
+        c(2, 1.2, 2.4, "1.2 \u{2013} 2.4 m (equipment)"),
+        c(3, 2.4, 3.4, "2.4 \u{2013} 3.4 m (aircraft)"),
+        c(4, 3.4, f32::INFINITY, "> 3.4 m (no direct attack)"),
+    ]
+}
