@@ -24,8 +24,8 @@ struct Dom {
     cur: u32,      // list slot read
     next: u32,     // list slot written
     window: u32,   // window number
-    list_cap: u32, // entries per list slot
-    pad: u32,
+    list_cap: u32, // entries per list slot: cells times runs
+    runs: u32,     // fires side by side: entry = run * cols * rows + cell
 }
 
 // The 8 neighbours (dcol, drow) in the order of the CPU twin.

@@ -8,8 +8,10 @@
 @compute @workgroup_size(1)
 fn main() {
     let n = atomicLoad(&counters[dom.next]);
-    indirect[0] = (n + 255u) / 256u;
-    indirect[1] = 1u;
+    // Workgroups of 256, folded into x and y so that neither exceeds 65 535 (kernels use flat_index).
+    let groups = (n + 255u) / 256u;
+    indirect[0] = min(groups, 65535u);
+    indirect[1] = (groups + 65534u) / 65535u;
     indirect[2] = 1u;
     atomicStore(&counters[dom.cur], 0u);
     atomicAdd(&counters[3], 1u);

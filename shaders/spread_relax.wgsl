@@ -31,16 +31,20 @@ fn same_source(aid: u32, s: vec4<f32>, cid: u32, cs: vec4<f32>) -> bool {
         && abs(cs.y - s.y) <= FRONT_VOUCH_CELLS && abs(cs.z - s.z) <= FRONT_VOUCH_CELLS;
 }
 
+// Entries are run * cells + cell: every fire of a batch is relaxed in the same dispatch, each within its run.
 @compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let i = gid.x;
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+    let i = flat_index(wg, nwg, li);
     if (i >= atomicLoad(&counters[dom.cur])) { return; }
     let x = lists[dom.cur * dom.list_cap + i];
     scratch[i] = vec4<f32>(-1.0, 0.0, 0.0, 0.0);
-    let px = params[x];
-    if (px.x <= 0.0 || mask[x] == 0u) { return; }
-    let c = i32(x % dom.cols);
-    let r = i32(x / dom.cols);
+    let cell = x % (dom.cols * dom.rows);
+    let base = x - cell;
+    let px = params[cell];
+    if (px.x <= 0.0 || mask[cell] == 0u) { return; }
+    let c = i32(cell % dom.cols);
+    let r = i32(cell / dom.cols);
     let xc = f32(c) + 0.5;
     let yc = f32(r) + 0.5;
     var old = state[x];
@@ -54,9 +58,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
         let d = neighbour(k);
         let n = offset(dom, c, r, d);
         if (n == NO_INDEX) { continue; }
-        let aid = ids[n];
+        let aid = ids[base + n];
         if (mask[n] == 0u || aid == NO_ANCHOR) { continue; }
-        let sn = state[n];
+        let sn = state[base + n];
         let tn = sn.x;
         if (tn > dom.t_end || diagonal_blocked(c, r, d)) { continue; }
         // (b) the neighbour's anchor (not x's own anchor, nor one that burned after the best time so far).
@@ -77,7 +81,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
                 if (cn == NO_INDEX) {
                     ok = false;
                 } else {
-                    ok = mask[cn] != 0u && same_source(aid, sn, ids[cn], state[cn]) && !diagonal_blocked(c, r, q);
+                    ok = mask[cn] != 0u && same_source(aid, sn, ids[base + cn], state[base + cn]) && !diagonal_blocked(c, r, q);
                 }
             } else {
                 let ac = cell_of(dom, ax, ay);

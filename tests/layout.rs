@@ -23,6 +23,7 @@ fn kernels() -> Vec<(&'static str, String)> {
         ("spread_prepare.wgsl", spread(include_str!("../shaders/spread_prepare.wgsl"))),
         ("spread_gather.wgsl", spread(include_str!("../shaders/spread_gather.wgsl"))),
         ("spread_scatter.wgsl", spread(include_str!("../shaders/spread_scatter.wgsl"))),
+        ("spread_count.wgsl", spread(include_str!("../shaders/spread_count.wgsl"))),
     ]
 }
 

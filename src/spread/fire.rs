@@ -32,11 +32,18 @@ pub struct SpreadContext {
     mask: Vec<u32>,
     params: ParamField,
     gpu: Option<GpuSpread>,
+    /// Most fires a batch may hold on this context.
+    runs: usize,
 }
 
 impl SpreadContext {
-    /// Set up spread over `grid` (the landscape's) with per-cell inputs `cells`, on `engine`.
+    /// Set up spread over `grid` (the landscape's) with per-cell inputs `cells`, on `engine`, for one fire at a time.
     pub fn new(engine: &Engine, grid: &Grid, cells: &Cells) -> Result<SpreadContext> {
+        SpreadContext::with_runs(engine, grid, cells, 1)
+    }
+
+    /// As [`SpreadContext::new`], for batches of up to `runs` fires swept side by side ([`Fire::batch`]).
+    pub fn with_runs(engine: &Engine, grid: &Grid, cells: &Cells, runs: usize) -> Result<SpreadContext> {
         let g = grid.geotransform;
         if g[2] != 0.0 || g[4] != 0.0 {
             return Err(Error::Invalid(
@@ -54,11 +61,23 @@ impl SpreadContext {
             return Err(Error::Invalid(format!("{} cells of inputs for a grid of {} cells", cells.n, grid.len())));
         }
         let mask = burnable_mask(cells);
+        let runs = runs.max(1);
+        if grid.len().saturating_mul(runs) > u32::MAX as usize / 2 {
+            return Err(Error::Invalid(format!(
+                "{runs} fires of {} cells exceed the spread state's indices",
+                grid.len()
+            )));
+        }
         let gpu = match engine {
             Engine::Cpu => None,
-            Engine::Gpu(g) => Some(GpuSpread::new(g.clone(), grid.rows, grid.cols, &mask)?),
+            Engine::Gpu(g) => Some(GpuSpread::new(g.clone(), grid.rows, grid.cols, &mask, runs)?),
         };
-        Ok(SpreadContext { grid: grid.clone(), mask, params: ParamField::new(grid.rows, grid.cols), gpu })
+        Ok(SpreadContext { grid: grid.clone(), mask, params: ParamField::new(grid.rows, grid.cols), gpu, runs })
+    }
+
+    /// Most fires a batch may hold on this context.
+    pub fn runs(&self) -> usize {
+        self.runs
     }
 
     /// Burnable cells (1) of the grid.
@@ -73,8 +92,12 @@ enum Sweeps<'a> {
     Gpu(&'a mut GpuSpread),
 }
 
-/// A fire growing over a [`SpreadContext`].
+/// A fire growing over a [`SpreadContext`]; or a batch of fires (runs) under one weather stream, swept side by side
+/// in the same dispatches and reduced on the device ([`Fire::burn_counts`]).
 pub struct Fire<'a> {
+    runs: usize,
+    /// Cells of one run.
+    ncell: usize,
     grid: &'a Grid,
     mask: &'a [u32],
     pf: &'a mut ParamField,
@@ -94,10 +117,11 @@ pub struct Fire<'a> {
     frozen: Vec<u32>,
     /// Points of the front that cannot spread in the current weather: (cell, x, y), cell units.
     stalled: Vec<(u32, f32, f32)>,
-    /// Sources not seeded yet: start time and seeds.
-    pending: Vec<(f64, Vec<Seed>)>,
+    /// Sources not seeded yet: start time, run and seeds.
+    pending: Vec<(f64, usize, Vec<Seed>)>,
     sources: usize,
-    skipped: usize,
+    /// Ignition points on cells that cannot burn, per run.
+    skipped: Vec<usize>,
     started: Instant,
     computed_at_start: u64,
 }
@@ -111,7 +135,26 @@ impl<'a> Fire<'a> {
         weather: &WeatherStream,
         opts: &SpreadOptions,
     ) -> Result<Fire<'a>> {
+        Fire::batch(ctx, engine, cells, weather, opts, 1)
+    }
+
+    /// `runs` fires side by side under one weather stream (at most the context's [`SpreadContext::runs`]); each
+    /// takes its own sources ([`Fire::add_source_to`]).
+    pub fn batch(
+        ctx: &'a mut SpreadContext,
+        engine: &'a Engine,
+        cells: &'a Cells,
+        weather: &WeatherStream,
+        opts: &SpreadOptions,
+        runs: usize,
+    ) -> Result<Fire<'a>> {
         let started = Instant::now();
+        if runs == 0 || runs > ctx.runs {
+            return Err(Error::Invalid(format!(
+                "a batch of {runs} fires: the spread context holds 1 to {} (SpreadContext::with_runs)",
+                ctx.runs
+            )));
+        }
         if weather.periods.is_empty() || weather.periods[0].start_min != 0.0 {
             return Err(Error::Invalid("a weather stream must start at time 0".into()));
         }
@@ -140,10 +183,10 @@ impl<'a> Fire<'a> {
             cur: 0,
             next: 1,
             window: 0,
-            list_cap: n as u32,
-            pad: 0,
+            list_cap: (n * runs) as u32,
+            runs: runs as u32,
         };
-        let SpreadContext { grid, mask, params, gpu } = ctx;
+        let SpreadContext { grid, mask, params, gpu, .. } = ctx;
         let sweeps = match (engine, gpu.as_mut()) {
             (Engine::Cpu, _) => Sweeps::Cpu(Box::new(CpuKernel::new(dom))),
             (Engine::Gpu(_), Some(g)) => {
@@ -156,6 +199,8 @@ impl<'a> Fire<'a> {
         };
         let computed_at_start = params.cells_computed;
         let mut fire = Fire {
+            runs,
+            ncell: n,
             grid,
             mask,
             pf: params,
@@ -172,7 +217,7 @@ impl<'a> Fire<'a> {
             stalled: Vec::new(),
             pending: Vec::new(),
             sources: 0,
-            skipped: 0,
+            skipped: vec![0; runs],
             started,
             computed_at_start,
         };
@@ -197,9 +242,22 @@ impl<'a> Fire<'a> {
         }
     }
 
+    /// Fires in the batch.
+    pub fn runs(&self) -> usize {
+        self.runs
+    }
+
     /// Add a source starting at its time (not before the fire's current time). Fails when it lies off the
     /// landscape.
     pub fn add_source(&mut self, s: &Source) -> Result<()> {
+        self.add_source_to(0, s)
+    }
+
+    /// [`Fire::add_source`] to fire `run` of the batch.
+    pub fn add_source_to(&mut self, run: usize, s: &Source) -> Result<()> {
+        if run >= self.runs {
+            return Err(Error::Invalid(format!("fire {run} of a batch of {}", self.runs)));
+        }
         if !(s.t_min.is_finite() && s.t_min >= self.t_now - 1e-9) {
             return Err(Error::Invalid(format!(
                 "ignition at {} min: the fire has already been computed to {} min; add sources at or after it",
@@ -207,7 +265,7 @@ impl<'a> Fire<'a> {
             )));
         }
         let seeds = sources::seeds(s, self.grid)?;
-        self.pending.push((s.t_min.max(self.t_now), seeds));
+        self.pending.push((s.t_min.max(self.t_now), run, seeds));
         self.sources += 1;
         Ok(())
     }
@@ -267,7 +325,9 @@ impl<'a> Fire<'a> {
         let (now, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending).into_iter().partition(|p| p.0 < t_end);
         self.pending = later;
         let dom = self.dom;
-        for (_, ss) in now {
+        let ncell = self.ncell;
+        for (_, run, ss) in now {
+            let base = (run * ncell) as u32;
             self.pf.ensure(self.cells, ss.iter().map(|s| s.cell));
             let pf: &ParamField = self.pf;
             let (mask, sweeper): (&[u32], &mut dyn Sweeper) = match &mut self.sweeps {
@@ -275,7 +335,7 @@ impl<'a> Fire<'a> {
                 Sweeps::Gpu(g) => (self.mask, &mut **g),
             };
             sweeper.set_params(pf)?;
-            let idx: Vec<u32> = ss.iter().map(|s| s.cell as u32).collect();
+            let idx: Vec<u32> = ss.iter().map(|s| base + s.cell as u32).collect();
             let cur = sweeper.gather(&idx)?;
             // Best seed per cell: (state, id, front values).
             let mut best_of: std::collections::HashMap<u32, ((State, u32), [f32; 4])> =
@@ -286,7 +346,7 @@ impl<'a> Fire<'a> {
                 let own = kernel::cell_of(&dom, ax, ay) == s.cell;
                 if mask[s.cell] == 0 || p[0] <= 0.0 {
                     if own && s.segment_end.is_none() {
-                        self.skipped += 1;
+                        self.skipped[run] += 1;
                     }
                     continue;
                 }
@@ -302,12 +362,12 @@ impl<'a> Fire<'a> {
                     let pa = pf.params[kernel::cell_of(&dom, ax, ay)];
                     s.t_anchor + kernel::seed_delay(&dom, pa, p, ax, ay, xc, yc)
                 };
-                let best = best_of.get(&(s.cell as u32)).map_or(c.0[0], |b| b.0 .0[0]);
+                let g = base + s.cell as u32;
+                let best = best_of.get(&g).map_or(c.0[0], |b| b.0 .0[0]);
                 if kernel::improves(t, best) {
                     let st = [t, ax, ay, s.t_anchor];
                     let id = KIND_IGNITION | s.cell as u32;
-                    best_of
-                        .insert(s.cell as u32, ((st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
+                    best_of.insert(g, ((st, id), kernel::front_values(&dom, p, pf.heat[s.cell], st, s.cell)));
                 }
             }
             let mut upd: Vec<(u32, (State, u32), [f32; 4])> = best_of.into_iter().map(|(k, v)| (k, v.0, v.1)).collect();
@@ -379,13 +439,14 @@ impl<'a> Fire<'a> {
         let st = self.sweeper().gather(&frozen)?;
         // Candidates: (cell, point on the front) from the waiting cells, then from the stalled points.
         let mut cand: Vec<(u32, f32, f32)> = Vec::with_capacity(frozen.len() + stalled.len());
+        let ncell = self.ncell;
         for (&i, s) in frozen.iter().zip(&st) {
             let (t, ax, ay, at) = (s.0[0], s.0[1], s.0[2], s.0[3]);
             // Listed as waiting in an earlier window but reached before the change since: burned, not waiting.
             if s.1 == NO_ANCHOR || t <= tc {
                 continue;
             }
-            let (xc, yc) = kernel::centre(&dom, i as usize);
+            let (xc, yc) = kernel::centre(&dom, i as usize % ncell);
             let f = if t > at { ((tc - at) / (t - at)).clamp(0.0, 1.0) } else { 1.0 };
             cand.push((i, ax + f * (xc - ax), ay + f * (yc - ay)));
         }
@@ -399,13 +460,13 @@ impl<'a> Fire<'a> {
                 }
             }
         }
-        self.pf.ensure(self.cells, cand.iter().map(|c| c.0 as usize));
+        self.pf.ensure(self.cells, cand.iter().map(|c| c.0 as usize % ncell));
         self.pf.ensure(self.cells, cand.iter().map(|&(_, x, y)| kernel::cell_of(&dom, x, y)));
         // Best candidate per cell.
         let mut best: std::collections::BTreeMap<u32, (State, u32, [f32; 4])> = std::collections::BTreeMap::new();
         let mut stalled_next = Vec::new();
         for &(i, px, py) in &cand {
-            let iu = i as usize;
+            let iu = i as usize % ncell;
             let p: Param = self.pf.params[iu];
             if p[0] <= 0.0 || self.mask[iu] == 0 {
                 stalled_next.push((i, px, py));
@@ -417,7 +478,7 @@ impl<'a> Fire<'a> {
             let s = [tc + kernel::seed_delay(&dom, pp, p, px, py, xc, yc), px, py, tc];
             let e = best.entry(i).or_insert(([T_UNSET, 0.0, 0.0, 0.0], NO_ANCHOR, [0.0; 4]));
             if e.1 == NO_ANCHOR || s[0] < e.0[0] {
-                *e = (s, KIND_SHIFT | i, kernel::front_values(&dom, p, self.pf.heat[iu], s, iu));
+                *e = (s, KIND_SHIFT | iu as u32, kernel::front_values(&dom, p, self.pf.heat[iu], s, iu));
             }
         }
         let idx: Vec<u32> = best.keys().copied().collect();
@@ -435,8 +496,8 @@ impl<'a> Fire<'a> {
         Ok(())
     }
 
-    /// Counters of the fire so far.
-    fn stats(&self, burned_cells: usize, sweeps: u64, relaxations: u64) -> RunStats {
+    /// Counters of fire `run` so far.
+    fn stats(&self, run: usize, burned_cells: usize, sweeps: u64, relaxations: u64) -> RunStats {
         let (backend, adapter) = match self.engine {
             Engine::Cpu => ("cpu", self.engine.name()),
             Engine::Gpu(g) => ("gpu", g.describe()),
@@ -449,42 +510,78 @@ impl<'a> Fire<'a> {
             relaxations,
             cells_parameterised: self.pf.cells_computed - self.computed_at_start,
             burned_cells,
-            seeds_skipped_unburnable: self.skipped,
+            seeds_skipped_unburnable: self.skipped[run],
         }
     }
 
-    /// The fire as it stands: arrival times and front-passage behaviour up to the current time (it can grow on).
+    /// Every fire of the batch as it stands (moved out of the kernel's state when `take`).
+    fn collect(&mut self, take: bool) -> Result<Vec<SpreadResult>> {
+        let (mut state, mut ids, mut front, reached, sweeps, relaxations) = self.sweeper().finish(take)?;
+        let n = self.ncell;
+        let dur = self.t_now as f32;
+        let mut out = Vec::with_capacity(self.runs);
+        for run in 0..self.runs {
+            let (a, b) = (run * n, (run + 1) * n);
+            let reached = reached
+                .as_ref()
+                .map(|r| r.iter().filter(|&&g| (g as usize) >= a && (g as usize) < b).map(|&g| g - a as u32).collect());
+            // One fire: its arrays as they are; a batch: each fire's slice.
+            let (st, id, fr) = if self.runs == 1 {
+                (std::mem::take(&mut state), std::mem::take(&mut ids), std::mem::take(&mut front))
+            } else {
+                (state[a..b].to_vec(), ids[a..b].to_vec(), front[a..b].to_vec())
+            };
+            let mut res = SpreadResult {
+                grid: self.grid.clone(),
+                duration_min: self.t_now,
+                stats: RunStats::default(),
+                state: st,
+                ids: id,
+                front: fr,
+                reached,
+            };
+            let burned = res.reached_cells().iter().filter(|&&i| res.state[i as usize][0] <= dur).count();
+            res.stats = self.stats(run, burned, sweeps, relaxations);
+            out.push(res);
+        }
+        Ok(out)
+    }
+
+    /// The fire (the batch's first) as it stands: arrival times and front-passage behaviour up to the current
+    /// time (it can grow on).
     pub fn result(&mut self) -> Result<SpreadResult> {
+        self.collect(false)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))
+    }
+
+    /// Every fire of the batch as it stands.
+    pub fn results(&mut self) -> Result<Vec<SpreadResult>> {
         self.collect(false)
     }
 
-    fn collect(&mut self, take: bool) -> Result<SpreadResult> {
-        let (state, ids, front, reached, sweeps, relaxations) = self.sweeper().finish(take)?;
-        let mut out = SpreadResult {
-            grid: self.grid.clone(),
-            duration_min: self.t_now,
-            stats: RunStats::default(),
-            state,
-            ids,
-            front,
-            reached,
-        };
-        let dur = self.t_now as f32;
-        let burned = out.reached_cells().iter().filter(|&&i| out.state[i as usize][0] <= dur).count();
-        out.stats = self.stats(burned, sweeps, relaxations);
-        Ok(out)
+    /// Per cell, the number of fires of the batch that reached it by the current time, reduced where the fires
+    /// are (on the device for a GPU: only the counts come back).
+    pub fn burn_counts(&mut self) -> Result<Vec<u32>> {
+        let (dom, t) = (self.dom, self.t_now as f32);
+        self.sweeper().count_burned(dom, t)
     }
 
-    /// The fire's result; an error when it never burned because every ignition fell on a cell that cannot burn.
+    /// The fire's result (the batch's first); an error when it never burned because every ignition fell on a cell
+    /// that cannot burn.
     pub fn finish(mut self) -> Result<SpreadResult> {
-        let out = self.collect(true)?;
-        if out.stats.burned_cells == 0 && self.skipped > 0 {
+        let skipped = self.skipped[0];
+        let out =
+            self.collect(true)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))?;
+        if out.stats.burned_cells == 0 && skipped > 0 {
             return Err(Error::Invalid(format!(
-                "every ignition lies on a non-burnable cell or a fuel too wet to burn ({} ignition points)",
-                self.skipped
+                "every ignition lies on a non-burnable cell or a fuel too wet to burn ({skipped} ignition points)"
             )));
         }
         Ok(out)
+    }
+
+    /// Every fire of the batch.
+    pub fn finish_all(mut self) -> Result<Vec<SpreadResult>> {
+        self.collect(true)
     }
 }
 

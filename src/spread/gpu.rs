@@ -17,10 +17,15 @@ use crate::physics::behavior::Cells;
 const SPREAD_COMMON: &str = include_str!("../../shaders/spread_common.wgsl");
 
 /// GPU buffers and pipelines of spread over one landscape, allocated once and reused by every fire on it
-/// ([`GpuSpread::reset`] clears them for the next). Holds no state beyond the current fire's buffers.
+/// ([`GpuSpread::reset`] clears them for the next). Holds up to a number of fires side by side (runs: entries
+/// run * cells + cell), swept in the same dispatches. Holds no state beyond the current fires' buffers.
 pub struct GpuSpread {
     gpu: Arc<Gpu>,
+    /// Entries: cells times runs.
     n: usize,
+    /// Cells of one run.
+    cells: usize,
+    count: wgpu::ComputePipeline,
     relax: wgpu::ComputePipeline,
     commit: wgpu::ComputePipeline,
     prepare: wgpu::ComputePipeline,
@@ -56,18 +61,27 @@ fn storage(gpu: &Gpu, label: &str, bytes: usize, extra: wgpu::BufferUsages) -> w
 }
 
 impl GpuSpread {
-    pub fn new(gpu: Arc<Gpu>, rows: usize, cols: usize, mask: &[u32]) -> Result<GpuSpread> {
-        let n = rows * cols;
-        if n > 65_535 * 256 {
-            return Err(Error::Gpu(format!("grid of {n} cells exceeds the GPU spread kernel's 16.7 M cells")));
-        }
-        let need = (n * 2 * 4) as u64;
-        if need > gpu.max_binding_bytes() {
+    /// Most fires of `cells` cells one context can hold side by side on `gpu` (its largest binding holds the state
+    /// of every run: 16 bytes per cell and run).
+    pub fn max_runs(gpu: &Gpu, cells: usize) -> usize {
+        (gpu.max_binding_bytes() as usize / (16 * cells.max(1))).min(u32::MAX as usize / (2 * cells.max(1)))
+    }
+
+    /// Buffers for up to `runs` fires side by side on a grid of `rows` x `cols` cells.
+    pub fn new(gpu: Arc<Gpu>, rows: usize, cols: usize, mask: &[u32], runs: usize) -> Result<GpuSpread> {
+        let cells = rows * cols;
+        let runs = runs.max(1);
+        let max = GpuSpread::max_runs(&gpu, cells);
+        if runs > max {
             return Err(Error::Gpu(format!(
-                "grid of {n} cells needs {need} bytes in one binding; the device allows {}",
+                "{runs} fires of {cells} cells need {} bytes of state in one binding; {} allows {} bytes ({max} fires); \
+                 run them in smaller batches or on the CPU",
+                16 * cells * runs,
+                gpu.info.name,
                 gpu.max_binding_bytes()
             )));
         }
+        let n = cells * runs;
         let pipe = |label: &str, src: &str| gpu.pipeline(label, &format!("{SPREAD_COMMON}\n{src}"));
         let relax = pipe("spread_relax", include_str!("../../shaders/spread_relax.wgsl"))?;
         let commit = pipe("spread_commit", include_str!("../../shaders/spread_commit.wgsl"))?;
@@ -82,16 +96,19 @@ impl GpuSpread {
             })
         };
         let g: &Gpu = &gpu;
+        let count = pipe("spread_count", include_str!("../../shaders/spread_count.wgsl"))?;
         let k = GpuSpread {
             n,
+            cells,
+            count,
             relax,
             commit,
             prepare,
             gather,
             scatter,
             uniforms: [uniform(), uniform()],
-            params: storage(g, "params", n * 16, wgpu::BufferUsages::empty()),
-            heat: storage(g, "heat", n * 4, wgpu::BufferUsages::empty()),
+            params: storage(g, "params", cells * 16, wgpu::BufferUsages::empty()),
+            heat: storage(g, "heat", cells * 4, wgpu::BufferUsages::empty()),
             mask: gpu.upload("mask", mask),
             // Zeroed (wgpu zero-initialises buffers): every cell unreached (anchor id NO_ANCHOR = 0).
             state: storage(g, "state", n * 16, wgpu::BufferUsages::empty()),
@@ -163,7 +180,8 @@ impl Sweeper for GpuSpread {
         q.write_buffer(&self.lists, 0, bytemuck::cast_slice(&active));
         let tag = (self.sweeps + 1) as u32;
         q.write_buffer(&self.counters, 0, bytemuck::cast_slice(&[active.len() as u32, 0, 0, tag]));
-        q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[active.len().div_ceil(256) as u32, 1, 1, 0]));
+        let groups = active.len().div_ceil(256) as u32;
+        q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[groups.min(65_535), groups.div_ceil(65_535), 1, 0]));
         let bufs = |k: usize| {
             let relax = gpu.bind(
                 &self.relax,
@@ -261,6 +279,16 @@ impl Sweeper for GpuSpread {
         let b = [gpu.upload("idx", idx), gpu.upload("vals", &s), gpu.upload("vids", &i), gpu.upload("vfront", front)];
         let g = groups_1d(idx.len(), 256, gpu.limits.max_compute_workgroups_per_dimension);
         gpu.run(&self.scatter, &[&b[0], &b[1], &b[2], &b[3], &self.state, &self.ids, &self.front], g)
+    }
+
+    fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>> {
+        let gpu = &self.gpu;
+        let u = Dom { t_end, ..dom };
+        gpu.queue.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u));
+        let out = gpu.output::<u32>("burn counts", self.cells);
+        let g = groups_1d(self.cells, 256, gpu.limits.max_compute_workgroups_per_dimension);
+        gpu.run(&self.count, &[&self.uniforms[0], &self.state, &self.ids, &out], g)?;
+        gpu.download(&out, self.cells)
     }
 
     fn finish(&mut self, _take: bool) -> Result<super::Finished> {

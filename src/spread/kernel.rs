@@ -33,6 +33,16 @@ pub const NO_ANCHOR: u32 = 0;
 pub const KIND_CENTRE: u32 = 1 << 30;
 pub const KIND_IGNITION: u32 = 2 << 30;
 pub const KIND_SHIFT: u32 = 3 << 30;
+/// Cells burned (arrival time at most `t_end`) in each cell over the `runs` fires of `state`/`ids`: the reduction
+/// an ensemble needs without reading every fire back (`shaders/spread_count.wgsl` on the GPU).
+pub fn count_burned(state: &[State], ids: &[u32], ncell: usize, runs: usize, t_end: f32) -> Vec<u32> {
+    (0..ncell)
+        .map(|c| {
+            (0..runs).filter(|&k| ids[k * ncell + c] != NO_ANCHOR && state[k * ncell + c][0] <= t_end).count() as u32
+        })
+        .collect()
+}
+
 /// Largest grid (cells) the anchor ids can address.
 pub const MAX_CELLS: usize = (1 << 30) - 1;
 /// A new arrival time replaces the old one when it is smaller by more than this relative amount
@@ -65,9 +75,11 @@ crate::gpu::layout::gpu_struct! {
         pub next: u32,
         /// Window number (GPU frozen-list stamps).
         pub window: u32,
-        /// Capacity of each list, entries (GPU only).
+        /// Capacity of each list, entries: cells times runs (GPU only).
         pub list_cap: u32,
-        pub pad: u32,
+        /// Fires (runs) held side by side: run k's cells are entries k * cols * rows .. (k + 1) * cols * rows of the
+        /// state, and lists and anchors' neighbours stay within their run.
+        pub runs: u32,
     }
 }
 
@@ -166,7 +178,14 @@ pub fn seed_delay(d: &Dom, pa: Param, px: Param, ax: f32, ay: f32, xc: f32, yc: 
     travel(d, if pa[0] > 0.0 { pa } else { px }, px, ax, ay, xc, yc).0
 }
 
-/// Relax cell `x` from its neighbours. Returns the new state and anchor id when they improve on the current one.
+/// Cells of one run.
+#[inline]
+pub fn run_cells(d: &Dom) -> usize {
+    d.cols as usize * d.rows as usize
+}
+
+/// Relax entry `x` (run `x / cells`, cell `x % cells`) from its neighbours in its run. Returns the new state and
+/// anchor id when they improve on the current one.
 pub fn relax_cell(
     d: &Dom,
     params: &[Param],
@@ -175,12 +194,14 @@ pub fn relax_cell(
     ids: &[u32],
     x: usize,
 ) -> Option<(State, u32)> {
-    let px = params[x];
-    if px[0] <= 0.0 || mask[x] == 0 {
+    let cell = x % run_cells(d);
+    let base = x - cell;
+    let px = params[cell];
+    if px[0] <= 0.0 || mask[cell] == 0 {
         return None;
     }
     let cols = d.cols as usize;
-    let (c, r) = ((x % cols) as i64, (x / cols) as i64);
+    let (c, r) = ((cell % cols) as i64, (cell / cols) as i64);
     let (xc, yc) = (c as f32 + 0.5, r as f32 + 0.5);
     let mut old = state[x];
     let old_id = ids[x];
@@ -192,11 +213,11 @@ pub fn relax_cell(
     let mut found = false;
     for &(dc, dr) in &NEIGHBOURS {
         let Some(n) = offset(d, c, r, dc, dr) else { continue };
-        let aid = ids[n];
+        let aid = ids[base + n];
         if mask[n] == 0 || aid == NO_ANCHOR {
             continue;
         }
-        let sn = state[n];
+        let sn = state[base + n];
         let tn = sn[0];
         if tn > d.t_end || diagonal_blocked(d, mask, c, r, dc, dr) {
             continue;
@@ -215,7 +236,7 @@ pub fn relax_cell(
                 ok = match offset(d, c, r, qx, qy) {
                     Some(cn) => {
                         mask[cn] != 0
-                            && same_source(aid, sn, ids[cn], state[cn])
+                            && same_source(aid, sn, ids[base + cn], state[base + cn])
                             && !diagonal_blocked(d, mask, c, r, qx, qy)
                     }
                     None => false,
@@ -294,8 +315,9 @@ pub struct CpuKernel {
 }
 
 impl CpuKernel {
+    /// State for `dom.runs` fires (at least one) side by side.
     pub fn new(dom: Dom) -> CpuKernel {
-        let n = dom.cols as usize * dom.rows as usize;
+        let n = run_cells(&dom) * dom.runs.max(1) as usize;
         CpuKernel {
             dom,
             state: vec![[0.0; 4]; n],
@@ -309,7 +331,8 @@ impl CpuKernel {
         }
     }
 
-    /// One Jacobi sweep over `active`: relax every listed cell from the previous state, then write the changes.
+    /// One Jacobi sweep over `active` (entries of every run): relax every listed entry from the previous state,
+    /// then write the changes.
     /// Returns the cells that changed to a time after `dom.t_end` (frozen until a later window, each listed once
     /// per window), the next active list (burnable neighbours of the cells that changed) and the earliest new
     /// arrival time (T_UNSET when nothing changed).
@@ -323,6 +346,7 @@ impl CpuKernel {
         let d = self.dom;
         let mut frozen = Vec::new();
         let cols = d.cols as i64;
+        let ncell = run_cells(&d);
         self.iterations += 1;
         self.relaxations += active.len() as u64;
         let tag = self.iterations as u32;
@@ -347,15 +371,17 @@ impl CpuKernel {
             }
             self.state[x] = s;
             self.ids[x] = id;
-            self.front[x] = front_values(&d, params[x], heat[x], s, x);
+            let cell = x % ncell;
+            let base = x - cell;
+            self.front[x] = front_values(&d, params[cell], heat[cell], s, cell);
             // Neighbours read this cell (as a source, or to check a ray's visibility): relax them next, also
             // when this cell waits for a later window.
-            let (c, r) = (x as i64 % cols, x as i64 / cols);
+            let (c, r) = (cell as i64 % cols, cell as i64 / cols);
             for &(dc, dr) in &NEIGHBOURS {
                 if let Some(n) = offset(&d, c, r, dc, dr) {
-                    if mask[n] != 0 && self.stamp[n] != tag {
-                        self.stamp[n] = tag;
-                        next.push(n as u32);
+                    if mask[n] != 0 && self.stamp[base + n] != tag {
+                        self.stamp[base + n] = tag;
+                        next.push((base + n) as u32);
                     }
                 }
             }
@@ -368,16 +394,19 @@ impl CpuKernel {
     }
 }
 
-/// Cells to relax after `changed` cells changed: their burnable neighbours, each once.
+/// Entries to relax after `changed` entries changed: their burnable neighbours in their run, each once.
 pub fn neighbourhood(d: &Dom, mask: &[u32], changed: &[u32]) -> Vec<u32> {
     let cols = d.cols as i64;
+    let ncell = run_cells(d);
     let mut out: Vec<u32> = Vec::with_capacity(changed.len() * 3);
     for &x in changed {
-        let (c, r) = (x as i64 % cols, x as i64 / cols);
+        let cell = x as usize % ncell;
+        let base = x as usize - cell;
+        let (c, r) = (cell as i64 % cols, cell as i64 / cols);
         for &(dc, dr) in &NEIGHBOURS {
             if let Some(n) = offset(d, c, r, dc, dr) {
                 if mask[n] != 0 {
-                    out.push(n as u32);
+                    out.push((base + n) as u32);
                 }
             }
         }

@@ -175,6 +175,8 @@ trait Sweeper {
         progress: &mut dyn FnMut(f64),
     ) -> Result<Vec<u32>>;
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>>;
+    /// Per cell, the number of runs that reached it by `t_end` ([`kernel::count_burned`]).
+    fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>>;
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
     /// The state of every cell (moved out when `take`, else copied), the reached cells, sweeps, relaxations.
     fn finish(&mut self, take: bool) -> Result<Finished>;
@@ -198,6 +200,10 @@ impl Sweeper for CpuKernel {
     }
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>> {
         Ok(idx.iter().map(|&i| normalised(self.state[i as usize], self.ids[i as usize])).collect())
+    }
+    fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>> {
+        let ncell = kernel::run_cells(&dom);
+        Ok(kernel::count_burned(&self.state, &self.ids, ncell, dom.runs.max(1) as usize, t_end))
     }
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
         for ((&i, v), f) in idx.iter().zip(vals).zip(front) {
@@ -247,7 +253,8 @@ impl CpuKernel {
         let mut active = active;
         // One sweep at a time so that parameters can be computed for the cells each sweep reaches.
         while !active.is_empty() {
-            pf.ensure(cells, active.iter().map(|&i| i as usize));
+            let ncell = kernel::run_cells(&self.dom);
+            pf.ensure(cells, active.iter().map(|&i| i as usize % ncell));
             let (f, next, front_min) = self.sweep_once(&pf.params, &pf.heat, mask, active);
             if front_min < T_UNSET && self.iterations % 8 == 0 {
                 progress(front_min as f64);
