@@ -460,9 +460,16 @@ fn read_layers(jobs: &[Job], target: &Grid, slope_units: SlopeUnits) -> Result<(
             files.push(&j.path);
         }
     }
+    // One file (an LCP): its blocks decoded on every core by GDAL (>= 3.6); several files: one per core here, GDAL's
+    // decoding single-threaded (both at once oversubscribe the cores). A GDAL_NUM_THREADS the user set is kept.
+    let user_threads = !gdal::config::get_config_option("GDAL_NUM_THREADS", "").unwrap_or_default().is_empty();
     let per_file: Vec<Vec<(usize, LayerRead)>> = files
         .par_iter()
         .map(|f| {
+            if !user_threads {
+                let threads = if files.len() == 1 { "ALL_CPUS" } else { "1" };
+                let _ = gdal::config::set_thread_local_config_option("GDAL_NUM_THREADS", threads);
+            }
             let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == *f).collect();
             match open(f) {
                 Err(e) => vec![(mine[0], Err(e))],
@@ -504,10 +511,6 @@ impl LandscapeSpec {
 impl Landscape {
     /// Read, check and align a landscape.
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
-        // GeoTIFF blocks decoded on every core (GDAL >= 3.6), unless the user chose otherwise.
-        if gdal::config::get_config_option("GDAL_NUM_THREADS", "").unwrap_or_default().is_empty() {
-            gdal::config::set_config_option("GDAL_NUM_THREADS", "ALL_CPUS")?;
-        }
         let mut catalog = FuelCatalog::standard();
         let mut notes = Vec::new();
         if let Some(p) = &spec.fuel_models {
