@@ -1,4 +1,4 @@
-// Slope and aspect from a DEM by Horn's (1981) third-order finite difference. CPU twin: src/terrain.rs.
+// Slope and aspect from a DEM by Horn's (1981) third-order finite difference. CPU twin: src/landscape/terrain.rs.
 //
 // Horn, B.K.P. 1981. Hill shading and the reflectance map. Proc. IEEE 69(1): 14-47.
 // With the 3x3 window  a b c / d e f / g h i  (top row to the north):

@@ -1,5 +1,5 @@
 // Rothermel (1972) surface fire behaviour with Albini (1976) revisions, per cell, in f32.
-// CPU twin: src/surface.rs (physics) and src/behavior.rs (per-cell wrapper). Equation sources are given
+// CPU twin: src/physics/surface.rs (physics) and src/physics/behavior.rs (per-cell wrapper). Equation sources are given
 // there; the steps below follow the same order and names.
 //
 // Inputs and output: the structs CellRow, FuelRow, RunRow and BehaviorRow, defined once in src/gpu/layout.rs
