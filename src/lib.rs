@@ -11,6 +11,7 @@
 //! - [`run`]: scenarios, the pipeline from debris to fire for one member, products and reports.
 //! - [`gpu`]: the wgpu context and the helpers every kernel uses.
 
+pub mod csv_rows;
 pub mod debris;
 pub mod error;
 pub mod gpu;

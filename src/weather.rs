@@ -7,9 +7,33 @@
 
 use std::path::Path;
 
+use crate::csv_rows::{self, Table};
 use crate::error::{Error, Result};
 use crate::physics::behavior::{Weather, WindHeight};
 use crate::physics::surface::Moisture;
+use crate::quantity;
+
+/// One row of a weather CSV (extra columns, such as the gridded wind's, are read separately).
+#[derive(serde::Deserialize)]
+struct WeatherRow {
+    time_min: Option<f64>,
+    time_h: Option<f64>,
+    wind_speed_kmh: Option<f64>,
+    wind_from_deg: Option<f64>,
+    m1h_pct: Option<f64>,
+    m10h_pct: Option<f64>,
+    m100h_pct: Option<f64>,
+    mherb_pct: Option<f64>,
+    mwoody_pct: Option<f64>,
+}
+
+/// The gridded-wind columns of a weather CSV row.
+#[derive(serde::Deserialize)]
+struct WindRasterRow {
+    wind_speed_raster: Option<String>,
+    wind_from_raster: Option<String>,
+    wind_raster_units: Option<String>,
+}
 
 /// One period of constant weather starting at `start_min`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -38,38 +62,41 @@ impl WeatherStream {
     /// Read a weather CSV. `base` supplies the wind height and the moistures of rows that give none.
     pub fn from_csv(path: &Path, base: &Weather) -> Result<WeatherStream> {
         let err = |msg: String| Error::input(path.display(), msg);
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
-        let headers = rdr.headers().map_err(|e| err(format!("cannot read the header: {e}")))?.clone();
-        let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-        let (time_col, time_scale) = match (col("time_min"), col("time_h")) {
-            (Some(c), _) => (c, 1.0),
-            (None, Some(c)) => (c, 60.0),
-            _ => return Err(err("no `time_min` (or `time_h`) column".into())),
+        let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
+        let time_scale = if table.has("time_min") {
+            1.0
+        } else if table.has("time_h") {
+            60.0
+        } else {
+            return Err(err("no `time_min` (or `time_h`) column".into()));
         };
-        let speed_col = col("wind_speed_kmh").ok_or_else(|| err("no `wind_speed_kmh` column".into()))?;
-        let dir_col = col("wind_from_deg").ok_or_else(|| err("no `wind_from_deg` column".into()))?;
+        for need in ["wind_speed_kmh", "wind_from_deg"] {
+            if !table.has(need) {
+                return Err(err(format!("no `{need}` column")));
+            }
+        }
         let mnames = ["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"];
-        let mcols: Vec<Option<usize>> = mnames.iter().map(|n| col(n)).collect();
-        let nm = mcols.iter().filter(|c| c.is_some()).count();
+        let nm = mnames.iter().filter(|n| table.has(n)).count();
         if nm != 0 && nm != 5 {
             return Err(err(format!("give all five moisture columns ({}) or none", mnames.join(", "))));
         }
         let mut periods: Vec<Period> = Vec::new();
         let mut moisture = base.moisture;
-        for (k, rec) in rdr.records().enumerate() {
-            let row = k + 2;
-            let rec = rec.map_err(|e| err(format!("row {row}: {e}")))?;
-            let num = |c: usize, name: &str| -> Result<f64> {
-                let s = rec.get(c).unwrap_or("");
-                s.parse::<f64>()
-                    .ok()
-                    .filter(|v| v.is_finite())
-                    .ok_or_else(|| err(format!("row {row}, column `{name}`: `{s}` is not a number")))
+        for (row, r) in &table.rows {
+            let row = *row;
+            let missing = |name: &str| err(format!("row {row}, column `{name}`: missing"));
+            let t = if time_scale == 1.0 {
+                r.time_min.ok_or_else(|| missing("time_min"))?
+            } else {
+                r.time_h.ok_or_else(|| missing("time_h"))? * 60.0
             };
-            let t = num(time_col, headers.get(time_col).unwrap_or("time"))? * time_scale;
-            let speed = num(speed_col, "wind_speed_kmh")?;
-            let dir = num(dir_col, "wind_from_deg")?;
+            let speed = r.wind_speed_kmh.ok_or_else(|| missing("wind_speed_kmh"))?;
+            let dir = r.wind_from_deg.ok_or_else(|| missing("wind_from_deg"))?;
+            for (name, v) in [("time", t), ("wind_speed_kmh", speed), ("wind_from_deg", dir)] {
+                if !v.is_finite() {
+                    return Err(err(format!("row {row}, column `{name}`: {v} is not a number")));
+                }
+            }
             if t < 0.0 {
                 return Err(err(format!("row {row}: time {t} min is negative")));
             }
@@ -78,17 +105,15 @@ impl WeatherStream {
                     return Err(err(format!("row {row}: times must increase ({t} min after {} min)", prev.start_min)));
                 }
             }
-            if !(0.0..=300.0).contains(&speed) {
-                return Err(err(format!("row {row}, column `wind_speed_kmh`: {speed} is outside 0..300")));
-            }
+            quantity::wind_speed_kmh(speed, &format!("row {row}, column `wind_speed_kmh`"))
+                .map_err(|e| err(e.to_string()))?;
             if nm == 5 {
+                let given = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
                 let mut v = [0.0; 5];
-                for (i, c) in mcols.iter().enumerate() {
-                    v[i] = num(c.unwrap(), mnames[i])?;
-                    let max = if i < 3 { 100.0 } else { 400.0 };
-                    if !(if i < 3 { 1.0 } else { 0.0 }..=max).contains(&v[i]) {
-                        return Err(err(format!("row {row}, column `{}`: {} % is implausible", mnames[i], v[i])));
-                    }
+                for (i, g) in given.iter().enumerate() {
+                    v[i] = g.ok_or_else(|| missing(mnames[i]))?;
+                    quantity::moisture_one_pct(v[i], i, &format!("row {row}, column `{}`", mnames[i]))
+                        .map_err(|e| err(e.to_string()))?;
                 }
                 moisture = Moisture::from_percent(v);
             }
@@ -136,21 +161,17 @@ pub fn wind_grids_from_csv(
     grid: &crate::landscape::Grid,
 ) -> Result<Vec<Option<std::sync::Arc<WindGrid>>>> {
     let err = |msg: String| Error::input(path.display(), msg);
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut rdr = csv::ReaderBuilder::new().comment(Some(b'#')).trim(csv::Trim::All).from_reader(text.as_bytes());
-    let headers = rdr.headers().map_err(|e| err(format!("cannot read the header: {e}")))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let (sc, dc, uc) = (col("wind_speed_raster"), col("wind_from_raster"), col("wind_raster_units"));
+    let table: Table<WindRasterRow> = csv_rows::read(path, "row")?;
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
-    for (k, rec) in rdr.records().enumerate() {
-        let row = k + 2;
-        let rec = rec.map_err(|e| err(format!("row {row}: {e}")))?;
-        let get = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
-        match (get(sc), get(dc)) {
+    for (row, r) in &table.rows {
+        let row = *row;
+        let get = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let (sc, dc, uc) = (get(&r.wind_speed_raster), get(&r.wind_from_raster), get(&r.wind_raster_units));
+        match (sc.as_deref(), dc.as_deref()) {
             (None, None) => out.push(None),
             (Some(s), Some(d)) => {
-                let scale = match get(uc).unwrap_or("kmh").to_ascii_lowercase().as_str() {
+                let scale = match uc.as_deref().unwrap_or("kmh").to_ascii_lowercase().as_str() {
                     "kmh" | "km/h" => 1000.0 / 60.0,
                     "mph" => 1609.344 / 60.0,
                     "mps" | "m/s" => 60.0,

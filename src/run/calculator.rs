@@ -63,23 +63,34 @@ fn fmt(v: f64) -> String {
     }
 }
 
+/// One input row: the columns of BehavePlus reference tables (extra columns ignored).
+#[derive(serde::Deserialize)]
+struct CaseRow {
+    fuel_model: Option<String>,
+    fuel_code: Option<String>,
+    m1h_pct: f64,
+    m10h_pct: f64,
+    m100h_pct: f64,
+    mherb_pct: f64,
+    mwoody_pct: f64,
+    midflame_wind_km_h: f64,
+    wind_dir_rel_upslope_deg: f64,
+    slope_pct: f64,
+}
+
 /// Run every row of `input`; write the inputs and outputs to `out` (or standard output). Returns rows done.
 pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &SurfaceOptions) -> Result<usize> {
     let file = input.display().to_string();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(input)
-        .map_err(|e| Error::input(&file, format!("cannot read: {e}")))?;
-    let headers = rdr.headers().map_err(|e| Error::input(&file, format!("bad header: {e}")))?.clone();
-    let mut idx = Vec::new();
+    if !input.exists() {
+        return Err(Error::input(&file, "file not found"));
+    }
+    let table: crate::csv_rows::Table<CaseRow> = crate::csv_rows::read(input, "line")?;
     for name in INPUT_COLUMNS {
-        let pos = headers.iter().position(|h| h == name);
-        if pos.is_none() && name != "fuel_code" && name != "fuel_model" {
+        if !table.has(name) && name != "fuel_code" && name != "fuel_model" {
             return Err(Error::input(&file, format!("missing column `{name}` (need: {})", INPUT_COLUMNS.join(", "))));
         }
-        idx.push(pos);
     }
-    if idx[0].is_none() && idx[1].is_none() {
+    if !table.has("fuel_model") && !table.has("fuel_code") {
         return Err(Error::input(&file, "needs a `fuel_model` or a `fuel_code` column"));
     }
     let mut text = String::new();
@@ -88,49 +99,34 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
     text.push_str(&OUTPUT_COLUMNS.join(","));
     text.push('\n');
     let mut rows = 0;
-    for (i, rec) in rdr.records().enumerate() {
-        let line = i + 2;
-        let rec = rec.map_err(|e| Error::input(&file, format!("line {line}: {e}")))?;
-        let get = |k: usize| idx[k].and_then(|p| rec.get(p)).unwrap_or("");
-        let num = |k: usize| -> Result<f64> {
-            let s = get(k);
-            let v: f64 = s.parse().map_err(|_| {
-                Error::input(&file, format!("line {line}: column `{}`: `{s}` is not a number", INPUT_COLUMNS[k]))
-            })?;
-            if !v.is_finite() {
-                return Err(Error::input(
-                    &file,
-                    format!("line {line}: column `{}`: {v} is not finite", INPUT_COLUMNS[k]),
-                ));
-            }
-            Ok(v)
-        };
-        let key = if get(0).is_empty() { get(1) } else { get(0) };
+    for (line, r) in &table.rows {
+        let line = *line;
+        let bad = |col: &str, msg: String| Error::input(&file, format!("line {line}, column `{col}`: {msg}"));
+        let code = r.fuel_code.as_deref().unwrap_or("");
+        let key = r.fuel_model.as_deref().filter(|k| !k.is_empty()).unwrap_or(code);
         let model = catalog
             .find(key)
-            .or_else(|| catalog.find(get(1)))
+            .or_else(|| catalog.find(code))
             .ok_or_else(|| Error::input(&file, format!("line {line}: unknown fuel model `{key}`")))?;
-        let mut pct = [0.0; 5];
-        for (j, p) in pct.iter_mut().enumerate() {
-            *p = num(2 + j)?;
-            if *p < 0.0 || *p > 400.0 {
-                return Err(Error::input(
-                    &file,
-                    format!("line {line}: column `{}`: {} % is outside 0..400", INPUT_COLUMNS[2 + j], *p),
-                ));
+        let pct = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
+        for (j, p) in pct.iter().enumerate() {
+            if !(p.is_finite() && (0.0..=400.0).contains(p)) {
+                return Err(bad(INPUT_COLUMNS[2 + j], format!("{p} % is outside 0..400")));
             }
         }
-        let wind = num(7)?;
-        let slope = num(9)?;
-        if wind < 0.0 {
-            return Err(Error::input(&file, format!("line {line}: column `midflame_wind_km_h`: {wind} is negative")));
+        let (wind, slope, dir) = (r.midflame_wind_km_h, r.slope_pct, r.wind_dir_rel_upslope_deg);
+        if !(wind.is_finite() && wind >= 0.0) {
+            return Err(bad("midflame_wind_km_h", format!("{wind} must be a non-negative number")));
         }
-        if slope < 0.0 {
-            return Err(Error::input(&file, format!("line {line}: column `slope_pct`: {slope} is negative")));
+        if !(slope.is_finite() && slope >= 0.0) {
+            return Err(bad("slope_pct", format!("{slope} must be a non-negative number")));
+        }
+        if !dir.is_finite() {
+            return Err(bad("wind_dir_rel_upslope_deg", format!("{dir} is not a number")));
         }
         let site = SiteInputs {
             midflame_wind_m_per_min: wind * 1000.0 / 60.0,
-            wind_dir_rel_upslope_deg: num(8)?,
+            wind_dir_rel_upslope_deg: dir,
             slope_tan: slope / 100.0,
         };
         let f = surface_fire(model, &Moisture::from_percent(pct), &site, opts);
@@ -143,7 +139,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
             fmt(pct[3]),
             fmt(pct[4]),
             fmt(wind),
-            fmt(num(8)?),
+            fmt(dir),
             fmt(slope),
         ];
         let outputs: Vec<String> = output_values(&f).iter().map(|&v| fmt(v)).collect();

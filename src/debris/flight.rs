@@ -1,0 +1,389 @@
+//! The third form of a debris field: a failure event, its fragments flown to the ground as point masses with drag
+//! and wind drift (RK4), hot inert fragments cooling on the way (lumped capacitance, convection and radiation).
+
+use serde::Deserialize;
+
+use super::{DebrisField, Fragment, FragmentClassSpec, Material, ThermalState};
+use crate::error::{Error, Result};
+use crate::landscape::Landscape;
+use crate::rng::Rng;
+
+/// Vehicle state at break-up.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BreakUp {
+    /// Position: `x, y` in the landscape's CRS or `lon, lat`.
+    #[serde(default)]
+    pub x: Option<f64>,
+    #[serde(default)]
+    pub y: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    /// Height above the ground below the break-up point, m.
+    pub altitude_agl_m: f64,
+    /// Velocity east, north, up, m/s.
+    pub velocity_enu_m_s: [f64; 3],
+    #[serde(default)]
+    pub time_after_liftoff_s: f64,
+    /// Standard deviation of each component of the velocity fragments receive at break-up, m/s.
+    #[serde(default = "default_dv")]
+    pub dispersion_m_s: f64,
+    /// Monte Carlo samples per fragment.
+    #[serde(default = "default_samples")]
+    pub samples_per_fragment: usize,
+    /// Air temperature at the ground, C (cooling).
+    #[serde(default = "default_air")]
+    pub air_temp_c: f64,
+}
+
+fn default_dv() -> f64 {
+    15.0
+}
+fn default_samples() -> usize {
+    20
+}
+fn default_air() -> f64 {
+    15.0
+}
+
+/// A class of fragments of the catalogue.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FragmentClass {
+    pub name: String,
+    pub count: usize,
+    pub mass_kg: f64,
+    /// Characteristic size (diameter of the equivalent sphere), m.
+    pub size_m: f64,
+    pub material: String,
+    /// Drag coefficient (default 1.0, a tumbling irregular fragment); or give `ballistic_coefficient_kg_m2`.
+    #[serde(default)]
+    pub cd: Option<f64>,
+    /// Reference area, m2 (default the cross-section of the equivalent sphere).
+    #[serde(default)]
+    pub area_m2: Option<f64>,
+    /// m / (Cd A), kg/m2: overrides cd and area.
+    #[serde(default)]
+    pub ballistic_coefficient_kg_m2: Option<f64>,
+    #[serde(default)]
+    pub temperature_c: Option<f64>,
+    #[serde(default)]
+    pub burning: bool,
+    #[serde(default)]
+    pub burn_time_s: Option<f64>,
+}
+
+/// Wind at a height above ground.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindLayer {
+    pub altitude_m: f64,
+    pub speed_m_s: f64,
+    pub from_deg: f64,
+}
+
+/// Air density, kg/m3, at altitude `z` m: isothermal exponential atmosphere, scale height 8.5 km (`constant`:
+/// sea-level density at every height, for tests).
+pub fn air_density(z: f64, constant: bool) -> f64 {
+    if constant {
+        1.225
+    } else {
+        1.225 * (-z.max(0.0) / 8500.0).exp()
+    }
+}
+
+/// Wind vector (east, north) m/s at height `h` above ground: linear between layers, constant beyond.
+pub fn wind_at(layers: &[WindLayer], h: f64) -> (f64, f64) {
+    if layers.is_empty() {
+        return (0.0, 0.0);
+    }
+    let vec = |l: &WindLayer| {
+        let to = (l.from_deg + 180.0).to_radians();
+        (l.speed_m_s * to.sin(), l.speed_m_s * to.cos())
+    };
+    if h <= layers[0].altitude_m {
+        return vec(&layers[0]);
+    }
+    for w in layers.windows(2) {
+        if h <= w[1].altitude_m {
+            let f = (h - w[0].altitude_m) / (w[1].altitude_m - w[0].altitude_m).max(1e-9);
+            let (a, b) = (vec(&w[0]), vec(&w[1]));
+            return (a.0 + f * (b.0 - a.0), a.1 + f * (b.1 - a.1));
+        }
+    }
+    vec(layers.last().unwrap())
+}
+
+/// One fragment's flight.
+#[derive(Clone, Debug)]
+pub struct Flight {
+    pub x: f64,
+    pub y: f64,
+    pub time_s: f64,
+    pub speed_m_s: f64,
+    pub temperature_c: f64,
+    pub burn_left_s: Option<f64>,
+}
+
+/// How a flight is computed.
+#[derive(Clone, Copy, Debug)]
+pub struct FlightModel {
+    /// Air density 1.225 kg/m3 at every height (tests against closed forms), instead of the exponential atmosphere.
+    pub constant_density: bool,
+    /// Radiative cooling on (off: convection only, for tests against the closed form).
+    pub radiation: bool,
+    /// RK4 step, s.
+    pub dt_s: f64,
+    /// A fragment still in the air after this long is an error, s.
+    pub max_time_s: f64,
+}
+
+impl Default for FlightModel {
+    fn default() -> Self {
+        FlightModel { constant_density: false, radiation: true, dt_s: 0.01, max_time_s: 3600.0 }
+    }
+}
+
+/// Convective heat transfer coefficient of a sphere of diameter `size_m` at `speed_m_s` in air of density
+/// `rho_kg_m3`, W/(m2 K): Ranz & Marshall (1952) Nu = 2 + 0.6 Re^1/2 Pr^1/3, air viscosity 1.8e-5 Pa s,
+/// conductivity 0.026 W/(m K), Pr 0.71.
+pub fn convection_w_per_m2_k(speed_m_s: f64, rho_kg_m3: f64, size_m: f64) -> f64 {
+    let re = rho_kg_m3 * speed_m_s * size_m / 1.8e-5;
+    let nu = 2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0);
+    nu * 0.026 / size_m
+}
+
+/// Fly a point mass from (x, y, z) (z above `ground(x, y)`'s datum, m) with velocity `v` (ENU m/s) to the ground:
+/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `model.dt_s`). `beta` = m / (Cd A) kg/m2 (infinite: no
+/// drag). Hot inert fragments cool by convection ([`convection_w_per_m2_k`]) and radiation, as a lumped capacitance
+/// (Biot number small for cm fragments of metal), holding at the melting point while latent heat goes; burning
+/// fragments keep burning. A fragment not on the ground after `model.max_time_s` is an error.
+#[allow(clippy::too_many_arguments)]
+pub fn fly(
+    start: [f64; 3],
+    v0: [f64; 3],
+    beta: f64,
+    winds: &[WindLayer],
+    ground: &dyn Fn(f64, f64) -> f64,
+    thermal: (Material, ThermalState, f64, f64),
+    air_temp_c: f64,
+    model: &FlightModel,
+) -> Result<Flight> {
+    let (constant_density, dt) = (model.constant_density, model.dt_s);
+    const G: f64 = 9.80665;
+    let (material, state, mass, size) = thermal;
+    let th = material.thermo();
+    let (mut p, mut v) = (start, v0);
+    let mut t = 0.0;
+    let mut temp_c = match state {
+        ThermalState::Hot { temperature_c } => temperature_c,
+        ThermalState::Burning { .. } => 0.0,
+    };
+    let mut latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
+    let mut burn = match state {
+        ThermalState::Burning { burn_time_s } => Some(burn_time_s),
+        _ => None,
+    };
+    let accel = |p: [f64; 3], v: [f64; 3]| -> [f64; 3] {
+        let h = p[2] - ground(p[0], p[1]);
+        let (we, wn) = wind_at(winds, h);
+        let rel = [v[0] - we, v[1] - wn, v[2]];
+        let s = (rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2]).sqrt();
+        let k = if beta.is_finite() { 0.5 * air_density(p[2], constant_density) * s / beta } else { 0.0 };
+        [-k * rel[0], -k * rel[1], -G - k * rel[2]]
+    };
+    let area = std::f64::consts::PI * size * size; // sphere surface
+    let steps = (model.max_time_s / dt).ceil() as u64;
+    let mut landed = false;
+    for _ in 0..steps {
+        if p[2] <= ground(p[0], p[1]) {
+            landed = true;
+            break;
+        }
+        // RK4 on (p, v).
+        let a1 = accel(p, v);
+        let (p2, v2) = (add(p, v, dt / 2.0), add(v, a1, dt / 2.0));
+        let a2 = accel(p2, v2);
+        let (p3, v3) = (add(p, v2, dt / 2.0), add(v, a2, dt / 2.0));
+        let a3 = accel(p3, v3);
+        let (p4, v4) = (add(p, v3, dt), add(v, a3, dt));
+        let a4 = accel(p4, v4);
+        let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
+        let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
+        // Cooling of hot inert fragments (explicit step).
+        if burn.is_none() {
+            let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            let hc = convection_w_per_m2_k(speed, air_density(p[2], constant_density), size);
+            let (tk, ta) = (temp_c + 273.15, air_temp_c + 273.15);
+            let radiation =
+                if model.radiation { th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
+            let q = area * (hc * (tk - ta) + radiation); // W
+            if latent_left > 0.0 {
+                latent_left -= q * dt;
+            } else {
+                temp_c -= q * dt / (mass * th.specific_heat);
+            }
+        } else if let Some(b) = burn.as_mut() {
+            *b -= dt;
+        }
+        // Ground crossing within the step: interpolate.
+        let gz = ground(np[0], np[1]);
+        if np[2] <= gz {
+            let f =
+                ((p[2] - ground(p[0], p[1])) / ((p[2] - ground(p[0], p[1])) - (np[2] - gz)).max(1e-12)).clamp(0.0, 1.0);
+            p = [0, 1, 2].map(|i| p[i] + f * (np[i] - p[i]));
+            v = [0, 1, 2].map(|i| v[i] + f * (nv[i] - v[i]));
+            t += f * dt;
+            landed = true;
+            break;
+        }
+        p = np;
+        v = nv;
+        t += dt;
+    }
+    if !landed {
+        return Err(Error::Invalid(format!(
+            "still in the air {:.0} s after break-up, {:.0} m above the ground (flight step limit)",
+            model.max_time_s,
+            p[2] - ground(p[0], p[1])
+        )));
+    }
+    Ok(Flight {
+        x: p[0],
+        y: p[1],
+        time_s: t,
+        speed_m_s: (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt(),
+        temperature_c: temp_c,
+        burn_left_s: burn,
+    })
+}
+
+fn add(a: [f64; 3], b: [f64; 3], s: f64) -> [f64; 3] {
+    [a[0] + s * b[0], a[1] + s * b[1], a[2] + s * b[2]]
+}
+
+/// Fly every fragment of the catalogue from the break-up `samples_per_fragment` times with random break-up
+/// velocity perturbations (seeded), giving the impact field (each sample with probability 1 / samples).
+pub fn fly_event(
+    bu: &BreakUp,
+    classes: &[FragmentClass],
+    winds: &[WindLayer],
+    ls: &Landscape,
+    seed: u64,
+) -> Result<DebrisField> {
+    let g = &ls.grid;
+    let (x, y) = match (bu.x, bu.y, bu.lon, bu.lat) {
+        (Some(x), Some(y), _, _) => (x, y),
+        (_, _, Some(lon), Some(lat)) => {
+            let tr = super::forms::lonlat_to(g)?;
+            let (mut xs, mut ys) = ([lon], [lat]);
+            tr.transform_coords(&mut xs, &mut ys, &mut [])?;
+            (xs[0], ys[0])
+        }
+        _ => return Err(Error::Invalid("debris.event: give x and y, or lon and lat, of the break-up".into())),
+    };
+    if bu.altitude_agl_m < 0.0 || bu.samples_per_fragment == 0 || bu.dispersion_m_s < 0.0 {
+        return Err(Error::Invalid(
+            "debris.event: altitude_agl_m and dispersion_m_s must be >= 0, samples_per_fragment >= 1".into(),
+        ));
+    }
+    let mut w = winds.to_vec();
+    w.sort_by(|a, b| a.altitude_m.total_cmp(&b.altitude_m));
+    let ground = |x: f64, y: f64| ground_elevation(ls, x, y);
+    let z0 = ground(x, y) + bu.altitude_agl_m;
+    let mut rng = Rng::stream(seed, "debris.event");
+    let mut frags = Vec::new();
+    for (k, c) in classes.iter().enumerate() {
+        let what = format!("debris.event.class[{k}] ({})", c.name);
+        let spec = FragmentClassSpec {
+            material: c.material.clone(),
+            size_m: c.size_m,
+            mass_kg: c.mass_kg,
+            temperature_c: c.temperature_c,
+            burning: c.burning,
+            burn_time_s: c.burn_time_s,
+        };
+        let (material, thermal) = spec.thermal(&what)?;
+        let beta = match c.ballistic_coefficient_kg_m2 {
+            Some(b) if b > 0.0 => b,
+            Some(b) => return Err(Error::Invalid(format!("{what}: ballistic_coefficient_kg_m2 {b} must be positive"))),
+            None => {
+                let cd = c.cd.unwrap_or(1.0);
+                let area = c.area_m2.unwrap_or(std::f64::consts::PI * c.size_m * c.size_m / 4.0);
+                if cd <= 0.0 || area <= 0.0 {
+                    return Err(Error::Invalid(format!("{what}: cd and area_m2 must be positive")));
+                }
+                c.mass_kg / (cd * area)
+            }
+        };
+        for i in 0..c.count {
+            for s in 0..bu.samples_per_fragment {
+                let dv = [rng.normal(), rng.normal(), rng.normal()].map(|n| n * bu.dispersion_m_s);
+                let v0 = [0, 1, 2].map(|j| bu.velocity_enu_m_s[j] + dv[j]);
+                let f = fly(
+                    [x, y, z0],
+                    v0,
+                    beta,
+                    &w,
+                    &ground,
+                    (material, thermal, c.mass_kg, c.size_m),
+                    bu.air_temp_c,
+                    &FlightModel::default(),
+                )
+                .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
+                let thermal_at_impact = match f.burn_left_s {
+                    Some(b) if b > 0.0 => ThermalState::Burning { burn_time_s: b },
+                    // Burnt out in flight: an ember's glowing remains, taken as 600 C inert.
+                    Some(_) => ThermalState::Hot { temperature_c: 600.0 },
+                    None => ThermalState::Hot { temperature_c: f.temperature_c },
+                };
+                frags.push(Fragment {
+                    id: format!("{}_{}_{}", c.name, i, s),
+                    x: f.x,
+                    y: f.y,
+                    mass_kg: c.mass_kg,
+                    size_m: c.size_m,
+                    material,
+                    thermal: thermal_at_impact,
+                    impact_probability: 1.0 / bu.samples_per_fragment as f64,
+                    impact_time_s: bu.time_after_liftoff_s + f.time_s,
+                    footprint: None,
+                });
+            }
+        }
+    }
+    let n = frags.len();
+    let mut field = DebrisField::from_fragments(frags, g);
+    field.notes.push(format!(
+        "failure event: {} fragments in {} classes flown {} times each ({n} impacts), break-up {:.0} m above ground",
+        classes.iter().map(|c| c.count).sum::<usize>(),
+        classes.len(),
+        bu.samples_per_fragment,
+        bu.altitude_agl_m
+    ));
+    Ok(field)
+}
+
+/// Ground elevation at map point (x, y): bilinear in the DEM; 0 (sea level) off the landscape or on nodata.
+pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {
+    let g = &ls.grid;
+    let (fr, fc) = g.fractional_cell(x, y);
+    let (r, c) = (fr - 0.5, fc - 0.5);
+    if !(r >= -0.5 && c >= -0.5 && r <= g.rows as f64 - 0.5 && c <= g.cols as f64 - 0.5) {
+        return 0.0;
+    }
+    let (r0, c0) = (r.floor().max(0.0) as usize, c.floor().max(0.0) as usize);
+    let (r1, c1) = ((r0 + 1).min(g.rows - 1), (c0 + 1).min(g.cols - 1));
+    let (ar, ac) = ((r - r0 as f64).clamp(0.0, 1.0), (c - c0 as f64).clamp(0.0, 1.0));
+    let e = |r: usize, c: usize| {
+        let v = ls.elevation_m[r * g.cols + c] as f64;
+        if v.is_finite() {
+            v
+        } else {
+            0.0
+        }
+    };
+    (e(r0, c0) * (1.0 - ac) + e(r0, c1) * ac) * (1.0 - ar) + (e(r1, c0) * (1.0 - ac) + e(r1, c1) * ac) * ar
+}

@@ -1,0 +1,56 @@
+//! The grid every layer is put on: a north-up raster of rows x cols cells with a geotransform and a CRS (WKT).
+//! Free of GDAL: what needs GDAL (the CRS's name) lives with the reading code.
+
+/// A north-up raster grid with its CRS.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Grid {
+    pub rows: usize,
+    pub cols: usize,
+    /// GDAL geotransform: x0, dx, 0, y0, 0, dy (dy < 0 for north-up).
+    pub geotransform: [f64; 6],
+    /// CRS as WKT.
+    pub wkt: String,
+}
+
+impl Grid {
+    /// Number of cells.
+    pub fn len(&self) -> usize {
+        self.rows * self.cols
+    }
+    /// True for a grid without cells.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Cell width, m (CRS units).
+    pub fn dx(&self) -> f64 {
+        self.geotransform[1].abs()
+    }
+    /// Cell height, m (CRS units).
+    pub fn dy(&self) -> f64 {
+        self.geotransform[5].abs()
+    }
+    /// Extent as (xmin, ymin, xmax, ymax).
+    pub fn extent(&self) -> (f64, f64, f64, f64) {
+        let g = &self.geotransform;
+        let x1 = g[0] + g[1] * self.cols as f64;
+        let y1 = g[3] + g[5] * self.rows as f64;
+        (g[0].min(x1), g[3].min(y1), g[0].max(x1), g[3].max(y1))
+    }
+    /// Map coordinates of the centre of cell (row, col).
+    pub fn cell_center(&self, row: usize, col: usize) -> (f64, f64) {
+        let g = &self.geotransform;
+        (g[0] + g[1] * (col as f64 + 0.5), g[3] + g[5] * (row as f64 + 0.5))
+    }
+    /// Fractional (row, col) position of map point (x, y): cell (r, c) spans [r, r+1) x [c, c+1).
+    pub fn fractional_cell(&self, x: f64, y: f64) -> (f64, f64) {
+        let g = &self.geotransform;
+        ((y - g[3]) / g[5], (x - g[0]) / g[1])
+    }
+    /// True for north-up grids without rotation.
+    pub fn is_north_up(&self) -> bool {
+        self.geotransform[2] == 0.0
+            && self.geotransform[4] == 0.0
+            && self.geotransform[5] < 0.0
+            && self.geotransform[1] > 0.0
+    }
+}
