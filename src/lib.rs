@@ -9,12 +9,14 @@
 //! - [`debris`]: fragment fields (lists, impact rasters, break-ups flown ballistically) and ignition.
 //! - [`spread`]: the fire that spreads (anchored travel times; kernels and CPU twin).
 //! - [`run`]: scenarios, the pipeline from debris to fire for one member, products and reports.
-//! - [`gpu`]: the wgpu context and the helpers every kernel uses.
+//! - [`gpu`]: the wgpu context and the helpers every kernel uses; [`io`]: GDAL and atomic file writing, below every
+//!   stage.
 
 pub mod csv_rows;
 pub mod debris;
 pub mod error;
 pub mod gpu;
+pub mod io;
 pub mod landscape;
 pub mod physics;
 pub mod quantity;

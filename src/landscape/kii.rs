@@ -171,7 +171,7 @@ pub fn write_kii_landscape(out: &Path) -> Result<()> {
     let elev: Vec<f32> = l.elevation_m.iter().map(|z| z.round()).collect();
     let [cc, ch, cbh, cbd] = l.canopy;
     let bands = [elev, slope_deg, aspect_deg, l.fuel, cc, ch, cbh, cbd];
-    crate::run::output::write_multiband_geotiff(
+    crate::io::write_multiband_geotiff(
         out,
         &l.grid,
         &bands,

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::ffi::CString;
 use std::path::{Path, PathBuf};
 
-use gdal::raster::RasterCreationOptions;
 use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
 
@@ -18,6 +17,7 @@ pub mod grid;
 pub mod kii;
 pub mod terrain;
 
+pub use crate::io::{srs_from_wkt, tiff_options};
 use crate::physics::fuel::FuelCatalog;
 pub use grid::Grid;
 
@@ -199,13 +199,6 @@ fn same_grid(a: &Grid, b: &Grid) -> bool {
         && a.cols == b.cols
         && a.geotransform.iter().zip(&b.geotransform).all(|(x, y)| (x - y).abs() <= tol.max(1e-9 * x.abs()))
         && same_crs(&a.wkt, &b.wkt)
-}
-
-/// A spatial reference from WKT in traditional GIS axis order (x = easting/longitude), as datasets store it.
-pub fn srs_from_wkt(wkt: &str) -> Result<SpatialRef> {
-    let mut srs = SpatialRef::from_wkt(wkt)?;
-    srs.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
-    Ok(srs)
 }
 
 /// An in-memory single-band f32 dataset on `grid` holding `data` (NaN = nodata).
@@ -771,7 +764,7 @@ pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
         vec![0.0; n],
         vec![0.0; n],
     ];
-    crate::run::output::write_multiband_geotiff(
+    crate::io::write_multiband_geotiff(
         out,
         &grid,
         &bands,
@@ -779,18 +772,4 @@ pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
         -9999.0,
         &[("EMBERFALL_SYNTHETIC", "uniform landscape from `emberfall landscape synth`")],
     )
-}
-
-/// Creation options for DEFLATE-compressed tiled GeoTIFFs.
-pub fn tiff_options(predictor_float: bool) -> Result<RasterCreationOptions> {
-    let mut o = RasterCreationOptions::new();
-    o.set_name_value("COMPRESS", "DEFLATE")?;
-    o.set_name_value("TILED", "YES")?;
-    o.set_name_value("BLOCKXSIZE", "256")?;
-    o.set_name_value("BLOCKYSIZE", "256")?;
-    o.set_name_value("BIGTIFF", "IF_SAFER")?;
-    if predictor_float {
-        o.set_name_value("PREDICTOR", "3")?;
-    }
-    Ok(o)
 }

@@ -150,7 +150,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
         rows += 1;
     }
     match out {
-        Some(p) => crate::run::output::write_text(p, &text)?,
+        Some(p) => crate::io::write_text(p, &text)?,
         None => print!("{text}"),
     }
     Ok(rows)

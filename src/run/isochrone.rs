@@ -10,8 +10,8 @@ use gdal::DriverManager;
 use gdal_sys::OGRFieldType;
 
 use crate::error::{Error, Result};
+use crate::io::write_atomic;
 use crate::landscape::{srs_from_wkt, Grid};
-use crate::run::output::write_atomic;
 
 /// Value standing for "not burned" in the contoured raster.
 const NOT_BURNED: f32 = 1.0e9;

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Result;
 use crate::gpu::Engine;
+use crate::io;
 use crate::landscape::Landscape;
 use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA};
 use crate::physics::surface::SurfaceOptions;
-use crate::run::output;
 
 /// Rasters written by [`write_behavior_maps`]: (field, file stem).
 pub const MAP_FIELDS: [(usize, &str); 6] = [
@@ -36,7 +36,7 @@ pub fn write_behavior_maps(
     for (k, stem) in MAP_FIELDS {
         let path = out_dir.join(format!("{stem}.tif"));
         let desc = field::ALL.iter().find(|f| f.0 == k).map(|f| f.2).unwrap_or(stem);
-        output::write_raster(&path, &landscape.grid, &beh.field(k), desc, NODATA as f64, cog)?;
+        io::write_raster(&path, &landscape.grid, &beh.field(k), desc, NODATA as f64, cog)?;
         files.push(path);
     }
     let flame = beh.field(field::FLAME_LENGTH);

@@ -1,12 +1,12 @@
 //! Runs and their products: scenarios ([`scenario`]), the pipeline of one member ([`pipeline`]), the products
 //! written from a member ([`products`], [`isochrone`], [`report`]), fire behaviour maps ([`maps`]), the point
-//! calculator ([`calculator`]), the raster, vector and PNG writers ([`output`]) and progress ([`progress`]).
+//! calculator ([`calculator`]), maps ([`render`]) and progress ([`progress`]). Files are written through
+//! [`crate::io`].
 //! [`run_file`] and [`run_scenario`] are what `emberfall run`, `spread` and `demo` call.
 
 pub mod calculator;
 pub mod isochrone;
 pub mod maps;
-pub mod output;
 pub mod pipeline;
 pub mod products;
 pub mod progress;

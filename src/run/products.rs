@@ -8,10 +8,10 @@ use serde_json::json;
 use crate::debris::ignition::{self, CellIgnition, IgnitionParams, SampledIgnition};
 use crate::debris::{DebrisField, ThermalState};
 use crate::error::Result;
+use crate::io;
 use crate::landscape::Landscape;
 use crate::physics::behavior::NODATA;
 use crate::run::isochrone::{self, Isochrone};
-use crate::run::output;
 use crate::run::pipeline::{isochrone_times, FireSummary, MemberDebris, MemberResult, Prepared};
 use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass};
 use crate::spread::sources::{Shape, Source};
@@ -214,7 +214,7 @@ pub fn write_spread_products(
     .into_iter()
     .map(|(name, data, desc)| (out.join(format!("{name}.tif")), data.as_slice(), desc))
     .collect();
-    output::write_rasters(grid, &rasters, NODATA as f64, cog)?;
+    io::write_rasters(grid, &rasters, NODATA as f64, cog)?;
     let mut files: Vec<PathBuf> = rasters.iter().map(|r| r.0.clone()).collect();
     let times = isochrone_times(res.duration_min, interval_min);
     let isos: Vec<Isochrone> = isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)?;
@@ -342,11 +342,11 @@ pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<P
         }
     };
     let sp = out.join("summary.json");
-    output::write_text(&sp, &serde_json::to_string_pretty(&summary).unwrap_or_default())?;
+    io::write_text(&sp, &serde_json::to_string_pretty(&summary).unwrap_or_default())?;
     files.push(sp);
     if let Some(d) = &m.debris {
         let report = out.join("report.md");
-        output::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes))?;
+        io::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes))?;
         files.push(report);
     }
     Ok((files, summary))
@@ -382,7 +382,7 @@ fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) -> Result<V
         ("expected_ignitions", &expct, "expected number of ignitions in the cell"),
     ] {
         let f = out.join(format!("{name}.tif"));
-        output::write_raster(&f, &ls.grid, data, desc, NODATA as f64, p.scenario.output.cog)?;
+        io::write_raster(&f, &ls.grid, data, desc, NODATA as f64, p.scenario.output.cog)?;
         files.push(f);
     }
     let png = out.join("ignition_probability.png");
@@ -474,7 +474,7 @@ fn write_impacts(
 ) -> Result<()> {
     use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions};
     use gdal_sys::OGRFieldType;
-    output::write_atomic(path, |tmp| {
+    io::write_atomic(path, |tmp| {
         let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
         let mut ds = drv.create_vector_only(tmp)?;
         let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
 
 use crate::error::{Error, Result};
+use crate::io::write_atomic;
 use crate::landscape::Grid;
-use crate::run::output::write_atomic;
 
 /// The embedded fonts: regular and bold.
 fn fonts() -> &'static (Option<FontRef<'static>>, Option<FontRef<'static>>) {

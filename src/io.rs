@@ -1,14 +1,16 @@
-//! Writing products: GeoTIFF and Cloud Optimized GeoTIFF rasters and text. Every file is written under a temporary
-//! name in its destination folder and renamed when complete, so a failed run leaves no half-written file. Maps are
-//! drawn by [`crate::run::render`].
+//! Files through GDAL and the file system, below every stage: CRS from WKT, GeoTIFF and Cloud Optimized GeoTIFF
+//! rasters (sparse, windowed, in parallel) and text. Every file is written under a temporary name in its
+//! destination folder and renamed when complete, so a failed run leaves no half-written file. Maps are drawn by
+//! [`crate::run::render`].
 
 use std::path::{Path, PathBuf};
 
 use gdal::raster::RasterCreationOptions;
+use gdal::spatial_ref::SpatialRef;
 use gdal::{DriverManager, Metadata};
 
 use crate::error::{Error, Result};
-use crate::landscape::{tiff_options, Grid};
+use crate::landscape::Grid;
 
 /// Temporary sibling path of `path` (same folder, so the final rename is atomic).
 pub fn temp_path(path: &Path) -> PathBuf {
@@ -55,7 +57,7 @@ fn mem_multiband(
     let driver = DriverManager::get_driver_by_name("MEM")?;
     let mut ds = driver.create_with_band_type::<f32, _>("", grid.cols, grid.rows, bands.len())?;
     ds.set_geo_transform(&grid.geotransform)?;
-    ds.set_spatial_ref(&crate::landscape::srs_from_wkt(&grid.wkt)?)?;
+    ds.set_spatial_ref(&srs_from_wkt(&grid.wkt)?)?;
     for (key, value) in metadata {
         ds.set_metadata_item(key, value, "")?;
     }
@@ -144,7 +146,7 @@ pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: 
         let mut ds =
             driver.create_with_band_type_with_options::<f32, _>(tmp, grid.cols, grid.rows, 1, &opts).map_err(fail)?;
         ds.set_geo_transform(&grid.geotransform).map_err(fail)?;
-        ds.set_spatial_ref(&crate::landscape::srs_from_wkt(&grid.wkt)?).map_err(fail)?;
+        ds.set_spatial_ref(&srs_from_wkt(&grid.wkt)?).map_err(fail)?;
         {
             let mut band = ds.rasterband(1).map_err(fail)?;
             band.set_no_data_value(Some(nodata)).map_err(fail)?;
@@ -170,4 +172,25 @@ pub fn write_rasters(grid: &Grid, rasters: &[(PathBuf, &[f32], &str)], nodata: f
     let results: Vec<Result<()>> =
         rasters.par_iter().map(|(p, data, desc)| write_raster(p, grid, data, desc, nodata, cog)).collect();
     results.into_iter().collect()
+}
+
+/// A spatial reference from WKT in traditional GIS axis order (x = easting/longitude), as datasets store it.
+pub fn srs_from_wkt(wkt: &str) -> Result<SpatialRef> {
+    let mut srs = SpatialRef::from_wkt(wkt)?;
+    srs.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    Ok(srs)
+}
+
+/// Creation options for DEFLATE-compressed tiled GeoTIFFs.
+pub fn tiff_options(predictor_float: bool) -> Result<RasterCreationOptions> {
+    let mut o = RasterCreationOptions::new();
+    o.set_name_value("COMPRESS", "DEFLATE")?;
+    o.set_name_value("TILED", "YES")?;
+    o.set_name_value("BLOCKXSIZE", "256")?;
+    o.set_name_value("BLOCKYSIZE", "256")?;
+    o.set_name_value("BIGTIFF", "IF_SAFER")?;
+    if predictor_float {
+        o.set_name_value("PREDICTOR", "3")?;
+    }
+    Ok(o)
 }
