@@ -208,8 +208,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
         var crown_ratio = 0.0;
         if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
         let fill = cc * crown_ratio / 3.0;
-        // Sheltered when fill >= 0.05, tested as in the CPU twin.
-        if (cc > 0.0 && ch > 0.0 && cc * max(ch - cbh, 0.0) >= 0.14999 * ch) {
+        // Sheltered when fill >= 0.05 and the canopy is at least 6 ft tall, tested as in the CPU twin.
+        if (cc > 0.0 && ch_ft >= 6.0 && cc * max(ch - cbh, 0.0) >= 0.14999 * ch) {
             waf = 0.555 / (sqrt(fill * ch_ft) * log((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)));
         } else {
             waf = 1.83 / log((20.0 + 0.36 * depth) / (0.13 * depth));

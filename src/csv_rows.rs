@@ -42,7 +42,13 @@ pub fn read<T: DeserializeOwned>(path: &Path, row_word: &str) -> Result<Table<T>
                         let value = rec.get(f).unwrap_or("");
                         (format!(", column `{name}`"), format!("`{value}` is not a {}", kind(de)))
                     }
-                    None => (String::new(), de.to_string()),
+                    None => match de.kind() {
+                        // serde's "missing field `x`": the header lacks column x.
+                        csv::DeserializeErrorKind::Message(m) if m.starts_with("missing field") => {
+                            return Error::input(path.display(), m.replacen("missing field", "missing column", 1));
+                        }
+                        _ => (String::new(), de.to_string()),
+                    },
                 },
                 _ => (String::new(), e.to_string()),
             };

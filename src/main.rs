@@ -33,6 +33,17 @@ enum Command {
     },
     /// Surface fire point calculator (Rothermel, BehavePlus conventions): a CSV batch or one case.
     Surface(SurfaceArgs),
+    /// Crown fire point calculator (BehavePlus CROWN: Van Wagner, Rothermel 1991, Scott & Reinhardt): a CSV batch.
+    Crown(CrownArgs),
+    /// Maximum spotting distance point calculator (BehavePlus SPOT: Albini 1979, 1981; Chase 1981): a CSV batch.
+    Spot {
+        /// Input CSV with the input columns of spotting_reference.csv (see README, "Point calculators").
+        #[arg(long, value_name = "IN.csv")]
+        csv: PathBuf,
+        /// Output CSV: case_id and every output column (standard output when absent).
+        #[arg(long, value_name = "OUT.csv")]
+        out: Option<PathBuf>,
+    },
     /// Fire behaviour maps of a landscape under constant weather.
     Behavior(BehaviorArgs),
     /// Grow fires from ignitions: arrival times, front-passage behaviour, isochrones, map and summary.
@@ -108,6 +119,25 @@ enum LandscapeCommand {
         #[arg(long, default_value = "dem/kii_synthetic.tif")]
         out: PathBuf,
     },
+}
+
+#[derive(clap::Args)]
+struct CrownArgs {
+    /// Input CSV with the input columns of crown_fire_reference.csv (see README, "Point calculators").
+    #[arg(long, value_name = "IN.csv")]
+    csv: PathBuf,
+    /// Output CSV: case_id and every output column (standard output when absent).
+    #[arg(long, value_name = "OUT.csv")]
+    out: Option<PathBuf>,
+    /// Foliar moisture content, percent, for inputs without a foliar_moisture_pct column.
+    #[arg(long, value_name = "PCT")]
+    foliar_moisture: Option<f64>,
+    /// Custom fuel models CSV (columns of ../shared/oracle/fuel_models.csv).
+    #[arg(long)]
+    fuel_models: Option<PathBuf>,
+    /// Do not cap the effective wind speed at 0.9 x reaction intensity (behave's default keeps the cap).
+    #[arg(long)]
+    no_wind_limit: bool,
 }
 
 #[derive(clap::Args)]
@@ -258,6 +288,14 @@ fn run(cli: Cli) -> Result<()> {
             }
         },
         Command::Surface(args) => surface(args),
+        Command::Crown(args) => crown(args),
+        Command::Spot { csv, out } => {
+            let n = emberfall::run::spot_calculator::run_csv(&csv, out.as_deref())?;
+            if let Some(o) = &out {
+                eprintln!("{n} cases written to {}", o.display());
+            }
+            Ok(())
+        }
         Command::Behavior(args) => behavior(args),
         Command::Spread(args) => spread(args),
         Command::GpuInfo { backend } => gpu_info(backend),
@@ -326,6 +364,25 @@ fn landscape_info(args: &LandscapeArgs) -> Result<()> {
     }
     for n in &ls.notes {
         println!("note: {n}");
+    }
+    Ok(())
+}
+
+fn crown(args: CrownArgs) -> Result<()> {
+    let mut cat = FuelCatalog::standard();
+    if let Some(p) = &args.fuel_models {
+        cat.load_custom(p)?;
+    }
+    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    let foliar = match args.foliar_moisture {
+        Some(v) if !(v.is_finite() && v >= 0.0) => {
+            return Err(Error::Invalid(format!("--foliar-moisture {v}: must be a non-negative percentage")))
+        }
+        v => v,
+    };
+    let n = emberfall::run::crown_calculator::run_csv(&args.csv, args.out.as_deref(), &cat, &opts, foliar)?;
+    if let Some(o) = &args.out {
+        eprintln!("{n} cases written to {}", o.display());
     }
     Ok(())
 }

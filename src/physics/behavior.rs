@@ -95,8 +95,9 @@ pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base
     let crown_ratio = if height_m > 0.0 { ((height_m - base_m) / height_m).clamp(0.0, 1.0) } else { 0.0 };
     // Crown fill portion f = cover x crown ratio / 3; sheltered when f >= 0.05 (see SHELTER_THRESHOLD).
     let fill = cover_frac * crown_ratio / 3.0;
+    // behave (windAdjustmentFactor.cpp) also calls canopies lower than 6 ft unsheltered.
     let sheltered =
-        cover_frac > 0.0 && height_m > 0.0 && cover_frac * (height_m - base_m).max(0.0) >= SHELTER_THRESHOLD * height_m;
+        cover_frac > 0.0 && ch_ft >= 6.0 && cover_frac * (height_m - base_m).max(0.0) >= SHELTER_THRESHOLD * height_m;
     if sheltered {
         0.555 / ((fill * ch_ft).sqrt() * ((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)).ln())
     } else {

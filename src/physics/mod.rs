@@ -4,5 +4,7 @@
 //! `shaders/surface_fire.wgsl` and its GPU dispatch). Each equation names its source and units.
 
 pub mod behavior;
+pub mod crown;
 pub mod fuel;
+pub mod spot;
 pub mod surface;

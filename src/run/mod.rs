@@ -5,6 +5,7 @@
 //! [`run_file`] and [`run_scenario`] are what `emberfall run`, `spread` and `demo` call.
 
 pub mod calculator;
+pub mod crown_calculator;
 pub mod isochrone;
 pub mod maps;
 pub mod pipeline;
@@ -13,6 +14,7 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod scenario;
+pub mod spot_calculator;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -25,3 +25,75 @@ pub fn shared(rel: &str) -> PathBuf {
     assert!(p.exists(), "shared reference file missing: {}", p.display());
     p
 }
+
+/// A CSV file as rows of (header -> field).
+pub fn read_csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let h = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            h.iter().zip(r.iter()).map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        })
+        .collect()
+}
+
+/// Compare every column of `got` (rows keyed by `key`) with the same column of `want`: within `rel` relative or
+/// `abs` absolute, NaN and infinities exactly where the reference has them, columns in `exact` equal, columns in
+/// `skip` not compared, empty cells exactly where the reference has them. Every reference row must be present. Returns the number of values compared; panics with the
+/// first ten mismatches (row, column, got, want).
+pub fn compare_tables(
+    got: &std::path::Path,
+    want: &std::path::Path,
+    key: &str,
+    rel: f64,
+    abs: f64,
+    exact: &[&str],
+    skip: &[&str],
+) -> usize {
+    let got_rows = read_csv_rows(got);
+    let want_rows = read_csv_rows(want);
+    let by_key: std::collections::HashMap<&str, &std::collections::HashMap<String, String>> =
+        got_rows.iter().map(|r| (r[key].as_str(), r)).collect();
+    assert_eq!(got_rows.len(), want_rows.len(), "row count");
+    let mut bad = Vec::new();
+    let mut compared = 0;
+    for w in &want_rows {
+        let id = &w[key];
+        let g = by_key.get(id.as_str()).unwrap_or_else(|| panic!("{key} {id} missing from the output"));
+        for (col, gv) in g.iter() {
+            if col == key || skip.contains(&col.as_str()) {
+                continue;
+            }
+            let wv = w.get(col).unwrap_or_else(|| panic!("output column `{col}` is not in the reference"));
+            compared += 1;
+            let ok = if exact.contains(&col.as_str()) {
+                gv == wv || gv.parse::<f64>().ok() == wv.parse::<f64>().ok()
+            } else if gv.is_empty() || wv.is_empty() {
+                gv == wv
+            } else {
+                let (a, b): (f64, f64) = (gv.parse().unwrap(), wv.parse().unwrap());
+                if b.is_nan() {
+                    a.is_nan()
+                } else if b.is_infinite() {
+                    a == b
+                } else {
+                    a.is_finite() && ((a - b).abs() <= abs || (a - b).abs() <= rel * b.abs())
+                }
+            };
+            if !ok {
+                bad.push(format!("{key} {id} `{col}`: got {gv}, reference {wv}"));
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{} of {compared} values differ:\n{}", bad.len(), bad[..bad.len().min(10)].join("\n"));
+    compared
+}
+
+/// A fresh, empty folder under the system's temporary folder, unique to this process and `name`.
+pub fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("emberfall-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
