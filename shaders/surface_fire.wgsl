@@ -1,6 +1,7 @@
-// Rothermel (1972) surface fire behaviour with Albini (1976) revisions, per cell, in f32.
-// CPU twin: src/physics/surface.rs (physics) and src/physics/behavior.rs (per-cell wrapper). Equation sources are given
-// there; the steps below follow the same order and names.
+// Rothermel (1972) surface fire behaviour with Albini (1976) revisions, and crown fire (Van Wagner 1977, Rothermel
+// 1991, Finney 1998 or Scott & Reinhardt 2001), per cell, in f32.
+// CPU twin: src/physics/surface.rs (physics) and src/physics/behavior.rs (per-cell wrapper, crown fire). Equation
+// sources are given there; the steps below follow the same order and names.
 //
 // Inputs and output: the structs CellRow, FuelRow, RunRow and BehaviorRow, defined once in src/gpu/layout.rs
 // (tests/layout.rs checks these declarations against them). Dispatch z indexes the run.
@@ -44,7 +45,8 @@ struct RunRow {
     wind_limit: u32,
     ncells: u32,
     foliar_moisture_frac: f32,
-    spare: f32,
+    crown_method: u32,               // 0 none, 1 Finney (FARSITE, FlamMap), 2 Scott & Reinhardt
+    fm10_index: u32,                 // fuel model 10 in the fuel table
 }
 
 struct BehaviorRow {
@@ -58,6 +60,8 @@ struct BehaviorRow {
     flame_length_m: f32,
     heat_per_area_kj_per_m2: f32,
     reaction_intensity_kw_per_m2: f32,
+    crown_fire_type: f32,            // 0 non-burnable, 1 surface, 2 passive, 3 active
+    crown_fraction_burned: f32,
 }
 
 @group(0) @binding(0) var<storage, read> cells: array<CellRow>;
@@ -120,28 +124,22 @@ fn category(p: array<Particle, 4>) -> Sums {
 }
 
 fn filled(v: f32) -> BehaviorRow {
-    return BehaviorRow(v, v, v, v, v, v, v, v, v, v);
+    return BehaviorRow(v, v, v, v, v, v, v, v, v, v, v, v);
 }
 
-@compute @workgroup_size(256)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-    let cell = flat_index(wg, nwg, li);
-    let run = runs[wg.z];
-    let ncells = run.ncells;
-    if (cell >= ncells) { return; }
-    let o = wg.z * ncells + cell;
-    let cr = cells[cell];
-    if (cr.fuel_index == NO_INDEX) { out[o] = filled(NODATA); return; }
-    let fuel = fuels[cr.fuel_index];
+// A fuel bed at the run's moistures (Rothermel 1972): no-wind no-slope rate, reaction intensity and what the wind
+// and slope factors need. English units.
+struct Bed {
+    r0: f32,         // no-wind, no-slope rate, ft/min
+    ir: f32,         // reaction intensity, Btu/ft2/min
+    sigma: f32,      // characteristic SAV, 1/ft
+    beta: f32,       // packing ratio
+    ratio: f32,      // beta / beta_op
+    hpua: f32,       // heat per unit area, Btu/ft2
+}
+
+fn fuel_bed(fuel: FuelRow, run: RunRow) -> Bed {
     let depth = fuel.depth_ft;
-    // Non-burnable fuel: zero behaviour, direction 0, L/W 1.
-    if (fuel.burnable == 0.0 || depth <= 0.0) {
-        var z = filled(0.0);
-        z.length_to_breadth = 1.0;
-        out[o] = z;
-        return;
-    }
     let m1 = run.m_1h; let m10 = run.m_10h; let m100 = run.m_100h;
     let mherb = run.m_herb; let mwoody = run.m_woody;
     let mx_dead = fuel.mx_dead_frac;
@@ -197,38 +195,26 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let sink = rho_b * (f_dead * d.sink + f_live * l.sink);
     var r0 = 0.0;
     if (sink > 0.0) { r0 = ir * xi / sink; }
+    return Bed(r0, ir, sigma, beta, ratio, ir * 384.0 / sigma);
+}
 
-    // Wind at midflame: given, or 20-ft wind times the wind adjustment factor (Andrews 2012, RMRS-GTR-266).
-    let cc = cr.canopy_cover_frac;
-    let ch = cr.canopy_height_m;
-    let cbh = cr.canopy_base_height_m;
-    let ch_ft = ch / FT;
-    var waf = 1.0;
-    if (run.wind_mode != 0u) {
-        var crown_ratio = 0.0;
-        if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
-        let fill = cc * crown_ratio / 3.0;
-        // Sheltered when fill >= 0.05 and the canopy is at least 6 ft tall, tested as in the CPU twin.
-        if (cc > 0.0 && ch_ft >= 6.0 && cc * max(ch - cbh, 0.0) >= 0.14999 * ch) {
-            waf = 0.555 / (sqrt(fill * ch_ft) * log((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)));
-        } else {
-            waf = 1.83 / log((20.0 + 0.36 * depth) / (0.13 * depth));
-        }
-    }
-    let wind = max(run.wind_m_per_min * waf / FT, 0.0); // ft/min
-    let slope = cr.slope_tan;
-    let aspect = cr.aspect_deg;
-    var upslope = 0.0;
-    if (slope > 0.0 && aspect >= 0.0) { upslope = wrap360(aspect + 180.0); }
-    let wind_rel = (run.wind_toward_deg - upslope) * DEG;
+// Wind coefficients C, B, E of Rothermel (1972, eq. 48-50).
+fn wind_c(b: Bed) -> f32 { return 7.47 * exp(-0.133 * pow(b.sigma, 0.55)); }
+fn wind_b(b: Bed) -> f32 { return 0.02526 * pow(b.sigma, 0.54); }
+fn wind_e(b: Bed) -> f32 { return 0.715 * exp(-3.59e-4 * b.sigma); }
 
+// Head fire of a bed: rate (ft/min), direction (deg from upslope), effective wind (ft/min), length-to-breadth.
+struct Head { ros: f32, dir_rel: f32, eff: f32, lw: f32 }
+
+fn head_fire(b: Bed, wind: f32, wind_rel: f32, slope: f32, wind_limit: u32) -> Head {
     // Wind and slope factors (Rothermel 1972 eq. 47-51), added as vectors.
-    let cw = 7.47 * exp(-0.133 * pow(sigma, 0.55));
-    let bw = 0.02526 * pow(sigma, 0.54);
-    let ew = 0.715 * exp(-3.59e-4 * sigma);
+    let cw = wind_c(b);
+    let bw = wind_b(b);
+    let ew = wind_e(b);
+    let r0 = b.r0;
     var phi_w = 0.0;
-    if (wind > 0.0) { phi_w = cw * pow(wind, bw) * pow(ratio, -ew); }
-    let phi_s = 5.275 * pow(beta, -0.3) * slope * slope;
+    if (wind > 0.0) { phi_w = cw * pow(wind, bw) * pow(b.ratio, -ew); }
+    let phi_s = 5.275 * pow(b.beta, -0.3) * slope * slope;
     let x = r0 * phi_s + r0 * phi_w * cos(wind_rel);
     let y = r0 * phi_w * sin(wind_rel);
     let vec_len = sqrt(x * x + y * y);
@@ -237,24 +223,175 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var phi_e = 0.0;
     if (r0 > 0.0) { phi_e = vec_len / r0; }
     var eff = 0.0;
-    if (phi_e > 0.0) { eff = pow(phi_e * pow(ratio, ew) / cw, 1.0 / bw); }
-    let limit = 0.9 * ir;
-    if (run.wind_limit != 0u && eff > limit) {
+    if (phi_e > 0.0) { eff = pow(phi_e * pow(b.ratio, ew) / cw, 1.0 / bw); }
+    let limit = 0.9 * b.ir;
+    if (wind_limit != 0u && eff > limit) {
         eff = limit;
-        phi_e = cw * safe_pow(limit, bw) * pow(ratio, -ew);
+        phi_e = cw * safe_pow(limit, bw) * pow(b.ratio, -ew);
     }
     let ros = r0 * (1.0 + phi_e);
     // Fire shape (Anderson 1983 as BehavePlus): L/W from effective wind in mi/h, at most 8.
     let u = eff / 88.0;
     let lw = clamp(0.936 * exp(0.1147 * u) + 0.461 * exp(-0.0692 * u) - 0.397, 1.0, 8.0);
-    var e = 0.0;
-    if (lw > 1.0) { e = sqrt(lw * lw - 1.0) / lw; }
-    let back = ros * (1.0 - e) / (1.0 + e);
-    let flank = (ros + back) / (2.0 * lw);
-    let hpua = ir * 384.0 / sigma;
-    let ib = hpua * ros / 60.0;
+    return Head(ros, dir_rel, eff, lw);
+}
+
+// Van Wagner (1977, eq. 4) critical surface intensity, kW/m: base height (m, floored at 0.1), foliar moisture (%,
+// floored at 30).
+fn critical_intensity(cbh: f32, fmc_frac: f32) -> f32 {
+    let fmc = max(fmc_frac * 100.0, 30.0);
+    return pow(0.010 * max(cbh, 0.1) * (460.0 + 25.9 * fmc), 1.5);
+}
+
+// Thomas (1963) flame length in ft from intensity in Btu/ft/s (as behave), returned in m from kW/m.
+fn thomas_ft(i_kw_per_m: f32) -> f32 {
+    if (i_kw_per_m <= 0.0) { return 0.0; }
+    return 0.2 * pow(i_kw_per_m / KW_PER_M, 2.0 / 3.0) * FT;
+}
+
+const FINNEY_CANOPY_KJ_PER_KG: f32 = 18000.0;   // FARSITE/FlamMap canopy heat content
+const BEHAVE_CANOPY_KJ_PER_KG: f32 = 18608.0;   // behave: 8000 Btu/lb = 18 608 kJ/kg
+const BEHAVE_I0_FACTOR: f32 = 0.99922893;       // behave's kW/m -> Btu/ft/s constant (see physics/crown.rs)
+const LN10: f32 = 2.302585093;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+    let cell = flat_index(wg, nwg, li);
+    let run = runs[wg.z];
+    let ncells = run.ncells;
+    if (cell >= ncells) { return; }
+    let o = wg.z * ncells + cell;
+    let cr = cells[cell];
+    if (cr.fuel_index == NO_INDEX) { out[o] = filled(NODATA); return; }
+    let fuel = fuels[cr.fuel_index];
+    let depth = fuel.depth_ft;
+    // Non-burnable fuel: zero behaviour, direction 0, L/W 1, crown fire type 0.
+    if (fuel.burnable == 0.0 || depth <= 0.0) {
+        var z = filled(0.0);
+        z.length_to_breadth = 1.0;
+        out[o] = z;
+        return;
+    }
+    let bed = fuel_bed(fuel, run);
+
+    // Wind at midflame: given, or 20-ft wind times the wind adjustment factor (Andrews 2012, RMRS-GTR-266).
+    let cc = cr.canopy_cover_frac;
+    let ch = cr.canopy_height_m;
+    let cbh = cr.canopy_base_height_m;
+    let cbd = cr.canopy_bulk_density_kg_per_m3;
+    let ch_ft = ch / FT;
+    var waf = 1.0;
+    var crown_ratio = 0.0;
+    if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
+    let fill = cc * crown_ratio / 3.0;
+    // Sheltered when fill >= 0.05 and the canopy is at least 6 ft tall, tested as in the CPU twin.
+    if (cc > 0.0 && ch_ft >= 6.0 && cc * max(ch - cbh, 0.0) >= 0.14999 * ch) {
+        waf = 0.555 / (sqrt(fill * ch_ft) * log((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)));
+    } else {
+        waf = 1.83 / log((20.0 + 0.36 * depth) / (0.13 * depth));
+    }
+    // 20-ft wind, m/min, and midflame wind, ft/min.
+    var u20 = run.wind_m_per_min;
+    var wind = max(run.wind_m_per_min * waf / FT, 0.0);
+    if (run.wind_mode == 0u) {
+        u20 = run.wind_m_per_min / waf;
+        wind = max(run.wind_m_per_min / FT, 0.0);
+    }
+    let slope = cr.slope_tan;
+    let aspect = cr.aspect_deg;
+    var upslope = 0.0;
+    if (slope > 0.0 && aspect >= 0.0) { upslope = wrap360(aspect + 180.0); }
+    let wind_rel = (run.wind_toward_deg - upslope) * DEG;
+    let h = head_fire(bed, wind, wind_rel, slope, run.wind_limit);
+
+    // Surface fire (SI): rate m/min, heat per area kJ/m2, Byram intensity kW/m and flame length m.
+    let ros_s = h.ros * FT;
+    let hpa_s = bed.hpua * KJ_PER_M2;
+    let ib = bed.hpua * h.ros / 60.0;
     var fl = 0.0;
-    if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46); }
-    out[o] = BehaviorRow(ros * FT, back * FT, flank * FT, wrap360(upslope + dir_rel), lw, eff * FT, ib * KW_PER_M,
-                         fl * FT, hpua * KJ_PER_M2, ir * KW_PER_M2);
+    if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46) * FT; }
+    var ros = ros_s;
+    var dir = wrap360(upslope + h.dir_rel);
+    var lw = h.lw;
+    var hpa = hpa_s;
+    var fi = ib * KW_PER_M;
+    var kind = 1.0;
+    var cfb = 0.0;
+
+    // Crown fire, where the cell has a canopy (FlamMap: cover, height, base height and bulk density all 0 -> none).
+    let canopy = cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0;
+    if (run.crown_method != 0u && canopy && ros_s > 0.0) {
+        let b10 = fuel_bed(fuels[run.fm10_index], run);
+        let load = cbd * max(ch - cbh, 0.0);               // canopy fuel load, kg/m2
+        var r_active = 3.4e38;                             // Van Wagner (1977, eq. 9): 3.0 / CBD, m/min
+        if (cbd > 0.0) { r_active = 3.0 / cbd; }
+        let u20_mph = u20 / FT / 88.0;
+        let lw_crown = 1.0 + 0.125 * u20_mph;              // Rothermel (1991, eq. 10)
+        if (run.crown_method == 1u) {
+            // Finney (1998) as FARSITE and FlamMap: FM10 with the cell's slope and wind direction at WAF 0.4.
+            let i0 = critical_intensity(cbh, run.foliar_moisture_frac);
+            if (fi >= i0) {
+                let h10 = head_fire(b10, max(0.4 * u20 / FT, 0.0), wind_rel, slope, run.wind_limit);
+                let r_crown = 3.34 * h10.ros * FT;
+                let r_init = 60.0 * i0 / hpa_s;            // surface rate at initiation, m/min
+                cfb = 1.0;
+                if (r_active > r_init) {
+                    let a = LN10 / (0.9 * (r_active - r_init));
+                    cfb = clamp(1.0 - exp(-a * (ros_s - r_init)), 0.0, 1.0);
+                }
+                let r_actual = ros_s + cfb * (r_crown - ros_s);
+                hpa = hpa_s + cfb * load * FINNEY_CANOPY_KJ_PER_KG;
+                if (r_actual >= r_active) {
+                    kind = 3.0;
+                    ros = max(r_actual, ros_s);
+                    if (r_actual > ros_s) {
+                        dir = wrap360(upslope + h10.dir_rel);
+                        lw = lw_crown;
+                    }
+                } else {
+                    kind = 2.0;
+                }
+                fi = hpa * ros / 60.0;
+                fl = 0.2 * pow(fi, 2.0 / 3.0);            // Thomas (1963), m and kW/m, as FlamMap
+            }
+        } else {
+            // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope.
+            let i0 = critical_intensity(cbh, run.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
+            let h10 = head_fire(b10, max(0.4 * u20 / FT, 0.0), 0.0, 0.0, run.wind_limit);
+            let r_crown = 3.34 * h10.ros * FT;
+            let canopy_hpa = load * BEHAVE_CANOPY_KJ_PER_KG;
+            if (fi >= i0) {
+                if (r_crown >= r_active) {
+                    kind = 3.0;
+                    cfb = 1.0;
+                    ros = r_crown;
+                    lw = lw_crown;
+                    if (u20 > 0.0) { dir = run.wind_toward_deg; }
+                } else {
+                    // Torching: passive crown fire. SR01 eq. 11 R'initiation; eq. 20 crowning index O'active from
+                    // FM10's no-wind rate and wind coefficients; R'sa the surface rate at that 20-ft wind.
+                    kind = 2.0;
+                    let r_init = 60.0 * i0 / hpa_s;
+                    let r10 = r_active / 3.34 / FT;        // FM10 rate of active crowning, ft/min
+                    let phi = (r10 / b10.r0 - 1.0) / (wind_c(b10) * pow(b10.ratio, -wind_e(b10)));
+                    let o_active = safe_pow(phi, 1.0 / wind_b(b10)) / 0.4; // 20-ft wind, ft/min
+                    let h_sa = head_fire(bed, o_active * waf, wind_rel, slope, run.wind_limit);
+                    let r_sa = h_sa.ros * FT;
+                    if (r_sa - r_init > 1e-7) { cfb = clamp((ros_s - r_init) / (r_sa - r_init), 0.0, 1.0); }
+                    ros = ros_s + cfb * (r_crown - ros_s);
+                }
+                hpa = hpa_s + cfb * canopy_hpa;
+                fi = hpa * ros / 60.0;
+                fl = thomas_ft(fi);
+            }
+        }
+    }
+    // Backing and flanking rates from the final head rate and shape (Anderson 1983; Catchpole et al. 1982), with
+    // 1 - e written as 1 / (lw (lw + sqrt(lw^2 - 1))) so that long crown fire ellipses keep their precision.
+    let q = sqrt(max(lw * lw - 1.0, 0.0));
+    let e = q / lw;
+    let back = ros / (lw * (lw + q)) / (1.0 + e);
+    let flank = (ros + back) / (2.0 * lw);
+    out[o] = BehaviorRow(ros, back, flank, dir, lw, h.eff * FT, fi, fl, hpa, bed.ir * KW_PER_M2, kind, cfb);
 }

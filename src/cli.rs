@@ -8,6 +8,8 @@ use clap::{Args, ValueEnum};
 use emberfall::gpu::Backend;
 use emberfall::landscape::{LandscapeSpec, SlopeUnits};
 use emberfall::physics::behavior::{Weather, WindHeight};
+use emberfall::physics::crown::CrownMethod;
+use emberfall::physics::surface::SurfaceOptions;
 use emberfall::run::scenario::WeatherSpec;
 use emberfall::{quantity, Error, Result};
 
@@ -153,11 +155,11 @@ pub struct WeatherArgs {
 impl WeatherArgs {
     /// The weather, checked (the same validators as scenario files).
     pub fn weather(&self) -> Result<Weather> {
-        Ok(self.spec(None)?.base)
+        Ok(self.spec(None, 100.0)?.base)
     }
 
     /// As a scenario's weather, with an optional weather stream CSV.
-    pub fn spec(&self, stream: Option<PathBuf>) -> Result<WeatherSpec> {
+    pub fn spec(&self, stream: Option<PathBuf>, foliar_moisture_pct: f64) -> Result<WeatherSpec> {
         let pct = quantity::moisture_list(&self.moisture, "--moisture")?;
         WeatherSpec::new(
             pct,
@@ -167,6 +169,55 @@ impl WeatherArgs {
             20.0,
             stream,
             ["--moisture", "--wind-speed-kmh", "--wind-from-deg", "air temperature"],
-        )
+        )?
+        .with_foliar_moisture(foliar_moisture_pct, "--foliar-moisture")
+    }
+}
+
+/// `--crown-method`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CrownMethodArg {
+    /// Finney (1998), as FARSITE and FlamMap (their default).
+    Finney,
+    /// Scott & Reinhardt (2001), as behave.
+    ScottReinhardt,
+}
+
+/// Crown fire options of the behaviour maps and spread.
+#[derive(Args, Clone, Debug)]
+pub struct CrownOptArgs {
+    /// How torching and crowning cells' final behaviour is computed.
+    #[arg(long, value_enum, default_value = "finney")]
+    pub crown_method: CrownMethodArg,
+    /// Surface fire only: no crown fire.
+    #[arg(long, conflicts_with = "crown_method")]
+    pub no_crown: bool,
+    /// Foliar moisture content, percent (Van Wagner's critical intensity); 100 % when absent.
+    #[arg(long, value_name = "PCT")]
+    pub foliar_moisture: Option<f64>,
+}
+
+impl CrownOptArgs {
+    /// The crown method (None with --no-crown).
+    pub fn method(&self) -> CrownMethod {
+        match (self.no_crown, self.crown_method) {
+            (true, _) => CrownMethod::None,
+            (false, CrownMethodArg::Finney) => CrownMethod::Finney,
+            (false, CrownMethodArg::ScottReinhardt) => CrownMethod::ScottReinhardt,
+        }
+    }
+
+    /// Foliar moisture, percent, checked (100 % when absent).
+    pub fn foliar_moisture_pct(&self) -> Result<f64> {
+        quantity::foliar_moisture_pct(self.foliar_moisture.unwrap_or(100.0), "--foliar-moisture")
+    }
+
+    /// Options of a run with BehavePlus's wind limit on or off.
+    pub fn options(&self, wind_limit: bool) -> Result<SurfaceOptions> {
+        Ok(SurfaceOptions {
+            wind_limit,
+            crown: self.method(),
+            foliar_moisture_frac: self.foliar_moisture_pct()? / 100.0,
+        })
     }
 }

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
-use cli::{BackendArg, LandscapeArgs, WeatherArgs, WindHeightArg};
+use cli::{BackendArg, CrownOptArgs, LandscapeArgs, WeatherArgs, WindHeightArg};
 use emberfall::gpu::{limits_report, Engine, Gpu};
 use emberfall::landscape::{write_synthetic, Landscape, SynthSpec, FUEL_NODATA};
 use emberfall::physics::behavior::{field, WindHeight};
@@ -188,6 +188,8 @@ struct BehaviorArgs {
     /// Turn BehavePlus's wind limit off.
     #[arg(long)]
     no_wind_limit: bool,
+    #[command(flatten)]
+    crown: CrownOptArgs,
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendArg,
 }
@@ -229,6 +231,8 @@ struct SpreadArgs {
     /// Relative change of spread conditions along a ray beyond which it is re-anchored (see README).
     #[arg(long, default_value_t = 0.05)]
     tolerance: f64,
+    #[command(flatten)]
+    crown: CrownOptArgs,
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendArg,
 }
@@ -373,7 +377,7 @@ fn crown(args: CrownArgs) -> Result<()> {
     if let Some(p) = &args.fuel_models {
         cat.load_custom(p)?;
     }
-    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     let foliar = match args.foliar_moisture {
         Some(v) if !(v.is_finite() && v >= 0.0) => {
             return Err(Error::Invalid(format!("--foliar-moisture {v}: must be a non-negative percentage")))
@@ -392,7 +396,7 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     if let Some(p) = &args.fuel_models {
         cat.load_custom(p)?;
     }
-    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     if let Some(csv) = &args.csv {
         let n = emberfall::run::calculator::run_csv(csv, args.out.as_deref(), &cat, &opts)?;
         if let Some(o) = &args.out {
@@ -439,7 +443,7 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
     let engine = Engine::select(args.backend.into())?;
     eprintln!("backend: {}", engine.name());
     ls.ensure_terrain(&engine)?;
-    let opts = SurfaceOptions { wind_limit: !args.no_wind_limit };
+    let opts = args.crown.options(!args.no_wind_limit)?;
     let t = std::time::Instant::now();
     let (beh, files) = emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
     for n in &ls.notes {
@@ -474,7 +478,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
         seed: 0,
         backend: args.backend.into(),
         landscape: args.landscape.spec()?,
-        weather: args.weather.spec(args.weather_csv.clone())?,
+        weather: args.weather.spec(args.weather_csv.clone(), args.crown.foliar_moisture_pct()?)?,
         debris: None,
         ignitions,
         ignition: Default::default(),
@@ -483,6 +487,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             isochrone_interval_min: quantity::duration_min(&args.isochrone_interval, "--isochrone-interval")?,
             tolerance: quantity::tolerance(args.tolerance, "--tolerance")?,
             wind_limit: !args.no_wind_limit,
+            crown: args.crown.method(),
         },
         output: OutputSpec { dir: args.out.clone(), cog: args.cog },
     };
@@ -582,7 +587,7 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool) -> Resu
         let (_, files) = emberfall::run::maps::write_behavior_maps(
             &p.landscape,
             &p.scenario.weather.base,
-            &SurfaceOptions { wind_limit: p.scenario.spread.wind_limit },
+            &p.scenario.surface_options(),
             &p.engine,
             &out.join("behavior"),
             false,

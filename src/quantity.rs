@@ -71,6 +71,15 @@ pub fn direction_deg(v: f64, what: &str) -> Result<f64> {
     Ok(v.rem_euclid(360.0))
 }
 
+/// Foliar moisture content, percent (30..300: Van Wagner's relation was fitted from 70 to 135 %; behave floors it at
+/// 30 %).
+pub fn foliar_moisture_pct(v: f64, what: &str) -> Result<f64> {
+    if !(v.is_finite() && (30.0..=300.0).contains(&v)) {
+        return Err(Error::Invalid(format!("{what} {v} %: foliar moisture must be between 30 and 300 %")));
+    }
+    Ok(v)
+}
+
 /// Air temperature, C (-60..60).
 pub fn air_temp_c(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (-60.0..=60.0).contains(&v)) {

@@ -108,6 +108,6 @@ fn a_wrong_offset_or_order_is_caught() {
     assert!(err.contains("CellRow") && err.contains("aspect_deg"));
     // A field missing at the end: the size differs.
     let (name, fields, _) = layout::<RunRow>();
-    let err = compare(&(name, fields, 44), surface).unwrap().unwrap_err();
-    assert!(err.contains("size 44"), "{err}");
+    let err = compare(&(name, fields, 48), surface).unwrap().unwrap_err();
+    assert!(err.contains("size 48"), "{err}");
 }

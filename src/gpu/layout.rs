@@ -104,7 +104,10 @@ gpu_struct! {
         pub ncells: u32,
         /// Foliar moisture content, fraction (crown fire).
         pub foliar_moisture_frac: f32,
-        pub spare: f32,
+        /// Crown fire method: 0 none (surface fire only), 1 Finney (1998; FARSITE, FlamMap), 2 Scott & Reinhardt (2001).
+        pub crown_method: u32,
+        /// Index of fuel model 10 in the fuel table (Rothermel's 1991 crown spread rate).
+        pub fm10_index: u32,
     }
 }
 
@@ -124,6 +127,10 @@ gpu_struct! {
         pub flame_length_m: f32,
         pub heat_per_area_kj_per_m2: f32,
         pub reaction_intensity_kw_per_m2: f32,
+        /// FlamMap's crown fire codes: 0 non-burnable, 1 surface, 2 passive (torching), 3 active crown fire.
+        pub crown_fire_type: f32,
+        /// Crown fraction burned, 0..1.
+        pub crown_fraction_burned: f32,
     }
 }
 
@@ -185,8 +192,8 @@ gpu_struct! {
 const _: () = {
     assert!(std::mem::size_of::<CellRow>() == 32);
     assert!(std::mem::size_of::<FuelRow>() == 64);
-    assert!(std::mem::size_of::<RunRow>() == 48);
-    assert!(std::mem::size_of::<BehaviorRow>() == 40);
+    assert!(std::mem::size_of::<RunRow>() == 52);
+    assert!(std::mem::size_of::<BehaviorRow>() == 48);
     assert!(std::mem::size_of::<FragmentRow>() == 64);
     assert!(std::mem::size_of::<IgnitionUniform>() == 64);
     assert!(std::mem::offset_of!(CellRow, canopy_bulk_density_kg_per_m3) == 24);

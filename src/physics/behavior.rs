@@ -8,6 +8,10 @@ use crate::error::{Error, Result};
 use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Landscape, FUEL_NODATA};
+use crate::physics::crown::{
+    critical_surface_intensity_kw_per_m, map_code, thomas_flame_length_m, CrownMethod, BEHAVE_CANOPY_HEAT_KJ_PER_KG,
+    BEHAVE_I0_FACTOR, FINNEY_CANOPY_HEAT_KJ_PER_KG,
+};
 use crate::physics::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
 use crate::physics::surface::{FuelBed, Moisture, SiteInputs, SurfaceOptions};
 
@@ -49,7 +53,7 @@ pub struct Weather {
 
 impl Weather {
     /// Run parameters as the kernel reads them.
-    fn pack(&self, ncells: usize, opts: &SurfaceOptions) -> RunRow {
+    fn pack(&self, ncells: usize, opts: &SurfaceOptions, fm10_index: u32) -> RunRow {
         let m = self.moisture;
         let (speed, mode) = self.wind_for_kernel();
         RunRow {
@@ -63,8 +67,9 @@ impl Weather {
             wind_mode: mode,
             wind_limit: opts.wind_limit as u32,
             ncells: ncells as u32,
-            foliar_moisture_frac: 1.0,
-            spare: 0.0,
+            foliar_moisture_frac: opts.foliar_moisture_frac as f32,
+            crown_method: opts.crown.code(),
+            fm10_index,
         }
     }
 
@@ -121,8 +126,10 @@ pub mod field {
     pub const FLAME_LENGTH: usize = 7;
     pub const HEAT_PER_AREA: usize = 8;
     pub const REACTION_INTENSITY: usize = 9;
+    pub const CROWN_FIRE_TYPE: usize = 10;
+    pub const CROWN_FRACTION_BURNED: usize = 11;
     /// (index, file stem, description) of every output.
-    pub const ALL: [(usize, &str, &str); 10] = [
+    pub const ALL: [(usize, &str, &str); 12] = [
         (ROS, "ros_m_per_min", "head fire rate of spread, m/min"),
         (BACKING_ROS, "backing_ros_m_per_min", "backing rate of spread, m/min"),
         (FLANKING_ROS, "flanking_ros_m_per_min", "flanking rate of spread, m/min"),
@@ -133,6 +140,12 @@ pub mod field {
         (FLAME_LENGTH, "flame_length_m", "flame length at the head, m"),
         (HEAT_PER_AREA, "heat_per_area_kj_per_m2", "heat per unit area, kJ/m2"),
         (REACTION_INTENSITY, "reaction_intensity_kw_per_m2", "reaction intensity, kW/m2"),
+        (
+            CROWN_FIRE_TYPE,
+            "crown_fire_type",
+            "crown fire type (FlamMap codes): 0 non-burnable, 1 surface, 2 passive, 3 active",
+        ),
+        (CROWN_FRACTION_BURNED, "crown_fraction_burned", "crown fraction burned, 0-1"),
     ];
 }
 
@@ -246,9 +259,17 @@ pub fn compute(engine: &Engine, cells: &Cells, weathers: &[Weather], opts: &Surf
     }
 }
 
-/// The CPU twin of the kernel for one cell, f64: returns the [`OUT_STRIDE`] outputs.
+/// Standard fuel model 10 (timber litter and understory), whose spread rate Rothermel's (1991) crown rate scales.
+pub fn fuel_model_10() -> &'static FuelModel {
+    static FM10: std::sync::OnceLock<FuelModel> = std::sync::OnceLock::new();
+    FM10.get_or_init(|| crate::physics::fuel::FuelCatalog::standard().get(10).expect("fuel model 10").clone())
+}
+
+/// The CPU twin of the kernel for one cell, f64: returns the [`OUT_STRIDE`] outputs. `bed` is the cell's fuel bed
+/// (None: not burnable), `bed10` fuel model 10's at the same moistures (crown fire).
 pub fn cell_behavior(
     bed: Option<&FuelBed>,
+    bed10: Option<&FuelBed>,
     fuel: &FuelModel,
     cell: &CellRow,
     w: &Weather,
@@ -261,41 +282,118 @@ pub fn cell_behavior(
     };
     let (slope, aspect) = (cell.slope_tan as f64, cell.aspect_deg as f64);
     let upslope = if slope > 0.0 && aspect >= 0.0 { (aspect + 180.0).rem_euclid(360.0) } else { 0.0 };
+    let (cc, ch, cbh, cbd) = (
+        cell.canopy_cover_frac as f64,
+        cell.canopy_height_m as f64,
+        cell.canopy_base_height_m as f64,
+        cell.canopy_bulk_density_kg_per_m3 as f64,
+    );
     let (speed, mode) = w.wind_for_kernel();
-    let waf = if mode == 1 {
-        wind_adjustment_factor(
-            fuel.depth_m,
-            cell.canopy_cover_frac as f64,
-            cell.canopy_height_m as f64,
-            cell.canopy_base_height_m as f64,
-        )
-    } else {
-        1.0
-    };
-    let site = SiteInputs {
-        midflame_wind_m_per_min: speed * waf,
-        wind_dir_rel_upslope_deg: w.wind_toward_deg() - upslope,
-        slope_tan: slope,
-    };
+    let waf = wind_adjustment_factor(fuel.depth_m, cc, ch, cbh);
+    // 20-ft wind and midflame wind, m/min.
+    let (u20, midflame) = if mode == 1 { (speed, speed * waf) } else { (speed / waf, speed) };
+    let wind_rel = w.wind_toward_deg() - upslope;
+    let site = SiteInputs { midflame_wind_m_per_min: midflame, wind_dir_rel_upslope_deg: wind_rel, slope_tan: slope };
     let f = crate::physics::surface::surface_fire_on_bed(bed, &site, opts);
-    [
-        f.ros_m_per_min,
-        f.backing_ros_m_per_min,
-        f.flanking_ros_m_per_min,
-        (upslope + f.dir_max_spread_deg_rel_upslope).rem_euclid(360.0),
-        f.length_to_breadth,
-        f.effective_wind_m_per_min,
-        f.fireline_intensity_kw_per_m,
-        f.flame_length_m,
-        f.heat_per_area_kj_per_m2,
-        f.reaction_intensity_kw_per_m2,
-    ]
+    let ros_s = f.ros_m_per_min;
+    let hpa_s = f.heat_per_area_kj_per_m2;
+    let (mut ros, mut dir, mut lw, mut hpa) =
+        (ros_s, (upslope + f.dir_max_spread_deg_rel_upslope).rem_euclid(360.0), f.length_to_breadth, hpa_s);
+    let (mut fi, mut fl) = (f.fireline_intensity_kw_per_m, f.flame_length_m);
+    let (mut kind, mut cfb) = (map_code::SURFACE, 0.0);
+    // Crown fire where the cell has a canopy (FlamMap: cover, height, base height and bulk density all 0 -> none).
+    let canopy = cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0;
+    if let (Some(b10), true) = (bed10, opts.crown != CrownMethod::None && canopy && ros_s > 0.0) {
+        let load = cbd * (ch - cbh).max(0.0); // canopy fuel load, kg/m2
+        let r_active = if cbd > 0.0 { 3.0 / cbd } else { f64::MAX }; // VW77 eq. 9, m/min
+        let lw_crown = 1.0 + 0.125 * u20 / FT_TO_M / 88.0; // R91 eq. 10, U20 in mi/h
+        let i0 = critical_surface_intensity_kw_per_m(cbh, opts.foliar_moisture_frac);
+        let fm10_site = |rel: f64, tan: f64| SiteInputs {
+            midflame_wind_m_per_min: (0.4 * u20).max(0.0),
+            wind_dir_rel_upslope_deg: rel,
+            slope_tan: tan,
+        };
+        match opts.crown {
+            CrownMethod::Finney => {
+                // Finney (1998) as FARSITE and FlamMap (CROWN_METHODS.md): FM10 with the cell's slope and wind.
+                if fi >= i0 {
+                    let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(wind_rel, slope), opts);
+                    let r_crown = 3.34 * h10.ros_m_per_min;
+                    let r_init = 60.0 * i0 / hpa_s; // surface rate at initiation, m/min
+                    cfb = 1.0;
+                    if r_active > r_init {
+                        let a = std::f64::consts::LN_10 / (0.9 * (r_active - r_init));
+                        cfb = (1.0 - (-a * (ros_s - r_init)).exp()).clamp(0.0, 1.0);
+                    }
+                    let r_actual = ros_s + cfb * (r_crown - ros_s);
+                    hpa = hpa_s + cfb * load * FINNEY_CANOPY_HEAT_KJ_PER_KG;
+                    if r_actual >= r_active {
+                        kind = map_code::ACTIVE;
+                        ros = r_actual.max(ros_s);
+                        if r_actual > ros_s {
+                            dir = (upslope + h10.dir_max_spread_deg_rel_upslope).rem_euclid(360.0);
+                            lw = lw_crown;
+                        }
+                    } else {
+                        kind = map_code::PASSIVE;
+                    }
+                    fi = hpa * ros / 60.0;
+                    fl = 0.2 * fi.powf(2.0 / 3.0); // Thomas (1963) in m and kW/m, as FlamMap
+                }
+            }
+            CrownMethod::ScottReinhardt => {
+                // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope.
+                let i0 = i0 * BEHAVE_I0_FACTOR;
+                if fi >= i0 {
+                    let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(0.0, 0.0), opts);
+                    let r_crown = 3.34 * h10.ros_m_per_min;
+                    if r_crown >= r_active {
+                        kind = map_code::ACTIVE;
+                        cfb = 1.0;
+                        ros = r_crown;
+                        lw = lw_crown;
+                        if u20 > 0.0 {
+                            dir = w.wind_toward_deg();
+                        }
+                    } else {
+                        // Torching: SR01 eq. 11 R'initiation, eq. 20 crowning index O'active (FM10's no-wind rate
+                        // and wind coefficients, WAF 0.4), R'sa the surface rate at that 20-ft wind, eq. 22 CFB.
+                        kind = map_code::PASSIVE;
+                        let r_init = 60.0 * i0 / hpa_s;
+                        let r10 = r_active / 3.34 / FT_TO_M; // ft/min
+                        let (c, b, e) = b10.wind_coefficients();
+                        let ratio = b10.packing_ratio / b10.optimum_packing_ratio;
+                        let phi = (r10 / b10.ros0_ft_per_min - 1.0) / (c * ratio.powf(-e));
+                        let o_active = if phi > 0.0 { phi.powf(1.0 / b) / 0.4 * FT_TO_M } else { 0.0 }; // m/min
+                        let sa = SiteInputs { midflame_wind_m_per_min: o_active * waf, ..site };
+                        let r_sa = crate::physics::surface::surface_fire_on_bed(bed, &sa, opts).ros_m_per_min;
+                        if r_sa - r_init > 1e-7 {
+                            cfb = ((ros_s - r_init) / (r_sa - r_init)).clamp(0.0, 1.0);
+                        }
+                        ros = ros_s + cfb * (r_crown - ros_s);
+                    }
+                    hpa = hpa_s + cfb * load * BEHAVE_CANOPY_HEAT_KJ_PER_KG;
+                    fi = hpa * ros / 60.0;
+                    fl = thomas_flame_length_m(fi);
+                }
+            }
+            CrownMethod::None => {}
+        }
+    }
+    // Backing and flanking rates from the final head rate and shape (Anderson 1983; Catchpole et al. 1982), with
+    // 1 - e = 1 / (lw (lw + sqrt(lw^2 - 1))) as the kernel writes it.
+    let q = (lw * lw - 1.0).max(0.0).sqrt();
+    let e = q / lw;
+    let back = ros / (lw * (lw + q)) / (1.0 + e);
+    let flank = (ros + back) / (2.0 * lw);
+    [ros, back, flank, dir, lw, f.effective_wind_m_per_min, fi, fl, hpa, f.reaction_intensity_kw_per_m2, kind, cfb]
 }
 
 /// CPU twin over all cells (rayon).
 pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavior {
     // The fuel bed depends only on the fuel model and moisture: one per fuel model for the run.
     let beds: Vec<Option<FuelBed>> = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+    let bed10 = FuelBed::new(fuel_model_10(), &w.moisture);
     let mut data = vec![0f32; cells.n * OUT_STRIDE];
     data.par_chunks_mut(OUT_STRIDE * 1024).enumerate().for_each(|(chunk, out)| {
         for (j, o) in out.chunks_mut(OUT_STRIDE).enumerate() {
@@ -306,7 +404,7 @@ pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavio
                 continue;
             }
             let k = idx as usize;
-            let v = cell_behavior(beds[k].as_ref(), &cells.fuels[k], &cells.rows[i], w, opts);
+            let v = cell_behavior(beds[k].as_ref(), bed10.as_ref(), &cells.fuels[k], &cells.rows[i], w, opts);
             for (dst, src) in o.iter_mut().zip(v) {
                 *dst = src as f32;
             }
@@ -325,7 +423,10 @@ pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &Surfac
     if nruns > gpu.limits.max_compute_workgroups_per_dimension as usize {
         return Err(Error::Gpu(format!("{nruns} runs exceed the device's dispatch limit")));
     }
-    let fuel_table: Vec<FuelRow> = cells.fuels.iter().map(pack_fuel).collect();
+    // The landscape's fuels, then fuel model 10 (crown spread rate).
+    let mut fuel_table: Vec<FuelRow> = cells.fuels.iter().map(pack_fuel).collect();
+    fuel_table.push(pack_fuel(fuel_model_10()));
+    let fm10_index = (fuel_table.len() - 1) as u32;
     let b_fuels = gpu.upload("fuels", &fuel_table);
     let max_bytes = gpu.max_binding_bytes() as usize;
     let per_cell_out = nruns * OUT_STRIDE * 4;
@@ -334,7 +435,7 @@ pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &Surfac
     let mut start = 0;
     while start < cells.n {
         let len = chunk.min(cells.n - start);
-        let runs: Vec<RunRow> = weathers.iter().map(|w| w.pack(len, opts)).collect();
+        let runs: Vec<RunRow> = weathers.iter().map(|w| w.pack(len, opts, fm10_index)).collect();
         let b_cells = gpu.upload("cells", &cells.rows[start..start + len]);
         let b_runs = gpu.upload("runs", &runs);
         let b_out = gpu.output::<f32>("behavior", nruns * len * OUT_STRIDE);

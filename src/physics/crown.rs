@@ -28,6 +28,55 @@ const KW_PER_M_PER_BTU_FT_S: f64 = 1.055_055_852_62 / 0.3048;
 /// kg/m3 per lb/ft3.
 const KG_M3_PER_LB_FT3: f64 = 0.453_592_37 / (0.3048 * 0.3048 * 0.3048);
 
+/// Foliar moisture content when none is given: 100 %, fraction.
+pub const DEFAULT_FOLIAR_MOISTURE_FRAC: f64 = 1.0;
+
+/// How a cell's final fire behaviour is computed once its surface fire torches (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CrownMethod {
+    /// Surface fire only.
+    #[serde(rename = "none")]
+    None,
+    /// Finney (1998) as FARSITE and FlamMap compute it (their default).
+    #[serde(rename = "finney")]
+    Finney,
+    /// Scott & Reinhardt (2001) with behave's conventions.
+    #[serde(rename = "scott-reinhardt")]
+    ScottReinhardt,
+}
+
+impl CrownMethod {
+    /// The name used on the command line and in scenario files.
+    pub fn label(self) -> &'static str {
+        match self {
+            CrownMethod::None => "none",
+            CrownMethod::Finney => "finney",
+            CrownMethod::ScottReinhardt => "scott-reinhardt",
+        }
+    }
+    /// The kernel's code (`RunRow::crown_method`).
+    pub fn code(self) -> u32 {
+        match self {
+            CrownMethod::None => 0,
+            CrownMethod::Finney => 1,
+            CrownMethod::ScottReinhardt => 2,
+        }
+    }
+}
+
+/// FlamMap's crown fire codes, as the behaviour maps write them (`crown_fire_type.tif`).
+pub mod map_code {
+    pub const NON_BURNABLE: f64 = 0.0;
+    pub const SURFACE: f64 = 1.0;
+    pub const PASSIVE: f64 = 2.0;
+    pub const ACTIVE: f64 = 3.0;
+}
+
+/// FARSITE and FlamMap's canopy heat content, kJ/kg (CROWN_METHODS.md).
+pub const FINNEY_CANOPY_HEAT_KJ_PER_KG: f64 = 18_000.0;
+/// behave's 8000 Btu/lb in kJ/kg (1 Btu/lb = 2.326 kJ/kg exactly).
+pub const BEHAVE_CANOPY_HEAT_KJ_PER_KG: f64 = 8000.0 * 2.326;
+
 /// Fire types, as behave codes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FireType {
@@ -129,7 +178,7 @@ pub fn thomas_flame_length_m(intensity_kw_per_m: f64) -> f64 {
 /// exact 1 / 3.4614693 (behaveUnits.cpp), and compares surface fires with it there: the transition ratio, R'initiation
 /// and the critical flame length see I0 x 0.2886719 x 3.4614693 = 0.99923 I0. Kept, so fire types match behave's
 /// at the boundary.
-const BEHAVE_I0_FACTOR: f64 = 0.288_671_9 * KW_PER_M_PER_BTU_FT_S;
+pub const BEHAVE_I0_FACTOR: f64 = 0.288_671_9 * KW_PER_M_PER_BTU_FT_S;
 
 /// Van Wagner's (1977, eq. 4) critical surface fireline intensity for crown ignition, kW/m: canopy base height
 /// (m, floored at 0.1) and foliar moisture (fraction, floored at 0.30).

@@ -1,4 +1,4 @@
-//! Fire behaviour maps: per-cell surface fire behaviour of a landscape under one weather, written as rasters in
+//! Fire behaviour maps: per-cell surface and crown fire behaviour of a landscape under one weather, written as rasters in
 //! the landscape's grid and CRS, plus a flame length map over a hillshade.
 
 use std::path::{Path, PathBuf};
@@ -11,13 +11,15 @@ use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA};
 use crate::physics::surface::SurfaceOptions;
 
 /// Rasters written by [`write_behavior_maps`]: (field, file stem).
-pub const MAP_FIELDS: [(usize, &str); 6] = [
+pub const MAP_FIELDS: [(usize, &str); 8] = [
     (field::ROS, "ros_m_per_min"),
     (field::SPREAD_DIRECTION, "spread_direction_deg"),
     (field::FIRELINE_INTENSITY, "fireline_intensity_kw_per_m"),
     (field::FLAME_LENGTH, "flame_length_m"),
     (field::HEAT_PER_AREA, "heat_per_area_kj_per_m2"),
     (field::REACTION_INTENSITY, "reaction_intensity_kw_per_m2"),
+    (field::CROWN_FIRE_TYPE, "crown_fire_type"),
+    (field::CROWN_FRACTION_BURNED, "crown_fraction_burned"),
 ];
 
 /// Compute behaviour for every cell and write the maps into `out_dir`. Returns the behaviour and the files. The
@@ -47,7 +49,7 @@ pub fn write_behavior_maps(
         &flame,
         NODATA,
         &crate::run::render::flame_length_classes(),
-        "Surface fire flame length at the head",
+        "Flame length at the head (surface and crown fire)",
         "Flame length (m)",
         Some(&water),
     );

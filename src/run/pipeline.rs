@@ -15,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::gpu::Engine;
 use crate::landscape::Landscape;
 use crate::physics::behavior::Cells;
-use crate::physics::surface::SurfaceOptions;
 use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
 use crate::spread::sources::{self, Shape, Source};
 use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
@@ -222,7 +221,7 @@ impl Prepared {
         SpreadOptions {
             duration_min: sp.duration_min,
             tolerance: sp.tolerance,
-            surface: SurfaceOptions { wind_limit: sp.wind_limit },
+            surface: self.scenario.surface_options(),
             wind_grids: if own_stream { self.wind_grids.clone() } else { Vec::new() },
         }
     }

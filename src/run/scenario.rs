@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 use crate::gpu::Backend;
 use crate::landscape::LandscapeSpec;
 use crate::physics::behavior::{Weather, WindHeight};
+use crate::physics::crown::CrownMethod;
+use crate::physics::surface::SurfaceOptions;
 use crate::quantity;
 
 /// The debris field of a scenario: one of the three forms.
@@ -58,6 +60,8 @@ pub struct WeatherSpec {
     pub wind_speed_kmh: f64,
     pub air_temp_c: f64,
     pub stream: Option<PathBuf>,
+    /// Foliar moisture content, percent (crown fire).
+    pub foliar_moisture_pct: f64,
 }
 
 /// Spread settings.
@@ -67,6 +71,8 @@ pub struct SpreadSpec {
     pub isochrone_interval_min: f64,
     pub tolerance: f32,
     pub wind_limit: bool,
+    /// Crown fire method (`CrownMethod::None`: surface fire only).
+    pub crown: CrownMethod,
 }
 
 /// Output settings.
@@ -130,6 +136,15 @@ struct WeatherFile {
     air_temp_c: f64,
     #[serde(default)]
     stream: Option<PathBuf>,
+    #[serde(default = "default_foliar")]
+    foliar_moisture_pct: f64,
+}
+
+fn default_foliar() -> f64 {
+    100.0
+}
+fn default_crown() -> CrownMethod {
+    CrownMethod::Finney
 }
 
 fn default_height() -> WindHeight {
@@ -163,6 +178,9 @@ struct SpreadFile {
     tolerance: f64,
     #[serde(default = "default_true")]
     wind_limit: bool,
+    /// "finney", "scott-reinhardt" or "none".
+    #[serde(default = "default_crown")]
+    crown_method: CrownMethod,
 }
 
 fn default_interval() -> String {
@@ -202,7 +220,12 @@ impl WeatherSpec {
             wind_height,
         };
         let air_temp_c = quantity::air_temp_c(air_temp_c, names[3])?;
-        Ok(WeatherSpec { base, moisture_pct, wind_speed_kmh, air_temp_c, stream })
+        Ok(WeatherSpec { base, moisture_pct, wind_speed_kmh, air_temp_c, stream, foliar_moisture_pct: 100.0 })
+    }
+
+    /// The same weather with foliar moisture `pct` (checked; `what` names it in errors).
+    pub fn with_foliar_moisture(self, pct: f64, what: &str) -> Result<WeatherSpec> {
+        Ok(WeatherSpec { foliar_moisture_pct: quantity::foliar_moisture_pct(pct, what)?, ..self })
     }
 }
 
@@ -254,7 +277,8 @@ impl Scenario {
             w.air_temp_c,
             fix(w.stream),
             ["weather.moisture_pct", "weather.wind_speed_kmh", "weather.wind_from_deg", "weather.air_temp_c"],
-        )?;
+        )?
+        .with_foliar_moisture(w.foliar_moisture_pct, "weather.foliar_moisture_pct")?;
         let d = f.debris;
         let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
         if forms.iter().filter(|&&b| b).count() != 1 {
@@ -295,6 +319,7 @@ impl Scenario {
             isochrone_interval_min: quantity::duration_min(&s.isochrone_interval, "spread.isochrone_interval")?,
             tolerance: quantity::tolerance(s.tolerance, "spread.tolerance")?,
             wind_limit: s.wind_limit,
+            crown: s.crown_method,
         };
         let dir = f.output.dir;
         let output = OutputSpec { dir: if dir.is_relative() { base.join(dir) } else { dir }, cog: f.output.cog };
@@ -312,6 +337,17 @@ impl Scenario {
             spread,
             output,
         })
+    }
+}
+
+impl Scenario {
+    /// Fire behaviour options: wind limit, crown method and foliar moisture.
+    pub fn surface_options(&self) -> SurfaceOptions {
+        SurfaceOptions {
+            wind_limit: self.spread.wind_limit,
+            crown: self.spread.crown,
+            foliar_moisture_frac: self.weather.foliar_moisture_pct / 100.0,
+        }
     }
 }
 

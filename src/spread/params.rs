@@ -73,6 +73,8 @@ pub struct ParamField {
     done: Vec<bool>,
     tiles_x: usize,
     beds: Vec<Option<FuelBed>>,
+    /// Fuel model 10's bed at the period's moistures (crown fire).
+    bed10: Option<FuelBed>,
     key: Option<Key>,
     kept: Vec<Stored>,
     /// Cells whose parameters were computed, all weathers.
@@ -93,6 +95,7 @@ impl ParamField {
             done: vec![false; tiles],
             tiles_x,
             beds: Vec::new(),
+            bed10: None,
             key: None,
             kept: Vec::new(),
             cells_computed: 0,
@@ -138,6 +141,7 @@ impl ParamField {
             }
         }
         self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
+        self.bed10 = FuelBed::new(behavior::fuel_model_10(), &w.moisture);
         let gridded = key.wind.is_some();
         self.key = Some(key);
         match engine {
@@ -180,7 +184,7 @@ impl ParamField {
         let Some(key) = &self.key else { return };
         let (w, opts, wind) = (key.weather, &key.opts, key.wind.as_deref());
         let (cols, rows) = (self.cols, self.rows);
-        let (beds, tiles_x) = (&self.beds, self.tiles_x);
+        let (beds, bed10, tiles_x) = (&self.beds, self.bed10.as_ref(), self.tiles_x);
         let computed: Vec<(usize, Vec<(Param, f32)>)> = todo
             .par_iter()
             .map(|&t| {
@@ -203,8 +207,14 @@ impl ParamField {
                                 },
                                 _ => w,
                             };
-                            let o =
-                                behavior::cell_behavior(beds[k].as_ref(), &cells.fuels[k], &cells.rows[i], &wc, opts);
+                            let o = behavior::cell_behavior(
+                                beds[k].as_ref(),
+                                bed10,
+                                &cells.fuels[k],
+                                &cells.rows[i],
+                                &wc,
+                                opts,
+                            );
                             o.map(|v| v as f32)
                         };
                         v.push(param_from_behavior(&out));
