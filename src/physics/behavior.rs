@@ -9,7 +9,7 @@ use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Landscape, FUEL_NODATA};
 use crate::physics::crown::{
-    critical_surface_intensity_kw_per_m, map_code, thomas_flame_length_m, CrownMethod, BEHAVE_CANOPY_HEAT_KJ_PER_KG,
+    critical_surface_intensity_kw_per_m, crown_flame_length_m, map_code, CrownMethod, BEHAVE_CANOPY_HEAT_KJ_PER_KG,
     BEHAVE_I0_FACTOR, FINNEY_CANOPY_HEAT_KJ_PER_KG,
 };
 use crate::physics::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
@@ -338,7 +338,7 @@ pub fn cell_behavior(
                         kind = map_code::PASSIVE;
                     }
                     fi = hpa * ros / 60.0;
-                    fl = 0.2 * fi.powf(2.0 / 3.0); // Thomas (1963) in m and kW/m, as FlamMap
+                    fl = crown_flame_length_m(CrownMethod::Finney, fi); // Thomas (1963) in m and kW/m, as FlamMap
                 }
             }
             CrownMethod::ScottReinhardt => {
@@ -374,7 +374,7 @@ pub fn cell_behavior(
                     }
                     hpa = hpa_s + cfb * load * BEHAVE_CANOPY_HEAT_KJ_PER_KG;
                     fi = hpa * ros / 60.0;
-                    fl = thomas_flame_length_m(fi);
+                    fl = crown_flame_length_m(CrownMethod::ScottReinhardt, fi);
                 }
             }
             CrownMethod::None => {}

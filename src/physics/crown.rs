@@ -174,6 +174,17 @@ pub fn thomas_flame_length_m(intensity_kw_per_m: f64) -> f64 {
     0.2 * (intensity_kw_per_m / KW_PER_M_PER_BTU_FT_S).powf(2.0 / 3.0) * FT_TO_M
 }
 
+/// Flame length, m, of a torching or crowning fire of intensity `i` kW/m as `method` gives it: Thomas (1963) as
+/// FARSITE and FlamMap write it (0.2 I^(2/3), m and kW/m; CROWN_METHODS.md) for Finney, as behave writes it (ft and
+/// Btu/ft/s) for Scott & Reinhardt; Byram's surface flame length for no crown method.
+pub fn crown_flame_length_m(method: CrownMethod, intensity_kw_per_m: f64) -> f64 {
+    match method {
+        CrownMethod::Finney => 0.2 * intensity_kw_per_m.max(0.0).powf(2.0 / 3.0),
+        CrownMethod::ScottReinhardt => thomas_flame_length_m(intensity_kw_per_m),
+        CrownMethod::None => crate::physics::surface::byram_flame_length_m(intensity_kw_per_m),
+    }
+}
+
 /// behave converts Van Wagner's critical intensity from kW/m to its base unit Btu/ft/s with 0.2886719, not the
 /// exact 1 / 3.4614693 (behaveUnits.cpp), and compares surface fires with it there: the transition ratio, R'initiation
 /// and the critical flame length see I0 x 0.2886719 x 3.4614693 = 0.99923 I0. Kept, so fire types match behave's

@@ -65,6 +65,11 @@ pub struct AreaAt {
     pub time_min: f64,
     pub cells_burned: usize,
     pub cells_area_ha: f64,
+    /// Cells that burned as passive (torching) or active crown fire by then, and their area.
+    pub crown_cells: usize,
+    pub crown_area_ha: f64,
+    /// Of those, active crown fire.
+    pub active_crown_cells: usize,
 }
 
 /// Summary of a member's fire.
@@ -309,11 +314,21 @@ impl Prepared {
         let mut arrivals: Vec<f32> =
             r.arrival_min.iter().copied().filter(|&t| t != crate::physics::behavior::NODATA).collect();
         arrivals.sort_by(f32::total_cmp);
+        let by_type = res.arrivals_by_fire_type();
         let areas = times
             .iter()
             .map(|&t| {
                 let cells = arrivals.partition_point(|&a| a as f64 <= t);
-                AreaAt { time_min: t, cells_burned: cells, cells_area_ha: cells as f64 * cell_ha }
+                let crown = by_type.iter().filter(|&&(a, k)| a as f64 <= t && k >= 2.0).count();
+                let active = by_type.iter().filter(|&&(a, k)| a as f64 <= t && k >= 3.0).count();
+                AreaAt {
+                    time_min: t,
+                    cells_burned: cells,
+                    cells_area_ha: cells as f64 * cell_ha,
+                    crown_cells: crown,
+                    crown_area_ha: crown as f64 * cell_ha,
+                    active_crown_cells: active,
+                }
             })
             .collect();
         let st = &res.stats;

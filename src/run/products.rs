@@ -210,6 +210,11 @@ pub fn write_spread_products(
         ("fireline_intensity_kw_per_m", &r.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
         ("flame_length_m", &r.flame_length_m, "flame length at front passage, m"),
         ("spread_direction_deg", &r.direction_deg, "direction of travel of the front, azimuth degrees"),
+        (
+            "crown_fire_type",
+            &r.fire_type,
+            "fire type at arrival (FlamMap codes): 1 surface, 2 passive crown fire, 3 active crown fire",
+        ),
     ]
     .into_iter()
     .map(|(name, data, desc)| (out.join(format!("{name}.tif")), data.as_slice(), desc))
@@ -260,6 +265,9 @@ fn spread_summary_json(
                 "area_ha": iso.area_m2 / 1e4,
                 "cells_burned": a.cells_burned,
                 "cells_area_ha": a.cells_area_ha,
+                "crown_fire_area_ha": a.crown_area_ha,
+                "crown_fire_cells": a.crown_cells,
+                "active_crown_fire_cells": a.active_crown_cells,
                 "perimeter_m": iso.perimeter_m,
             })
         })

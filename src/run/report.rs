@@ -59,17 +59,19 @@ pub fn report_md(
     match spread {
         None => s += "No ignition in this realisation: no fire.\n",
         Some(sp) => {
-            s += "| time (h) | burned area (ha) | perimeter (m) |\n| --- | --- | --- |\n";
+            s += "| time (h) | burned area (ha) | crown fire area (ha) | perimeter (m) |\n| --- | --- | --- | --- |\n";
             if let Some(isos) = sp["isochrones"].as_array() {
                 for i in isos {
                     s += &format!(
-                        "| {:.2} | {:.2} | {:.0} |\n",
+                        "| {:.2} | {:.2} | {:.2} | {:.0} |\n",
                         i["time_min"].as_f64().unwrap_or(0.0) / 60.0,
                         i["area_ha"].as_f64().unwrap_or(0.0),
+                        i["crown_fire_area_ha"].as_f64().unwrap_or(0.0),
                         i["perimeter_m"].as_f64().unwrap_or(0.0)
                     );
                 }
             }
+            s += "\nCrown fire area: cells that burned as passive (torching) or active crown fire, map `crown_fire_type.tif`.\n";
             s += &format!(
                 "\nMaximum spread rate {:.1} m/min, fireline intensity {:.0} kW/m, flame length {:.1} m. Run on {} in {:.2} s.\n\n",
                 sp["max_ros_m_per_min"].as_f64().unwrap_or(0.0),

@@ -539,7 +539,18 @@ impl<'a> Fire<'a> {
                 ids: id,
                 front: fr,
                 reached,
+                crown: None,
             };
+            if self.opts.surface.crown != crate::physics::crown::CrownMethod::None {
+                let burned: Vec<(usize, f32)> = res
+                    .reached_cells()
+                    .iter()
+                    .map(|&i| (i as usize, res.state[i as usize][0]))
+                    .filter(|&(_, t)| t <= dur)
+                    .collect();
+                let kinds = super::params::crown_type_at_arrival(self.cells, &burned, &self.weather, &self.opts);
+                res.crown = Some((kinds, self.opts.surface.crown));
+            }
             let burned = res.reached_cells().iter().filter(|&&i| res.state[i as usize][0] <= dur).count();
             res.stats = self.stats(run, burned, sweeps, relaxations);
             out.push(res);

@@ -83,6 +83,9 @@ pub struct SpreadResult {
     front: Vec<[f32; 4]>,
     /// Cells the fire reached (arrival time set), when the backend tracked them (else every cell is scanned).
     reached: Option<Vec<u32>>,
+    /// Crown fire type of each burned cell at its arrival (FlamMap's codes; see [`crown_type_at_arrival`]) and the
+    /// crown method, when the run modelled crown fire.
+    crown: Option<(Vec<f32>, crate::physics::crown::CrownMethod)>,
 }
 
 /// Arrival times and front-passage fire behaviour, raster order; [`NODATA`] where the fire did not arrive.
@@ -96,7 +99,11 @@ pub struct SpreadRasters {
     /// Direction the front travelled, azimuth deg.
     pub direction_deg: Vec<f32>,
     pub intensity_kw_per_m: Vec<f32>,
+    /// Flame length at front passage, m: Byram's for surface fire, the crown method's (Thomas) where the cell
+    /// torched or crowned.
     pub flame_length_m: Vec<f32>,
+    /// Crown fire type at arrival (FlamMap's codes: 1 surface, 2 passive, 3 active; 1 everywhere without crown fire).
+    pub fire_type: Vec<f32>,
 }
 
 impl SpreadResult {
@@ -105,6 +112,18 @@ impl SpreadResult {
             Some(r) => r.iter().copied().filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
             None => (0..self.ids.len() as u32).filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
         }
+    }
+
+    /// (arrival time, fire type at arrival) of every cell burned within the run: the crown fire area at any time is
+    /// that of the passive (2) and active (3) cells that arrived by then.
+    pub fn arrivals_by_fire_type(&self) -> Vec<(f32, f32)> {
+        let dur = self.duration_min as f32;
+        self.reached_cells()
+            .into_iter()
+            .map(|i| i as usize)
+            .filter(|&i| self.state[i][0] <= dur)
+            .map(|i| (self.state[i][0], self.crown.as_ref().map_or(1.0, |c| c.0[i])))
+            .collect()
     }
 
     /// Kernel state of cell `i` (arrival time, anchor x, y in cell units, anchor time) and its anchor id, if the
@@ -128,6 +147,7 @@ impl SpreadResult {
             direction_deg: vec![NODATA; n],
             intensity_kw_per_m: vec![NODATA; n],
             flame_length_m: vec![NODATA; n],
+            fire_type: vec![NODATA; n],
         };
         let dur = self.duration_min as f32;
         for i in self.reached_cells() {
@@ -140,7 +160,14 @@ impl SpreadResult {
                 r.ros_m_per_min[i] = f[0];
                 r.direction_deg[i] = f[1];
                 r.intensity_kw_per_m[i] = f[2];
-                r.flame_length_m[i] = crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32;
+                let kind = self.crown.as_ref().map_or(1.0, |c| c.0[i]);
+                r.fire_type[i] = kind;
+                r.flame_length_m[i] = match &self.crown {
+                    Some((_, method)) if kind >= 2.0 => {
+                        crate::physics::crown::crown_flame_length_m(*method, f[2] as f64) as f32
+                    }
+                    _ => crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32,
+                };
             }
         }
         r

@@ -237,3 +237,60 @@ impl ParamField {
         }
     }
 }
+
+/// Crown fire type (FlamMap's codes) of cells at their arrival times: the per-cell behaviour (the CPU twin of the
+/// behaviour kernel) under the weather period in force at arrival, with the period's gridded wind where given.
+/// `burned` holds (cell, arrival time min); the result has one value per cell of `cells`, [`NODATA`] elsewhere.
+/// It is the head fire's type, as FlamMap maps it: the flanks of a crowning fire count as crown fire too.
+pub fn crown_type_at_arrival(
+    cells: &Cells,
+    burned: &[(usize, f32)],
+    stream: &crate::weather::WeatherStream,
+    opts: &super::SpreadOptions,
+) -> Vec<f32> {
+    let mut out = vec![NODATA; cells.n];
+    let beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>)> = stream
+        .periods
+        .iter()
+        .map(|p| {
+            (
+                cells.fuels.iter().map(|m| FuelBed::new(m, &p.weather.moisture)).collect(),
+                FuelBed::new(behavior::fuel_model_10(), &p.weather.moisture),
+            )
+        })
+        .collect();
+    let kinds: Vec<(usize, f32)> = burned
+        .par_iter()
+        .filter_map(|&(i, t)| {
+            let k = cells.fuel_index(i);
+            if k == u32::MAX {
+                return None;
+            }
+            let k = k as usize;
+            let p = stream.period_at(t as f64);
+            let w = stream.periods[p].weather;
+            let wc = match opts.wind_grids.get(p).and_then(|g| g.as_deref()) {
+                Some(g) if g.speed_m_per_min[i].is_finite() && g.from_deg[i].is_finite() => Weather {
+                    wind_speed_m_per_min: g.speed_m_per_min[i] as f64,
+                    wind_from_deg: g.from_deg[i] as f64,
+                    ..w
+                },
+                _ => w,
+            };
+            let (b, b10) = &beds[p];
+            let o = behavior::cell_behavior(
+                b[k].as_ref(),
+                b10.as_ref(),
+                &cells.fuels[k],
+                &cells.rows[i],
+                &wc,
+                &opts.surface,
+            );
+            Some((i, o[field::CROWN_FIRE_TYPE] as f32))
+        })
+        .collect();
+    for (i, v) in kinds {
+        out[i] = v;
+    }
+    out
+}
