@@ -221,3 +221,58 @@ impl CrownOptArgs {
         })
     }
 }
+
+/// Spotting options of a spread run (see README, "Spotting").
+#[derive(Args, Clone, Debug)]
+pub struct SpottingArgs {
+    /// No spotting.
+    #[arg(long)]
+    pub no_spotting: bool,
+    /// Delay between an ember's launch and the spot fire it starts: 10min, 5, ... (at least 1 min).
+    #[arg(long, default_value = "10min")]
+    pub spot_delay: String,
+    /// Expected embers per hectare of launching cell per MW/m of fireline intensity.
+    #[arg(long, default_value_t = 10.0)]
+    pub embers_per_ha_per_mw: f64,
+    /// At most this many embers per cell.
+    #[arg(long, default_value_t = 50)]
+    pub max_embers_per_cell: u32,
+    /// Surface fire cells at or above this fireline intensity (kW/m) launch embers too (0: only torching and crown
+    /// fire cells).
+    #[arg(long, default_value_t = 0.0)]
+    pub surface_spotting_intensity: f64,
+    /// Torching trees for the maximum spotting distance: species (Albini 1979 name or code 0..13).
+    #[arg(long, default_value = "douglas_fir")]
+    pub torching_species: String,
+    /// Diameter at breast height of the torching trees, m.
+    #[arg(long, default_value_t = 0.3)]
+    pub torching_dbh: f64,
+    /// Number of trees torching together.
+    #[arg(long, default_value_t = 5.0)]
+    pub torching_trees: f64,
+}
+
+impl SpottingArgs {
+    /// The spotting parameters, checked.
+    pub fn params(&self) -> Result<emberfall::spread::spotting::SpottingParams> {
+        let species = emberfall::physics::spot::species_parse(&self.torching_species).ok_or_else(|| {
+            Error::Invalid(format!(
+                "--torching-species `{}`: use a code 0..13 or one of {}",
+                self.torching_species,
+                emberfall::physics::spot::SPECIES.join(", ")
+            ))
+        })?;
+        let p = emberfall::spread::spotting::SpottingParams {
+            enabled: !self.no_spotting,
+            spot_delay_min: quantity::duration_min(&self.spot_delay, "--spot-delay")?,
+            embers_per_ha_per_mw: self.embers_per_ha_per_mw,
+            max_embers_per_cell: self.max_embers_per_cell,
+            surface_intensity_kw_per_m: self.surface_spotting_intensity,
+            torching_species: species,
+            torching_dbh_m: self.torching_dbh,
+            torching_trees: self.torching_trees,
+        };
+        p.check("--")?;
+        Ok(p)
+    }
+}

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod cli;
 
-use cli::{BackendArg, CrownOptArgs, LandscapeArgs, WeatherArgs, WindHeightArg};
+use cli::{BackendArg, CrownOptArgs, LandscapeArgs, SpottingArgs, WeatherArgs, WindHeightArg};
 use emberfall::gpu::{limits_report, Engine, Gpu};
 use emberfall::landscape::{write_synthetic, Landscape, SynthSpec, FUEL_NODATA};
 use emberfall::physics::behavior::{field, WindHeight};
@@ -47,7 +47,7 @@ enum Command {
     /// Fire behaviour maps of a landscape under constant weather.
     Behavior(BehaviorArgs),
     /// Grow fires from ignitions: arrival times, front-passage behaviour, isochrones, map and summary.
-    Spread(SpreadArgs),
+    Spread(Box<SpreadArgs>),
     /// Describe the GPU adapter wgpu finds.
     GpuInfo {
         /// Which GPU API to try.
@@ -233,6 +233,8 @@ struct SpreadArgs {
     tolerance: f64,
     #[command(flatten)]
     crown: CrownOptArgs,
+    #[command(flatten)]
+    spotting: SpottingArgs,
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendArg,
 }
@@ -301,7 +303,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Behavior(args) => behavior(args),
-        Command::Spread(args) => spread(args),
+        Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
         Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
         Command::Demo { out, backend, behavior_maps } => demo(&out, backend, behavior_maps),
@@ -489,6 +491,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             wind_limit: !args.no_wind_limit,
             crown: args.crown.method(),
         },
+        spotting: args.spotting.params()?,
         output: OutputSpec { dir: args.out.clone(), cog: args.cog },
     };
     if sc.ignitions.is_empty() {

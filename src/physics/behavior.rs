@@ -259,6 +259,23 @@ pub fn compute(engine: &Engine, cells: &Cells, weathers: &[Weather], opts: &Surf
     }
 }
 
+/// The 20-ft wind, m/min, of weather `w` over `cell` of fuel `fuel`: as given, or a midflame wind raised by the
+/// cell's wind adjustment factor.
+pub fn wind20_m_per_min(w: &Weather, fuel: &FuelModel, cell: &CellRow) -> f64 {
+    let (speed, mode) = w.wind_for_kernel();
+    if mode == 1 {
+        speed
+    } else {
+        let waf = wind_adjustment_factor(
+            fuel.depth_m,
+            cell.canopy_cover_frac as f64,
+            cell.canopy_height_m as f64,
+            cell.canopy_base_height_m as f64,
+        );
+        speed / waf
+    }
+}
+
 /// Standard fuel model 10 (timber litter and understory), whose spread rate Rothermel's (1991) crown rate scales.
 pub fn fuel_model_10() -> &'static FuelModel {
     static FM10: std::sync::OnceLock<FuelModel> = std::sync::OnceLock::new();

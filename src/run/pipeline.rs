@@ -91,6 +91,8 @@ pub struct FireSummary {
     pub relaxations: u64,
     pub cells_parameterised: u64,
     pub ignition_points_on_unburnable_cells: usize,
+    /// Embers and spot fires, when the run spotted.
+    pub spotting: Option<crate::spread::spotting::SpottingCounts>,
 }
 
 /// One member's results.
@@ -106,6 +108,8 @@ pub struct MemberResult {
     /// The weather the fire ran under.
     pub stream: WeatherStream,
     pub notes: Vec<String>,
+    /// Embers and spot fires, when the run spotted.
+    pub spotting: Option<crate::spread::spotting::SpottingRun>,
 }
 
 impl MemberResult {
@@ -286,8 +290,8 @@ impl Prepared {
             .unwrap_or_default();
         sources.extend(self.fixed_sources.iter().cloned());
         let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
-        let (fire, summary) = if sources.is_empty() {
-            (None, None)
+        let (fire, summary, spotting) = if sources.is_empty() {
+            (None, None, None)
         } else {
             let opts = self.spread_options(variation.weather.is_none());
             let mut ctx = self.spread.lock().unwrap_or_else(|p| p.into_inner());
@@ -296,12 +300,26 @@ impl Prepared {
                 fire.add_source(s)?;
             }
             let total = opts.duration_min;
-            fire.advance_to(total, &mut |t| progress(t, total))?;
+            let spotting = if sc.spotting.enabled {
+                Some(crate::spread::spotting::burn_with_spotting(
+                    &mut fire,
+                    grid,
+                    &self.cell_ignition.fuel_temp_c,
+                    &sc.spotting,
+                    seed,
+                    total,
+                    &mut |t| progress(t, total),
+                )?)
+            } else {
+                fire.advance_to(total, &mut |t| progress(t, total))?;
+                None
+            };
             let res = fire.finish()?;
-            let summary = self.fire_summary(&res);
-            (Some(res), Some(summary))
+            let mut summary = self.fire_summary(&res);
+            summary.spotting = spotting.as_ref().map(|s| s.counts());
+            (Some(res), Some(summary), spotting)
         };
-        Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes })
+        Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes, spotting })
     }
 
     /// Typed summary of a fire: burned area per isochrone time from cell counts, maxima at front passage.
@@ -348,6 +366,7 @@ impl Prepared {
             relaxations: st.relaxations,
             cells_parameterised: st.cells_parameterised,
             ignition_points_on_unburnable_cells: st.seeds_skipped_unburnable,
+            spotting: None,
         }
     }
 }

@@ -296,6 +296,7 @@ fn spread_summary_json(
         "relaxations": fs.relaxations,
         "cells_parameterised": fs.cells_parameterised,
         "ignition_points_on_unburnable_cells": fs.ignition_points_on_unburnable_cells,
+        "spotting": fs.spotting,
         "run": extra,
         "files": files.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>(),
     })
@@ -324,6 +325,11 @@ pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<P
             let (f, isos) =
                 write_spread_products(ls, res, &m.sources, sc.spread.isochrone_interval_min, out, sc.output.cog)?;
             files.extend(f);
+            if let Some(sp) = &m.spotting {
+                let path = out.join("spot_fires.gpkg");
+                write_spot_fires(&path, ls, &sp.embers)?;
+                files.push(path);
+            }
             let mut listed = files.clone();
             listed.push(out.join("summary.json"));
             let mut s = spread_summary_json(ls, fs, m.sources.len(), &isos, &listed, extra);
@@ -467,6 +473,55 @@ fn reach(ls: &Landscape, res: &SpreadResult, ign: &[SampledIgnition]) -> serde_j
             "burned_extent": [x0 - g.dx() / 2.0, y0 - g.dy() / 2.0, x1 + g.dx() / 2.0, y1 + g.dy() / 2.0],
         }),
     }
+}
+
+/// spot_fires.gpkg: layer `spot_fires`, one point per ember launched, at its landing point: launch and spot fire
+/// times (min), source cell (raster index, row, column), downwind distance flown (m), ignition probability where it
+/// landed, `ignited` (1 when it started a spot fire) and its fate (ignited, no_ignition, burned_out, off_landscape).
+fn write_spot_fires(path: &Path, ls: &Landscape, embers: &[crate::spread::spotting::Ember]) -> Result<()> {
+    use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions};
+    use gdal_sys::OGRFieldType;
+    io::write_atomic(path, |tmp| {
+        let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
+        let mut ds = drv.create_vector_only(tmp)?;
+        let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;
+        let layer = ds.create_layer(LayerOptions {
+            name: "spot_fires",
+            srs: Some(&srs),
+            ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
+            options: None,
+        })?;
+        layer.create_defn_fields(&[
+            ("launch_min", OGRFieldType::OFTReal),
+            ("spot_min", OGRFieldType::OFTReal),
+            ("source_cell", OGRFieldType::OFTInteger64),
+            ("source_row", OGRFieldType::OFTInteger),
+            ("source_col", OGRFieldType::OFTInteger),
+            ("distance_m", OGRFieldType::OFTReal),
+            ("ignition_probability", OGRFieldType::OFTReal),
+            ("ignited", OGRFieldType::OFTInteger),
+            ("fate", OGRFieldType::OFTString),
+        ])?;
+        let cols = ls.grid.cols;
+        for e in embers {
+            let mut feat = gdal::vector::Feature::new(layer.defn())?;
+            let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+            pt.add_point_2d((e.x, e.y));
+            feat.set_geometry(pt)?;
+            feat.set_field_double(0, e.launch_min)?;
+            feat.set_field_double(1, e.spot_min)?;
+            feat.set_field(2, &FieldValue::Integer64Value(e.source_cell as i64))?;
+            feat.set_field(3, &FieldValue::IntegerValue((e.source_cell / cols) as i32))?;
+            feat.set_field(4, &FieldValue::IntegerValue((e.source_cell % cols) as i32))?;
+            feat.set_field_double(5, e.distance_m)?;
+            feat.set_field_double(6, e.ignition_probability)?;
+            let ignited = e.fate == crate::spread::spotting::EmberFate::Ignited;
+            feat.set_field(7, &FieldValue::IntegerValue(ignited as i32))?;
+            feat.set_field_string(8, e.fate.name())?;
+            feat.create(&layer)?;
+        }
+        Ok(())
+    })
 }
 
 /// impacts.gpkg: layer `impacts` (every fragment: id, material, thermal state, impact probability, ignition

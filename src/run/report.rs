@@ -72,6 +72,18 @@ pub fn report_md(
                 }
             }
             s += "\nCrown fire area: cells that burned as passive (torching) or active crown fire, map `crown_fire_type.tif`.\n";
+            let spot = &sp["spotting"];
+            if spot.is_object() {
+                s += &format!(
+                    "\nSpotting: {} cells launched {} embers; {} landed on the landscape within reach and {} started spot fires (`spot_fires.gpkg`).\n",
+                    spot["launching_cells"].as_u64().unwrap_or(0),
+                    spot["embers_launched"].as_u64().unwrap_or(0),
+                    spot["embers_landed"].as_u64().unwrap_or(0),
+                    spot["spot_fires"].as_u64().unwrap_or(0)
+                );
+            } else {
+                s += "\nSpotting: off.\n";
+            }
             s += &format!(
                 "\nMaximum spread rate {:.1} m/min, fireline intensity {:.0} kW/m, flame length {:.1} m. Run on {} in {:.2} s.\n\n",
                 sp["max_ros_m_per_min"].as_f64().unwrap_or(0.0),

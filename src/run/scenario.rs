@@ -16,6 +16,7 @@ use crate::physics::behavior::{Weather, WindHeight};
 use crate::physics::crown::CrownMethod;
 use crate::physics::surface::SurfaceOptions;
 use crate::quantity;
+use crate::spread::spotting::SpottingParams;
 
 /// The debris field of a scenario: one of the three forms.
 #[derive(Clone, Debug)]
@@ -97,6 +98,8 @@ pub struct Scenario {
     pub ignitions: Vec<IgnitionSpec>,
     pub ignition: IgnitionParams,
     pub spread: SpreadSpec,
+    /// Spotting (`[spotting]`; on by default).
+    pub spotting: SpottingParams,
     pub output: OutputSpec,
 }
 
@@ -119,6 +122,8 @@ struct ScenarioFile {
     #[serde(default)]
     ignition: IgnitionParams,
     spread: SpreadFile,
+    #[serde(default)]
+    spotting: SpottingParams,
     output: OutputFile,
 }
 
@@ -335,6 +340,10 @@ impl Scenario {
             ignitions: Vec::new(),
             ignition,
             spread,
+            spotting: {
+                f.spotting.check("spotting.")?;
+                f.spotting
+            },
             output,
         })
     }

@@ -514,8 +514,13 @@ impl<'a> Fire<'a> {
         }
     }
 
-    /// Every fire of the batch as it stands (moved out of the kernel's state when `take`).
+    /// Every fire of the batch as it stands (moved out of the kernel's state when `take`), with each burned cell's
+    /// crown fire type at arrival when the run models crown fire and `crown`.
     fn collect(&mut self, take: bool) -> Result<Vec<SpreadResult>> {
+        self.collect_with(take, true)
+    }
+
+    fn collect_with(&mut self, take: bool, crown: bool) -> Result<Vec<SpreadResult>> {
         let (mut state, mut ids, mut front, reached, sweeps, relaxations) = self.sweeper().finish(take)?;
         let n = self.ncell;
         let dur = self.t_now as f32;
@@ -541,7 +546,7 @@ impl<'a> Fire<'a> {
                 reached,
                 crown: None,
             };
-            if self.opts.surface.crown != crate::physics::crown::CrownMethod::None {
+            if crown && self.opts.surface.crown != crate::physics::crown::CrownMethod::None {
                 let burned: Vec<(usize, f32)> = res
                     .reached_cells()
                     .iter()
@@ -562,6 +567,19 @@ impl<'a> Fire<'a> {
     /// time (it can grow on).
     pub fn result(&mut self) -> Result<SpreadResult> {
         self.collect(false)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))
+    }
+
+    /// The fire (the batch's first) as it stands, without the crown fire type at arrival (cheaper, for stepping).
+    pub fn arrivals(&mut self) -> Result<SpreadResult> {
+        self.collect_with(false, false)?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Invalid("a batch without fires".into()))
+    }
+
+    /// The landscape's cells, the weather and options the fire runs under.
+    pub fn setting(&self) -> (&Cells, &WeatherStream, &SpreadOptions) {
+        (self.cells, &self.weather, &self.opts)
     }
 
     /// Every fire of the batch as it stands.

@@ -24,6 +24,7 @@ pub mod gpu;
 pub mod kernel;
 pub mod params;
 pub mod sources;
+pub mod spotting;
 
 pub use fire::{Fire, SpreadContext};
 use kernel::{CpuKernel, Dom, Param, State, NO_ANCHOR, T_UNSET};
@@ -112,6 +113,19 @@ impl SpreadResult {
             Some(r) => r.iter().copied().filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
             None => (0..self.ids.len() as u32).filter(|&i| self.ids[i as usize] != NO_ANCHOR).collect(),
         }
+    }
+
+    /// (cell, arrival time min) of every cell burned within the run, in cell order.
+    pub fn burned(&self) -> Vec<(usize, f32)> {
+        let dur = self.duration_min as f32;
+        let mut v: Vec<(usize, f32)> = self
+            .reached_cells()
+            .into_iter()
+            .map(|i| (i as usize, self.state[i as usize][0]))
+            .filter(|&(_, t)| t <= dur)
+            .collect();
+        v.sort_unstable_by_key(|e| e.0);
+        v
     }
 
     /// (arrival time, fire type at arrival) of every cell burned within the run: the crown fire area at any time is

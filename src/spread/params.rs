@@ -238,17 +238,15 @@ impl ParamField {
     }
 }
 
-/// Crown fire type (FlamMap's codes) of cells at their arrival times: the per-cell behaviour (the CPU twin of the
-/// behaviour kernel) under the weather period in force at arrival, with the period's gridded wind where given.
-/// `burned` holds (cell, arrival time min); the result has one value per cell of `cells`, [`NODATA`] elsewhere.
-/// It is the head fire's type, as FlamMap maps it: the flanks of a crowning fire count as crown fire too.
-pub fn crown_type_at_arrival(
+/// The per-cell behaviour (the CPU twin of the behaviour kernel) of cells at their arrival times, under the weather
+/// period in force at arrival with the period's gridded wind where given: for each (cell, arrival time min) of
+/// `burned`, the weather used and the outputs; None for nodata cells.
+pub fn behavior_at_arrival(
     cells: &Cells,
     burned: &[(usize, f32)],
     stream: &crate::weather::WeatherStream,
     opts: &super::SpreadOptions,
-) -> Vec<f32> {
-    let mut out = vec![NODATA; cells.n];
+) -> Vec<Option<(Weather, [f64; OUT_STRIDE])>> {
     let beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>)> = stream
         .periods
         .iter()
@@ -259,9 +257,9 @@ pub fn crown_type_at_arrival(
             )
         })
         .collect();
-    let kinds: Vec<(usize, f32)> = burned
+    burned
         .par_iter()
-        .filter_map(|&(i, t)| {
+        .map(|&(i, t)| {
             let k = cells.fuel_index(i);
             if k == u32::MAX {
                 return None;
@@ -286,11 +284,25 @@ pub fn crown_type_at_arrival(
                 &wc,
                 &opts.surface,
             );
-            Some((i, o[field::CROWN_FIRE_TYPE] as f32))
+            Some((wc, o))
         })
-        .collect();
-    for (i, v) in kinds {
-        out[i] = v;
+        .collect()
+}
+
+/// Crown fire type (FlamMap's codes) of cells at their arrival times ([`behavior_at_arrival`]); one value per cell
+/// of `cells`, [`NODATA`] elsewhere. It is the head fire's type, as FlamMap maps it: the flanks of a crowning fire
+/// count as crown fire too.
+pub fn crown_type_at_arrival(
+    cells: &Cells,
+    burned: &[(usize, f32)],
+    stream: &crate::weather::WeatherStream,
+    opts: &super::SpreadOptions,
+) -> Vec<f32> {
+    let mut out = vec![NODATA; cells.n];
+    for (&(i, _), b) in burned.iter().zip(behavior_at_arrival(cells, burned, stream, opts)) {
+        if let Some((_, o)) = b {
+            out[i] = o[field::CROWN_FIRE_TYPE] as f32;
+        }
     }
     out
 }
