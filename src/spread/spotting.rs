@@ -255,7 +255,7 @@ pub struct Ember {
     /// Downwind distance flown, m.
     pub distance_m: f64,
     /// Probability that it ignites where it lands (0 off the landscape, beyond the maximum distance, on unburnable
-    /// or already burned ground).
+    /// ground or fuel wetter than extinction).
     pub ignition_probability: f64,
     /// What became of it.
     pub fate: EmberFate,
@@ -412,8 +412,9 @@ pub fn burn_with_spotting(
                                 let m = &cells.fuels[k as usize];
                                 m.is_burnable() && m1h < m.mx_dead_frac
                             };
-                            let reached = res.arrival(j).is_some_and(|a| (a as f64) <= t_spot);
-                            if can && !reached {
+                            // Ground the fire reaches first is sorted out at the end (below): deciding it here
+                            // would hinge on arrival times equal to the spot time within rounding.
+                            if can {
                                 e.ignition_probability = schroeder_probability(fuel_temp_c[j] as f64, m1h);
                                 if dice < e.ignition_probability {
                                     e.fate = EmberFate::Ignited;
