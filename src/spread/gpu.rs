@@ -291,6 +291,15 @@ impl Sweeper for GpuSpread {
         gpu.download(&out, self.cells)
     }
 
+    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>> {
+        let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
+        let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;
+        Ok((0..self.n)
+            .filter(|&k| i[k] != super::kernel::NO_ANCHOR && s[k][0] <= t_max)
+            .map(|k| (k as u32, s[k][0]))
+            .collect())
+    }
+
     fn finish(&mut self, _take: bool) -> Result<super::Finished> {
         let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
         let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;

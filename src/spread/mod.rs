@@ -221,6 +221,9 @@ trait Sweeper {
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
     /// The state of every cell (moved out when `take`, else copied), the reached cells, sweeps, relaxations.
     fn finish(&mut self, take: bool) -> Result<Finished>;
+    /// (state index, arrival time) of the entries reached by `t_max` (all runs), without copying the whole state
+    /// where the backend tracks the reached cells.
+    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>>;
 }
 
 impl Sweeper for CpuKernel {
@@ -256,6 +259,15 @@ impl Sweeper for CpuKernel {
             self.front[i as usize] = *f;
         }
         Ok(())
+    }
+    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>> {
+        Ok(self
+            .reached
+            .iter()
+            .filter(|&&i| self.ids[i as usize] != NO_ANCHOR)
+            .map(|&i| (i, self.state[i as usize][0]))
+            .filter(|&(_, t)| t <= t_max)
+            .collect())
     }
     fn finish(&mut self, take: bool) -> Result<Finished> {
         Ok(if take {

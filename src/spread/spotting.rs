@@ -346,8 +346,7 @@ pub fn burn_with_spotting(
     while t < t_end {
         let t_next = (t + p.spot_delay_min).min(t_end);
         fire.advance_to(t_next, progress)?;
-        let res = fire.arrivals()?;
-        let new: Vec<(usize, f32)> = res.burned().into_iter().filter(|&(i, _)| !launched[i]).collect();
+        let new: Vec<(usize, f32)> = fire.burned_cells()?.into_iter().filter(|&(i, _)| !launched[i]).collect();
         for &(i, _) in &new {
             launched[i] = true;
         }
@@ -440,11 +439,14 @@ pub fn burn_with_spotting(
         t = t_next;
     }
     // A spot fire whose cell the fire reached before it started did not start a fire of its own.
-    let res = fire.arrivals()?;
+    let mut arrival = vec![f32::INFINITY; n];
+    for (i, t) in fire.burned_cells()? {
+        arrival[i] = t;
+    }
     for e in run.embers.iter_mut().filter(|e| e.fate == EmberFate::Ignited) {
         let (fr, fc) = grid.fractional_cell(e.x, e.y);
         let j = fr as usize * cols + fc as usize;
-        if res.arrival(j).is_some_and(|a| (a as f64) < e.spot_min - 1e-3) {
+        if (arrival[j] as f64) < e.spot_min - 1e-3 {
             e.fate = EmberFate::NoIgnition;
         }
     }
