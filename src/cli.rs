@@ -272,7 +272,11 @@ impl SpottingArgs {
             torching_dbh_m: self.torching_dbh,
             torching_trees: self.torching_trees,
         };
-        p.check("--")?;
+        p.check(|k| match k {
+            "surface_intensity_kw_per_m" => "--surface-spotting-intensity".to_string(),
+            "torching_dbh_m" => "--torching-dbh".to_string(),
+            _ => format!("--{}", k.replace('_', "-")),
+        })?;
         Ok(p)
     }
 }

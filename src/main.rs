@@ -239,6 +239,19 @@ struct SpreadArgs {
     backend: BackendArg,
 }
 
+/// Crown fire area and spotting counts of a fire, on standard output.
+fn print_fire_extras(sp: &emberfall::run::pipeline::FireSummary) {
+    if let Some(a) = sp.areas.last() {
+        println!("crown fire: {:.2} ha ({} cells, {} active)", a.crown_area_ha, a.crown_cells, a.active_crown_cells);
+    }
+    if let Some(s) = &sp.spotting {
+        println!(
+            "spotting: {} cells launched {} embers, {} landed, {} spot fires",
+            s.launching_cells, s.embers_launched, s.embers_landed, s.spot_fires
+        );
+    }
+}
+
 fn main() -> ExitCode {
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
@@ -516,6 +529,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             s.run_time_s,
             s.backend
         );
+        print_fire_extras(s);
         if s.ignition_points_on_unburnable_cells > 0 {
             eprintln!(
                 "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
@@ -583,6 +597,7 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool) -> Resu
             sp.max_ros_m_per_min,
             sp.max_flame_length_m
         );
+        print_fire_extras(sp);
     }
     if behavior_maps {
         // The fire behaviour of the whole landscape under the scenario's weather.

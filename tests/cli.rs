@@ -299,3 +299,104 @@ fn run_takes_a_scenario_and_names_bad_keys() {
     assert!(!o.status.success());
     assert!(err.contains("s.toml") && err.contains("wind_speed"), "{err}");
 }
+
+/// FlamMap's crown fire check: the behaviour maps of Worcester (moistures 6/8/10/75/60 %, no wind, foliar moisture
+/// 120 %, Finney method) hold the crown fire type and fraction burned; cells without canopy never crown; the final
+/// rate equals the surface rate where the fire is surface or passive (FlamMap's passive rate).
+#[test]
+fn behavior_maps_hold_the_crown_fire_type_and_fraction_burned() {
+    let d = tmpdir("crown");
+    let w = common::shared("landscapes/worcester_vt");
+    let layer = |p: &str| w.join(p);
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        let o = emberfall()
+            .arg("behavior")
+            .arg("--elevation")
+            .arg(layer("LF2020_Elev_220_CONUS/LC20_Elev_220.tif"))
+            .arg("--slope")
+            .arg(layer("LF2020_SlpP_220_CONUS/LC20_SlpP_220.tif"))
+            .args(["--slope-units", "percent", "--aspect"])
+            .arg(layer("LF2020_Asp_220_CONUS/LC20_Asp_220.tif"))
+            .arg("--fuel")
+            .arg(layer("LF2022_FBFM40_230_CONUS/LC22_F40_230.tif"))
+            .arg("--canopy-cover")
+            .arg(layer("LF2022_CC_230_CONUS/LC22_CC_230.tif"))
+            .arg("--canopy-height")
+            .arg(layer("LF2022_CH_230_CONUS/LC22_CH_230.tif"))
+            .arg("--canopy-base-height")
+            .arg(layer("LF2022_CBH_230_CONUS/LC22_CBH_230.tif"))
+            .arg("--canopy-bulk-density")
+            .arg(layer("LF2022_CBD_230_CONUS/LC22_CBD_230.tif"))
+            .args(["--moisture", "6,8,10,75,60", "--wind-speed-kmh", "0", "--backend", "cpu"])
+            .args(extra)
+            .arg("--out")
+            .arg(out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let read = |p: std::path::PathBuf| {
+        let ds = gdal::Dataset::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let (w, h) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (w, h), (w, h), None).unwrap().data().to_vec()
+    };
+    let (crown, surface) = (d.join("crown"), d.join("surface"));
+    run(&crown, &["--foliar-moisture", "120", "--crown-method", "finney"]);
+    run(&surface, &["--no-crown"]);
+    let kind = read(crown.join("crown_fire_type.tif"));
+    let cfb = read(crown.join("crown_fraction_burned.tif"));
+    let ros = read(crown.join("ros_m_per_min.tif"));
+    let ros_s = read(surface.join("ros_m_per_min.tif"));
+    let cover = read(layer("LF2022_CC_230_CONUS/LC22_CC_230.tif"));
+    let mut counts = [0usize; 4];
+    for i in 0..kind.len() {
+        if kind[i] == -9999.0 {
+            continue;
+        }
+        let k = kind[i] as usize;
+        counts[k] += 1;
+        assert!((0.0..=1.0).contains(&cfb[i]), "cell {i}: crown fraction burned {}", cfb[i]);
+        if k <= 1 {
+            assert_eq!(cfb[i], 0.0, "cell {i}: surface fire with crown fraction burned");
+        }
+        if k == 2 {
+            assert!(cfb[i] > 0.0 && cfb[i] < 1.0, "cell {i}: passive with CFB {}", cfb[i]);
+        }
+        if k <= 2 {
+            assert_eq!(ros[i], ros_s[i], "cell {i}: type {k} must spread at the surface rate");
+        } else {
+            assert!(ros[i] >= ros_s[i], "cell {i}: active crown fire slower than the surface fire");
+        }
+        if cover[i] == 0.0 && k >= 2 {
+            // LANDFIRE cover 0 comes with height, base height and bulk density 0 on this landscape.
+            panic!("cell {i}: crown fire without canopy");
+        }
+    }
+    println!(
+        "Worcester, Finney, no wind, FMC 120 %: cells by type (non-burnable, surface, passive, active) {counts:?}"
+    );
+    // ../shared/CROWN_METHODS.md counts 222 371 cells in FlamMap's classes for this landscape and these inputs.
+    assert_eq!(counts[1] + counts[2] + counts[3], 222_371, "burnable cells: {counts:?}");
+    assert!(counts[2] > 100 && counts[3] > 0, "set-up: passive and active crown fire occur without wind: {counts:?}");
+}
+
+#[test]
+fn scenario_spotting_and_crown_keys_are_checked() {
+    let d = tmpdir("spotkeys");
+    let base =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/kairos_2024.toml"))
+            .unwrap()
+            .replace("\"../dem/", &format!("\"{}/dem/", env!("CARGO_MANIFEST_DIR")));
+    for (extra, want) in [
+        ("\n[spotting]\nember_rate = 3\n", "ember_rate"),
+        ("\n[spotting]\nspot_delay = \"0min\"\n", "spot_delay"),
+        ("\n[spotting]\ntorching_species = \"oak\"\n", "oak"),
+    ] {
+        let sc = d.join("s.toml");
+        std::fs::write(&sc, format!("{base}{extra}")).unwrap();
+        let o = emberfall().arg("run").arg(&sc).args(["--out"]).arg(d.join("out")).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{extra}: should fail");
+        assert!(err.contains("s.toml") && err.contains(want), "{extra}: {err}");
+    }
+}

@@ -89,7 +89,7 @@ fn fifty_members_equal_fifty_separate_runs_on_cpu_and_gpu() {
     }
     let gpu = prepare(scenario(), &gpu_engine).unwrap();
     let (mut worst_cpu, mut worst_gpu, mut one_gpu, mut burned, mut fires) = (0f64, 0f64, 0usize, 0usize, 0usize);
-    let mut off_gpu = 0usize;
+    let (mut off_gpu, mut embers, mut spot_fires, mut ember_diff) = (0usize, 0usize, 0usize, 0usize);
     for seed in 1..=MEMBERS {
         let (cli_ign, cli_arrival) = cli_run(seed, &tmp.join(seed.to_string()));
         let c = cpu.run_member(seed, &Variation::default()).unwrap();
@@ -105,6 +105,16 @@ fn fifty_members_equal_fifty_separate_runs_on_cpu_and_gpu() {
         burned += c.burned_cells();
         fires += c.fire.is_some() as usize;
         assert!(wc <= 1e-4, "seed {seed}: arrival times differ by {wc:.2e} (CPU)");
+        // Spotting: the same embers on both backends (launching cell, landing point, fate).
+        let key = |m: &MemberResult| -> Vec<(usize, u64, u64, &'static str)> {
+            m.spotting.as_ref().map_or(Vec::new(), |s| {
+                s.embers.iter().map(|e| (e.source_cell, e.x.to_bits(), e.y.to_bits(), e.fate.name())).collect()
+            })
+        };
+        let (kc, kg) = (key(&c), key(&g));
+        embers += kc.len();
+        spot_fires += c.spotting.as_ref().map_or(0, |s| s.counts().spot_fires);
+        ember_diff += kc.len().abs_diff(kg.len()) + kc.iter().zip(&kg).filter(|(a, b)| a != b).count();
         off_gpu += offg;
     }
     println!(
@@ -116,6 +126,9 @@ fn fifty_members_equal_fifty_separate_runs_on_cpu_and_gpu() {
     // settle on another anchor, as with any source added while a fire burns (tests/fire_steps.rs). All other cells
     // agree within 1e-4.
     println!("{off_gpu} cells differ by more than 1e-4 on the GPU");
+    println!("{embers} embers and {spot_fires} spot fires on the CPU; {ember_diff} embers differ on the GPU");
+    assert!(embers > 100, "set-up: the members must spot ({embers} embers)");
+    assert_eq!(ember_diff, 0, "embers differ between the CPU and the GPU");
     assert!(off_gpu as f64 <= 1e-3 * burned as f64, "{off_gpu} cells off by more than 1e-4 on the GPU (of {burned})");
     // Cells reached within rounding of the end of the run may fall either side of it on the GPU.
     assert!(one_gpu as f64 <= 1e-3 * burned as f64, "{one_gpu} cells burned on one backend only (of {burned})");

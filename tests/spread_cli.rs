@@ -43,9 +43,14 @@ fn epsg_of(path: &Path) -> String {
 /// Every product exists, opens in GDAL in `epsg` on the landscape's grid, and the summary is consistent.
 fn check_products(out: &Path, epsg: &str, grid_from: &Path) -> serde_json::Value {
     let reference = Dataset::open(grid_from).unwrap();
-    for name in
-        ["arrival_time_min", "ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "spread_direction_deg"]
-    {
+    for name in [
+        "arrival_time_min",
+        "ros_m_per_min",
+        "fireline_intensity_kw_per_m",
+        "flame_length_m",
+        "spread_direction_deg",
+        "crown_fire_type",
+    ] {
         let p = out.join(format!("{name}.tif"));
         let ds = Dataset::open(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         assert_eq!(epsg_of(&p), epsg, "{name}: CRS");
@@ -208,15 +213,39 @@ fn thomas_fire_outputs_open_in_its_crs() {
         ("--canopy-cover", "cc.tif"),
         ("--canopy-height", "ch.tif"),
         ("--canopy-base-height", "cbh.tif"),
+        ("--canopy-bulk-density", "cbd.tif"),
     ] {
         cmd.arg(k).arg(d.join(f));
     }
     run_ok(
         cmd.args(["--moisture", "3,4,6,40,70", "--wind-speed-kmh", "40", "--wind-from-deg", "45"])
-            .args(["--ignite-lonlat", "-119.0883,34.4086", "--duration", "2h", "--out"])
+            .args(["--ignite-lonlat", "-119.0883,34.4086", "--duration", "3h", "--out"])
             .arg(&out),
     );
-    check_products(&out, "32611", &d.join("fbfm40.tif"));
+    let s = check_products(&out, "32611", &d.join("fbfm40.tif"));
+    // Crown fire and spotting are on by default: the fire type at arrival, crown fire area, embers.
+    let ds = Dataset::open(out.join("crown_fire_type.tif")).unwrap();
+    let (w, h) = ds.raster_size();
+    let kinds = ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (w, h), (w, h), None).unwrap().data().to_vec();
+    let crown_cells = kinds.iter().filter(|&&k| k == 2.0 || k == 3.0).count();
+    assert!(kinds.iter().all(|&k| k == -9999.0 || (1.0..=3.0).contains(&k)), "fire type codes");
+    let last = s["isochrones"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["crown_fire_cells"].as_u64().unwrap() as usize, crown_cells, "crown cells: summary vs raster");
+    assert!(crown_cells > 0, "set-up: the Santa Ana fire must torch or crown somewhere");
+    let sp = &s["spotting"];
+    assert!(sp["embers_launched"].as_u64().unwrap() > 0, "{sp}");
+    let spots = Dataset::open(out.join("spot_fires.gpkg")).unwrap();
+    assert_eq!(epsg_of(&out.join("spot_fires.gpkg")), "32611");
+    let mut layer = spots.layer_by_name("spot_fires").unwrap();
+    assert_eq!(layer.feature_count(), sp["embers_launched"].as_u64().unwrap());
+    let ignited: i64 =
+        layer.features().map(|f| f.field_as_integer(f.field_index("ignited").unwrap()).unwrap().unwrap() as i64).sum();
+    assert_eq!(ignited as u64, sp["spot_fires"].as_u64().unwrap(), "spot fires: summary vs gpkg");
+    let report_free = Command::new("ogrinfo").args(["-so", "-al"]).arg(out.join("spot_fires.gpkg")).output().unwrap();
+    let info = String::from_utf8_lossy(&report_free.stdout);
+    for field in ["launch_min", "spot_min", "source_cell", "distance_m", "ignited", "fate"] {
+        assert!(info.contains(field), "spot_fires.gpkg lacks {field}: {info}");
+    }
 }
 
 #[test]
@@ -256,4 +285,8 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     std::fs::write(&no_time, "wind_speed_kmh,wind_from_deg\n10,200\n").unwrap();
     fail(&["--ignite", "718012,5170004", "--weather"], &[no_time], &["no_time.csv", "time_min"]);
     fail(&["--ignite", "718012,5170004", "--ignitions"], &[d.join("missing.gpkg")], &["missing.gpkg", "not found"]);
+    fail(&["--ignite", "718012,5170004", "--foliar-moisture", "10"], &[], &["--foliar-moisture", "10"]);
+    fail(&["--ignite", "718012,5170004", "--spot-delay", "30s"], &[], &["--spot-delay", "1 and 1440"]);
+    fail(&["--ignite", "718012,5170004", "--embers-per-ha-per-mw=-1"], &[], &["--embers-per-ha-per-mw", "-1"]);
+    fail(&["--ignite", "718012,5170004", "--torching-species", "oak"], &[], &["--torching-species", "oak"]);
 }

@@ -341,7 +341,7 @@ impl Scenario {
             ignition,
             spread,
             spotting: {
-                f.spotting.check("spotting.")?;
+                f.spotting.check(|k| format!("spotting.{k}"))?;
                 f.spotting
             },
             output,

@@ -83,9 +83,10 @@ impl Default for SpottingParams {
 }
 
 impl SpottingParams {
-    /// Check the parameters; `what` prefixes the names in errors (`spotting.` in scenarios, `--` on the command line).
-    pub fn check(&self, what: &str) -> crate::Result<()> {
-        let bad = |name: &str, v: f64, rule: &str| Err(crate::Error::Invalid(format!("{what}{name} {v}: {rule}")));
+    /// Check the parameters; `name` gives each parameter's name in errors from its scenario key (`spotting.x` in
+    /// scenarios, the flag on the command line).
+    pub fn check(&self, name: impl Fn(&str) -> String) -> crate::Result<()> {
+        let bad = |key: &str, v: f64, rule: &str| Err(crate::Error::Invalid(format!("{} {v}: {rule}", name(key))));
         if !(self.spot_delay_min.is_finite() && self.spot_delay_min >= 1.0 && self.spot_delay_min <= 1440.0) {
             return bad("spot_delay", self.spot_delay_min, "must be between 1 and 1440 min");
         }
@@ -469,9 +470,9 @@ mod tests {
 
     #[test]
     fn the_default_parameters_pass_their_check() {
-        SpottingParams::default().check("spotting.").unwrap();
+        SpottingParams::default().check(|k| format!("spotting.{k}")).unwrap();
         let bad = SpottingParams { spot_delay_min: 0.0, ..Default::default() };
-        let e = bad.check("spotting.").unwrap_err().to_string();
+        let e = bad.check(|k| format!("spotting.{k}")).unwrap_err().to_string();
         assert!(e.contains("spotting.spot_delay"), "{e}");
     }
 }
