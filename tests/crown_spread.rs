@@ -10,10 +10,7 @@
 mod common;
 
 use emberfall::gpu::Engine;
-use emberfall::landscape::Landscape;
-use emberfall::physics::behavior::{compute_cpu, field, Cells, Weather, WindHeight, NODATA};
-use emberfall::physics::crown::CrownMethod;
-use emberfall::physics::surface::{Moisture, SurfaceOptions};
+use emberfall::physics::behavior::{compute_cpu, field, Cells, NODATA};
 use emberfall::run::isochrone;
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::{simulate, SpreadOptions};
@@ -24,35 +21,17 @@ const CASE: &str = "543";
 
 #[test]
 fn a_uniform_crowning_forest_grows_the_crown_fire_ellipse() {
-    let rows = common::read_csv_rows(&common::shared("oracle/crown_fire_reference.csv"));
-    let row = rows.iter().find(|r| r["case_id"] == CASE).expect("case in the crown fire reference");
-    let num = |k: &str| row[k].parse::<f64>().unwrap_or_else(|_| panic!("column {k}: {}", row[k]));
-    assert_eq!(row["fire_type_name"], "crowning", "test set-up: the case must crown");
-    assert_eq!(num("slope_pct"), 0.0, "test set-up: flat");
-    let (r_crown, lb) = (num("crown_ros_m_min"), num("crown_lwr"));
-
-    // A uniform landscape of the row's fuel and canopy, 10 m cells.
+    // A uniform landscape of the row's fuel and canopy, 10 m cells; wind from the west: the fire runs east.
     let cell = 10.0;
     let (rows_n, cols_n) = (130, 230);
-    let mut ls = Landscape::uniform(rows_n, cols_n, cell, 32611, num("fuel_model") as u16, 0.0, -1.0).unwrap();
+    let case = common::crown_case(CASE, rows_n, cols_n, cell, 270.0);
+    let num = |k: &str| case.num(k);
+    assert_eq!(case.row["fire_type_name"], "crowning", "test set-up: the case must crown");
+    assert_eq!(num("slope_pct"), 0.0, "test set-up: flat");
+    let (r_crown, lb) = (num("crown_ros_m_min"), num("crown_lwr"));
+    let (ls, w, surface) = (&case.ls, case.weather, case.surface);
     let n = rows_n * cols_n;
-    ls.canopy_cover_frac = Some(vec![(num("canopy_cover_pct") / 100.0) as f32; n]);
-    ls.canopy_height_m = Some(vec![num("canopy_height_m") as f32; n]);
-    ls.canopy_base_height_m = Some(vec![num("canopy_base_height_m") as f32; n]);
-    ls.canopy_bulk_density_kg_per_m3 = Some(vec![num("canopy_bulk_density_kg_m3") as f32; n]);
-    // Wind from the west: the fire runs east.
-    let w = Weather {
-        moisture: Moisture::from_percent(["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"].map(num)),
-        wind_speed_m_per_min: num("wind20ft_km_h") * 1000.0 / 60.0,
-        wind_from_deg: 270.0,
-        wind_height: WindHeight::TwentyFt,
-    };
-    let surface = SurfaceOptions {
-        crown: CrownMethod::ScottReinhardt,
-        foliar_moisture_frac: num("foliar_moisture_pct") / 100.0,
-        ..Default::default()
-    };
-    let cells = Cells::from_landscape(&ls).unwrap();
+    let cells = Cells::from_landscape(ls).unwrap();
 
     // The kernel's twin gives the row's crown rate and shape.
     let b = compute_cpu(&cells, &w, &surface);
@@ -70,7 +49,7 @@ fn a_uniform_crowning_forest_grows_the_crown_fire_ellipse() {
     let opts = SpreadOptions { duration_min: 180.0, surface, ..Default::default() };
     let fire = simulate(
         &Engine::Cpu,
-        &ls,
+        ls,
         &cells,
         &[Source { shape: Shape::Point(ix, iy), t_min: 0.0 }],
         &WeatherStream::constant(w),

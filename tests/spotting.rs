@@ -5,10 +5,9 @@ mod common;
 
 use emberfall::gpu::Engine;
 use emberfall::landscape::Landscape;
-use emberfall::physics::behavior::{compute_cpu, field, wind20_m_per_min, Cells, Weather, WindHeight};
-use emberfall::physics::crown::CrownMethod;
+use emberfall::physics::behavior::{compute_cpu, field, wind20_m_per_min, Cells, Weather};
 use emberfall::physics::firebrand::{fuel_temperature_c, schroeder_probability};
-use emberfall::physics::surface::{Moisture, SurfaceOptions};
+use emberfall::physics::surface::SurfaceOptions;
 use emberfall::spread::fire::{Fire, SpreadContext};
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::spotting::{
@@ -90,36 +89,19 @@ struct River {
 const CELL: f64 = 30.0;
 
 fn river() -> River {
-    let rows_ref = common::read_csv_rows(&common::shared("oracle/crown_fire_reference.csv"));
-    let row = rows_ref.iter().find(|r| r["case_id"] == "543").expect("case 543");
-    let num = |k: &str| row[k].parse::<f64>().unwrap();
     let (rows, cols) = (60, 40);
     let river = (18, 22);
-    let mut ls = Landscape::uniform(rows, cols, CELL, 32611, num("fuel_model") as u16, 0.0, -1.0).unwrap();
+    // Wind from the south: the fire runs north, across the river.
+    let case = common::crown_case("543", rows, cols, CELL, 180.0);
+    let cover = case.num("canopy_cover_pct") / 100.0;
+    let (mut ls, weather, surface) = (case.ls, case.weather, case.surface);
     let n = rows * cols;
     for r in river.0..=river.1 {
         for c in 0..cols {
             ls.fuel[r * cols + c] = 98; // NB8 open water
         }
     }
-    ls.canopy_cover_frac = Some(vec![(num("canopy_cover_pct") / 100.0) as f32; n]);
-    ls.canopy_height_m = Some(vec![num("canopy_height_m") as f32; n]);
-    ls.canopy_base_height_m = Some(vec![num("canopy_base_height_m") as f32; n]);
-    ls.canopy_bulk_density_kg_per_m3 = Some(vec![num("canopy_bulk_density_kg_m3") as f32; n]);
-    // Wind from the south: the fire runs north, across the river.
-    let weather = Weather {
-        moisture: Moisture::from_percent(["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"].map(num)),
-        wind_speed_m_per_min: num("wind20ft_km_h") * 1000.0 / 60.0,
-        wind_from_deg: 180.0,
-        wind_height: WindHeight::TwentyFt,
-    };
-    let surface = SurfaceOptions {
-        crown: CrownMethod::ScottReinhardt,
-        foliar_moisture_frac: num("foliar_moisture_pct") / 100.0,
-        ..Default::default()
-    };
     let cells = Cells::from_landscape(&ls).unwrap();
-    let cover = num("canopy_cover_pct") / 100.0;
     let fuel_temp_c = vec![fuel_temperature_c(20.0, cover) as f32; n];
     River { ls, cells, weather, surface, rows, cols, river, fuel_temp_c }
 }

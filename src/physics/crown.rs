@@ -25,8 +25,6 @@ use crate::physics::surface::{surface_fire, FuelBed, Moisture, SiteInputs, Surfa
 pub const CANOPY_HEAT_BTU_PER_LB: f64 = 8000.0;
 /// kW/m per Btu/ft/s.
 const KW_PER_M_PER_BTU_FT_S: f64 = 1.055_055_852_62 / 0.3048;
-/// kg/m3 per lb/ft3.
-const KG_M3_PER_LB_FT3: f64 = 0.453_592_37 / (0.3048 * 0.3048 * 0.3048);
 
 /// Foliar moisture content when none is given: 100 %, fraction.
 pub const DEFAULT_FOLIAR_MOISTURE_FRAC: f64 = 1.0;
@@ -378,9 +376,4 @@ pub fn torching_index_m_per_min(
         }
     }
     0.5 * (lo + hi)
-}
-
-/// kg/m3 of a bulk density given in lb/ft3 (for readers of US-unit tables).
-pub fn kg_m3_from_lb_ft3(v: f64) -> f64 {
-    v * KG_M3_PER_LB_FT3
 }

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::physics::fuel::FuelCatalog;
+use crate::physics::fuel::{FuelCatalog, FuelModel};
 use crate::physics::surface::{surface_fire, Moisture, SiteInputs, SurfaceFire, SurfaceOptions};
 
 /// Input columns, in order.
@@ -63,6 +63,44 @@ fn fmt(v: f64) -> String {
     }
 }
 
+/// The fuel model of row `line` of `file`: its `fuel_model` (number or code), else its `fuel_code`.
+pub(crate) fn row_fuel<'a>(
+    catalog: &'a FuelCatalog,
+    file: &str,
+    line: usize,
+    fuel_model: Option<&str>,
+    fuel_code: Option<&str>,
+) -> Result<&'a FuelModel> {
+    let code = fuel_code.unwrap_or("");
+    let key = fuel_model.filter(|k| !k.is_empty()).unwrap_or(code);
+    catalog
+        .find(key)
+        .or_else(|| catalog.find(code))
+        .ok_or_else(|| Error::input(file, format!("line {line}: unknown fuel model `{key}`")))
+}
+
+/// The five moistures of a row, percent, each within 0..400; `bad(column, message)` makes the error.
+pub(crate) fn row_moistures(pct: [f64; 5], bad: impl Fn(&str, String) -> Error) -> Result<[f64; 5]> {
+    const COLUMNS: [&str; 5] = ["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"];
+    for (p, col) in pct.iter().zip(COLUMNS) {
+        if !(p.is_finite() && (0.0..=400.0).contains(p)) {
+            return Err(bad(col, format!("{p} % is outside 0..400")));
+        }
+    }
+    Ok(pct)
+}
+
+/// A calculator's output table to `out`, or to standard output.
+pub(crate) fn emit(out: Option<&Path>, text: &str) -> Result<()> {
+    match out {
+        Some(p) => crate::io::write_text(p, text),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
 /// One input row: the columns of BehavePlus reference tables (extra columns ignored).
 #[derive(serde::Deserialize)]
 struct CaseRow {
@@ -102,18 +140,8 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
     for (line, r) in &table.rows {
         let line = *line;
         let bad = |col: &str, msg: String| Error::input(&file, format!("line {line}, column `{col}`: {msg}"));
-        let code = r.fuel_code.as_deref().unwrap_or("");
-        let key = r.fuel_model.as_deref().filter(|k| !k.is_empty()).unwrap_or(code);
-        let model = catalog
-            .find(key)
-            .or_else(|| catalog.find(code))
-            .ok_or_else(|| Error::input(&file, format!("line {line}: unknown fuel model `{key}`")))?;
-        let pct = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
-        for (j, p) in pct.iter().enumerate() {
-            if !(p.is_finite() && (0.0..=400.0).contains(p)) {
-                return Err(bad(INPUT_COLUMNS[2 + j], format!("{p} % is outside 0..400")));
-            }
-        }
+        let model = row_fuel(catalog, &file, line, r.fuel_model.as_deref(), r.fuel_code.as_deref())?;
+        let pct = row_moistures([r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct], bad)?;
         let (wind, slope, dir) = (r.midflame_wind_km_h, r.slope_pct, r.wind_dir_rel_upslope_deg);
         if !(wind.is_finite() && wind >= 0.0) {
             return Err(bad("midflame_wind_km_h", format!("{wind} must be a non-negative number")));
@@ -149,9 +177,6 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
         text.push('\n');
         rows += 1;
     }
-    match out {
-        Some(p) => crate::io::write_text(p, &text)?,
-        None => print!("{text}"),
-    }
+    emit(out, &text)?;
     Ok(rows)
 }

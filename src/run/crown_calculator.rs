@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::physics::crown::{crown_fire, torching_index_m_per_min, CrownFire, CrownInputs};
 use crate::physics::fuel::FuelCatalog;
 use crate::physics::surface::{Moisture, SurfaceOptions};
+use crate::run::calculator::{emit, row_fuel, row_moistures};
 
 /// Input columns (besides `fuel_model` or `fuel_code`, and the optional `case_id`).
 pub const INPUT_COLUMNS: [&str; 12] = [
@@ -251,18 +252,8 @@ pub fn run_csv(
     for (line, r) in &table.rows {
         let line = *line;
         let bad = |col: &str, msg: String| Error::input(&file, format!("line {line}, column `{col}`: {msg}"));
-        let code = r.fuel_code.as_deref().unwrap_or("");
-        let key = r.fuel_model.as_deref().filter(|k| !k.is_empty()).unwrap_or(code);
-        let model = catalog
-            .find(key)
-            .or_else(|| catalog.find(code))
-            .ok_or_else(|| Error::input(&file, format!("line {line}: unknown fuel model `{key}`")))?;
-        let pct = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
-        for (j, p) in pct.iter().enumerate() {
-            if !(p.is_finite() && (0.0..=400.0).contains(p)) {
-                return Err(bad(INPUT_COLUMNS[j], format!("{p} % is outside 0..400")));
-            }
-        }
+        let model = row_fuel(catalog, &file, line, r.fuel_model.as_deref(), r.fuel_code.as_deref())?;
+        let pct = row_moistures([r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct], bad)?;
         let nonneg = |col: &str, v: f64| {
             if v.is_finite() && v >= 0.0 {
                 Ok(v)
@@ -319,9 +310,6 @@ pub fn run_csv(
         text.push('\n');
         rows += 1;
     }
-    match out {
-        Some(p) => crate::io::write_text(p, &text)?,
-        None => print!("{text}"),
-    }
+    emit(out, &text)?;
     Ok(rows)
 }

@@ -163,9 +163,6 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
         text.push('\n');
         rows += 1;
     }
-    match out {
-        Some(p) => crate::io::write_text(p, &text)?,
-        None => print!("{text}"),
-    }
+    crate::run::calculator::emit(out, &text)?;
     Ok(rows)
 }

@@ -515,15 +515,10 @@ impl<'a> Fire<'a> {
     }
 
     /// Every fire of the batch as it stands (moved out of the kernel's state when `take`), with each burned cell's
-    /// crown fire type at arrival when the run models crown fire and `crown`.
+    /// crown fire type at arrival when the run models crown fire.
     fn collect(&mut self, take: bool) -> Result<Vec<SpreadResult>> {
-        self.collect_with(take, true)
-    }
-
-    fn collect_with(&mut self, take: bool, crown: bool) -> Result<Vec<SpreadResult>> {
         let (mut state, mut ids, mut front, reached, sweeps, relaxations) = self.sweeper().finish(take)?;
         let n = self.ncell;
-        let dur = self.t_now as f32;
         let mut out = Vec::with_capacity(self.runs);
         for run in 0..self.runs {
             let (a, b) = (run * n, (run + 1) * n);
@@ -546,18 +541,12 @@ impl<'a> Fire<'a> {
                 reached,
                 crown: None,
             };
-            if crown && self.opts.surface.crown != crate::physics::crown::CrownMethod::None {
-                let burned: Vec<(usize, f32)> = res
-                    .reached_cells()
-                    .iter()
-                    .map(|&i| (i as usize, res.state[i as usize][0]))
-                    .filter(|&(_, t)| t <= dur)
-                    .collect();
+            let burned = res.burned();
+            if self.opts.surface.crown != crate::physics::crown::CrownMethod::None {
                 let kinds = super::params::crown_type_at_arrival(self.cells, &burned, &self.weather, &self.opts);
                 res.crown = Some((kinds, self.opts.surface.crown));
             }
-            let burned = res.reached_cells().iter().filter(|&&i| res.state[i as usize][0] <= dur).count();
-            res.stats = self.stats(run, burned, sweeps, relaxations);
+            res.stats = self.stats(run, burned.len(), sweeps, relaxations);
             out.push(res);
         }
         Ok(out)
@@ -569,16 +558,8 @@ impl<'a> Fire<'a> {
         self.collect(false)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))
     }
 
-    /// The fire (the batch's first) as it stands, without the crown fire type at arrival (cheaper, for stepping).
-    pub fn arrivals(&mut self) -> Result<SpreadResult> {
-        self.collect_with(false, false)?
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::Invalid("a batch without fires".into()))
-    }
-
     /// (cell, arrival time min) of every cell the fire (the batch's first) reached by now, in cell order: cheaper than
-    /// [`Fire::arrivals`] (no copy of the whole state on the CPU).
+    /// [`Fire::result`] (no copy of the whole state on the CPU, no crown fire type).
     pub fn burned_cells(&mut self) -> Result<Vec<(usize, f32)>> {
         let n = self.ncell as u32;
         let t = self.t_now as f32;

@@ -131,13 +131,7 @@ impl SpreadResult {
     /// (arrival time, fire type at arrival) of every cell burned within the run: the crown fire area at any time is
     /// that of the passive (2) and active (3) cells that arrived by then.
     pub fn arrivals_by_fire_type(&self) -> Vec<(f32, f32)> {
-        let dur = self.duration_min as f32;
-        self.reached_cells()
-            .into_iter()
-            .map(|i| i as usize)
-            .filter(|&i| self.state[i][0] <= dur)
-            .map(|i| (self.state[i][0], self.crown.as_ref().map_or(1.0, |c| c.0[i])))
-            .collect()
+        self.burned().into_iter().map(|(i, t)| (t, self.crown.as_ref().map_or(1.0, |c| c.0[i]))).collect()
     }
 
     /// Kernel state of cell `i` (arrival time, anchor x, y in cell units, anchor time) and its anchor id, if the

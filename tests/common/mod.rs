@@ -97,3 +97,49 @@ pub fn tmpdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+/// A uniform forest made from one row of ../shared/oracle/crown_fire_reference.csv: the row, a flat landscape of its
+/// fuel and canopy, its weather (20-ft wind from `wind_from_deg`) and Scott & Reinhardt options at its foliar
+/// moisture.
+pub struct CrownCase {
+    pub row: std::collections::HashMap<String, String>,
+    pub ls: emberfall::landscape::Landscape,
+    pub weather: emberfall::physics::behavior::Weather,
+    pub surface: emberfall::physics::surface::SurfaceOptions,
+}
+
+impl CrownCase {
+    /// Column `k` of the row as a number.
+    pub fn num(&self, k: &str) -> f64 {
+        self.row[k].parse::<f64>().unwrap_or_else(|_| panic!("column {k}: {}", self.row[k]))
+    }
+}
+
+/// [`CrownCase`] of reference case `case_id` on `rows` x `cols` cells of `cell_m`.
+pub fn crown_case(case_id: &str, rows: usize, cols: usize, cell_m: f64, wind_from_deg: f64) -> CrownCase {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::physics::surface::{Moisture, SurfaceOptions};
+    let table = read_csv_rows(&shared("oracle/crown_fire_reference.csv"));
+    let row = table.into_iter().find(|r| r["case_id"] == case_id).expect("case in the crown fire reference");
+    let num = |k: &str| row[k].parse::<f64>().unwrap_or_else(|_| panic!("column {k}: {}", row[k]));
+    let mut ls =
+        emberfall::landscape::Landscape::uniform(rows, cols, cell_m, 32611, num("fuel_model") as u16, 0.0, -1.0)
+            .unwrap();
+    let n = rows * cols;
+    ls.canopy_cover_frac = Some(vec![(num("canopy_cover_pct") / 100.0) as f32; n]);
+    ls.canopy_height_m = Some(vec![num("canopy_height_m") as f32; n]);
+    ls.canopy_base_height_m = Some(vec![num("canopy_base_height_m") as f32; n]);
+    ls.canopy_bulk_density_kg_per_m3 = Some(vec![num("canopy_bulk_density_kg_m3") as f32; n]);
+    let weather = Weather {
+        moisture: Moisture::from_percent(["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"].map(num)),
+        wind_speed_m_per_min: num("wind20ft_km_h") * 1000.0 / 60.0,
+        wind_from_deg,
+        wind_height: WindHeight::TwentyFt,
+    };
+    let surface = SurfaceOptions {
+        crown: emberfall::physics::crown::CrownMethod::ScottReinhardt,
+        foliar_moisture_frac: num("foliar_moisture_pct") / 100.0,
+        ..Default::default()
+    };
+    CrownCase { row, ls, weather, surface }
+}
