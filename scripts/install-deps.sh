@@ -3,9 +3,11 @@
 #   libgdal-dev gdal-bin  - GDAL 3.x (raster/vector I/O; the gdal crate links libgdal)
 #   libvulkan1 mesa-vulkan-drivers - Vulkan loader and lavapipe, a software Vulkan GPU for wgpu
 #   pkg-config - used by the gdal-sys build
+#   chromium - with --test only: the report test opens report.html in a real headless browser
 # Uses sudo when not root. Prints what it installs; does nothing when all are present.
 set -euo pipefail
 pkgs=(libgdal-dev gdal-bin libvulkan1 mesa-vulkan-drivers pkg-config)
+if [ "${1:-}" = "--test" ]; then pkgs+=(chromium); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -14,6 +14,7 @@
 
 pub mod csv_rows;
 pub mod debris;
+pub mod ensemble;
 pub mod error;
 pub mod gpu;
 pub mod io;

@@ -67,6 +67,45 @@ enum Command {
         #[arg(long, value_enum)]
         backend: Option<BackendArg>,
     },
+    /// Run a scenario's ensemble: burn probability, arrival percentiles, assets, hazard criteria and report.
+    Ensemble {
+        /// Scenario (TOML) with optional [ensemble], [trajectory], [[asset]] and [[criterion]] tables.
+        scenario: PathBuf,
+        /// Members (overrides the scenario's [ensemble] members).
+        #[arg(long)]
+        members: Option<usize>,
+        /// Output folder (default: the scenario's [output] dir followed by /ensemble).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only members I, I+N, I+2N, ... (0 <= I < N) and write their exact partial accumulators.
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        /// Seed (overrides the scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write Cloud Optimized GeoTIFFs.
+        #[arg(long)]
+        cog: bool,
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+    },
+    /// Merge ensemble shards (folders written by `ensemble --shard`) into the products of the whole ensemble.
+    Merge {
+        /// Shard folders.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Scenario file (default: the one the shards name).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Write Cloud Optimized GeoTIFFs.
+        #[arg(long)]
+        cog: bool,
+        #[arg(long, value_enum)]
+        backend: Option<BackendArg>,
+    },
     /// The demo: a Kairos-like failure over the synthetic Spaceport Kii landscape in dem/ (examples/kairos_2024.toml).
     Demo {
         /// Output folder.
@@ -252,6 +291,29 @@ fn print_fire_extras(sp: &emberfall::run::pipeline::FireSummary) {
     }
 }
 
+/// What an ensemble run or merge wrote, and its verdicts, on standard output.
+fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
+    let a = &run.accumulator;
+    let with_fire = a.records.iter().filter(|r| r.area_ha.last().is_some_and(|&x| x > 0.0)).count();
+    println!(
+        "{} members ({} of the ensemble's {}): {} ignited a fire; backend {}",
+        a.members,
+        a.records.len(),
+        a.ensemble_members,
+        with_fire,
+        run.backend
+    );
+    let t = run.timing;
+    println!(
+        "time: inputs {:.2} s, members {:.2} s ({:.1} members/s), products {:.2} s",
+        t.inputs_s,
+        t.compute_s,
+        a.members as f64 / t.compute_s.max(1e-9),
+        t.products_s
+    );
+    println!("wrote {} files to {}", run.files.len(), run.out_dir.display());
+}
+
 fn main() -> ExitCode {
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
@@ -320,6 +382,26 @@ fn run(cli: Cli) -> Result<()> {
         Command::GpuInfo { backend } => gpu_info(backend),
         Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
         Command::Demo { out, backend, behavior_maps } => demo(&out, backend, behavior_maps),
+        Command::Ensemble { scenario, members, out, shard, seed, cog, backend } => {
+            let opts = emberfall::ensemble::EnsembleOptions {
+                members,
+                out,
+                shard: shard.as_deref().map(emberfall::ensemble::Shard::parse).transpose()?,
+                backend: backend.map(Into::into),
+                cog,
+                seed,
+            };
+            let run = emberfall::ensemble::run_file(&scenario, &opts, &mut |m| eprintln!("{m}"))?;
+            print_ensemble(&run);
+            Ok(())
+        }
+        Command::Merge { shards, out, scenario, cog, backend } => {
+            let opts =
+                emberfall::ensemble::EnsembleOptions { backend: backend.map(Into::into), cog, ..Default::default() };
+            let run = emberfall::ensemble::merge(scenario.as_deref(), &shards, &opts, &out, &mut |m| eprintln!("{m}"))?;
+            print_ensemble(&run);
+            Ok(())
+        }
     }
 }
 
@@ -506,6 +588,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
         },
         spotting: args.spotting.params()?,
         output: OutputSpec { dir: args.out.clone(), cog: args.cog },
+        ensemble: Default::default(),
     };
     if sc.ignitions.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));

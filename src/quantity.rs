@@ -117,6 +117,14 @@ pub fn duration_min(s: &str, what: &str) -> Result<f64> {
     Ok(minutes)
 }
 
+/// A member count of an ensemble: 1 to 10 million.
+pub fn members(v: usize, what: &str) -> Result<usize> {
+    if !(1..=10_000_000).contains(&v) {
+        return Err(Error::Invalid(format!("{what} {v}: must be 1 to 10000000")));
+    }
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

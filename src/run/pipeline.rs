@@ -25,6 +25,12 @@ use crate::weather::{self, WeatherStream, WindGrid};
 pub struct Variation {
     /// A weather stream replacing the scenario's (a forecast ensemble member, another day).
     pub weather: Option<WeatherStream>,
+    /// A break-up state replacing the scenario's failure event (a failure time along the trajectory).
+    pub event: Option<crate::debris::BreakUp>,
+    /// Fragment counts per class of the failure event's catalogue, replacing the catalogue's.
+    pub class_counts: Option<Vec<usize>>,
+    /// Skip the per-cell ignition maps of a flown event (an ensemble member needs only its ignitions).
+    pub skip_maps: bool,
 }
 
 /// A scenario made ready to run members: everything that does not depend on the member.
@@ -40,7 +46,8 @@ pub struct Prepared {
     fixed_debris: Option<(Arc<DebrisField>, Arc<IgnitionMaps>)>,
     /// Ignitions given directly.
     fixed_sources: Vec<Source>,
-    spread: Mutex<SpreadContext>,
+    /// Spread contexts: one on a GPU (its buffers), a pool on the CPU (one per member running at once).
+    spread: Mutex<Vec<SpreadContext>>,
     /// What loading noticed (landscape, debris).
     pub notes: Vec<String>,
     /// Seconds spent preparing (reading and checking inputs).
@@ -51,7 +58,8 @@ pub struct Prepared {
 pub struct MemberDebris {
     pub form: &'static str,
     pub field: Arc<DebrisField>,
-    pub maps: Arc<IgnitionMaps>,
+    /// Per-cell ignition maps (none when the member skipped them: [`Variation::skip_maps`]).
+    pub maps: Option<Arc<IgnitionMaps>>,
     /// Sum over cells of the expected ignitions.
     pub expected_ignitions: f64,
     pub max_cell_probability: f32,
@@ -185,7 +193,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     if scenario.debris.is_none() && fixed_sources.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
     }
-    let spread = Mutex::new(SpreadContext::new(&engine, &landscape.grid, &cells)?);
+    let spread = Mutex::new(vec![SpreadContext::new(&engine, &landscape.grid, &cells)?]);
     Ok(Prepared {
         scenario,
         engine,
@@ -255,25 +263,39 @@ impl Prepared {
             (None, _) => None,
             (Some(spec), fixed) => {
                 let (field, maps) = match (spec, fixed) {
-                    (_, Some((f, m))) => (f.clone(), m.clone()),
+                    (_, Some((f, m))) => (f.clone(), Some(m.clone())),
                     (DebrisSpec::Event { event, classes, winds_aloft }, None) => {
-                        let field = debris::fly_event(event, classes, winds_aloft, &self.landscape, seed)?;
+                        let event = variation.event.as_ref().unwrap_or(event);
+                        let classes: Vec<crate::debris::FragmentClass> = match &variation.class_counts {
+                            Some(counts) => classes
+                                .iter()
+                                .zip(counts)
+                                .map(|(c, &n)| crate::debris::FragmentClass { count: n, ..c.clone() })
+                                .collect(),
+                            None => classes.clone(),
+                        };
+                        let field = debris::fly_event(event, &classes, winds_aloft, &self.landscape, seed)?;
                         notes.extend(debris_notes(&field));
-                        let maps = ignition::maps(
-                            &self.engine,
-                            grid,
-                            &self.cell_ignition,
-                            &field.fragments,
-                            m1h,
-                            &sc.ignition,
-                        )?;
-                        (Arc::new(field), Arc::new(maps))
+                        let maps = if variation.skip_maps {
+                            None
+                        } else {
+                            Some(Arc::new(ignition::maps(
+                                &self.engine,
+                                grid,
+                                &self.cell_ignition,
+                                &field.fragments,
+                                m1h,
+                                &sc.ignition,
+                            )?))
+                        };
+                        (Arc::new(field), maps)
                     }
                     (_, None) => return Err(Error::Invalid("debris field not prepared".into())),
                 };
                 let ignitions = ignition::sample(grid, &self.cell_ignition, &field.fragments, m1h, &sc.ignition, seed);
-                let expected_ignitions = maps.expected.iter().map(|&v| v as f64).sum();
-                let max_cell_probability = maps.probability.iter().copied().fold(0f32, f32::max);
+                let expected_ignitions = maps.as_ref().map_or(f64::NAN, |m| m.expected.iter().map(|&v| v as f64).sum());
+                let max_cell_probability =
+                    maps.as_ref().map_or(f32::NAN, |m| m.probability.iter().copied().fold(0f32, f32::max));
                 Some(MemberDebris {
                     form: spec.form(),
                     field,
@@ -294,27 +316,28 @@ impl Prepared {
             (None, None, None)
         } else {
             let opts = self.spread_options(variation.weather.is_none());
-            let mut ctx = self.spread.lock().unwrap_or_else(|p| p.into_inner());
-            let mut fire = Fire::new(&mut ctx, &self.engine, &self.cells, &stream, &opts)?;
-            for s in &sources {
-                fire.add_source(s)?;
-            }
-            let total = opts.duration_min;
-            let spotting = if sc.spotting.enabled {
-                Some(crate::spread::spotting::burn_with_spotting(
-                    &mut fire,
-                    grid,
-                    &self.cell_ignition.fuel_temp_c,
-                    &sc.spotting,
-                    seed,
-                    total,
-                    &mut |t| progress(t, total),
-                )?)
-            } else {
-                fire.advance_to(total, &mut |t| progress(t, total))?;
-                None
-            };
-            let res = fire.finish()?;
+            let (res, spotting) = self.with_context(|ctx| {
+                let mut fire = Fire::new(ctx, &self.engine, &self.cells, &stream, &opts)?;
+                for s in &sources {
+                    fire.add_source(s)?;
+                }
+                let total = opts.duration_min;
+                let spotting = if sc.spotting.enabled {
+                    Some(crate::spread::spotting::burn_with_spotting(
+                        &mut fire,
+                        grid,
+                        &self.cell_ignition.fuel_temp_c,
+                        &sc.spotting,
+                        seed,
+                        total,
+                        &mut |t| progress(t, total),
+                    )?)
+                } else {
+                    fire.advance_to(total, &mut |t| progress(t, total))?;
+                    None
+                };
+                Ok((fire.finish()?, spotting))
+            })?;
             let mut summary = self.fire_summary(&res);
             summary.spotting = spotting.as_ref().map(|s| s.counts());
             (Some(res), Some(summary), spotting)
@@ -322,27 +345,45 @@ impl Prepared {
         Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes, spotting })
     }
 
+    /// Run `f` on a spread context: on the CPU each member running at once takes one of its own from the pool (made
+    /// when none is free) and gives it back, so members run in parallel; on a GPU the one context (its buffers) is
+    /// held while `f` runs.
+    fn with_context<R>(&self, f: impl FnOnce(&mut SpreadContext) -> Result<R>) -> Result<R> {
+        let lock = || self.spread.lock().unwrap_or_else(|p| p.into_inner());
+        if matches!(self.engine, Engine::Cpu) {
+            let taken = lock().pop();
+            let mut ctx = match taken {
+                Some(c) => c,
+                None => SpreadContext::new(&self.engine, &self.landscape.grid, &self.cells)?,
+            };
+            let r = f(&mut ctx);
+            lock().push(ctx);
+            r
+        } else {
+            let mut guard = lock();
+            f(&mut guard[0])
+        }
+    }
+
     /// Typed summary of a fire: burned area per isochrone time from cell counts, maxima at front passage.
     fn fire_summary(&self, res: &SpreadResult) -> FireSummary {
         let grid = &self.landscape.grid;
         let cell_ha = grid.dx() * grid.dy() / 1e4;
-        let r = res.rasters();
-        let max = |v: &[f32]| v.iter().copied().filter(|&x| x != crate::physics::behavior::NODATA).fold(0f32, f32::max);
+        let cells = res.burned_behaviour();
+        let max = |f: fn(&crate::spread::CellBehaviour) -> f32| cells.iter().map(f).fold(0f32, f32::max);
         let times = isochrone_times(res.duration_min, self.scenario.spread.isochrone_interval_min);
-        let mut arrivals: Vec<f32> =
-            r.arrival_min.iter().copied().filter(|&t| t != crate::physics::behavior::NODATA).collect();
+        let mut arrivals: Vec<f32> = cells.iter().map(|c| c.arrival_min).collect();
         arrivals.sort_by(f32::total_cmp);
-        let by_type = res.arrivals_by_fire_type();
         let areas = times
             .iter()
             .map(|&t| {
-                let cells = arrivals.partition_point(|&a| a as f64 <= t);
-                let crown = by_type.iter().filter(|&&(a, k)| a as f64 <= t && k >= 2.0).count();
-                let active = by_type.iter().filter(|&&(a, k)| a as f64 <= t && k >= 3.0).count();
+                let n = arrivals.partition_point(|&a| a as f64 <= t);
+                let by = |k: f32| cells.iter().filter(|c| c.arrival_min as f64 <= t && c.fire_type >= k).count();
+                let (crown, active) = (by(2.0), by(3.0));
                 AreaAt {
                     time_min: t,
-                    cells_burned: cells,
-                    cells_area_ha: cells as f64 * cell_ha,
+                    cells_burned: n,
+                    cells_area_ha: n as f64 * cell_ha,
                     crown_cells: crown,
                     crown_area_ha: crown as f64 * cell_ha,
                     active_crown_cells: active,
@@ -358,9 +399,9 @@ impl Prepared {
             burned_cells: st.burned_cells,
             burned_area_ha: st.burned_cells as f64 * cell_ha,
             burned_cells_per_s: st.burned_cells as f64 / st.wall_s.max(1e-9),
-            max_ros_m_per_min: max(&r.ros_m_per_min),
-            max_fireline_intensity_kw_per_m: max(&r.intensity_kw_per_m),
-            max_flame_length_m: max(&r.flame_length_m),
+            max_ros_m_per_min: max(|c| c.ros_m_per_min),
+            max_fireline_intensity_kw_per_m: max(|c| c.intensity_kw_per_m),
+            max_flame_length_m: max(|c| c.flame_length_m),
             areas,
             sweeps: st.sweeps,
             relaxations: st.relaxations,

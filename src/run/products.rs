@@ -383,8 +383,9 @@ fn debris_json(d: &MemberDebris, seed: u64) -> serde_json::Value {
 fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) -> Result<Vec<PathBuf>> {
     let ls = &p.landscape;
     let mut files = Vec::new();
-    let mut prob = d.maps.probability.clone();
-    let mut expct = d.maps.expected.clone();
+    let maps = d.maps.as_ref().ok_or_else(|| crate::Error::Invalid("the member skipped its ignition maps".into()))?;
+    let mut prob = maps.probability.clone();
+    let mut expct = maps.expected.clone();
     for i in 0..ls.grid.len() {
         if ls.fuel[i] == crate::landscape::FUEL_NODATA {
             prob[i] = NODATA;

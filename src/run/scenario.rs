@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use crate::debris::ignition::IgnitionParams;
 use crate::debris::{BreakUp, FragmentClass, FragmentClassSpec, WindLayer};
+use crate::ensemble::spec::{self as ens, EnsembleSpec};
 use crate::error::{Error, Result};
 use crate::gpu::Backend;
 use crate::landscape::LandscapeSpec;
@@ -101,6 +102,8 @@ pub struct Scenario {
     /// Spotting (`[spotting]`; on by default).
     pub spotting: SpottingParams,
     pub output: OutputSpec,
+    /// Ensemble settings (`[ensemble]`, `[trajectory]`, `[[asset]]`, `[[criterion]]`; defaults without them).
+    pub ensemble: EnsembleSpec,
 }
 
 // The file as written (TOML); [`Scenario::load`] checks it into a [`Scenario`].
@@ -125,6 +128,14 @@ struct ScenarioFile {
     #[serde(default)]
     spotting: SpottingParams,
     output: OutputFile,
+    #[serde(default)]
+    ensemble: Option<crate::ensemble::spec::EnsembleFile>,
+    #[serde(default)]
+    trajectory: Option<crate::ensemble::spec::TrajectoryFile>,
+    #[serde(default)]
+    asset: Vec<crate::ensemble::spec::AssetFile>,
+    #[serde(default)]
+    criterion: Vec<crate::ensemble::spec::CriterionFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -328,6 +339,13 @@ impl Scenario {
         };
         let dir = f.output.dir;
         let output = OutputSpec { dir: if dir.is_relative() { base.join(dir) } else { dir }, cog: f.output.cog };
+        let has_event = matches!(debris, DebrisSpec::Event { .. });
+        let ensemble = ens::check(
+            ens::Tables { ensemble: f.ensemble, trajectory: f.trajectory, assets: f.asset, criteria: f.criterion },
+            base,
+            spread.duration_min,
+            has_event,
+        )?;
         Ok(Scenario {
             path: None,
             name: f.name,
@@ -345,6 +363,7 @@ impl Scenario {
                 f.spotting
             },
             output,
+            ensemble,
         })
     }
 }

@@ -128,12 +128,6 @@ impl SpreadResult {
         v
     }
 
-    /// (arrival time, fire type at arrival) of every cell burned within the run: the crown fire area at any time is
-    /// that of the passive (2) and active (3) cells that arrived by then.
-    pub fn arrivals_by_fire_type(&self) -> Vec<(f32, f32)> {
-        self.burned().into_iter().map(|(i, t)| (t, self.crown.as_ref().map_or(1.0, |c| c.0[i]))).collect()
-    }
-
     /// Kernel state of cell `i` (arrival time, anchor x, y in cell units, anchor time) and its anchor id, if the
     /// fire reached it (within the run or just beyond).
     pub fn anchor(&self, i: usize) -> Option<(State, u32)> {
@@ -163,23 +157,56 @@ impl SpreadResult {
             let t = self.state[i][0];
             r.arrival_contour_min[i] = t;
             if t <= dur {
-                let f = self.front[i];
+                let b = self.behaviour_at(i);
                 r.arrival_min[i] = t;
-                r.ros_m_per_min[i] = f[0];
-                r.direction_deg[i] = f[1];
-                r.intensity_kw_per_m[i] = f[2];
-                let kind = self.crown.as_ref().map_or(1.0, |c| c.0[i]);
-                r.fire_type[i] = kind;
-                r.flame_length_m[i] = match &self.crown {
-                    Some((_, method)) if kind >= 2.0 => {
-                        crate::physics::crown::crown_flame_length_m(*method, f[2] as f64) as f32
-                    }
-                    _ => crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32,
-                };
+                r.ros_m_per_min[i] = b.ros_m_per_min;
+                r.direction_deg[i] = b.direction_deg;
+                r.intensity_kw_per_m[i] = b.intensity_kw_per_m;
+                r.fire_type[i] = b.fire_type;
+                r.flame_length_m[i] = b.flame_length_m;
             }
         }
         r
     }
+
+    /// Front-passage behaviour of reached cell `i`.
+    fn behaviour_at(&self, i: usize) -> CellBehaviour {
+        let f = self.front[i];
+        let kind = self.crown.as_ref().map_or(1.0, |c| c.0[i]);
+        let flame_length_m = match &self.crown {
+            Some((_, method)) if kind >= 2.0 => {
+                crate::physics::crown::crown_flame_length_m(*method, f[2] as f64) as f32
+            }
+            _ => crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32,
+        };
+        CellBehaviour {
+            cell: i,
+            arrival_min: self.state[i][0],
+            ros_m_per_min: f[0],
+            direction_deg: f[1],
+            intensity_kw_per_m: f[2],
+            flame_length_m,
+            fire_type: kind,
+        }
+    }
+
+    /// Front-passage behaviour of every cell burned within the run, in cell order: what [`SpreadResult::rasters`]
+    /// holds, without whole-grid rasters (an ensemble member's cost stays that of its fire).
+    pub fn burned_behaviour(&self) -> Vec<CellBehaviour> {
+        self.burned().into_iter().map(|(i, _)| self.behaviour_at(i)).collect()
+    }
+}
+
+/// Arrival time and front-passage behaviour of one burned cell (units as [`SpreadRasters`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CellBehaviour {
+    pub cell: usize,
+    pub arrival_min: f32,
+    pub ros_m_per_min: f32,
+    pub direction_deg: f32,
+    pub intensity_kw_per_m: f32,
+    pub flame_length_m: f32,
+    pub fire_type: f32,
 }
 
 /// Final state of a run: per-cell state, anchor ids, front-passage values, reached cells (if tracked), sweeps,

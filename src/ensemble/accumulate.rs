@@ -1,0 +1,368 @@
+//! What an ensemble keeps: integer accumulators over members (per-cell burn counts at each reported time, ignition
+//! counts, and for the cells that ever burned binned arrival times, flame lengths and intensities) and one small
+//! record per member. Memory grows with the landscape and the burned footprint, not with the member count.
+//! Counts add exactly, so accumulators of shards merge into the accumulators of one unsharded run, bit for bit.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::spread::CellBehaviour;
+
+/// Format version of the saved state.
+pub const STATE_VERSION: u32 = 1;
+/// File a run's state is saved to (shards write it; `emberfall merge` reads it).
+pub const STATE_FILE: &str = "ensemble_state.bin";
+
+/// Logarithmic bins between `lo` and `hi` (values below go to the first, above to the last).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogBins {
+    pub lo: f64,
+    pub hi: f64,
+    pub n: usize,
+}
+
+impl LogBins {
+    pub fn index(&self, v: f64) -> usize {
+        if v.is_nan() || v <= self.lo {
+            return 0;
+        }
+        let f = (v / self.lo).ln() / (self.hi / self.lo).ln();
+        ((f * self.n as f64) as usize).min(self.n - 1)
+    }
+    pub fn edge(&self, i: usize) -> f64 {
+        self.lo * (self.hi / self.lo).powf(i as f64 / self.n as f64)
+    }
+}
+
+/// Flame length bins, m: 0.01 to 1000 m, 12 % wide.
+pub const FLAME_BINS: LogBins = LogBins { lo: 0.01, hi: 1000.0, n: 100 };
+/// Fireline intensity bins, kW/m: 1 to 10^6 kW/m, 12 % wide.
+pub const INTENSITY_BINS: LogBins = LogBins { lo: 1.0, hi: 1.0e6, n: 120 };
+/// Most arrival-time bins (their width is the duration over this, at least 1 min).
+pub const MAX_ARRIVAL_BINS: usize = 240;
+
+/// One member's record: its draws and the figures of its fire.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberRecord {
+    pub member: u64,
+    pub seed: u64,
+    pub failure_time_s: Option<f64>,
+    pub weather_member: Option<String>,
+    pub ignitions: u32,
+    /// Burned area, ha, at each of the accumulator's times.
+    pub area_ha: Vec<f64>,
+    /// Perimeter of the burned cells, m, at each time (cell edges x pi/4: see [`outline`]).
+    pub perimeter_m: Vec<f64>,
+    /// Separate fires (8-connected groups of burned cells) at each time.
+    pub fires: Vec<u32>,
+    /// Earliest arrival at each asset, min (none: not reached within the run).
+    pub asset_arrival_min: Vec<Option<f64>>,
+    pub spot_fires: u32,
+    pub crown_area_ha: f64,
+}
+
+/// What one member adds to the accumulators, besides its record.
+pub struct MemberOutcome {
+    pub record: MemberRecord,
+    pub burned: Vec<CellBehaviour>,
+    pub ignition_cells: Vec<u32>,
+}
+
+/// The accumulators of an ensemble (or of a shard of it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Accumulator {
+    pub version: u32,
+    /// Fingerprint of what the members ran on (scenario, inputs, member count, seed): shards merge only when equal.
+    pub fingerprint: String,
+    /// Members of the whole ensemble (all shards).
+    pub ensemble_members: u64,
+    /// The scenario file the members ran (absolute), and the seed: what `emberfall merge` reloads.
+    pub scenario: Option<std::path::PathBuf>,
+    pub seed: u64,
+    pub rows: usize,
+    pub cols: usize,
+    pub duration_min: f64,
+    /// Times of the burn counts, min, increasing; the last is the duration.
+    pub times_min: Vec<f64>,
+    pub arrival_bins: usize,
+    /// Members accumulated.
+    pub members: u64,
+    /// Per time, per cell: members in which the cell burned by then.
+    pub burned: Vec<Vec<u32>>,
+    /// Per cell: ignitions over all members.
+    pub ignitions: Vec<u32>,
+    /// Cells that ever burned, increasing (canonical order), and their histograms (arrival, flame, intensity).
+    pub hist_cells: Vec<u32>,
+    pub hist: Vec<u32>,
+    /// Records of the members, by member index.
+    pub records: Vec<MemberRecord>,
+    #[serde(skip)]
+    slot_of: HashMap<u32, u32>,
+}
+
+impl Accumulator {
+    pub fn new(
+        fingerprint: String,
+        ensemble_members: u64,
+        rows: usize,
+        cols: usize,
+        duration_min: f64,
+        times_min: Vec<f64>,
+    ) -> Accumulator {
+        let n = rows * cols;
+        let arrival_bins = (duration_min.ceil() as usize).clamp(1, MAX_ARRIVAL_BINS);
+        Accumulator {
+            version: STATE_VERSION,
+            fingerprint,
+            ensemble_members,
+            scenario: None,
+            seed: 0,
+            rows,
+            cols,
+            duration_min,
+            burned: vec![vec![0; n]; times_min.len()],
+            times_min,
+            arrival_bins,
+            members: 0,
+            ignitions: vec![0; n],
+            hist_cells: Vec::new(),
+            hist: Vec::new(),
+            records: Vec::new(),
+            slot_of: HashMap::new(),
+        }
+    }
+
+    /// Values per histogram: arrival, flame, intensity bins.
+    pub fn stride(&self) -> usize {
+        self.arrival_bins + FLAME_BINS.n + INTENSITY_BINS.n
+    }
+
+    /// Width of an arrival-time bin, min.
+    pub fn arrival_bin_min(&self) -> f64 {
+        self.duration_min / self.arrival_bins as f64
+    }
+
+    fn slot(&mut self, cell: u32) -> usize {
+        let stride = self.stride();
+        let next = self.hist_cells.len() as u32;
+        let s = *self.slot_of.entry(cell).or_insert(next);
+        if s == next {
+            self.hist_cells.push(cell);
+            self.hist.resize(self.hist.len() + stride, 0);
+        }
+        s as usize
+    }
+
+    /// Add one member.
+    pub fn add(&mut self, o: &MemberOutcome) {
+        self.members += 1;
+        let bw = self.arrival_bin_min();
+        let stride = self.stride();
+        let ab = self.arrival_bins;
+        for c in &o.burned {
+            for (k, &t) in self.times_min.iter().enumerate() {
+                if c.arrival_min as f64 <= t {
+                    self.burned[k][c.cell] += 1;
+                }
+            }
+            let s = self.slot(c.cell as u32) * stride;
+            let a = ((c.arrival_min.max(0.0) as f64 / bw) as usize).min(ab - 1);
+            self.hist[s + a] += 1;
+            self.hist[s + ab + FLAME_BINS.index(c.flame_length_m as f64)] += 1;
+            self.hist[s + ab + FLAME_BINS.n + INTENSITY_BINS.index(c.intensity_kw_per_m as f64)] += 1;
+        }
+        for &i in &o.ignition_cells {
+            self.ignitions[i as usize] += 1;
+        }
+        self.records.push(o.record.clone());
+    }
+
+    /// Add the accumulators of another shard of the same ensemble.
+    pub fn merge(&mut self, other: &Accumulator) -> Result<()> {
+        if other.fingerprint != self.fingerprint
+            || other.ensemble_members != self.ensemble_members
+            || other.rows != self.rows
+            || other.cols != self.cols
+            || other.times_min != self.times_min
+            || other.arrival_bins != self.arrival_bins
+        {
+            return Err(Error::Invalid(
+                "the shards ran different scenarios, inputs, seeds or member counts: they cannot be merged".into(),
+            ));
+        }
+        self.members += other.members;
+        for (a, b) in self.burned.iter_mut().zip(&other.burned) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+        for (x, y) in self.ignitions.iter_mut().zip(&other.ignitions) {
+            *x += y;
+        }
+        let stride = self.stride();
+        for (k, &cell) in other.hist_cells.iter().enumerate() {
+            let s = self.slot(cell) * stride;
+            for j in 0..stride {
+                self.hist[s + j] += other.hist[k * stride + j];
+            }
+        }
+        self.records.extend(other.records.iter().cloned());
+        Ok(())
+    }
+
+    /// Put histograms in cell order and records in member order: the canonical form saved and merged.
+    pub fn canonicalise(&mut self) {
+        let stride = self.stride();
+        let mut order: Vec<usize> = (0..self.hist_cells.len()).collect();
+        order.sort_unstable_by_key(|&k| self.hist_cells[k]);
+        let cells: Vec<u32> = order.iter().map(|&k| self.hist_cells[k]).collect();
+        let mut hist = Vec::with_capacity(self.hist.len());
+        for &k in &order {
+            hist.extend_from_slice(&self.hist[k * stride..(k + 1) * stride]);
+        }
+        self.hist_cells = cells;
+        self.hist = hist;
+        self.slot_of = self.hist_cells.iter().enumerate().map(|(k, &c)| (c, k as u32)).collect();
+        self.records.sort_by_key(|r| r.member);
+    }
+
+    /// Histograms of `cell` (arrival, flame, intensity), if it ever burned.
+    pub fn histograms(&self, cell: usize) -> Option<(&[u32], &[u32], &[u32])> {
+        let s = *self.slot_of.get(&(cell as u32))? as usize * self.stride();
+        let ab = self.arrival_bins;
+        let h = &self.hist[s..s + self.stride()];
+        Some((&h[..ab], &h[ab..ab + FLAME_BINS.n], &h[ab + FLAME_BINS.n..]))
+    }
+
+    /// Index of `t` in the times, if it is one of them.
+    pub fn time_index(&self, t: f64) -> Option<usize> {
+        self.times_min.iter().position(|&x| (x - t).abs() < 1e-6)
+    }
+
+    /// Save to `path` (atomically).
+    pub fn save(&mut self, path: &Path) -> Result<()> {
+        self.canonicalise();
+        let bytes = postcard::to_stdvec(self).map_err(|e| Error::input(path.display(), e.to_string()))?;
+        crate::io::write_atomic(path, |tmp| std::fs::write(tmp, &bytes).map_err(|e| Error::io(path, e)))
+    }
+
+    /// Read a saved state.
+    pub fn load(path: &Path) -> Result<Accumulator> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let mut a: Accumulator = postcard::from_bytes(&bytes)
+            .map_err(|e| Error::input(path.display(), format!("not an Emberfall ensemble state ({e})")))?;
+        if a.version != STATE_VERSION {
+            return Err(Error::input(
+                path.display(),
+                format!("ensemble state version {} (this Emberfall reads {STATE_VERSION})", a.version),
+            ));
+        }
+        let stride = a.stride();
+        if a.hist.len() != a.hist_cells.len() * stride
+            || a.ignitions.len() != a.rows * a.cols
+            || a.burned.iter().any(|b| b.len() != a.rows * a.cols)
+        {
+            return Err(Error::input(path.display(), "inconsistent ensemble state"));
+        }
+        a.canonicalise();
+        Ok(a)
+    }
+}
+
+/// Separate fires and perimeter at each of `times` of burned cells (`arrival` per cell) on a grid of `cols`
+/// columns and `rows` rows: cells are added in arrival order; a union-find over 8-neighbours counts the groups, and
+/// the cell edges between burned and unburned cells (or the grid's edge) give the outline. A raster outline
+/// overstates a smooth perimeter by 4/pi on average over directions (Cauchy-Crofton), so its length is scaled by
+/// pi/4.
+pub fn outline(cells: &[(usize, f32)], rows: usize, cols: usize, cell_m: f64, times: &[f64]) -> (Vec<u32>, Vec<f64>) {
+    let mut order: Vec<&(usize, f32)> = cells.iter().collect();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut index: HashMap<usize, usize> = HashMap::with_capacity(cells.len());
+    let mut parent: Vec<usize> = Vec::with_capacity(cells.len());
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let (mut groups, mut edges) = (0i64, 0i64);
+    let (mut fires, mut perims) = (Vec::new(), Vec::new());
+    let mut k = 0;
+    for &t in times {
+        while k < order.len() && order[k].1 as f64 <= t {
+            let i = order[k].0;
+            let me = parent.len();
+            parent.push(me);
+            index.insert(i, me);
+            groups += 1;
+            let (r, c) = ((i / cols) as i64, (i % cols) as i64);
+            for dr in -1..=1i64 {
+                for dc in -1..=1i64 {
+                    if dr == 0 && dc == 0 {
+                        continue;
+                    }
+                    let (rr, cc) = (r + dr, c + dc);
+                    let inside = rr >= 0 && cc >= 0 && rr < rows as i64 && cc < cols as i64;
+                    let nb = inside.then(|| index.get(&((rr as usize) * cols + cc as usize)).copied()).flatten();
+                    if dr == 0 || dc == 0 {
+                        edges += if nb.is_some() { -1 } else { 1 };
+                    }
+                    if let Some(j) = nb {
+                        let (a, b) = (find(&mut parent, me), find(&mut parent, j));
+                        if a != b {
+                            parent[a] = b;
+                            groups -= 1;
+                        }
+                    }
+                }
+            }
+            k += 1;
+        }
+        fires.push(groups as u32);
+        perims.push(edges as f64 * cell_m * std::f64::consts::FRAC_PI_4);
+    }
+    (fires, perims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outline_counts_groups_and_edges() {
+        // Two separate 2x2 blocks on a 6x6 grid, the second arriving later; then a bridge cell diagonal to both.
+        let cols = 6;
+        let at = |r: usize, c: usize| r * cols + c;
+        let cells = vec![
+            (at(0, 0), 1.0),
+            (at(0, 1), 1.0),
+            (at(1, 0), 1.0),
+            (at(1, 1), 1.0),
+            (at(3, 3), 5.0),
+            (at(3, 4), 5.0),
+            (at(4, 3), 5.0),
+            (at(4, 4), 5.0),
+            (at(2, 2), 9.0),
+        ];
+        let (fires, perim) = outline(&cells, 6, 6, 1.0, &[2.0, 6.0, 10.0]);
+        assert_eq!(fires, vec![1, 2, 1]);
+        let q = std::f64::consts::FRAC_PI_4;
+        // A 2x2 block has 8 outer edges; the single bridge cell adds 4.
+        assert!((perim[0] - 8.0 * q).abs() < 1e-9 && (perim[1] - 16.0 * q).abs() < 1e-9);
+        assert!((perim[2] - 20.0 * q).abs() < 1e-9);
+    }
+
+    #[test]
+    fn log_bins_round_trip() {
+        for v in [0.02, 0.5, 3.0, 40.0, 999.0] {
+            let i = FLAME_BINS.index(v);
+            assert!(FLAME_BINS.edge(i) <= v && v < FLAME_BINS.edge(i + 1), "{v}");
+        }
+        assert_eq!(FLAME_BINS.index(0.0), 0);
+        assert_eq!(INTENSITY_BINS.index(1e9), INTENSITY_BINS.n - 1);
+    }
+}

@@ -1,0 +1,138 @@
+//! Assets: the cells a vector layer covers (GDAL rasterization with every touched cell; points, lines and polygons,
+//! optionally buffered; a polygon's outline when the asset is a boundary), on the landscape's grid.
+
+use gdal::raster::{rasterize, RasterizeOptions};
+use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform};
+use gdal::vector::{Geometry, LayerAccess, OGRwkbGeometryType};
+use gdal::{Dataset, DriverManager};
+
+use crate::ensemble::spec::AssetSpec;
+use crate::error::{Error, Result};
+use crate::landscape::{srs_from_wkt, Grid};
+
+/// An asset on the grid.
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub spec: AssetSpec,
+    /// Cells it covers, increasing.
+    pub cells: Vec<u32>,
+    /// Its geometries in the landscape's CRS (for maps), as rings and lines of points.
+    pub lines: Vec<Vec<(f64, f64)>>,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Polygon outlines as line strings (a boundary asset is reached where the fire meets the line).
+fn outlines(g: &Geometry, out: &mut Vec<Geometry>) -> Result<()> {
+    use OGRwkbGeometryType::*;
+    let t = gdal::vector::geometry_type_flatten(g.geometry_type());
+    if t == wkbPolygon {
+        for i in 0..g.geometry_count() {
+            let ring = g.get_geometry(i);
+            let mut line = Geometry::empty(wkbLineString)?;
+            let mut pts = Vec::new();
+            ring.get_points(&mut pts);
+            for (x, y, _) in pts {
+                line.add_point_2d((x, y));
+            }
+            out.push(line);
+        }
+    } else if t == wkbMultiPolygon || t == wkbGeometryCollection {
+        for i in 0..g.geometry_count() {
+            outlines(&g.get_geometry(i), out)?;
+        }
+    } else {
+        out.push(g.clone());
+    }
+    Ok(())
+}
+
+/// Points and lines of a geometry for drawing.
+fn shapes(g: &Geometry, lines: &mut Vec<Vec<(f64, f64)>>, points: &mut Vec<(f64, f64)>) {
+    use OGRwkbGeometryType::*;
+    let t = gdal::vector::geometry_type_flatten(g.geometry_type());
+    if t == wkbPoint {
+        let (x, y, _) = g.get_point(0);
+        points.push((x, y));
+    } else if t == wkbLineString || t == wkbLinearRing {
+        let mut pts = Vec::new();
+        g.get_points(&mut pts);
+        lines.push(pts.into_iter().map(|(x, y, _)| (x, y)).collect());
+    } else {
+        for i in 0..g.geometry_count() {
+            shapes(&g.get_geometry(i), lines, points);
+        }
+    }
+}
+
+/// Read an asset's layer and find its cells on `grid`.
+pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
+    let what = format!("asset `{}` ({})", spec.name, spec.file.display());
+    let err = |m: String| Error::input(&what, m);
+    if !spec.file.exists() {
+        return Err(err("file not found".into()));
+    }
+    let ds = Dataset::open(&spec.file).map_err(|e| err(format!("GDAL cannot open it as a vector file: {e}")))?;
+    let mut layer = match &spec.layer {
+        Some(l) => ds.layer_by_name(l).map_err(|_| {
+            err(format!("no layer `{l}` (layers: {})", ds.layers().map(|l| l.name()).collect::<Vec<_>>().join(", ")))
+        })?,
+        None => ds.layer(0).map_err(|e| err(format!("no layer: {e}")))?,
+    };
+    let target = srs_from_wkt(&grid.wkt)?;
+    let tr = match layer.spatial_ref() {
+        Some(mut s) => {
+            s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+            Some(CoordTransform::new(&s, &target)?)
+        }
+        None => None,
+    };
+    let mut geoms = Vec::new();
+    for (k, f) in layer.features().enumerate() {
+        let Some(g) = f.geometry() else { continue };
+        let mut g = match &tr {
+            Some(tr) => g.transform(tr).map_err(|e| err(format!("feature {k}: cannot reproject: {e}")))?,
+            None => g.clone(),
+        };
+        if spec.boundary {
+            let mut o = Vec::new();
+            outlines(&g, &mut o)?;
+            geoms.extend(o);
+            continue;
+        }
+        if spec.buffer_m > 0.0 {
+            g = g.buffer(spec.buffer_m, 8).map_err(|e| err(format!("feature {k}: cannot buffer: {e}")))?;
+        }
+        geoms.push(g);
+    }
+    if geoms.is_empty() {
+        return Err(err("no features with a geometry".into()));
+    }
+    if spec.boundary && spec.buffer_m > 0.0 {
+        geoms = geoms
+            .into_iter()
+            .map(|g| g.buffer(spec.buffer_m, 8))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| err(format!("cannot buffer: {e}")))?;
+    }
+    let driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut mem = driver.create_with_band_type::<u8, _>("", grid.cols, grid.rows, 1)?;
+    mem.set_geo_transform(&grid.geotransform)?;
+    mem.set_spatial_ref(&target)?;
+    let burn = vec![1.0; geoms.len()];
+    let opts = RasterizeOptions { all_touched: true, ..Default::default() };
+    rasterize(&mut mem, &[1], &geoms, &burn, Some(opts)).map_err(|e| err(format!("cannot rasterize: {e}")))?;
+    let band = mem.rasterband(1)?;
+    let buf = band.read_as::<u8>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)?;
+    let cells: Vec<u32> = buf.data().iter().enumerate().filter(|(_, &v)| v != 0).map(|(i, _)| i as u32).collect();
+    if cells.is_empty() {
+        let (x0, y0, x1, y1) = grid.extent();
+        return Err(err(format!(
+            "covers no cell of the landscape (extent {x0:.0}, {y0:.0} to {x1:.0}, {y1:.0} in its CRS)"
+        )));
+    }
+    let (mut lines, mut points) = (Vec::new(), Vec::new());
+    for g in &geoms {
+        shapes(g, &mut lines, &mut points);
+    }
+    Ok(Asset { spec: spec.clone(), cells, lines, points })
+}

@@ -1,0 +1,462 @@
+//! Ensembles: many members of one scenario (failure times along a trajectory, fragment counts, debris
+//! realisations, ignition draws, weather members and perturbations), reduced into burn probabilities, arrival
+//! percentiles, asset reach probabilities and hazard criteria with their intervals.
+//!
+//! - [`spec`]: the scenario's `[ensemble]`, `[trajectory]`, `[[asset]]` and `[[criterion]]` tables;
+//! - [`draw`]: what each member draws, from the ensemble's seed and its index alone;
+//! - [`accumulate`]: integer accumulators and member records (exact to merge across shards);
+//! - [`assets`]: asset cells on the grid; [`stats`]: Wilson intervals, quantiles, verdicts;
+//! - [`products`]: rasters, tables, plots, maps and the hazard report.
+//!
+//! [`Ensemble`] is one prepared scenario (the landscape loaded once, one GPU context); [`run_file`] runs a
+//! scenario file's ensemble (or one shard of it) end to end, [`merge`] combines shards.
+
+pub mod accumulate;
+pub mod assets;
+pub mod draw;
+pub mod products;
+pub mod report;
+pub mod spec;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::debris::BreakUp;
+use crate::error::{Error, Result};
+use crate::gpu::{Backend, Engine};
+use crate::run::pipeline::{isochrone_times, prepare, Prepared};
+use crate::run::scenario::{DebrisSpec, Scenario};
+use crate::weather::WeatherStream;
+use accumulate::{outline, Accumulator, MemberOutcome, MemberRecord, STATE_FILE};
+use assets::Asset;
+
+/// A shard: members `index`, `index + count`, ... of the ensemble.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    /// Parse `I/N` (0 <= I < N).
+    pub fn parse(s: &str) -> Result<Shard> {
+        let bad = || Error::Invalid(format!("--shard `{s}`: give I/N with 0 <= I < N (members I, I+N, ... run)"));
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let (index, count): (usize, usize) =
+            (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// An input file of the run and its SHA-256.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct InputFile {
+    pub role: String,
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// One prepared ensemble.
+pub struct Ensemble {
+    pub prepared: Prepared,
+    pub assets: Vec<Asset>,
+    /// Weather members' streams, as the spec lists them.
+    pub streams: Vec<WeatherStream>,
+    /// Times of the burn counts and member figures, min: each isochrone time, the response time, every asset and
+    /// criterion time; increasing; the last is the duration.
+    pub times_min: Vec<f64>,
+    pub members: usize,
+    pub inputs: Vec<InputFile>,
+    pub fingerprint: String,
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h).map_err(|e| Error::io(path, e))?;
+    Ok(format!("{:x}", h.finalize()))
+}
+
+/// Every input file of a scenario with its role.
+fn input_files(sc: &Scenario) -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = Vec::new();
+    if let Some(p) = &sc.path {
+        v.push(("scenario".into(), p.clone()));
+    }
+    let l = &sc.landscape;
+    for (role, p) in [
+        ("landscape", &l.lcp),
+        ("elevation", &l.elevation),
+        ("fuel", &l.fuel),
+        ("slope", &l.slope),
+        ("aspect", &l.aspect),
+        ("canopy cover", &l.canopy_cover),
+        ("canopy height", &l.canopy_height),
+        ("canopy base height", &l.canopy_base_height),
+        ("canopy bulk density", &l.canopy_bulk_density),
+        ("fuel models", &l.fuel_models),
+        ("weather", &sc.weather.stream),
+    ] {
+        if let Some(p) = p {
+            v.push((role.into(), p.clone()));
+        }
+    }
+    match &sc.debris {
+        Some(DebrisSpec::Fragments(p)) => v.push(("fragment list".into(), p.clone())),
+        Some(DebrisSpec::Raster { path, .. }) => v.push(("impact raster".into(), path.clone())),
+        _ => {}
+    }
+    let e = &sc.ensemble;
+    if let Some(t) = &e.trajectory {
+        v.push(("trajectory".into(), t.path.clone()));
+    }
+    for w in &e.weather {
+        if let Some(p) = &w.stream {
+            v.push((format!("weather member {}", w.name), p.clone()));
+        }
+    }
+    for a in &e.assets {
+        v.push((format!("asset {}", a.name), a.file.clone()));
+    }
+    v
+}
+
+impl Ensemble {
+    /// Prepare `sc` on `engine` for `members` members (the scenario's count when none).
+    pub fn prepare(sc: Scenario, engine: &Engine, members: Option<usize>) -> Result<Ensemble> {
+        let members = match members {
+            Some(m) => crate::quantity::members(m, "--members")?,
+            None => sc.ensemble.members,
+        };
+        let mut inputs = Vec::new();
+        for (role, path) in input_files(&sc) {
+            inputs.push(InputFile { sha256: sha256_file(&path)?, role, path });
+        }
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION"));
+        h.update(format!(
+            "{:?}|{:?}|{:?}|{:?}|{members}|{}",
+            sc.ensemble, sc.spread, sc.spotting, sc.ignition, sc.seed
+        ));
+        h.update(format!("{:?}", sc.weather));
+        for i in &inputs {
+            h.update(&i.sha256);
+        }
+        let fingerprint = format!("{:x}", h.finalize());
+        let streams = sc
+            .ensemble
+            .weather
+            .iter()
+            .map(|w| match &w.stream {
+                Some(p) => WeatherStream::from_csv(p, &sc.weather.base),
+                None => Ok(WeatherStream::constant(sc.weather.base)),
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let prepared = prepare(sc, engine)?;
+        let sc = &prepared.scenario;
+        let assets =
+            sc.ensemble.assets.iter().map(|a| assets::load(a, &prepared.landscape.grid)).collect::<Result<Vec<_>>>()?;
+        let dur = sc.spread.duration_min;
+        let mut times = isochrone_times(dur, sc.spread.isochrone_interval_min);
+        times.push(sc.ensemble.response_time_min);
+        for a in &sc.ensemble.assets {
+            times.extend(a.within_min.iter().copied());
+        }
+        times.extend(sc.ensemble.criteria.iter().filter_map(|c| c.time_min()));
+        times.sort_by(f64::total_cmp);
+        times.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+        Ok(Ensemble { prepared, assets, streams, times_min: times, members, inputs, fingerprint })
+    }
+
+    fn event(&self) -> Option<&BreakUp> {
+        match &self.prepared.scenario.debris {
+            Some(DebrisSpec::Event { event, .. }) => Some(event),
+            _ => None,
+        }
+    }
+
+    /// An empty accumulator for this ensemble.
+    pub fn accumulator(&self) -> Accumulator {
+        let g = &self.prepared.landscape.grid;
+        let sc = &self.prepared.scenario;
+        let mut acc = Accumulator::new(
+            self.fingerprint.clone(),
+            self.members as u64,
+            g.rows,
+            g.cols,
+            self.prepared.scenario.spread.duration_min,
+            self.times_min.clone(),
+        );
+        acc.scenario = sc.path.as_ref().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
+        acc.seed = sc.seed;
+        acc
+    }
+
+    /// Run member `k`.
+    pub fn run_member(&self, k: usize) -> Result<MemberOutcome> {
+        let sc = &self.prepared.scenario;
+        let classes = match &sc.debris {
+            Some(DebrisSpec::Event { classes, .. }) => classes.as_slice(),
+            _ => &[],
+        };
+        let d = draw::draw(&sc.ensemble, sc.seed, k, classes);
+        let v = draw::variation(&sc.ensemble, &d, self.event(), &self.streams, &self.prepared.stream);
+        let m = self.prepared.run_member(d.seed, &v)?;
+        let grid = &self.prepared.landscape.grid;
+        let burned = m.fire.as_ref().map(|f| f.burned_behaviour()).unwrap_or_default();
+        let cell_of = |x: f64, y: f64| {
+            let (r, c) = grid.fractional_cell(x, y);
+            (r >= 0.0 && c >= 0.0 && r < grid.rows as f64 && c < grid.cols as f64)
+                .then(|| (r.floor() as usize * grid.cols + c.floor() as usize) as u32)
+        };
+        let ignition_cells: Vec<u32> = match &m.debris {
+            Some(dd) => dd.ignitions.iter().filter_map(|s| cell_of(s.x, s.y)).collect(),
+            None => Vec::new(),
+        };
+        let cell_ha = grid.dx() * grid.dy() / 1e4;
+        let cells: Vec<(usize, f32)> = burned.iter().map(|c| (c.cell, c.arrival_min)).collect();
+        let area_ha = self
+            .times_min
+            .iter()
+            .map(|&t| burned.iter().filter(|c| c.arrival_min as f64 <= t).count() as f64 * cell_ha)
+            .collect();
+        let (fires, perimeter_m) = outline(&cells, grid.rows, grid.cols, grid.dx(), &self.times_min);
+        // Earliest arrival at each asset: both lists are in cell order.
+        let asset_arrival_min = self
+            .assets
+            .iter()
+            .map(|a| {
+                let (mut i, mut j, mut best) = (0, 0, f32::INFINITY);
+                while i < burned.len() && j < a.cells.len() {
+                    let (b, c) = (burned[i].cell, a.cells[j] as usize);
+                    if b == c {
+                        best = best.min(burned[i].arrival_min);
+                        i += 1;
+                        j += 1;
+                    } else if b < c {
+                        i += 1;
+                    } else {
+                        j += 1;
+                    }
+                }
+                best.is_finite().then_some(best as f64)
+            })
+            .collect();
+        let crown_area_ha = burned.iter().filter(|c| c.fire_type >= 2.0).count() as f64 * cell_ha;
+        let record = MemberRecord {
+            member: k as u64,
+            seed: d.seed,
+            failure_time_s: d.failure_time_s,
+            weather_member: d.weather_member.map(|w| sc.ensemble.weather[w].name.clone()),
+            ignitions: m.debris.as_ref().map_or(m.sources.len(), |dd| dd.ignitions.len()) as u32,
+            area_ha,
+            perimeter_m,
+            fires,
+            asset_arrival_min,
+            spot_fires: m.spotting.as_ref().map_or(0, |s| s.counts().spot_fires as u32),
+            crown_area_ha,
+        };
+        Ok(MemberOutcome { record, burned, ignition_cells })
+    }
+
+    /// Run the members of `shard` into a fresh accumulator; `progress` receives the count done after each member.
+    pub fn run(&self, shard: Shard, progress: &(dyn Fn(usize) + Sync)) -> Result<Accumulator> {
+        let mut acc = self.accumulator();
+        let ks: Vec<usize> = (shard.index..self.members).step_by(shard.count).collect();
+        let done = AtomicUsize::new(0);
+        // Chunks bound memory: a chunk's outcomes are held, then added in member order.
+        let chunk = 4 * rayon::current_num_threads().max(1);
+        for part in ks.chunks(chunk) {
+            let outcomes: Vec<MemberOutcome> = part
+                .par_iter()
+                .map(|&k| {
+                    let o = self.run_member(k).map_err(|e| Error::Invalid(format!("member {k}: {e}")));
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                    o
+                })
+                .collect::<Result<_>>()?;
+            for o in &outcomes {
+                acc.add(o);
+            }
+        }
+        acc.canonicalise();
+        Ok(acc)
+    }
+}
+
+/// Command-line settings of an ensemble run.
+#[derive(Clone, Debug, Default)]
+pub struct EnsembleOptions {
+    pub members: Option<usize>,
+    pub out: Option<PathBuf>,
+    pub shard: Option<Shard>,
+    pub backend: Option<Backend>,
+    pub cog: bool,
+    pub seed: Option<u64>,
+}
+
+/// What an ensemble run produced.
+pub struct EnsembleRun {
+    pub out_dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub accumulator: Accumulator,
+    pub timing: crate::run::Timing,
+    pub backend: String,
+}
+
+/// A progress bar over members (members done, members/s, time left), on a terminal only.
+fn member_bar(total: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total as u64),
+        if std::io::stderr().is_terminal() {
+            indicatif::ProgressDrawTarget::stderr()
+        } else {
+            indicatif::ProgressDrawTarget::hidden()
+        },
+    );
+    let style = indicatif::ProgressStyle::with_template(
+        "[{bar:30}] {pos}/{len} members  {per_sec}  elapsed {elapsed}  left ~{eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("#>-");
+    bar.set_style(style);
+    bar
+}
+
+/// Run a scenario file's ensemble (or one shard of it) and write its products (a shard writes its state and
+/// member table only; `emberfall merge` makes the products).
+pub fn run_file(path: &Path, opts: &EnsembleOptions, log: &mut dyn FnMut(&str)) -> Result<EnsembleRun> {
+    let mut sc = Scenario::load(path)?;
+    if let Some(b) = opts.backend {
+        sc.backend = b;
+    }
+    if let Some(s) = opts.seed {
+        sc.seed = s;
+    }
+    if opts.cog {
+        sc.output.cog = true;
+    }
+    let out = opts.out.clone().unwrap_or_else(|| sc.output.dir.join("ensemble"));
+    run_scenario(sc, opts, &out, log)
+}
+
+/// [`run_file`] for a scenario already loaded, into `out`.
+pub fn run_scenario(
+    sc: Scenario,
+    opts: &EnsembleOptions,
+    out: &Path,
+    log: &mut dyn FnMut(&str),
+) -> Result<EnsembleRun> {
+    let t0 = Instant::now();
+    let shard = opts.shard.unwrap_or(Shard::WHOLE);
+    let engine = Engine::select(sc.backend)?;
+    log(&format!("backend: {}", engine.name()));
+    let ens = Ensemble::prepare(sc, &engine, opts.members)?;
+    for n in &ens.prepared.notes {
+        log(&format!("note: {n}"));
+    }
+    let inputs_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let mine = (shard.index..ens.members).step_by(shard.count).count();
+    log(&format!(
+        "ensemble: {} members{}, seed {}",
+        ens.members,
+        if shard.count > 1 { format!(", shard {}/{} runs {mine}", shard.index, shard.count) } else { String::new() },
+        ens.prepared.scenario.seed
+    ));
+    let bar = member_bar(mine);
+    let mut acc = ens.run(shard, &|_| bar.inc(1))?;
+    bar.finish_and_clear();
+    let compute_s = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let mut files = Vec::new();
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let state = out.join(STATE_FILE);
+    acc.save(&state)?;
+    files.push(state);
+    let backend = engine.name();
+    if shard.count > 1 {
+        files.push(products::write_members_csv(&ens, &acc, out)?);
+    } else {
+        let timing = crate::run::Timing { inputs_s, compute_s, products_s: 0.0 };
+        files.extend(products::write_all(&ens, &acc, out, &backend, timing, t0)?);
+    }
+    let timing = crate::run::Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
+    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend })
+}
+
+/// Merge the states of shard folders into the products of the whole ensemble in `out`; the scenario is read
+/// again from the file the shards name (or `scenario`), and the shards' fingerprint must match it.
+pub fn merge(
+    scenario: Option<&Path>,
+    dirs: &[PathBuf],
+    opts: &EnsembleOptions,
+    out: &Path,
+    log: &mut dyn FnMut(&str),
+) -> Result<EnsembleRun> {
+    let t0 = Instant::now();
+    if dirs.is_empty() {
+        return Err(Error::Invalid("merge: give the shard folders".into()));
+    }
+    let mut acc: Option<Accumulator> = None;
+    for d in dirs {
+        let a = Accumulator::load(&d.join(STATE_FILE))?;
+        match &mut acc {
+            None => acc = Some(a),
+            Some(x) => x.merge(&a).map_err(|e| Error::input(d.display(), e.to_string()))?,
+        }
+    }
+    let mut acc = acc.unwrap_or_else(|| unreachable!());
+    acc.canonicalise();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in &acc.records {
+        if !seen.insert(r.member) {
+            return Err(Error::Invalid(format!("merge: member {} appears in two shards", r.member)));
+        }
+    }
+    let scenario = match (scenario, &acc.scenario) {
+        (Some(p), _) => p.to_path_buf(),
+        (None, Some(p)) => p.clone(),
+        (None, None) => {
+            return Err(Error::Invalid("merge: the shards do not name their scenario file: give --scenario".into()))
+        }
+    };
+    let scenario = scenario.as_path();
+    let mut sc = Scenario::load(scenario)?;
+    if let Some(b) = opts.backend {
+        sc.backend = b;
+    }
+    sc.seed = acc.seed;
+    if opts.cog {
+        sc.output.cog = true;
+    }
+    let engine = Engine::select(sc.backend)?;
+    let ens = Ensemble::prepare(sc, &engine, Some(acc.ensemble_members as usize))?;
+    if ens.fingerprint != acc.fingerprint {
+        return Err(Error::Invalid(format!(
+            "merge: the shards were run from another scenario, inputs, seed or member count than {} (give the same --members and --seed)",
+            scenario.display()
+        )));
+    }
+    if acc.records.len() != ens.members {
+        log(&format!("note: the shards hold {} of the ensemble's {} members", acc.records.len(), ens.members));
+    }
+    let timing = crate::run::Timing { inputs_s: t0.elapsed().as_secs_f64(), compute_s: 0.0, products_s: 0.0 };
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let mut files = products::write_all(&ens, &acc, out, &engine.name(), timing, t0)?;
+    let state = out.join(STATE_FILE);
+    acc.save(&state)?;
+    files.push(state);
+    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend: engine.name() })
+}

@@ -1,0 +1,451 @@
+//! Ensembles: burn probabilities against the ignition probabilities that make them (one fragment, two
+//! independent fragments), asset reach against per-member arrival rasters, interval widths against 1/sqrt(N),
+//! verdicts against their intervals, shards merged against one unsharded run (separate processes), CPU against GPU.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use emberfall::ensemble::stats::{wilson, Verdict};
+use emberfall::ensemble::{Ensemble, Shard};
+use emberfall::gpu::Engine;
+use emberfall::landscape::{write_synthetic, SynthSpec};
+use emberfall::run::scenario::Scenario;
+
+const ORIGIN: (f64, f64) = (500000.0, 4000000.0);
+const CELL: f64 = 10.0;
+const N: usize = 60;
+
+/// A flat 60 x 60 landscape of GR4 (grass) cells of 10 m in UTM 11N.
+fn landscape(dir: &Path) -> PathBuf {
+    let p = dir.join("grass.tif");
+    let spec = SynthSpec {
+        fuel_code: 104,
+        rows: N,
+        cols: N,
+        cell_size_m: CELL,
+        slope_pct: 0.0,
+        aspect_deg: 0.0,
+        epsg: 32611,
+        origin: ORIGIN,
+    };
+    write_synthetic(&spec, &p).unwrap();
+    p
+}
+
+/// Centre of cell (row, col).
+fn centre(r: usize, c: usize) -> (f64, f64) {
+    (ORIGIN.0 + (c as f64 + 0.5) * CELL, ORIGIN.1 - (r as f64 + 0.5) * CELL)
+}
+
+/// A hot steel fragment at (x, y) landing with `p`: at 3000 C on dry grass its ignition probability is 1 to
+/// within 1e-12 (the hot-particle relation's critical temperature is below 1000 C), so the cell ignites with
+/// probability `p`, the impact probability.
+fn fragment_row(id: &str, x: f64, y: f64, p: f64) -> String {
+    format!("{id},{x},{y},0.02,0.01,steel,3000,{p}\n")
+}
+
+/// A scenario of fragments `rows` on the grass, calm, 60 min fires, no spotting, no crown fire.
+fn scenario(dir: &Path, name: &str, rows: &[String], extra: &str) -> PathBuf {
+    let ls = landscape(dir);
+    let frag = dir.join(format!("{name}.csv"));
+    std::fs::write(
+        &frag,
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", rows.concat()),
+    )
+    .unwrap();
+    let p = dir.join(format!("{name}.toml"));
+    std::fs::write(
+        &p,
+        format!(
+            r#"name = "{name}"
+seed = 11
+[landscape]
+lcp = "{}"
+[weather]
+moisture_pct = [5, 6, 8, 60, 90]
+wind_speed_kmh = 0
+[debris]
+fragments = "{}"
+[spread]
+duration = "60min"
+isochrone_interval = "30min"
+crown_method = "none"
+[spotting]
+enabled = false
+[output]
+dir = "{}"
+{extra}
+"#,
+            ls.display(),
+            frag.display(),
+            dir.join("out").display()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+fn ensemble(path: &Path, members: usize, engine: &Engine) -> (Ensemble, emberfall::ensemble::accumulate::Accumulator) {
+    let ens = Ensemble::prepare(Scenario::load(path).unwrap(), engine, Some(members)).unwrap();
+    let acc = ens.run(Shard::WHOLE, &|_| {}).unwrap();
+    (ens, acc)
+}
+
+/// The cells a fire from (x, y) reaches: a member of the same scenario with impact probability 1 (every member
+/// ignites; no other randomness: the reach is the same in every member).
+fn reach(dir: &Path, name: &str, x: f64, y: f64) -> Vec<bool> {
+    let p = scenario(dir, name, &[fragment_row("f", x, y, 1.0)], "");
+    let ens = Ensemble::prepare(Scenario::load(&p).unwrap(), &Engine::Cpu, Some(1)).unwrap();
+    let o = ens.run_member(0).unwrap();
+    let mut r = vec![false; N * N];
+    for c in &o.burned {
+        r[c.cell] = true;
+    }
+    assert!(r.iter().filter(|&&b| b).count() > 20, "the fire must reach some cells");
+    r
+}
+
+/// Whether the share k/n is consistent with probability p: p inside the 99.9 % Wilson interval of k/n.
+fn consistent(k: u32, n: u64, p: f64) -> bool {
+    let (lo, hi) = wilson(k as u64, n, 3.290_526_731_491_926);
+    lo <= p && p <= hi
+}
+
+#[test]
+fn one_fragment_burns_its_reach_with_its_probability() {
+    let dir = common::tmpdir("ens-one");
+    let (x, y) = centre(30, 30);
+    let reached = reach(&dir, "one_sure", x, y);
+    let p = 0.3;
+    let s = scenario(&dir, "one", &[fragment_row("f", x, y, p)], "");
+    let (_, acc) = ensemble(&s, 400, &Engine::Cpu);
+    let last = acc.burned.last().unwrap();
+    let n = acc.members;
+    let (mut inside, mut outside) = (0, 0);
+    for i in 0..N * N {
+        if reached[i] {
+            assert!(consistent(last[i], n, p), "cell {i}: {} of {n} members burned it, p = {p}", last[i]);
+            inside += 1;
+        } else {
+            assert_eq!(last[i], 0, "cell {i} lies beyond the fire's reach but burned");
+            outside += 1;
+        }
+    }
+    assert!(inside > 20 && outside > 1000);
+    // The ignition density is p in the fragment's cell and 0 elsewhere.
+    let cell = 30 * N + 30;
+    assert!(consistent(acc.ignitions[cell], n, p));
+    assert_eq!(acc.ignitions.iter().map(|&c| c as u64).sum::<u64>(), acc.ignitions[cell] as u64);
+}
+
+#[test]
+fn two_independent_fragments_combine() {
+    let dir = common::tmpdir("ens-two");
+    let (a, b) = (centre(30, 28), centre(30, 32));
+    let (ra, rb) = (reach(&dir, "a_sure", a.0, a.1), reach(&dir, "b_sure", b.0, b.1));
+    let (p1, p2) = (0.3, 0.5);
+    let s = scenario(&dir, "two", &[fragment_row("a", a.0, a.1, p1), fragment_row("b", b.0, b.1, p2)], "");
+    let (_, acc) = ensemble(&s, 400, &Engine::Cpu);
+    let last = acc.burned.last().unwrap();
+    let n = acc.members;
+    let mut classes = [(0usize, 0usize); 4];
+    for i in 0..N * N {
+        let (expect, k) = match (ra[i], rb[i]) {
+            (true, true) => (1.0 - (1.0 - p1) * (1.0 - p2), 0),
+            (true, false) => (p1, 1),
+            (false, true) => (p2, 2),
+            (false, false) => (0.0, 3),
+        };
+        classes[k].0 += 1;
+        let ok = if expect == 0.0 { last[i] == 0 } else { consistent(last[i], n, expect) };
+        if ok {
+            classes[k].1 += 1;
+        }
+    }
+    assert!(classes[0].0 > 10, "the reaches must overlap: {classes:?}");
+    // Where the two fires meet, the front of the joint fire may settle a cell differently from either alone: allow
+    // 2 % of each class.
+    for (k, (all, ok)) in classes.iter().enumerate() {
+        assert!(*ok as f64 >= 0.98 * *all as f64, "class {k}: {ok} of {all} cells as expected ({classes:?})");
+    }
+}
+
+/// A polygon asset and a point asset; fragments with a footprint so that members differ.
+fn asset_scenario(dir: &Path, members: usize, criteria: &str) -> PathBuf {
+    let (x, y) = centre(30, 30);
+    let frag = format!("f,{x},{y},0.02,0.01,steel,3000,0.8,150,150,0\n");
+    let poly = dir.join("village.geojson");
+    // Rectangle over rows 10..=14, columns 40..=45 (edges at cell centres: every touched cell is in those rows and
+    // columns).
+    let (x0, y0) = centre(14, 40);
+    let (x1, y1) = centre(10, 45);
+    std::fs::write(
+        &poly,
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::32611"}}}},"features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let pt = dir.join("pad.geojson");
+    let (px, py) = centre(36, 24);
+    std::fs::write(
+        &pt,
+        format!(
+            r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::32611"}}}},"features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{px},{py}]}}}}]}}"#
+        ),
+    )
+    .unwrap();
+    let extra = format!(
+        r#"[ensemble]
+members = {members}
+response_time = "15min"
+
+[[asset]]
+name = "village"
+file = "{}"
+within = ["15min"]
+
+[[asset]]
+name = "pad"
+file = "{}"
+{criteria}"#,
+        poly.display(),
+        pt.display()
+    );
+    let ls = landscape(dir);
+    let fr = dir.join("fr.csv");
+    std::fs::write(
+        &fr,
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability,sigma_along_m,sigma_cross_m,azimuth_deg\n{frag}"),
+    )
+    .unwrap();
+    let p = dir.join("assets.toml");
+    std::fs::write(
+        &p,
+        format!(
+            r#"name = "assets"
+seed = 5
+[landscape]
+lcp = "{}"
+[weather]
+moisture_pct = [5, 6, 8, 60, 90]
+wind_speed_kmh = 10
+wind_from_deg = 250
+[debris]
+fragments = "{}"
+[spread]
+duration = "60min"
+isochrone_interval = "30min"
+crown_method = "none"
+[spotting]
+enabled = false
+[output]
+dir = "{}"
+{extra}
+"#,
+            ls.display(),
+            fr.display(),
+            dir.join("out").display()
+        ),
+    )
+    .unwrap();
+    p
+}
+
+#[test]
+fn asset_probabilities_are_shares_of_member_arrival_rasters() {
+    let dir = common::tmpdir("ens-assets");
+    let s = asset_scenario(&dir, 80, "");
+    let (ens, acc) = ensemble(&s, 80, &Engine::Cpu);
+    let (reach, _) = emberfall::ensemble::products::asset_reach(&ens, &acc);
+    // Independently: each member's arrival raster from the pipeline, checked over the asset's cells as the test
+    // finds them (the rectangle's rows and columns, the point's cell).
+    let village: Vec<usize> = (10..=14).flat_map(|r| (40..=45).map(move |c| r * N + c)).collect();
+    let pad = [36 * N + 24];
+    let (mut v15, mut v60, mut p60) = (0, 0, 0);
+    for r in &acc.records {
+        let m = ens.prepared.run_member(r.seed, &emberfall::run::pipeline::Variation::default()).unwrap();
+        let arr = m.fire.as_ref().map(|f| f.rasters().arrival_min).unwrap_or_else(|| vec![f32::MAX; N * N]);
+        let first = |cells: &[usize]| {
+            cells
+                .iter()
+                .map(|&i| arr[i])
+                .filter(|&t| t != emberfall::physics::behavior::NODATA)
+                .fold(f32::MAX, f32::min)
+        };
+        let (tv, tp) = (first(&village), first(&pad));
+        v15 += (tv <= 15.0) as u64;
+        v60 += (tv <= 60.0) as u64;
+        p60 += (tp <= 60.0) as u64;
+    }
+    let get = |a: &str, t: f64| reach.iter().find(|r| r.asset == a && (r.within_min - t).abs() < 1e-9).unwrap().reached;
+    assert_eq!(get("village", 15.0), v15);
+    assert_eq!(get("village", 60.0), v60);
+    assert_eq!(get("pad", 60.0), p60);
+    assert!(v15 < v60 && v60 < 80 && p60 > 0, "members must differ: village {v15} / {v60}, pad {p60} of 80");
+}
+
+#[test]
+fn intervals_shrink_as_one_over_sqrt_n_and_verdicts_follow_them() {
+    let dir = common::tmpdir("ens-sqrt");
+    let (x, y) = centre(30, 30);
+    let crit = r#"
+[[criterion]]
+any_ignition = true
+limit = 0.5
+
+[[criterion]]
+any_ignition = true
+limit = 0.3
+
+[[criterion]]
+any_ignition = true
+limit = 0.1
+"#;
+    let s = scenario(&dir, "sqrt", &[fragment_row("f", x, y, 0.3)], &format!("[ensemble]\nmembers = 100\n{crit}"));
+    let mut widths = Vec::new();
+    for n in [100, 400, 1600] {
+        let (ens, acc) = ensemble(&s, n, &Engine::Cpu);
+        let c = emberfall::ensemble::products::criteria(&ens, &acc);
+        assert_eq!(c.len(), 3);
+        widths.push(c[0].ci95_high - c[0].ci95_low);
+        for o in &c {
+            let want = if o.ci95_high < o.limit {
+                Verdict::Pass
+            } else if o.ci95_low >= o.limit {
+                Verdict::Fail
+            } else {
+                Verdict::Undecided
+            };
+            assert_eq!(o.verdict, want, "{o:?}");
+            assert_eq!(o.members_needed.is_some(), o.verdict == Verdict::Undecided, "{o:?}");
+        }
+        if n == 1600 {
+            assert_eq!(c[0].verdict, Verdict::Pass);
+            assert_eq!(c[2].verdict, Verdict::Fail);
+        }
+    }
+    for k in 0..2 {
+        let ratio = widths[k] / widths[k + 1];
+        assert!((ratio - 2.0).abs() < 0.25, "width ratio {ratio} for 4x the members ({widths:?})");
+    }
+}
+
+fn emberfall(args: &[&str]) -> std::process::Output {
+    let o = Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+#[test]
+fn shards_merged_in_separate_processes_equal_one_run() {
+    let dir = common::tmpdir("ens-shards");
+    let s = asset_scenario(&dir, 40, "\n[[criterion]]\nasset = \"village\"\nwithin = \"60min\"\nlimit = 0.5\n");
+    let s = s.to_str().unwrap();
+    let whole = dir.join("whole");
+    emberfall(&["ensemble", s, "--backend", "cpu", "--out", whole.to_str().unwrap()]);
+    let mut shards = Vec::new();
+    for i in 0..4 {
+        let d = dir.join(format!("shard{i}"));
+        emberfall(&["ensemble", s, "--backend", "cpu", "--shard", &format!("{i}/4"), "--out", d.to_str().unwrap()]);
+        shards.push(d.to_str().unwrap().to_string());
+    }
+    let merged = dir.join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|s| s.as_str()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    emberfall(&args);
+    let mut compared = 0;
+    for e in std::fs::read_dir(&whole).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("report") {
+            continue; // the report states each run's own run time
+        }
+        let (a, b) = (std::fs::read(whole.join(&name)).unwrap(), std::fs::read(merged.join(&name)).unwrap());
+        assert!(a == b, "{name} differs between the unsharded run and the merged shards");
+        compared += 1;
+    }
+    assert!(compared >= 15, "{compared} files compared");
+    // A shard merged twice is refused.
+    let o = Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .args(["merge", &shards[0], &shards[0], "--out", dir.join("bad").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("two shards"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn cpu_and_gpu_members_agree() {
+    let Ok(engine) = Engine::select(emberfall::gpu::Backend::Vulkan) else {
+        panic!("no Vulkan adapter (lavapipe: mesa-vulkan-drivers); scripts/install-deps.sh installs it")
+    };
+    let dir = common::tmpdir("ens-gpu");
+    let s = asset_scenario(&dir, 24, "");
+    let (_, cpu) = ensemble(&s, 24, &Engine::Cpu);
+    let (_, gpu) = ensemble(&s, 24, &engine);
+    assert_eq!(cpu.ignitions, gpu.ignitions, "ignitions differ between CPU and GPU");
+    for (a, b) in cpu.records.iter().zip(&gpu.records) {
+        assert_eq!((a.member, a.seed, a.ignitions), (b.member, b.seed, b.ignitions));
+    }
+    // Burn probabilities within one member's share.
+    let (c, g) = (cpu.burned.last().unwrap(), gpu.burned.last().unwrap());
+    let off = c.iter().zip(g).filter(|(a, b)| a.abs_diff(**b) > 1).count();
+    assert_eq!(off, 0, "{off} cells differ by more than one member");
+}
+
+#[test]
+fn report_html_renders_in_a_real_browser_with_no_outside_request() {
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .unwrap_or_else(|| panic!("no chromium: scripts/install-deps.sh installs Debian's chromium"));
+    let dir = common::tmpdir("ens-html");
+    let s = asset_scenario(&dir, 20, "\n[[criterion]]\nasset = \"village\"\nlimit = 0.01\n");
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    // A copy that, once loaded, writes what the page holds into its title: images and whether each decoded, and
+    // every resource the page fetched (the Resource Timing API lists each request; data: URLs are not requests).
+    let probe = r#"<script>window.addEventListener('load',()=>{const im=[...document.images];
+document.title='PROBE '+JSON.stringify({images:im.length,loaded:im.filter(i=>i.complete&&i.naturalWidth>0).length,
+resources:performance.getEntriesByType('resource').map(e=>e.name),h1:document.querySelector('h1').textContent,
+verdicts:[...document.querySelectorAll('td.PASS,td.FAIL,td.UNDECIDED')].length});});</script>"#;
+    // The report's own policy forbids scripts; the probe copy drops it to run, and so also shows that nothing in the
+    // page itself needs it to stay inside the file.
+    let start = html.find("<meta http-equiv=\"Content-Security-Policy\"").expect("the report states a CSP");
+    let end = start + html[start..].find('>').unwrap() + 1;
+    let probed = format!("{}{}", &html[..start], &html[end..]).replace("</body>", &format!("{probe}</body>"));
+    let page = dir.join("probe.html");
+    std::fs::write(&page, probed).unwrap();
+    let o = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000", "--dump-dom"])
+        .arg(format!("file://{}", page.display()))
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let t0 = dom.find("<title>PROBE ").unwrap_or_else(|| panic!("the page did not load: {dom:.2000}"));
+    let json = &dom[t0 + 13..t0 + dom[t0..].find("</title>").unwrap()];
+    let json = json.replace("&quot;", "\"").replace("&amp;", "&");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let images = v["images"].as_u64().unwrap();
+    assert!(images >= 6, "{v}");
+    assert_eq!(v["loaded"].as_u64().unwrap(), images, "every image must load: {v}");
+    assert_eq!(v["resources"].as_array().unwrap().len(), 0, "the page fetched: {v}");
+    assert!(v["h1"].as_str().unwrap().contains("Hazard report"));
+    assert_eq!(v["verdicts"].as_u64().unwrap(), 1);
+    // And statically: every src and href points inside the file.
+    for attr in ["src=\"", "href=\""] {
+        for (k, _) in html.match_indices(attr) {
+            let rest = &html[k + attr.len()..];
+            assert!(rest.starts_with("data:") || rest.starts_with('#'), "outside reference: {:.80}", rest);
+        }
+    }
+}
