@@ -116,6 +116,9 @@ enum Command {
         behavior_maps: bool,
         #[arg(long, value_enum, default_value = "auto")]
         backend: BackendArg,
+        /// Members of the hazard ensemble (the scenario's 400 when absent; 0 skips it).
+        #[arg(long)]
+        members: Option<usize>,
     },
 }
 
@@ -311,6 +314,18 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
         a.members as f64 / t.compute_s.max(1e-9),
         t.products_s
     );
+    for c in &run.criteria {
+        println!(
+            "{:9}  P({} | failure) = {:.3e} [{:.3e}, {:.3e}], limit {:.0e}{}",
+            c.verdict.word(),
+            c.name,
+            c.probability,
+            c.ci95_low,
+            c.ci95_high,
+            c.limit,
+            c.members_needed.map_or(String::new(), |m| format!(" ({m} members would decide it)"))
+        );
+    }
     println!("wrote {} files to {}", run.files.len(), run.out_dir.display());
 }
 
@@ -381,7 +396,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
         Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
-        Command::Demo { out, backend, behavior_maps } => demo(&out, backend, behavior_maps),
+        Command::Demo { out, backend, behavior_maps, members } => demo(&out, backend, behavior_maps, members),
         Command::Ensemble { scenario, members, out, shard, seed, cog, backend } => {
             let opts = emberfall::ensemble::EnsembleOptions {
                 members,
@@ -656,7 +671,7 @@ fn run_scenario(
     Ok(())
 }
 
-fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool) -> Result<()> {
+fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, members: Option<usize>) -> Result<()> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dem = root.join("dem/kii_synthetic.tif");
     if !dem.exists() {
@@ -701,5 +716,20 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool) -> Resu
     for f in &rep.files {
         println!("  {}", f.display());
     }
+    if members == Some(0) {
+        return Ok(());
+    }
+    // The hazard ensemble beside the single realisation: failures over the first 20 s of flight.
+    println!();
+    println!("hazard ensemble: a failure at any time in the first 20 s of flight (examples/kairos_trajectory.csv)");
+    let opts = emberfall::ensemble::EnsembleOptions {
+        members,
+        out: Some(out.join("ensemble")),
+        backend: Some(backend.into()),
+        ..Default::default()
+    };
+    let run = emberfall::ensemble::run_file(&scenario, &opts, &mut |m| println!("{m}"))?;
+    print_ensemble(&run);
+    println!("hazard report: {}", run.out_dir.join("report.html").display());
     Ok(())
 }

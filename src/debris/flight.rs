@@ -156,7 +156,7 @@ pub fn convection_w_per_m2_k(speed_m_s: f64, rho_kg_m3: f64, size_m: f64) -> f64
 }
 
 /// Fly a point mass from (x, y, z) (z above `ground(x, y)`'s datum, m) with velocity `v` (ENU m/s) to the ground:
-/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `model.dt_s`). `beta` = m / (Cd A) kg/m2 (infinite: no
+/// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `model.dt_s` near the ground, up to 10 times it high up). `beta` = m / (Cd A) kg/m2 (infinite: no
 /// drag). Hot inert fragments cool by convection ([`convection_w_per_m2_k`]) and radiation, as a lumped capacitance
 /// (Biot number small for cm fragments of metal), holding at the melting point while latent heat goes; burning
 /// fragments keep burning. A fragment not on the ground after `model.max_time_s` is an error.
@@ -186,30 +186,54 @@ pub fn fly(
         ThermalState::Burning { burn_time_s } => Some(burn_time_s),
         _ => None,
     };
-    let accel = |p: [f64; 3], v: [f64; 3]| -> [f64; 3] {
-        let h = p[2] - ground(p[0], p[1]);
-        let (we, wn) = wind_at(winds, h);
+    // Wind layers as (height, east, north) vectors once, not per evaluation.
+    let layers: Vec<(f64, f64, f64)> = winds
+        .iter()
+        .map(|l| {
+            let to = (l.from_deg + 180.0).to_radians();
+            (l.altitude_m, l.speed_m_s * to.sin(), l.speed_m_s * to.cos())
+        })
+        .collect();
+    let wind = |h: f64| -> (f64, f64) {
+        match layers.iter().position(|l| h <= l.0) {
+            None => layers.last().map_or((0.0, 0.0), |l| (l.1, l.2)),
+            Some(0) => (layers[0].1, layers[0].2),
+            Some(k) => {
+                let (a, b) = (layers[k - 1], layers[k]);
+                let f = (h - a.0) / (b.0 - a.0).max(1e-9);
+                (a.1 + f * (b.1 - a.1), a.2 + f * (b.2 - a.2))
+            }
+        }
+    };
+    // Ground below the fragment at the start of each step: the wind profile's height within a step uses it.
+    let mut ground_here = ground(p[0], p[1]);
+    let accel = |p: [f64; 3], v: [f64; 3], g0: f64| -> [f64; 3] {
+        let h = p[2] - g0;
+        let (we, wn) = wind(h);
         let rel = [v[0] - we, v[1] - wn, v[2]];
         let s = (rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2]).sqrt();
         let k = if beta.is_finite() { 0.5 * air_density(p[2], constant_density) * s / beta } else { 0.0 };
         [-k * rel[0], -k * rel[1], -G - k * rel[2]]
     };
     let area = std::f64::consts::PI * size * size; // sphere surface
-    let steps = (model.max_time_s / dt).ceil() as u64;
     let mut landed = false;
-    for _ in 0..steps {
-        if p[2] <= ground(p[0], p[1]) {
+    while t < model.max_time_s {
+        if p[2] <= ground_here {
             landed = true;
             break;
         }
+        // The step grows with the height above the ground, from `dt` within 10 m of it to 10 dt above 100 m (drag
+        // time scales of cm fragments are seconds: RK4 stays accurate), so that a break-up high up costs little and
+        // the landing point is still found to the base step.
+        let dt = dt * ((p[2] - ground_here) / 10.0).clamp(1.0, 10.0);
         // RK4 on (p, v).
-        let a1 = accel(p, v);
+        let a1 = accel(p, v, ground_here);
         let (p2, v2) = (add(p, v, dt / 2.0), add(v, a1, dt / 2.0));
-        let a2 = accel(p2, v2);
+        let a2 = accel(p2, v2, ground_here);
         let (p3, v3) = (add(p, v2, dt / 2.0), add(v, a2, dt / 2.0));
-        let a3 = accel(p3, v3);
+        let a3 = accel(p3, v3, ground_here);
         let (p4, v4) = (add(p, v3, dt), add(v, a3, dt));
-        let a4 = accel(p4, v4);
+        let a4 = accel(p4, v4, ground_here);
         let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
         let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
         // Cooling of hot inert fragments (explicit step).
@@ -231,8 +255,7 @@ pub fn fly(
         // Ground crossing within the step: interpolate.
         let gz = ground(np[0], np[1]);
         if np[2] <= gz {
-            let f =
-                ((p[2] - ground(p[0], p[1])) / ((p[2] - ground(p[0], p[1])) - (np[2] - gz)).max(1e-12)).clamp(0.0, 1.0);
+            let f = ((p[2] - ground_here) / ((p[2] - ground_here) - (np[2] - gz)).max(1e-12)).clamp(0.0, 1.0);
             p = [0, 1, 2].map(|i| p[i] + f * (np[i] - p[i]));
             v = [0, 1, 2].map(|i| v[i] + f * (nv[i] - v[i]));
             t += f * dt;
@@ -242,6 +265,7 @@ pub fn fly(
         p = np;
         v = nv;
         t += dt;
+        ground_here = gz;
     }
     if !landed {
         return Err(Error::Invalid(format!(

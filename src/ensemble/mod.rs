@@ -312,6 +312,8 @@ pub struct EnsembleRun {
     pub accumulator: Accumulator,
     pub timing: crate::run::Timing,
     pub backend: String,
+    /// Verdicts of the scenario's criteria (none for a shard).
+    pub criteria: Vec<products::CriterionOutcome>,
 }
 
 /// A progress bar over members (members done, members/s, time left), on a terminal only.
@@ -386,14 +388,16 @@ pub fn run_scenario(
     acc.save(&state)?;
     files.push(state);
     let backend = engine.name();
+    let mut criteria = Vec::new();
     if shard.count > 1 {
         files.push(products::write_members_csv(&ens, &acc, out)?);
     } else {
         let timing = crate::run::Timing { inputs_s, compute_s, products_s: 0.0 };
         files.extend(products::write_all(&ens, &acc, out, &backend, timing, t0)?);
+        criteria = products::criteria(&ens, &acc);
     }
     let timing = crate::run::Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
-    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend })
+    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend, criteria })
 }
 
 /// Merge the states of shard folders into the products of the whole ensemble in `out`; the scenario is read
@@ -458,5 +462,6 @@ pub fn merge(
     let state = out.join(STATE_FILE);
     acc.save(&state)?;
     files.push(state);
-    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend: engine.name() })
+    let criteria = products::criteria(&ens, &acc);
+    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend: engine.name(), criteria })
 }
