@@ -314,6 +314,14 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
         a.members as f64 / t.compute_s.max(1e-9),
         t.products_s
     );
+    // Peak resident memory of the process (Linux), to show it does not grow with the member count.
+    if let Some(kb) = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
+    {
+        println!("memory: peak {:.0} MiB", kb / 1024.0);
+    }
     for c in &run.criteria {
         println!(
             "{:9}  P({} | failure) = {:.3e} [{:.3e}, {:.3e}], limit {:.0e}{}",
