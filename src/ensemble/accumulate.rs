@@ -99,6 +99,8 @@ pub struct Accumulator {
     pub hist: Vec<u32>,
     /// Records of the members, by member index.
     pub records: Vec<MemberRecord>,
+    /// Launch-window sweep: per candidate launch time (RFC 3339), its members' records.
+    pub window: Vec<(String, Vec<MemberRecord>)>,
     #[serde(skip)]
     slot_of: HashMap<u32, u32>,
 }
@@ -131,6 +133,7 @@ impl Accumulator {
             hist_cells: Vec::new(),
             hist: Vec::new(),
             records: Vec::new(),
+            window: Vec::new(),
             slot_of: HashMap::new(),
         }
     }
@@ -210,6 +213,15 @@ impl Accumulator {
             }
         }
         self.records.extend(other.records.iter().cloned());
+        if self.window.len() != other.window.len() {
+            return Err(Error::Invalid("the shards swept different launch windows".into()));
+        }
+        for (a, b) in self.window.iter_mut().zip(&other.window) {
+            if a.0 != b.0 {
+                return Err(Error::Invalid("the shards swept different launch windows".into()));
+            }
+            a.1.extend(b.1.iter().cloned());
+        }
         Ok(())
     }
 
@@ -227,6 +239,9 @@ impl Accumulator {
         self.hist = hist;
         self.slot_of = self.hist_cells.iter().enumerate().map(|(k, &c)| (c, k as u32)).collect();
         self.records.sort_by_key(|r| r.member);
+        for w in &mut self.window {
+            w.1.sort_by_key(|r| r.member);
+        }
     }
 
     /// Histograms of `cell` (arrival, flame, intensity), if it ever burned.

@@ -123,13 +123,14 @@ fn pick(weights: &[f64], u: f64) -> usize {
 
 /// The member's variation of the scenario: the break-up state at its failure time, its weather (member and
 /// perturbations) and fragment counts. `event` is the scenario's failure event; `streams` the weather members'
-/// streams (index as the spec's), `base` the scenario's stream.
+/// streams (index as the spec's), `base` the scenario's stream, `launch` a launch-window candidate's stream.
 pub fn variation(
     spec: &EnsembleSpec,
     d: &Draw,
     event: Option<&BreakUp>,
     streams: &[WeatherStream],
     base: &WeatherStream,
+    launch: Option<&WeatherStream>,
 ) -> Variation {
     let event = match (d.failure_time_s, event, &spec.trajectory) {
         (Some(t), Some(ev), Some(traj)) => {
@@ -152,7 +153,11 @@ pub fn variation(
         }
         _ => None,
     };
-    let stream = d.weather_member.map(|w| streams[w].clone());
+    // A launch-window candidate's weather replaces the weather members.
+    let stream = match launch {
+        Some(s) => Some(s.clone()),
+        None => d.weather_member.map(|w| streams[w].clone()),
+    };
     let weather = match d.perturb {
         Some((fs, fm, dd)) => {
             let mut s = stream.unwrap_or_else(|| base.clone());

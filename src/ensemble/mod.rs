@@ -128,6 +128,9 @@ fn input_files(sc: &Scenario) -> Vec<(String, PathBuf)> {
     for a in &e.assets {
         v.push((format!("asset {}", a.name), a.file.clone()));
     }
+    if let Some(lw) = &e.launch_window {
+        v.push(("launch-window forecast".into(), lw.forecast.clone()));
+    }
     v
 }
 
@@ -204,13 +207,18 @@ impl Ensemble {
 
     /// Run member `k`.
     pub fn run_member(&self, k: usize) -> Result<MemberOutcome> {
+        self.run_member_under(k, None)
+    }
+
+    /// Run member `k`, under a launch-window candidate's weather when given.
+    pub fn run_member_under(&self, k: usize, launch: Option<&WeatherStream>) -> Result<MemberOutcome> {
         let sc = &self.prepared.scenario;
         let classes = match &sc.debris {
             Some(DebrisSpec::Event { classes, .. }) => classes.as_slice(),
             _ => &[],
         };
         let d = draw::draw(&sc.ensemble, sc.seed, k, classes);
-        let v = draw::variation(&sc.ensemble, &d, self.event(), &self.streams, &self.prepared.stream);
+        let v = draw::variation(&sc.ensemble, &d, self.event(), &self.streams, &self.prepared.stream, launch);
         let m = self.prepared.run_member(d.seed, &v)?;
         let grid = &self.prepared.landscape.grid;
         let burned = m.fire.as_ref().map(|f| f.burned_behaviour()).unwrap_or_default();
@@ -289,8 +297,45 @@ impl Ensemble {
                 acc.add(o);
             }
         }
+        // The launch-window sweep: the same member draws under each candidate's weather (common random numbers:
+        // candidates differ by their weather alone).
+        if let Some(lw) = &self.prepared.scenario.ensemble.launch_window {
+            let dur = self.prepared.scenario.spread.duration_min;
+            let ks: Vec<usize> = (shard.index..lw.members).step_by(shard.count).collect();
+            for &c in &lw.candidates {
+                let stream = lw.stream(c, dur);
+                let mut records = Vec::with_capacity(ks.len());
+                for part in ks.chunks(chunk) {
+                    let outcomes: Vec<MemberOutcome> = part
+                        .par_iter()
+                        .map(|&k| {
+                            let o = self
+                                .run_member_under(k, Some(&stream))
+                                .map_err(|e| Error::Invalid(format!("launch {} member {k}: {e}", c.to_rfc3339())));
+                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+                            o
+                        })
+                        .collect::<Result<_>>()?;
+                    records.extend(outcomes.into_iter().map(|o| o.record));
+                }
+                acc.window.push((c.to_rfc3339(), records));
+            }
+        }
         acc.canonicalise();
         Ok(acc)
+    }
+
+    /// Members a shard runs in all (the ensemble's and the launch-window sweep's).
+    pub fn shard_members(&self, shard: Shard) -> usize {
+        let mine = |m: usize| (shard.index..m).step_by(shard.count).count();
+        mine(self.members)
+            + self
+                .prepared
+                .scenario
+                .ensemble
+                .launch_window
+                .as_ref()
+                .map_or(0, |lw| lw.candidates.len() * mine(lw.members))
     }
 }
 
@@ -370,7 +415,7 @@ pub fn run_scenario(
     }
     let inputs_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
-    let mine = (shard.index..ens.members).step_by(shard.count).count();
+    let mine = ens.shard_members(shard);
     log(&format!(
         "ensemble: {} members{}, seed {}",
         ens.members,

@@ -76,9 +76,18 @@ fn event_in(
     }
 }
 
-/// Every criterion's outcome.
+/// Every criterion's outcome over the ensemble's members.
 pub fn criteria(ens: &Ensemble, acc: &Accumulator) -> Vec<CriterionOutcome> {
-    let n = acc.records.len() as u64;
+    criteria_of(ens, acc, &acc.records)
+}
+
+/// Every criterion's outcome over `records`.
+pub fn criteria_of(
+    ens: &Ensemble,
+    acc: &Accumulator,
+    records: &[crate::ensemble::accumulate::MemberRecord],
+) -> Vec<CriterionOutcome> {
+    let n = records.len() as u64;
     let pf = ens.prepared.scenario.ensemble.failure_probability;
     ens.prepared
         .scenario
@@ -86,7 +95,7 @@ pub fn criteria(ens: &Ensemble, acc: &Accumulator) -> Vec<CriterionOutcome> {
         .criteria
         .iter()
         .map(|c| {
-            let k = acc.records.iter().filter(|r| event_in(acc, ens, &c.event, r)).count() as u64;
+            let k = records.iter().filter(|r| event_in(acc, ens, &c.event, r)).count() as u64;
             let (lo, hi) = wilson(k, n, Z95);
             let verdict = Verdict::of(k, n, c.limit);
             CriterionOutcome {
@@ -104,6 +113,93 @@ pub fn criteria(ens: &Ensemble, acc: &Accumulator) -> Vec<CriterionOutcome> {
             }
         })
         .collect()
+}
+
+/// The launch-window sweep: per candidate launch time (RFC 3339), every criterion's outcome under its weather.
+pub fn launch_window(ens: &Ensemble, acc: &Accumulator) -> Vec<(String, Vec<CriterionOutcome>)> {
+    acc.window.iter().map(|(t, recs)| (t.clone(), criteria_of(ens, acc, recs))).collect()
+}
+
+/// launch_window.png: each criterion's probability (95 % Wilson interval as error bars) over launch time, with its
+/// limit as a dashed line of the same colour; log scale.
+pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path) -> Result<()> {
+    fonts();
+    let (w, h) = (1400u32, 640u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let perr = |e: String| Error::input(path.display(), format!("cannot draw the plot: {e}"));
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> =
+        sweep.iter().filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.0).ok()).collect();
+    if times.len() != sweep.len() || sweep.is_empty() {
+        return Err(Error::Invalid("launch window without candidates".into()));
+    }
+    let t0 = times[0];
+    let x: Vec<f64> = times.iter().map(|t| (*t - t0).num_seconds() as f64 / 3600.0).collect();
+    let xmax = x.last().copied().unwrap_or(0.0).max(0.5);
+    let ncrit = sweep[0].1.len();
+    let n = sweep[0].1.first().map_or(1, |c| c.members.max(1)) as f64;
+    let floor = (0.2 / n).min(1e-4);
+    let lo_limit = sweep[0].1.iter().map(|c| c.limit).fold(1.0f64, f64::min);
+    let ymin = floor.min(lo_limit / 3.0);
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
+        let mut c = ChartBuilder::on(&root)
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .caption(
+                format!("Hazard over the launch window, 95 % intervals (a share of 0 is drawn at the bottom; limits dashed)"),
+                ("sans-serif", 24).into_font().style(FontStyle::Bold),
+            )
+            .build_cartesian_2d(-0.05 * xmax..xmax * 1.05 + 0.01, (ymin..1.0).log_scale())
+            .map_err(|e| perr(e.to_string()))?;
+        c.configure_mesh()
+            .x_desc(format!("Launch time (h after {})", t0.format("%Y-%m-%d %H:%M %:z")))
+            .y_desc("P(event | failure)")
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        for k in 0..ncrit {
+            let color = Palette99::pick(k).to_rgba();
+            let name = sweep[0].1[k].name.clone();
+            let pts: Vec<(f64, f64)> =
+                sweep.iter().zip(&x).map(|(s, &xx)| (xx, s.1[k].probability.max(floor))).collect();
+            c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+                .map_err(|e| perr(e.to_string()))?
+                .label(name)
+                .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 24, b)], color.stroke_width(3)));
+            c.draw_series(sweep.iter().zip(&x).map(|(s, &xx)| {
+                let o = &s.1[k];
+                ErrorBar::new_vertical(
+                    xx,
+                    o.ci95_low.max(floor),
+                    o.probability.max(floor),
+                    o.ci95_high.max(floor),
+                    color.filled(),
+                    10,
+                )
+            }))
+            .map_err(|e| perr(e.to_string()))?;
+            let limit = sweep[0].1[k].limit;
+            let dashes: Vec<PathElement<(f64, f64)>> = (0..40)
+                .map(|j| {
+                    let a = -0.05 * xmax + (xmax * 1.1) * j as f64 / 40.0;
+                    PathElement::new(vec![(a, limit), (a + xmax * 1.1 / 80.0, limit)], color.stroke_width(1))
+                })
+                .collect();
+            c.draw_series(dashes).map_err(|e| perr(e.to_string()))?;
+        }
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 15))
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        root.present().map_err(|e| perr(e.to_string()))?;
+    }
+    save_rgb(path, w, h, buf)
 }
 
 /// Reach of every asset within each of its times and the run's duration.
@@ -588,6 +684,47 @@ pub fn write_all(
         write_csv(&p, &header, &rows)?;
         files.push(p);
     }
+    let sweep = launch_window(ens, acc);
+    if !sweep.is_empty() {
+        let p = out.join("launch_window.csv");
+        let header: Vec<String> = [
+            "launch_time",
+            "criterion",
+            "limit",
+            "members",
+            "events",
+            "probability",
+            "ci95_low",
+            "ci95_high",
+            "verdict",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut rows = Vec::new();
+        for (t, cs) in &sweep {
+            for c in cs {
+                rows.push(vec![
+                    t.clone(),
+                    c.name.clone(),
+                    format!("{}", c.limit),
+                    c.members.to_string(),
+                    c.events.to_string(),
+                    format!("{}", c.probability),
+                    format!("{}", c.ci95_low),
+                    format!("{}", c.ci95_high),
+                    c.verdict.word().into(),
+                ]);
+            }
+        }
+        write_csv(&p, &header, &rows)?;
+        files.push(p);
+        if !sweep[0].1.is_empty() {
+            let p = out.join("launch_window.png");
+            plot_launch_window(&sweep, &p)?;
+            files.push(p);
+        }
+    }
     // Distributions.
     let resp = acc.time_index(sc.ensemble.response_time_min).unwrap_or(0);
     let last = acc.times_min.len() - 1;
@@ -653,6 +790,7 @@ pub fn write_all(
         reach: &reach,
         arrivals: &arrivals,
         criteria: &crit,
+        sweep: &sweep,
         backend,
         timing,
         run_time_s: started.elapsed().as_secs_f64(),

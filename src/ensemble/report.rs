@@ -21,6 +21,8 @@ pub struct ReportContext<'a> {
     pub reach: &'a [AssetReach],
     pub arrivals: &'a [AssetArrival],
     pub criteria: &'a [CriterionOutcome],
+    /// The launch-window sweep: per candidate, the criteria's outcomes.
+    pub sweep: &'a [(String, Vec<CriterionOutcome>)],
     pub backend: &'a str,
     pub timing: crate::run::Timing,
     pub run_time_s: f64,
@@ -81,6 +83,7 @@ pub fn summary_json(c: &ReportContext) -> serde_json::Value {
         "arrival_bin_min": c.acc.arrival_bin_min(),
         "members_with_ignitions": c.acc.records.iter().filter(|r| r.ignitions > 0).count(),
         "criteria": c.criteria,
+        "launch_window": c.sweep.iter().map(|(t, cs)| json!({"launch_time": t, "criteria": cs})).collect::<Vec<_>>(),
         "assets": c.reach,
         "asset_arrival": c.arrivals,
         "inputs": c.ens.inputs,
@@ -183,6 +186,32 @@ pub fn markdown(c: &ReportContext) -> String {
             s += &format!("| {} | {} | {} | {} | {} |\n", a.asset, a.reached, f(0), f(1), f(2));
         }
         s += "\n";
+    }
+    if !c.sweep.is_empty() && !c.criteria.is_empty() {
+        s += &format!(
+            "## Launch window\n\n{} members per candidate launch time, each under the forecast weather from its time (the same member draws for every candidate).\n\n| Launch time |",
+            c.sweep[0].1.first().map_or(0, |o| o.members)
+        );
+        for o in c.criteria {
+            s += &format!(" {} (< {}) |", o.name, sci(o.limit));
+        }
+        s += "\n|---|";
+        s += &"---|".repeat(c.criteria.len());
+        s += "\n";
+        for (t, cs) in c.sweep {
+            s += &format!("| {t} |");
+            for o in cs {
+                s += &format!(
+                    " {} [{}, {}] {} |",
+                    sci(o.probability),
+                    sci(o.ci95_low),
+                    sci(o.ci95_high),
+                    verdict_md(o.verdict)
+                );
+            }
+            s += "\n";
+        }
+        s += "\n![Launch window](launch_window.png)\n\n";
     }
     s += "## Run\n\n";
     s += &format!(
@@ -336,6 +365,31 @@ pub fn html(c: &ReportContext) -> Result<String> {
             );
         }
         h += "</table>\n";
+    }
+    if !c.sweep.is_empty() && !c.criteria.is_empty() {
+        h += &format!(
+            "<h2>Launch window</h2>\n<p>{} members per candidate launch time, each under the forecast weather from its time (the same member draws for every candidate).</p>\n<table><tr><th>Launch time</th>",
+            c.sweep[0].1.first().map_or(0, |o| o.members)
+        );
+        for o in c.criteria {
+            h += &format!("<th>{} (&lt; {})</th>", esc(&o.name), sci(o.limit));
+        }
+        h += "</tr>\n";
+        for (t, cs) in c.sweep {
+            h += &format!("<tr><td>{}</td>", esc(t));
+            for o in cs {
+                let v = o.verdict.word();
+                h += &format!(
+                    "<td class=\"{v}\">{} [{}, {}] {v}</td>",
+                    sci(o.probability),
+                    sci(o.ci95_low),
+                    sci(o.ci95_high)
+                );
+            }
+            h += "</tr>\n";
+        }
+        h += "</table>\n";
+        h += &img(c.out, "launch_window.png", "Hazard over the launch window")?;
     }
     h += "<h2>Run</h2>\n<ul>\n";
     h += &format!(

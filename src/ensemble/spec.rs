@@ -7,9 +7,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::csv_rows::{self, Table};
 use crate::error::{Error, Result};
+use crate::physics::behavior::Weather;
 use crate::quantity;
+use crate::weather::{Period, WeatherStream};
 
 /// Members when neither the scenario nor the command says.
 pub const DEFAULT_MEMBERS: usize = 200;
@@ -36,6 +40,36 @@ pub struct EnsembleSpec {
     pub perturb: Perturbation,
     pub assets: Vec<AssetSpec>,
     pub criteria: Vec<CriterionSpec>,
+    /// Candidate launch times with their weather (`[launch_window]`).
+    pub launch_window: Option<LaunchWindow>,
+}
+
+/// A launch-window sweep: candidate launch times, the weather each would fly under (from a forecast keyed by valid
+/// time), and the members run per candidate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaunchWindow {
+    pub forecast: PathBuf,
+    /// Forecast rows: valid time and weather (wind height and missing moistures from the scenario's weather).
+    pub rows: Vec<(DateTime<FixedOffset>, Weather)>,
+    pub candidates: Vec<DateTime<FixedOffset>>,
+    pub members: usize,
+}
+
+impl LaunchWindow {
+    /// The weather stream of a launch at `t0` for `duration_min`: the forecast row in force at `t0` from time 0,
+    /// then every later row (minutes after `t0`) until the end of the run.
+    pub fn stream(&self, t0: DateTime<FixedOffset>, duration_min: f64) -> WeatherStream {
+        let k = self.rows.partition_point(|r| r.0 <= t0).max(1) - 1;
+        let mut periods = vec![Period { start_min: 0.0, weather: self.rows[k].1 }];
+        for r in &self.rows[k + 1..] {
+            let m = (r.0 - t0).num_milliseconds() as f64 / 60_000.0;
+            if m >= duration_min {
+                break;
+            }
+            periods.push(Period { start_min: m, weather: r.1 });
+        }
+        WeatherStream { periods }
+    }
 }
 
 impl Default for EnsembleSpec {
@@ -52,6 +86,7 @@ impl Default for EnsembleSpec {
             perturb: Perturbation::default(),
             assets: Vec::new(),
             criteria: Vec::new(),
+            launch_window: None,
         }
     }
 }
@@ -272,6 +307,128 @@ struct TrajectoryRow {
     vu_m_s: Option<f64>,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaunchWindowFile {
+    /// Forecast CSV: valid_time (RFC 3339), wind_speed_kmh, wind_from_deg, optional m1h_pct .. mwoody_pct.
+    forecast: PathBuf,
+    /// Candidate launch times (RFC 3339) ...
+    #[serde(default)]
+    candidates: Vec<String>,
+    /// ... or every `step` from `start` to `end`.
+    #[serde(default)]
+    start: Option<String>,
+    #[serde(default)]
+    end: Option<String>,
+    #[serde(default)]
+    step: Option<String>,
+    /// Members per candidate (default: the ensemble's).
+    #[serde(default)]
+    members: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct ForecastRow {
+    valid_time: Option<String>,
+    wind_speed_kmh: Option<f64>,
+    wind_from_deg: Option<f64>,
+    m1h_pct: Option<f64>,
+    m10h_pct: Option<f64>,
+    m100h_pct: Option<f64>,
+    mherb_pct: Option<f64>,
+    mwoody_pct: Option<f64>,
+}
+
+fn rfc3339(s: &str, what: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(s.trim()).map_err(|e| {
+        Error::Invalid(format!("{what} `{s}`: not an RFC 3339 time such as 2024-03-13T11:01:12+09:00 ({e})"))
+    })
+}
+
+/// Read a launch window: its forecast and candidates. `base` gives the wind height and moistures of rows without.
+fn read_launch_window(f: LaunchWindowFile, base_dir: &Path, base: &Weather, members: usize) -> Result<LaunchWindow> {
+    let path = resolve(base_dir, f.forecast);
+    let err = |m: String| Error::input(path.display(), m);
+    let table: Table<ForecastRow> = csv_rows::read(&path, "row")?;
+    for c in ["valid_time", "wind_speed_kmh", "wind_from_deg"] {
+        if !table.has(c) {
+            return Err(err(format!("no `{c}` column")));
+        }
+    }
+    let mut rows: Vec<(DateTime<FixedOffset>, Weather)> = Vec::new();
+    for (row, r) in &table.rows {
+        let vt = r.valid_time.as_deref().ok_or_else(|| err(format!("row {row}, column `valid_time`: missing")))?;
+        let t = rfc3339(vt, &format!("row {row}, column `valid_time`")).map_err(|e| err(e.to_string()))?;
+        let speed = r.wind_speed_kmh.ok_or_else(|| err(format!("row {row}, column `wind_speed_kmh`: missing")))?;
+        let dir = r.wind_from_deg.ok_or_else(|| err(format!("row {row}, column `wind_from_deg`: missing")))?;
+        quantity::wind_speed_kmh(speed, &format!("row {row}, column `wind_speed_kmh`"))
+            .map_err(|e| err(e.to_string()))?;
+        quantity::direction_deg(dir, &format!("row {row}, column `wind_from_deg`")).map_err(|e| err(e.to_string()))?;
+        let given = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
+        let moisture = if given.iter().all(|g| g.is_some()) {
+            let v = given.map(|g| g.unwrap_or(0.0));
+            quantity::moisture_pct(v, &format!("row {row}, moisture columns")).map_err(|e| err(e.to_string()))?
+        } else if given.iter().any(|g| g.is_some()) {
+            return Err(err(format!("row {row}: give all five moisture columns or none")));
+        } else {
+            base.moisture
+        };
+        if rows.last().is_some_and(|p| t <= p.0) {
+            return Err(err(format!("row {row}: valid times must increase")));
+        }
+        rows.push((
+            t,
+            Weather {
+                moisture,
+                wind_speed_m_per_min: speed * 1000.0 / 60.0,
+                wind_from_deg: dir,
+                wind_height: base.wind_height,
+            },
+        ));
+    }
+    if rows.is_empty() {
+        return Err(err("no rows".into()));
+    }
+    let mut candidates = Vec::new();
+    for c in &f.candidates {
+        candidates.push(rfc3339(c, "launch_window.candidates")?);
+    }
+    match (&f.start, &f.end, &f.step) {
+        (Some(a), Some(b), Some(st)) => {
+            let (a, b) = (rfc3339(a, "launch_window.start")?, rfc3339(b, "launch_window.end")?);
+            let step = quantity::duration_min(st, "launch_window.step")?;
+            if b < a {
+                return Err(Error::Invalid("launch_window: end before start".into()));
+            }
+            let mut t = a;
+            while t <= b && candidates.len() < 1000 {
+                candidates.push(t);
+                t += chrono::Duration::milliseconds((step * 60_000.0).round() as i64);
+            }
+        }
+        (None, None, None) => {}
+        _ => return Err(Error::Invalid("launch_window: give start, end and step together".into())),
+    }
+    if candidates.is_empty() {
+        return Err(Error::Invalid("launch_window: give candidates, or start, end and step".into()));
+    }
+    candidates.sort();
+    candidates.dedup();
+    let first = rows[0].0;
+    if let Some(c) = candidates.iter().find(|c| **c < first) {
+        return Err(Error::Invalid(format!(
+            "launch_window: candidate {} is before the forecast's first valid time {first} ({})",
+            c.to_rfc3339(),
+            path.display()
+        )));
+    }
+    let members = match f.members {
+        Some(m) => quantity::members(m, "launch_window.members")?,
+        None => members,
+    };
+    Ok(LaunchWindow { forecast: path, rows, candidates, members })
+}
+
 #[derive(Deserialize)]
 struct WeightRow {
     time_s: Option<f64>,
@@ -281,6 +438,7 @@ struct WeightRow {
 /// The scenario file's ensemble tables, as written.
 pub struct Tables {
     pub ensemble: Option<EnsembleFile>,
+    pub launch_window: Option<LaunchWindowFile>,
     pub trajectory: Option<TrajectoryFile>,
     pub assets: Vec<AssetFile>,
     pub criteria: Vec<CriterionFile>,
@@ -295,7 +453,7 @@ fn resolve(base: &Path, p: PathBuf) -> PathBuf {
 }
 
 /// Check the tables of a scenario (relative paths from `base`), for a run of `duration_min`.
-pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool) -> Result<EnsembleSpec> {
+pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool, weather: &Weather) -> Result<EnsembleSpec> {
     let mut spec = EnsembleSpec { given: t.ensemble.is_some(), ..EnsembleSpec::default() };
     let e = t.ensemble.unwrap_or_default();
     if let Some(m) = e.members {
@@ -476,6 +634,9 @@ pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool) -> Resu
         };
         let name = c.name.unwrap_or_else(|| describe(&event));
         spec.criteria.push(CriterionSpec { name, event, limit: c.limit });
+    }
+    if let Some(lw) = t.launch_window {
+        spec.launch_window = Some(read_launch_window(lw, base, weather, spec.members)?);
     }
     Ok(spec)
 }

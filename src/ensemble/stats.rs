@@ -17,7 +17,10 @@ pub fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
     let z2 = z * z;
     let centre = (k + z2 / 2.0) / (n + z2);
     let half = z * n.sqrt() / (n + z2) * (p * (1.0 - p) + z2 / (4.0 * n)).sqrt();
-    ((centre - half).max(0.0), (centre + half).min(1.0))
+    // At k = 0 (k = n) the bound is 0 (1) exactly; rounding would leave ~1e-18.
+    let lo = if k == 0.0 { 0.0 } else { (centre - half).max(0.0) };
+    let hi = if k == n { 1.0 } else { (centre + half).min(1.0) };
+    (lo, hi)
 }
 
 /// Verdict of a criterion P(event) < limit from its 95 % Wilson interval.

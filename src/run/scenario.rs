@@ -133,6 +133,8 @@ struct ScenarioFile {
     #[serde(default)]
     trajectory: Option<crate::ensemble::spec::TrajectoryFile>,
     #[serde(default)]
+    launch_window: Option<crate::ensemble::spec::LaunchWindowFile>,
+    #[serde(default)]
     asset: Vec<crate::ensemble::spec::AssetFile>,
     #[serde(default)]
     criterion: Vec<crate::ensemble::spec::CriterionFile>,
@@ -341,10 +343,17 @@ impl Scenario {
         let output = OutputSpec { dir: if dir.is_relative() { base.join(dir) } else { dir }, cog: f.output.cog };
         let has_event = matches!(debris, DebrisSpec::Event { .. });
         let ensemble = ens::check(
-            ens::Tables { ensemble: f.ensemble, trajectory: f.trajectory, assets: f.asset, criteria: f.criterion },
+            ens::Tables {
+                ensemble: f.ensemble,
+                launch_window: f.launch_window,
+                trajectory: f.trajectory,
+                assets: f.asset,
+                criteria: f.criterion,
+            },
             base,
             spread.duration_min,
             has_event,
+            &weather.base,
         )?;
         Ok(Scenario {
             path: None,
