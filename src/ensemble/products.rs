@@ -148,7 +148,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
             .x_label_area_size(60)
             .y_label_area_size(90)
             .caption(
-                format!("Hazard over the launch window, 95 % intervals (a share of 0 is drawn at the bottom; limits dashed)"),
+                "Hazard over the launch window, 95 % intervals (a share of 0 is drawn at the bottom; limits dashed)",
                 ("sans-serif", 24).into_font().style(FontStyle::Bold),
             )
             .build_cartesian_2d(-0.05 * xmax..xmax * 1.05 + 0.01, (ymin..1.0).log_scale())
