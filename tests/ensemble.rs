@@ -512,3 +512,71 @@ limit = 0.1
     let sweep = emberfall::ensemble::products::launch_window(&ens, &acc);
     assert!(sweep[1].1[0].events > sweep[0].1[0].events);
 }
+
+#[test]
+fn qgis_project_holds_every_product_styled_as_the_maps() {
+    let dir = common::tmpdir("ens-qgis");
+    let s = asset_scenario(&dir, 30, "");
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    // The project: a zip holding one .qgs whose every layer's source exists and opens in GDAL.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(out.join("ensemble.qgz")).unwrap()).unwrap();
+    assert_eq!(z.len(), 1);
+    let mut qgs = String::new();
+    std::io::Read::read_to_string(&mut z.by_index(0).unwrap(), &mut qgs).unwrap();
+    let sources: Vec<String> = qgs
+        .match_indices("<datasource>")
+        .map(|(k, _)| {
+            let rest = &qgs[k + 12..];
+            rest[..rest.find("</datasource>").unwrap()].to_string()
+        })
+        .collect();
+    let tifs: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tif"))
+        .collect();
+    assert_eq!(sources.len(), tifs.len() + 2, "every raster, two asset layers: {sources:?}");
+    for src in &sources {
+        let (file, layer) = match src.split_once("|layername=") {
+            Some((f, l)) => (f, Some(l)),
+            None => (src.as_str(), None),
+        };
+        let ds = gdal::Dataset::open(out.join(file.trim_start_matches("./"))).unwrap();
+        match layer {
+            Some(l) => assert!(ds.layer_by_name(l).is_ok(), "{src}"),
+            None => assert_eq!(ds.raster_count(), 1, "{src}"),
+        }
+    }
+    for t in &tifs {
+        assert!(tifs.iter().any(|x| x == t) && out.join(t.replace(".tif", ".qml")).exists(), "{t} has no style");
+        assert!(sources.iter().any(|s| s == &format!("./{t}")), "{t} is not in the project");
+    }
+    // The burn probability style: the colours of the PNG map's legend (each found in the PNG as a swatch).
+    let qml = std::fs::read_to_string(out.join("burn_probability.qml")).unwrap();
+    let png = image::open(out.join("burn_probability.png")).unwrap().to_rgb8();
+    let mut colours = 0;
+    for (k, _) in qml.match_indices("alpha=\"255\"") {
+        let c = &qml[k..];
+        let c = &c[c.find("color=\"#").unwrap() + 8..][..6];
+        let rgb = [0, 2, 4].map(|i| u8::from_str_radix(&c[i..i + 2], 16).unwrap());
+        let n = png.pixels().filter(|p| p.0 == rgb).count();
+        assert!(n >= 100, "colour #{c} of the style is not a legend swatch of the PNG ({n} pixels)");
+        colours += 1;
+    }
+    assert_eq!(colours, 7);
+    // The asset layers carry their style inside the GeoPackage, as QGIS stores a default style.
+    let ds = gdal::Dataset::open(out.join("assets.gpkg")).unwrap();
+    let mut rs = ds
+        .execute_sql(
+            "SELECT f_table_name FROM layer_styles WHERE useAsDefault = 1 ORDER BY f_table_name",
+            None,
+            gdal::vector::sql::Dialect::DEFAULT,
+        )
+        .unwrap()
+        .unwrap();
+    let names: Vec<String> = gdal::vector::LayerAccess::features(&mut *rs)
+        .map(|f| f.field_as_string(0).unwrap().unwrap_or_default())
+        .collect();
+    assert_eq!(names, vec!["asset_lines", "asset_points"]);
+}

@@ -501,6 +501,76 @@ fn save_rgb(path: &Path, w: u32, h: u32, buf: Vec<u8>) -> Result<()> {
     })
 }
 
+/// Classes of `edges` (n + 1 increasing values, the last may be infinite) with `labels`, coloured by `gradient`.
+fn classes_of(edges: &[f64], labels: &[String], gradient: colorous::Gradient) -> Vec<LegendClass> {
+    let colors = render::ramp(gradient, labels.len());
+    (0..labels.len())
+        .map(|k| LegendClass {
+            lo: edges[k] as f32,
+            hi: edges[k + 1] as f32,
+            color: colors[k],
+            label: labels[k].clone(),
+        })
+        .collect()
+}
+
+/// Arrival time classes, min: one per isochrone interval.
+fn arrival_classes(duration_min: f64, step_min: f64) -> Vec<LegendClass> {
+    let n = ((duration_min / step_min).ceil() as usize).clamp(1, 12);
+    let step = duration_min / n as f64;
+    let mut edges: Vec<f64> = (0..=n).map(|k| k as f64 * step).collect();
+    edges[0] = -1e-6;
+    edges[n] = f64::INFINITY;
+    let labels: Vec<String> =
+        (0..n).map(|k| format!("{} \u{2013} {} min", trim(k as f64 * step), trim((k + 1) as f64 * step))).collect();
+    classes_of(&edges, &labels, colorous::YELLOW_ORANGE_RED)
+}
+
+/// Fireline intensity classes, kW/m: the hauling chart's 100, 500, 1000 and 2000 Btu/ft/s (Andrews & Rothermel
+/// 1982, INT-131) in SI.
+fn intensity_classes() -> Vec<LegendClass> {
+    let edges = [1e-6, 346.0, 1730.0, 3460.0, 6920.0, f64::INFINITY];
+    let labels = [
+        "< 346 kW/m (hand crews)",
+        "346 \u{2013} 1730 kW/m (equipment)",
+        "1730 \u{2013} 3460 kW/m (aircraft)",
+        "3460 \u{2013} 6920 kW/m",
+        "> 6920 kW/m (no direct attack)",
+    ]
+    .map(String::from);
+    let mut c = classes_of(&edges, &labels, colorous::RED_YELLOW_GREEN);
+    let colors: Vec<[u8; 3]> = c.iter().rev().map(|x| x.color).collect();
+    for (x, col) in c.iter_mut().zip(colors) {
+        x.color = col;
+    }
+    c
+}
+
+/// Ignition density classes, ignitions per member and cell.
+fn density_classes() -> Vec<LegendClass> {
+    let edges = [1e-9, 0.001, 0.01, 0.1, 1.0, f64::INFINITY];
+    let labels = ["< 0.001", "0.001 \u{2013} 0.01", "0.01 \u{2013} 0.1", "0.1 \u{2013} 1", "> 1"].map(String::from);
+    classes_of(&edges, &labels, colorous::PURPLES)
+}
+
+/// The QGIS style of an ensemble raster (by file stem), as its PNG map draws it where there is one.
+pub fn raster_style(stem: &str, acc: &Accumulator, interval_min: f64) -> crate::run::qgis::Style {
+    use crate::run::qgis::Style;
+    let classes = if stem.starts_with("burn_probability") {
+        probability_classes()
+    } else if stem.starts_with("arrival_time") {
+        arrival_classes(acc.duration_min, interval_min)
+    } else if stem.starts_with("flame_length") {
+        render::flame_length_classes()
+    } else if stem.starts_with("fireline_intensity") {
+        intensity_classes()
+    } else {
+        density_classes()
+    };
+    let clear_below = if stem.starts_with("arrival_time") { -1.0 } else { 1e-9 };
+    Style::Classes { classes, clear_below }
+}
+
 /// Burn probability classes for the map.
 fn probability_classes() -> Vec<LegendClass> {
     let edges = [1e-9, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0 + 1e-6];
@@ -585,6 +655,146 @@ pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
     cv
 }
 
+/// For GIS import: a style beside each raster, the hillshade, the assets as a GeoPackage with its styles, and
+/// `ensemble.qgz` holding them all over the hillshade.
+fn write_gis(ens: &Ensemble, acc: &Accumulator, out: &Path, rs: &[(String, Vec<f32>, String)]) -> Result<Vec<PathBuf>> {
+    use crate::run::qgis::{self, Layer, Style};
+    let ls = &ens.prepared.landscape;
+    let sc = &ens.prepared.scenario;
+    let mut files = Vec::new();
+    let mut layers = Vec::new();
+    let ink = [30, 30, 140];
+    if !ens.assets.is_empty() {
+        let p = out.join("assets.gpkg");
+        let styles = [
+            ("asset_points", Style::Points { color: ink, label_field: "name".into() }, "Assets (points)"),
+            ("asset_lines", Style::Lines { color: ink, label_field: "name".into() }, "Assets (lines and outlines)"),
+        ];
+        write_assets(&p, ens, &styles.iter().map(|s| (s.0, qgis::qml(&s.1))).collect::<Vec<_>>())?;
+        files.push(p);
+        for (layer, style, what) in styles {
+            let q = out.join(format!("assets_{layer}.qml"));
+            io::write_text(&q, &qgis::qml(&style))?;
+            files.push(q);
+            layers.push(Layer {
+                file: "assets.gpkg".into(),
+                layer: Some(layer.into()),
+                name: what.into(),
+                style,
+                visible: true,
+            });
+        }
+    }
+    for (stem, _, desc) in rs {
+        let style = raster_style(stem, acc, sc.spread.isochrone_interval_min);
+        let f = out.join(format!("{stem}.tif"));
+        files.push(qgis::write_qml(&f, &style)?);
+        layers.push(Layer {
+            file: format!("{stem}.tif").into(),
+            layer: None,
+            name: desc.clone(),
+            style,
+            visible: stem == "burn_probability",
+        });
+    }
+    let shade = render::hillshade(&ls.grid, &ls.elevation_m);
+    let p = out.join("hillshade.tif");
+    io::write_raster(
+        &p,
+        &ls.grid,
+        &shade,
+        "hillshade of the landscape's DEM (sun at 315 deg, 45 deg)",
+        -9999.0,
+        sc.output.cog,
+    )?;
+    files.push(p.clone());
+    let style = Style::Grey { min: 0.0, max: 1.0 };
+    files.push(qgis::write_qml(&p, &style)?);
+    layers.push(Layer { file: "hillshade.tif".into(), layer: None, name: "Hillshade".into(), style, visible: true });
+    let p = out.join("ensemble.qgz");
+    let title = format!("{}: ensemble of {} members", sc.name.as_deref().unwrap_or("Emberfall"), acc.members);
+    qgis::write_qgz(&p, &title, &ls.grid, &layers)?;
+    files.push(p);
+    Ok(files)
+}
+
+/// The assets as a GeoPackage in the landscape's CRS: layers `asset_points` and `asset_lines` (polygons as their
+/// outlines), field `name`; each layer's QGIS style (`styles`: layer, QML) in the `layer_styles` table QGIS reads
+/// as the layer's default style.
+fn write_assets(path: &Path, ens: &Ensemble, styles: &[(&str, String)]) -> Result<()> {
+    use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions, OGRFieldType};
+    let grid = &ens.prepared.landscape.grid;
+    // A fixed timestamp in the GeoPackage's metadata (this thread only): the same run gives the same bytes, so merged
+    // shards equal one unsharded run.
+    gdal::config::set_thread_local_config_option("OGR_CURRENT_DATE", "2000-01-01T00:00:00.000Z")?;
+    let written = io::write_atomic(path, |tmp| {
+        let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
+        let mut ds = drv.create_vector_only(tmp)?;
+        let srs = io::srs_from_wkt(&grid.wkt)?;
+        for (name, ty) in [
+            ("asset_points", gdal_sys::OGRwkbGeometryType::wkbPoint),
+            ("asset_lines", gdal_sys::OGRwkbGeometryType::wkbLineString),
+        ] {
+            let layer = ds.create_layer(LayerOptions { name, srs: Some(&srs), ty, options: None })?;
+            layer.create_defn_fields(&[("name", OGRFieldType::OFTString)])?;
+            for a in &ens.assets {
+                let geoms: Vec<Geometry> = if ty == gdal_sys::OGRwkbGeometryType::wkbPoint {
+                    a.points
+                        .iter()
+                        .map(|p| {
+                            let mut g = Geometry::empty(ty)?;
+                            g.add_point_2d(*p);
+                            Ok(g)
+                        })
+                        .collect::<Result<_>>()?
+                } else {
+                    a.lines
+                        .iter()
+                        .map(|l| {
+                            let mut g = Geometry::empty(ty)?;
+                            for p in l {
+                                g.add_point_2d(*p);
+                            }
+                            Ok(g)
+                        })
+                        .collect::<Result<_>>()?
+                };
+                for g in geoms {
+                    let mut f = gdal::vector::Feature::new(layer.defn())?;
+                    f.set_geometry(g)?;
+                    f.set_field(0, &FieldValue::StringValue(a.spec.name.clone()))?;
+                    f.create(&layer)?;
+                }
+            }
+        }
+        // QGIS's layer_styles table (the schema QGIS creates when it saves a style into a GeoPackage).
+        ds.execute_sql(
+            "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), \
+             f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), \
+             styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), \
+             update_time DATETIME DEFAULT CURRENT_TIMESTAMP)",
+            None,
+            gdal::vector::sql::Dialect::DEFAULT,
+        )?;
+        for (layer, qml) in styles {
+            ds.execute_sql(
+                format!(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, \
+                     styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) VALUES \
+                     ('', '', '{layer}', 'geom', '{layer}', '{}', '', 1, 'Emberfall', '', NULL, '2000-01-01T00:00:00Z')",
+                    qml.replace('\'', "''")
+                ),
+                None,
+                gdal::vector::sql::Dialect::DEFAULT,
+            )?;
+        }
+        ds.close()?;
+        Ok(())
+    });
+    gdal::config::clear_thread_local_config_option("OGR_CURRENT_DATE")?;
+    written
+}
+
 /// Every product of an ensemble into `out`. Returns the files written.
 pub fn write_all(
     ens: &Ensemble,
@@ -602,6 +812,7 @@ pub fn write_all(
         rs.iter().map(|(n, v, d)| (out.join(format!("{n}.tif")), v.as_slice(), d.as_str())).collect();
     io::write_rasters(&ls.grid, &list, NODATA as f64, sc.output.cog)?;
     files.extend(list.iter().map(|r| r.0.clone()));
+    files.extend(write_gis(ens, acc, out, &rs)?);
     files.push(write_members_csv(ens, acc, out)?);
     let (reach, arrivals) = asset_reach(ens, acc);
     if !ens.assets.is_empty() {

@@ -11,6 +11,7 @@ pub mod maps;
 pub mod pipeline;
 pub mod products;
 pub mod progress;
+pub mod qgis;
 pub mod render;
 pub mod report;
 pub mod scenario;

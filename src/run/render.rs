@@ -179,6 +179,7 @@ pub fn hillshade(grid: &Grid, elev: &[f32]) -> Vec<f32> {
 }
 
 /// A class of a map legend: values in [lo, hi) get `color`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegendClass {
     pub lo: f32,
     pub hi: f32,
