@@ -159,16 +159,19 @@ impl Accumulator {
         s as usize
     }
 
-    /// Add one member.
-    pub fn add(&mut self, o: &MemberOutcome) {
+    /// Add one member; its burn counts too unless they were reduced elsewhere (a batch on the device:
+    /// [`Accumulator::add_counts`]).
+    pub fn add(&mut self, o: &MemberOutcome, with_counts: bool) {
         self.members += 1;
         let bw = self.arrival_bin_min();
         let stride = self.stride();
         let ab = self.arrival_bins;
         for c in &o.burned {
-            for (k, &t) in self.times_min.iter().enumerate() {
-                if c.arrival_min as f64 <= t {
-                    self.burned[k][c.cell] += 1;
+            if with_counts {
+                for (k, &t) in self.times_min.iter().enumerate() {
+                    if c.arrival_min as f64 <= t {
+                        self.burned[k][c.cell] += 1;
+                    }
                 }
             }
             let s = self.slot(c.cell as u32) * stride;
@@ -181,6 +184,15 @@ impl Accumulator {
             self.ignitions[i as usize] += 1;
         }
         self.records.push(o.record.clone());
+    }
+
+    /// Add burn counts reduced elsewhere: per time of the accumulator, per cell.
+    pub fn add_counts(&mut self, counts: &[Vec<u32>]) {
+        for (a, b) in self.burned.iter_mut().zip(counts) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
     }
 
     /// Add the accumulators of another shard of the same ensemble.

@@ -66,6 +66,18 @@ pub struct InputFile {
     pub sha256: String,
 }
 
+/// Members done, reported to a progress callback.
+struct Tally<'a> {
+    progress: &'a (dyn Fn(usize) + Sync),
+    done: AtomicUsize,
+}
+
+impl Tally<'_> {
+    fn tick(&self) {
+        (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1);
+    }
+}
+
 /// One prepared ensemble.
 pub struct Ensemble {
     pub prepared: Prepared,
@@ -212,6 +224,13 @@ impl Ensemble {
 
     /// Run member `k`, under a launch-window candidate's weather when given.
     pub fn run_member_under(&self, k: usize, launch: Option<&WeatherStream>) -> Result<MemberOutcome> {
+        let (d, v) = self.draw(k, launch);
+        let m = self.prepared.run_member(d.seed, &v)?;
+        Ok(self.outcome(&d, &m))
+    }
+
+    /// Member `k`'s draws and its variation of the scenario (under a launch candidate's weather when given).
+    fn draw(&self, k: usize, launch: Option<&WeatherStream>) -> (draw::Draw, crate::run::pipeline::Variation) {
         let sc = &self.prepared.scenario;
         let classes = match &sc.debris {
             Some(DebrisSpec::Event { classes, .. }) => classes.as_slice(),
@@ -219,7 +238,12 @@ impl Ensemble {
         };
         let d = draw::draw(&sc.ensemble, sc.seed, k, classes);
         let v = draw::variation(&sc.ensemble, &d, self.event(), &self.streams, &self.prepared.stream, launch);
-        let m = self.prepared.run_member(d.seed, &v)?;
+        (d, v)
+    }
+
+    /// What member `d` adds to the accumulators: its burned cells, ignition cells and record.
+    fn outcome(&self, d: &draw::Draw, m: &crate::run::pipeline::MemberResult) -> MemberOutcome {
+        let sc = &self.prepared.scenario;
         let grid = &self.prepared.landscape.grid;
         let burned = m.fire.as_ref().map(|f| f.burned_behaviour()).unwrap_or_default();
         let cell_of = |x: f64, y: f64| {
@@ -262,7 +286,7 @@ impl Ensemble {
             .collect();
         let crown_area_ha = burned.iter().filter(|c| c.fire_type >= 2.0).count() as f64 * cell_ha;
         let record = MemberRecord {
-            member: k as u64,
+            member: d.member as u64,
             seed: d.seed,
             failure_time_s: d.failure_time_s,
             weather_member: d.weather_member.map(|w| sc.ensemble.weather[w].name.clone()),
@@ -274,28 +298,114 @@ impl Ensemble {
             spot_fires: m.spotting.as_ref().map_or(0, |s| s.counts().spot_fires as u32),
             crown_area_ha,
         };
-        Ok(MemberOutcome { record, burned, ignition_cells })
+        MemberOutcome { record, burned, ignition_cells }
+    }
+
+    /// Run members `ks` (under a launch candidate's weather when given), adding each to `add` in member order with
+    /// its device-reduced burn counts when it ran in a batch. On the CPU members run in parallel; on a GPU members that
+    /// share a weather stream run as batches of fires swept in the same dispatches ([`Prepared::run_batch`]).
+    fn run_members(
+        &self,
+        ks: &[usize],
+        launch: Option<&WeatherStream>,
+        batch_ctx: &mut Option<crate::spread::SpreadContext>,
+        add: &mut dyn FnMut(MemberOutcome, bool),
+        add_counts: &mut dyn FnMut(&[Vec<u32>]),
+        tally: &Tally,
+    ) -> Result<()> {
+        let sc = &self.prepared.scenario;
+        // Members share a weather stream unless each draws its own perturbation.
+        let shared_weather = sc.ensemble.perturb.is_none();
+        let batch = if shared_weather { self.prepared.max_batch().min(ks.len()) } else { 1 };
+        let label = |k: usize| match launch {
+            Some(_) => format!("launch-window member {k}"),
+            None => format!("member {k}"),
+        };
+        if batch <= 1 {
+            // Chunks bound memory: a chunk's outcomes are held, then added in member order.
+            let chunk = 4 * rayon::current_num_threads().max(1);
+            for part in ks.chunks(chunk) {
+                let outcomes: Vec<MemberOutcome> = part
+                    .par_iter()
+                    .map(|&k| {
+                        let o =
+                            self.run_member_under(k, launch).map_err(|e| Error::Invalid(format!("{}: {e}", label(k))));
+                        tally.tick();
+                        o
+                    })
+                    .collect::<Result<_>>()?;
+                for o in outcomes {
+                    add(o, true);
+                }
+            }
+            return Ok(());
+        }
+        let ctx = match batch_ctx {
+            Some(c) => c,
+            None => batch_ctx.insert(self.prepared.batch_context(batch)?),
+        };
+        for part in ks.chunks(4 * batch) {
+            // Group the chunk's members by weather; each group runs in batches.
+            let draws: Vec<_> = part.iter().map(|&k| self.draw(k, launch)).collect();
+            let mut groups: Vec<Vec<usize>> = Vec::new();
+            for (i, (_, v)) in draws.iter().enumerate() {
+                match groups.iter_mut().find(|g| draws[g[0]].1.weather == v.weather) {
+                    Some(g) => g.push(i),
+                    None => groups.push(vec![i]),
+                }
+            }
+            // (index in the chunk, outcome, whether its burn counts are its own: it ran alone).
+            let mut outcomes: Vec<(usize, MemberOutcome, bool)> = Vec::new();
+            for g in groups {
+                for b in g.chunks(batch) {
+                    if b.len() == 1 {
+                        // A batch of one: the member alone on the prepared context.
+                        let (d, v) = &draws[b[0]];
+                        let m = self
+                            .prepared
+                            .run_member(d.seed, v)
+                            .map_err(|e| Error::Invalid(format!("{}: {e}", label(d.member))))?;
+                        outcomes.push((b[0], self.outcome(d, &m), true));
+                        tally.tick();
+                        continue;
+                    }
+                    let items: Vec<(u64, crate::run::pipeline::Variation)> =
+                        b.iter().map(|&i| (draws[i].0.seed, draws[i].1.clone())).collect();
+                    let (results, counts) = self
+                        .prepared
+                        .run_batch(ctx, &items, &self.times_min)
+                        .map_err(|e| Error::Invalid(format!("{}..: {e}", label(draws[b[0]].0.member))))?;
+                    add_counts(&counts);
+                    for (&i, m) in b.iter().zip(&results) {
+                        outcomes.push((i, self.outcome(&draws[i].0, m), false));
+                        tally.tick();
+                    }
+                }
+            }
+            outcomes.sort_by_key(|o| o.0);
+            for (_, o, own_counts) in outcomes {
+                add(o, own_counts);
+            }
+        }
+        Ok(())
     }
 
     /// Run the members of `shard` into a fresh accumulator; `progress` receives the count done after each member.
     pub fn run(&self, shard: Shard, progress: &(dyn Fn(usize) + Sync)) -> Result<Accumulator> {
         let mut acc = self.accumulator();
         let ks: Vec<usize> = (shard.index..self.members).step_by(shard.count).collect();
-        let done = AtomicUsize::new(0);
-        // Chunks bound memory: a chunk's outcomes are held, then added in member order.
-        let chunk = 4 * rayon::current_num_threads().max(1);
-        for part in ks.chunks(chunk) {
-            let outcomes: Vec<MemberOutcome> = part
-                .par_iter()
-                .map(|&k| {
-                    let o = self.run_member(k).map_err(|e| Error::Invalid(format!("member {k}: {e}")));
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                    o
-                })
-                .collect::<Result<_>>()?;
-            for o in &outcomes {
-                acc.add(o);
-            }
+        let tally = Tally { progress, done: AtomicUsize::new(0) };
+        let mut batch_ctx = None;
+        {
+            let acc_cell = std::cell::RefCell::new(&mut acc);
+            self.run_members(
+                &ks,
+                None,
+                &mut batch_ctx,
+                &mut |o, with_counts| acc_cell.borrow_mut().add(&o, with_counts),
+                &mut |c| acc_cell.borrow_mut().add_counts(c),
+                &tally,
+            )?;
         }
         // The launch-window sweep: the same member draws under each candidate's weather (common random numbers:
         // candidates differ by their weather alone).
@@ -305,19 +415,15 @@ impl Ensemble {
             for &c in &lw.candidates {
                 let stream = lw.stream(c, dur);
                 let mut records = Vec::with_capacity(ks.len());
-                for part in ks.chunks(chunk) {
-                    let outcomes: Vec<MemberOutcome> = part
-                        .par_iter()
-                        .map(|&k| {
-                            let o = self
-                                .run_member_under(k, Some(&stream))
-                                .map_err(|e| Error::Invalid(format!("launch {} member {k}: {e}", c.to_rfc3339())));
-                            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-                            o
-                        })
-                        .collect::<Result<_>>()?;
-                    records.extend(outcomes.into_iter().map(|o| o.record));
-                }
+                self.run_members(
+                    &ks,
+                    Some(&stream),
+                    &mut batch_ctx,
+                    &mut |o, _| records.push(o.record),
+                    &mut |_| {},
+                    &tally,
+                )
+                .map_err(|e| Error::Invalid(format!("launch {}: {e}", c.to_rfc3339())))?;
                 acc.window.push((c.to_rfc3339(), records));
             }
         }

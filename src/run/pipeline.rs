@@ -257,6 +257,50 @@ impl Prepared {
     ) -> Result<MemberResult> {
         let sc = &self.scenario;
         let grid = &self.landscape.grid;
+        let (debris, sources, notes) = self.member_sources(seed, variation)?;
+        let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
+        let (fire, summary, spotting) = if sources.is_empty() {
+            (None, None, None)
+        } else {
+            let opts = self.spread_options(variation.weather.is_none());
+            let (res, spotting) = self.with_context(|ctx| {
+                let mut fire = Fire::new(ctx, &self.engine, &self.cells, &stream, &opts)?;
+                for s in &sources {
+                    fire.add_source(s)?;
+                }
+                let total = opts.duration_min;
+                let spotting = if sc.spotting.enabled {
+                    Some(crate::spread::spotting::burn_with_spotting(
+                        &mut fire,
+                        grid,
+                        &self.cell_ignition.fuel_temp_c,
+                        &sc.spotting,
+                        seed,
+                        total,
+                        &mut |t| progress(t, total),
+                    )?)
+                } else {
+                    fire.advance_to(total, &mut |t| progress(t, total))?;
+                    None
+                };
+                Ok((fire.finish()?, spotting))
+            })?;
+            let mut summary = self.fire_summary(&res);
+            summary.spotting = spotting.as_ref().map(|s| s.counts());
+            (Some(res), Some(summary), spotting)
+        };
+        Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes, spotting })
+    }
+
+    /// A member's debris realisation (its seed; the variation's break-up and counts) and the fire's sources: its
+    /// ignitions and the scenario's direct ignitions; with what it noticed.
+    pub fn member_sources(
+        &self,
+        seed: u64,
+        variation: &Variation,
+    ) -> Result<(Option<MemberDebris>, Vec<Source>, Vec<String>)> {
+        let sc = &self.scenario;
+        let grid = &self.landscape.grid;
         let m1h = sc.weather.base.moisture.dead_1h;
         let mut notes = Vec::new();
         let debris = match (&sc.debris, &self.fixed_debris) {
@@ -311,38 +355,98 @@ impl Prepared {
             .map(|d| d.ignitions.iter().map(|s| Source { shape: Shape::Point(s.x, s.y), t_min: s.t_min }).collect())
             .unwrap_or_default();
         sources.extend(self.fixed_sources.iter().cloned());
-        let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
-        let (fire, summary, spotting) = if sources.is_empty() {
-            (None, None, None)
-        } else {
-            let opts = self.spread_options(variation.weather.is_none());
-            let (res, spotting) = self.with_context(|ctx| {
-                let mut fire = Fire::new(ctx, &self.engine, &self.cells, &stream, &opts)?;
-                for s in &sources {
-                    fire.add_source(s)?;
+        Ok((debris, sources, notes))
+    }
+
+    /// Most members [`Prepared::run_batch`] sweeps side by side: on a GPU as many fires as its largest binding holds
+    /// (at most 64), on the CPU 1 (members run in parallel instead).
+    pub fn max_batch(&self) -> usize {
+        match &self.engine {
+            Engine::Gpu(g) => crate::spread::gpu::GpuSpread::max_runs(g, self.landscape.grid.len()).clamp(1, 64),
+            Engine::Cpu => 1,
+        }
+    }
+
+    /// A spread context for batches of up to `runs` members ([`Prepared::run_batch`]).
+    pub fn batch_context(&self, runs: usize) -> Result<SpreadContext> {
+        SpreadContext::with_runs(&self.engine, &self.landscape.grid, &self.cells, runs)
+    }
+
+    /// Members under one weather as one batch of fires, swept side by side (on a GPU, in the same dispatches): each
+    /// member's debris and ignitions from its seed (on the CPU, in parallel), then the batch's fires with their own
+    /// spotting; per-cell counts of the members that burned each cell by each of `count_times` are reduced where the
+    /// fires are (on the device). Returns the members' results and the counts.
+    pub fn run_batch(
+        &self,
+        ctx: &mut SpreadContext,
+        members: &[(u64, Variation)],
+        count_times: &[f64],
+    ) -> Result<(Vec<MemberResult>, Vec<Vec<u32>>)> {
+        use rayon::prelude::*;
+        let sc = &self.scenario;
+        let grid = &self.landscape.grid;
+        let Some((_, first)) = members.first() else { return Ok((Vec::new(), Vec::new())) };
+        if members.iter().any(|(_, v)| v.weather != first.weather) {
+            return Err(Error::Invalid("a batch of members must share one weather stream".into()));
+        }
+        let stream = first.weather.clone().unwrap_or_else(|| self.stream.clone());
+        let own_stream = first.weather.is_none();
+        let prepared: Vec<_> =
+            members.par_iter().map(|(seed, v)| self.member_sources(*seed, v)).collect::<Result<Vec<_>>>()?;
+        // Members with sources are the batch's fires, in member order.
+        let fires: Vec<usize> = (0..members.len()).filter(|&k| !prepared[k].1.is_empty()).collect();
+        let mut counts = vec![vec![0u32; grid.len()]; count_times.len()];
+        let mut results: Vec<Option<(SpreadResult, Option<crate::spread::spotting::SpottingRun>)>> =
+            (0..members.len()).map(|_| None).collect();
+        if !fires.is_empty() {
+            let opts = self.spread_options(own_stream);
+            let mut fire = Fire::batch(ctx, &self.engine, &self.cells, &stream, &opts, fires.len())?;
+            for (r, &k) in fires.iter().enumerate() {
+                for s in &prepared[k].1 {
+                    fire.add_source_to(r, s)?;
                 }
-                let total = opts.duration_min;
-                let spotting = if sc.spotting.enabled {
-                    Some(crate::spread::spotting::burn_with_spotting(
-                        &mut fire,
-                        grid,
-                        &self.cell_ignition.fuel_temp_c,
-                        &sc.spotting,
-                        seed,
-                        total,
-                        &mut |t| progress(t, total),
-                    )?)
-                } else {
-                    fire.advance_to(total, &mut |t| progress(t, total))?;
-                    None
+            }
+            let total = opts.duration_min;
+            let spotting = if sc.spotting.enabled {
+                let seeds: Vec<u64> = fires.iter().map(|&k| members[k].0).collect();
+                let runs = crate::spread::spotting::burn_batch_with_spotting(
+                    &mut fire,
+                    grid,
+                    &self.cell_ignition.fuel_temp_c,
+                    &sc.spotting,
+                    &seeds,
+                    total,
+                    &mut |_| {},
+                )?;
+                runs.into_iter().map(Some).collect()
+            } else {
+                fire.advance_to(total, &mut |_| {})?;
+                vec![None; fires.len()]
+            };
+            for (k, &t) in count_times.iter().enumerate() {
+                counts[k] = fire.burn_counts_at(t)?;
+            }
+            for ((res, sp), &k) in fire.finish_all()?.into_iter().zip(spotting).zip(&fires) {
+                results[k] = Some((res, sp));
+            }
+        }
+        let out = prepared
+            .into_iter()
+            .zip(results)
+            .zip(members)
+            .map(|(((debris, sources, notes), r), (seed, _))| {
+                let (fire, summary, spotting) = match r {
+                    Some((res, sp)) => {
+                        let mut s = self.fire_summary(&res);
+                        s.spotting = sp.as_ref().map(|x| x.counts());
+                        (Some(res), Some(s), sp)
+                    }
+                    None => (None, None, None),
                 };
-                Ok((fire.finish()?, spotting))
-            })?;
-            let mut summary = self.fire_summary(&res);
-            summary.spotting = spotting.as_ref().map(|s| s.counts());
-            (Some(res), Some(summary), spotting)
-        };
-        Ok(MemberResult { seed, debris, sources, fire, summary, stream, notes, spotting })
+                MemberResult { seed: *seed, debris, sources, fire, summary, stream: stream.clone(), notes, spotting }
+            })
+            .collect();
+        Ok((out, counts))
     }
 
     /// Run `f` on a spread context: on the CPU each member running at once takes one of its own from the pool (made

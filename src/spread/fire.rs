@@ -561,12 +561,32 @@ impl<'a> Fire<'a> {
     /// (cell, arrival time min) of every cell the fire (the batch's first) reached by now, in cell order: cheaper than
     /// [`Fire::result`] (no copy of the whole state on the CPU, no crown fire type).
     pub fn burned_cells(&mut self) -> Result<Vec<(usize, f32)>> {
-        let n = self.ncell as u32;
+        Ok(self.burned_cells_by_run()?.swap_remove(0))
+    }
+
+    /// [`Fire::burned_cells`] of every fire of the batch, from one read of the reached cells.
+    pub fn burned_cells_by_run(&mut self) -> Result<Vec<Vec<(usize, f32)>>> {
+        let n = self.ncell;
         let t = self.t_now as f32;
-        let mut v: Vec<(usize, f32)> =
-            self.sweeper().reached_by(t)?.into_iter().filter(|&(i, _)| i < n).map(|(i, t)| (i as usize, t)).collect();
-        v.sort_unstable_by_key(|e| e.0);
-        Ok(v)
+        let mut out = vec![Vec::new(); self.runs];
+        for (i, t) in self.sweeper().reached_by(t)? {
+            let i = i as usize;
+            if let Some(v) = out.get_mut(i / n) {
+                v.push((i % n, t));
+            }
+        }
+        for v in &mut out {
+            v.sort_unstable_by_key(|e| e.0);
+        }
+        Ok(out)
+    }
+
+    /// Per cell, the number of fires of the batch that reached it by `t_min` (at most the current time), reduced
+    /// where the fires are (on the device for a GPU).
+    pub fn burn_counts_at(&mut self, t_min: f64) -> Result<Vec<u32>> {
+        let dom = self.dom;
+        let t = t_min.min(self.t_now) as f32;
+        self.sweeper().count_burned(dom, t)
     }
 
     /// The landscape's cells, the weather and options the fire runs under.

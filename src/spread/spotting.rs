@@ -338,120 +338,145 @@ pub fn burn_with_spotting(
     t_end: f64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<SpottingRun> {
+    let mut runs = burn_batch_with_spotting(fire, grid, fuel_temp_c, p, &[seed], t_end, progress)?;
+    Ok(runs.swap_remove(0))
+}
+
+/// [`burn_with_spotting`] for a batch of fires swept side by side ([`Fire::batch`]), fire `r` spotting from
+/// `seeds[r]`: each fire's embers are those it would throw alone.
+pub fn burn_batch_with_spotting(
+    fire: &mut Fire,
+    grid: &Grid,
+    fuel_temp_c: &[f32],
+    p: &SpottingParams,
+    seeds: &[u64],
+    t_end: f64,
+    progress: &mut dyn FnMut(f64),
+) -> Result<Vec<SpottingRun>> {
     let n = grid.len();
     let cols = grid.cols;
     let cell_area = grid.dx() * grid.dy();
-    let mut launched = vec![false; n];
-    let mut run = SpottingRun::default();
+    let nr = fire.runs();
+    if seeds.len() != nr {
+        return Err(crate::error::Error::Invalid(format!("{} seeds for a batch of {nr} fires", seeds.len())));
+    }
+    let mut launched = vec![vec![false; n]; nr];
+    let mut runs = vec![SpottingRun::default(); nr];
     let mut t = fire.time_min();
     while t < t_end {
         let t_next = (t + p.spot_delay_min).min(t_end);
         fire.advance_to(t_next, progress)?;
-        let new: Vec<(usize, f32)> = fire.burned_cells()?.into_iter().filter(|&(i, _)| !launched[i]).collect();
-        for &(i, _) in &new {
-            launched[i] = true;
-        }
-        let (cells, stream, opts) = fire.setting();
-        let beh = behavior_at_arrival(cells, &new, stream, opts);
-        let per_cell: Vec<Option<Vec<Ember>>> = new
-            .par_iter()
-            .zip(beh)
-            .map(|(&(i, ta), b)| {
-                let (w, o) = b?;
-                let kind = o[field::CROWN_FIRE_TYPE];
-                let intensity = o[field::FIRELINE_INTENSITY];
-                let crown = kind >= 2.0;
-                let surface = p.surface_intensity_kw_per_m > 0.0 && intensity >= p.surface_intensity_kw_per_m;
-                if !(crown || surface) || intensity <= 0.0 {
-                    return None;
-                }
-                let row = &cells.rows[i];
-                let fuel = &cells.fuels[row.fuel_index as usize];
-                let u20 = wind20_m_per_min(&w, fuel, row);
-                let (mu, sigma) = sardoy_lognormal(intensity, u20 / 60.0);
-                let sigma_y = crosswind_sigma_m(mu, sigma);
-                let cap = max_distance_m(
-                    p,
-                    crown,
-                    o[field::FLAME_LENGTH],
-                    row.canopy_height_m as f64,
-                    row.canopy_cover_frac as f64,
-                    u20,
-                );
-                let mut rng = cell_stream(seed, i);
-                let flights = launch(p, &mut rng, expected_embers(p, intensity, cell_area), mu, sigma, sigma_y);
-                let az = w.wind_toward_deg().to_radians();
-                let (cx, cy) = grid.cell_center(i / cols, i % cols);
-                let t_spot = ta as f64 + p.spot_delay_min;
-                let m1h = stream.periods[stream.period_at(t_spot)].weather.moisture.dead_1h;
-                let embers = flights
-                    .iter()
-                    .map(|f| {
-                        let dice = rng.uniform();
-                        let x = cx + f.downwind_m * az.sin() + f.crosswind_m * az.cos();
-                        let y = cy + f.downwind_m * az.cos() - f.crosswind_m * az.sin();
-                        let mut e = Ember {
-                            source_cell: i,
-                            launch_min: ta as f64,
-                            x,
-                            y,
-                            distance_m: f.downwind_m,
-                            ignition_probability: 0.0,
-                            fate: EmberFate::NoIgnition,
-                            spot_min: t_spot,
-                        };
-                        let (fr, fc) = grid.fractional_cell(x, y);
-                        if f.downwind_m > cap {
-                            e.fate = EmberFate::BurnedOut;
-                        } else if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < cols as f64) {
-                            e.fate = EmberFate::OffLandscape;
-                        } else {
-                            let j = fr as usize * cols + fc as usize;
-                            let k = cells.fuel_index(j);
-                            let can = k != u32::MAX && {
-                                let m = &cells.fuels[k as usize];
-                                m.is_burnable() && m1h < m.mx_dead_frac
+        let reached = fire.burned_cells_by_run()?;
+        for (r, cells_r) in reached.into_iter().enumerate() {
+            let seed = seeds[r];
+            let new: Vec<(usize, f32)> = cells_r.into_iter().filter(|&(i, _)| !launched[r][i]).collect();
+            for &(i, _) in &new {
+                launched[r][i] = true;
+            }
+            let (cells, stream, opts) = fire.setting();
+            let beh = behavior_at_arrival(cells, &new, stream, opts);
+            let per_cell: Vec<Option<Vec<Ember>>> = new
+                .par_iter()
+                .zip(beh)
+                .map(|(&(i, ta), b)| {
+                    let (w, o) = b?;
+                    let kind = o[field::CROWN_FIRE_TYPE];
+                    let intensity = o[field::FIRELINE_INTENSITY];
+                    let crown = kind >= 2.0;
+                    let surface = p.surface_intensity_kw_per_m > 0.0 && intensity >= p.surface_intensity_kw_per_m;
+                    if !(crown || surface) || intensity <= 0.0 {
+                        return None;
+                    }
+                    let row = &cells.rows[i];
+                    let fuel = &cells.fuels[row.fuel_index as usize];
+                    let u20 = wind20_m_per_min(&w, fuel, row);
+                    let (mu, sigma) = sardoy_lognormal(intensity, u20 / 60.0);
+                    let sigma_y = crosswind_sigma_m(mu, sigma);
+                    let cap = max_distance_m(
+                        p,
+                        crown,
+                        o[field::FLAME_LENGTH],
+                        row.canopy_height_m as f64,
+                        row.canopy_cover_frac as f64,
+                        u20,
+                    );
+                    let mut rng = cell_stream(seed, i);
+                    let flights = launch(p, &mut rng, expected_embers(p, intensity, cell_area), mu, sigma, sigma_y);
+                    let az = w.wind_toward_deg().to_radians();
+                    let (cx, cy) = grid.cell_center(i / cols, i % cols);
+                    let t_spot = ta as f64 + p.spot_delay_min;
+                    let m1h = stream.periods[stream.period_at(t_spot)].weather.moisture.dead_1h;
+                    let embers = flights
+                        .iter()
+                        .map(|f| {
+                            let dice = rng.uniform();
+                            let x = cx + f.downwind_m * az.sin() + f.crosswind_m * az.cos();
+                            let y = cy + f.downwind_m * az.cos() - f.crosswind_m * az.sin();
+                            let mut e = Ember {
+                                source_cell: i,
+                                launch_min: ta as f64,
+                                x,
+                                y,
+                                distance_m: f.downwind_m,
+                                ignition_probability: 0.0,
+                                fate: EmberFate::NoIgnition,
+                                spot_min: t_spot,
                             };
-                            // Ground the fire reaches first is sorted out at the end (below): deciding it here
-                            // would hinge on arrival times equal to the spot time within rounding.
-                            if can {
-                                e.ignition_probability = schroeder_probability(fuel_temp_c[j] as f64, m1h);
-                                if dice < e.ignition_probability {
-                                    e.fate = EmberFate::Ignited;
+                            let (fr, fc) = grid.fractional_cell(x, y);
+                            if f.downwind_m > cap {
+                                e.fate = EmberFate::BurnedOut;
+                            } else if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < cols as f64) {
+                                e.fate = EmberFate::OffLandscape;
+                            } else {
+                                let j = fr as usize * cols + fc as usize;
+                                let k = cells.fuel_index(j);
+                                let can = k != u32::MAX && {
+                                    let m = &cells.fuels[k as usize];
+                                    m.is_burnable() && m1h < m.mx_dead_frac
+                                };
+                                // Ground the fire reaches first is sorted out at the end (below): deciding it here
+                                // would hinge on arrival times equal to the spot time within rounding.
+                                if can {
+                                    e.ignition_probability = schroeder_probability(fuel_temp_c[j] as f64, m1h);
+                                    if dice < e.ignition_probability {
+                                        e.fate = EmberFate::Ignited;
+                                    }
                                 }
                             }
-                        }
-                        e
-                    })
-                    .collect();
-                Some(embers)
-            })
-            .collect();
-        let t_now = fire.time_min();
-        for embers in per_cell.into_iter().flatten() {
-            run.launching_cells += 1;
-            for e in embers {
-                if e.fate == EmberFate::Ignited {
-                    fire.add_source(&Source { shape: Shape::Point(e.x, e.y), t_min: e.spot_min.max(t_now) })?;
+                            e
+                        })
+                        .collect();
+                    Some(embers)
+                })
+                .collect();
+            let t_now = fire.time_min();
+            for embers in per_cell.into_iter().flatten() {
+                runs[r].launching_cells += 1;
+                for e in embers {
+                    if e.fate == EmberFate::Ignited {
+                        fire.add_source_to(r, &Source { shape: Shape::Point(e.x, e.y), t_min: e.spot_min.max(t_now) })?;
+                    }
+                    runs[r].embers.push(e);
                 }
-                run.embers.push(e);
             }
         }
         t = t_next;
     }
     // A spot fire whose cell the fire reached before it started did not start a fire of its own.
-    let mut arrival = vec![f32::INFINITY; n];
-    for (i, t) in fire.burned_cells()? {
-        arrival[i] = t;
-    }
-    for e in run.embers.iter_mut().filter(|e| e.fate == EmberFate::Ignited) {
-        let (fr, fc) = grid.fractional_cell(e.x, e.y);
-        let j = fr as usize * cols + fc as usize;
-        if (arrival[j] as f64) < e.spot_min - 1e-3 {
-            e.fate = EmberFate::NoIgnition;
+    for (r, cells_r) in fire.burned_cells_by_run()?.into_iter().enumerate() {
+        let mut arrival = vec![f32::INFINITY; n];
+        for (i, t) in cells_r {
+            arrival[i] = t;
+        }
+        for e in runs[r].embers.iter_mut().filter(|e| e.fate == EmberFate::Ignited) {
+            let (fr, fc) = grid.fractional_cell(e.x, e.y);
+            let j = fr as usize * cols + fc as usize;
+            if (arrival[j] as f64) < e.spot_min - 1e-3 {
+                e.fate = EmberFate::NoIgnition;
+            }
         }
     }
-    Ok(run)
+    Ok(runs)
 }
 
 #[cfg(test)]
