@@ -307,11 +307,16 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
         run.backend
     );
     let t = run.timing;
+    // Members run: the ensemble's and the launch-window sweep's.
+    let ran = a.members as usize + a.window.iter().map(|w| w.1.len()).sum::<usize>();
+    if ran > a.members as usize {
+        println!("launch window: {} candidate times, {} members", a.window.len(), ran - a.members as usize);
+    }
     println!(
-        "time: inputs {:.2} s, members {:.2} s ({:.1} members/s), products {:.2} s",
+        "time: inputs {:.2} s, members {:.2} s ({:.1} members/s over all {ran} run), products {:.2} s",
         t.inputs_s,
         t.compute_s,
-        a.members as f64 / t.compute_s.max(1e-9),
+        ran as f64 / t.compute_s.max(1e-9),
         t.products_s
     );
     // Peak resident memory of the process (Linux), to show it does not grow with the member count.

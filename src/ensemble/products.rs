@@ -625,6 +625,9 @@ pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
         (ox as f64 + c * scale, oy as f64 + r * scale)
     };
     let ink = [30, 30, 140];
+    // Assets are drawn within the map's frame only.
+    let (mw, mh) = (grid.cols as f64 * scale, grid.rows as f64 * scale);
+    let inside = |x: f64, y: f64| x >= ox as f64 && y >= oy as f64 && x < ox as f64 + mw && y < oy as f64 + mh;
     for a in &ens.assets {
         let mut label_at = None;
         for l in &a.lines {
@@ -634,16 +637,22 @@ pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
                 for k in 0..=steps {
                     let f = k as f64 / steps as f64;
                     let (x, y) = (p.0 + f * (q.0 - p.0), p.1 + f * (q.1 - p.1));
+                    if !inside(x, y) {
+                        continue;
+                    }
                     for d in -1..=1 {
                         cv.set(x as i64 + d, y as i64, ink);
                         cv.set(x as i64, y as i64 + d, ink);
                     }
                 }
             }
-            label_at = label_at.or(l.first().map(|p| to_px(p.0, p.1)));
+            label_at = label_at.or(l.iter().map(|p| to_px(p.0, p.1)).find(|p| inside(p.0, p.1)));
         }
         for p in &a.points {
             let (x, y) = to_px(p.0, p.1);
+            if !inside(x, y) {
+                continue;
+            }
             cv.rect(x as i64 - 5, y as i64 - 5, 11, 11, ink);
             cv.rect(x as i64 - 3, y as i64 - 3, 7, 7, [255, 255, 255]);
             label_at = label_at.or(Some((x, y)));
@@ -963,6 +972,13 @@ pub fn write_all(
             "perimeter_response",
             col(&|r| r.perimeter_m[resp] / 1000.0),
             format!("Fire perimeter at the response time ({rt})"),
+            "Perimeter (km)",
+            false,
+        ),
+        (
+            "perimeter_end",
+            col(&|r| r.perimeter_m[last] / 1000.0),
+            format!("Fire perimeter at the end of the run ({})", fmt_minutes(acc.duration_min)),
             "Perimeter (km)",
             false,
         ),

@@ -163,7 +163,7 @@ pub fn markdown(c: &ReportContext) -> String {
     for r in response_rows(c) {
         s += &format!("| {} | {} | {} | {} |\n", r.0, r.1, r.2, r.3);
     }
-    s += "\n![Burned area at response time](burned_area_response.png)\n\n![Separate fires at response time](fires_response.png)\n\n![Ignitions](ignitions.png)\n\n![Burned area at the end](burned_area_end.png)\n\n";
+    s += "\n![Burned area at response time](burned_area_response.png)\n\n![Separate fires at response time](fires_response.png)\n\n![Ignitions](ignitions.png)\n\n![Burned area at the end](burned_area_end.png)\n\n![Perimeter at the end](perimeter_end.png)\n\n";
     if !c.reach.is_empty() {
         s += "## Assets\n\n| Asset | Within | Members reaching it | P(reached | failure) [95 % CI] |\n|---|---|---|---|\n";
         for r in c.reach {
@@ -333,6 +333,7 @@ pub fn html(c: &ReportContext) -> Result<String> {
         ("perimeter_response.png", "Perimeter at the response time"),
         ("ignitions.png", "Ignitions per failure"),
         ("burned_area_end.png", "Burned area at the end of the run"),
+        ("perimeter_end.png", "Perimeter at the end of the run"),
     ] {
         h += &img(c.out, f, alt)?;
     }
