@@ -23,8 +23,17 @@ pub fn temp_path(path: &Path) -> PathBuf {
 }
 
 /// Write `path` through `write` to a temporary file, then rename it into place. The temporary file is removed
-/// when `write` fails.
+/// when `write` fails. A destination that exists and is not a regular file (a device such as /dev/stdout or
+/// /dev/full, a pipe) is written in place, never replaced, and its write errors are errors; a folder is an error.
 pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_dir() {
+            return Err(Error::input(path.display(), "is a folder, not a file"));
+        }
+        if !meta.is_file() {
+            return write(path);
+        }
+    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
@@ -42,9 +51,22 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     }
 }
 
-/// Write text atomically.
+/// Write text atomically; the data are flushed to the file, so a full disk is an error here.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
-    write_atomic(path, |tmp| std::fs::write(tmp, text).map_err(|e| Error::io(path, e)))
+    write_atomic(path, |tmp| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(tmp)
+            .map_err(|e| Error::io(path, e))?;
+        f.write_all(text.as_bytes()).and_then(|_| f.flush()).map_err(|e| Error::io(path, e))?;
+        if std::fs::metadata(tmp).map(|m| m.is_file()).unwrap_or(false) {
+            f.sync_all().map_err(|e| Error::io(path, e))?;
+        }
+        Ok(())
+    })
 }
 
 fn mem_multiband(

@@ -343,6 +343,13 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
 }
 
 fn main() -> ExitCode {
+    // Standard output closed early (`emberfall surface --csv F | head`): end quietly, as command-line tools do, instead
+    // of panicking on the failed write (Rust ignores SIGPIPE by default).
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to its default before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
         std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());

@@ -400,3 +400,39 @@ fn scenario_spotting_and_crown_keys_are_checked() {
         assert!(err.contains("s.toml") && err.contains(want), "{extra}: {err}");
     }
 }
+
+/// A full disk is an error naming the file, and a device is written in place, never replaced.
+#[test]
+fn writing_to_a_full_device_fails_with_the_reason() {
+    let input = common::shared("oracle/surface_fire_reference.csv");
+    let o = Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .args(["surface", "--csv", input.to_str().unwrap(), "--out", "/dev/full"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "writing to /dev/full must fail");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("/dev/full") && err.to_lowercase().contains("no space"), "{err}");
+    assert!(!err.contains("cases written"), "{err}");
+    let meta = std::fs::metadata("/dev/full").unwrap();
+    assert!(!meta.is_file(), "/dev/full must stay a device");
+}
+
+/// Standard output closed early (`| head`): a quiet end, no panic.
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let input = common::shared("oracle/surface_fire_reference.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .args(["surface", "--csv", input.to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    // The reader is dropped here: the pipe closes with most of the output unread.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("case_id") || first.contains(','), "{first}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
+}
