@@ -51,6 +51,21 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     }
 }
 
+/// Check, before any work, that `dir` can receive a run's outputs: not a file, creatable, writable (a probe file is
+/// written and removed).
+pub fn check_output_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::input(dir.display(), "the output folder is a file"));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::input(dir.display(), format!("cannot create the output folder: {e}")))?;
+    let probe = dir.join(format!(".emberfall-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .map_err(|e| Error::input(dir.display(), format!("cannot write in the output folder: {e}")))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
 /// Write text atomically; the data are flushed to the file, so a full disk is an error here.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, |tmp| {

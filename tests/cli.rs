@@ -436,3 +436,86 @@ fn a_closed_standard_output_ends_quietly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{err}");
 }
+
+fn fails_with(cmd: &mut Command, want: &[&str]) -> String {
+    let o = cmd.output().unwrap();
+    assert!(!o.status.success(), "must fail: {:?}", cmd);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    for w in want {
+        assert!(err.contains(w), "`{w}` not in: {err}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// The output folder is checked before any work: a file given as the folder fails before the debris flies.
+#[test]
+fn an_output_folder_that_is_a_file_fails_before_any_work() {
+    let d = tmpdir("outfile");
+    let f = d.join("taken");
+    std::fs::write(&f, "a user's file").unwrap();
+    let sc = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/kairos_2024.toml");
+    let err = fails_with(emberfall().arg("run").arg(&sc).arg("--out").arg(&f), &["taken", "is a file"]);
+    assert!(!err.contains("debris ("), "work was done first: {err}");
+    fails_with(emberfall().arg("ensemble").arg(&sc).arg("--members").arg("2").arg("--out").arg(&f), &["is a file"]);
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "a user's file");
+}
+
+/// A break-up at 1e9 m or 1e6 m/s is an error naming the field and its range, not a hang or a silent landing.
+#[test]
+fn failure_event_bounds_name_the_field() {
+    let d = tmpdir("bounds");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/kairos_2024.toml")).unwrap();
+    let text = text
+        .replace("\"../dem/", &format!("\"{}/dem/", root.display()))
+        .replace("file = \"", &format!("file = \"{}/examples/", root.display()));
+    let text = text.replace("forecast = \"", &format!("forecast = \"{}/examples/", root.display()));
+    for (from, to, field) in [
+        ("altitude_agl_m = 60", "altitude_agl_m = 1e9", "debris.event.altitude_agl_m"),
+        (
+            "velocity_enu_m_s = [0.0, 0.0, 24.0]",
+            "velocity_enu_m_s = [0.0, 0.0, 1e6]",
+            "debris.event.velocity_enu_m_s[2]",
+        ),
+    ] {
+        assert!(text.contains(from));
+        let p = d.join("bad.toml");
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+        fails_with(
+            emberfall().arg("run").arg(&p).args(["--backend", "cpu", "--out"]).arg(d.join("out")),
+            &[field, "must be in"],
+        );
+    }
+}
+
+/// An ignition after the end of the run, or a time_min attribute that is not a number, is an error naming it.
+#[test]
+fn ignitions_after_the_end_or_with_bad_times_are_errors() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("igntime");
+    fails_with(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignite", "718012.3,5170004.1,500", "--duration", "6h", "--out"])
+            .arg(d.join("a")),
+        &["500 min", "after the end of the run"],
+    );
+    let ign = d.join("ign.geojson");
+    std::fs::write(
+        &ign,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},"features":[{"type":"Feature","properties":{"time_min":"soon"},"geometry":{"type":"Point","coordinates":[718012.3,5170004.1]}}]}"#,
+    )
+    .unwrap();
+    fails_with(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignitions"])
+            .arg(&ign)
+            .arg("--out")
+            .arg(d.join("b")),
+        &["ign.geojson", "time_min `soon`", "not a number"],
+    );
+}

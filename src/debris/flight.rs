@@ -308,10 +308,26 @@ pub fn fly_event(
         }
         _ => return Err(Error::Invalid("debris.event: give x and y, or lon and lat, of the break-up".into())),
     };
-    if bu.altitude_agl_m < 0.0 || bu.samples_per_fragment == 0 || bu.dispersion_m_s < 0.0 {
-        return Err(Error::Invalid(
-            "debris.event: altitude_agl_m and dispersion_m_s must be >= 0, samples_per_fragment >= 1".into(),
-        ));
+    // Physical bounds, each named: a break-up above 100 km or faster than 10 km/s is no launch failure over a
+    // landscape (and would take the flight integrator hours or past its stability).
+    let bound = |name: &str, v: f64, lo: f64, hi: f64| -> Result<()> {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            return Err(Error::Invalid(format!("debris.event.{name} {v}: must be in {lo}..{hi}")));
+        }
+        Ok(())
+    };
+    bound("altitude_agl_m", bu.altitude_agl_m, 0.0, 1.0e5)?;
+    for (k, v) in bu.velocity_enu_m_s.iter().enumerate() {
+        bound(&format!("velocity_enu_m_s[{k}]"), *v, -1.0e4, 1.0e4)?;
+    }
+    bound("dispersion_m_s", bu.dispersion_m_s, 0.0, 1000.0)?;
+    bound("time_after_liftoff_s", bu.time_after_liftoff_s, 0.0, 1.0e5)?;
+    bound("air_temp_c", bu.air_temp_c, -60.0, 60.0)?;
+    if !(1..=10_000).contains(&bu.samples_per_fragment) {
+        return Err(Error::Invalid(format!(
+            "debris.event.samples_per_fragment {}: must be in 1..10000",
+            bu.samples_per_fragment
+        )));
     }
     let mut w = winds.to_vec();
     w.sort_by(|a, b| a.altitude_m.total_cmp(&b.altitude_m));

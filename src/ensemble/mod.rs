@@ -512,6 +512,7 @@ pub fn run_scenario(
     log: &mut dyn FnMut(&str),
 ) -> Result<EnsembleRun> {
     let t0 = Instant::now();
+    crate::io::check_output_dir(out)?;
     let shard = opts.shard.unwrap_or(Shard::WHOLE);
     let engine = Engine::select(sc.backend)?;
     log(&format!("backend: {}", engine.name()));
@@ -564,6 +565,7 @@ pub fn merge(
     if dirs.is_empty() {
         return Err(Error::Invalid("merge: give the shard folders".into()));
     }
+    crate::io::check_output_dir(out)?;
     let mut acc: Option<Accumulator> = None;
     for d in dirs {
         let a = Accumulator::load(&d.join(STATE_FILE))?;

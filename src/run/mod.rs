@@ -71,6 +71,7 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
 /// Run a scenario end to end: prepare it, run its one member (its seed), write every product.
 pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
     let t0 = Instant::now();
+    crate::io::check_output_dir(&sc.output.dir)?;
     let engine = Engine::select(sc.backend)?;
     log(&format!("backend: {}", engine.name()));
     let (seed, out) = (sc.seed, sc.output.dir.clone());

@@ -186,9 +186,16 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
             IgnitionSpec::File(p) => fixed_sources.extend(sources::read_vector(p, &landscape.grid)?),
         }
     }
-    // Every direct ignition must lie on the landscape: checked now, not in the middle of a run.
+    // Every direct ignition must lie on the landscape and start within the run: checked now, not in the middle of
+    // a run.
     for s in &fixed_sources {
         sources::seeds(s, &landscape.grid)?;
+        if s.t_min > scenario.spread.duration_min {
+            return Err(Error::Invalid(format!(
+                "an ignition at {} min starts after the end of the run ({} min)",
+                s.t_min, scenario.spread.duration_min
+            )));
+        }
     }
     if scenario.debris.is_none() && fixed_sources.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));

@@ -114,7 +114,15 @@ pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
         for (k, f) in layer.features().enumerate() {
             let Some(g) = f.geometry() else { continue };
             let t = match time_field {
-                Some(i) => f.field_as_double(i).ok().flatten().unwrap_or(0.0),
+                // Read as text and parsed here: GDAL reads "soon" as 0.
+                Some(i) => match f.field_as_string(i).ok().flatten() {
+                    None => 0.0,
+                    Some(v) if v.trim().is_empty() => 0.0,
+                    Some(v) => v
+                        .trim()
+                        .parse::<f64>()
+                        .map_err(|_| err(format!("feature {k}: time_min `{v}` is not a number of minutes")))?,
+                },
                 None => 0.0,
             };
             if !(t.is_finite() && t >= 0.0) {
