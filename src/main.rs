@@ -376,8 +376,22 @@ fn run(cli: Cli) -> Result<()> {
                 if o.len() != 2 {
                     return Err(Error::Invalid(format!("--origin {origin}: give X,Y")));
                 }
-                if !(0.0..=1000.0).contains(&slope_pct) {
-                    return Err(Error::Invalid(format!("--slope-pct {slope_pct}: must be 0..1000")));
+                quantity::slope_pct(slope_pct, "--slope-pct")?;
+                if !(cell_size.is_finite() && cell_size > 0.0 && cell_size <= 10_000.0) {
+                    return Err(Error::Invalid(format!("--cell-size {cell_size}: must be a length in m, 0..10000")));
+                }
+                if rows == 0 || cols == 0 {
+                    return Err(Error::Invalid("--rows and --cols must be at least 1".into()));
+                }
+                // 8 Float32 bands in memory and their copy for writing.
+                quantity::grid_fits(rows as u128 * cols as u128, 64, "landscape synth")?;
+                let srs = gdal::spatial_ref::SpatialRef::from_epsg(epsg)
+                    .map_err(|e| Error::Invalid(format!("--epsg {epsg}: {e}")))?;
+                if !srs.is_projected() || (srs.linear_units() - 1.0).abs() > 1e-9 {
+                    return Err(Error::Invalid(format!(
+                        "--epsg {epsg}: give a projected CRS in metres (a UTM zone, say); this one is {}",
+                        if srs.is_projected() { "projected in other units" } else { "geographic (degrees)" }
+                    )));
                 }
                 let spec = SynthSpec {
                     fuel_code: model.number,
@@ -555,8 +569,8 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     };
     let site = SiteInputs {
         midflame_wind_m_per_min: midflame,
-        wind_dir_rel_upslope_deg: args.wind_dir_rel_upslope_deg,
-        slope_tan: args.slope_pct / 100.0,
+        wind_dir_rel_upslope_deg: quantity::direction_deg(args.wind_dir_rel_upslope_deg, "--wind-dir-rel-upslope-deg")?,
+        slope_tan: quantity::slope_pct(args.slope_pct, "--slope-pct")? / 100.0,
     };
     let f = surface_fire(model, &moisture, &site, &opts);
     println!("fuel model                  {} {} ({})", model.number, model.code, model.name);

@@ -117,6 +117,36 @@ pub fn duration_min(s: &str, what: &str) -> Result<f64> {
     Ok(minutes)
 }
 
+/// A slope, percent: 0 to 1000 % (84 degrees).
+pub fn slope_pct(v: f64, what: &str) -> Result<f64> {
+    if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
+        return Err(Error::Invalid(format!("{what} {v}: must be 0..1000 %")));
+    }
+    Ok(v)
+}
+
+/// Refuse a grid of `cells` cells needing `bytes_per_cell` bytes each when it would not fit in the memory available
+/// (Linux: MemAvailable), naming the figure.
+pub fn grid_fits(cells: u128, bytes_per_cell: u128, what: &str) -> Result<()> {
+    let need = cells.saturating_mul(bytes_per_cell);
+    let avail = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
+        s.lines()
+            .find(|l| l.starts_with("MemAvailable:"))
+            .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u128>().ok()))
+            .map(|kb| kb * 1024)
+    });
+    if let Some(avail) = avail {
+        if need > avail {
+            return Err(Error::Invalid(format!(
+                "{what}: {cells} cells need about {:.1} GiB of memory, {:.1} GiB are available",
+                need as f64 / 1073741824.0,
+                avail as f64 / 1073741824.0
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// A member count of an ensemble: 1 to 10 million.
 pub fn members(v: usize, what: &str) -> Result<usize> {
     if !(1..=10_000_000).contains(&v) {

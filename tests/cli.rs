@@ -478,6 +478,7 @@ fn failure_event_bounds_name_the_field() {
             "velocity_enu_m_s = [0.0, 0.0, 1e6]",
             "debris.event.velocity_enu_m_s[2]",
         ),
+        ("speed_m_s = 4\n", "speed_m_s = -4\n", "debris.winds_aloft[0].speed_m_s"),
     ] {
         assert!(text.contains(from));
         let p = d.join("bad.toml");
@@ -518,4 +519,51 @@ fn ignitions_after_the_end_or_with_bad_times_are_errors() {
             .arg(d.join("b")),
         &["ign.geojson", "time_min `soon`", "not a number"],
     );
+}
+
+/// `landscape synth` refuses a NaN cell size, a geographic CRS and a grid that cannot fit, before writing anything;
+/// single-case `surface` refuses a 5000 % slope.
+#[test]
+fn synth_and_single_case_inputs_are_bounded() {
+    let d = tmpdir("synthbad");
+    let out = d.join("s.tif");
+    let synth = |extra: &[&str]| {
+        let mut c = emberfall();
+        c.args(["landscape", "synth", "--fuel", "GR2", "--out"]).arg(&out).args(extra);
+        c
+    };
+    fails_with(&mut synth(&["--rows", "10", "--cols", "10", "--cell-size", "NaN"]), &["--cell-size", "NaN"]);
+    fails_with(&mut synth(&["--rows", "10", "--cols", "10", "--epsg", "4326"]), &["--epsg 4326", "geographic"]);
+    fails_with(&mut synth(&["--rows", "1000000", "--cols", "1000000"]), &["GiB of memory", "available"]);
+    assert!(!out.exists(), "nothing may be written");
+    fails_with(
+        emberfall().args(["surface", "--fuel", "GR2", "--moisture", "6,7,8,60,90", "--slope-pct", "5000"]),
+        &["--slope-pct 5000", "0..1000"],
+    );
+}
+
+/// A fuel raster of interpolated values (102.7) is named as not holding integer codes, not as an unknown code.
+#[test]
+fn a_float_fuel_raster_is_named_as_not_integers() {
+    let d = tmpdir("floatfuel");
+    let lcp = d.join("l.tif");
+    let o = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "20", "--cols", "20", "--out"])
+        .arg(&lcp)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    // Band 4 (fuel) gets one interpolated value.
+    {
+        let ds = gdal::Dataset::open_ex(
+            &lcp,
+            gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_UPDATE, ..Default::default() },
+        )
+        .unwrap();
+        let mut band = ds.rasterband(4).unwrap();
+        let mut buf = gdal::raster::Buffer::new((1, 1), vec![102.7f32]);
+        band.write((3, 3), (1, 1), &mut buf).unwrap();
+    }
+    let err = fails_with(emberfall().args(["landscape", "info", "--lcp"]).arg(&lcp), &["not integers", "102.7"]);
+    assert!(!err.contains("unknown fuel model codes"), "{err}");
 }

@@ -323,6 +323,14 @@ pub fn fly_event(
     bound("dispersion_m_s", bu.dispersion_m_s, 0.0, 1000.0)?;
     bound("time_after_liftoff_s", bu.time_after_liftoff_s, 0.0, 1.0e5)?;
     bound("air_temp_c", bu.air_temp_c, -60.0, 60.0)?;
+    for (k, l) in winds.iter().enumerate() {
+        bound(&format!("winds_aloft[{k}].speed_m_s"), l.speed_m_s, 0.0, 200.0)
+            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
+        bound(&format!("winds_aloft[{k}].altitude_m"), l.altitude_m, 0.0, 1.0e5)
+            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
+        bound(&format!("winds_aloft[{k}].from_deg"), l.from_deg, -360.0, 720.0)
+            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
+    }
     if !(1..=10_000).contains(&bu.samples_per_fragment) {
         return Err(Error::Invalid(format!(
             "debris.event.samples_per_fragment {}: must be in 1..10000",

@@ -549,6 +549,7 @@ impl Landscape {
         // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
         let mut fuel = vec![FUEL_NODATA; n];
         let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();
+        let (mut non_integer, mut non_integer_examples) = (0usize, Vec::<String>::new());
         // Known codes, looked up once per code rather than once per cell.
         let mut known: Vec<Option<bool>> = vec![None; u16::MAX as usize + 1];
         for (i, &v) in fuel_raw.iter().enumerate() {
@@ -556,6 +557,14 @@ impl Landscape {
                 continue;
             }
             let code = v.round() as i64;
+            if (v - code as f32).abs() > 1e-6 {
+                // A float raster of interpolated codes (resampled bilinearly, say): not a code at all.
+                non_integer += 1;
+                if non_integer_examples.len() < 5 && !non_integer_examples.contains(&v.to_string()) {
+                    non_integer_examples.push(v.to_string());
+                }
+                continue;
+            }
             let ok = (v - code as f32).abs() <= 1e-6
                 && (1..=u16::MAX as i64).contains(&code)
                 && *known[code as usize].get_or_insert_with(|| catalog.get(code as u16).is_some());
@@ -564,6 +573,15 @@ impl Landscape {
             } else {
                 *unknown.entry(code).or_insert(0) += 1;
             }
+        }
+        if non_integer > 0 {
+            return Err(Error::input(
+                fuel_src.0.display(),
+                format!(
+                    "{non_integer} fuel cells hold values that are not integers (e.g. {}): fuel model codes are whole numbers; was the layer resampled with an interpolating method? Use nearest neighbour",
+                    non_integer_examples.join(", ")
+                ),
+            ));
         }
         if !unknown.is_empty() {
             let list: Vec<String> = unknown.iter().map(|(c, k)| format!("{c} ({k} cells)")).collect();
