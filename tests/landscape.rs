@@ -71,6 +71,37 @@ fn worcester_percent_slope_is_converted() {
     assert!(sum / (n as f64) < 0.03, "mean |given - derived| slope {:.4}", sum / n as f64);
 }
 
+/// Worcester's slope is in percent: read as degrees, the notes say it fits the DEM in percent; read as percent, they
+/// say nothing of units; the note on derived terrain names what was derived.
+#[test]
+fn a_percent_slope_read_as_degrees_is_noticed() {
+    let d = common::shared("landscapes/worcester_vt");
+    let spec = |units| LandscapeSpec {
+        elevation: Some(d.join("LF2020_Elev_220_CONUS/LC20_Elev_220.tif")),
+        fuel: Some(d.join("LF2022_FBFM40_230_CONUS/LC22_F40_230.tif")),
+        slope: Some(d.join("LF2020_SlpP_220_CONUS/LC20_SlpP_220.tif")),
+        slope_units: units,
+        ..Default::default()
+    };
+    let mut ls = Landscape::load(&spec(None)).unwrap();
+    assert!(
+        ls.notes.iter().any(|n| n.contains("read in degrees but fits the DEM's slope in percent")),
+        "{:?}",
+        ls.notes
+    );
+    ls.ensure_terrain(&Engine::Cpu).unwrap();
+    assert!(ls.notes.iter().any(|n| n.starts_with("aspect (the slope layer was given) derived")), "{:?}", ls.notes);
+    let ok = Landscape::load(&spec(Some(SlopeUnits::Percent))).unwrap();
+    assert!(!ok.notes.iter().any(|n| n.contains("fits the DEM")), "{:?}", ok.notes);
+    // Missoula's LCP slope is in degrees, as read.
+    let m = Landscape::load(&LandscapeSpec {
+        lcp: Some(common::shared("landscapes/missoula_lcp/example_lcp.tif")),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(!m.notes.iter().any(|n| n.contains("fits the DEM")), "{:?}", m.notes);
+}
+
 #[test]
 fn layers_on_another_grid_are_warped_and_reported() {
     // Thomas DEM reprojected to geographic coordinates and coarsened: must come back onto the fuel grid.

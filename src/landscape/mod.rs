@@ -606,6 +606,11 @@ impl Landscape {
             s
         });
         let aspect_deg: Option<Vec<f32>> = aspect;
+        if let Some(s) = &slope_tan {
+            if let Some(n) = slope_units_note(&target, &elevation_m, s, slope_units) {
+                notes.push(n);
+            }
+        }
         // Canopy layers, from LANDFIRE's scaled integers to SI: nodata means no canopy.
         let [cc, ch, cbh, cbd] = canopy;
         let canopy_f32 = |v: Option<Vec<f32>>, scale: f64| -> Option<Vec<f32>> {
@@ -711,7 +716,12 @@ impl Landscape {
             return Ok(());
         }
         let (slope, aspect) = crate::landscape::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?;
-        self.notes.push(format!("slope and aspect derived from the DEM (Horn 1981) on {}", engine.name()));
+        let which = match (self.slope_tan.is_none(), self.aspect_deg.is_none()) {
+            (true, true) => "slope and aspect",
+            (true, false) => "slope (the aspect layer was given)",
+            _ => "aspect (the slope layer was given)",
+        };
+        self.notes.push(format!("{which} derived from the DEM (Horn 1981) on {}", engine.name()));
         if self.slope_tan.is_none() {
             self.slope_tan = Some(slope);
         }
@@ -729,6 +739,56 @@ impl Landscape {
         }
         h
     }
+}
+
+/// A note when the slope layer's values fit the DEM's own slope (Horn 1981, on a sample of up to 20 000 cells)
+/// clearly better in the other unit than the one they were read in: percent read as degrees, or degrees as percent.
+fn slope_units_note(grid: &Grid, elev: &[f32], slope_tan: &[f32], units: SlopeUnits) -> Option<String> {
+    let n = grid.len();
+    let step = (n / 20_000).max(1);
+    let (mut as_read, mut other) = (Vec::new(), Vec::new());
+    let mut samples = Vec::new();
+    for i in (0..n).step_by(step) {
+        let (r, c) = (i / grid.cols, i % grid.cols);
+        if r == 0 || c == 0 || r + 1 >= grid.rows || c + 1 >= grid.cols {
+            continue;
+        }
+        let (dem, _) = terrain::horn_cell(elev, grid.rows, grid.cols, grid.dx(), grid.dy(), r, c);
+        let given = slope_tan[i] as f64;
+        if !(dem.is_finite() && given.is_finite()) || dem < 0.05 || given <= 0.0 {
+            continue;
+        }
+        // The same raw value in the other unit.
+        let alt = match units {
+            SlopeUnits::Degrees => given.atan().to_degrees() / 100.0,
+            SlopeUnits::Percent => (given * 100.0).min(89.0).to_radians().tan(),
+        };
+        as_read.push((given / dem).ln().abs());
+        other.push((alt / dem).ln().abs());
+        samples.push((given, dem));
+    }
+    if as_read.len() < 50 {
+        return None;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (a, b) = (median(&mut as_read), median(&mut other));
+    if a > 0.2 && b < 0.5 * a {
+        let (read, fits) = match units {
+            SlopeUnits::Degrees => ("degrees", "percent"),
+            SlopeUnits::Percent => ("percent", "degrees"),
+        };
+        let mut g: Vec<f64> = samples.iter().map(|s| s.0).collect();
+        let mut d: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        return Some(format!(
+            "the slope layer was read in {read} but fits the DEM's slope in {fits} (median slope {:.0} % as read, {:.0} % from the DEM): give --slope-units {fits} (slope_units = \"{fits}\") if it is in {fits}",
+            100.0 * median(&mut g),
+            100.0 * median(&mut d)
+        ));
+    }
+    None
 }
 
 /// Parameters of `landscape synth`.
