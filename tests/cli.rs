@@ -479,6 +479,7 @@ fn failure_event_bounds_name_the_field() {
             "debris.event.velocity_enu_m_s[2]",
         ),
         ("speed_m_s = 4\n", "speed_m_s = -4\n", "debris.winds_aloft[0].speed_m_s"),
+        ("lat = 33.5508", "lat = 133", "debris.event.lat"),
     ] {
         assert!(text.contains(from));
         let p = d.join("bad.toml");
@@ -566,4 +567,16 @@ fn a_float_fuel_raster_is_named_as_not_integers() {
     }
     let err = fails_with(emberfall().args(["landscape", "info", "--lcp"]).arg(&lcp), &["not integers", "102.7"]);
     assert!(!err.contains("unknown fuel model codes"), "{err}");
+}
+
+/// A folder or an empty file given as a raster is named as such, not as GDAL's NULL pointer.
+#[test]
+fn a_folder_or_empty_file_as_a_raster_is_named() {
+    let d = tmpdir("notraster");
+    let empty = d.join("empty.tif");
+    std::fs::write(&empty, b"").unwrap();
+    fails_with(emberfall().args(["landscape", "info", "--lcp"]).arg(&d), &["is a folder"]);
+    let err =
+        fails_with(emberfall().args(["landscape", "info", "--lcp"]).arg(&empty), &["empty.tif", "empty (0 bytes)"]);
+    assert!(!err.contains("NULL pointer"), "{err}");
 }

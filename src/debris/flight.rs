@@ -298,6 +298,14 @@ pub fn fly_event(
     seed: u64,
 ) -> Result<DebrisField> {
     let g = &ls.grid;
+    // A longitude or latitude out of range is named before PROJ sees it.
+    for (name, v, lim) in [("lon", bu.lon, 180.0), ("lat", bu.lat, 90.0)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v.abs() <= lim) {
+                return Err(Error::Invalid(format!("debris.event.{name} {v}: must be in -{lim}..{lim} degrees")));
+            }
+        }
+    }
     let (x, y) = match (bu.x, bu.y, bu.lon, bu.lat) {
         (Some(x), Some(y), _, _) => (x, y),
         (_, _, Some(lon), Some(lat)) => {

@@ -160,10 +160,19 @@ impl Kind {
 }
 
 fn open(path: &Path) -> Result<Dataset> {
-    if !path.exists() {
-        return Err(Error::input(path.display(), "file not found"));
+    let meta = std::fs::metadata(path).map_err(|_| Error::input(path.display(), "file not found"))?;
+    if meta.is_dir() {
+        return Err(Error::input(path.display(), "is a folder, not a raster file"));
     }
-    Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it as a raster: {e}")))
+    if meta.len() == 0 {
+        return Err(Error::input(path.display(), "is empty (0 bytes), not a raster"));
+    }
+    Dataset::open(path).map_err(|e| {
+        let e = e.to_string();
+        // GDAL's own wording for a file no driver recognises says nothing to a user.
+        let why = if e.contains("NULL pointer") { "no GDAL raster driver recognises it".to_string() } else { e };
+        Error::input(path.display(), format!("GDAL cannot open it as a raster: {why}"))
+    })
 }
 
 fn dataset_grid(path: &Path, ds: &Dataset) -> Result<Grid> {
