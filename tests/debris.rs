@@ -218,6 +218,14 @@ fn the_three_debris_forms_land_on_the_landscape() {
         burn_time_s: None,
     };
     let r = debris::read_impact_raster(&rp, false, &class, &ls).unwrap();
+    // The same raster without a CRS: an error naming the file.
+    let nocrs = d.join("impact_nocrs.tif");
+    {
+        let mut ds = drv.create_with_band_type::<f32, _>(&nocrs, 6, 6, 1).unwrap();
+        ds.set_geo_transform(&[500_000.0, 300.0, 0.0, 4_000_000.0, 0.0, -300.0]).unwrap();
+    }
+    let e = debris::read_impact_raster(&nocrs, false, &class, &ls).unwrap_err().to_string();
+    assert!(e.contains("impact_nocrs.tif") && e.contains("no CRS"), "{e}");
     let want = -(0.7f64).ln() - (0.4f64).ln();
     let got: f64 = r.fragments.iter().map(|f| -(1.0 - f.impact_probability).ln()).sum();
     assert!((got - want).abs() / want < 0.05, "expected hot fragments {got} vs {want}");

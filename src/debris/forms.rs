@@ -251,10 +251,14 @@ pub fn read_impact_raster(
         let n = if expected_count { v } else { -(1.0 - v.min(0.999_999)).ln() };
         density[i] = (n / src_area) as f32;
     }
-    let src_grid = Grid { rows: h, cols: w, geotransform: gt, wkt: ds.spatial_ref()?.to_wkt()? };
+    let wkt = ds.spatial_ref().and_then(|s| s.to_wkt()).ok().filter(|w| !w.is_empty()).ok_or_else(|| {
+        Error::input(path.display(), "the impact raster has no CRS: assign one (gdal_edit.py -a_srs EPSG:N FILE)")
+    })?;
+    let src_grid = Grid { rows: h, cols: w, geotransform: gt, wkt };
     let mem = crate::landscape::mem_dataset(&src_grid, &density)?;
     let g = &ls.grid;
-    let warped = crate::landscape::warp_onto(&mem, g, "bilinear")?;
+    let warped = crate::landscape::warp_onto(&mem, g, "bilinear")
+        .map_err(|e| Error::input(path.display(), format!("cannot warp it onto the landscape: {e}")))?;
     let wb = warped.rasterband(1)?;
     let vals = wb.read_as::<f32>((0, 0), (g.cols, g.rows), (g.cols, g.rows), None)?;
     let cell_area = g.dx() * g.dy();
