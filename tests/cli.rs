@@ -580,3 +580,14 @@ fn a_folder_or_empty_file_as_a_raster_is_named() {
         fails_with(emberfall().args(["landscape", "info", "--lcp"]).arg(&empty), &["empty.tif", "empty (0 bytes)"]);
     assert!(!err.contains("NULL pointer"), "{err}");
 }
+
+/// An 8-band landscape given as the fuel layer: a short error that lists a few codes and points at --lcp.
+#[test]
+fn a_landscape_given_as_fuel_gets_a_short_error() {
+    let l = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let err = fails_with(
+        emberfall().args(["landscape", "info", "--elevation"]).arg(&l).arg("--fuel").arg(&l),
+        &["8 bands", "--lcp", "more codes"],
+    );
+    assert!(err.len() < 1000, "{} characters: {err}", err.len());
+}

@@ -593,11 +593,21 @@ impl Landscape {
             ));
         }
         if !unknown.is_empty() {
-            let list: Vec<String> = unknown.iter().map(|(c, k)| format!("{c} ({k} cells)")).collect();
+            // At most 12 codes listed (an elevation band given as fuel has thousands).
+            let mut list: Vec<String> = unknown.iter().take(12).map(|(c, k)| format!("{c} ({k} cells)")).collect();
+            if unknown.len() > 12 {
+                list.push(format!("and {} more codes", unknown.len() - 12));
+            }
+            let bands = Dataset::open(&fuel_src.0).map(|d| d.raster_count()).unwrap_or(1);
+            let hint = if spec.lcp.is_none() && bands >= 8 {
+                format!(" (the file has {bands} bands: is it a landscape to give as --lcp / lcp = ...?)")
+            } else {
+                String::new()
+            };
             return Err(Error::input(
                 fuel_src.0.display(),
                 format!(
-                    "unknown fuel model codes: {}. Known: Anderson 1-13, Scott & Burgan 101-204, non-burnable 91-99{}; add custom models with --fuel-models FILE",
+                    "unknown fuel model codes{hint}: {}. Known: Anderson 1-13, Scott & Burgan 101-204, non-burnable 91-99{}; add custom models with --fuel-models FILE",
                     list.join(", "),
                     if spec.fuel_models.is_some() { ", and the custom models given" } else { "" }
                 ),
