@@ -46,26 +46,23 @@ fn fragment_row(id: &str, x: f64, y: f64, p: f64) -> String {
     format!("{id},{x},{y},0.02,0.01,steel,3000,{p}\n")
 }
 
-/// A scenario of fragments `rows` on the grass, calm, 60 min fires, no spotting, no crown fire.
-fn scenario(dir: &Path, name: &str, rows: &[String], extra: &str) -> PathBuf {
+/// A scenario `name` on the grass: fragment list `fragments_csv` (header and rows), weather `wind` (TOML lines),
+/// 60 min fires, no spotting, no crown fire, then `extra` tables.
+fn write_scenario(dir: &Path, name: &str, seed: u64, wind: &str, fragments_csv: &str, extra: &str) -> PathBuf {
     let ls = landscape(dir);
     let frag = dir.join(format!("{name}.csv"));
-    std::fs::write(
-        &frag,
-        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", rows.concat()),
-    )
-    .unwrap();
+    std::fs::write(&frag, fragments_csv).unwrap();
     let p = dir.join(format!("{name}.toml"));
     std::fs::write(
         &p,
         format!(
             r#"name = "{name}"
-seed = 11
+seed = {seed}
 [landscape]
 lcp = "{}"
 [weather]
 moisture_pct = [5, 6, 8, 60, 90]
-wind_speed_kmh = 0
+{wind}
 [debris]
 fragments = "{}"
 [spread]
@@ -85,6 +82,12 @@ dir = "{}"
     )
     .unwrap();
     p
+}
+
+/// A scenario of fragments `rows` on the grass, calm.
+fn scenario(dir: &Path, name: &str, rows: &[String], extra: &str) -> PathBuf {
+    let csv = format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", rows.concat());
+    write_scenario(dir, name, 11, "wind_speed_kmh = 0", &csv, extra)
 }
 
 fn ensemble(path: &Path, members: usize, engine: &Engine) -> (Ensemble, emberfall::ensemble::accumulate::Accumulator) {
@@ -214,44 +217,10 @@ file = "{}"
         poly.display(),
         pt.display()
     );
-    let ls = landscape(dir);
-    let fr = dir.join("fr.csv");
-    std::fs::write(
-        &fr,
-        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability,sigma_along_m,sigma_cross_m,azimuth_deg\n{frag}"),
-    )
-    .unwrap();
-    let p = dir.join("assets.toml");
-    std::fs::write(
-        &p,
-        format!(
-            r#"name = "assets"
-seed = 5
-[landscape]
-lcp = "{}"
-[weather]
-moisture_pct = [5, 6, 8, 60, 90]
-wind_speed_kmh = 10
-wind_from_deg = 250
-[debris]
-fragments = "{}"
-[spread]
-duration = "60min"
-isochrone_interval = "30min"
-crown_method = "none"
-[spotting]
-enabled = false
-[output]
-dir = "{}"
-{extra}
-"#,
-            ls.display(),
-            fr.display(),
-            dir.join("out").display()
-        ),
-    )
-    .unwrap();
-    p
+    let csv = format!(
+        "id,x,y,mass_kg,size_m,material,temperature_c,impact_probability,sigma_along_m,sigma_cross_m,azimuth_deg\n{frag}"
+    );
+    write_scenario(dir, "assets", 5, "wind_speed_kmh = 10\nwind_from_deg = 250", &csv, &extra)
 }
 
 #[test]

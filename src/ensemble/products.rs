@@ -333,12 +333,30 @@ fn trim(v: f64) -> String {
     }
 }
 
+/// Columns of a criterion's outcome, as `criteria.csv` and `launch_window.csv` give them.
+const CRITERION_COLUMNS: [&str; 8] =
+    ["criterion", "limit", "members", "events", "probability", "ci95_low", "ci95_high", "verdict"];
+
+/// A criterion's outcome in [`CRITERION_COLUMNS`].
+fn criterion_cells(c: &CriterionOutcome) -> Vec<String> {
+    vec![
+        c.name.clone(),
+        format!("{}", c.limit),
+        c.members.to_string(),
+        c.events.to_string(),
+        format!("{}", c.probability),
+        format!("{}", c.ci95_low),
+        format!("{}", c.ci95_high),
+        c.verdict.word().into(),
+    ]
+}
+
 /// Write a CSV through `csv` atomically.
-fn write_csv(path: &Path, header: &[String], rows: &[Vec<String>]) -> Result<()> {
+fn write_csv<H: AsRef<str>>(path: &Path, header: &[H], rows: &[Vec<String>]) -> Result<()> {
     io::write_atomic(path, |tmp| {
         let mut w = csv::Writer::from_path(tmp).map_err(|e| Error::input(path.display(), e.to_string()))?;
         let werr = |e: csv::Error| Error::input(path.display(), e.to_string());
-        w.write_record(header).map_err(werr)?;
+        w.write_record(header.iter().map(|h| h.as_ref())).map_err(werr)?;
         for r in rows {
             w.write_record(r).map_err(werr)?;
         }
@@ -826,7 +844,7 @@ pub fn write_all(
     let (reach, arrivals) = asset_reach(ens, acc);
     if !ens.assets.is_empty() {
         let p = out.join("assets.csv");
-        let header: Vec<String> = [
+        let header = [
             "asset",
             "within_min",
             "members",
@@ -837,10 +855,7 @@ pub fn write_all(
             "arrival_p10_min",
             "arrival_p50_min",
             "arrival_p90_min",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        ];
         let rows: Vec<Vec<String>> = reach
             .iter()
             .map(|r| {
@@ -867,38 +882,18 @@ pub fn write_all(
     let crit = criteria(ens, acc);
     if !crit.is_empty() {
         let p = out.join("criteria.csv");
-        let header: Vec<String> = [
-            "criterion",
-            "limit",
-            "members",
-            "events",
-            "probability",
-            "ci95_low",
-            "ci95_high",
-            "verdict",
-            "members_needed",
-            "absolute_probability",
-            "absolute_ci95_high",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut header = CRITERION_COLUMNS.to_vec();
+        header.extend(["members_needed", "absolute_probability", "absolute_ci95_high"]);
         let rows: Vec<Vec<String>> = crit
             .iter()
             .map(|c| {
-                vec![
-                    c.name.clone(),
-                    format!("{}", c.limit),
-                    c.members.to_string(),
-                    c.events.to_string(),
-                    format!("{}", c.probability),
-                    format!("{}", c.ci95_low),
-                    format!("{}", c.ci95_high),
-                    c.verdict.word().into(),
+                let mut row = criterion_cells(c);
+                row.extend([
                     c.members_needed.map_or(String::new(), |m| m.to_string()),
                     opt(c.absolute_probability),
                     opt(c.absolute_ci95_high),
-                ]
+                ]);
+                row
             })
             .collect();
         write_csv(&p, &header, &rows)?;
@@ -907,34 +902,14 @@ pub fn write_all(
     let sweep = launch_window(ens, acc);
     if !sweep.is_empty() {
         let p = out.join("launch_window.csv");
-        let header: Vec<String> = [
-            "launch_time",
-            "criterion",
-            "limit",
-            "members",
-            "events",
-            "probability",
-            "ci95_low",
-            "ci95_high",
-            "verdict",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+        let mut header = vec!["launch_time"];
+        header.extend(CRITERION_COLUMNS);
         let mut rows = Vec::new();
         for (t, cs) in &sweep {
             for c in cs {
-                rows.push(vec![
-                    t.clone(),
-                    c.name.clone(),
-                    format!("{}", c.limit),
-                    c.members.to_string(),
-                    c.events.to_string(),
-                    format!("{}", c.probability),
-                    format!("{}", c.ci95_low),
-                    format!("{}", c.ci95_high),
-                    c.verdict.word().into(),
-                ]);
+                let mut row = vec![t.clone()];
+                row.extend(criterion_cells(c));
+                rows.push(row);
             }
         }
         write_csv(&p, &header, &rows)?;
