@@ -281,16 +281,19 @@ struct SpreadArgs {
     backend: BackendArg,
 }
 
-/// Crown fire area and spotting counts of a fire, on standard output.
-fn print_fire_extras(sp: &emberfall::run::pipeline::FireSummary) {
+/// Crown fire area and spotting counts of a fire, through `say` (standard error where standard output lists files).
+fn print_fire_extras(sp: &emberfall::run::pipeline::FireSummary, say: fn(&str)) {
     if let Some(a) = sp.areas.last() {
-        println!("crown fire: {:.2} ha ({} cells, {} active)", a.crown_area_ha, a.crown_cells, a.active_crown_cells);
+        say(&format!(
+            "crown fire: {:.2} ha ({} cells, {} active)",
+            a.crown_area_ha, a.crown_cells, a.active_crown_cells
+        ));
     }
     if let Some(s) = &sp.spotting {
-        println!(
+        say(&format!(
             "spotting: {} cells launched {} embers, {} landed, {} spot fires",
             s.launching_cells, s.embers_launched, s.embers_landed, s.spot_fires
-        );
+        ));
     }
 }
 
@@ -349,6 +352,10 @@ fn main() -> ExitCode {
     // SAFETY: setting a signal's disposition to its default before any thread starts.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    // SIGINT/SIGTERM: stop, remove unfinished outputs, leave every output folder with its last complete set.
+    if let Err(e) = emberfall::io::interrupt::install() {
+        eprintln!("note: SIGINT and SIGTERM are not handled ({e}): an interrupted run may leave its staging folder");
     }
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
@@ -661,7 +668,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             s.run_time_s,
             s.backend
         );
-        print_fire_extras(s);
+        print_fire_extras(s, |m| eprintln!("{m}"));
         if s.ignition_points_on_unburnable_cells > 0 {
             eprintln!(
                 "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
@@ -729,7 +736,7 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, members
             sp.max_ros_m_per_min,
             sp.max_flame_length_m
         );
-        print_fire_extras(sp);
+        print_fire_extras(sp, |m| println!("{m}"));
     }
     if behavior_maps {
         // The fire behaviour of the whole landscape under the scenario's weather.

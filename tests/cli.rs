@@ -591,3 +591,130 @@ fn a_landscape_given_as_fuel_gets_a_short_error() {
     );
     assert!(err.len() < 1000, "{} characters: {err}", err.len());
 }
+
+/// Every file under `d` (relative path -> bytes), hidden files included.
+fn snapshot(d: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &std::path::Path, d: &std::path::Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut m = std::collections::BTreeMap::new();
+    walk(d, d, &mut m);
+    m
+}
+
+/// A rerun into a used folder: the products of the earlier run that this one does not write (a `run`'s report,
+/// ignition probability and impacts before a `spread`) are removed, a file of the user's is kept.
+#[test]
+fn a_rerun_into_a_used_folder_removes_only_the_earlier_runs_products() {
+    let d = tmpdir("rerun");
+    let out = d.join("out");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let o = emberfall().arg("run").arg(root.join("examples/kairos_2024.toml")).arg("--out").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["report.md", "ignition_probability.tif", "impacts.gpkg", "arrival_time_min.tif"] {
+        assert!(out.join(f).exists(), "{f} missing after run");
+    }
+    std::fs::write(out.join("my_notes.txt"), "the user's own file").unwrap();
+    std::fs::write(out.join("report_draft.md"), "also the user's").unwrap();
+    let o = emberfall()
+        .args(["spread", "--lcp"])
+        .arg(root.join("dem/kii_synthetic.tif"))
+        .args(["--moisture", "6,8,10,60,90", "--wind-speed-kmh", "10", "--ignite", "581665,3713798,0"])
+        .args(["--duration", "30min", "--no-spotting", "--backend", "cpu", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let printed: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(|l| l.to_string()).collect();
+    let mut have: Vec<String> = snapshot(&out).into_keys().collect();
+    have.retain(|f| f != ".emberfall-manifest");
+    for f in
+        ["report.md", "ignition_probability.tif", "ignition_probability.png", "impacts.gpkg", "expected_ignitions.tif"]
+    {
+        assert!(!have.contains(&f.to_string()), "{f} of the earlier run is still there: {have:?}");
+    }
+    assert_eq!(std::fs::read_to_string(out.join("my_notes.txt")).unwrap(), "the user's own file");
+    assert_eq!(std::fs::read_to_string(out.join("report_draft.md")).unwrap(), "also the user's");
+    // What is left is exactly what the spread printed it wrote, plus the user's files.
+    let mut want: Vec<String> = printed
+        .iter()
+        .map(|l| PathBuf::from(l).strip_prefix(&out).unwrap().display().to_string())
+        .chain(["my_notes.txt".to_string(), "report_draft.md".to_string()])
+        .collect();
+    want.sort();
+    assert_eq!(have, want);
+}
+
+/// SIGINT and SIGTERM during the products step of a large rerun: the process stops, says so and exits non-zero;
+/// the folder holds the previous complete run as it was, with no temporary file or staging folder.
+#[test]
+fn an_interrupted_rerun_leaves_the_previous_complete_set() {
+    let d = tmpdir("interrupt");
+    let big = d.join("big.tif");
+    let o = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "1500", "--cols", "1500", "--out"])
+        .arg(&big)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = d.join("out");
+    // 20 ignitions over the 45 km square: most of the landscape burns in 10 h, so the products take seconds.
+    let spread = |duration: &str| {
+        let mut c = emberfall();
+        c.args(["spread", "--lcp"]).arg(&big);
+        c.args(["--moisture", "3,4,5,30,60", "--wind-speed-kmh", "30", "--no-spotting", "--backend", "cpu"]);
+        for x in [505000, 515000, 525000, 535000, 543000] {
+            for y in [3960000, 3970000, 3980000, 3990000] {
+                c.arg("--ignite").arg(format!("{x},{y},0"));
+            }
+        }
+        c.args(["--duration", duration, "--isochrone-interval", "5min", "--out"]).arg(&out);
+        c
+    };
+    let o = spread("1h").output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(out.join("my_notes.txt"), "the user's own file").unwrap();
+    let before = snapshot(&out);
+    assert!(before.contains_key("arrival_time_min.tif") && before.contains_key("summary.json"));
+    for (sig, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let mut child =
+            spread("10h").stderr(std::process::Stdio::piped()).stdout(std::process::Stdio::null()).spawn().unwrap();
+        // Wait for the first product in the staging folder: the fire is computed and the products step has begun.
+        let started = std::time::Instant::now();
+        let staged = loop {
+            let found = std::fs::read_dir(&out).unwrap().flatten().find(|e| {
+                e.file_name().to_string_lossy().starts_with(".emberfall-staging-")
+                    && std::fs::read_dir(e.path()).map(|mut r| r.next().is_some()).unwrap_or(false)
+            });
+            if found.is_some() {
+                break true;
+            }
+            if child.try_wait().unwrap().is_some() || started.elapsed().as_secs() > 300 {
+                break false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        assert!(staged, "the rerun ended before its products step was seen");
+        // SAFETY: sending a signal to our own child process.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, sig) }, 0);
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(128 + sig), "{name}: {err}");
+        assert!(err.contains(&format!("interrupted by {name}")), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+        let after = snapshot(&out);
+        assert_eq!(
+            after.keys().collect::<Vec<_>>(),
+            before.keys().collect::<Vec<_>>(),
+            "{name}: the folder's files changed"
+        );
+        assert!(after == before, "{name}: a file of the previous run changed");
+    }
+}

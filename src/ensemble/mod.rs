@@ -512,7 +512,7 @@ pub fn run_scenario(
     log: &mut dyn FnMut(&str),
 ) -> Result<EnsembleRun> {
     let t0 = Instant::now();
-    crate::io::check_output_dir(out)?;
+    let staging = crate::io::Staging::begin(out)?;
     let shard = opts.shard.unwrap_or(Shard::WHOLE);
     let engine = Engine::select(sc.backend)?;
     log(&format!("backend: {}", engine.name()));
@@ -535,7 +535,7 @@ pub fn run_scenario(
     let compute_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     let mut files = Vec::new();
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let (final_out, out) = (out, staging.dir());
     let state = out.join(STATE_FILE);
     acc.save(&state)?;
     files.push(state);
@@ -548,8 +548,10 @@ pub fn run_scenario(
         files.extend(products::write_all(&ens, &acc, out, &backend, timing, t0)?);
         criteria = products::criteria(&ens, &acc);
     }
+    let files = staging.final_paths(&files);
+    staging.commit()?;
     let timing = crate::run::Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
-    Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend, criteria })
+    Ok(EnsembleRun { out_dir: final_out.to_path_buf(), files, accumulator: acc, timing, backend, criteria })
 }
 
 /// Merge the states of shard folders into the products of the whole ensemble in `out`; the scenario is read
@@ -565,7 +567,7 @@ pub fn merge(
     if dirs.is_empty() {
         return Err(Error::Invalid("merge: give the shard folders".into()));
     }
-    crate::io::check_output_dir(out)?;
+    let staging = crate::io::Staging::begin(out)?;
     let mut acc: Option<Accumulator> = None;
     for d in dirs {
         let a = Accumulator::load(&d.join(STATE_FILE))?;
@@ -610,11 +612,12 @@ pub fn merge(
         log(&format!("note: the shards hold {} of the ensemble's {} members", acc.records.len(), ens.members));
     }
     let timing = crate::run::Timing { inputs_s: t0.elapsed().as_secs_f64(), compute_s: 0.0, products_s: 0.0 };
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let mut files = products::write_all(&ens, &acc, out, &engine.name(), timing, t0)?;
-    let state = out.join(STATE_FILE);
+    let mut files = products::write_all(&ens, &acc, staging.dir(), &engine.name(), timing, t0)?;
+    let state = staging.dir().join(STATE_FILE);
     acc.save(&state)?;
     files.push(state);
+    let files = staging.final_paths(&files);
+    staging.commit()?;
     let criteria = products::criteria(&ens, &acc);
     Ok(EnsembleRun { out_dir: out.to_path_buf(), files, accumulator: acc, timing, backend: engine.name(), criteria })
 }

@@ -32,8 +32,10 @@ pub fn write_behavior_maps(
     out_dir: &Path,
     cog: bool,
 ) -> Result<(Behavior, Vec<PathBuf>)> {
+    let staging = io::Staging::begin(out_dir)?;
     let cells = Cells::from_landscape(landscape)?;
     let beh = behavior::compute(engine, &cells, std::slice::from_ref(weather), opts)?.remove(0);
+    let out_dir = staging.dir();
     let mut files = Vec::new();
     for (k, stem) in MAP_FIELDS {
         let path = out_dir.join(format!("{stem}.tif"));
@@ -56,5 +58,7 @@ pub fn write_behavior_maps(
     let png = out_dir.join("flame_length_m.png");
     canvas.save_png(&png)?;
     files.push(png);
+    let files = staging.final_paths(&files);
+    staging.commit()?;
     Ok((beh, files))
 }

@@ -71,7 +71,7 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
 /// Run a scenario end to end: prepare it, run its one member (its seed), write every product.
 pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
     let t0 = Instant::now();
-    crate::io::check_output_dir(&sc.output.dir)?;
+    let staging = crate::io::Staging::begin(&sc.output.dir)?;
     let engine = Engine::select(sc.backend)?;
     log(&format!("backend: {}", engine.name()));
     let (seed, out) = (sc.seed, sc.output.dir.clone());
@@ -102,7 +102,9 @@ pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport
     }
     let compute_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
-    let (files, summary) = products::write_member(&prepared, &member, &out)?;
+    let (files, summary) = products::write_member(&prepared, &member, staging.dir())?;
+    let files = staging.final_paths(&files);
+    staging.commit()?;
     let timing = Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
     let ignitions = member.debris.as_ref().map(|d| d.ignitions.clone()).unwrap_or_default();
     Ok(RunReport { out_dir: out, files, ignitions, summary, prepared, member, timing })

@@ -1,7 +1,13 @@
 //! Files through GDAL and the file system, below every stage: CRS from WKT, GeoTIFF and Cloud Optimized GeoTIFF
 //! rasters (sparse, windowed, in parallel) and text. Every file is written under a temporary name in its
-//! destination folder and renamed when complete, so a failed run leaves no half-written file. Maps are drawn by
-//! [`crate::run::render`].
+//! destination folder and renamed when complete, so a failed run leaves no half-written file; a run's products
+//! are staged and moved into place together ([`staging`]); SIGINT and SIGTERM remove what is unfinished
+//! ([`interrupt`]). Maps are drawn by [`crate::run::render`].
+
+pub mod interrupt;
+pub mod staging;
+
+pub use staging::Staging;
 
 use std::path::{Path, PathBuf};
 
@@ -37,9 +43,13 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
+    if interrupt::interrupted() {
+        return Err(Error::input(path.display(), "not written: the run was interrupted"));
+    }
     let tmp = temp_path(path);
     let _ = std::fs::remove_file(&tmp);
-    match write(&tmp) {
+    interrupt::register(&tmp);
+    let result = match write(&tmp) {
         Ok(()) => std::fs::rename(&tmp, path).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             Error::io(path, e)
@@ -48,7 +58,9 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
-    }
+    };
+    interrupt::unregister(&tmp);
+    result
 }
 
 /// Check, before any work, that `dir` can receive a run's outputs: not a file, creatable, writable (a probe file is
