@@ -718,3 +718,50 @@ fn an_interrupted_rerun_leaves_the_previous_complete_set() {
         assert!(after == before, "{name}: a file of the previous run changed");
     }
 }
+
+/// Ignition files: coordinates that do not fit the file's CRS, a feature without geometry, and a shape off the
+/// landscape are errors naming the file and the feature (with the shape's extent, not its whole geometry).
+#[test]
+fn ignition_file_geometry_errors_name_the_file_and_feature() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("igngeom");
+    let run = |name: &str, crs: &str, geom: &str| {
+        let f = d.join(name);
+        std::fs::write(
+            &f,
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"{crs}"}}}},"features":[{{"type":"Feature","properties":{{}},"geometry":{geom}}}]}}"#
+            ),
+        )
+        .unwrap();
+        let mut c = emberfall();
+        c.args(["spread", "--lcp"]).arg(&lcp).args(["--moisture", "3,4,5,30,60", "--ignitions"]).arg(&f);
+        c.arg("--out").arg(d.join(format!("out-{name}")));
+        c
+    };
+    // Projected metres read as degrees.
+    let err = fails_with(
+        &mut run(
+            "degrees.geojson",
+            "urn:ogc:def:crs:EPSG::4326",
+            r#"{"type":"Point","coordinates":[718012.3,5170004.1]}"#,
+        ),
+        &["degrees.geojson", "feature 0", "do not fit the file's CRS", "718012.3"],
+    );
+    assert!(!err.contains("OGR_G_Transform returned"), "{err}");
+    fails_with(
+        &mut run("null.geojson", "urn:ogc:def:crs:EPSG::32611", "null"),
+        &["null.geojson", "feature 0 has no geometry"],
+    );
+    // A 400-vertex line 100 km east of the landscape: its extent is named, not its vertices.
+    let pts: Vec<String> = (0..400).map(|i| format!("[{},{}]", 820000 + i * 10, 5170000)).collect();
+    let err = fails_with(
+        &mut run(
+            "far.geojson",
+            "urn:ogc:def:crs:EPSG::32611",
+            &format!(r#"{{"type":"LineString","coordinates":[{}]}}"#, pts.join(",")),
+        ),
+        &["far.geojson", "line of 400 vertices within x 820000..823990", "outside the landscape"],
+    );
+    assert!(err.len() < 600, "the error lists the geometry: {} characters", err.len());
+}

@@ -183,7 +183,14 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
             IgnitionSpec::LonLat { lon, lat, t_min } => {
                 fixed_sources.push(sources::lonlat_point(*lon, *lat, *t_min, &landscape.grid)?)
             }
-            IgnitionSpec::File(p) => fixed_sources.extend(sources::read_vector(p, &landscape.grid)?),
+            IgnitionSpec::File(p) => {
+                let from_file = sources::read_vector(p, &landscape.grid)?;
+                for (k, s) in from_file.iter().enumerate() {
+                    sources::seeds(s, &landscape.grid)
+                        .map_err(|e| Error::input(p.display(), format!("shape {k}: {e}")))?;
+                }
+                fixed_sources.extend(from_file)
+            }
         }
     }
     // Every direct ignition must lie on the landscape and start within the run: checked now, not in the middle of

@@ -25,6 +25,28 @@ pub enum Shape {
     Polygon(Vec<Vec<(f64, f64)>>),
 }
 
+impl Shape {
+    /// A short description: a point's coordinates, a line's or polygon's vertex count and bounding box.
+    pub fn describe(&self) -> String {
+        let bbox = |pts: &mut dyn Iterator<Item = &(f64, f64)>| {
+            pts.fold((f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY), |b, &(x, y)| {
+                (b.0.min(x), b.1.min(y), b.2.max(x), b.3.max(y))
+            })
+        };
+        match self {
+            Shape::Point(x, y) => format!("point ({x}, {y})"),
+            Shape::Line(p) => {
+                let (a, b, c, d) = bbox(&mut p.iter());
+                format!("line of {} vertices within x {a}..{c}, y {b}..{d}", p.len())
+            }
+            Shape::Polygon(r) => {
+                let (a, b, c, d) = bbox(&mut r.iter().flatten());
+                format!("polygon of {} vertices within x {a}..{c}, y {b}..{d}", r.iter().map(Vec::len).sum::<usize>())
+            }
+        }
+    }
+}
+
 /// An ignition: where, and when (minutes after the start of the run).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Source {
@@ -93,6 +115,30 @@ fn collect(g: &Geometry, t: f64, out: &mut Vec<Source>) {
     }
 }
 
+/// The first vertex of a geometry (of its first part).
+fn first_point(g: &Geometry) -> (f64, f64, f64) {
+    if g.point_count() > 0 {
+        g.get_point(0)
+    } else if g.geometry_count() > 0 {
+        first_point(&g.get_geometry(0))
+    } else {
+        (f64::NAN, f64::NAN, 0.0)
+    }
+}
+
+/// An ignition feature's `time_min` attribute, read as text: empty or missing is 0; otherwise a non-negative
+/// number of minutes (not "soon", not NaN). The error says what is wrong with the value.
+pub fn time_attribute(v: Option<&str>) -> std::result::Result<f64, String> {
+    let t = match v.map(str::trim) {
+        None | Some("") => return Ok(0.0),
+        Some(v) => v.parse::<f64>().map_err(|_| format!("time_min `{v}` is not a number of minutes"))?,
+    };
+    if !(t.is_finite() && t >= 0.0) {
+        return Err(format!("time_min {t} must be a non-negative number of minutes"));
+    }
+    Ok(t)
+}
+
 /// Every feature of every layer of a vector file, moved to the grid's CRS.
 pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
     let err = |msg: String| Error::input(path.display(), msg);
@@ -111,25 +157,29 @@ pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
             None => None,
         };
         let time_field = layer.defn().fields().position(|f| f.name().eq_ignore_ascii_case("time_min"));
+        let crs_name = layer.spatial_ref().and_then(|s| s.name()).unwrap_or_else(|| "none".into());
         for (k, f) in layer.features().enumerate() {
-            let Some(g) = f.geometry() else { continue };
+            // Read as text and parsed here: GDAL reads "soon" as 0.
             let t = match time_field {
-                // Read as text and parsed here: GDAL reads "soon" as 0.
-                Some(i) => match f.field_as_string(i).ok().flatten() {
-                    None => 0.0,
-                    Some(v) if v.trim().is_empty() => 0.0,
-                    Some(v) => v
-                        .trim()
-                        .parse::<f64>()
-                        .map_err(|_| err(format!("feature {k}: time_min `{v}` is not a number of minutes")))?,
-                },
+                Some(i) => time_attribute(f.field_as_string(i).ok().flatten().as_deref())
+                    .map_err(|m| err(format!("feature {k}: {m}")))?,
                 None => 0.0,
             };
-            if !(t.is_finite() && t >= 0.0) {
-                return Err(err(format!("feature {k}: time_min {t} must be a non-negative number of minutes")));
-            }
+            let g = match f.geometry() {
+                Some(g) if !g.is_empty() => g,
+                _ => {
+                    return Err(err(format!(
+                        "feature {k} has no geometry (null or empty): give it a point, line or polygon, or remove it"
+                    )))
+                }
+            };
             let g = match &tr {
-                Some(tr) => g.transform(tr).map_err(|e| err(format!("feature {k}: cannot reproject: {e}")))?,
+                Some(tr) => g.transform(tr).map_err(|e| {
+                    let (x, y, _) = first_point(g);
+                    err(format!(
+                        "feature {k}: its coordinates ({x}, {y}) do not fit the file's CRS ({crs_name}) and cannot be moved to the landscape's ({e})"
+                    ))
+                })?,
                 None => g.clone(),
             };
             collect(&g, t, &mut out);
@@ -259,11 +309,11 @@ pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
         }
     }
     if out.is_empty() {
+        let (x0, y0, x1, y1) = grid.extent();
         return Err(Error::Invalid(format!(
-            "ignition {:?} at {} min lies outside the landscape (extent {:?})",
-            src.shape,
+            "ignition {} at {} min lies outside the landscape (x {x0}..{x1}, y {y0}..{y1})",
+            src.shape.describe(),
             src.t_min,
-            grid.extent()
         )));
     }
     Ok(out)
