@@ -706,6 +706,14 @@ fn run_scenario(
 ) -> Result<()> {
     let ov = emberfall::run::Overrides { backend: backend.map(Into::into), out_dir: out, seed };
     let rep = emberfall::run::run_file(path, &ov, &mut |m| eprintln!("{m}"))?;
+    let t = rep.timing;
+    eprintln!(
+        "time: inputs {:.2} s, compute {:.2} s, products {:.2} s, total {:.2} s",
+        t.inputs_s,
+        t.compute_s,
+        t.products_s,
+        t.inputs_s + t.compute_s + t.products_s
+    );
     for f in &rep.files {
         println!("{}", f.display());
     }

@@ -765,3 +765,31 @@ fn ignition_file_geometry_errors_name_the_file_and_feature() {
     );
     assert!(err.len() < 600, "the error lists the geometry: {} characters", err.len());
 }
+
+/// A long fragment list (5 MB) says what it read and how long it took, where it used to be read silently.
+#[test]
+fn a_long_fragment_list_shows_progress() {
+    let d = tmpdir("longlist");
+    let mut csv = String::from("id,x,y,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability\n");
+    let mut n = 0;
+    while csv.len() < 5 << 20 {
+        // Far east of the landscape: read, counted off the landscape, no fire to spread.
+        csv += &format!("fragment_{n},{},5170000.5,0.5,0.05,aluminium,600,false,,0.5\n", 900000 + n % 1000);
+        n += 1;
+    }
+    std::fs::write(d.join("long.csv"), csv).unwrap();
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    std::fs::write(
+        d.join("s.toml"),
+        format!(
+            "seed = 1\n[landscape]\nlcp = {:?}\n[weather]\nmoisture_pct = [4, 5, 7, 40, 70]\nwind_speed_kmh = 10\n\
+             [debris]\nfragments = \"long.csv\"\n[spread]\nduration = \"30min\"\n[output]\ndir = \"out\"\n",
+            lcp.display().to_string()
+        ),
+    )
+    .unwrap();
+    let o = emberfall().arg("run").arg(d.join("s.toml")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("read {n} fragments from")) && err.contains("long.csv"), "{err}");
+    assert!(err.contains(&format!("{n} off it")), "{err}");
+}

@@ -152,8 +152,12 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
                 return Err(Error::input(path.display(), format!("missing column `{need}`")));
             }
         }
+        let mut progress = crate::io::progress::ReadProgress::new(path, text.len() as u64);
         for (k, rec) in rdr.records().enumerate() {
             let rec = rec.map_err(|e| Error::input(path.display(), format!("row {}: {e}", k + 2)))?;
+            if k % 8192 == 0 {
+                progress.update(rec.position().map(|p| p.byte()).unwrap_or(0), k);
+            }
             let h = &headers;
             let r = Record {
                 file: path,
@@ -164,6 +168,7 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
             };
             frags.push(fragment_from(&r, None, &to_grid)?);
         }
+        progress.finish(frags.len(), "fragments");
     } else {
         let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
         let target = srs_from_wkt(&grid.wkt)?;

@@ -5,6 +5,7 @@
 //! ([`interrupt`]). Maps are drawn by [`crate::run::render`].
 
 pub mod interrupt;
+pub mod progress;
 pub mod staging;
 
 pub use staging::Staging;

@@ -102,6 +102,10 @@ pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport
     }
     let compute_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
+    // Tracing many separate fires' isochrones takes time (GDAL's contour generator): say what is going on.
+    if compute_s > 10.0 || member.sources.len() > 1000 {
+        log(&format!("writing the products ({} ignitions' isochrones and rasters)", member.sources.len()));
+    }
     let (files, summary) = products::write_member(&prepared, &member, staging.dir())?;
     let files = staging.final_paths(&files);
     staging.commit()?;

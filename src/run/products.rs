@@ -485,8 +485,10 @@ fn write_spot_fires(path: &Path, ls: &Landscape, embers: &[crate::spread::spotti
     io::write_atomic(path, |tmp| {
         let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
         let mut ds = drv.create_vector_only(tmp)?;
+        // One transaction: SQLite commits (and syncs) once, not once per feature.
+        let mut txn = ds.start_transaction()?;
         let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;
-        let layer = ds.create_layer(LayerOptions {
+        let layer = txn.create_layer(LayerOptions {
             name: "spot_fires",
             srs: Some(&srs),
             ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
@@ -521,6 +523,9 @@ fn write_spot_fires(path: &Path, ls: &Landscape, embers: &[crate::spread::spotti
             feat.set_field_string(8, e.fate.name())?;
             feat.create(&layer)?;
         }
+        drop(layer);
+        txn.commit()?;
+        ds.close()?;
         Ok(())
     })
 }
@@ -541,10 +546,12 @@ fn write_impacts(
     io::write_atomic(path, |tmp| {
         let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
         let mut ds = drv.create_vector_only(tmp)?;
+        // One transaction: SQLite commits (and syncs) once, not once per feature.
+        let mut txn = ds.start_transaction()?;
         let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;
         let g = &ls.grid;
         {
-            let layer = ds.create_layer(LayerOptions {
+            let layer = txn.create_layer(LayerOptions {
                 name: "impacts",
                 srs: Some(&srs),
                 ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
@@ -600,7 +607,7 @@ fn write_impacts(
             }
         }
         {
-            let layer = ds.create_layer(LayerOptions {
+            let layer = txn.create_layer(LayerOptions {
                 name: "ignitions",
                 srs: Some(&srs),
                 ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
@@ -622,6 +629,7 @@ fn write_impacts(
                 feat.create(&layer)?;
             }
         }
+        txn.commit()?;
         ds.close()?;
         Ok(())
     })

@@ -1,11 +1,15 @@
-//! Progress of a run on standard error (indicatif): a bar with the fire time reached and the time left, drawn
-//! only when standard error is a terminal.
+//! Progress of a run on standard error (indicatif): a bar with the fire time reached and the time left when
+//! standard error is a terminal; otherwise (a log file, a scheduler's job) a line every 10 s once a run has taken
+//! more than 10 s.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar over fire time.
 pub struct Progress {
     bar: ProgressBar,
+    terminal: bool,
+    start: std::time::Instant,
+    last_line: std::cell::Cell<std::time::Instant>,
 }
 
 impl Progress {
@@ -21,13 +25,23 @@ impl Progress {
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("#>-");
         bar.set_style(style);
-        Progress { bar }
+        let now = std::time::Instant::now();
+        Progress { bar, terminal: std::io::stderr().is_terminal(), start: now, last_line: std::cell::Cell::new(now) }
     }
 
     /// The simulated clock reached `t` of `total` minutes.
     pub fn update(&self, t: f64, total: f64) {
         self.bar.set_message(format!("{:.1} / {:.1} h", t / 60.0, total / 60.0));
         self.bar.set_position((t.clamp(0.0, total) * 10.0).round() as u64);
+        if !self.terminal && self.last_line.get().elapsed().as_secs() >= 10 {
+            self.last_line.set(std::time::Instant::now());
+            eprintln!(
+                "fire time {:.1} / {:.1} h ({:.0} s)",
+                t / 60.0,
+                total / 60.0,
+                self.start.elapsed().as_secs_f64()
+            );
+        }
     }
 
     /// Done: clear the bar.
