@@ -523,7 +523,6 @@ fn write_spot_fires(path: &Path, ls: &Landscape, embers: &[crate::spread::spotti
             feat.set_field_string(8, e.fate.name())?;
             feat.create(&layer)?;
         }
-        drop(layer);
         txn.commit()?;
         ds.close()?;
         Ok(())
