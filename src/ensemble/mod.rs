@@ -511,28 +511,65 @@ pub fn run_scenario(
     out: &Path,
     log: &mut dyn FnMut(&str),
 ) -> Result<EnsembleRun> {
+    crate::io::check_output_dir(out)?;
+    let engine = Engine::select(sc.backend)?;
+    run_scenario_on(sc, engine, opts, out, log)
+}
+
+/// [`run_scenario`] on an engine the caller chose (a device it opened); the scenario's backend still decides
+/// whether a failed GPU falls back to the CPU twins (`auto` only).
+pub fn run_scenario_on(
+    sc: Scenario,
+    first: Engine,
+    opts: &EnsembleOptions,
+    out: &Path,
+    log: &mut dyn FnMut(&str),
+) -> Result<EnsembleRun> {
     let t0 = Instant::now();
     let staging = crate::io::Staging::begin(out)?;
     let shard = opts.shard.unwrap_or(Shard::WHOLE);
-    let engine = Engine::select(sc.backend)?;
-    log(&format!("backend: {}", engine.name()));
-    let ens = Ensemble::prepare(sc, &engine, opts.members)?;
-    for n in &ens.prepared.notes {
-        log(&format!("note: {n}"));
-    }
-    let inputs_s = t0.elapsed().as_secs_f64();
-    let t1 = Instant::now();
-    let mine = ens.shard_members(shard);
-    log(&format!(
-        "ensemble: {} members{}, seed {}",
-        ens.members,
-        if shard.count > 1 { format!(", shard {}/{} runs {mine}", shard.index, shard.count) } else { String::new() },
-        ens.prepared.scenario.seed
-    ));
-    let bar = member_bar(mine);
-    let mut acc = ens.run(shard, &|_| bar.inc(1))?;
-    bar.finish_and_clear();
-    let compute_s = t1.elapsed().as_secs_f64();
+    let auto = sc.backend == crate::gpu::Backend::Auto;
+    let (mut inputs_s, mut compute_s) = (0.0, 0.0);
+    let mut attempt = |sc: Scenario, engine: &Engine, log: &mut dyn FnMut(&str)| -> Result<(Ensemble, Accumulator)> {
+        let t0 = Instant::now();
+        log(&format!("backend: {}", engine.name()));
+        let ens = Ensemble::prepare(sc, engine, opts.members)?;
+        for n in &ens.prepared.notes {
+            log(&format!("note: {n}"));
+        }
+        inputs_s += t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let mine = ens.shard_members(shard);
+        log(&format!(
+            "ensemble: {} members{}, seed {}",
+            ens.members,
+            if shard.count > 1 {
+                format!(", shard {}/{} runs {mine}", shard.index, shard.count)
+            } else {
+                String::new()
+            },
+            ens.prepared.scenario.seed
+        ));
+        let bar = member_bar(mine);
+        let acc = ens.run(shard, &|_| bar.inc(1));
+        bar.finish_and_clear();
+        compute_s += t1.elapsed().as_secs_f64();
+        Ok((ens, acc?))
+    };
+    // `--backend auto` chose a GPU and it failed (a validation error, a lost device): the CPU twins redo the run.
+    let (ens, mut acc, engine) = match attempt(sc.clone(), &first, log) {
+        Err(Error::Gpu(msg)) if auto && matches!(first, Engine::Gpu(_)) => {
+            let note = crate::run::gpu_fallback_note(&msg);
+            log(&format!("note: {note}"));
+            let (mut ens, acc) = attempt(sc, &Engine::Cpu, log)?;
+            ens.prepared.notes.insert(0, note);
+            (ens, acc, Engine::Cpu)
+        }
+        other => {
+            let (ens, acc) = other?;
+            (ens, acc, first)
+        }
+    };
     let t2 = Instant::now();
     let mut files = Vec::new();
     let (final_out, out) = (out, staging.dir());

@@ -10,8 +10,6 @@ pub mod layout;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use wgpu::util::DeviceExt;
-
 use crate::error::{Error, Result};
 
 /// Which engine computes a kernel.
@@ -69,8 +67,24 @@ pub struct Gpu {
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
     pub limits: wgpu::Limits,
-    pipelines: Mutex<HashMap<String, wgpu::ComputePipeline>>,
+    pipelines: Mutex<HashMap<String, Kernel>>,
     errors: Arc<Mutex<Option<String>>>,
+    /// Kernels recorded since the last wait: a failure is reported with their names.
+    pending: Mutex<Vec<&'static str>>,
+}
+
+/// A compiled kernel: its pipeline and the name errors give it.
+#[derive(Clone)]
+pub struct Kernel {
+    pub label: &'static str,
+    pipeline: wgpu::ComputePipeline,
+}
+
+impl std::ops::Deref for Kernel {
+    type Target = wgpu::ComputePipeline;
+    fn deref(&self) -> &wgpu::ComputePipeline {
+        &self.pipeline
+    }
 }
 
 /// Devices opened so far in this process, per backend choice: one GPU context per process.
@@ -113,10 +127,26 @@ impl Gpu {
         let errors: Arc<Mutex<Option<String>>> = Arc::default();
         let sink = errors.clone();
         device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            // wgpu's message and its causes ("Validation Error" alone says little).
+            let mut text = e.to_string().trim().to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                text += &format!(": {}", c.to_string().trim());
+                cause = c.source();
+            }
             let mut slot = sink.lock().unwrap_or_else(|p| p.into_inner());
-            slot.get_or_insert_with(|| e.to_string());
+            slot.get_or_insert(text);
         }));
-        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::default(), errors })
+        let sink = errors.clone();
+        device.set_device_lost_callback(move |reason, msg| {
+            // A lost device explains every error after it: it replaces them.
+            let mut slot = sink.lock().unwrap_or_else(|p| p.into_inner());
+            *slot = Some(format!(
+                "the GPU device was lost ({reason:?}{})",
+                if msg.is_empty() { String::new() } else { format!(": {msg}") }
+            ));
+        });
+        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::default(), errors, pending: Mutex::default() })
     }
 
     /// The process's device for `backend`, opened on first use and shared after: kernels compile once per
@@ -131,12 +161,26 @@ impl Gpu {
         Ok(g)
     }
 
-    /// The first wgpu error since the last check, as an error naming `what` was being done.
+    /// The first wgpu error since the last check (a validation error, an out-of-memory, a lost device), as an
+    /// error naming `what` was being done and the kernels recorded since the last wait.
     pub fn check(&self, what: &str) -> Result<()> {
         let mut slot = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let kernels = std::mem::take(&mut *pending);
         match slot.take() {
-            Some(e) => Err(Error::Gpu(format!("{what}: {e}"))),
+            Some(e) if kernels.is_empty() => Err(Error::Gpu(format!("{what}: {e}"))),
+            Some(e) => Err(Error::Gpu(format!("{what} (kernel {}): {e}", kernels.join(", ")))),
             None => Ok(()),
+        }
+    }
+
+    /// Note that `kernels` were recorded (for errors; see [`Gpu::check`]).
+    pub fn note_kernels(&self, kernels: &[&'static str]) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        for k in kernels {
+            if !pending.contains(k) {
+                pending.push(k);
+            }
         }
     }
 
@@ -160,7 +204,7 @@ impl Gpu {
 
     /// Compile a kernel: [`COMMON_WGSL`] followed by `source`, entry point `main`, layout taken from the shader.
     /// Each kernel (by label) is compiled once per device and reused.
-    pub fn pipeline(&self, label: &str, source: &str) -> Result<wgpu::ComputePipeline> {
+    pub fn pipeline(&self, label: &'static str, source: &str) -> Result<Kernel> {
         if let Some(p) = self.pipelines.lock().unwrap_or_else(|p| p.into_inner()).get(label) {
             return Ok(p.clone());
         }
@@ -181,8 +225,10 @@ impl Gpu {
         if let Some(err) = pollster::block_on(scope.pop()) {
             return Err(Error::Gpu(format!("kernel {label} failed to compile: {err}")));
         }
-        self.pipelines.lock().unwrap_or_else(|p| p.into_inner()).insert(label.to_string(), pipeline.clone());
-        Ok(pipeline)
+        self.check(&format!("compiling kernel {label}"))?;
+        let kernel = Kernel { label, pipeline };
+        self.pipelines.lock().unwrap_or_else(|p| p.into_inner()).insert(label.to_string(), kernel.clone());
+        Ok(kernel)
     }
 
     /// A read-only storage buffer holding `data`.
@@ -196,11 +242,30 @@ impl Gpu {
         } else {
             bytes
         };
-        self.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        self.upload_bytes(label, contents, wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC)
+    }
+
+    /// A buffer of `usage` (plus COPY_DST) holding `contents`, written through the queue. Not wgpu's
+    /// `create_buffer_init`, which maps the buffer at creation and panics when the device is lost: here a lost
+    /// device becomes an error at the next [`Gpu::check`].
+    pub fn upload_bytes(&self, label: &str, contents: &[u8], usage: wgpu::BufferUsages) -> wgpu::Buffer {
+        let size = (contents.len() as u64).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT).max(16);
+        let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(label),
-            contents,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
-        })
+            size,
+            usage: usage | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let whole = contents.len() as u64 / wgpu::COPY_BUFFER_ALIGNMENT * wgpu::COPY_BUFFER_ALIGNMENT;
+        if whole > 0 {
+            self.queue.write_buffer(&buffer, 0, &contents[..whole as usize]);
+        }
+        if whole < contents.len() as u64 {
+            let mut tail = [0u8; 4];
+            tail[..contents.len() - whole as usize].copy_from_slice(&contents[whole as usize..]);
+            self.queue.write_buffer(&buffer, whole, &tail);
+        }
+        buffer
     }
 
     /// A storage buffer of `len` elements of `T`, for kernel outputs.
@@ -228,10 +293,11 @@ impl Gpu {
     pub fn record(
         &self,
         encoder: &mut wgpu::CommandEncoder,
-        pipeline: &wgpu::ComputePipeline,
+        pipeline: &Kernel,
         bind_group: &wgpu::BindGroup,
         workgroups: [u32; 3],
     ) {
+        self.note_kernels(&[pipeline.label]);
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
         pass.set_pipeline(pipeline);
         pass.set_bind_group(0, bind_group, &[]);
@@ -239,7 +305,7 @@ impl Gpu {
     }
 
     /// Run one dispatch and wait for it.
-    pub fn run(&self, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], workgroups: [u32; 3]) -> Result<()> {
+    pub fn run(&self, pipeline: &Kernel, buffers: &[&wgpu::Buffer], workgroups: [u32; 3]) -> Result<()> {
         let bg = self.bind(pipeline, buffers);
         let mut encoder = self.device.create_command_encoder(&Default::default());
         self.record(&mut encoder, pipeline, &bg, workgroups);

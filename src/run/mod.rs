@@ -68,22 +68,49 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
     run_scenario(sc, log)
 }
 
-/// Run a scenario end to end: prepare it, run its one member (its seed), write every product.
+/// The note of a run that `--backend auto` moved from a failed GPU to the CPU twins.
+pub fn gpu_fallback_note(gpu_error: &str) -> String {
+    format!("the GPU failed ({gpu_error}); the run was redone on the CPU twins (--backend auto)")
+}
+
+/// Run a scenario end to end: prepare it, run its one member (its seed), write every product. With `--backend
+/// auto`, a GPU that fails (a validation error, a lost device) is replaced by the CPU twins, which redo the run; the
+/// run's notes and summary say so.
 pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
-    let t0 = Instant::now();
-    let staging = crate::io::Staging::begin(&sc.output.dir)?;
+    crate::io::check_output_dir(&sc.output.dir)?;
     let engine = Engine::select(sc.backend)?;
-    log(&format!("backend: {}", engine.name()));
-    let (seed, out) = (sc.seed, sc.output.dir.clone());
-    let prepared = prepare(sc, &engine)?;
-    for n in &prepared.notes {
-        log(&format!("note: {n}"));
-    }
-    let inputs_s = t0.elapsed().as_secs_f64();
-    let t1 = Instant::now();
-    let progress = progress::Progress::new(prepared.scenario.spread.duration_min);
-    let member = prepared.run_member_with(seed, &Variation::default(), &mut |t, d| progress.update(t, d))?;
-    progress.finish();
+    run_scenario_on(sc, engine, log)
+}
+
+/// [`run_scenario`] on an engine the caller chose (a device it opened); the scenario's backend still decides
+/// whether a failed GPU falls back to the CPU twins (`auto` only).
+pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
+    let staging = crate::io::Staging::begin(&sc.output.dir)?;
+    let (seed, out, backend) = (sc.seed, sc.output.dir.clone(), sc.backend);
+    let mut timing = Timing::default();
+    let mut compute = |sc: Scenario, engine: &Engine, log: &mut dyn FnMut(&str)| -> Result<(Prepared, MemberResult)> {
+        let t0 = Instant::now();
+        log(&format!("backend: {}", engine.name()));
+        let prepared = prepare(sc, engine)?;
+        for n in &prepared.notes {
+            log(&format!("note: {n}"));
+        }
+        timing.inputs_s += t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let progress = progress::Progress::new(prepared.scenario.spread.duration_min);
+        let member = prepared.run_member_with(seed, &Variation::default(), &mut |t, d| progress.update(t, d));
+        progress.finish();
+        timing.compute_s += t1.elapsed().as_secs_f64();
+        Ok((prepared, member?))
+    };
+    let (prepared, member) = match compute(sc.clone(), &engine, log) {
+        Err(crate::Error::Gpu(msg)) if backend == Backend::Auto && matches!(engine, Engine::Gpu(_)) => {
+            let (p, mut m) = compute(sc, &Engine::Cpu, log)?;
+            m.notes.insert(0, gpu_fallback_note(&msg));
+            (p, m)
+        }
+        other => other?,
+    };
     for n in &member.notes {
         log(&format!("note: {n}"));
     }
@@ -100,16 +127,15 @@ pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport
             log("no fragment ignited the landscape in this realisation: no fire to spread");
         }
     }
-    let compute_s = t1.elapsed().as_secs_f64();
     let t2 = Instant::now();
     // Tracing many separate fires' isochrones takes time (GDAL's contour generator): say what is going on.
-    if compute_s > 10.0 || member.sources.len() > 1000 {
+    if timing.compute_s > 10.0 || member.sources.len() > 1000 {
         log(&format!("writing the products ({} ignitions' isochrones and rasters)", member.sources.len()));
     }
     let (files, summary) = products::write_member(&prepared, &member, staging.dir())?;
     let files = staging.final_paths(&files);
     staging.commit()?;
-    let timing = Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
+    timing.products_s = t2.elapsed().as_secs_f64();
     let ignitions = member.debris.as_ref().map(|d| d.ignitions.clone()).unwrap_or_default();
     Ok(RunReport { out_dir: out, files, ignitions, summary, prepared, member, timing })
 }

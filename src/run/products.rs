@@ -341,7 +341,11 @@ pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<P
         _ => None,
     };
     let summary = match &m.debris {
-        None => spread.clone().ok_or_else(|| crate::Error::Invalid("no fire to write".into()))?,
+        None => {
+            let mut s = spread.clone().ok_or_else(|| crate::Error::Invalid("no fire to write".into()))?;
+            s["notes"] = json!(notes);
+            s
+        }
         Some(d) => {
             let mut s = json!({
                 "scenario": sc.path.as_ref().map(|p| p.display().to_string()),

@@ -5,13 +5,12 @@
 use std::sync::Arc;
 
 use bytemuck::Zeroable;
-use wgpu::util::DeviceExt;
 
 use super::kernel::{Dom, State};
 use super::params::ParamField;
 use super::Sweeper;
 use crate::error::{Error, Result};
-use crate::gpu::{groups_1d, Gpu};
+use crate::gpu::{groups_1d, Gpu, Kernel};
 use crate::physics::behavior::Cells;
 
 const SPREAD_COMMON: &str = include_str!("../../shaders/spread_common.wgsl");
@@ -25,12 +24,12 @@ pub struct GpuSpread {
     n: usize,
     /// Cells of one run.
     cells: usize,
-    count: wgpu::ComputePipeline,
-    relax: wgpu::ComputePipeline,
-    commit: wgpu::ComputePipeline,
-    prepare: wgpu::ComputePipeline,
-    gather: wgpu::ComputePipeline,
-    scatter: wgpu::ComputePipeline,
+    count: Kernel,
+    relax: Kernel,
+    commit: Kernel,
+    prepare: Kernel,
+    gather: Kernel,
+    scatter: Kernel,
     uniforms: [wgpu::Buffer; 2],
     params: wgpu::Buffer,
     heat: wgpu::Buffer,
@@ -82,19 +81,14 @@ impl GpuSpread {
             )));
         }
         let n = cells * runs;
-        let pipe = |label: &str, src: &str| gpu.pipeline(label, &format!("{SPREAD_COMMON}\n{src}"));
+        let pipe = |label: &'static str, src: &str| gpu.pipeline(label, &format!("{SPREAD_COMMON}\n{src}"));
         let relax = pipe("spread_relax", include_str!("../../shaders/spread_relax.wgsl"))?;
         let commit = pipe("spread_commit", include_str!("../../shaders/spread_commit.wgsl"))?;
         let prepare = pipe("spread_prepare", include_str!("../../shaders/spread_prepare.wgsl"))?;
         let gather = pipe("spread_gather", include_str!("../../shaders/spread_gather.wgsl"))?;
         let scatter = pipe("spread_scatter", include_str!("../../shaders/spread_scatter.wgsl"))?;
-        let uniform = || {
-            gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("spread dom"),
-                contents: bytemuck::bytes_of(&Dom::zeroed()),
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            })
-        };
+        let uniform =
+            || gpu.upload_bytes("spread dom", bytemuck::bytes_of(&Dom::zeroed()), wgpu::BufferUsages::UNIFORM);
         let g: &Gpu = &gpu;
         let count = pipe("spread_count", include_str!("../../shaders/spread_count.wgsl"))?;
         let k = GpuSpread {
@@ -241,6 +235,7 @@ impl Sweeper for GpuSpread {
                     slot ^= 1;
                 }
             }
+            gpu.note_kernels(&[self.relax.label, self.commit.label, self.prepare.label]);
             q.submit([enc.finish()]);
             c = self.counters()?;
             // counters[3] counts sweeps dispatched (each prepare adds one), empty ones at the end of a batch included.
