@@ -793,3 +793,56 @@ fn a_long_fragment_list_shows_progress() {
     assert!(err.contains(&format!("read {n} fragments from")) && err.contains("long.csv"), "{err}");
     assert!(err.contains(&format!("{n} off it")), "{err}");
 }
+
+/// A fragment that lands after the end of the run is reported in the notes, not dropped silently.
+#[test]
+fn a_fragment_landing_after_the_end_is_noted() {
+    let d = tmpdir("latefrag");
+    std::fs::write(
+        d.join("f.csv"),
+        "id,x,y,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability,impact_time_s\n\
+         early,716000,5175000,2,0.2,aluminium,,true,300,1,60\n\
+         late,716500,5175500,2,0.2,aluminium,,true,300,1,7200\n",
+    )
+    .unwrap();
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    std::fs::write(
+        d.join("s.toml"),
+        format!(
+            "seed = 1\n[landscape]\nlcp = {:?}\n[weather]\nmoisture_pct = [4, 5, 7, 40, 70]\nwind_speed_kmh = 10\n\
+             [debris]\nfragments = \"f.csv\"\n[spread]\nduration = \"30min\"\n[spotting]\nenabled = false\n\
+             [output]\ndir = \"out\"\n",
+            lcp.display().to_string()
+        ),
+    )
+    .unwrap();
+    let o = emberfall().arg("run").arg(d.join("s.toml")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("1 ignition from fragments landing after the end of the run (first at 120.0 min"), "{err}");
+    let summary = std::fs::read_to_string(d.join("out/summary.json")).unwrap();
+    assert!(summary.contains("after the end of the run"), "{summary}");
+}
+
+/// An ignition file without a CRS is read in the landscape's CRS, and the run says so.
+#[test]
+fn an_ignition_file_without_a_crs_is_read_in_the_landscapes_with_a_note() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("igncrs");
+    let f = d.join("points.csv");
+    std::fs::write(&f, "WKT,time_min\n\"POINT (716000 5175000)\",0\n").unwrap();
+    let o = emberfall()
+        .args(["spread", "--lcp"])
+        .arg(&lcp)
+        .args(["--moisture", "3,4,5,30,60", "--duration", "20min", "--no-spotting", "--ignitions"])
+        .arg(&f)
+        .arg("--out")
+        .arg(d.join("out"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("points.csv") && err.contains("has no CRS") && err.contains("landscape's"), "{err}");
+    let summary = std::fs::read_to_string(d.join("out/summary.json")).unwrap();
+    assert!(summary.contains("has no CRS"), "{summary}");
+}

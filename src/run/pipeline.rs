@@ -184,7 +184,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
                 fixed_sources.push(sources::lonlat_point(*lon, *lat, *t_min, &landscape.grid)?)
             }
             IgnitionSpec::File(p) => {
-                let from_file = sources::read_vector(p, &landscape.grid)?;
+                let (from_file, file_notes) = sources::read_vector_noted(p, &landscape.grid)?;
+                notes.extend(file_notes);
                 for (k, s) in from_file.iter().enumerate() {
                     sources::seeds(s, &landscape.grid)
                         .map_err(|e| Error::input(p.display(), format!("shape {k}: {e}")))?;
@@ -351,6 +352,18 @@ impl Prepared {
                     (_, None) => return Err(Error::Invalid("debris field not prepared".into())),
                 };
                 let ignitions = ignition::sample(grid, &self.cell_ignition, &field.fragments, m1h, &sc.ignition, seed);
+                let late: Vec<f64> =
+                    ignitions.iter().map(|s| s.t_min).filter(|&t| t > sc.spread.duration_min).collect();
+                if !late.is_empty() {
+                    notes.push(format!(
+                        "{} ignition{} from fragments landing after the end of the run (first at {:.1} min; the run ends at {} min): {} not spread",
+                        late.len(),
+                        if late.len() == 1 { "" } else { "s" },
+                        late.iter().copied().fold(f64::INFINITY, f64::min),
+                        sc.spread.duration_min,
+                        if late.len() == 1 { "it is" } else { "they are" }
+                    ));
+                }
                 let expected_ignitions = maps.as_ref().map_or(f64::NAN, |m| m.expected.iter().map(|&v| v as f64).sum());
                 let max_cell_probability =
                     maps.as_ref().map_or(f32::NAN, |m| m.probability.iter().copied().fold(0f32, f32::max));

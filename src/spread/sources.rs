@@ -141,6 +141,11 @@ pub fn time_attribute(v: Option<&str>) -> std::result::Result<f64, String> {
 
 /// Every feature of every layer of a vector file, moved to the grid's CRS.
 pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
+    read_vector_noted(path, grid).map(|(s, _)| s)
+}
+
+/// [`read_vector`], with what it noticed: a layer without a CRS is read in the landscape's CRS, and said so.
+pub fn read_vector_noted(path: &Path, grid: &Grid) -> Result<(Vec<Source>, Vec<String>)> {
     let err = |msg: String| Error::input(path.display(), msg);
     if !path.exists() {
         return Err(err("file not found".into()));
@@ -148,13 +153,22 @@ pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
     let ds = Dataset::open(path).map_err(|e| err(format!("GDAL cannot open it as a vector file: {e}")))?;
     let target = srs_from_wkt(&grid.wkt)?;
     let mut out = Vec::new();
+    let mut notes = Vec::new();
     for mut layer in ds.layers() {
         let tr = match layer.spatial_ref() {
             Some(mut s) => {
                 s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
                 Some(CoordTransform::new(&s, &target)?)
             }
-            None => None,
+            None => {
+                notes.push(format!(
+                    "{}: layer `{}` has no CRS: its coordinates are read in the landscape's ({})",
+                    path.display(),
+                    layer.name(),
+                    grid.crs_name()
+                ));
+                None
+            }
         };
         let time_field = layer.defn().fields().position(|f| f.name().eq_ignore_ascii_case("time_min"));
         let crs_name = layer.spatial_ref().and_then(|s| s.name()).unwrap_or_else(|| "none".into());
@@ -188,7 +202,7 @@ pub fn read_vector(path: &Path, grid: &Grid) -> Result<Vec<Source>> {
     if out.is_empty() {
         return Err(err("no point, line or polygon features".into()));
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 /// Cells within this distance of an ignition line are seeded directly from it (each from its best point).
