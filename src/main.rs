@@ -44,6 +44,20 @@ enum Command {
         #[arg(long, value_name = "OUT.csv")]
         out: Option<PathBuf>,
     },
+    /// Dead fuel moisture conditioned through a weather sequence (Nelson 2000, as FARSITE and FlamMap): 1-h, 10-h,
+    /// 100-h and 1000-h sticks, hour by hour.
+    Moisture {
+        /// Weather CSV: hour, air_temp_c, rh_pct, precip_mm, solar_w_m2 (extra columns ignored; see README).
+        #[arg(long, value_name = "FILE.csv")]
+        weather: PathBuf,
+        /// Initial moistures, percent: M1,M10,M100[,M1000] (default: the first row's m1h_pct.. columns, else the
+        /// equilibrium moisture of the first row's weather).
+        #[arg(long, value_name = "M1,M10,M100[,M1000]")]
+        initial: Option<String>,
+        /// Output CSV: hour, m1h_pct, m10h_pct, m100h_pct, m1000h_pct (standard output when absent).
+        #[arg(long, value_name = "OUT.csv")]
+        out: Option<PathBuf>,
+    },
     /// Fire behaviour maps of a landscape under constant weather.
     Behavior(BehaviorArgs),
     /// Grow fires from ignitions: arrival times, front-passage behaviour, isochrones, map and summary.
@@ -430,6 +444,17 @@ fn run(cli: Cli) -> Result<()> {
             let n = emberfall::run::spot_calculator::run_csv(&csv, out.as_deref())?;
             if let Some(o) = &out {
                 eprintln!("{n} cases written to {}", o.display());
+            }
+            Ok(())
+        }
+        Command::Moisture { weather, initial, out } => {
+            let initial = initial
+                .as_deref()
+                .map(|s| emberfall::run::moisture_calculator::parse_initial(s, "--initial"))
+                .transpose()?;
+            let n = emberfall::run::moisture_calculator::run_csv(&weather, initial.as_deref(), out.as_deref())?;
+            if let Some(o) = &out {
+                eprintln!("{n} hours written to {}", o.display());
             }
             Ok(())
         }

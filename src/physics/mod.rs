@@ -9,5 +9,6 @@ pub mod behavior;
 pub mod crown;
 pub mod firebrand;
 pub mod fuel;
+pub mod moisture;
 pub mod spot;
 pub mod surface;

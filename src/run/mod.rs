@@ -8,6 +8,7 @@ pub mod calculator;
 pub mod crown_calculator;
 pub mod isochrone;
 pub mod maps;
+pub mod moisture_calculator;
 pub mod pipeline;
 pub mod products;
 pub mod progress;
