@@ -105,6 +105,9 @@ const FRAGMENT_COLUMNS: &[&str] = &[
     "azimuth_deg",
 ];
 
+const MOISTURE_COLUMNS: &[&str] =
+    &["scenario", "hour", "air_temp_c", "rh_pct", "precip_mm", "solar_w_m2", "m1h_pct", "m10h_pct", "m100h_pct"];
+
 const FUEL_COLUMNS: &[&str] = &[
     "number",
     "code",
@@ -237,6 +240,24 @@ proptest! {
         let p = file("prop_fuels.csv", text.as_bytes());
         if let Err(e) = emberfall::physics::fuel::read_custom_fuel_models(&p) {
             assert_names(&e, "prop_fuels.csv")?;
+        }
+    }
+
+    #[test]
+    fn moisture_weather_csv_gives_moistures_or_names_the_file(text in csv_of(MOISTURE_COLUMNS)) {
+        let p = file("prop_moisture.csv", text.as_bytes());
+        let out = dir().join("prop_moisture.out.csv");
+        match emberfall::run::moisture_calculator::run_csv(&p, None, Some(&out)) {
+            Ok(_) => {
+                let back = std::fs::read_to_string(&out).unwrap();
+                for line in back.lines().skip(1) {
+                    for v in line.split(',').rev().take(4) {
+                        let m: f64 = v.parse().unwrap();
+                        prop_assert!(m.is_finite() && (0.0..=100.0).contains(&m), "{}", line);
+                    }
+                }
+            }
+            Err(e) => assert_names(&e, "prop_moisture.csv")?,
         }
     }
 
