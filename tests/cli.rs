@@ -846,3 +846,32 @@ fn an_ignition_file_without_a_crs_is_read_in_the_landscapes_with_a_note() {
     let summary = std::fs::read_to_string(d.join("out/summary.json")).unwrap();
     assert!(summary.contains("has no CRS"), "{summary}");
 }
+
+/// A landscape too large for the memory is refused before it is read, with the figure; the output folder the
+/// run would have created is not left behind.
+#[test]
+fn a_landscape_that_cannot_fit_in_memory_is_refused_with_the_figure() {
+    let d = tmpdir("huge");
+    let vrt = d.join("huge.vrt");
+    // 300 000 x 300 000 cells of 30 m: GDAL opens it at once; reading it would need terabytes.
+    std::fs::write(
+        &vrt,
+        r#"<VRTDataset rasterXSize="300000" rasterYSize="300000"><SRS>EPSG:32611</SRS>
+<GeoTransform>500000, 30, 0, 4000000, 0, -30</GeoTransform>
+<VRTRasterBand dataType="Int16" band="1"><NoDataValue>-9999</NoDataValue></VRTRasterBand></VRTDataset>"#,
+    )
+    .unwrap();
+    let out = d.join("out");
+    let err = fails_with(
+        emberfall()
+            .args(["spread", "--fuel"])
+            .arg(&vrt)
+            .arg("--elevation")
+            .arg(&vrt)
+            .args(["--moisture", "3,4,5,30,60", "--ignite", "510000,3990000", "--out"])
+            .arg(&out),
+        &["huge.vrt", "300000 x 300000 cells", "GiB of memory", "available"],
+    );
+    assert!(!err.contains("memory allocation"), "{err}");
+    assert!(!out.exists(), "the output folder was left behind");
+}

@@ -511,7 +511,6 @@ pub fn run_scenario(
     out: &Path,
     log: &mut dyn FnMut(&str),
 ) -> Result<EnsembleRun> {
-    crate::io::check_output_dir(out)?;
     let engine = Engine::select(sc.backend)?;
     run_scenario_on(sc, engine, opts, out, log)
 }

@@ -24,6 +24,8 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     done: bool,
+    /// This run created the output folder: an uncommitted run removes it again if it is empty.
+    created_out: bool,
 }
 
 impl Staging {
@@ -32,6 +34,7 @@ impl Staging {
     pub fn begin(out: &Path) -> Result<Staging> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let created_out = !out.exists();
         super::check_output_dir(out)?;
         remove_stale(out);
         let n = NEXT.fetch_add(1, Ordering::SeqCst);
@@ -40,7 +43,7 @@ impl Staging {
         std::fs::create_dir(&dir)
             .map_err(|e| Error::input(out.display(), format!("cannot create the staging folder: {e}")))?;
         interrupt::register(&dir);
-        Ok(Staging { out: out.to_path_buf(), dir, done: false })
+        Ok(Staging { out: out.to_path_buf(), dir, done: false, created_out })
     }
 
     /// Where the products are written until [`commit`](Self::commit).
@@ -117,6 +120,10 @@ impl Drop for Staging {
         if !self.done {
             let _ = std::fs::remove_dir_all(&self.dir);
             interrupt::unregister(&self.dir);
+            if self.created_out {
+                // Only if empty: remove_dir fails on a folder holding anything.
+                let _ = std::fs::remove_dir(&self.out);
+            }
         }
     }
 }

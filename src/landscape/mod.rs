@@ -462,6 +462,10 @@ impl LandscapeSpec {
     }
 }
 
+/// Memory a run needs per landscape cell, bytes (estimate): the layers as f32 and f64 working copies, slope and
+/// aspect, spread parameters, the spread state and its lists, behaviour at arrival and the product rasters.
+pub const BYTES_PER_CELL_TO_RUN: u128 = 160;
+
 impl Landscape {
     /// Read, check and align a landscape.
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
@@ -524,6 +528,12 @@ impl Landscape {
             ));
             target = g;
         }
+        // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
+        crate::quantity::grid_fits(
+            target.len() as u128,
+            BYTES_PER_CELL_TO_RUN,
+            &format!("landscape {} ({} x {} cells)", fuel_src.0.display(), target.cols, target.rows),
+        )?;
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
         let job = |kind: Kind, (path, band): (PathBuf, usize)| Job { kind, path, band };
         let mut jobs = vec![job(Kind::Fuel, fuel_src.clone()), job(Kind::Elevation, elev_src)];

@@ -78,7 +78,6 @@ pub fn gpu_fallback_note(gpu_error: &str) -> String {
 /// auto`, a GPU that fails (a validation error, a lost device) is replaced by the CPU twins, which redo the run; the
 /// run's notes and summary say so.
 pub fn run_scenario(sc: Scenario, log: &mut dyn FnMut(&str)) -> Result<RunReport> {
-    crate::io::check_output_dir(&sc.output.dir)?;
     let engine = Engine::select(sc.backend)?;
     run_scenario_on(sc, engine, log)
 }
