@@ -107,6 +107,9 @@ pub struct LandscapeArgs {
     /// Custom fuel models (CSV; see README) added to the 53 standard ones.
     #[arg(long, value_name = "FILE")]
     pub fuel_models: Option<PathBuf>,
+    /// CRS of layers that carry none (a FARSITE .lcp): EPSG:N, WKT or PROJ string.
+    #[arg(long, value_name = "EPSG:N")]
+    pub assign_crs: Option<String>,
 }
 
 impl LandscapeArgs {
@@ -131,6 +134,7 @@ impl LandscapeArgs {
                 SlopeUnitsArg::Percent => SlopeUnits::Percent,
             }),
             fuel_models: self.fuel_models.clone(),
+            assign_crs: self.assign_crs.clone(),
         })
     }
 }

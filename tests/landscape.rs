@@ -315,3 +315,117 @@ fn synthetic_landscape_round_trips_with_its_slope() {
     assert!((ls.slope_tan.as_ref().unwrap()[i] - 0.2).abs() < 1e-4);
     assert!((ls.aspect_deg.as_ref().unwrap()[i] - 135.0).abs() < 0.01);
 }
+
+/// Write a FARSITE v4 landscape file (.lcp) as GDAL's LCP driver documents it: a 7316-byte header (crown fuels
+/// flag, latitude, extent, per-band statistics slots, grid size and extent, cell size, unit codes, file names,
+/// description), then Int16 values interleaved by pixel, rows from the north. Written here from the format's
+/// description, so that Emberfall's reading is checked against the format rather than against itself.
+fn write_lcp(path: &Path, gt: [f64; 6], cols: usize, rows: usize, bands: &[Vec<i16>], units: [i16; 10]) {
+    let mut h = vec![0u8; 7316];
+    let put_i32 = |h: &mut Vec<u8>, at: usize, v: i32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    let put_f64 = |h: &mut Vec<u8>, at: usize, v: f64| h[at..at + 8].copy_from_slice(&v.to_le_bytes());
+    let (west, north) = (gt[0], gt[3]);
+    let (east, south) = (west + gt[1] * cols as f64, north + gt[5] * rows as f64);
+    put_i32(&mut h, 0, if bands.len() >= 8 { 21 } else { 20 });
+    put_i32(&mut h, 4, 20);
+    put_i32(&mut h, 8, 46);
+    for (k, v) in [west, east, south, north].into_iter().enumerate() {
+        put_f64(&mut h, 12 + 8 * k, v);
+    }
+    put_i32(&mut h, 4164, cols as i32);
+    put_i32(&mut h, 4168, rows as i32);
+    for (k, v) in [east, west, north, south].into_iter().enumerate() {
+        put_f64(&mut h, 4172 + 8 * k, v);
+    }
+    put_i32(&mut h, 4204, 0);
+    put_f64(&mut h, 4208, gt[1]);
+    put_f64(&mut h, 4216, -gt[5]);
+    for (k, u) in units.iter().enumerate() {
+        h[4224 + 2 * k..4226 + 2 * k].copy_from_slice(&u.to_le_bytes());
+    }
+    let mut data = Vec::with_capacity(rows * cols * bands.len() * 2);
+    for i in 0..rows * cols {
+        for b in bands {
+            data.extend_from_slice(&b[i].to_le_bytes());
+        }
+    }
+    h.extend(data);
+    std::fs::write(path, h).unwrap();
+}
+
+/// Missoula's landscape written as a FARSITE .lcp in feet, percent slope and azimuth aspect with -9999 for flat
+/// cells, no CRS: refused without --assign-crs (the error says how), read with it on the GeoTIFF's grid with the
+/// same fuels, canopy and flat cells, elevation and slope within the rounding of the units written.
+#[test]
+fn a_farsite_lcp_reads_in_its_header_units_with_an_assigned_crs() {
+    let tif = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let ds = gdal::Dataset::open(&tif).unwrap();
+    let (cols, rows) = ds.raster_size();
+    let gt = ds.geo_transform().unwrap();
+    let band = |k: usize| -> Vec<f64> {
+        ds.rasterband(k)
+            .unwrap()
+            .read_as::<f64>((0, 0), (cols, rows), (cols, rows), None)
+            .unwrap()
+            .into_shape_and_vec()
+            .1
+    };
+    let (elev, slope, aspect) = (band(1), band(2), band(3));
+    let i16s = |v: &[f64], f: &dyn Fn(f64) -> f64| -> Vec<i16> {
+        v.iter().map(|&x| if x == -9999.0 { -9999 } else { f(x).round() as i16 }).collect()
+    };
+    let bands = vec![
+        i16s(&elev, &|m| m / 0.3048),                            // feet
+        i16s(&slope, &|d| 100.0 * d.to_radians().tan()),         // percent
+        i16s(&aspect, &|a| if a == -1.0 { -9999.0 } else { a }), // azimuth, flat -9999
+        i16s(&band(4), &|x| x),
+        i16s(&band(5), &|x| x),
+        i16s(&band(6), &|x| x),
+        i16s(&band(7), &|x| x),
+        i16s(&band(8), &|x| x),
+    ];
+    let d = tmpdir("lcp");
+    let lcp = d.join("missoula.lcp");
+    // Units: elevation feet, slope percent, aspect azimuth, fuel option 0, cover percent, heights m x 10, CBD
+    // kg/m3 x 100.
+    write_lcp(&lcp, gt, cols, rows, &bands, [1, 1, 2, 0, 1, 3, 3, 3, 0, 0]);
+    let err = Landscape::load(&LandscapeSpec { lcp: Some(lcp.clone()), ..Default::default() }).unwrap_err().to_string();
+    assert!(err.contains("missoula.lcp") && err.contains("no CRS") && err.contains("--assign-crs"), "{err}");
+    let got = Landscape::load(&LandscapeSpec {
+        lcp: Some(lcp.clone()),
+        assign_crs: Some("EPSG:32611".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let want = Landscape::load(&LandscapeSpec { lcp: Some(tif), ..Default::default() }).unwrap();
+    assert_eq!((got.grid.rows, got.grid.cols), (want.grid.rows, want.grid.cols));
+    for k in 0..6 {
+        assert!((got.grid.geotransform[k] - want.grid.geotransform[k]).abs() < 1e-6);
+    }
+    assert!(got.grid.crs_name().contains("32611") || got.grid.crs_name().contains("UTM zone 11N"));
+    assert_eq!(got.fuel, want.fuel, "fuels differ (flat cells of aspect -9999 must stay burnable)");
+    let flat = want.aspect_deg.as_ref().unwrap().iter().filter(|&&a| a == -1.0).count();
+    assert!(flat > 100, "the test needs flat cells: {flat}");
+    assert_eq!(got.aspect_deg, want.aspect_deg);
+    for i in 0..got.fuel.len() {
+        if want.elevation_m[i].is_finite() {
+            assert!((got.elevation_m[i] - want.elevation_m[i]).abs() <= 0.16, "elevation {i}");
+        }
+        let (a, b) = (got.slope_tan.as_ref().unwrap()[i], want.slope_tan.as_ref().unwrap()[i]);
+        if b.is_finite() {
+            assert!((a - b).abs() <= 0.0051, "slope {i}: {a} {b}");
+        }
+    }
+    assert_eq!(got.canopy_cover_frac, want.canopy_cover_frac);
+    assert_eq!(got.canopy_height_m, want.canopy_height_m);
+    assert_eq!(got.canopy_base_height_m, want.canopy_base_height_m);
+    assert_eq!(got.canopy_bulk_density_kg_per_m3, want.canopy_bulk_density_kg_per_m3);
+    assert!(got.notes.iter().any(|n| n.contains("aspect -9999 read as flat")), "{:?}", got.notes);
+    assert!(got.notes.iter().any(|n| n.contains("--assign-crs")), "{:?}", got.notes);
+    // A geographic CRS is refused: cells are metres.
+    let err =
+        Landscape::load(&LandscapeSpec { lcp: Some(lcp), assign_crs: Some("EPSG:4326".into()), ..Default::default() })
+            .unwrap_err()
+            .to_string();
+    assert!(err.contains("--assign-crs") && err.contains("projected"), "{err}");
+}

@@ -79,6 +79,9 @@ pub struct LandscapeSpec {
     pub slope_units: Option<SlopeUnits>,
     /// Custom fuel models (CSV) added to the standard ones.
     pub fuel_models: Option<PathBuf>,
+    /// CRS for layers that carry none (a FARSITE .lcp): `EPSG:N`, WKT or a PROJ string.
+    #[serde(default)]
+    pub assign_crs: Option<String>,
 }
 
 /// A checked landscape on one grid, SI units.
@@ -175,13 +178,18 @@ fn open(path: &Path) -> Result<Dataset> {
     })
 }
 
-fn dataset_grid(path: &Path, ds: &Dataset) -> Result<Grid> {
-    let wkt = ds.projection();
+fn dataset_grid(path: &Path, ds: &Dataset, assign: Option<&str>) -> Result<Grid> {
+    let mut wkt = ds.projection();
     if wkt.trim().is_empty() {
-        return Err(Error::input(
-            path.display(),
-            "has no CRS (coordinate reference system); assign one, e.g. `gdal_edit.py -a_srs EPSG:32611 FILE`",
-        ));
+        match assign {
+            Some(a) => wkt = a.to_string(),
+            None => {
+                return Err(Error::input(
+                    path.display(),
+                    "has no CRS (coordinate reference system; a FARSITE .lcp never holds one): give it with --assign-crs EPSG:N (or `assign_crs` in [landscape]), or assign one to the file, e.g. `gdal_edit.py -a_srs EPSG:32611 FILE`",
+                ));
+            }
+        }
     }
     let gt = ds.geo_transform().map_err(|_| Error::input(path.display(), "has no geotransform (not georeferenced)"))?;
     let (cols, rows) = ds.raster_size();
@@ -320,6 +328,108 @@ fn sanitize(values: &mut [f32], nodata: Option<f64>, lo: f64, hi: f64) -> Droppe
     d
 }
 
+/// A FARSITE .lcp band (GDAL's LCP driver) in the units its header gives, converted to the LANDFIRE conventions the
+/// rest of the loader reads (elevation m, slope in `slope_units`, aspect azimuth degrees with -1 flat, canopy cover
+/// percent, heights m x 10, bulk density kg/m3 x 100). FARSITE writes -9999 for nodata, and for the aspect of flat
+/// cells: there it is flat. Returns what it noticed. Header codes: GDAL's LCP driver documentation.
+fn lcp_to_landfire_units(
+    path: &Path,
+    ds: &Dataset,
+    band: usize,
+    kind: Kind,
+    slope_units: SlopeUnits,
+    values: &mut [f32],
+) -> Result<Vec<String>> {
+    use gdal::Metadata;
+    let b = ds.rasterband(band)?;
+    let key = match kind {
+        Kind::Elevation => "ELEVATION_UNIT",
+        Kind::Slope => "SLOPE_UNIT",
+        Kind::Aspect => "ASPECT_UNIT",
+        Kind::Fuel => "FUEL_MODEL_OPTION",
+        Kind::CanopyCover => "CANOPY_COV_UNIT",
+        Kind::CanopyHeight => "CANOPY_HT_UNIT",
+        Kind::CanopyBaseHeight => "CBH_UNIT",
+        Kind::CanopyBulkDensity => "CBD_UNIT",
+    };
+    let unit: i64 = b.metadata_item(key, "").and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
+    let name = b.metadata_item(&format!("{key}_NAME"), "").unwrap_or_else(|| format!("code {unit}"));
+    let unsupported = || {
+        Error::input(
+            path.display(),
+            format!("{}: the LCP header's unit `{name}` ({key} {unit}) is not supported", kind.name()),
+        )
+    };
+    let mut notes = Vec::new();
+    let mut flat = 0usize;
+    let convert: Box<dyn Fn(f64) -> f64 + Sync> = match kind {
+        Kind::Elevation => match unit {
+            1 => Box::new(|v| v * 0.3048),
+            _ => Box::new(|v| v),
+        },
+        Kind::Slope => {
+            let from_pct = unit == 1;
+            match (from_pct, slope_units) {
+                (true, SlopeUnits::Degrees) => Box::new(|v: f64| (v / 100.0).atan().to_degrees()),
+                (false, SlopeUnits::Percent) => Box::new(|v: f64| 100.0 * v.to_radians().tan()),
+                _ => Box::new(|v| v),
+            }
+        }
+        Kind::Aspect => match unit {
+            2 => Box::new(|v| v),
+            // GRASS degrees: counterclockwise from east, 0 undefined (flat).
+            1 => Box::new(|v| if v == 0.0 { -1.0 } else { (450.0 - v).rem_euclid(360.0) }),
+            _ => return Err(unsupported()),
+        },
+        Kind::Fuel => Box::new(|v| v),
+        Kind::CanopyCover => match unit {
+            1 => Box::new(|v| v),
+            _ => return Err(unsupported()),
+        },
+        Kind::CanopyHeight | Kind::CanopyBaseHeight => match unit {
+            1 => Box::new(|v| v * 10.0),
+            2 => Box::new(|v| v * 3.048),
+            3 => Box::new(|v| v),
+            4 => Box::new(|v| v * 0.3048),
+            _ => return Err(unsupported()),
+        },
+        Kind::CanopyBulkDensity => match unit {
+            1 => Box::new(|v| v * 100.0),
+            2 => Box::new(|v| v * 1601.846),
+            3 => Box::new(|v| v),
+            4 => Box::new(|v| v * 1.601846),
+            _ => return Err(unsupported()),
+        },
+    };
+    for v in values.iter_mut() {
+        if *v == -9999.0 {
+            if kind == Kind::Aspect {
+                *v = -1.0;
+                flat += 1;
+            } else {
+                *v = f32::NAN;
+            }
+        } else if v.is_finite() {
+            *v = convert(*v as f64) as f32;
+        }
+    }
+    if flat > 0 {
+        notes.push(format!("{}: {flat} cells of aspect -9999 read as flat (FARSITE's convention)", path.display()));
+    }
+    let as_landfire = match kind {
+        Kind::Elevation => unit == 0,
+        Kind::Slope => (unit == 1) == (slope_units == SlopeUnits::Percent),
+        Kind::Aspect => unit == 2,
+        Kind::Fuel => true,
+        Kind::CanopyCover => unit == 1,
+        _ => unit == 3,
+    };
+    if !as_landfire {
+        notes.push(format!("{}: {} converted from the LCP header's unit, {name}", path.display(), kind.name()));
+    }
+    Ok(notes)
+}
+
 /// UTM zone EPSG code (WGS 84) for a longitude/latitude.
 pub fn utm_epsg(lon: f64, lat: f64) -> u32 {
     let zone = (((lon + 180.0) / 6.0).floor() as i32).clamp(0, 59) + 1;
@@ -339,7 +449,7 @@ struct Job {
 
 /// Read one layer from an open dataset onto `target`, sanitised (NaN where nodata or implausible). Returns the
 /// values and what reading noticed.
-fn read_layer(ds: &Dataset, job: &Job, target: &Grid, slope_units: SlopeUnits) -> LayerRead {
+fn read_layer(ds: &Dataset, job: &Job, target: &Grid, slope_units: SlopeUnits, assign: Option<&str>) -> LayerRead {
     let (path, band, kind) = (job.path.as_path(), job.band, job.kind);
     let mut notes = Vec::new();
     if band > ds.raster_count() {
@@ -348,9 +458,13 @@ fn read_layer(ds: &Dataset, job: &Job, target: &Grid, slope_units: SlopeUnits) -
             format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
         ));
     }
-    let grid = dataset_grid(path, ds)?;
+    let grid = dataset_grid(path, ds, assign)?;
     let (lo, hi, range) = kind.plausible(slope_units);
-    let (mut values, nodata) = read_band_f32(path, ds, band)?;
+    let (mut values, mut nodata) = read_band_f32(path, ds, band)?;
+    if ds.driver().short_name() == "LCP" {
+        notes.extend(lcp_to_landfire_units(path, ds, band, kind, slope_units, &mut values)?);
+        nodata = None;
+    }
     let dropped = sanitize(&mut values, nodata, lo, hi);
     let values = if same_grid(&grid, target) {
         values
@@ -406,7 +520,12 @@ type LayerRead = Result<(Vec<f32>, Vec<String>)>;
 /// Read every job, the files in parallel (each with its own GDAL handle; the bands of one file in order on one
 /// handle, so a pixel-interleaved LCP is decoded once). Results and notes in job order; the first error in job
 /// order wins.
-fn read_layers(jobs: &[Job], target: &Grid, slope_units: SlopeUnits) -> Result<(Vec<Vec<f32>>, Vec<String>)> {
+fn read_layers(
+    jobs: &[Job],
+    target: &Grid,
+    slope_units: SlopeUnits,
+    assign: Option<&str>,
+) -> Result<(Vec<Vec<f32>>, Vec<String>)> {
     use rayon::prelude::*;
     let mut files: Vec<&Path> = Vec::new();
     for j in jobs {
@@ -427,7 +546,9 @@ fn read_layers(jobs: &[Job], target: &Grid, slope_units: SlopeUnits) -> Result<(
             let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == *f).collect();
             match open(f) {
                 Err(e) => vec![(mine[0], Err(e))],
-                Ok(ds) => mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units))).collect(),
+                Ok(ds) => {
+                    mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units, assign))).collect()
+                }
             }
         })
         .collect();
@@ -505,7 +626,27 @@ impl Landscape {
         };
         // The fuel raster defines the grid; a geographic one is taken to its local UTM zone.
         let fuel_ds = open(&fuel_src.0)?;
-        let mut target = dataset_grid(&fuel_src.0, &fuel_ds)?;
+        let assign = match &spec.assign_crs {
+            None => None,
+            Some(a) => {
+                let srs = SpatialRef::from_definition(a).map_err(|e| {
+                    Error::Invalid(format!("--assign-crs `{a}`: not a CRS GDAL knows ({e}); give e.g. EPSG:32611"))
+                })?;
+                if !srs.is_projected() {
+                    return Err(Error::Invalid(format!(
+                        "--assign-crs `{a}`: not a projected CRS in metres (a landscape's cells are metres)"
+                    )));
+                }
+                Some(srs.to_wkt()?)
+            }
+        };
+        let assign = assign.as_deref();
+        if let (Some(a), Ok(ds)) = (&spec.assign_crs, Dataset::open(&fuel_src.0)) {
+            if ds.projection().trim().is_empty() {
+                notes.push(format!("{} has no CRS: read in {a} (--assign-crs)", fuel_src.0.display()));
+            }
+        }
+        let mut target = dataset_grid(&fuel_src.0, &fuel_ds, assign)?;
         let srs = SpatialRef::from_wkt(&target.wkt)?;
         if srs.is_geographic() {
             let (xmin, ymin, xmax, ymax) = target.extent();
@@ -514,7 +655,7 @@ impl Landscape {
             let args: Vec<String> =
                 ["-r", "near", "-t_srs", &format!("EPSG:{epsg}")].iter().map(|s| s.to_string()).collect();
             let warped = gdalwarp_mem(&sub, &args)?;
-            let mut g = dataset_grid(&fuel_src.0, &warped)?;
+            let mut g = dataset_grid(&fuel_src.0, &warped, assign)?;
             // Square cells of the mean size, so that spread sees an isotropic grid.
             let cell = (g.dx() + g.dy()) / 2.0;
             let (xmin2, ymin2, xmax2, ymax2) = g.extent();
@@ -550,7 +691,7 @@ impl Landscape {
             }
         }
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
-        let (layers, read_notes) = read_layers(&jobs, &target, slope_units)?;
+        let (layers, read_notes) = read_layers(&jobs, &target, slope_units, assign)?;
         notes.extend(read_notes);
         let mut layers: Vec<Option<Vec<f32>>> = layers.into_iter().map(Some).collect();
         let mut take = |k: Kind| kinds.iter().position(|&x| x == k).and_then(|i| layers[i].take());
