@@ -4,6 +4,12 @@
 //! CSV columns (header required, any order; `#` starts a comment line):
 //! `time_min` (or `time_h`), `wind_speed_kmh`, `wind_from_deg`, and optionally `m1h_pct, m10h_pct, m100h_pct,
 //! mherb_pct, mwoody_pct` (all five or none). Rows without moistures keep the previous (or the run's) ones.
+//!
+//! Conditioned dead fuel moisture: a stream without moisture columns that gives `air_temp_c` and `rh_pct` (and
+//! optionally `precip_mm`, the rain of the interval ending at the row, and `solar_w_m2`, 0 when absent) conditions
+//! the 1-h, 10-h and 100-h moistures through its rows with Nelson's model ([`crate::physics::moisture`]), from the
+//! run's moistures at time 0: each period burns with the sticks' moisture at its start. Live moistures stay the
+//! run's.
 
 use std::path::Path;
 
@@ -25,6 +31,10 @@ struct WeatherRow {
     m100h_pct: Option<f64>,
     mherb_pct: Option<f64>,
     mwoody_pct: Option<f64>,
+    air_temp_c: Option<f64>,
+    rh_pct: Option<f64>,
+    precip_mm: Option<f64>,
+    solar_w_m2: Option<f64>,
 }
 
 /// The gridded-wind columns of a weather CSV row.
@@ -61,6 +71,11 @@ impl WeatherStream {
 
     /// Read a weather CSV. `base` supplies the wind height and the moistures of rows that give none.
     pub fn from_csv(path: &Path, base: &Weather) -> Result<WeatherStream> {
+        Self::from_csv_noted(path, base).map(|(s, _)| s)
+    }
+
+    /// [`WeatherStream::from_csv`], with what it did (moistures conditioned, and how).
+    pub fn from_csv_noted(path: &Path, base: &Weather) -> Result<(WeatherStream, Vec<String>)> {
         let err = |msg: String| Error::input(path.display(), msg);
         let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
         let time_scale = if table.has("time_min") {
@@ -80,6 +95,13 @@ impl WeatherStream {
         if nm != 0 && nm != 5 {
             return Err(err(format!("give all five moisture columns ({}) or none", mnames.join(", "))));
         }
+        let conditioning = nm == 0 && table.has("air_temp_c") && table.has("rh_pct");
+        let mut sticks: Vec<crate::physics::moisture::Stick> = if conditioning {
+            crate::physics::moisture::RADII_CM[..3].iter().map(|&r| crate::physics::moisture::Stick::new(r)).collect()
+        } else {
+            Vec::new()
+        };
+        let mut notes = Vec::new();
         let mut periods: Vec<Period> = Vec::new();
         let mut moisture = base.moisture;
         for (row, r) in &table.rows {
@@ -117,6 +139,48 @@ impl WeatherStream {
                 }
                 moisture = Moisture::from_percent(v);
             }
+            if conditioning {
+                let ta = r.air_temp_c.ok_or_else(|| missing("air_temp_c"))?;
+                let rh = r.rh_pct.ok_or_else(|| missing("rh_pct"))?;
+                let precip = r.precip_mm.unwrap_or(0.0);
+                let solar = r.solar_w_m2.unwrap_or(0.0);
+                for (name, v, lo, hi) in [
+                    ("air_temp_c", ta, -60.0, 60.0),
+                    ("rh_pct", rh, 0.1, 100.0),
+                    ("precip_mm", precip, 0.0, 500.0),
+                    ("solar_w_m2", solar, 0.0, 2000.0),
+                ] {
+                    if !(v.is_finite() && v >= lo && v <= hi) {
+                        return Err(err(format!("row {row}, column `{name}`: {v} is outside {lo}..{hi}")));
+                    }
+                }
+                let obs = crate::physics::moisture::Observation {
+                    air_temp_c: ta,
+                    rh_pct: rh,
+                    precip_mm: precip,
+                    solar_w_m2: solar,
+                };
+                match periods.last() {
+                    None => {
+                        let m0 = [base.moisture.dead_1h, base.moisture.dead_10h, base.moisture.dead_100h];
+                        for (s, m) in sticks.iter_mut().zip(m0) {
+                            s.initialise(ta, rh, solar, m);
+                        }
+                    }
+                    Some(prev) => {
+                        let hours = (t - prev.start_min) / 60.0;
+                        for s in sticks.iter_mut() {
+                            s.update(hours, &obs);
+                        }
+                    }
+                }
+                moisture = Moisture {
+                    dead_1h: sticks[0].moisture(),
+                    dead_10h: sticks[1].moisture(),
+                    dead_100h: sticks[2].moisture(),
+                    ..base.moisture
+                };
+            }
             periods.push(Period {
                 start_min: t,
                 weather: Weather {
@@ -133,7 +197,21 @@ impl WeatherStream {
         if periods[0].start_min > 0.0 {
             return Err(err(format!("the first row must be at time 0 (it is at {} min)", periods[0].start_min)));
         }
-        Ok(WeatherStream { periods })
+        if conditioning {
+            notes.push(format!(
+                "{}: dead fuel moistures conditioned by Nelson's model through {} rows from {:.1}/{:.1}/{:.1} % (now {:.1}/{:.1}/{:.1} % at {:.0} min)",
+                path.display(),
+                periods.len(),
+                base.moisture.dead_1h * 100.0,
+                base.moisture.dead_10h * 100.0,
+                base.moisture.dead_100h * 100.0,
+                moisture.dead_1h * 100.0,
+                moisture.dead_10h * 100.0,
+                moisture.dead_100h * 100.0,
+                periods.last().map_or(0.0, |p| p.start_min)
+            ));
+        }
+        Ok((WeatherStream { periods }, notes))
     }
 
     /// Wind height of the stream.

@@ -144,3 +144,91 @@ fn bad_moisture_inputs_are_named() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("--initial"));
 }
+
+/// A weather stream giving temperature, humidity, rain and radiation (no moistures) conditions the run's dead
+/// moistures: each period's 1-h, 10-h and 100-h moisture is the reference's at that hour (0.1 pp), for the dry
+/// summer and the rain-then-drying sequences; and a fire under that stream burns exactly as under the same stream
+/// with the reference's moistures written in.
+#[test]
+fn a_weather_stream_conditions_the_runs_dead_moistures() {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::weather::WeatherStream;
+    let d = std::env::temp_dir().join(format!("emberfall-moisture-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let reference = reference();
+    for name in ["a_dry_summer", "c_rain_then_drying"] {
+        let rows = &reference[name];
+        let mut csv = String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,solar_w_m2\n");
+        for (h, r) in rows.iter().enumerate() {
+            let o = r.obs;
+            csv += &format!("{},12,270,{},{},{},{}\n", h * 60, o.air_temp_c, o.rh_pct, o.precip_mm, o.solar_w_m2);
+        }
+        let f = d.join(format!("{name}.csv"));
+        std::fs::write(&f, &csv).unwrap();
+        let m0 = rows[0].m;
+        let base = Weather {
+            moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
+            wind_speed_m_per_min: 0.0,
+            wind_from_deg: 0.0,
+            wind_height: WindHeight::TwentyFt,
+        };
+        let (stream, notes) = WeatherStream::from_csv_noted(&f, &base).unwrap();
+        assert!(notes.iter().any(|n| n.contains("conditioned by Nelson's model")), "{notes:?}");
+        assert_eq!(stream.periods.len(), rows.len());
+        for (h, (p, r)) in stream.periods.iter().zip(rows).enumerate() {
+            let m = &p.weather.moisture;
+            for (k, got) in [m.dead_1h, m.dead_10h, m.dead_100h].into_iter().enumerate() {
+                assert!(
+                    (got * 100.0 - r.m[k]).abs() <= 0.1,
+                    "{name} hour {h} class {k}: {} vs {}",
+                    got * 100.0,
+                    r.m[k]
+                );
+            }
+            assert_eq!((m.live_herb, m.live_woody), (0.6, 0.9));
+        }
+    }
+    // The fire: conditioned stream against the same stream with the reference's moistures written in.
+    let rows = &reference["a_dry_summer"];
+    let lcp = d.join("gr2.tif");
+    let synth = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "120", "--cols", "120", "--out"])
+        .arg(&lcp)
+        .output()
+        .unwrap();
+    assert!(synth.status.success());
+    let mut explicit =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct\n");
+    for (h, r) in rows.iter().enumerate().take(13) {
+        explicit += &format!("{},12,270,{},{},{},60,90\n", h * 60, r.m[0], r.m[1], r.m[2]);
+    }
+    std::fs::write(d.join("explicit.csv"), explicit).unwrap();
+    let run = |csv: &str, out: &str| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", &format!("{},{},{},60,90", rows[0].m[0], rows[0].m[1], rows[0].m[2])])
+            .arg("--weather")
+            .arg(d.join(csv))
+            .args(["--ignite", "501800,3998200", "--duration", "12h", "--no-spotting", "--backend", "cpu", "--out"])
+            .arg(d.join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let ds = gdal::Dataset::open(d.join(out).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let conditioned = run("a_dry_summer.csv", "conditioned");
+    let written = run("explicit.csv", "written");
+    let burned = conditioned.iter().filter(|v| **v >= 0.0 && **v < 1e6).count();
+    assert!(burned > 100, "{burned} cells burned");
+    let mut worst = 0f32;
+    for (a, b) in conditioned.iter().zip(&written) {
+        if *a >= 0.0 && *a < 1e6 {
+            worst = worst.max((a - b).abs());
+        }
+    }
+    // The moistures agree to 1e-8 pp, so the fires are the same to float rounding.
+    assert!(worst < 0.01, "arrival times differ by {worst} min");
+}

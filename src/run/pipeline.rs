@@ -149,7 +149,11 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let mut notes = landscape.notes.clone();
     let w = &scenario.weather;
     let (stream, wind_grids) = match &w.stream {
-        Some(p) => (WeatherStream::from_csv(p, &w.base)?, weather::wind_grids_from_csv(p, &landscape.grid)?),
+        Some(p) => {
+            let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base)?;
+            notes.extend(stream_notes);
+            (stream, weather::wind_grids_from_csv(p, &landscape.grid)?)
+        }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
     let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
