@@ -6,7 +6,9 @@
 //! mherb_pct, mwoody_pct` (all five or none). Rows without moistures keep the previous (or the run's) ones.
 //!
 //! Conditioned dead fuel moisture: a stream without moisture columns that gives `air_temp_c` and `rh_pct` (and
-//! optionally `precip_mm`, the rain of the interval ending at the row, and `solar_w_m2`, 0 when absent) conditions
+//! optionally `precip_mm`, the rain of the interval ending at the row, and `solar_w_m2`; or `cloud_pct` with the
+//! row's local clock time in `valid_time` (RFC 3339), from which the radiation is derived as FARSITE does at the
+//! landscape's latitude ([`crate::physics::moisture::clear_sky_radiation_w_m2`]); else 0) conditions
 //! the 1-h, 10-h and 100-h moistures through its rows with Nelson's model ([`crate::physics::moisture`]), from the
 //! run's moistures at time 0: each period burns with the sticks' moisture at its start. Live moistures stay the
 //! run's.
@@ -35,6 +37,8 @@ struct WeatherRow {
     rh_pct: Option<f64>,
     precip_mm: Option<f64>,
     solar_w_m2: Option<f64>,
+    cloud_pct: Option<f64>,
+    valid_time: Option<String>,
 }
 
 /// The gridded-wind columns of a weather CSV row.
@@ -71,11 +75,12 @@ impl WeatherStream {
 
     /// Read a weather CSV. `base` supplies the wind height and the moistures of rows that give none.
     pub fn from_csv(path: &Path, base: &Weather) -> Result<WeatherStream> {
-        Self::from_csv_noted(path, base).map(|(s, _)| s)
+        Self::from_csv_noted(path, base, None).map(|(s, _)| s)
     }
 
-    /// [`WeatherStream::from_csv`], with what it did (moistures conditioned, and how).
-    pub fn from_csv_noted(path: &Path, base: &Weather) -> Result<(WeatherStream, Vec<String>)> {
+    /// [`WeatherStream::from_csv`] at latitude `lat_deg` (for radiation derived from cloud cover and clock time),
+    /// with what it did (moistures conditioned, and how).
+    pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
         let err = |msg: String| Error::input(path.display(), msg);
         let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
         let time_scale = if table.has("time_min") {
@@ -102,6 +107,7 @@ impl WeatherStream {
             Vec::new()
         };
         let mut notes = Vec::new();
+        let mut no_sun = 0usize;
         let mut periods: Vec<Period> = Vec::new();
         let mut moisture = base.moisture;
         for (row, r) in &table.rows {
@@ -143,7 +149,32 @@ impl WeatherStream {
                 let ta = r.air_temp_c.ok_or_else(|| missing("air_temp_c"))?;
                 let rh = r.rh_pct.ok_or_else(|| missing("rh_pct"))?;
                 let precip = r.precip_mm.unwrap_or(0.0);
-                let solar = r.solar_w_m2.unwrap_or(0.0);
+                let solar = match (r.solar_w_m2, r.cloud_pct, r.valid_time.as_deref(), lat_deg) {
+                    (Some(s), _, _, _) => s,
+                    (None, Some(cloud), Some(vt), Some(lat)) => {
+                        if !(0.0..=100.0).contains(&cloud) {
+                            return Err(err(format!("row {row}, column `cloud_pct`: {cloud} is outside 0..100")));
+                        }
+                        let t = chrono::DateTime::parse_from_rfc3339(vt.trim()).map_err(|e| {
+                            err(format!("row {row}, column `valid_time`: `{vt}` is not an RFC 3339 time ({e})"))
+                        })?;
+                        use chrono::{Datelike, Timelike};
+                        let local = t.naive_local();
+                        let hour = local.hour() as f64 + local.minute() as f64 / 60.0 + local.second() as f64 / 3600.0;
+                        crate::physics::moisture::clear_sky_radiation_w_m2(
+                            local.year(),
+                            local.month(),
+                            local.day(),
+                            hour,
+                            lat,
+                            cloud,
+                        )
+                    }
+                    _ => {
+                        no_sun += 1;
+                        0.0
+                    }
+                };
                 for (name, v, lo, hi) in [
                     ("air_temp_c", ta, -60.0, 60.0),
                     ("rh_pct", rh, 0.1, 100.0),
@@ -209,6 +240,12 @@ impl WeatherStream {
                 moisture.dead_10h * 100.0,
                 moisture.dead_100h * 100.0,
                 periods.last().map_or(0.0, |p| p.start_min)
+            ));
+        }
+        if conditioning && no_sun > 0 {
+            notes.push(format!(
+                "{}: {no_sun} rows give no solar radiation (`solar_w_m2`, or `cloud_pct` with `valid_time`): the sticks conditioned without sun there",
+                path.display()
             ));
         }
         Ok((WeatherStream { periods }, notes))

@@ -172,7 +172,7 @@ fn a_weather_stream_conditions_the_runs_dead_moistures() {
             wind_from_deg: 0.0,
             wind_height: WindHeight::TwentyFt,
         };
-        let (stream, notes) = WeatherStream::from_csv_noted(&f, &base).unwrap();
+        let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, None).unwrap();
         assert!(notes.iter().any(|n| n.contains("conditioned by Nelson's model")), "{notes:?}");
         assert_eq!(stream.periods.len(), rows.len());
         for (h, (p, r)) in stream.periods.iter().zip(rows).enumerate() {
@@ -231,4 +231,91 @@ fn a_weather_stream_conditions_the_runs_dead_moistures() {
     }
     // The moistures agree to 1e-8 pp, so the fires are the same to float rounding.
     assert!(worst < 0.01, "arrival times differ by {worst} min");
+}
+
+/// The radiation FARSITE derives from date, latitude and cloud (the reference's `solar_w_m2` column, "the value
+/// used"): every row of every sequence within 0.5 W/m2.
+#[test]
+fn solar_radiation_from_date_latitude_and_cloud_matches_the_reference() {
+    use emberfall::physics::moisture::clear_sky_radiation_w_m2;
+    let path = common::shared("oracle/nelson_moisture_reference.csv");
+    let mut rdr = csv::Reader::from_path(&path).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (y, mo, d, hh, cl, la, so) =
+        (col("year"), col("month"), col("day"), col("hhmm"), col("cloud_pct"), col("lat_deg"), col("solar_w_m2"));
+    let (mut worst, mut n, mut sunny) = (0f64, 0, 0);
+    for r in rdr.records() {
+        let r = r.unwrap();
+        // The constant sequences were given a fixed radiation (none, or one that keeps the stick at air
+        // temperature), not FARSITE's.
+        if r[y].trim().is_empty() || r[cl].trim().is_empty() || r[0].starts_with('f') || r[0].starts_with('g') {
+            continue;
+        }
+        let hhmm: u32 = r[hh].parse().unwrap();
+        let got = clear_sky_radiation_w_m2(
+            r[y].parse().unwrap(),
+            r[mo].parse().unwrap(),
+            r[d].parse().unwrap(),
+            (hhmm / 100) as f64 + (hhmm % 100) as f64 / 60.0,
+            r[la].parse().unwrap(),
+            r[cl].parse().unwrap(),
+        );
+        let want: f64 = r[so].parse().unwrap();
+        worst = worst.max((got - want).abs());
+        n += 1;
+        if want > 100.0 {
+            sunny += 1;
+        }
+    }
+    eprintln!("{n} rows ({sunny} with sun above 100 W/m2): largest difference {worst} W/m2");
+    assert!(n > 100 && sunny > 20);
+    assert!(worst < 0.5, "{worst}");
+}
+
+/// The same dry summer with `cloud_pct` and `valid_time` instead of `solar_w_m2`: the radiation derived at the
+/// landscape's latitude (40 N here) conditions the sticks to the reference's moistures.
+#[test]
+fn a_stream_with_cloud_cover_and_clock_time_derives_the_radiation() {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::weather::WeatherStream;
+    let rows = &reference()["a_dry_summer"];
+    let mut csv =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n");
+    let t0 = chrono::NaiveDate::from_ymd_opt(2000, 7, 15).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    for (h, r) in rows.iter().enumerate() {
+        let t = t0 + chrono::Duration::hours(h as i64);
+        let o = r.obs;
+        csv += &format!(
+            "{},12,270,{},{},{},0,{}-07:00\n",
+            h * 60,
+            o.air_temp_c,
+            o.rh_pct,
+            o.precip_mm,
+            t.format("%Y-%m-%dT%H:%M:%S")
+        );
+    }
+    let d = std::env::temp_dir().join(format!("emberfall-moisture-cloud-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let f = d.join("cloud.csv");
+    std::fs::write(&f, csv).unwrap();
+    let m0 = rows[0].m;
+    let base = Weather {
+        moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
+        wind_speed_m_per_min: 0.0,
+        wind_from_deg: 0.0,
+        wind_height: WindHeight::TwentyFt,
+    };
+    let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, Some(40.0)).unwrap();
+    assert!(!notes.iter().any(|n| n.contains("no solar radiation")), "{notes:?}");
+    for (h, (p, r)) in stream.periods.iter().zip(rows).enumerate() {
+        let m = &p.weather.moisture;
+        for (k, got) in [m.dead_1h, m.dead_10h, m.dead_100h].into_iter().enumerate() {
+            assert!((got * 100.0 - r.m[k]).abs() <= 0.1, "hour {h} class {k}: {} vs {}", got * 100.0, r.m[k]);
+        }
+    }
+    // Without a latitude (or time) there is no sun: the run says so, and the 1-h stick stays wetter by day.
+    let (dark, notes) = WeatherStream::from_csv_noted(&f, &base, None).unwrap();
+    assert!(notes.iter().any(|n| n.contains("no solar radiation")), "{notes:?}");
+    assert!(dark.periods[14].weather.moisture.dead_1h > stream.periods[14].weather.moisture.dead_1h + 0.005);
 }

@@ -47,6 +47,19 @@ impl Grid {
         ((y - g[3]) / g[5], (x - g[0]) / g[1])
     }
     /// True for north-up grids without rotation.
+    /// Longitude and latitude (WGS 84 degrees) of the grid's centre.
+    pub fn centre_lonlat(&self) -> crate::Result<(f64, f64)> {
+        use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+        let src = crate::io::srs_from_wkt(&self.wkt)?;
+        let mut geo = SpatialRef::from_epsg(4326)?;
+        geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+        let tr = CoordTransform::new(&src, &geo)?;
+        let (x0, y0, x1, y1) = self.extent();
+        let (mut x, mut y) = ([(x0 + x1) / 2.0], [(y0 + y1) / 2.0]);
+        tr.transform_coords(&mut x, &mut y, &mut [])?;
+        Ok((x[0], y[0]))
+    }
+
     pub fn is_north_up(&self) -> bool {
         self.geotransform[2] == 0.0
             && self.geotransform[4] == 0.0

@@ -482,3 +482,67 @@ pub fn equilibrium_moisture_pct(t_c: f64, rh_pct: f64) -> f64 {
     let c2 = 0.4657 + 0.003578 * t_c;
     100.0 * c1 * (-(1.0 - h).ln()).powf(c2)
 }
+
+/// Fractional part in [0, 1) (Montenbruck & Pfleger's FRAC).
+fn frac(v: f64) -> f64 {
+    let f = v - v.trunc();
+    if f < 0.0 {
+        f + 1.0
+    } else {
+        f
+    }
+}
+
+/// Julian date of a calendar date and time (UT), Gregorian calendar (Meeus 1988, ch. 3).
+pub fn julian_date(year: i32, month: u32, day: u32, hour: f64) -> f64 {
+    let (y, m) = if month <= 2 { (year - 1, month + 12) } else { (year, month) };
+    let a = (y as f64 / 100.0).floor();
+    let b = 2.0 - a + (a / 4.0).floor();
+    (365.25 * (y as f64 + 4716.0)).floor() + (30.6001 * (m as f64 + 1.0)).floor() + day as f64 + b - 1524.5
+        + hour / 24.0
+}
+
+/// The sun's altitude above the horizon (degrees) at Julian date `jd` (UT) seen from latitude `lat_deg` and
+/// longitude `lon_west_deg` (positive west of Greenwich): the low-precision solar coordinates ("MiniSun") and local
+/// mean sidereal time of Montenbruck & Pfleger, Astronomy on the Personal Computer (pp. 39-41), as Bevins' date-time
+/// library uses them.
+pub fn sun_altitude_deg(jd: f64, lat_deg: f64, lon_west_deg: f64) -> f64 {
+    use std::f64::consts::TAU;
+    let mjd = jd - 2_400_000.5;
+    let t = (mjd - 51544.5) / 36525.0;
+    // Mean anomaly, ecliptic longitude (with the equation of centre), then equatorial coordinates.
+    let m = TAU * frac(0.993133 + 99.997361 * t);
+    let dl = 6893.0 * m.sin() + 72.0 * (2.0 * m).sin();
+    let l = TAU * frac(0.7859453 + m / TAU + (6191.2 * t + dl) / 1_296_000.0);
+    let (cos_eps, sin_eps) = (0.91748, 0.39778);
+    let sl = l.sin();
+    let (x, y, z) = (l.cos(), cos_eps * sl, sin_eps * sl);
+    let rho = (1.0 - z * z).sqrt();
+    let dec = (z / rho).atan().to_degrees();
+    let mut ra = (48.0 / TAU) * (y / (x + rho)).atan();
+    if ra < 0.0 {
+        ra += 24.0;
+    }
+    // Local mean sidereal time (hours).
+    let mjd0 = mjd.floor();
+    let ut = (mjd - mjd0) * 24.0;
+    let t0 = (mjd0 - 51544.5) / 36525.0;
+    let gmst = 6.697374558 + 1.0027379093 * ut + (8640184.812866 + (0.093104 - 6.2e-6 * t0) * t0) * t0 / 3600.0;
+    let lmst = 24.0 * frac((gmst - lon_west_deg / 15.0) / 24.0);
+    let tau = (15.0 * (lmst - ra)).to_radians();
+    let (phi, dec) = (lat_deg.to_radians(), dec.to_radians());
+    (phi.sin() * dec.sin() + phi.cos() * dec.cos() * tau.cos()).asin().to_degrees()
+}
+
+/// Solar radiation on a horizontal surface at sea level as FARSITE derives it for dead fuel moisture (Bevins'
+/// model after MTCLIM): the direct beam of a 1370 W/m2 sun through an atmosphere of transparency 0.7 over the
+/// optical air mass 1 / sin(altitude), times the cloud transmittance 1 - cloud/100; zero with the sun below the
+/// horizon. Clock time is taken as Greenwich time at longitude 0, as FARSITE does: W/m2.
+pub fn clear_sky_radiation_w_m2(year: i32, month: u32, day: u32, hour: f64, lat_deg: f64, cloud_pct: f64) -> f64 {
+    let alt = sun_altitude_deg(julian_date(year, month, day, hour), lat_deg, 0.0);
+    if alt <= 0.0 {
+        return 0.0;
+    }
+    let s = alt.to_radians().sin();
+    1370.0 * 0.7f64.powf(1.0 / s) * (1.0 - cloud_pct / 100.0) * s
+}

@@ -150,7 +150,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let w = &scenario.weather;
     let (stream, wind_grids) = match &w.stream {
         Some(p) => {
-            let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base)?;
+            let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+            let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base, lat)?;
             notes.extend(stream_notes);
             (stream, weather::wind_grids_from_csv(p, &landscape.grid)?)
         }
