@@ -875,3 +875,27 @@ fn a_landscape_that_cannot_fit_in_memory_is_refused_with_the_figure() {
     assert!(!err.contains("memory allocation"), "{err}");
     assert!(!out.exists(), "the output folder was left behind");
 }
+
+/// A GeoJSON ignition whose attribute holds "^QUBE" (the magic string of ISIS raster cubes) is read as the
+/// GeoJSON it is: found by `cargo fuzz` (target ignition_attributes), where GDAL's raster sniffing claimed it.
+#[test]
+fn an_ignition_file_is_opened_by_vector_drivers_only() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("qube");
+    let f = d.join("ign.geojson");
+    std::fs::write(
+        &f,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},"features":[{"type":"Feature","properties":{"time_min":"^QUBE"},"geometry":{"type":"Point","coordinates":[716000,5175000]}}]}"#,
+    )
+    .unwrap();
+    fails_with(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignitions"])
+            .arg(&f)
+            .arg("--out")
+            .arg(d.join("out")),
+        &["ign.geojson", "feature 0", "time_min `^QUBE` is not a number"],
+    );
+}

@@ -170,7 +170,7 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
         }
         progress.finish(frags.len(), "fragments");
     } else {
-        let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
+        let ds = crate::io::open_vector(path)?;
         let target = srs_from_wkt(&grid.wkt)?;
         // An Emberfall impacts.gpkg holds its fragments in layer `impacts` (and sampled ignitions beside them).
         let only_impacts = ds.layers().any(|l| l.name() == "impacts");

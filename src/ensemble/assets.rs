@@ -4,7 +4,7 @@
 use gdal::raster::{rasterize, RasterizeOptions};
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform};
 use gdal::vector::{Geometry, LayerAccess, OGRwkbGeometryType};
-use gdal::{Dataset, DriverManager};
+use gdal::DriverManager;
 
 use crate::ensemble::spec::AssetSpec;
 use crate::error::{Error, Result};
@@ -71,7 +71,7 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     if !spec.file.exists() {
         return Err(err("file not found".into()));
     }
-    let ds = Dataset::open(&spec.file).map_err(|e| err(format!("GDAL cannot open it as a vector file: {e}")))?;
+    let ds = crate::io::open_vector(&spec.file)?;
     let mut layer = match &spec.layer {
         Some(l) => ds.layer_by_name(l).map_err(|_| {
             err(format!("no layer `{l}` (layers: {})", ds.layers().map(|l| l.name()).collect::<Vec<_>>().join(", ")))

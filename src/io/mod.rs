@@ -224,6 +224,21 @@ pub fn write_rasters(grid: &Grid, rasters: &[(PathBuf, &[f32], &str)], nodata: f
     results.into_iter().collect()
 }
 
+/// Open `path` with GDAL's vector drivers only. A raster driver never claims it: GDAL identifies some raster formats
+/// by a magic string anywhere in a file's first bytes (an ignition attribute holding "^QUBE" made a GeoJSON look
+/// like an ISIS cube). The error names the file and says what GDAL said, in words.
+pub fn open_vector(path: &Path) -> Result<gdal::Dataset> {
+    if !path.exists() {
+        return Err(Error::input(path.display(), "file not found"));
+    }
+    let opts = gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() };
+    gdal::Dataset::open_ex(path, opts).map_err(|e| {
+        let e = e.to_string();
+        let why = if e.contains("NULL pointer") { "no GDAL vector driver reads it".to_string() } else { e };
+        Error::input(path.display(), format!("GDAL cannot open it as a vector file: {why}"))
+    })
+}
+
 /// A spatial reference from WKT in traditional GIS axis order (x = easting/longitude), as datasets store it.
 pub fn srs_from_wkt(wkt: &str) -> Result<SpatialRef> {
     let mut srs = SpatialRef::from_wkt(wkt)?;

@@ -11,7 +11,6 @@ use std::path::Path;
 
 use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
 use gdal::vector::{Geometry, LayerAccess};
-use gdal::Dataset;
 
 use crate::error::{Error, Result};
 use crate::landscape::{srs_from_wkt, Grid};
@@ -150,7 +149,7 @@ pub fn read_vector_noted(path: &Path, grid: &Grid) -> Result<(Vec<Source>, Vec<S
     if !path.exists() {
         return Err(err("file not found".into()));
     }
-    let ds = Dataset::open(path).map_err(|e| err(format!("GDAL cannot open it as a vector file: {e}")))?;
+    let ds = crate::io::open_vector(path)?;
     let target = srs_from_wkt(&grid.wkt)?;
     let mut out = Vec::new();
     let mut notes = Vec::new();
