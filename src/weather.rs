@@ -125,8 +125,10 @@ impl WeatherStream {
                     return Err(err(format!("row {row}, column `{name}`: {v} is not a number")));
                 }
             }
-            if t < 0.0 {
-                return Err(err(format!("row {row}: time {t} min is negative")));
+            if t < 0.0 && !conditioning {
+                return Err(err(format!(
+                    "row {row}: time {t} min is negative (rows before 0 condition the fuels: give air_temp_c and rh_pct, and no moisture columns)"
+                )));
             }
             if let Some(prev) = periods.last() {
                 if t <= prev.start_min {
@@ -224,6 +226,21 @@ impl WeatherStream {
         }
         if periods.is_empty() {
             return Err(err("no weather rows".into()));
+        }
+        // Rows before 0: a conditioning period before the fire (as FlamMap's conditioning), not periods of the fire.
+        let conditioning_from = periods[0].start_min;
+        if conditioning_from < 0.0 {
+            let Some(zero) = periods.iter().position(|p| p.start_min == 0.0) else {
+                return Err(err(format!(
+                    "rows before 0 condition the fuels, and a row at time 0 (the start of the fire) is needed after them (times run from {conditioning_from} min)"
+                )));
+            };
+            periods.drain(..zero);
+            notes.push(format!(
+                "{}: fuels conditioned from {:.1} h before the fire (rows before time 0)",
+                path.display(),
+                -conditioning_from / 60.0
+            ));
         }
         if periods[0].start_min > 0.0 {
             return Err(err(format!("the first row must be at time 0 (it is at {} min)", periods[0].start_min)));

@@ -319,3 +319,50 @@ fn a_stream_with_cloud_cover_and_clock_time_derives_the_radiation() {
     assert!(notes.iter().any(|n| n.contains("no solar radiation")), "{notes:?}");
     assert!(dark.periods[14].weather.moisture.dead_1h > stream.periods[14].weather.moisture.dead_1h + 0.005);
 }
+
+/// Rows before time 0 condition the fuels before the fire: the dry summer's first 48 h given at -48..-1 h leave the
+/// sticks at the reference's hour-48 moistures when the fire starts, and the fire's periods follow the reference
+/// from there. Negative times without conditioning columns are an error that says what they would mean.
+#[test]
+fn rows_before_zero_condition_the_fuels_before_the_fire() {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::weather::WeatherStream;
+    let rows = &reference()["a_dry_summer"];
+    let mut csv = String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,solar_w_m2\n");
+    for (h, r) in rows.iter().enumerate() {
+        let o = r.obs;
+        csv += &format!(
+            "{},12,270,{},{},{},{}\n",
+            (h as i64 - 48) * 60,
+            o.air_temp_c,
+            o.rh_pct,
+            o.precip_mm,
+            o.solar_w_m2
+        );
+    }
+    let d = std::env::temp_dir().join(format!("emberfall-moisture-before-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let f = d.join("before.csv");
+    std::fs::write(&f, csv).unwrap();
+    let m0 = rows[0].m;
+    let base = Weather {
+        moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
+        wind_speed_m_per_min: 0.0,
+        wind_from_deg: 0.0,
+        wind_height: WindHeight::TwentyFt,
+    };
+    let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, None).unwrap();
+    assert!(notes.iter().any(|n| n.contains("conditioned from 48.0 h before the fire")), "{notes:?}");
+    assert_eq!(stream.periods[0].start_min, 0.0);
+    assert_eq!(stream.periods.len(), rows.len() - 48);
+    for (k, p) in stream.periods.iter().enumerate() {
+        let r = &rows[48 + k];
+        let m = &p.weather.moisture;
+        for (c, got) in [m.dead_1h, m.dead_10h, m.dead_100h].into_iter().enumerate() {
+            assert!((got * 100.0 - r.m[c]).abs() <= 0.1, "hour {} class {c}: {} vs {}", 48 + k, got * 100.0, r.m[c]);
+        }
+    }
+    std::fs::write(&f, "time_min,wind_speed_kmh,wind_from_deg\n-60,10,0\n0,10,0\n").unwrap();
+    let e = WeatherStream::from_csv(&f, &base).unwrap_err().to_string();
+    assert!(e.contains("before.csv") && e.contains("row 2") && e.contains("condition the fuels"), "{e}");
+}
