@@ -81,8 +81,25 @@ impl WeatherStream {
     /// [`WeatherStream::from_csv`] at latitude `lat_deg` (for radiation derived from cloud cover and clock time),
     /// with what it did (moistures conditioned, and how).
     pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
-        let err = |msg: String| Error::input(path.display(), msg);
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs")) {
+            let (table, mut notes) = read_wxs(path)?;
+            let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
+            let (stream, more) = Self::from_table(path, table, &base, lat_deg)?;
+            notes.extend(more);
+            return Ok((stream, notes));
+        }
         let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
+        Self::from_table(path, table, base, lat_deg)
+    }
+
+    /// Periods from the rows of a weather table (a CSV, or a .wxs read into the same columns).
+    fn from_table(
+        path: &Path,
+        table: Table<WeatherRow>,
+        base: &Weather,
+        lat_deg: Option<f64>,
+    ) -> Result<(WeatherStream, Vec<String>)> {
+        let err = |msg: String| Error::input(path.display(), msg);
         let time_scale = if table.has("time_min") {
             1.0
         } else if table.has("time_h") {
@@ -272,6 +289,102 @@ impl WeatherStream {
     pub fn wind_height(&self) -> WindHeight {
         self.periods[0].weather.wind_height
     }
+}
+
+/// A FARSITE / FlamMap weather stream (.wxs): `RAWS_ELEVATION: E`, `RAWS_UNITS: English|Metric`, an optional
+/// `RAWS: N` count, an optional header line of column names, then rows `Year Mth Day Time Temp RH HrlyPcp WindSpd
+/// WindDir CloudCov` (Time as HHMM). English: F, inches, mph; Metric: C, mm, km/h; winds at 20 ft, as FARSITE
+/// reads them. Read into the weather CSV's columns (SI): times from the first row, `valid_time` the row's clock
+/// time, so that radiation is derived from cloud cover; rows are numbered by their line in the file.
+fn read_wxs(path: &Path) -> Result<(Table<WeatherRow>, Vec<String>)> {
+    let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut english = None;
+    let mut rows = Vec::new();
+    let mut t0: Option<chrono::NaiveDateTime> = None;
+    for (k, raw) in text.lines().enumerate() {
+        let n = k + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once(':') {
+            match key.trim().to_ascii_uppercase().as_str() {
+                "RAWS_UNITS" => {
+                    english = Some(match value.trim().to_ascii_lowercase().as_str() {
+                        "english" => true,
+                        "metric" => false,
+                        o => return Err(err(n, format!("RAWS_UNITS `{o}`: use English or Metric"))),
+                    })
+                }
+                "RAWS_ELEVATION" | "RAWS" | "RAWS_COUNT" => {}
+                o => return Err(err(n, format!("unknown keyword `{o}`"))),
+            }
+            continue;
+        }
+        let tok: Vec<&str> = line.split_whitespace().collect();
+        if tok.first().is_some_and(|t| t.parse::<f64>().is_err()) {
+            continue; // the column-name header
+        }
+        if tok.len() != 10 {
+            return Err(err(
+                n,
+                format!(
+                    "{} values; a row has 10: Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov",
+                    tok.len()
+                ),
+            ));
+        }
+        let v: Vec<f64> = tok
+            .iter()
+            .enumerate()
+            .map(|(i, t)| t.parse::<f64>().map_err(|_| err(n, format!("value {} `{t}` is not a number", i + 1))))
+            .collect::<Result<_>>()?;
+        let english =
+            english.ok_or_else(|| err(n, "RAWS_UNITS (English or Metric) must come before the rows".into()))?;
+        let (hhmm, y, mo, d) = (v[3] as u32, v[0] as i32, v[1] as u32, v[2] as u32);
+        let t = chrono::NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|date| date.and_hms_opt(hhmm / 100, hhmm % 100, 0))
+            .ok_or_else(|| err(n, format!("{y} {mo} {d} {hhmm:04} is not a date and time")))?;
+        let start = *t0.get_or_insert(t);
+        let (temp_c, precip_mm, wind_kmh) =
+            if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
+        rows.push((
+            n,
+            WeatherRow {
+                time_min: Some((t - start).num_seconds() as f64 / 60.0),
+                time_h: None,
+                wind_speed_kmh: Some(wind_kmh),
+                wind_from_deg: Some(v[8]),
+                m1h_pct: None,
+                m10h_pct: None,
+                m100h_pct: None,
+                mherb_pct: None,
+                mwoody_pct: None,
+                air_temp_c: Some(temp_c),
+                rh_pct: Some(v[5]),
+                precip_mm: Some(precip_mm),
+                solar_w_m2: None,
+                cloud_pct: Some(v[9]),
+                valid_time: Some(t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            },
+        ));
+    }
+    if rows.is_empty() {
+        return Err(Error::input(path.display(), "no weather rows"));
+    }
+    let headers =
+        ["time_min", "wind_speed_kmh", "wind_from_deg", "air_temp_c", "rh_pct", "precip_mm", "cloud_pct", "valid_time"]
+            .map(String::from)
+            .to_vec();
+    let notes = vec![format!(
+        "{}: FARSITE weather stream of {} rows ({} units, winds at 20 ft), from {}",
+        path.display(),
+        rows.len(),
+        if english == Some(true) { "English" } else { "Metric" },
+        t0.map(|t| t.to_string()).unwrap_or_default()
+    )];
+    Ok((Table { headers, rows }, notes))
 }
 
 /// Wind over the landscape for one weather period, from gridded wind rasters (as WindNinja writes: one speed and

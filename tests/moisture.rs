@@ -366,3 +366,63 @@ fn rows_before_zero_condition_the_fuels_before_the_fire() {
     let e = WeatherStream::from_csv(&f, &base).unwrap_err().to_string();
     assert!(e.contains("before.csv") && e.contains("row 2") && e.contains("condition the fuels"), "{e}");
 }
+
+/// A FARSITE weather stream (.wxs, English units) gives the same periods as the equivalent CSV in SI units (F to
+/// C, inches to mm, mph to km/h by their definitions), with radiation derived from its cloud cover and clock time,
+/// and its winds read at 20 ft.
+#[test]
+fn a_farsite_wxs_stream_reads_as_its_si_equivalent() {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::weather::WeatherStream;
+    let d = std::env::temp_dir().join(format!("emberfall-wxs-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let mut wxs = String::from("RAWS_ELEVATION: 4159\nRAWS_UNITS: English\nRAWS: 30\nYear  Mth  Day  Time  Temp  RH  HrlyPcp  WindSpd  WindDir  CloudCov\n");
+    let mut csv =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n");
+    for h in 0..30 {
+        let (temp_f, rh, ppt_in, mph, dir, cloud) = (
+            60.0 + 20.0 * ((h as f64 - 9.0) / 24.0 * std::f64::consts::TAU).sin(),
+            60 - h,
+            if h == 5 { 0.12 } else { 0.0 },
+            4 + h % 7,
+            200 + h,
+            10 * (h % 4),
+        );
+        wxs += &format!("2022 8 {} {:02}00 {temp_f:.1} {rh} {ppt_in:.2} {mph} {dir} {cloud}\n", 14 + h / 24, h % 24);
+        csv += &format!(
+            "{},{},{dir},{},{rh},{},{cloud},2022-08-{}T{:02}:00:00Z\n",
+            h * 60,
+            mph as f64 * 1.609344,
+            (format!("{temp_f:.1}").parse::<f64>().unwrap() - 32.0) / 1.8,
+            ppt_in * 25.4,
+            14 + h / 24,
+            h % 24
+        );
+    }
+    std::fs::write(d.join("s.wxs"), wxs).unwrap();
+    std::fs::write(d.join("s.csv"), csv).unwrap();
+    let base = Weather {
+        moisture: emberfall::quantity::moisture_pct([6.0, 8.0, 10.0, 60.0, 90.0], "test").unwrap(),
+        wind_speed_m_per_min: 0.0,
+        wind_from_deg: 0.0,
+        wind_height: WindHeight::TenM,
+    };
+    let (a, notes) = WeatherStream::from_csv_noted(&d.join("s.wxs"), &base, Some(45.0)).unwrap();
+    assert!(notes.iter().any(|n| n.contains("FARSITE weather stream of 30 rows")), "{notes:?}");
+    let twenty = Weather { wind_height: WindHeight::TwentyFt, ..base };
+    let (b, _) = WeatherStream::from_csv_noted(&d.join("s.csv"), &twenty, Some(45.0)).unwrap();
+    assert_eq!(a.periods.len(), 30);
+    for (p, q) in a.periods.iter().zip(&b.periods) {
+        assert_eq!(p.start_min, q.start_min);
+        assert_eq!(p.weather.wind_height, WindHeight::TwentyFt);
+        assert!((p.weather.wind_speed_m_per_min - q.weather.wind_speed_m_per_min).abs() < 1e-9);
+        assert_eq!(p.weather.wind_from_deg, q.weather.wind_from_deg);
+        let (m, n) = (&p.weather.moisture, &q.weather.moisture);
+        assert!((m.dead_1h - n.dead_1h).abs() < 1e-9 && (m.dead_100h - n.dead_100h).abs() < 1e-9);
+    }
+    // The rain of hour 5 wets the 1-h stick.
+    assert!(a.periods[5].weather.moisture.dead_1h > a.periods[4].weather.moisture.dead_1h + 0.01);
+    std::fs::write(d.join("bad.wxs"), "RAWS_UNITS: English\n2022 8 14 0000 60 50 0 5 200\n").unwrap();
+    let e = WeatherStream::from_csv(&d.join("bad.wxs"), &base).unwrap_err().to_string();
+    assert!(e.contains("bad.wxs") && e.contains("line 2") && e.contains("9 values"), "{e}");
+}

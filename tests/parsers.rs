@@ -262,6 +262,24 @@ proptest! {
     }
 
     #[test]
+    fn farsite_wxs_gives_a_stream_or_names_the_file(
+        lines in prop::collection::vec(prop_oneof![
+            Just("RAWS_UNITS: English".to_string()),
+            Just("RAWS_UNITS: Metric".to_string()),
+            Just("RAWS_ELEVATION: 1200".to_string()),
+            Just("Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov".to_string()),
+            (2000i32..2030, 0u32..14, 0u32..33, 0u32..2500, cell(), cell(), cell(), cell(), cell(), cell())
+                .prop_map(|(y, m, d, t, a, b, c, e, f, g)| format!("{y} {m} {d} {t:04} {a} {b} {c} {e} {f} {g}")),
+            "[ -~]{0,40}",
+        ], 0..8)
+    ) {
+        let p = file("prop_weather.wxs", lines.join("\n").as_bytes());
+        if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {
+            assert_names(&e, "prop_weather.wxs")?;
+        }
+    }
+
+    #[test]
     fn csv_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let p = file("prop_bytes.csv", &bytes);
         if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {
