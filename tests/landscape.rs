@@ -429,3 +429,86 @@ fn a_farsite_lcp_reads_in_its_header_units_with_an_assigned_crs() {
             .to_string();
     assert!(err.contains("--assign-crs") && err.contains("projected"), "{err}");
 }
+
+/// FARSITE custom fuel models (.fmd): the 53 standard models of ../shared/oracle/fuel_models.csv written in its
+/// English columns (tons/acre, 1/ft, ft, BTU/lb) under new numbers read back equal to the built-in models (1e-6
+/// relative); a metric file likewise; bad fields named by line.
+#[test]
+fn farsite_fmd_custom_models_read_in_english_and_metric_units() {
+    use emberfall::physics::fuel::{read_custom_fuel_models, FuelCatalog};
+    let mut rdr = csv::Reader::from_path(common::shared("oracle/fuel_models.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("{n}"));
+    let (mut english, mut metric) = (String::from("ENGLISH\n"), String::from("METRIC\n"));
+    let mut numbers = Vec::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let f = |n: &str| r[col(n)].parse::<f64>().unwrap();
+        let number: u16 = r[col("number")].parse().unwrap();
+        let kind = if &r[col("is_dynamic")] == "True" { "dynamic" } else { "static" };
+        english += &format!(
+            "{} X{} {} {} {} {} {} {kind} {} {} {} {} {} {} {} {}\n",
+            1000 + number,
+            number,
+            f("w_1h_ton_ac"),
+            f("w_10h_ton_ac"),
+            f("w_100h_ton_ac"),
+            f("w_herb_ton_ac"),
+            f("w_woody_ton_ac"),
+            f("sav_1h_1_ft"),
+            f("sav_herb_1_ft"),
+            f("sav_woody_1_ft"),
+            f("depth_ft"),
+            f("mx_dead_pct"),
+            f("h_dead_btu_lb"),
+            f("h_live_btu_lb"),
+            &r[col("name")]
+        );
+        metric += &format!(
+            "{} M{} {} {} {} {} {} {kind} {} {} {} {} {} {} {}\n",
+            2000 + number,
+            number,
+            f("w_1h_kg_m2") * 10.0,
+            f("w_10h_kg_m2") * 10.0,
+            f("w_100h_kg_m2") * 10.0,
+            f("w_herb_kg_m2") * 10.0,
+            f("w_woody_kg_m2") * 10.0,
+            f("sav_1h_1_m") / 100.0,
+            f("sav_herb_1_m") / 100.0,
+            f("sav_woody_1_m") / 100.0,
+            f("depth_m") * 100.0,
+            f("mx_dead_pct"),
+            f("h_dead_kJ_kg"),
+            f("h_live_kJ_kg"),
+        );
+        numbers.push(number);
+    }
+    assert_eq!(numbers.len(), 53);
+    let d = tmpdir("fmd");
+    std::fs::write(d.join("english.fmd"), english).unwrap();
+    std::fs::write(d.join("metric.fmd"), metric).unwrap();
+    let cat = FuelCatalog::standard();
+    for (file, offset) in [("english.fmd", 1000u16), ("metric.fmd", 2000)] {
+        let models = read_custom_fuel_models(&d.join(file)).unwrap();
+        assert_eq!(models.len(), 53, "{file}");
+        for m in &models {
+            let want = cat.get(m.number - offset).unwrap();
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1e-9);
+            assert!(close(m.depth_m, want.depth_m) && close(m.mx_dead_frac, want.mx_dead_frac), "{file} {}", m.number);
+            assert!(
+                close(m.h_dead_kj_per_kg, want.h_dead_kj_per_kg) && close(m.h_live_kj_per_kg, want.h_live_kj_per_kg)
+            );
+            for k in 0..5 {
+                assert!(close(m.load_kg_per_m2[k], want.load_kg_per_m2[k]), "{file} {} load {k}", m.number);
+            }
+            // The live woody ratio matters only where there is live woody load (the reference table and the
+            // built-in one differ on unused ratios, as tests/surface_oracle.rs allows).
+            assert!(close(m.sav_1h_per_m, want.sav_1h_per_m) && close(m.sav_herb_per_m, want.sav_herb_per_m));
+            assert!(want.load_kg_per_m2[4] == 0.0 || close(m.sav_woody_per_m, want.sav_woody_per_m), "{}", m.number);
+            assert_eq!(m.dynamic, want.dynamic);
+        }
+    }
+    std::fs::write(d.join("bad.fmd"), "ENGLISH\n150 X 0.1 0 0 1 0 sometimes 2000 1800 1500 1 15 8000 8000\n").unwrap();
+    let e = read_custom_fuel_models(&d.join("bad.fmd")).unwrap_err().to_string();
+    assert!(e.contains("bad.fmd") && e.contains("line 2") && e.contains("sometimes"), "{e}");
+}

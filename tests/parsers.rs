@@ -280,6 +280,21 @@ proptest! {
     }
 
     #[test]
+    fn farsite_fmd_gives_models_or_names_the_file(
+        lines in prop::collection::vec(prop_oneof![
+            Just("ENGLISH".to_string()),
+            Just("METRIC".to_string()),
+            prop::collection::vec(cell(), 13..17).prop_map(|v| format!("150 X1 {}", v.join(" "))),
+            "[ -~]{0,60}",
+        ], 0..6)
+    ) {
+        let p = file("prop_fuels.fmd", lines.join("\n").as_bytes());
+        if let Err(e) = emberfall::physics::fuel::read_custom_fuel_models(&p) {
+            assert_names(&e, "prop_fuels.fmd")?;
+        }
+    }
+
+    #[test]
     fn csv_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let p = file("prop_bytes.csv", &bytes);
         if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {

@@ -272,6 +272,9 @@ impl FuelCatalog {
 /// w_herb_kg_m2, w_woody_kg_m2, sav_1h_1_m, sav_herb_1_m, sav_woody_1_m`; optional `name` and `is_dynamic`
 /// (true/false). Other columns are ignored.
 pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fmd")) {
+        return read_fmd(path);
+    }
     let file_err = |msg: String| Error::Input { file: path.display().to_string(), msg };
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -364,6 +367,91 @@ pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
     }
     if out.is_empty() {
         return Err(file_err("no fuel models in file".into()));
+    }
+    Ok(out)
+}
+
+/// FARSITE / FlamMap custom fuel models (.fmd): an optional first line `ENGLISH` or `METRIC` (English when absent),
+/// then one model per line: number, code, 1-h, 10-h, 100-h, live herbaceous and live woody loads, `static` or
+/// `dynamic`, 1-h, live herbaceous and live woody surface-area-to-volume ratios, fuel bed depth, dead moisture of
+/// extinction (%), dead and live heat contents, then an optional description. English: tons/acre, 1/ft, ft,
+/// BTU/lb; Metric: t/ha, 1/cm, cm, kJ/kg. Converted to SI here.
+pub fn read_fmd(path: &Path) -> Result<Vec<FuelModel>> {
+    let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut english = true;
+    let mut out = Vec::new();
+    for (k, raw) in text.lines().enumerate() {
+        let n = k + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.to_ascii_uppercase().as_str() {
+            "ENGLISH" => {
+                english = true;
+                continue;
+            }
+            "METRIC" => {
+                english = false;
+                continue;
+            }
+            _ => {}
+        }
+        let tok: Vec<&str> = line.split_whitespace().collect();
+        if tok.len() < 15 {
+            return Err(err(n, format!("{} fields; a model has 15: number code 1h 10h 100h herb woody static|dynamic sav1h savherb savwoody depth mext heat_dead heat_live [description]", tok.len())));
+        }
+        let num = |i: usize, what: &str| -> Result<f64> {
+            let v: f64 = tok[i].parse().map_err(|_| err(n, format!("{what} `{}` is not a number", tok[i])))?;
+            if !v.is_finite() || v < 0.0 {
+                return Err(err(n, format!("{what} {v} must be a finite, non-negative number")));
+            }
+            Ok(v)
+        };
+        let number = num(0, "number")?;
+        if number.fract() != 0.0 || !(1.0..=65535.0).contains(&number) {
+            return Err(err(n, format!("number {number} is not a fuel code 1..65535")));
+        }
+        let dynamic = match tok[7].to_ascii_lowercase().as_str() {
+            "dynamic" | "d" => true,
+            "static" | "s" => false,
+            o => return Err(err(n, format!("`{o}`: the 8th field is `static` or `dynamic`"))),
+        };
+        // Unit conversions to SI: ton/ac -> kg/m2, 1/ft -> 1/m, ft -> m, BTU/lb -> kJ/kg (or the metric ones).
+        let (load, sav, depth, heat) =
+            if english { (0.224_170_2, 1.0 / 0.3048, 0.3048, 2.326) } else { (0.1, 100.0, 0.01, 1.0) };
+        let mx = num(12, "moisture of extinction")?;
+        if mx <= 0.0 || mx > 100.0 {
+            return Err(err(n, format!("moisture of extinction {mx} % must be in (0, 100]")));
+        }
+        let model = FuelModel {
+            number: number as u16,
+            code: tok[1].to_string(),
+            name: tok[15..].join(" "),
+            dynamic,
+            depth_m: num(11, "depth")? * depth,
+            mx_dead_frac: mx / 100.0,
+            h_dead_kj_per_kg: num(13, "dead heat content")? * heat,
+            h_live_kj_per_kg: num(14, "live heat content")? * heat,
+            load_kg_per_m2: [
+                num(2, "1-h load")? * load,
+                num(3, "10-h load")? * load,
+                num(4, "100-h load")? * load,
+                num(5, "live herbaceous load")? * load,
+                num(6, "live woody load")? * load,
+            ],
+            sav_1h_per_m: num(8, "1-h SAV")? * sav,
+            sav_herb_per_m: num(9, "live herbaceous SAV")? * sav,
+            sav_woody_per_m: num(10, "live woody SAV")? * sav,
+        };
+        if model.depth_m <= 0.0 {
+            return Err(err(n, "the fuel bed depth must be > 0".into()));
+        }
+        out.push(model);
+    }
+    if out.is_empty() {
+        return Err(Error::input(path.display(), "no fuel models in file"));
     }
     Ok(out)
 }
