@@ -144,7 +144,7 @@ impl LandscapeArgs {
 pub struct WeatherArgs {
     /// Fuel moistures in percent: 1-h, 10-h, 100-h dead, live herbaceous, live woody.
     #[arg(long, value_name = "M1,M10,M100,MHERB,MWOODY")]
-    pub moisture: String,
+    pub moisture: Option<String>,
     /// Wind speed, km/h, at --wind-height.
     #[arg(long, default_value_t = 0.0)]
     pub wind_speed_kmh: f64,
@@ -164,7 +164,13 @@ impl WeatherArgs {
 
     /// As a scenario's weather, with an optional weather stream CSV.
     pub fn spec(&self, stream: Option<PathBuf>, foliar_moisture_pct: f64) -> Result<WeatherSpec> {
-        let pct = quantity::moisture_list(&self.moisture, "--moisture")?;
+        let Some(m) = &self.moisture else {
+            return Err(Error::Invalid(
+                "give the fuel moistures: --moisture M1,M10,M100,MHERB,MWOODY (or --farsite-input FILE for spread)"
+                    .into(),
+            ));
+        };
+        let pct = quantity::moisture_list(m, "--moisture")?;
         WeatherSpec::new(
             pct,
             self.wind_speed_kmh,

@@ -16,6 +16,7 @@ pub mod csv_rows;
 pub mod debris;
 pub mod ensemble;
 pub mod error;
+pub mod farsite;
 pub mod gpu;
 pub mod io;
 pub mod landscape;

@@ -260,6 +260,11 @@ struct SpreadArgs {
     /// replaces the constant wind; --moisture applies to rows without moistures.
     #[arg(long = "weather", value_name = "FILE.csv")]
     weather_csv: Option<PathBuf>,
+    /// A FARSITE inputs file (.input): start and end times, hourly RAWS weather (conditioning the dead fuels from
+    /// its first row; the fire starts at FARSITE_START_TIME), initial fuel moistures, foliar moisture, crown fire
+    /// method, spotting; what Emberfall does not model is listed. Replaces --weather and --duration.
+    #[arg(long, value_name = "FILE.input", conflicts_with_all = ["weather_csv"])]
+    farsite_input: Option<PathBuf>,
     /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).
     #[arg(long, value_name = "X,Y[,T_MIN]")]
     ignite: Vec<String>,
@@ -649,6 +654,52 @@ fn spread(args: SpreadArgs) -> Result<()> {
     if let Some(p) = &args.ignitions {
         ignitions.push(IgnitionSpec::File(p.clone()));
     }
+    let mut args = args;
+    let mut duration = quantity::duration_min(&args.duration, "--duration")?;
+    let mut crown_method = args.crown.method();
+    let mut spotting = args.spotting.params()?;
+    let mut foliar = args.crown.foliar_moisture_pct()?;
+    let mut stream = args.weather_csv.clone();
+    if let Some(f) = &args.farsite_input {
+        // FARSITE's own file gives what it holds; the command line still gives the rest (landscape, ignitions).
+        let input = emberfall::farsite::FarsiteInput::read(f)?;
+        duration = input.duration_min();
+        if args.weather.moisture.is_none() {
+            let m = input
+                .moisture_pct
+                .ok_or_else(|| Error::input(f.display(), "no FUEL_MOISTURES_DATA: give it, or --moisture"))?;
+            args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
+        }
+        if let Some(p) = input.foliar_moisture_pct {
+            foliar = quantity::foliar_moisture_pct(p, &format!("{}: FOLIAR_MOISTURE_CONTENT", f.display()))?;
+        }
+        if !args.crown.no_crown {
+            crown_method = match input.crown_fire_method.as_deref() {
+                Some("ScottReinhardt") => emberfall::physics::crown::CrownMethod::ScottReinhardt,
+                Some(_) => emberfall::physics::crown::CrownMethod::Finney,
+                None => crown_method,
+            };
+        }
+        if input.spot_probability == Some(0.0) {
+            spotting.enabled = false;
+        }
+        if let Some(d) = input.spot_delay_min.filter(|d| *d >= 1.0) {
+            spotting.spot_delay_min = d;
+        }
+        eprintln!(
+            "FARSITE inputs {}: fire from {} to {} ({:.1} h), {} RAWS rows from {}",
+            f.display(),
+            input.start,
+            input.end,
+            duration / 60.0,
+            input.raws.len(),
+            input.raws[0].time
+        );
+        for i in &input.ignored {
+            eprintln!("note: FARSITE input ignored: {i}");
+        }
+        stream = Some(f.clone());
+    }
     let sc = Scenario {
         path: None,
         name: None,
@@ -656,18 +707,18 @@ fn spread(args: SpreadArgs) -> Result<()> {
         seed: 0,
         backend: args.backend.into(),
         landscape: args.landscape.spec()?,
-        weather: args.weather.spec(args.weather_csv.clone(), args.crown.foliar_moisture_pct()?)?,
+        weather: args.weather.spec(stream, foliar)?,
         debris: None,
         ignitions,
         ignition: Default::default(),
         spread: SpreadSpec {
-            duration_min: quantity::duration_min(&args.duration, "--duration")?,
+            duration_min: duration,
             isochrone_interval_min: quantity::duration_min(&args.isochrone_interval, "--isochrone-interval")?,
             tolerance: quantity::tolerance(args.tolerance, "--tolerance")?,
             wind_limit: !args.no_wind_limit,
-            crown: args.crown.method(),
+            crown: crown_method,
         },
-        spotting: args.spotting.params()?,
+        spotting,
         output: OutputSpec { dir: args.out.clone(), cog: args.cog },
         ensemble: Default::default(),
     };

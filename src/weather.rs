@@ -81,6 +81,29 @@ impl WeatherStream {
     /// [`WeatherStream::from_csv`] at latitude `lat_deg` (for radiation derived from cloud cover and clock time),
     /// with what it did (moistures conditioned, and how).
     pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
+            let input = crate::farsite::FarsiteInput::read(path)?;
+            let rows = input
+                .raws
+                .iter()
+                .map(|r| {
+                    let t = (r.time - input.start).num_seconds() as f64 / 60.0;
+                    si_row(
+                        r.line,
+                        t,
+                        r.time,
+                        r.air_temp_c,
+                        r.rh_pct,
+                        r.precip_mm,
+                        r.wind_kmh,
+                        r.wind_from_deg,
+                        r.cloud_pct,
+                    )
+                })
+                .collect();
+            let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
+            return Self::from_table(path, Table { headers: si_headers(), rows }, &base, lat_deg);
+        }
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs")) {
             let (table, mut notes) = read_wxs(path)?;
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
@@ -291,6 +314,48 @@ impl WeatherStream {
     }
 }
 
+/// The columns of a weather table read from a FARSITE file.
+fn si_headers() -> Vec<String> {
+    ["time_min", "wind_speed_kmh", "wind_from_deg", "air_temp_c", "rh_pct", "precip_mm", "cloud_pct", "valid_time"]
+        .map(String::from)
+        .to_vec()
+}
+
+/// One row of a weather table from SI values (clock time for the radiation).
+#[allow(clippy::too_many_arguments)]
+fn si_row(
+    line: usize,
+    time_min: f64,
+    clock: chrono::NaiveDateTime,
+    air_temp_c: f64,
+    rh_pct: f64,
+    precip_mm: f64,
+    wind_kmh: f64,
+    wind_from_deg: f64,
+    cloud_pct: f64,
+) -> (usize, WeatherRow) {
+    (
+        line,
+        WeatherRow {
+            time_min: Some(time_min),
+            time_h: None,
+            wind_speed_kmh: Some(wind_kmh),
+            wind_from_deg: Some(wind_from_deg),
+            m1h_pct: None,
+            m10h_pct: None,
+            m100h_pct: None,
+            mherb_pct: None,
+            mwoody_pct: None,
+            air_temp_c: Some(air_temp_c),
+            rh_pct: Some(rh_pct),
+            precip_mm: Some(precip_mm),
+            solar_w_m2: None,
+            cloud_pct: Some(cloud_pct),
+            valid_time: Some(clock.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        },
+    )
+}
+
 /// A FARSITE / FlamMap weather stream (.wxs): `RAWS_ELEVATION: E`, `RAWS_UNITS: English|Metric`, an optional
 /// `RAWS: N` count, an optional header line of column names, then rows `Year Mth Day Time Temp RH HrlyPcp WindSpd
 /// WindDir CloudCov` (Time as HHMM). English: F, inches, mph; Metric: C, mm, km/h; winds at 20 ft, as FARSITE
@@ -349,26 +414,7 @@ fn read_wxs(path: &Path) -> Result<(Table<WeatherRow>, Vec<String>)> {
         let start = *t0.get_or_insert(t);
         let (temp_c, precip_mm, wind_kmh) =
             if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
-        rows.push((
-            n,
-            WeatherRow {
-                time_min: Some((t - start).num_seconds() as f64 / 60.0),
-                time_h: None,
-                wind_speed_kmh: Some(wind_kmh),
-                wind_from_deg: Some(v[8]),
-                m1h_pct: None,
-                m10h_pct: None,
-                m100h_pct: None,
-                mherb_pct: None,
-                mwoody_pct: None,
-                air_temp_c: Some(temp_c),
-                rh_pct: Some(v[5]),
-                precip_mm: Some(precip_mm),
-                solar_w_m2: None,
-                cloud_pct: Some(v[9]),
-                valid_time: Some(t.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-            },
-        ));
+        rows.push(si_row(n, (t - start).num_seconds() as f64 / 60.0, t, temp_c, v[5], precip_mm, wind_kmh, v[8], v[9]));
     }
     if rows.is_empty() {
         return Err(Error::input(path.display(), "no weather rows"));

@@ -290,3 +290,81 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     fail(&["--ignite", "718012,5170004", "--embers-per-ha-per-mw=-1"], &[], &["--embers-per-ha-per-mw", "-1"]);
     fail(&["--ignite", "718012,5170004", "--torching-species", "oak"], &[], &["--torching-species", "oak"]);
 }
+
+/// `spread --farsite-input FILE.input`: FARSITE's start and end times, hourly RAWS weather in English units
+/// (conditioning the dead fuels from the first row, 37 h before the fire), initial moistures, foliar moisture,
+/// crown fire method and spotting are taken from the file, and what Emberfall does not model is listed; the fire
+/// equals the one run from the same weather written as an SI weather CSV with the same options on the command line.
+#[test]
+fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = std::env::temp_dir().join(format!("emberfall-farsite-input-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut raws = String::new();
+    let mut csv =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n");
+    for h in 0..48i64 {
+        let temp_f = 55 + ((h + 15) % 24 - 12).abs() * 2;
+        let (rh, mph, dir, cloud) = (70 - ((h + 15) % 24 - 12).abs() * 3, 5 + h % 9, 230 + h % 40, 10 * (h % 3));
+        let ppt = if h == 3 { 0.05 } else { 0.0 };
+        let (day, hour) = (14 + h / 24, h % 24);
+        raws += &format!("2022 8 {day} {hour:02}00 {temp_f} {rh} {ppt:.2} {mph} {dir} {cloud}\n");
+        csv += &format!(
+            "{},{},{dir},{},{rh},{},{cloud},2022-08-{day}T{hour:02}:00:00Z\n",
+            (h - 37) * 60,
+            mph as f64 * 1.609344,
+            (temp_f as f64 - 32.0) * 5.0 / 9.0,
+            ppt * 25.4
+        );
+    }
+    let input = format!(
+        "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 15 1300\nFARSITE_END_TIME: 08 15 1900\n\
+         FARSITE_TIMESTEP: 60\nFARSITE_DISTANCE_RES: 30.0\nFARSITE_PERIMETER_RES: 60.0\nFARSITE_SPOT_PROBABILITY: 0\n\
+         FARSITE_BURN_PERIODS: 1\n08 15 1000 2000\n\nFUEL_MOISTURES_DATA: 1\n0 3 4 6 70 100\n\
+         FOLIAR_MOISTURE_CONTENT: 120\nCROWN_FIRE_METHOD: ScottReinhardt\nRAWS_ELEVATION: 4159\nRAWS_UNITS: English\n\
+         RAWS: 48\n{raws}"
+    );
+    std::fs::write(d.join("fire.input"), input).unwrap();
+    std::fs::write(d.join("same.csv"), csv).unwrap();
+    let emberfall = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_emberfall"));
+        c.env("XDG_RUNTIME_DIR", std::env::temp_dir());
+        c.args(["spread", "--lcp"]).arg(&lcp).args(["--ignite", "716000,5175000", "--backend", "cpu"]);
+        c
+    };
+    let a =
+        emberfall().arg("--farsite-input").arg(d.join("fire.input")).arg("--out").arg(d.join("a")).output().unwrap();
+    let err = String::from_utf8_lossy(&a.stderr);
+    assert!(a.status.success(), "{err}");
+    for want in [
+        "2022-08-15 13:00:00 to 2022-08-15 19:00:00 (6.0 h)",
+        "FARSITE_BURN_PERIODS",
+        "FARSITE_TIMESTEP",
+        "RAWS_ELEVATION",
+        "conditioned from 37.0 h before the fire",
+    ] {
+        assert!(err.contains(want), "`{want}` not in {err}");
+    }
+    let b = emberfall()
+        .arg("--weather")
+        .arg(d.join("same.csv"))
+        .args(["--moisture", "3,4,6,70,100", "--duration", "6h", "--crown-method", "scott-reinhardt"])
+        .args(["--foliar-moisture", "120", "--no-spotting", "--wind-height", "20ft", "--out"])
+        .arg(d.join("b"))
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    let read = |dir: &str| {
+        let ds = gdal::Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let (x, y) = (read("a"), read("b"));
+    let burned = x.iter().filter(|v| v.is_finite() && **v >= 0.0 && **v < 1e6).count();
+    assert!(burned > 20, "{burned}");
+    assert_eq!(x.len(), y.len());
+    for (p, q) in x.iter().zip(&y) {
+        assert!(p == q || (p - q).abs() < 1e-3 || (p.is_nan() && q.is_nan()), "{p} {q}");
+    }
+}

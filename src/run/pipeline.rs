@@ -153,7 +153,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
             let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
             let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base, lat)?;
             notes.extend(stream_notes);
-            let is_wxs = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs"));
+            let is_wxs =
+                p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs") || e.eq_ignore_ascii_case("input"));
             let mut grids = if is_wxs { Vec::new() } else { weather::wind_grids_from_csv(p, &landscape.grid)? };
             // Rows before time 0 only conditioned the fuels: they are not periods of the fire.
             let before = grids.len().saturating_sub(stream.periods.len());

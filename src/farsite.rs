@@ -1,0 +1,265 @@
+//! FARSITE inputs files (`.input`, as FARSITE's and FlamMap's command-line tools read them): keyword lines
+//! `KEY: value`, and blocks whose keyword gives a row count (`FARSITE_BURN_PERIODS: N`, `FUEL_MOISTURES_DATA: N`,
+//! `RAWS: N`). What Emberfall models is taken; everything else is listed in [`FarsiteInput::ignored`] so a run can
+//! say what it left out.
+//!
+//! Units: `RAWS_UNITS: English` rows are F, %, inches of rain in the hour, mph at 20 ft, degrees, % cloud;
+//! `Metric` rows are C, %, mm, km/h at 20 ft. Times have no year in `FARSITE_START_TIME` / `FARSITE_END_TIME`
+//! (`M D HHMM`): the year is the weather's.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+
+use crate::error::{Error, Result};
+
+/// One hourly weather observation, SI.
+#[derive(Clone, Debug)]
+pub struct RawsRow {
+    pub line: usize,
+    pub time: NaiveDateTime,
+    pub air_temp_c: f64,
+    pub rh_pct: f64,
+    pub precip_mm: f64,
+    pub wind_kmh: f64,
+    pub wind_from_deg: f64,
+    pub cloud_pct: f64,
+}
+
+/// What a FARSITE inputs file says, in SI.
+#[derive(Clone, Debug)]
+pub struct FarsiteInput {
+    pub path: PathBuf,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    /// Initial moistures (percent: 1-h, 10-h, 100-h, live herbaceous, live woody) of fuel model 0 (all models).
+    pub moisture_pct: Option<[f64; 5]>,
+    pub foliar_moisture_pct: Option<f64>,
+    /// `Finney` or `ScottReinhardt`.
+    pub crown_fire_method: Option<String>,
+    pub spot_probability: Option<f64>,
+    pub spot_delay_min: Option<f64>,
+    pub raws: Vec<RawsRow>,
+    /// Burn periods (start, end) of the file: not modelled yet, listed in `ignored`.
+    pub burn_periods: usize,
+    /// What the file gives that Emberfall does not model, one line each.
+    pub ignored: Vec<String>,
+}
+
+fn month_day_time(s: &str, year: i32) -> Option<NaiveDateTime> {
+    let t: Vec<&str> = s.split_whitespace().collect();
+    if t.len() != 3 {
+        return None;
+    }
+    let (m, d, hhmm): (u32, u32, u32) = (t[0].parse().ok()?, t[1].parse().ok()?, t[2].parse().ok()?);
+    chrono::NaiveDate::from_ymd_opt(year, m, d)?.and_hms_opt(hhmm / 100, hhmm % 100, 0)
+}
+
+impl FarsiteInput {
+    /// Read and check a FARSITE inputs file. Errors name the file, line and keyword.
+    pub fn read(path: &Path) -> Result<FarsiteInput> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+        let lines: Vec<&str> = text.lines().collect();
+        let (mut start_s, mut end_s) = (None, None);
+        let mut moisture_pct = None;
+        let (mut foliar, mut crown, mut spot_p, mut spot_d) = (None, None, None, None);
+        let mut english = None;
+        let mut raws_lines: Vec<(usize, Vec<f64>)> = Vec::new();
+        let mut burn_periods = 0;
+        let mut ignored = Vec::new();
+        let mut i = 0;
+        let num = |n: usize, key: &str, v: &str| -> Result<f64> {
+            v.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| err(n, format!("{key} `{}` is not a number", v.trim())))
+        };
+        while i < lines.len() {
+            let n = i + 1;
+            let line = lines[i].trim();
+            i += 1;
+            if line.is_empty() || line.starts_with('#') || line.to_ascii_uppercase().starts_with("FARSITE INPUTS FILE")
+            {
+                continue;
+            }
+            let Some((key, value)) = line.split_once(':') else {
+                return Err(err(n, format!("`{line}` is not a `KEYWORD: value` line")));
+            };
+            let key = key.trim().to_ascii_uppercase();
+            let value = value.trim();
+            // Blocks: the next `count` lines.
+            let mut block = |count: &str| -> Result<Vec<(usize, String)>> {
+                let c = count.parse::<usize>().map_err(|_| err(n, format!("{key}: `{count}` is not a row count")))?;
+                let mut rows = Vec::with_capacity(c);
+                while rows.len() < c {
+                    let Some(l) = lines.get(i) else {
+                        return Err(err(n, format!("{key}: {c} rows announced, {} found", rows.len())));
+                    };
+                    i += 1;
+                    if !l.trim().is_empty() {
+                        rows.push((i, l.trim().to_string()));
+                    }
+                }
+                Ok(rows)
+            };
+            match key.as_str() {
+                "FARSITE_START_TIME" => start_s = Some((n, value.to_string())),
+                "FARSITE_END_TIME" => end_s = Some((n, value.to_string())),
+                "FOLIAR_MOISTURE_CONTENT" => foliar = Some(num(n, &key, value)?),
+                "CROWN_FIRE_METHOD" => {
+                    let v = value.to_ascii_lowercase();
+                    crown = Some(match v.as_str() {
+                        "finney" => "Finney".to_string(),
+                        "scottreinhardt" | "scott_reinhardt" | "scott-reinhardt" => "ScottReinhardt".to_string(),
+                        _ => return Err(err(n, format!("CROWN_FIRE_METHOD `{value}`: Finney or ScottReinhardt"))),
+                    })
+                }
+                "FARSITE_SPOT_PROBABILITY" => spot_p = Some(num(n, &key, value)?),
+                "FARSITE_SPOT_IGNITION_DELAY" => spot_d = Some(num(n, &key, value)?),
+                "RAWS_UNITS" => {
+                    english = Some(match value.to_ascii_lowercase().as_str() {
+                        "english" => true,
+                        "metric" => false,
+                        _ => return Err(err(n, format!("RAWS_UNITS `{value}`: English or Metric"))),
+                    })
+                }
+                "RAWS" => {
+                    for (ln, row) in block(value)? {
+                        let v: Vec<f64> = row
+                            .split_whitespace()
+                            .map(|t| t.parse::<f64>().map_err(|_| err(ln, format!("RAWS row: `{t}` is not a number"))))
+                            .collect::<Result<_>>()?;
+                        if v.len() != 10 {
+                            return Err(err(ln, format!("RAWS row of {} values; 10 expected: Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov", v.len())));
+                        }
+                        raws_lines.push((ln, v));
+                    }
+                }
+                "FUEL_MOISTURES_DATA" => {
+                    let rows = block(value)?;
+                    for (ln, row) in &rows {
+                        let v: Vec<f64> = row
+                            .split_whitespace()
+                            .map(|t| {
+                                t.parse::<f64>()
+                                    .map_err(|_| err(*ln, format!("FUEL_MOISTURES_DATA row: `{t}` is not a number")))
+                            })
+                            .collect::<Result<_>>()?;
+                        if v.len() != 6 {
+                            return Err(err(
+                                *ln,
+                                format!(
+                                    "FUEL_MOISTURES_DATA row of {} values; 6 expected: model 1h 10h 100h herb woody",
+                                    v.len()
+                                ),
+                            ));
+                        }
+                        if v[0] == 0.0 || moisture_pct.is_none() {
+                            moisture_pct = Some([v[1], v[2], v[3], v[4], v[5]]);
+                        }
+                    }
+                    if rows.len() > 1 {
+                        ignored.push(format!(
+                            "FUEL_MOISTURES_DATA: {} rows; one set of initial moistures is used for every fuel model (model 0, else the first row)",
+                            rows.len()
+                        ));
+                    }
+                }
+                "FARSITE_BURN_PERIODS" => {
+                    burn_periods = block(value)?.len();
+                    if burn_periods > 0 {
+                        ignored.push(format!(
+                            "FARSITE_BURN_PERIODS: {burn_periods} periods; the fire spreads at all hours (burn periods are not modelled yet)"
+                        ));
+                    }
+                }
+                "WEATHER_DATA" | "WIND_DATA" => {
+                    return Err(err(
+                        n,
+                        format!("{key}: daily weather and wind tables are not read yet; give hourly RAWS rows"),
+                    ));
+                }
+                "RAWS_ELEVATION" => ignored.push(format!(
+                    "RAWS_ELEVATION {value}: the station's weather applies at every elevation (no lapse rates yet)"
+                )),
+                _ => ignored.push(format!("{key} {value}: not used by Emberfall's raster spread")),
+            }
+        }
+        let english = match (english, raws_lines.is_empty()) {
+            (Some(e), _) => e,
+            (None, true) => true,
+            (None, false) => {
+                return Err(Error::input(path.display(), "RAWS rows without RAWS_UNITS (English or Metric)"))
+            }
+        };
+        let mut raws = Vec::with_capacity(raws_lines.len());
+        for (ln, v) in raws_lines {
+            let hhmm = v[3] as u32;
+            let time = chrono::NaiveDate::from_ymd_opt(v[0] as i32, v[1] as u32, v[2] as u32)
+                .and_then(|d| d.and_hms_opt(hhmm / 100, hhmm % 100, 0))
+                .ok_or_else(|| err(ln, format!("{} {} {} {:04} is not a date and time", v[0], v[1], v[2], hhmm)))?;
+            let (t, p, w) =
+                if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
+            raws.push(RawsRow {
+                line: ln,
+                time,
+                air_temp_c: t,
+                rh_pct: v[5],
+                precip_mm: p,
+                wind_kmh: w,
+                wind_from_deg: v[8],
+                cloud_pct: v[9],
+            });
+        }
+        let Some(first) = raws.first() else {
+            return Err(Error::input(
+                path.display(),
+                "no RAWS weather rows: give RAWS_UNITS and RAWS: N with N hourly rows",
+            ));
+        };
+        let year = first.time.date().format("%Y").to_string().parse::<i32>().unwrap_or(2000);
+        let time_of = |what: &str, s: Option<(usize, String)>| -> Result<NaiveDateTime> {
+            let (n, v) = s.ok_or_else(|| Error::input(path.display(), format!("no {what} (M D HHMM)")))?;
+            let mut t = month_day_time(&v, year).ok_or_else(|| err(n, format!("{what} `{v}`: expected M D HHMM")))?;
+            if t < first.time {
+                // A fire starting in January after December weather.
+                t = month_day_time(&v, year + 1).unwrap_or(t);
+            }
+            Ok(t)
+        };
+        let start = time_of("FARSITE_START_TIME", start_s)?;
+        let end = time_of("FARSITE_END_TIME", end_s)?;
+        if end <= start {
+            return Err(Error::input(
+                path.display(),
+                format!("FARSITE_END_TIME {end} is not after FARSITE_START_TIME {start}"),
+            ));
+        }
+        if start < first.time {
+            return Err(Error::input(
+                path.display(),
+                format!("FARSITE_START_TIME {start} is before the first RAWS row ({})", first.time),
+            ));
+        }
+        Ok(FarsiteInput {
+            path: path.to_path_buf(),
+            start,
+            end,
+            moisture_pct,
+            foliar_moisture_pct: foliar,
+            crown_fire_method: crown,
+            spot_probability: spot_p,
+            spot_delay_min: spot_d,
+            raws,
+            burn_periods,
+            ignored,
+        })
+    }
+
+    /// Minutes from the start of the fire to the end.
+    pub fn duration_min(&self) -> f64 {
+        (self.end - self.start).num_seconds() as f64 / 60.0
+    }
+}
