@@ -295,6 +295,29 @@ proptest! {
     }
 
     #[test]
+    fn farsite_input_gives_a_run_or_names_the_file(
+        lines in prop::collection::vec(prop_oneof![
+            Just("FARSITE INPUTS FILE VERSION 1.0".to_string()),
+            (0u32..14, 0u32..33, 0u32..2500).prop_map(|(m, d, t)| format!("FARSITE_START_TIME: {m} {d} {t:04}")),
+            (0u32..14, 0u32..33, 0u32..2500).prop_map(|(m, d, t)| format!("FARSITE_END_TIME: {m} {d} {t:04}")),
+            prop::sample::select(vec!["RAWS_UNITS: English", "RAWS_UNITS: Metric", "RAWS_UNITS: Kelvin", "FOLIAR_MOISTURE_CONTENT: 100",
+                "CROWN_FIRE_METHOD: Finney", "CROWN_FIRE_METHOD: Other", "FARSITE_BURN_PERIODS: 1", "FUEL_MOISTURES_DATA: 1",
+                "RAWS: 2", "RAWS: x", "FARSITE_SPOT_PROBABILITY: nan", "WIND_DATA: 1", "0 3 4 6 70 100"]).prop_map(String::from),
+            (2000i32..2030, 0u32..14, 0u32..33, 0u32..2500, cell(), cell(), cell(), cell(), cell(), cell())
+                .prop_map(|(y, m, d, t, a, b, c, e, f, g)| format!("{y} {m} {d} {t:04} {a} {b} {c} {e} {f} {g}")),
+            "[ -~]{0,40}",
+        ], 0..12)
+    ) {
+        let p = file("prop_fire.input", lines.join("\n").as_bytes());
+        if let Err(e) = emberfall::farsite::FarsiteInput::read(&p) {
+            assert_names(&e, "prop_fire.input")?;
+        }
+        if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {
+            assert_names(&e, "prop_fire.input")?;
+        }
+    }
+
+    #[test]
     fn csv_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let p = file("prop_bytes.csv", &bytes);
         if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {
