@@ -898,4 +898,20 @@ fn an_ignition_file_is_opened_by_vector_drivers_only() {
             .arg(d.join("out")),
         &["ign.geojson", "feature 0", "time_min `^QUBE` is not a number"],
     );
+    // "<kml xmlns" in an attribute: the KML driver claimed the file.
+    std::fs::write(
+        &f,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},"features":[{"type":"Feature","properties":{"time_min":"<kml xmlns="},"geometry":{"type":"Point","coordinates":[716000,5175000]}}]}"#,
+    )
+    .unwrap();
+    fails_with(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignitions"])
+            .arg(&f)
+            .arg("--out")
+            .arg(d.join("out")),
+        &["ign.geojson", "feature 0", "time_min `<kml xmlns=` is not a number"],
+    );
 }

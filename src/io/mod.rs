@@ -224,15 +224,44 @@ pub fn write_rasters(grid: &Grid, rasters: &[(PathBuf, &[f32], &str)], nodata: f
     results.into_iter().collect()
 }
 
-/// Open `path` with GDAL's vector drivers only. A raster driver never claims it: GDAL identifies some raster formats
-/// by a magic string anywhere in a file's first bytes (an ignition attribute holding "^QUBE" made a GeoJSON look
-/// like an ISIS cube). The error names the file and says what GDAL said, in words.
+/// Open `path` with GDAL's vector drivers only, and, for the common extensions, with the driver the extension names
+/// first. GDAL identifies formats by magic strings in a file's first bytes, so a value in an attribute could decide
+/// the format: "^QUBE" made a GeoJSON look like an ISIS raster cube, "<kml" like a KML document (both found by
+/// `cargo fuzz`). The error names the file and says what GDAL said, in words.
 pub fn open_vector(path: &Path) -> Result<gdal::Dataset> {
     if !path.exists() {
         return Err(Error::input(path.display(), "file not found"));
     }
-    let opts = gdal::DatasetOptions { open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR, ..Default::default() };
-    gdal::Dataset::open_ex(path, opts).map_err(|e| {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let by_extension: &[&str] = match ext.as_str() {
+        "geojson" | "json" => &["GeoJSON", "ESRIJSON", "TopoJSON"],
+        "geojsonl" | "geojsons" => &["GeoJSONSeq"],
+        "gpkg" => &["GPKG"],
+        "shp" | "dbf" | "shx" => &["ESRI Shapefile"],
+        "kml" | "kmz" => &["LIBKML", "KML"],
+        "csv" => &["CSV"],
+        "fgb" => &["FlatGeobuf"],
+        "gml" => &["GML"],
+        "gpx" => &["GPX"],
+        "sqlite" => &["SQLite"],
+        _ => &[],
+    };
+    let open = |drivers: Option<&[&str]>| {
+        let opts = gdal::DatasetOptions {
+            open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR,
+            allowed_drivers: drivers,
+            ..Default::default()
+        };
+        gdal::Dataset::open_ex(path, opts)
+    };
+    let first = if by_extension.is_empty() { open(None) } else { open(Some(by_extension)) };
+    // A file whose extension does not say what it is: any vector driver.
+    let result = match first {
+        Ok(ds) => Ok(ds),
+        Err(e) if !by_extension.is_empty() => open(None).map_err(|_| e),
+        Err(e) => Err(e),
+    };
+    result.map_err(|e| {
         let e = e.to_string();
         let why = if e.contains("NULL pointer") { "no GDAL vector driver reads it".to_string() } else { e };
         Error::input(path.display(), format!("GDAL cannot open it as a vector file: {why}"))
