@@ -46,6 +46,30 @@ pub struct FarsiteInput {
     pub ignored: Vec<String>,
 }
 
+/// One RAWS row, `Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov` (Time as HHMM), in SI: English rows
+/// are F, inches and mph, Metric rows C, mm and km/h (winds at 20 ft). The error says what is wrong with the row.
+pub fn raws_row(line: usize, text: &str, english: bool) -> std::result::Result<RawsRow, String> {
+    let tok: Vec<&str> = text.split_whitespace().collect();
+    if tok.len() != 10 {
+        return Err(format!(
+            "{} values; a RAWS row has 10: Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov",
+            tok.len()
+        ));
+    }
+    let mut v = [0.0; 10];
+    for (i, t) in tok.iter().enumerate() {
+        v[i] = t.parse::<f64>().map_err(|_| format!("value {} `{t}` is not a number", i + 1))?;
+    }
+    let (y, mo, d, hhmm) = (v[0] as i32, v[1] as u32, v[2] as u32, v[3] as u32);
+    let time = chrono::NaiveDate::from_ymd_opt(y, mo, d)
+        .and_then(|date| date.and_hms_opt(hhmm / 100, hhmm % 100, 0))
+        .ok_or_else(|| format!("{y} {mo} {d} {hhmm:04} is not a date and time"))?;
+    // F to C, inches to mm, mph to km/h by their definitions.
+    let (air_temp_c, precip_mm, wind_kmh) =
+        if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
+    Ok(RawsRow { line, time, air_temp_c, rh_pct: v[5], precip_mm, wind_kmh, wind_from_deg: v[8], cloud_pct: v[9] })
+}
+
 fn month_day_time(s: &str, year: i32) -> Option<NaiveDateTime> {
     let t: Vec<&str> = s.split_whitespace().collect();
     if t.len() != 3 {
@@ -65,7 +89,7 @@ impl FarsiteInput {
         let mut moisture_pct = None;
         let (mut foliar, mut crown, mut spot_p, mut spot_d) = (None, None, None, None);
         let mut english = None;
-        let mut raws_lines: Vec<(usize, Vec<f64>)> = Vec::new();
+        let mut raws_lines: Vec<(usize, String)> = Vec::new();
         let mut burn_periods = 0;
         let mut ignored = Vec::new();
         let mut i = 0;
@@ -125,18 +149,7 @@ impl FarsiteInput {
                         _ => return Err(err(n, format!("RAWS_UNITS `{value}`: English or Metric"))),
                     })
                 }
-                "RAWS" => {
-                    for (ln, row) in block(value)? {
-                        let v: Vec<f64> = row
-                            .split_whitespace()
-                            .map(|t| t.parse::<f64>().map_err(|_| err(ln, format!("RAWS row: `{t}` is not a number"))))
-                            .collect::<Result<_>>()?;
-                        if v.len() != 10 {
-                            return Err(err(ln, format!("RAWS row of {} values; 10 expected: Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov", v.len())));
-                        }
-                        raws_lines.push((ln, v));
-                    }
-                }
+                "RAWS" => raws_lines.extend(block(value)?),
                 "FUEL_MOISTURES_DATA" => {
                     let rows = block(value)?;
                     for (ln, row) in &rows {
@@ -194,25 +207,10 @@ impl FarsiteInput {
                 return Err(Error::input(path.display(), "RAWS rows without RAWS_UNITS (English or Metric)"))
             }
         };
-        let mut raws = Vec::with_capacity(raws_lines.len());
-        for (ln, v) in raws_lines {
-            let hhmm = v[3] as u32;
-            let time = chrono::NaiveDate::from_ymd_opt(v[0] as i32, v[1] as u32, v[2] as u32)
-                .and_then(|d| d.and_hms_opt(hhmm / 100, hhmm % 100, 0))
-                .ok_or_else(|| err(ln, format!("{} {} {} {:04} is not a date and time", v[0], v[1], v[2], hhmm)))?;
-            let (t, p, w) =
-                if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
-            raws.push(RawsRow {
-                line: ln,
-                time,
-                air_temp_c: t,
-                rh_pct: v[5],
-                precip_mm: p,
-                wind_kmh: w,
-                wind_from_deg: v[8],
-                cloud_pct: v[9],
-            });
-        }
+        let raws = raws_lines
+            .iter()
+            .map(|(ln, row)| raws_row(*ln, row, english).map_err(|m| err(*ln, m)))
+            .collect::<Result<Vec<_>>>()?;
         let Some(first) = raws.first() else {
             return Err(Error::input(
                 path.display(),

@@ -83,24 +83,8 @@ impl WeatherStream {
     pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
             let input = crate::farsite::FarsiteInput::read(path)?;
-            let rows = input
-                .raws
-                .iter()
-                .map(|r| {
-                    let t = (r.time - input.start).num_seconds() as f64 / 60.0;
-                    si_row(
-                        r.line,
-                        t,
-                        r.time,
-                        r.air_temp_c,
-                        r.rh_pct,
-                        r.precip_mm,
-                        r.wind_kmh,
-                        r.wind_from_deg,
-                        r.cloud_pct,
-                    )
-                })
-                .collect();
+            let rows =
+                input.raws.iter().map(|r| si_row(r, (r.time - input.start).num_seconds() as f64 / 60.0)).collect();
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
             return Self::from_table(path, Table { headers: si_headers(), rows }, &base, lat_deg);
         }
@@ -217,22 +201,13 @@ impl WeatherStream {
                         0.0
                     }
                 };
-                for (name, v, lo, hi) in [
-                    ("air_temp_c", ta, -60.0, 60.0),
-                    ("rh_pct", rh, 0.1, 100.0),
-                    ("precip_mm", precip, 0.0, 500.0),
-                    ("solar_w_m2", solar, 0.0, 2000.0),
-                ] {
-                    if !(v.is_finite() && v >= lo && v <= hi) {
-                        return Err(err(format!("row {row}, column `{name}`: {v} is outside {lo}..{hi}")));
-                    }
-                }
                 let obs = crate::physics::moisture::Observation {
                     air_temp_c: ta,
                     rh_pct: rh,
                     precip_mm: precip,
                     solar_w_m2: solar,
                 };
+                obs.check().map_err(|m| err(format!("row {row}: {m}")))?;
                 match periods.last() {
                     None => {
                         let m0 = [base.moisture.dead_1h, base.moisture.dead_10h, base.moisture.dead_100h];
@@ -321,37 +296,26 @@ fn si_headers() -> Vec<String> {
         .to_vec()
 }
 
-/// One row of a weather table from SI values (clock time for the radiation).
-#[allow(clippy::too_many_arguments)]
-fn si_row(
-    line: usize,
-    time_min: f64,
-    clock: chrono::NaiveDateTime,
-    air_temp_c: f64,
-    rh_pct: f64,
-    precip_mm: f64,
-    wind_kmh: f64,
-    wind_from_deg: f64,
-    cloud_pct: f64,
-) -> (usize, WeatherRow) {
+/// One row of a weather table from a RAWS row, `time_min` from the start (its clock time gives the radiation).
+fn si_row(r: &crate::farsite::RawsRow, time_min: f64) -> (usize, WeatherRow) {
     (
-        line,
+        r.line,
         WeatherRow {
             time_min: Some(time_min),
             time_h: None,
-            wind_speed_kmh: Some(wind_kmh),
-            wind_from_deg: Some(wind_from_deg),
+            wind_speed_kmh: Some(r.wind_kmh),
+            wind_from_deg: Some(r.wind_from_deg),
             m1h_pct: None,
             m10h_pct: None,
             m100h_pct: None,
             mherb_pct: None,
             mwoody_pct: None,
-            air_temp_c: Some(air_temp_c),
-            rh_pct: Some(rh_pct),
-            precip_mm: Some(precip_mm),
+            air_temp_c: Some(r.air_temp_c),
+            rh_pct: Some(r.rh_pct),
+            precip_mm: Some(r.precip_mm),
             solar_w_m2: None,
-            cloud_pct: Some(cloud_pct),
-            valid_time: Some(clock.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            cloud_pct: Some(r.cloud_pct),
+            valid_time: Some(r.time.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
         },
     )
 }
@@ -387,42 +351,19 @@ fn read_wxs(path: &Path) -> Result<(Table<WeatherRow>, Vec<String>)> {
             }
             continue;
         }
-        let tok: Vec<&str> = line.split_whitespace().collect();
-        if tok.first().is_some_and(|t| t.parse::<f64>().is_err()) {
+        if line.split_whitespace().next().is_some_and(|t| t.parse::<f64>().is_err()) {
             continue; // the column-name header
         }
-        if tok.len() != 10 {
-            return Err(err(
-                n,
-                format!(
-                    "{} values; a row has 10: Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov",
-                    tok.len()
-                ),
-            ));
-        }
-        let v: Vec<f64> = tok
-            .iter()
-            .enumerate()
-            .map(|(i, t)| t.parse::<f64>().map_err(|_| err(n, format!("value {} `{t}` is not a number", i + 1))))
-            .collect::<Result<_>>()?;
         let english =
             english.ok_or_else(|| err(n, "RAWS_UNITS (English or Metric) must come before the rows".into()))?;
-        let (hhmm, y, mo, d) = (v[3] as u32, v[0] as i32, v[1] as u32, v[2] as u32);
-        let t = chrono::NaiveDate::from_ymd_opt(y, mo, d)
-            .and_then(|date| date.and_hms_opt(hhmm / 100, hhmm % 100, 0))
-            .ok_or_else(|| err(n, format!("{y} {mo} {d} {hhmm:04} is not a date and time")))?;
-        let start = *t0.get_or_insert(t);
-        let (temp_c, precip_mm, wind_kmh) =
-            if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
-        rows.push(si_row(n, (t - start).num_seconds() as f64 / 60.0, t, temp_c, v[5], precip_mm, wind_kmh, v[8], v[9]));
+        let r = crate::farsite::raws_row(n, line, english).map_err(|m| err(n, m))?;
+        let start = *t0.get_or_insert(r.time);
+        rows.push(si_row(&r, (r.time - start).num_seconds() as f64 / 60.0));
     }
     if rows.is_empty() {
         return Err(Error::input(path.display(), "no weather rows"));
     }
-    let headers =
-        ["time_min", "wind_speed_kmh", "wind_from_deg", "air_temp_c", "rh_pct", "precip_mm", "cloud_pct", "valid_time"]
-            .map(String::from)
-            .to_vec();
+    let headers = si_headers();
     let notes = vec![format!(
         "{}: FARSITE weather stream of {} rows ({} units, winds at 20 ft), from {}",
         path.display(),

@@ -33,6 +33,19 @@ fn reference() -> BTreeMap<String, Vec<Row>> {
     out
 }
 
+/// A run's weather with the dead moistures `m` (percent; live 60 and 90 %) and no wind.
+fn base_weather(
+    m: [f64; 4],
+    wind_height: emberfall::physics::behavior::WindHeight,
+) -> emberfall::physics::behavior::Weather {
+    emberfall::physics::behavior::Weather {
+        moisture: emberfall::quantity::moisture_pct([m[0], m[1], m[2], 60.0, 90.0], "test").unwrap(),
+        wind_speed_m_per_min: 0.0,
+        wind_from_deg: 0.0,
+        wind_height,
+    }
+}
+
 #[test]
 fn every_hour_within_a_tenth_of_a_point_of_the_reference() {
     let mut worst = [0f64; 4];
@@ -151,7 +164,7 @@ fn bad_moisture_inputs_are_named() {
 /// with the reference's moistures written in.
 #[test]
 fn a_weather_stream_conditions_the_runs_dead_moistures() {
-    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::physics::behavior::WindHeight;
     use emberfall::weather::WeatherStream;
     let d = std::env::temp_dir().join(format!("emberfall-moisture-stream-{}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
@@ -166,12 +179,7 @@ fn a_weather_stream_conditions_the_runs_dead_moistures() {
         let f = d.join(format!("{name}.csv"));
         std::fs::write(&f, &csv).unwrap();
         let m0 = rows[0].m;
-        let base = Weather {
-            moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
-            wind_speed_m_per_min: 0.0,
-            wind_from_deg: 0.0,
-            wind_height: WindHeight::TwentyFt,
-        };
+        let base = base_weather(m0, WindHeight::TwentyFt);
         let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, None).unwrap();
         assert!(notes.iter().any(|n| n.contains("conditioned by Nelson's model")), "{notes:?}");
         assert_eq!(stream.periods.len(), rows.len());
@@ -277,7 +285,7 @@ fn solar_radiation_from_date_latitude_and_cloud_matches_the_reference() {
 /// landscape's latitude (40 N here) conditions the sticks to the reference's moistures.
 #[test]
 fn a_stream_with_cloud_cover_and_clock_time_derives_the_radiation() {
-    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::physics::behavior::WindHeight;
     use emberfall::weather::WeatherStream;
     let rows = &reference()["a_dry_summer"];
     let mut csv =
@@ -300,12 +308,7 @@ fn a_stream_with_cloud_cover_and_clock_time_derives_the_radiation() {
     let f = d.join("cloud.csv");
     std::fs::write(&f, csv).unwrap();
     let m0 = rows[0].m;
-    let base = Weather {
-        moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
-        wind_speed_m_per_min: 0.0,
-        wind_from_deg: 0.0,
-        wind_height: WindHeight::TwentyFt,
-    };
+    let base = base_weather(m0, WindHeight::TwentyFt);
     let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, Some(40.0)).unwrap();
     assert!(!notes.iter().any(|n| n.contains("no solar radiation")), "{notes:?}");
     for (h, (p, r)) in stream.periods.iter().zip(rows).enumerate() {
@@ -325,7 +328,7 @@ fn a_stream_with_cloud_cover_and_clock_time_derives_the_radiation() {
 /// from there. Negative times without conditioning columns are an error that says what they would mean.
 #[test]
 fn rows_before_zero_condition_the_fuels_before_the_fire() {
-    use emberfall::physics::behavior::{Weather, WindHeight};
+    use emberfall::physics::behavior::WindHeight;
     use emberfall::weather::WeatherStream;
     let rows = &reference()["a_dry_summer"];
     let mut csv = String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,solar_w_m2\n");
@@ -345,12 +348,7 @@ fn rows_before_zero_condition_the_fuels_before_the_fire() {
     let f = d.join("before.csv");
     std::fs::write(&f, csv).unwrap();
     let m0 = rows[0].m;
-    let base = Weather {
-        moisture: emberfall::quantity::moisture_pct([m0[0], m0[1], m0[2], 60.0, 90.0], "test").unwrap(),
-        wind_speed_m_per_min: 0.0,
-        wind_from_deg: 0.0,
-        wind_height: WindHeight::TwentyFt,
-    };
+    let base = base_weather(m0, WindHeight::TwentyFt);
     let (stream, notes) = WeatherStream::from_csv_noted(&f, &base, None).unwrap();
     assert!(notes.iter().any(|n| n.contains("conditioned from 48.0 h before the fire")), "{notes:?}");
     assert_eq!(stream.periods[0].start_min, 0.0);
@@ -401,12 +399,7 @@ fn a_farsite_wxs_stream_reads_as_its_si_equivalent() {
     }
     std::fs::write(d.join("s.wxs"), wxs).unwrap();
     std::fs::write(d.join("s.csv"), csv).unwrap();
-    let base = Weather {
-        moisture: emberfall::quantity::moisture_pct([6.0, 8.0, 10.0, 60.0, 90.0], "test").unwrap(),
-        wind_speed_m_per_min: 0.0,
-        wind_from_deg: 0.0,
-        wind_height: WindHeight::TenM,
-    };
+    let base = base_weather([6.0, 8.0, 10.0, 12.0], WindHeight::TenM);
     let (a, notes) = WeatherStream::from_csv_noted(&d.join("s.wxs"), &base, Some(45.0)).unwrap();
     assert!(notes.iter().any(|n| n.contains("FARSITE weather stream of 30 rows")), "{notes:?}");
     let twenty = Weather { wind_height: WindHeight::TwentyFt, ..base };

@@ -81,6 +81,25 @@ pub struct Observation {
     pub solar_w_m2: f64,
 }
 
+impl Observation {
+    /// Check the observation against the model's domain (the reference implementation refuses humidity below
+    /// 0.1 %, temperatures outside -60..60 C and radiation above 2000 W/m2): the first field out of range, with its
+    /// value and range, as the column names of the weather files.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        for (name, v, lo, hi, unit) in [
+            ("air_temp_c", self.air_temp_c, -60.0, 60.0, "C"),
+            ("rh_pct", self.rh_pct, 0.1, 100.0, "%"),
+            ("precip_mm", self.precip_mm, 0.0, 500.0, "mm"),
+            ("solar_w_m2", self.solar_w_m2, 0.0, 2000.0, "W/m2"),
+        ] {
+            if !(v.is_finite() && (lo..=hi).contains(&v)) {
+                return Err(format!("{name} {v} is outside {lo}..{hi} {unit}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A dead fuel stick of one size class and its state.
 #[derive(Clone, Debug)]
 pub struct Stick {

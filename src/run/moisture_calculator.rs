@@ -77,29 +77,21 @@ pub fn run_csv(weather: &Path, initial: Option<&[f64]>, out: Option<&Path>) -> R
         let mut hours = Vec::with_capacity(seq.len());
         let mut obs = Vec::with_capacity(seq.len());
         for (k, (n, r)) in seq.iter().map(|x| (x.0, &x.1)).enumerate() {
-            let bad = |field: &str, v: f64, range: &str| err(n, format!("{field} {v} is outside {range}"));
             if !r.hour.is_finite() {
                 return Err(err(n, format!("hour {} is not a number", r.hour)));
             }
             if k > 0 && r.hour <= hours[k - 1] {
                 return Err(err(n, format!("hour {} does not follow hour {}", r.hour, hours[k - 1])));
             }
-            if !(r.air_temp_c.is_finite() && (-60.0..=60.0).contains(&r.air_temp_c)) {
-                return Err(bad("air_temp_c", r.air_temp_c, "-60..60 C"));
-            }
-            if !(r.rh_pct.is_finite() && (0.1..=100.0).contains(&r.rh_pct)) {
-                return Err(bad("rh_pct", r.rh_pct, "0.1..100 %"));
-            }
-            let precip = r.precip_mm.unwrap_or(0.0);
-            if !(precip.is_finite() && (0.0..=500.0).contains(&precip)) {
-                return Err(bad("precip_mm", precip, "0..500 mm"));
-            }
-            let solar = r.solar_w_m2.unwrap_or(0.0);
-            if !(solar.is_finite() && (0.0..=2000.0).contains(&solar)) {
-                return Err(bad("solar_w_m2", solar, "0..2000 W/m2"));
-            }
+            let o = Observation {
+                air_temp_c: r.air_temp_c,
+                rh_pct: r.rh_pct,
+                precip_mm: r.precip_mm.unwrap_or(0.0),
+                solar_w_m2: r.solar_w_m2.unwrap_or(0.0),
+            };
+            o.check().map_err(|m| err(n, m))?;
             hours.push(r.hour);
-            obs.push(Observation { air_temp_c: r.air_temp_c, rh_pct: r.rh_pct, precip_mm: precip, solar_w_m2: solar });
+            obs.push(o);
         }
         let first = &seq[0].1;
         let emc = equilibrium_moisture_pct(first.air_temp_c, first.rh_pct).clamp(1.0, 100.0);
