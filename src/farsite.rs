@@ -40,8 +40,9 @@ pub struct FarsiteInput {
     pub spot_probability: Option<f64>,
     pub spot_delay_min: Option<f64>,
     pub raws: Vec<RawsRow>,
-    /// Burn periods (start, end) of the file: not modelled yet, listed in `ignored`.
-    pub burn_periods: usize,
+    /// Burn periods (start, end) of the file, clock times: FARSITE's `M D HHMM HHMM` rows, each burning from its
+    /// start through its end minute (so `1200 1959` ends at 20:00).
+    pub burn_periods: Vec<(NaiveDateTime, NaiveDateTime)>,
     /// What the file gives that Emberfall does not model, one line each.
     pub ignored: Vec<String>,
 }
@@ -90,7 +91,7 @@ impl FarsiteInput {
         let (mut foliar, mut crown, mut spot_p, mut spot_d) = (None, None, None, None);
         let mut english = None;
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
-        let mut burn_periods = 0;
+        let mut burn_rows: Vec<(usize, String)> = Vec::new();
         let mut ignored = Vec::new();
         let mut i = 0;
         let num = |n: usize, key: &str, v: &str| -> Result<f64> {
@@ -180,14 +181,7 @@ impl FarsiteInput {
                         ));
                     }
                 }
-                "FARSITE_BURN_PERIODS" => {
-                    burn_periods = block(value)?.len();
-                    if burn_periods > 0 {
-                        ignored.push(format!(
-                            "FARSITE_BURN_PERIODS: {burn_periods} periods; the fire spreads at all hours (burn periods are not modelled yet)"
-                        ));
-                    }
-                }
+                "FARSITE_BURN_PERIODS" => burn_rows.extend(block(value)?),
                 "WEATHER_DATA" | "WIND_DATA" => {
                     return Err(err(
                         n,
@@ -241,6 +235,40 @@ impl FarsiteInput {
                 format!("FARSITE_START_TIME {start} is before the first RAWS row ({})", first.time),
             ));
         }
+        let mut burn_periods = Vec::with_capacity(burn_rows.len());
+        for (ln, row) in &burn_rows {
+            let v: Vec<u32> = row
+                .split_whitespace()
+                .map(|t| {
+                    t.parse::<u32>()
+                        .map_err(|_| err(*ln, format!("FARSITE_BURN_PERIODS row: `{t}` is not a whole number")))
+                })
+                .collect::<Result<_>>()?;
+            if v.len() != 4 {
+                return Err(err(
+                    *ln,
+                    format!("FARSITE_BURN_PERIODS row of {} values; 4 expected: month day HHMM HHMM", v.len()),
+                ));
+            }
+            let (m, d) = (v[0], v[1]);
+            // The year is the run's: a month and day before the start's fall in the next year (FARSITE's rule).
+            use chrono::Datelike;
+            let y = if (m, d) < (start.month(), start.day()) { start.year() + 1 } else { start.year() };
+            let day = chrono::NaiveDate::from_ymd_opt(y, m, d)
+                .ok_or_else(|| err(*ln, format!("FARSITE_BURN_PERIODS: month {m} day {d} is not a date")))?;
+            let at = |hhmm: u32, what: &str| -> Result<NaiveDateTime> {
+                day.and_hms_opt(hhmm / 100, hhmm % 100, 0)
+                    .ok_or_else(|| err(*ln, format!("FARSITE_BURN_PERIODS: {what} {hhmm:04} is not a time HHMM")))
+            };
+            let (s0, e0) = (at(v[2], "start")?, at(v[3], "end")? + chrono::Duration::minutes(1));
+            if e0 <= s0 {
+                return Err(err(
+                    *ln,
+                    format!("FARSITE_BURN_PERIODS: the period ends ({:04}) before it starts ({:04})", v[3], v[2]),
+                ));
+            }
+            burn_periods.push((s0, e0));
+        }
         Ok(FarsiteInput {
             path: path.to_path_buf(),
             start,
@@ -254,6 +282,12 @@ impl FarsiteInput {
             burn_periods,
             ignored,
         })
+    }
+
+    /// Burn periods in minutes from the start of the fire (clock time).
+    pub fn burn_periods_min(&self) -> Vec<(f64, f64)> {
+        let m = |t: NaiveDateTime| (t - self.start).num_seconds() as f64 / 60.0;
+        self.burn_periods.iter().map(|&(s, e)| (m(s), m(e))).collect()
     }
 
     /// Minutes from the start of the fire to the end.

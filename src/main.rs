@@ -260,9 +260,10 @@ struct SpreadArgs {
     /// replaces the constant wind; --moisture applies to rows without moistures.
     #[arg(long = "weather", value_name = "FILE.csv")]
     weather_csv: Option<PathBuf>,
-    /// A FARSITE inputs file (.input): start and end times, hourly RAWS weather (conditioning the dead fuels from
-    /// its first row; the fire starts at FARSITE_START_TIME), initial fuel moistures, foliar moisture, crown fire
-    /// method, spotting; what Emberfall does not model is listed. Replaces --weather and --duration.
+    /// A FARSITE inputs file (.input): start and end times, burn periods (the fire spreads only within them; times
+    /// in the outputs are clock minutes from FARSITE_START_TIME), hourly RAWS weather (conditioning the dead fuels
+    /// from its first row), initial fuel moistures, foliar moisture, crown fire method, spotting; what Emberfall
+    /// does not model is listed. Replaces --weather and --duration.
     #[arg(long, value_name = "FILE.input", conflicts_with_all = ["weather_csv"])]
     farsite_input: Option<PathBuf>,
     /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).

@@ -339,7 +339,7 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
     assert!(a.status.success(), "{err}");
     for want in [
         "2022-08-15 13:00:00 to 2022-08-15 19:00:00 (6.0 h)",
-        "FARSITE_BURN_PERIODS",
+        "burn periods: the fire spreads 6.0 h of the run's 6.0 h",
         "FARSITE_TIMESTEP",
         "RAWS_ELEVATION",
         "conditioned from 37.0 h before the fire",
@@ -367,4 +367,136 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
     for (p, q) in x.iter().zip(&y) {
         assert!(p == q || (p - q).abs() < 1e-3 || (p.is_nan() && q.is_nan()), "{p} {q}");
     }
+}
+
+/// Latitude of the centre of a raster, degrees.
+fn centre_lat(path: &Path) -> f64 {
+    let ds = Dataset::open(path).unwrap();
+    let g = ds.geo_transform().unwrap();
+    let (c, r) = ds.raster_size();
+    let (mut x, mut y) = ([g[0] + g[1] * c as f64 / 2.0], [g[3] + g[5] * r as f64 / 2.0]);
+    let mut geo = SpatialRef::from_epsg(4326).unwrap();
+    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    CoordTransform::new(&ds.spatial_ref().unwrap(), &geo).unwrap().transform_coords(&mut x, &mut y, &mut []).unwrap();
+    y[0]
+}
+
+/// FARSITE's burn periods: a three-day .input whose fire may burn only 13:00-16:00, 12:00-15:00 and 13:00-15:00
+/// (`1300 1559` and so on: the end minute burns) gives the same fire as its weather cut to those hours: a CSV whose
+/// rows are the hours in force while burning, re-timed end to end, carrying the moistures the dead fuels have then
+/// (conditioned through the nights in between), run for the 8 h of burning. Arrival times come back as clock
+/// minutes from FARSITE_START_TIME, and none falls outside a burn period.
+#[test]
+fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
+    use emberfall::physics::behavior::{Weather, WindHeight};
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("burn-periods");
+    let mut raws = String::new();
+    for h in 0..96i64 {
+        let hod = h % 24;
+        let temp_f = 50 + (12 - (hod - 14).abs()).max(0) * 3;
+        let rh = 80 - (12 - (hod - 14).abs()).max(0) * 4;
+        let (mph, dir, cloud) = (6 + h % 7, 200 + (h * 7) % 60, 20 * (h % 4));
+        let ppt = if h == 30 { 0.08 } else { 0.0 };
+        raws += &format!("2022 8 {} {hod:02}00 {temp_f} {rh} {ppt:.2} {mph} {dir} {cloud}\n", 14 + h / 24);
+    }
+    let input = d.join("fire.input");
+    std::fs::write(
+        &input,
+        format!(
+            "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 15 1300\nFARSITE_END_TIME: 08 17 1900\n\
+             FARSITE_SPOT_PROBABILITY: 0\nFARSITE_BURN_PERIODS: 3\n08 15 1300 1559\n08 16 1200 1459\n08 17 1300 1459\n\
+             FUEL_MOISTURES_DATA: 1\n0 3 4 6 70 100\nFOLIAR_MOISTURE_CONTENT: 120\nCROWN_FIRE_METHOD: ScottReinhardt\n\
+             RAWS_UNITS: English\nRAWS: 96\n{raws}"
+        ),
+    )
+    .unwrap();
+    // Burning intervals in clock minutes from 08-15 13:00, as the test reads FARSITE's rule.
+    let burning = [(0.0, 180.0), (1380.0, 1560.0), (2880.0, 3000.0)];
+    // The weather the fire meets, conditioned in clock time (rows from 08-14 00:00, 37 h before the fire).
+    let base = Weather {
+        moisture: emberfall::quantity::moisture_pct([3.0, 4.0, 6.0, 70.0, 100.0], "test").unwrap(),
+        wind_speed_m_per_min: 0.0,
+        wind_from_deg: 0.0,
+        wind_height: WindHeight::TwentyFt,
+    };
+    let (clock_stream, _) =
+        emberfall::weather::WeatherStream::from_csv_noted(&input, &base, Some(centre_lat(&lcp))).unwrap();
+    let mut csv =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct\n");
+    let mut fire_t0 = 0.0;
+    for &(s, e) in &burning {
+        for p in clock_stream.periods.iter().filter(|p| p.start_min == s || (p.start_min > s && p.start_min < e)) {
+            let w = p.weather;
+            let m = w.moisture;
+            csv += &format!(
+                "{},{},{},{},{},{},70,100\n",
+                fire_t0 + (p.start_min - s),
+                w.wind_speed_m_per_min * 60.0 / 1000.0,
+                w.wind_from_deg,
+                m.dead_1h * 100.0,
+                m.dead_10h * 100.0,
+                m.dead_100h * 100.0
+            );
+        }
+        fire_t0 += e - s;
+    }
+    assert_eq!(fire_t0, 480.0);
+    assert_eq!(csv.lines().count(), 1 + 8, "one row per burning hour: {csv}");
+    std::fs::write(d.join("cut.csv"), &csv).unwrap();
+    let run = |extra: &[&str], out: &str| {
+        let mut c = emberfall();
+        c.args(["spread", "--lcp"]).arg(&lcp).args(["--ignite", "716000,5175000", "--backend", "cpu"]);
+        c.args(extra).arg("--out").arg(d.join(out));
+        run_ok(&mut c)
+    };
+    let err = run(&["--farsite-input", input.to_str().unwrap()], "periods");
+    assert!(err.contains("burn periods: the fire spreads 8.0 h of the run's 54.0 h, in 3 periods"), "{err}");
+    run(
+        &[
+            "--weather",
+            d.join("cut.csv").to_str().unwrap(),
+            "--moisture",
+            "3,4,6,70,100",
+            "--duration",
+            "480min",
+            "--crown-method",
+            "scott-reinhardt",
+            "--foliar-moisture",
+            "120",
+            "--no-spotting",
+            "--wind-height",
+            "20ft",
+        ],
+        "cut",
+    );
+    let read = |dir: &str| {
+        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let (a, b) = (read("periods"), read("cut"));
+    // Fire time of the cut run to clock time: the earliest clock time with that much burning before it.
+    let to_clock = |f: f64| {
+        let mut acc = 0.0;
+        for &(s, e) in &burning {
+            if f <= acc + (e - s) {
+                return s + (f - acc);
+            }
+            acc += e - s;
+        }
+        unreachable!("{f} beyond the burning")
+    };
+    let burned = |v: f32| (0.0..1e6).contains(&v);
+    let mut per_day = [0usize; 3];
+    for (p, q) in a.iter().zip(&b) {
+        assert_eq!(burned(*p), burned(*q), "{p} {q}");
+        if burned(*q) {
+            let want = to_clock(*q as f64);
+            assert!((*p as f64 - want).abs() < 0.01, "clock {p}, cut run {q} -> {want}");
+            let day = burning.iter().position(|&(s, e)| *p as f64 >= s - 1e-3 && *p as f64 <= e + 1e-3);
+            per_day[day.unwrap_or_else(|| panic!("arrival {p} min outside the burn periods"))] += 1;
+        }
+    }
+    assert!(per_day.iter().all(|&n| n > 10), "the fire grew on each burn day: {per_day:?}");
 }

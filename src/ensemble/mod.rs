@@ -178,6 +178,11 @@ impl Ensemble {
             })
             .collect::<Result<Vec<_>>>()?;
         let prepared = prepare(sc, engine)?;
+        if prepared.clock.is_some() {
+            return Err(Error::Invalid(
+                "the weather's burn periods (FARSITE_BURN_PERIODS) are honoured by `run` and `spread`, not yet by ensembles: remove them from the .input file".into(),
+            ));
+        }
         let sc = &prepared.scenario;
         let assets =
             sc.ensemble.assets.iter().map(|a| assets::load(a, &prepared.landscape.grid)).collect::<Result<Vec<_>>>()?;

@@ -16,6 +16,7 @@ use crate::gpu::Engine;
 use crate::landscape::Landscape;
 use crate::physics::behavior::Cells;
 use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
+use crate::spread::clock::BurnClock;
 use crate::spread::sources::{self, Shape, Source};
 use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
 use crate::weather::{self, WeatherStream, WindGrid};
@@ -39,8 +40,12 @@ pub struct Prepared {
     pub engine: Engine,
     pub landscape: Landscape,
     pub cells: Cells,
+    /// The weather in fire time (compressed to the burn periods when there are some).
     pub stream: WeatherStream,
     wind_grids: Vec<Option<Arc<WindGrid>>>,
+    /// Burn periods of the weather (a FARSITE .input's): the fire runs in fire time, and its results are turned
+    /// back into clock time.
+    pub clock: Option<BurnClock>,
     cell_ignition: CellIgnition,
     /// Debris field and ignition maps of the forms that do not depend on the seed (fragment list, impact raster).
     fixed_debris: Option<(Arc<DebrisField>, Arc<IgnitionMaps>)>,
@@ -163,6 +168,25 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
+    // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
+    let (stream, wind_grids, clock) = match burn_periods(w.stream.as_deref(), scenario.spread.duration_min)? {
+        Some(clock) => {
+            let (fire_stream, kept) = clock.compress(&stream);
+            let grids = if wind_grids.is_empty() {
+                Vec::new()
+            } else {
+                kept.iter().map(|&k| wind_grids.get(k).cloned().flatten()).collect()
+            };
+            notes.push(format!(
+                "burn periods: the fire spreads {:.1} h of the run's {:.1} h, in {} periods; fuels condition throughout; times in the outputs are clock minutes from the start",
+                clock.fire_duration_min() / 60.0,
+                clock.clock_duration_min() / 60.0,
+                clock.intervals().len()
+            ));
+            (fire_stream, grids, Some(clock))
+        }
+        None => (stream, wind_grids, None),
+    };
     let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
     if gridded > 0 {
         notes.push(format!("gridded wind in {gridded} of {} weather periods", wind_grids.len()));
@@ -227,6 +251,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         cells,
         stream,
         wind_grids,
+        clock,
         cell_ignition,
         fixed_debris,
         fixed_sources,
@@ -234,6 +259,20 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
     })
+}
+
+/// The burn periods of a weather stream file (a FARSITE .input's `FARSITE_BURN_PERIODS`), if it has some.
+fn burn_periods(stream: Option<&std::path::Path>, duration_min: f64) -> Result<Option<BurnClock>> {
+    let Some(p) = stream.filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("input"))) else {
+        return Ok(None);
+    };
+    let input = crate::farsite::FarsiteInput::read(p)?;
+    if input.burn_periods.is_empty() {
+        return Ok(None);
+    }
+    BurnClock::new(&input.burn_periods_min(), duration_min)
+        .map(Some)
+        .map_err(|e| Error::input(p.display(), format!("FARSITE_BURN_PERIODS: {e}")))
 }
 
 /// Notes of a debris field: what reading it noticed, and hot fragments outside the hot-particle relation's range.
@@ -262,7 +301,7 @@ impl Prepared {
     fn spread_options(&self, own_stream: bool) -> SpreadOptions {
         let sp = &self.scenario.spread;
         SpreadOptions {
-            duration_min: sp.duration_min,
+            duration_min: self.clock.as_ref().map_or(sp.duration_min, |c| c.fire_duration_min()),
             tolerance: sp.tolerance,
             surface: self.scenario.surface_options(),
             wind_grids: if own_stream { self.wind_grids.clone() } else { Vec::new() },
@@ -292,7 +331,11 @@ impl Prepared {
             let (res, spotting) = self.with_context(|ctx| {
                 let mut fire = Fire::new(ctx, &self.engine, &self.cells, &stream, &opts)?;
                 for s in &sources {
-                    fire.add_source(s)?;
+                    match &self.clock {
+                        // Clock time to fire time: an ignition outside the burn periods waits for the next.
+                        Some(c) => fire.add_source(&Source { t_min: c.to_fire(s.t_min), ..s.clone() })?,
+                        None => fire.add_source(s)?,
+                    }
                 }
                 let total = opts.duration_min;
                 let spotting = if sc.spotting.enabled {
@@ -309,7 +352,11 @@ impl Prepared {
                     fire.advance_to(total, &mut |t| progress(t, total))?;
                     None
                 };
-                Ok((fire.finish()?, spotting))
+                let res = fire.finish()?;
+                Ok(match &self.clock {
+                    Some(c) => (res.into_clock(c), spotting.map(|s| s.into_clock(c))),
+                    None => (res, spotting),
+                })
             })?;
             let mut summary = self.fire_summary(&res);
             summary.spotting = spotting.as_ref().map(|s| s.counts());
@@ -424,6 +471,9 @@ impl Prepared {
         let sc = &self.scenario;
         let grid = &self.landscape.grid;
         let Some((_, first)) = members.first() else { return Ok((Vec::new(), Vec::new())) };
+        if self.clock.is_some() {
+            return Err(Error::Invalid("batches of members do not run under burn periods yet".into()));
+        }
         if members.iter().any(|(_, v)| v.weather != first.weather) {
             return Err(Error::Invalid("a batch of members must share one weather stream".into()));
         }

@@ -19,6 +19,7 @@
 //! Work follows the front: only cells next to a change are relaxed, and (CPU) spread parameters are computed
 //! one 32 x 32 tile at a time as the fire arrives.
 
+pub mod clock;
 pub mod fire;
 pub mod gpu;
 pub mod kernel;
@@ -167,6 +168,18 @@ impl SpreadResult {
             }
         }
         r
+    }
+
+    /// The result in clock time: a fire run in fire time under burn periods ([`clock::BurnClock`]) gets its arrival
+    /// and anchor times, and its duration, turned into clock minutes from the start of the run.
+    pub fn into_clock(mut self, clock: &clock::BurnClock) -> SpreadResult {
+        for i in self.reached_cells() {
+            let s = &mut self.state[i as usize];
+            s[0] = clock.to_clock(s[0] as f64) as f32;
+            s[3] = clock.to_clock(s[3] as f64) as f32;
+        }
+        self.duration_min = clock.clock_duration_min();
+        self
     }
 
     /// Front-passage behaviour of reached cell `i`.

@@ -320,6 +320,15 @@ pub struct SpottingRun {
 }
 
 impl SpottingRun {
+    /// The embers' times in clock time (a fire run in fire time under burn periods).
+    pub fn into_clock(mut self, clock: &super::clock::BurnClock) -> SpottingRun {
+        for e in &mut self.embers {
+            e.launch_min = clock.to_clock(e.launch_min);
+            e.spot_min = clock.to_clock(e.spot_min);
+        }
+        self
+    }
+
     pub fn counts(&self) -> SpottingCounts {
         SpottingCounts::of(&self.embers, self.launching_cells)
     }
