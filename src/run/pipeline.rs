@@ -154,6 +154,11 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let mut notes = landscape.notes.clone();
     let w = &scenario.weather;
     let (stream, wind_grids) = match &w.stream {
+        Some(p) if weather::forecast::is_forecast(p) => {
+            let (stream, grids, stream_notes) = WeatherStream::from_forecast(p, &w.base, &landscape.grid)?;
+            notes.extend(stream_notes);
+            (stream, grids)
+        }
         Some(p) => {
             let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
             let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base, lat)?;

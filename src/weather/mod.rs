@@ -13,6 +13,8 @@
 //! run's moistures at time 0: each period burns with the sticks' moisture at its start. Live moistures stay the
 //! run's.
 
+pub mod forecast;
+
 use std::path::Path;
 
 use crate::csv_rows::{self, Table};
@@ -23,7 +25,7 @@ use crate::quantity;
 
 /// One row of a weather CSV (extra columns, such as the gridded wind's, are read separately).
 #[derive(serde::Deserialize)]
-struct WeatherRow {
+pub(crate) struct WeatherRow {
     time_min: Option<f64>,
     time_h: Option<f64>,
     wind_speed_kmh: Option<f64>,
@@ -48,6 +50,9 @@ struct WindRasterRow {
     wind_from_raster: Option<String>,
     wind_raster_units: Option<String>,
 }
+
+/// Gridded wind per weather period (`None`: the period's uniform wind).
+pub type WindGrids = Vec<Option<std::sync::Arc<WindGrid>>>;
 
 /// One period of constant weather starting at `start_min`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,6 +86,12 @@ impl WeatherStream {
     /// [`WeatherStream::from_csv`] at latitude `lat_deg` (for radiation derived from cloud cover and clock time),
     /// with what it did (moistures conditioned, and how).
     pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
+        if forecast::is_forecast(path) {
+            return Err(Error::input(
+                path.display(),
+                "a gridded forecast (GRIB2, NetCDF) is warped onto a landscape: give it as the run's weather stream (`--weather`, `[weather] stream`)",
+            ));
+        }
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
             let input = crate::farsite::FarsiteInput::read(path)?;
             let rows =
@@ -97,6 +108,21 @@ impl WeatherStream {
         }
         let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
         Self::from_table(path, table, base, lat_deg)
+    }
+
+    /// A gridded forecast (GRIB2, NetCDF; [`forecast`]) on `grid`: the stream (10-m wind, dead fuels conditioned by
+    /// its temperature, humidity, rain and cloud from `base`'s moistures), each period's wind grid, and notes.
+    pub fn from_forecast(
+        path: &Path,
+        base: &Weather,
+        grid: &crate::landscape::Grid,
+    ) -> Result<(WeatherStream, WindGrids, Vec<String>)> {
+        let (table, grids, mut notes) = forecast::read(path, grid)?;
+        let lat = grid.centre_lonlat().ok().map(|c| c.1);
+        let base = Weather { wind_height: WindHeight::TenM, ..*base };
+        let (stream, more) = Self::from_table(path, table, &base, lat)?;
+        notes.extend(more);
+        Ok((stream, grids, notes))
     }
 
     /// Periods from the rows of a weather table (a CSV, or a .wxs read into the same columns).
