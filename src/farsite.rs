@@ -71,6 +71,181 @@ pub fn raws_row(line: usize, text: &str, english: bool) -> std::result::Result<R
     Ok(RawsRow { line, time, air_temp_c, rh_pct: v[5], precip_mm, wind_kmh, wind_from_deg: v[8], cloud_pct: v[9] })
 }
 
+/// The year given to daily WEATHER_DATA / WIND_DATA tables, which have none (as FARSITE, a year that is not a
+/// leap year; the year only places the sun).
+pub const DAILY_WEATHER_YEAR: i32 = 2001;
+
+/// Hourly weather (SI) from FARSITE's daily tables, as FARSITE makes it (FE2::HumTemp_Stu): temperature and
+/// humidity follow a half sine from each day's minimum temperature (and maximum humidity) at its `MinTempHour` to
+/// its maximum temperature (and minimum humidity) at `MaxTempHour`, and another half sine from there to the next
+/// day's minimum (T = (Tmax + Tmin)/2 +- (Tmax - Tmin)/2 sin(pi (dt/span - 1/2)), dt the time since the last
+/// extreme, span the time between the two); a day's rain falls evenly over its `PrecipStart`..`PrecipEnd` hours
+/// (all day when they give no interval); wind speed, direction and cloud are each wind row's until the next.
+/// WEATHER_DATA rows: `Mth Day Precip MinTempHour MaxTempHour MinTemp MaxTemp MaxHumidity MinHumidity Elevation
+/// [PrecipStart PrecipEnd]`: English F and hundredths of an inch, Metric C and mm. WIND_DATA rows: `Mth Day HHMM
+/// Speed Dir CloudCover`: English mph at 20 ft, Metric km/h at 10 m (taken to 20 ft by 1/1.15, as FARSITE does).
+/// The rows carry no year: [`DAILY_WEATHER_YEAR`], the next one after December. Errors give the line and what is
+/// wrong. Returns the rows and a note of what was made.
+fn daily_to_hourly(
+    weather: &[(usize, String)],
+    wind: &[(usize, String)],
+    weather_english: bool,
+    wind_english: bool,
+) -> std::result::Result<(Vec<RawsRow>, String), (usize, String)> {
+    let nums = |ln: usize, row: &str, want: &[usize], what: &str| -> std::result::Result<Vec<f64>, (usize, String)> {
+        let v: Vec<f64> = row
+            .split_whitespace()
+            .map(|t| {
+                t.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .ok_or((ln, format!("{what} row: `{t}` is not a number")))
+            })
+            .collect::<std::result::Result<_, _>>()?;
+        if !want.contains(&v.len()) {
+            return Err((ln, format!("{what} row of {} values; {want:?} expected", v.len())));
+        }
+        Ok(v)
+    };
+    // Dates with the year rolling over after December: (year, last month) of a table.
+    let dated = |state: &mut (i32, u32),
+                 ln: usize,
+                 m: f64,
+                 d: f64,
+                 what: &str|
+     -> std::result::Result<chrono::NaiveDate, (usize, String)> {
+        let (m, d) = (m as u32, d as u32);
+        if m < state.1 {
+            state.0 += 1;
+        }
+        state.1 = m;
+        chrono::NaiveDate::from_ymd_opt(state.0, m, d).ok_or((ln, format!("{what}: month {m} day {d} is not a date")))
+    };
+    let mut state = (DAILY_WEATHER_YEAR, 0);
+    let minutes = |hhmm: f64| (hhmm as i64 / 100) * 60 + hhmm as i64 % 100;
+    struct Day {
+        date: chrono::NaiveDate,
+        rain_mm: f64,
+        tmin_at: i64,
+        tmax_at: i64,
+        tmin: f64,
+        tmax: f64,
+        rh_max: f64,
+        rh_min: f64,
+        rain_from: i64,
+        rain_to: i64,
+    }
+    let mut days = Vec::new();
+    for (ln, row) in weather {
+        let v = nums(*ln, row, &[10, 12], "WEATHER_DATA")?;
+        let c = |f: f64| if weather_english { (f - 32.0) * 5.0 / 9.0 } else { f };
+        let (tmin_at, tmax_at) = (minutes(v[3]), minutes(v[4]));
+        if !(0..1440).contains(&tmin_at) || !(0..1440).contains(&tmax_at) || tmax_at <= tmin_at {
+            return Err((*ln, format!("WEATHER_DATA: the minimum temperature's hour ({:04}) must come before the maximum's ({:04}) within the day", v[3], v[4])));
+        }
+        if v[5] > v[6] || v[8] > v[7] {
+            return Err((*ln, "WEATHER_DATA: a minimum above its maximum".to_string()));
+        }
+        let (rain_from, rain_to) = if v.len() == 12 { (minutes(v[10]), minutes(v[11])) } else { (0, 0) };
+        days.push(Day {
+            date: dated(&mut state, *ln, v[0], v[1], "WEATHER_DATA")?,
+            // Hundredths of an inch to mm (25.4 mm per inch); Metric rows in mm (FARSITE's factor 3.93 to
+            // hundredths of an inch).
+            rain_mm: if weather_english { v[2] * 0.254 } else { v[2] },
+            tmin_at,
+            tmax_at,
+            tmin: c(v[5]),
+            tmax: c(v[6]),
+            rh_max: v[7].min(99.0),
+            rh_min: v[8].min(99.0),
+            rain_from,
+            rain_to,
+        });
+    }
+    for w in days.windows(2) {
+        if w[1].date != w[0].date.succ_opt().expect("a next day") {
+            return Err((
+                weather[0].0,
+                format!("WEATHER_DATA: days must follow each other ({} then {})", w[0].date, w[1].date),
+            ));
+        }
+    }
+    let mut state = (DAILY_WEATHER_YEAR, 0);
+    let mut winds: Vec<(chrono::NaiveDateTime, f64, f64, f64, usize)> = Vec::new();
+    for (ln, row) in wind {
+        let v = nums(*ln, row, &[6], "WIND_DATA")?;
+        let date = dated(&mut state, *ln, v[0], v[1], "WIND_DATA")?;
+        let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(minutes(v[2]));
+        // mph at 20 ft to km/h; Metric km/h at 10 m to 20 ft by 1/1.15 (FARSITE's _WDSConver).
+        let kmh = if wind_english { v[3] * 1.609344 } else { v[3] / 1.15 };
+        if winds.last().is_some_and(|(p, ..)| *p >= t) {
+            return Err((*ln, format!("WIND_DATA: times must increase ({t})")));
+        }
+        winds.push((t, kmh, v[4], v[5], *ln));
+    }
+    let mut rows = Vec::new();
+    for (k, day) in days.iter().enumerate() {
+        let prev = &days[k.saturating_sub(1)];
+        let next = &days[(k + 1).min(days.len() - 1)];
+        let rain_hours: Vec<i64> = (0..24)
+            .filter(|h| day.rain_to > day.rain_from && (day.rain_from..day.rain_to).contains(&(h * 60)))
+            .collect();
+        let rain_hours_n = if rain_hours.is_empty() { 24 } else { rain_hours.len() };
+        for h in 0..24i64 {
+            let t = h * 60;
+            // (low, high extremes; time since the last extreme, time between the extremes; rising)
+            let (tlow, thigh, hhigh, hlow, dt, span, rising) = if t >= day.tmin_at && t <= day.tmax_at {
+                (day.tmin, day.tmax, day.rh_max, day.rh_min, t - day.tmin_at, day.tmax_at - day.tmin_at, true)
+            } else if t > day.tmax_at {
+                (
+                    next.tmin,
+                    day.tmax,
+                    next.rh_max,
+                    day.rh_min,
+                    t - day.tmax_at,
+                    1440 - day.tmax_at + next.tmin_at,
+                    false,
+                )
+            } else {
+                (
+                    day.tmin,
+                    prev.tmax,
+                    day.rh_max,
+                    prev.rh_min,
+                    1440 - prev.tmax_at + t,
+                    1440 - prev.tmax_at + day.tmin_at,
+                    false,
+                )
+            };
+            let s = (std::f64::consts::PI * (dt as f64 / span as f64 - 0.5)).sin();
+            let sign = if rising { 1.0 } else { -1.0 };
+            let air_temp_c = (thigh + tlow) / 2.0 + sign * (thigh - tlow) / 2.0 * s;
+            let rh_pct = (hhigh + hlow) / 2.0 + sign * (hlow - hhigh) / 2.0 * s;
+            let in_rain = rain_hours.is_empty() || rain_hours.contains(&h);
+            let precip_mm = if in_rain { day.rain_mm / rain_hours_n as f64 } else { 0.0 };
+            let time = day.date.and_hms_opt(h as u32, 0, 0).expect("an hour");
+            let w = winds.iter().rev().find(|w| w.0 <= time).or(winds.first()).expect("wind rows");
+            rows.push(RawsRow {
+                line: weather[k].0,
+                time,
+                air_temp_c,
+                rh_pct,
+                precip_mm,
+                wind_kmh: w.1,
+                wind_from_deg: w.2,
+                cloud_pct: w.3,
+            });
+        }
+    }
+    let note = format!(
+        "WEATHER_DATA / WIND_DATA: {} days and {} wind rows made hourly as FARSITE does (sine between daily extremes); the tables carry no year: {} is used; their elevations are not used (no lapse rates yet)",
+        days.len(),
+        winds.len(),
+        DAILY_WEATHER_YEAR
+    );
+    Ok((rows, note))
+}
+
 fn month_day_time(s: &str, year: i32) -> Option<NaiveDateTime> {
     let t: Vec<&str> = s.split_whitespace().collect();
     if t.len() != 3 {
@@ -92,6 +267,9 @@ impl FarsiteInput {
         let mut english = None;
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
         let mut burn_rows: Vec<(usize, String)> = Vec::new();
+        let mut weather_lines: Vec<(usize, String)> = Vec::new();
+        let mut wind_lines: Vec<(usize, String)> = Vec::new();
+        let (mut weather_english, mut wind_english) = (true, true);
         let mut ignored = Vec::new();
         let mut i = 0;
         let num = |n: usize, key: &str, v: &str| -> Result<f64> {
@@ -182,11 +360,19 @@ impl FarsiteInput {
                     }
                 }
                 "FARSITE_BURN_PERIODS" => burn_rows.extend(block(value)?),
-                "WEATHER_DATA" | "WIND_DATA" => {
-                    return Err(err(
-                        n,
-                        format!("{key}: daily weather and wind tables are not read yet; give hourly RAWS rows"),
-                    ));
+                "WEATHER_DATA" => weather_lines.extend(block(value)?),
+                "WIND_DATA" => wind_lines.extend(block(value)?),
+                "WEATHER_DATA_UNITS" | "WIND_DATA_UNITS" => {
+                    let e = match value.to_ascii_lowercase().as_str() {
+                        "english" => true,
+                        "metric" => false,
+                        _ => return Err(err(n, format!("{key} `{value}`: English or Metric"))),
+                    };
+                    if key == "WEATHER_DATA_UNITS" {
+                        weather_english = e;
+                    } else {
+                        wind_english = e;
+                    }
                 }
                 "RAWS_ELEVATION" => ignored.push(format!(
                     "RAWS_ELEVATION {value}: the station's weather applies at every elevation (no lapse rates yet)"
@@ -201,10 +387,27 @@ impl FarsiteInput {
                 return Err(Error::input(path.display(), "RAWS rows without RAWS_UNITS (English or Metric)"))
             }
         };
-        let raws = raws_lines
-            .iter()
-            .map(|(ln, row)| raws_row(*ln, row, english).map_err(|m| err(*ln, m)))
-            .collect::<Result<Vec<_>>>()?;
+        let raws = match (raws_lines.is_empty(), weather_lines.is_empty() && wind_lines.is_empty()) {
+            (false, false) => {
+                return Err(Error::input(
+                    path.display(),
+                    "give hourly RAWS rows or daily WEATHER_DATA and WIND_DATA tables, not both",
+                ))
+            }
+            (true, false) => {
+                if weather_lines.is_empty() || wind_lines.is_empty() {
+                    return Err(Error::input(path.display(), "daily weather needs both WEATHER_DATA and WIND_DATA"));
+                }
+                let (rows, note) = daily_to_hourly(&weather_lines, &wind_lines, weather_english, wind_english)
+                    .map_err(|(ln, m)| err(ln, m))?;
+                ignored.push(note);
+                rows
+            }
+            _ => raws_lines
+                .iter()
+                .map(|(ln, row)| raws_row(*ln, row, english).map_err(|m| err(*ln, m)))
+                .collect::<Result<Vec<_>>>()?,
+        };
         let Some(first) = raws.first() else {
             return Err(Error::input(
                 path.display(),

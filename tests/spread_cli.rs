@@ -500,3 +500,60 @@ fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
     }
     assert!(per_day.iter().all(|&n| n > 10), "the fire grew on each burn day: {per_day:?}");
 }
+
+/// FARSITE's daily `WEATHER_DATA` / `WIND_DATA` tables made hourly as FARSITE does: each day's extremes at their
+/// hours exactly, the mean halfway between them (day and night), a day's rain over its rain hours only, each wind
+/// row in force until the next, English units converted; and `spread --farsite-input` runs from them.
+#[test]
+fn daily_farsite_weather_is_made_hourly_as_farsite_does() {
+    let d = tmpdir("daily-weather");
+    let input = d.join("daily.input");
+    std::fs::write(
+        &input,
+        "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 16 1200\nFARSITE_END_TIME: 08 16 1500\n\
+         FARSITE_SPOT_PROBABILITY: 0\nFUEL_MOISTURES_DATA: 1\n0 3 4 6 70 100\n\
+         WEATHER_DATA: 3\n8 14 0 0600 1500 52 85 70 20 4000\n8 15 10 0500 1600 50 88 80 15 4000 1800 2000\n\
+         8 16 0 0600 1400 55 90 60 12 4000\nWEATHER_DATA_UNITS: English\n\
+         WIND_DATA: 4\n8 14 0000 5 220 10\n8 15 1200 12 250 20\n8 16 0600 8 270 0\n8 16 1300 15 240 30\n\
+         WIND_DATA_UNITS: English\n",
+    )
+    .unwrap();
+    let f = emberfall::farsite::FarsiteInput::read(&input).unwrap();
+    assert_eq!(f.raws.len(), 72);
+    let at = |day: usize, hour: usize| &f.raws[(day - 14) * 24 + hour];
+    assert_eq!(at(14, 0).time.to_string(), "2001-08-14 00:00:00");
+    let c = |fahrenheit: f64| (fahrenheit - 32.0) * 5.0 / 9.0;
+    let close = |a: f64, b: f64, what: &str| assert!((a - b).abs() < 1e-9, "{what}: {a} vs {b}");
+    // Extremes at their hours.
+    close(at(14, 6).air_temp_c, c(52.0), "day 14 minimum");
+    close(at(14, 6).rh_pct, 70.0, "day 14 maximum humidity");
+    close(at(14, 15).air_temp_c, c(85.0), "day 14 maximum");
+    close(at(14, 15).rh_pct, 20.0, "day 14 minimum humidity");
+    close(at(15, 5).air_temp_c, c(50.0), "day 15 minimum");
+    close(at(15, 16).rh_pct, 15.0, "day 15 minimum humidity");
+    // Halfway between day 16's extremes (06:00 and 14:00) and halfway through the night of the 14th (15:00 to 05:00).
+    close(at(16, 10).air_temp_c, c((55.0 + 90.0) / 2.0), "day 16 10:00");
+    close(at(16, 10).rh_pct, (60.0 + 12.0) / 2.0, "day 16 10:00 humidity");
+    close(at(14, 22).air_temp_c, c((85.0 + 50.0) / 2.0), "night of the 14th");
+    close(at(14, 22).rh_pct, (20.0 + 80.0) / 2.0, "night of the 14th, humidity");
+    // Rising by day, falling by night.
+    assert!(at(16, 8).air_temp_c < at(16, 9).air_temp_c && at(14, 18).air_temp_c > at(14, 19).air_temp_c);
+    // 0.10 inch of rain on the 15th between 18:00 and 20:00: 1.27 mm in each of those two hours, none elsewhere.
+    for (k, r) in f.raws.iter().enumerate() {
+        let want = if k == 24 + 18 || k == 24 + 19 { 1.27 } else { 0.0 };
+        close(r.precip_mm, want, &format!("rain at row {k}"));
+    }
+    // Wind rows in force until the next, mph to km/h.
+    close(at(15, 11).wind_kmh, 5.0 * 1.609344, "wind before noon of the 15th");
+    close(at(15, 12).wind_kmh, 12.0 * 1.609344, "wind from noon of the 15th");
+    assert_eq!((at(16, 12).wind_from_deg, at(16, 12).cloud_pct), (270.0, 0.0));
+    close(at(16, 13).wind_kmh, 15.0 * 1.609344, "wind from 13:00 of the 16th");
+    // The fire runs from them.
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let mut cmd = emberfall();
+    cmd.args(["spread", "--lcp"]).arg(&lcp).args(["--ignite", "716000,5175000", "--backend", "cpu"]);
+    cmd.arg("--farsite-input").arg(&input).arg("--out").arg(d.join("out"));
+    let err = run_ok(&mut cmd);
+    assert!(err.contains("WEATHER_DATA / WIND_DATA: 3 days and 4 wind rows made hourly"), "{err}");
+    assert!(err.contains("conditioned from 60.0 h before the fire"), "{err}");
+}
