@@ -266,6 +266,14 @@ struct SpreadArgs {
     /// does not model is listed. Replaces --weather and --duration.
     #[arg(long, value_name = "FILE.input", conflicts_with_all = ["weather_csv"])]
     farsite_input: Option<PathBuf>,
+    /// Clock time the fire starts in a time-stamped weather stream (RFC 3339): rows are re-timed from it by their
+    /// `valid_time`; earlier rows condition the fuels.
+    #[arg(long, value_name = "TIME")]
+    weather_start: Option<String>,
+    /// Start of the fuel conditioning period (FlamMap's): an RFC 3339 time, or a duration before the fire (48h);
+    /// earlier rows are not used. Default: the stream's first row.
+    #[arg(long, value_name = "TIME|DURATION")]
+    conditioning_start: Option<String>,
     /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).
     #[arg(long, value_name = "X,Y[,T_MIN]")]
     ignite: Vec<String>,
@@ -708,7 +716,11 @@ fn spread(args: SpreadArgs) -> Result<()> {
         seed: 0,
         backend: args.backend.into(),
         landscape: args.landscape.spec()?,
-        weather: args.weather.spec(stream, foliar)?,
+        weather: args.weather.spec(stream, foliar)?.with_times(
+            args.weather_start.as_deref(),
+            args.conditioning_start.as_deref(),
+            ["--weather-start", "--conditioning-start"],
+        )?,
         debris: None,
         ignitions,
         ignition: Default::default(),

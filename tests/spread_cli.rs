@@ -557,3 +557,70 @@ fn daily_farsite_weather_is_made_hourly_as_farsite_does() {
     assert!(err.contains("WEATHER_DATA / WIND_DATA: 3 days and 4 wind rows made hourly"), "{err}");
     assert!(err.contains("conditioned from 60.0 h before the fire"), "{err}");
 }
+
+/// `--weather-start` re-times a time-stamped stream from the fire's clock start (its `valid_time`s), and
+/// `--conditioning-start` (a duration before the fire, or a clock time) drops the rows before it: the fire equals
+/// the one from the stream the test cuts and re-times itself. A conditioning start before the stream is an error.
+#[test]
+fn weather_start_and_conditioning_start_cut_the_stream() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("conditioning-start");
+    let row = |h: i64, time_min: i64| {
+        let hod = h % 24;
+        let temp = 12.0 + (12 - (hod - 14).abs()).max(0) as f64 * 1.5;
+        let rh = 75.0 - (12 - (hod - 14).abs()).max(0) as f64 * 4.5;
+        let rain = if h == 5 { 2.0 } else { 0.0 };
+        format!(
+            "{time_min},{},{},{temp},{rh},{rain},{},2022-08-{:02}T{hod:02}:00:00-07:00\n",
+            10 + h % 5,
+            240 + (h * 3) % 40,
+            (h * 13) % 60,
+            13 + h / 24
+        )
+    };
+    let header = "time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n";
+    // The stream as given: times from its first row (08-13 00:00); the fire starts at row 36 (08-14 12:00).
+    let given: String = header.to_string() + &(0..=48).map(|h| row(h, h * 60)).collect::<String>();
+    // As the test cuts it: conditioning from 24 h before the fire (row 12), times from the fire's start.
+    let cut: String = header.to_string() + &(12..=48).map(|h| row(h, (h - 36) * 60)).collect::<String>();
+    std::fs::write(d.join("given.csv"), given).unwrap();
+    std::fs::write(d.join("cut.csv"), cut).unwrap();
+    let run = |csv: &str, extra: &[&str], out: &str| {
+        let mut c = emberfall();
+        c.args(["spread", "--lcp"]).arg(&lcp).args(["--ignite", "716000,5175000", "--backend", "cpu"]);
+        c.args(["--moisture", "8,9,10,70,100", "--duration", "6h", "--no-spotting", "--weather"]).arg(d.join(csv));
+        c.args(extra).arg("--out").arg(d.join(out));
+        c.output().unwrap()
+    };
+    let ok = |o: std::process::Output| {
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{err}");
+        err
+    };
+    let err = ok(run(
+        "given.csv",
+        &["--weather-start", "2022-08-14T12:00:00-07:00", "--conditioning-start", "24h"],
+        "duration",
+    ));
+    assert!(err.contains("conditioning starts 24.0 h before the fire (12 earlier rows not used)"), "{err}");
+    ok(run(
+        "given.csv",
+        &["--weather-start", "2022-08-14T12:00:00-07:00", "--conditioning-start", "2022-08-13T12:00:00-07:00"],
+        "clock",
+    ));
+    ok(run("cut.csv", &[], "cut"));
+    let read = |dir: &str| {
+        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let want = read("cut");
+    assert!(want.iter().filter(|v| (0.0..1e6).contains(*v)).count() > 20);
+    for dir in ["duration", "clock"] {
+        assert_eq!(read(dir), want, "{dir}");
+    }
+    let bad = run("given.csv", &["--weather-start", "2022-08-14T12:00:00-07:00", "--conditioning-start", "48h"], "bad");
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && err.contains("the stream starts 36.0 h before it"), "{err}");
+    assert!(!d.join("bad").exists());
+}

@@ -155,13 +155,13 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let w = &scenario.weather;
     let (stream, wind_grids) = match &w.stream {
         Some(p) if weather::forecast::is_forecast(p) => {
-            let (stream, grids, stream_notes) = WeatherStream::from_forecast(p, &w.base, &landscape.grid)?;
+            let (stream, grids, stream_notes) = WeatherStream::from_forecast(p, &w.base, &landscape.grid, &w.times)?;
             notes.extend(stream_notes);
             (stream, grids)
         }
         Some(p) => {
             let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
-            let (stream, stream_notes) = WeatherStream::from_csv_noted(p, &w.base, lat)?;
+            let (stream, stream_notes) = WeatherStream::from_csv_timed(p, &w.base, lat, &w.times)?;
             notes.extend(stream_notes);
             let is_wxs =
                 p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs") || e.eq_ignore_ascii_case("input"));

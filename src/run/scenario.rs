@@ -62,6 +62,8 @@ pub struct WeatherSpec {
     pub wind_speed_kmh: f64,
     pub air_temp_c: f64,
     pub stream: Option<PathBuf>,
+    /// When a time-stamped stream's fire starts and its fuels start conditioning.
+    pub times: crate::weather::StreamTimes,
     /// Foliar moisture content, percent (crown fire).
     pub foliar_moisture_pct: f64,
 }
@@ -154,6 +156,12 @@ struct WeatherFile {
     air_temp_c: f64,
     #[serde(default)]
     stream: Option<PathBuf>,
+    /// RFC 3339 clock time of the start of the fire in a time-stamped stream.
+    #[serde(default)]
+    start: Option<String>,
+    /// Start of the fuel conditioning period: RFC 3339, or a duration before the fire.
+    #[serde(default)]
+    conditioning_start: Option<String>,
     #[serde(default = "default_foliar")]
     foliar_moisture_pct: f64,
 }
@@ -238,7 +246,41 @@ impl WeatherSpec {
             wind_height,
         };
         let air_temp_c = quantity::air_temp_c(air_temp_c, names[3])?;
-        Ok(WeatherSpec { base, moisture_pct, wind_speed_kmh, air_temp_c, stream, foliar_moisture_pct: 100.0 })
+        Ok(WeatherSpec {
+            base,
+            moisture_pct,
+            wind_speed_kmh,
+            air_temp_c,
+            stream,
+            times: Default::default(),
+            foliar_moisture_pct: 100.0,
+        })
+    }
+
+    /// The same weather with the stream's fire start and conditioning start (RFC 3339 times; the conditioning start
+    /// also as a duration before the fire); `names` name them in errors.
+    pub fn with_times(
+        mut self,
+        fire_start: Option<&str>,
+        conditioning_start: Option<&str>,
+        names: [&str; 2],
+    ) -> Result<WeatherSpec> {
+        if (fire_start.is_some() || conditioning_start.is_some()) && self.stream.is_none() {
+            return Err(Error::Invalid(format!("{} and {} apply to a weather stream: give one", names[0], names[1])));
+        }
+        if let Some(s) = fire_start {
+            let t = chrono::DateTime::parse_from_rfc3339(s.trim()).map_err(|e| {
+                Error::Invalid(format!(
+                    "{} `{s}`: not an RFC 3339 time ({e}), e.g. 2024-03-13T11:01:00+09:00",
+                    names[0]
+                ))
+            })?;
+            self.times.fire_start = Some(t);
+        }
+        if let Some(s) = conditioning_start {
+            self.times.conditioning_start = Some(crate::weather::ConditioningStart::parse(s, names[1])?);
+        }
+        Ok(self)
     }
 
     /// The same weather with foliar moisture `pct` (checked; `what` names it in errors).
@@ -296,7 +338,12 @@ impl Scenario {
             fix(w.stream),
             ["weather.moisture_pct", "weather.wind_speed_kmh", "weather.wind_from_deg", "weather.air_temp_c"],
         )?
-        .with_foliar_moisture(w.foliar_moisture_pct, "weather.foliar_moisture_pct")?;
+        .with_foliar_moisture(w.foliar_moisture_pct, "weather.foliar_moisture_pct")?
+        .with_times(
+            w.start.as_deref(),
+            w.conditioning_start.as_deref(),
+            ["weather.start", "weather.conditioning_start"],
+        )?;
         let d = f.debris;
         let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
         if forms.iter().filter(|&&b| b).count() != 1 {

@@ -24,7 +24,7 @@ use crate::physics::surface::Moisture;
 use crate::quantity;
 
 /// One row of a weather CSV (extra columns, such as the gridded wind's, are read separately).
-#[derive(serde::Deserialize)]
+#[derive(Clone, serde::Deserialize)]
 pub(crate) struct WeatherRow {
     time_min: Option<f64>,
     time_h: Option<f64>,
@@ -49,6 +49,41 @@ struct WindRasterRow {
     wind_speed_raster: Option<String>,
     wind_from_raster: Option<String>,
     wind_raster_units: Option<String>,
+}
+
+/// When a time-stamped stream's fire starts and its fuels start conditioning.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StreamTimes {
+    /// Clock time of the start of the fire: rows are re-timed from it by their `valid_time` (default: the stream's
+    /// own time 0).
+    pub fire_start: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// Where the dead fuels start conditioning from the initial moistures (FlamMap's conditioning period): rows
+    /// before it are not used (default: the stream's first row).
+    pub conditioning_start: Option<ConditioningStart>,
+}
+
+/// The start of the conditioning period.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConditioningStart {
+    /// A clock time (matched against the rows' `valid_time`).
+    At(chrono::DateTime<chrono::FixedOffset>),
+    /// Minutes before the start of the fire.
+    Before(f64),
+}
+
+impl ConditioningStart {
+    /// An RFC 3339 time, or a duration before the fire (`48h`, `2days`); `what` names it in errors.
+    pub fn parse(s: &str, what: &str) -> Result<ConditioningStart> {
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s.trim()) {
+            return Ok(ConditioningStart::At(t));
+        }
+        let m = quantity::duration_min(s, what).map_err(|_| {
+            Error::Invalid(format!(
+                "{what} `{s}`: give an RFC 3339 time (2024-03-12T00:00:00+09:00) or a duration before the fire (48h)"
+            ))
+        })?;
+        Ok(ConditioningStart::Before(m))
+    }
 }
 
 /// Gridded wind per weather period (`None`: the period's uniform wind).
@@ -86,6 +121,16 @@ impl WeatherStream {
     /// [`WeatherStream::from_csv`] at latitude `lat_deg` (for radiation derived from cloud cover and clock time),
     /// with what it did (moistures conditioned, and how).
     pub fn from_csv_noted(path: &Path, base: &Weather, lat_deg: Option<f64>) -> Result<(WeatherStream, Vec<String>)> {
+        Self::from_csv_timed(path, base, lat_deg, &StreamTimes::default())
+    }
+
+    /// [`WeatherStream::from_csv_noted`] with the fire's start and the conditioning period's start ([`StreamTimes`]).
+    pub fn from_csv_timed(
+        path: &Path,
+        base: &Weather,
+        lat_deg: Option<f64>,
+        times: &StreamTimes,
+    ) -> Result<(WeatherStream, Vec<String>)> {
         if forecast::is_forecast(path) {
             return Err(Error::input(
                 path.display(),
@@ -94,20 +139,34 @@ impl WeatherStream {
         }
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
             let input = crate::farsite::FarsiteInput::read(path)?;
+            if times.fire_start.is_some() {
+                return Err(Error::input(
+                    path.display(),
+                    "FARSITE_START_TIME gives the start of the fire: no other start",
+                ));
+            }
             let rows =
                 input.raws.iter().map(|r| si_row(r, (r.time - input.start).num_seconds() as f64 / 60.0)).collect();
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
-            return Self::from_table(path, Table { headers: si_headers(), rows }, &base, lat_deg);
+            let mut table = Table { headers: si_headers(), rows };
+            let mut notes = retime(path, &mut table, times)?;
+            let (stream, more) = Self::from_table(path, table, &base, lat_deg)?;
+            notes.extend(more);
+            return Ok((stream, notes));
         }
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs")) {
-            let (table, mut notes) = read_wxs(path)?;
+            let (mut table, mut notes) = read_wxs(path)?;
+            notes.extend(retime(path, &mut table, times)?);
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
             let (stream, more) = Self::from_table(path, table, &base, lat_deg)?;
             notes.extend(more);
             return Ok((stream, notes));
         }
-        let table: Table<WeatherRow> = csv_rows::read(path, "row")?;
-        Self::from_table(path, table, base, lat_deg)
+        let mut table: Table<WeatherRow> = csv_rows::read(path, "row")?;
+        let mut notes = retime(path, &mut table, times)?;
+        let (stream, more) = Self::from_table(path, table, base, lat_deg)?;
+        notes.extend(more);
+        Ok((stream, notes))
     }
 
     /// A gridded forecast (GRIB2, NetCDF; [`forecast`]) on `grid`: the stream (10-m wind, dead fuels conditioned by
@@ -116,8 +175,13 @@ impl WeatherStream {
         path: &Path,
         base: &Weather,
         grid: &crate::landscape::Grid,
+        times: &StreamTimes,
     ) -> Result<(WeatherStream, WindGrids, Vec<String>)> {
-        let (table, grids, mut notes) = forecast::read(path, grid)?;
+        let (mut table, mut grids, mut notes) = forecast::read(path, grid)?;
+        let before = table.rows.len();
+        notes.extend(retime(path, &mut table, times)?);
+        // Rows dropped before the conditioning start take their wind grids with them.
+        grids.drain(..before - table.rows.len());
         let lat = grid.centre_lonlat().ok().map(|c| c.1);
         let base = Weather { wind_height: WindHeight::TenM, ..*base };
         let (stream, more) = Self::from_table(path, table, &base, lat)?;
@@ -313,6 +377,74 @@ impl WeatherStream {
     pub fn wind_height(&self) -> WindHeight {
         self.periods[0].weather.wind_height
     }
+}
+
+/// Apply [`StreamTimes`] to a weather table: re-time the rows from the fire's start by their `valid_time`, and
+/// drop the rows before the conditioning start. Returns notes of what it did.
+fn retime(path: &Path, table: &mut Table<WeatherRow>, times: &StreamTimes) -> Result<Vec<String>> {
+    let err = |msg: String| Error::input(path.display(), msg);
+    let mut notes = Vec::new();
+    if times.fire_start.is_none() && times.conditioning_start.is_none() {
+        return Ok(notes);
+    }
+    let valid = |row: usize, r: &WeatherRow| -> Result<chrono::DateTime<chrono::FixedOffset>> {
+        let v = r.valid_time.as_deref().ok_or_else(|| {
+            err(format!("row {row}: no `valid_time`; a start given as a clock time needs the rows' clock times"))
+        })?;
+        chrono::DateTime::parse_from_rfc3339(v.trim())
+            .map_err(|e| err(format!("row {row}, column `valid_time`: `{v}` is not an RFC 3339 time ({e})")))
+    };
+    if let Some(start) = times.fire_start {
+        for (row, r) in table.rows.iter_mut() {
+            let t = valid(*row, r)?;
+            r.time_min = Some((t - start).num_seconds() as f64 / 60.0);
+            r.time_h = None;
+        }
+        if !table.has("time_min") {
+            table.headers.push("time_min".into());
+        }
+        table.headers.retain(|h| h != "time_h");
+        // A start between rows: the row in force then also starts the fire (the weather is a step function).
+        let at_zero = table.rows.iter().any(|(_, r)| r.time_min == Some(0.0));
+        if let Some(k) = table.rows.iter().rposition(|(_, r)| r.time_min.is_some_and(|t| t < 0.0)) {
+            if !at_zero && k + 1 < table.rows.len() {
+                let (row, mut r) = table.rows[k].clone();
+                r.time_min = Some(0.0);
+                table.rows.insert(k + 1, (row, r));
+            }
+        }
+        notes.push(format!("{}: the fire starts at {start}; rows re-timed from it", path.display()));
+    }
+    let Some(cs) = &times.conditioning_start else { return Ok(notes) };
+    let time_of = |r: &WeatherRow| r.time_min.or(r.time_h.map(|h| h * 60.0));
+    let cs_min = match cs {
+        ConditioningStart::Before(m) => -m,
+        ConditioningStart::At(t) => {
+            let Some((row, r)) = table.rows.first() else { return Ok(notes) };
+            let t0 = time_of(r).ok_or_else(|| err(format!("row {row}: no time")))?;
+            t0 + (*t - valid(*row, r)?).num_seconds() as f64 / 60.0
+        }
+    };
+    if cs_min > 0.0 {
+        return Err(err(format!("conditioning_start is {:.0} min after the start of the fire", cs_min)));
+    }
+    let first = table.rows.first().and_then(|(_, r)| time_of(r)).unwrap_or(0.0);
+    if cs_min < first - 1e-9 {
+        return Err(err(format!(
+            "conditioning_start is {:.1} h before the fire, but the stream starts {:.1} h before it",
+            -cs_min / 60.0,
+            -first / 60.0
+        )));
+    }
+    let n = table.rows.len();
+    table.rows.retain(|(_, r)| time_of(r).is_some_and(|t| t >= cs_min - 1e-9));
+    notes.push(format!(
+        "{}: conditioning starts {:.1} h before the fire ({} earlier rows not used)",
+        path.display(),
+        -cs_min / 60.0,
+        n - table.rows.len()
+    ));
+    Ok(notes)
 }
 
 /// The columns of a weather table read from a FARSITE file.
