@@ -40,6 +40,8 @@ pub struct FarsiteInput {
     pub spot_probability: Option<f64>,
     pub spot_delay_min: Option<f64>,
     pub raws: Vec<RawsRow>,
+    /// Elevation of the weather station (`RAWS_ELEVATION`, feet in English units), m.
+    pub raws_elevation_m: Option<f64>,
     /// Burn periods (start, end) of the file, clock times: FARSITE's `M D HHMM HHMM` rows, each burning from its
     /// start through its end minute (so `1200 1959` ends at 20:00).
     pub burn_periods: Vec<(NaiveDateTime, NaiveDateTime)>,
@@ -267,6 +269,7 @@ impl FarsiteInput {
         let mut english = None;
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
         let mut burn_rows: Vec<(usize, String)> = Vec::new();
+        let mut raws_elevation: Option<f64> = None;
         let mut weather_lines: Vec<(usize, String)> = Vec::new();
         let mut wind_lines: Vec<(usize, String)> = Vec::new();
         let (mut weather_english, mut wind_english) = (true, true);
@@ -374,9 +377,7 @@ impl FarsiteInput {
                         wind_english = e;
                     }
                 }
-                "RAWS_ELEVATION" => ignored.push(format!(
-                    "RAWS_ELEVATION {value}: the station's weather applies at every elevation (no lapse rates yet)"
-                )),
+                "RAWS_ELEVATION" => raws_elevation = Some(num(n, &key, value)?),
                 _ => ignored.push(format!("{key} {value}: not used by Emberfall's raster spread")),
             }
         }
@@ -472,8 +473,12 @@ impl FarsiteInput {
             }
             burn_periods.push((s0, e0));
         }
+        // Feet in English units (RAWS_UNITS, or the daily tables' WEATHER_DATA_UNITS).
+        let elevation_english = if raws_lines.is_empty() { weather_english } else { english };
+        let raws_elevation_m = raws_elevation.map(|z| if elevation_english { z * 0.3048 } else { z });
         Ok(FarsiteInput {
             path: path.to_path_buf(),
+            raws_elevation_m,
             start,
             end,
             moisture_pct,

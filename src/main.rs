@@ -274,6 +274,18 @@ struct SpreadArgs {
     /// earlier rows are not used. Default: the stream's first row.
     #[arg(long, value_name = "TIME|DURATION")]
     conditioning_start: Option<String>,
+    /// How a conditioning stream's weather reaches the fuels: `station` (its weather on open flat ground
+    /// everywhere) or `terrain` (per class of cells: lapse rates to each elevation from --station-elevation, the sun
+    /// on each slope and aspect through each canopy). Default: station; terrain with --farsite-input.
+    #[arg(long, value_enum)]
+    conditioning: Option<emberfall::weather::conditioning::Mode>,
+    /// Elevation of the weather station, m (terrain conditioning's lapse rates; --farsite-input: RAWS_ELEVATION).
+    #[arg(long, value_name = "M")]
+    station_elevation: Option<f64>,
+    /// Also write the dead fuel moistures of every weather period: moisture/dead_moisture_t{MIN}min.tif (bands
+    /// 1-h, 10-h, 100-h, percent; clock minutes from the start).
+    #[arg(long)]
+    write_moisture: bool,
     /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).
     #[arg(long, value_name = "X,Y[,T_MIN]")]
     ignite: Vec<String>,
@@ -669,6 +681,8 @@ fn spread(args: SpreadArgs) -> Result<()> {
     let mut spotting = args.spotting.params()?;
     let mut foliar = args.crown.foliar_moisture_pct()?;
     let mut stream = args.weather_csv.clone();
+    let mut conditioning = args.conditioning.unwrap_or_default();
+    let mut station_elevation = args.station_elevation;
     if let Some(f) = &args.farsite_input {
         // FARSITE's own file gives what it holds; the command line still gives the rest (landscape, ignitions).
         let input = emberfall::farsite::FarsiteInput::read(f)?;
@@ -689,6 +703,9 @@ fn spread(args: SpreadArgs) -> Result<()> {
                 None => crown_method,
             };
         }
+        // FARSITE conditions per class of cells from the station's elevation.
+        conditioning = args.conditioning.unwrap_or(emberfall::weather::conditioning::Mode::Terrain);
+        station_elevation = args.station_elevation.or(input.raws_elevation_m);
         if input.spot_probability == Some(0.0) {
             spotting.enabled = false;
         }
@@ -716,11 +733,15 @@ fn spread(args: SpreadArgs) -> Result<()> {
         seed: 0,
         backend: args.backend.into(),
         landscape: args.landscape.spec()?,
-        weather: args.weather.spec(stream, foliar)?.with_times(
-            args.weather_start.as_deref(),
-            args.conditioning_start.as_deref(),
-            ["--weather-start", "--conditioning-start"],
-        )?,
+        weather: args
+            .weather
+            .spec(stream, foliar)?
+            .with_times(
+                args.weather_start.as_deref(),
+                args.conditioning_start.as_deref(),
+                ["--weather-start", "--conditioning-start"],
+            )?
+            .with_conditioning(conditioning, station_elevation, "--station-elevation")?,
         debris: None,
         ignitions,
         ignition: Default::default(),
@@ -732,7 +753,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             crown: crown_method,
         },
         spotting,
-        output: OutputSpec { dir: args.out.clone(), cog: args.cog },
+        output: OutputSpec { dir: args.out.clone(), cog: args.cog, write_moisture: args.write_moisture },
         ensemble: Default::default(),
     };
     if sc.ignitions.is_empty() {

@@ -419,3 +419,145 @@ fn a_farsite_wxs_stream_reads_as_its_si_equivalent() {
     let e = WeatherStream::from_csv(&d.join("bad.wxs"), &base).unwrap_err().to_string();
     assert!(e.contains("bad.wxs") && e.contains("line 2") && e.contains("9 values"), "{e}");
 }
+
+/// Radiation on terrain (FARSITE's per-class sun): on open flat ground at sea level it is the reference-checked
+/// open-ground radiation; a slope facing the sun at solar noon gets sin(alt + slope) / sin(alt) of it (the angle
+/// formula's closed form there); a slope facing away steeper than the sun's altitude is self-shaded; a canopy of
+/// cover c lets 1 - c/100 through; and the sun's azimuth is east in the morning, south at noon, west in the
+/// afternoon (latitude 47 N).
+#[test]
+fn terrain_radiation_follows_slope_aspect_and_canopy() {
+    use emberfall::physics::moisture::{
+        clear_sky_radiation_w_m2, julian_date, sun_position_deg, terrain_radiation_w_m2,
+    };
+    let lat = 47.0;
+    for (month, day) in [(1, 15), (3, 20), (6, 21), (9, 1)] {
+        for hour in [7.0, 9.5, 12.0, 15.25, 17.0] {
+            let flat = terrain_radiation_w_m2(2023, month, day, hour, lat, 30.0, 0.0, 0.0, 0.0, 0.0);
+            let open = clear_sky_radiation_w_m2(2023, month, day, hour, lat, 30.0);
+            assert!((flat - open).abs() < 1e-9 * open.max(1.0), "{month}/{day} {hour}: {flat} vs {open}");
+            let shaded = terrain_radiation_w_m2(2023, month, day, hour, lat, 30.0, 0.0, 0.0, 0.0, 40.0);
+            assert!((shaded - 0.6 * open).abs() < 1e-9 * open.max(1.0));
+        }
+    }
+    // Solar noon (clock time is solar time at longitude 0): find it as the hour of highest sun on 15 January.
+    let alt_at = |h: f64| sun_position_deg(julian_date(2023, 1, 15, h), lat, 0.0);
+    let noon = (11000..13000).map(|k| k as f64 / 1000.0).max_by(|a, b| alt_at(*a).0.total_cmp(&alt_at(*b).0)).unwrap();
+    let (alt, az) = alt_at(noon);
+    assert!((az - 180.0).abs() < 0.5, "noon azimuth {az}");
+    assert!(alt_at(9.0).1 < 180.0 && alt_at(9.0).1 > 90.0 && alt_at(15.0).1 > 180.0 && alt_at(15.0).1 < 270.0);
+    let flat = terrain_radiation_w_m2(2023, 1, 15, noon, lat, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let south = terrain_radiation_w_m2(2023, 1, 15, noon, lat, 0.0, 30.0, az, 0.0, 0.0);
+    let want = ((alt + 30.0).to_radians().sin() / alt.to_radians().sin()) * flat;
+    assert!((south - want).abs() < 1e-6 * want, "{south} vs {want}");
+    // Facing away, steeper than the January sun (about 22 degrees): no direct sun.
+    assert!(alt < 25.0);
+    assert_eq!(terrain_radiation_w_m2(2023, 1, 15, noon, lat, 0.0, 30.0, az - 180.0, 0.0, 0.0), 0.0);
+    // Higher ground: a shorter air mass, more sun.
+    assert!(terrain_radiation_w_m2(2023, 1, 15, noon, lat, 0.0, 0.0, 0.0, 2000.0, 0.0) > flat);
+}
+
+/// FARSITE's site-specific weather (Rothermel et al. 1986): 1000 ft up, the temperature falls 5.5 F and the dew
+/// point (FARSITE's own relation, written out here) 1.1 F; no rise, no change; never above 99 %.
+#[test]
+fn site_weather_follows_farsites_lapse_rates() {
+    use emberfall::physics::moisture::site_weather;
+    let dew_f = |t_f: f64, rh: f64| -398.0 - 7469.0 / ((rh / 100.0).ln() - 7469.0 / (t_f + 398.0));
+    let f = |c: f64| c * 9.0 / 5.0 + 32.0;
+    for (t, rh) in [(25.0, 30.0), (10.0, 80.0), (32.0, 12.0)] {
+        assert_eq!(site_weather(t, rh, 0.0), (t, rh));
+        // 1000 ft, as FARSITE converts (3.2808 ft per m).
+        let kft = 1000.0 / 3.2808;
+        let (t2, rh2) = site_weather(t, rh, kft);
+        assert!((f(t) - f(t2) - 5.5).abs() < 1e-9, "{t} -> {t2}");
+        assert!((dew_f(f(t), rh) - dew_f(f(t2), rh2) - 1.1).abs() < 1e-6, "dew point of {t}/{rh} -> {t2}/{rh2}");
+        assert!(rh2 > rh, "cooler air at the same vapour holds a higher humidity");
+        let (t3, _) = site_weather(t, rh, -kft);
+        assert!((f(t3) - f(t) - 5.5).abs() < 1e-9);
+    }
+    assert_eq!(site_weather(5.0, 98.0, 1500.0).1, 99.0);
+}
+
+/// Terrain conditioning (`--conditioning terrain`), on a uniform flat landscape at 500 m (one class, its elevation
+/// band 300-600 m, conditioned at 450 m) under an overcast stream (no sun): with the station at the class's
+/// elevation every period's moistures equal the station's (`--conditioning station`); with the station 1000 ft
+/// below, they equal the station's moistures under the stream the test takes up 1000 ft itself (5.5 F cooler, dew
+/// point 1.1 F lower, FARSITE's humidity relation). Read from `--write-moisture`'s rasters.
+#[test]
+fn terrain_conditioning_takes_the_station_weather_to_each_class() {
+    let d = std::env::temp_dir().join(format!("emberfall-terrain-cond-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let lcp = d.join("flat.tif");
+    let st = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "40", "--cols", "40", "--out"])
+        .arg(&lcp)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let f = |c: f64| c * 9.0 / 5.0 + 32.0;
+    let c = |f: f64| (f - 32.0) * 5.0 / 9.0;
+    let up_1000_ft = |t: f64, rh: f64| {
+        let dew = -398.0 - 7469.0 / ((rh / 100.0).ln() - 7469.0 / (f(t) + 398.0));
+        let (t2, dew2) = (f(t) - 5.5, dew - 1.1);
+        (c(t2), ((7469.0 * (1.0 / (t2 + 398.0) - 1.0 / (dew2 + 398.0))).exp() * 100.0).min(99.0))
+    };
+    let header = "time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n";
+    let (mut given, mut lifted) = (header.to_string(), header.to_string());
+    for h in 0..=24i64 {
+        let t = 12.0 + (h as f64 * 0.7).sin() * 8.0;
+        let rh = 55.0 - (h as f64 * 0.7).sin() * 25.0;
+        let rain = if h == 6 { 1.0 } else { 0.0 };
+        let row = |t: f64, rh: f64| {
+            format!("{},8,270,{t},{rh},{rain},100,2022-08-14T{:02}:00:00-07:00\n", (h - 12) * 60, h.min(23))
+        };
+        given += &row(t, rh);
+        let (t2, rh2) = up_1000_ft(t, rh);
+        lifted += &row(t2, rh2);
+    }
+    std::fs::write(d.join("given.csv"), given).unwrap();
+    std::fs::write(d.join("lifted.csv"), lifted).unwrap();
+    let run = |csv: &str, extra: &[&str], out: &str| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--ignite", "500600,3999400", "--backend", "cpu", "--moisture", "6,7,8,70,100", "--duration", "12h"])
+            .args(["--no-spotting", "--write-moisture", "--weather"])
+            .arg(d.join(csv))
+            .args(extra)
+            .arg("--out")
+            .arg(d.join(out))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{err}");
+        err
+    };
+    let err = run("given.csv", &["--conditioning", "terrain", "--station-elevation", "450"], "at_class");
+    assert!(err.contains("terrain conditioning: dead fuels conditioned in 1 classes"), "{err}");
+    let below = (450.0 - 1000.0 / 3.2808).to_string();
+    run("given.csv", &["--conditioning", "terrain", "--station-elevation", &below], "below");
+    run("given.csv", &[], "station");
+    run("lifted.csv", &[], "lifted");
+    let read = |dir: &str, t: i64| {
+        let ds = gdal::Dataset::open(d.join(dir).join("moisture").join(format!("dead_moisture_t{t}min.tif"))).unwrap();
+        (1..=3)
+            .map(|b| ds.rasterband(b).unwrap().read_as::<f32>((20, 20), (1, 1), (1, 1), None).unwrap().data()[0])
+            .collect::<Vec<f32>>()
+    };
+    let mut changed = false;
+    for t in (0..=720).step_by(60) {
+        let (a, s, b, l) = (read("at_class", t), read("station", t), read("below", t), read("lifted", t));
+        for k in 0..3 {
+            assert!(
+                (a[k] - s[k]).abs() < 1e-4,
+                "t {t}, stick {k}: at the class's elevation {} vs station {}",
+                a[k],
+                s[k]
+            );
+            assert!((b[k] - l[k]).abs() < 1e-3, "t {t}, stick {k}: 1000 ft up {} vs lifted stream {}", b[k], l[k]);
+            changed |= (b[k] - s[k]).abs() > 0.1;
+        }
+    }
+    assert!(changed, "1000 ft of lapse changed the moistures");
+}

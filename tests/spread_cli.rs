@@ -341,7 +341,8 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
         "2022-08-15 13:00:00 to 2022-08-15 19:00:00 (6.0 h)",
         "burn periods: the fire spreads 6.0 h of the run's 6.0 h",
         "FARSITE_TIMESTEP",
-        "RAWS_ELEVATION",
+        "terrain conditioning: dead fuels conditioned in",
+        "the station at 1268 m",
         "conditioned from 37.0 h before the fire",
     ] {
         assert!(err.contains(want), "`{want}` not in {err}");
@@ -350,7 +351,8 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
         .arg("--weather")
         .arg(d.join("same.csv"))
         .args(["--moisture", "3,4,6,70,100", "--duration", "6h", "--crown-method", "scott-reinhardt"])
-        .args(["--foliar-moisture", "120", "--no-spotting", "--wind-height", "20ft", "--out"])
+        .args(["--foliar-moisture", "120", "--no-spotting", "--wind-height", "20ft"])
+        .args(["--conditioning", "terrain", "--station-elevation", &(4159.0 * 0.3048).to_string(), "--out"])
         .arg(d.join("b"))
         .output()
         .unwrap();
@@ -450,7 +452,8 @@ fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
         c.args(extra).arg("--out").arg(d.join(out));
         run_ok(&mut c)
     };
-    let err = run(&["--farsite-input", input.to_str().unwrap()], "periods");
+    // The station's weather everywhere (the cut stream carries one set of moistures per hour).
+    let err = run(&["--farsite-input", input.to_str().unwrap(), "--conditioning", "station"], "periods");
     assert!(err.contains("burn periods: the fire spreads 8.0 h of the run's 54.0 h, in 3 periods"), "{err}");
     run(
         &[

@@ -525,7 +525,7 @@ pub fn julian_date(year: i32, month: u32, day: u32, hour: f64) -> f64 {
 /// longitude `lon_west_deg` (positive west of Greenwich): the low-precision solar coordinates ("MiniSun") and local
 /// mean sidereal time of Montenbruck & Pfleger, Astronomy on the Personal Computer (pp. 39-41), as Bevins' date-time
 /// library uses them.
-pub fn sun_altitude_deg(jd: f64, lat_deg: f64, lon_west_deg: f64) -> f64 {
+pub fn sun_position_deg(jd: f64, lat_deg: f64, lon_west_deg: f64) -> (f64, f64) {
     use std::f64::consts::TAU;
     let mjd = jd - 2_400_000.5;
     let t = (mjd - 51544.5) / 36525.0;
@@ -550,7 +550,16 @@ pub fn sun_altitude_deg(jd: f64, lat_deg: f64, lon_west_deg: f64) -> f64 {
     let lmst = 24.0 * frac((gmst - lon_west_deg / 15.0) / 24.0);
     let tau = (15.0 * (lmst - ra)).to_radians();
     let (phi, dec) = (lat_deg.to_radians(), dec.to_radians());
-    (phi.sin() * dec.sin() + phi.cos() * dec.cos() * tau.cos()).asin().to_degrees()
+    let alt = (phi.sin() * dec.sin() + phi.cos() * dec.cos() * tau.cos()).asin().to_degrees();
+    // Azimuth clockwise from north: A = atan2(-sin tau, tan dec cos phi - sin phi cos tau) (Meeus 1998, eq. 13.5,
+    // turned from south-based to north-based).
+    let az = (-tau.sin()).atan2(dec.tan() * phi.cos() - phi.sin() * tau.cos()).to_degrees().rem_euclid(360.0);
+    (alt, az)
+}
+
+/// The sun's altitude above the horizon, degrees ([`sun_position_deg`]).
+pub fn sun_altitude_deg(jd: f64, lat_deg: f64, lon_west_deg: f64) -> f64 {
+    sun_position_deg(jd, lat_deg, lon_west_deg).0
 }
 
 /// Solar radiation on a horizontal surface at sea level as FARSITE derives it for dead fuel moisture (Bevins'
@@ -564,4 +573,54 @@ pub fn clear_sky_radiation_w_m2(year: i32, month: u32, day: u32, hour: f64, lat_
     }
     let s = alt.to_radians().sin();
     1370.0 * 0.7f64.powf(1.0 / s) * (1.0 - cloud_pct / 100.0) * s
+}
+
+/// Solar radiation reaching dead fuels on a slope under a canopy, as FARSITE conditions them per class of cells
+/// (FmsThread::SimpleRadiation over Bevins' CDT_SolarRadiation, after MTCLIM): 1370 W/m2 times the atmosphere's
+/// transmittance 0.7 over the optical air mass exp(-0.0001467 z) / sin(altitude) (z the elevation, as FARSITE
+/// passes it, m / 3.2808), the cloud transmittance 1 - cloud/100, the canopy transmittance 1 - cover/100 and the sine
+/// of the sun's angle to the slope, sin(alt) cos(slope) + cos(alt) sin(slope) cos(azimuth - aspect) (aspect the
+/// downslope direction); zero with the sun below the horizon or the slope self-shaded. On flat open ground at sea
+/// level it is [`clear_sky_radiation_w_m2`]. Clock time as there: W/m2.
+#[allow(clippy::too_many_arguments)]
+pub fn terrain_radiation_w_m2(
+    year: i32,
+    month: u32,
+    day: u32,
+    hour: f64,
+    lat_deg: f64,
+    cloud_pct: f64,
+    slope_deg: f64,
+    aspect_deg: f64,
+    elevation_m: f64,
+    cover_pct: f64,
+) -> f64 {
+    let (alt, az) = sun_position_deg(julian_date(year, month, day, hour), lat_deg, 0.0);
+    if alt <= 0.0 {
+        return 0.0;
+    }
+    let (a, s) = (alt.to_radians(), slope_deg.to_radians());
+    let incidence = a.sin() * s.cos() + a.cos() * s.sin() * (az - aspect_deg).to_radians().cos();
+    if incidence < 0.0 {
+        return 0.0;
+    }
+    let air_mass = (-0.0001467 * elevation_m / 3.2808).exp() / a.sin();
+    1370.0 * 0.7f64.powf(air_mass) * (1.0 - cloud_pct / 100.0) * (1.0 - cover_pct / 100.0) * incidence
+}
+
+/// A station's temperature (C) and humidity (%) taken to a site `rise_m` metres above it, as FARSITE does
+/// (FmsThread::SiteSpecific, after Rothermel, Wilson, Morris and Sackett 1986): the temperature falls 5.5 F and the
+/// dew point 1.1 F per 1000 ft, dew point and humidity related by ln(RH) = 7469 (1/(T + 398) - 1/(Td + 398)) (F);
+/// humidity at most 99 %.
+pub fn site_weather(air_temp_c: f64, rh_pct: f64, rise_m: f64) -> (f64, f64) {
+    if rise_m == 0.0 {
+        return (air_temp_c, rh_pct);
+    }
+    let f = air_temp_c * 9.0 / 5.0 + 32.0;
+    let drop_kft = rise_m * 3.2808 / 1000.0;
+    let dew_ref = -398.0 - 7469.0 / ((rh_pct.max(0.01) / 100.0).ln() - 7469.0 / (f + 398.0));
+    let t = f - drop_kft * 5.5;
+    let dew = dew_ref - drop_kft * 1.1;
+    let rh = (7469.0 * (1.0 / (t + 398.0) - 1.0 / (dew + 398.0))).exp() * 100.0;
+    ((t - 32.0) * 5.0 / 9.0, rh.min(99.0))
 }

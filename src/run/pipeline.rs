@@ -19,6 +19,7 @@ use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
 use crate::spread::clock::BurnClock;
 use crate::spread::sources::{self, Shape, Source};
 use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
+use crate::weather::conditioning::{self, Mode, MoistureGrid, TerrainClasses};
 use crate::weather::{self, WeatherStream, WindGrid};
 
 /// What varies from one member to the next besides its seed.
@@ -43,6 +44,8 @@ pub struct Prepared {
     /// The weather in fire time (compressed to the burn periods when there are some).
     pub stream: WeatherStream,
     wind_grids: Vec<Option<Arc<WindGrid>>>,
+    /// Dead moistures per class of cells per period (terrain conditioning).
+    pub moisture_grids: Vec<Option<Arc<MoistureGrid>>>,
     /// Burn periods of the weather (a FARSITE .input's): the fire runs in fire time, and its results are turned
     /// back into clock time.
     pub clock: Option<BurnClock>,
@@ -153,15 +156,17 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let cells = Cells::from_landscape(&landscape)?;
     let mut notes = landscape.notes.clone();
     let w = &scenario.weather;
+    let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+    let mut obs = Vec::new();
     let (stream, wind_grids) = match &w.stream {
         Some(p) if weather::forecast::is_forecast(p) => {
-            let (stream, grids, stream_notes) = WeatherStream::from_forecast(p, &w.base, &landscape.grid, &w.times)?;
+            let (stream, grids, stream_notes, o) = WeatherStream::from_forecast(p, &w.base, &landscape.grid, &w.times)?;
             notes.extend(stream_notes);
+            obs = o;
             (stream, grids)
         }
         Some(p) => {
-            let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
-            let (stream, stream_notes) = WeatherStream::from_csv_timed(p, &w.base, lat, &w.times)?;
+            let (stream, stream_notes) = WeatherStream::from_file(p, &w.base, lat, &w.times, &mut obs)?;
             notes.extend(stream_notes);
             let is_wxs =
                 p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs") || e.eq_ignore_ascii_case("input"));
@@ -173,24 +178,60 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
+    // Conditioning per class of cells: moistures per class for every period.
+    let moisture_grids: Vec<Option<Arc<MoistureGrid>>> = match w.conditioning {
+        Mode::Terrain if !obs.is_empty() => {
+            let classes = TerrainClasses::new(&landscape, |i| cells.fuel_index(i) != u32::MAX);
+            let m = &w.base.moisture;
+            let by_row = conditioning::condition(
+                &classes,
+                &obs,
+                w.station_elevation_m,
+                lat.unwrap_or(0.0),
+                [m.dead_1h, m.dead_10h, m.dead_100h],
+            );
+            notes.push(format!(
+                "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %){}",
+                classes.sites.len(),
+                conditioning::ELEVATION_BAND_M,
+                conditioning::SLOPE_CLASS_DEG,
+                conditioning::COVER_CLASS_PCT,
+                match w.station_elevation_m {
+                    Some(z) => format!(", the station at {z:.0} m"),
+                    None => ", no station elevation: no lapse rates".to_string(),
+                }
+            ));
+            stream
+                .periods
+                .iter()
+                .map(|p| obs.iter().position(|o| o.t_min == p.start_min).map(|k| by_row[k].clone()))
+                .collect()
+        }
+        Mode::Terrain => {
+            notes.push(
+                "terrain conditioning asked for, but the weather does not condition the fuels (no temperature and humidity stream): moistures as given".into(),
+            );
+            Vec::new()
+        }
+        Mode::Station => Vec::new(),
+    };
     // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
-    let (stream, wind_grids, clock) = match burn_periods(w.stream.as_deref(), scenario.spread.duration_min)? {
+    let (stream, wind_grids, moisture_grids, clock) = match burn_periods(
+        w.stream.as_deref(),
+        scenario.spread.duration_min,
+    )? {
         Some(clock) => {
             let (fire_stream, kept) = clock.compress(&stream);
-            let grids = if wind_grids.is_empty() {
-                Vec::new()
-            } else {
-                kept.iter().map(|&k| wind_grids.get(k).cloned().flatten()).collect()
-            };
+            let (grids, mgrids) = (pick(&kept, &wind_grids), pick(&kept, &moisture_grids));
             notes.push(format!(
-                "burn periods: the fire spreads {:.1} h of the run's {:.1} h, in {} periods; fuels condition throughout; times in the outputs are clock minutes from the start",
-                clock.fire_duration_min() / 60.0,
-                clock.clock_duration_min() / 60.0,
-                clock.intervals().len()
-            ));
-            (fire_stream, grids, Some(clock))
+                    "burn periods: the fire spreads {:.1} h of the run's {:.1} h, in {} periods; fuels condition throughout; times in the outputs are clock minutes from the start",
+                    clock.fire_duration_min() / 60.0,
+                    clock.clock_duration_min() / 60.0,
+                    clock.intervals().len()
+                ));
+            (fire_stream, grids, mgrids, Some(clock))
         }
-        None => (stream, wind_grids, None),
+        None => (stream, wind_grids, moisture_grids, None),
     };
     let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
     if gridded > 0 {
@@ -256,6 +297,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         cells,
         stream,
         wind_grids,
+        moisture_grids,
         clock,
         cell_ignition,
         fixed_debris,
@@ -264,6 +306,15 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
     })
+}
+
+/// The entries of per-period inputs for the periods `kept` (none when there are none).
+fn pick<T>(kept: &[usize], v: &[Option<Arc<T>>]) -> Vec<Option<Arc<T>>> {
+    if v.is_empty() {
+        Vec::new()
+    } else {
+        kept.iter().map(|&k| v.get(k).cloned().flatten()).collect()
+    }
 }
 
 /// The burn periods of a weather stream file (a FARSITE .input's `FARSITE_BURN_PERIODS`), if it has some.
@@ -310,6 +361,7 @@ impl Prepared {
             tolerance: sp.tolerance,
             surface: self.scenario.surface_options(),
             wind_grids: if own_stream { self.wind_grids.clone() } else { Vec::new() },
+            moisture_grids: if own_stream { self.moisture_grids.clone() } else { Vec::new() },
         }
     }
 

@@ -305,6 +305,44 @@ fn spread_summary_json(
 /// Every product of one member into `out`: debris products (ignition probability and expected ignitions
 /// rasters, map, impacts.gpkg) when the run has debris, the spread products when there is a fire, summary.json,
 /// and report.md for debris runs. Returns the files and the summary.
+/// The dead fuel moistures of every weather period of a member, in percent, on burnable cells:
+/// `moisture/dead_moisture_t{MIN}min.tif` (MIN the period's start, clock minutes from the start of the run), bands
+/// 1-h, 10-h and 100-h; per class of cells under terrain conditioning, else the period's moistures everywhere.
+fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<Vec<PathBuf>> {
+    let dir = out.join("moisture");
+    std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
+    let grid = &p.landscape.grid;
+    let own = std::ptr::eq(&m.stream, &p.stream) || m.stream == p.stream;
+    let mut files = Vec::new();
+    for (k, period) in m.stream.periods.iter().enumerate() {
+        let classes = if own { p.moisture_grids.get(k).and_then(|g| g.as_deref()) } else { None };
+        let w = &period.weather.moisture;
+        let mut bands = vec![vec![NODATA; grid.len()]; 3];
+        for i in 0..grid.len() {
+            if p.cells.fuel_index(i) == u32::MAX {
+                continue;
+            }
+            let d = classes.and_then(|g| g.at(i)).unwrap_or([w.dead_1h, w.dead_10h, w.dead_100h]);
+            for (b, v) in bands.iter_mut().zip(d) {
+                b[i] = (v * 100.0) as f32;
+            }
+        }
+        let t = p.clock.as_ref().map_or(period.start_min, |c| c.to_clock(period.start_min));
+        let path = dir.join(format!("dead_moisture_t{:.0}min.tif", t));
+        let start = format!("{t:.0}");
+        io::write_multiband_geotiff(
+            &path,
+            grid,
+            &bands,
+            &["m1h_pct", "m10h_pct", "m100h_pct"],
+            NODATA as f64,
+            &[("PERIOD_START_MIN", start.as_str())],
+        )?;
+        files.push(path);
+    }
+    Ok(files)
+}
+
 pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<PathBuf>, serde_json::Value)> {
     let sc = &p.scenario;
     let ls = &p.landscape;
@@ -320,6 +358,9 @@ pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<P
         "tolerance": sc.spread.tolerance,
         "isochrone_interval_min": sc.spread.isochrone_interval_min,
     });
+    if sc.output.write_moisture {
+        files.extend(write_moisture_rasters(p, m, out)?);
+    }
     let spread = match (&m.fire, &m.summary) {
         (Some(res), Some(fs)) => {
             let (f, isos) =

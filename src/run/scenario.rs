@@ -64,6 +64,10 @@ pub struct WeatherSpec {
     pub stream: Option<PathBuf>,
     /// When a time-stamped stream's fire starts and its fuels start conditioning.
     pub times: crate::weather::StreamTimes,
+    /// How a conditioning stream's weather reaches the fuels: at the station, or per class of cells.
+    pub conditioning: crate::weather::conditioning::Mode,
+    /// Elevation of the weather station, m (lapse rates in `terrain` conditioning).
+    pub station_elevation_m: Option<f64>,
     /// Foliar moisture content, percent (crown fire).
     pub foliar_moisture_pct: f64,
 }
@@ -84,6 +88,8 @@ pub struct SpreadSpec {
 pub struct OutputSpec {
     pub dir: PathBuf,
     pub cog: bool,
+    /// Write the dead fuel moistures of every weather period (`moisture/`).
+    pub write_moisture: bool,
 }
 
 /// A checked scenario.
@@ -162,6 +168,11 @@ struct WeatherFile {
     /// Start of the fuel conditioning period: RFC 3339, or a duration before the fire.
     #[serde(default)]
     conditioning_start: Option<String>,
+    /// `station` (default) or `terrain`.
+    #[serde(default)]
+    conditioning: crate::weather::conditioning::Mode,
+    #[serde(default)]
+    station_elevation_m: Option<f64>,
     #[serde(default = "default_foliar")]
     foliar_moisture_pct: f64,
 }
@@ -225,6 +236,8 @@ struct OutputFile {
     dir: PathBuf,
     #[serde(default)]
     cog: bool,
+    #[serde(default)]
+    write_moisture: bool,
 }
 
 impl WeatherSpec {
@@ -253,6 +266,8 @@ impl WeatherSpec {
             air_temp_c,
             stream,
             times: Default::default(),
+            conditioning: Default::default(),
+            station_elevation_m: None,
             foliar_moisture_pct: 100.0,
         })
     }
@@ -280,6 +295,23 @@ impl WeatherSpec {
         if let Some(s) = conditioning_start {
             self.times.conditioning_start = Some(crate::weather::ConditioningStart::parse(s, names[1])?);
         }
+        Ok(self)
+    }
+
+    /// The same weather conditioned by `mode`, with the station at `station_elevation_m` (checked; `what` names it).
+    pub fn with_conditioning(
+        mut self,
+        mode: crate::weather::conditioning::Mode,
+        station_elevation_m: Option<f64>,
+        what: &str,
+    ) -> Result<WeatherSpec> {
+        if let Some(z) = station_elevation_m {
+            if !(-500.0..=9000.0).contains(&z) {
+                return Err(Error::Invalid(format!("{what} {z} m: expected an elevation between -500 and 9000 m")));
+            }
+        }
+        self.conditioning = mode;
+        self.station_elevation_m = station_elevation_m;
         Ok(self)
     }
 
@@ -343,7 +375,8 @@ impl Scenario {
             w.start.as_deref(),
             w.conditioning_start.as_deref(),
             ["weather.start", "weather.conditioning_start"],
-        )?;
+        )?
+        .with_conditioning(w.conditioning, w.station_elevation_m, "weather.station_elevation_m")?;
         let d = f.debris;
         let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
         if forms.iter().filter(|&&b| b).count() != 1 {
@@ -387,7 +420,11 @@ impl Scenario {
             crown: s.crown_method,
         };
         let dir = f.output.dir;
-        let output = OutputSpec { dir: if dir.is_relative() { base.join(dir) } else { dir }, cog: f.output.cog };
+        let output = OutputSpec {
+            dir: if dir.is_relative() { base.join(dir) } else { dir },
+            cog: f.output.cog,
+            write_moisture: f.output.write_moisture,
+        };
         let has_event = matches!(debris, DebrisSpec::Event { .. });
         let ensemble = ens::check(
             ens::Tables {

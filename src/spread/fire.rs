@@ -308,8 +308,9 @@ impl<'a> Fire<'a> {
 
     fn set_weather(&mut self, period: usize) -> Result<()> {
         let wind = self.opts.wind_grids.get(period).cloned().flatten();
+        let moisture = self.opts.moisture_grids.get(period).cloned().flatten();
         let w = self.weather.periods[period].weather;
-        self.pf.set_weather(self.engine, self.cells, &w, wind, self.opts.surface)?;
+        self.pf.set_weather(self.engine, self.cells, &w, wind, moisture, self.opts.surface)?;
         self.period = period;
         let pf: &ParamField = self.pf;
         match &mut self.sweeps {

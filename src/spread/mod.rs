@@ -49,6 +49,9 @@ pub struct SpreadOptions {
     pub surface: SurfaceOptions,
     /// Gridded wind per weather period (same order as the stream's periods; missing or `None`: uniform wind).
     pub wind_grids: Vec<Option<std::sync::Arc<crate::weather::WindGrid>>>,
+    /// Dead moistures per class of cells per weather period (terrain conditioning; missing or `None`: the period's
+    /// uniform moistures).
+    pub moisture_grids: Vec<Option<std::sync::Arc<crate::weather::conditioning::MoistureGrid>>>,
 }
 
 impl Default for SpreadOptions {
@@ -58,6 +61,7 @@ impl Default for SpreadOptions {
             tolerance: 0.05,
             surface: SurfaceOptions::default(),
             wind_grids: Vec::new(),
+            moisture_grids: Vec::new(),
         }
     }
 }

@@ -11,11 +11,18 @@ use super::kernel::Param;
 use crate::error::Result;
 use crate::gpu::Engine;
 use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA, OUT_STRIDE};
+use crate::physics::surface::Moisture;
 use crate::physics::surface::{FuelBed, SurfaceOptions};
+use crate::weather::conditioning::MoistureGrid;
 use crate::weather::WindGrid;
 
 /// Tile edge, cells.
 pub const TILE: usize = 32;
+
+/// A period's moistures with a class's dead moistures (fractions: 1 h, 10 h, 100 h).
+fn class_moisture(m: &Moisture, dead: &[f64; 3]) -> Moisture {
+    Moisture { dead_1h: dead[0], dead_10h: dead[1], dead_100h: dead[2], ..*m }
+}
 
 /// Spread parameters of one cell from its surface fire behaviour outputs.
 pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
@@ -36,6 +43,7 @@ pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
 struct Key {
     weather: Weather,
     wind: Option<Arc<WindGrid>>,
+    moisture: Option<Arc<MoistureGrid>>,
     opts: SurfaceOptions,
 }
 
@@ -44,6 +52,11 @@ impl Key {
         self.weather == o.weather
             && self.opts == o.opts
             && match (&self.wind, &o.wind) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+            && match (&self.moisture, &o.moisture) {
                 (None, None) => true,
                 (Some(a), Some(b)) => Arc::ptr_eq(a, b),
                 _ => false,
@@ -75,6 +88,8 @@ pub struct ParamField {
     beds: Vec<Option<FuelBed>>,
     /// Fuel model 10's bed at the period's moistures (crown fire).
     bed10: Option<FuelBed>,
+    /// Per class of cells (terrain conditioning): every fuel model's bed and fuel model 10's.
+    class_beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>)>,
     key: Option<Key>,
     kept: Vec<Stored>,
     /// Cells whose parameters were computed, all weathers.
@@ -96,6 +111,7 @@ impl ParamField {
             tiles_x,
             beds: Vec::new(),
             bed10: None,
+            class_beds: Vec::new(),
             key: None,
             kept: Vec::new(),
             cells_computed: 0,
@@ -113,9 +129,10 @@ impl ParamField {
         cells: &Cells,
         w: &Weather,
         wind: Option<Arc<WindGrid>>,
+        moisture: Option<Arc<MoistureGrid>>,
         opts: SurfaceOptions,
     ) -> Result<()> {
-        let key = Key { weather: *w, wind, opts };
+        let key = Key { weather: *w, wind, moisture, opts };
         if self.key.as_ref().is_some_and(|k| k.same(&key)) {
             return Ok(());
         }
@@ -142,7 +159,21 @@ impl ParamField {
         }
         self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
         self.bed10 = FuelBed::new(behavior::fuel_model_10(), &w.moisture);
-        let gridded = key.wind.is_some();
+        self.class_beds = match &key.moisture {
+            Some(g) => g
+                .dead
+                .par_iter()
+                .map(|d| {
+                    let m = class_moisture(&w.moisture, d);
+                    (
+                        cells.fuels.iter().map(|f| FuelBed::new(f, &m)).collect(),
+                        FuelBed::new(behavior::fuel_model_10(), &m),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let gridded = key.wind.is_some() || key.moisture.is_some();
         self.key = Some(key);
         match engine {
             Engine::Cpu => {}
@@ -183,8 +214,10 @@ impl ParamField {
         self.version += 1;
         let Some(key) = &self.key else { return };
         let (w, opts, wind) = (key.weather, &key.opts, key.wind.as_deref());
+        let classes = key.moisture.as_deref().map(|g| g.class_of_cell.as_slice());
         let (cols, rows) = (self.cols, self.rows);
         let (beds, bed10, tiles_x) = (&self.beds, self.bed10.as_ref(), self.tiles_x);
+        let class_beds = &self.class_beds;
         let computed: Vec<(usize, Vec<(Param, f32)>)> = todo
             .par_iter()
             .map(|&t| {
@@ -207,14 +240,12 @@ impl ParamField {
                                 },
                                 _ => w,
                             };
-                            let o = behavior::cell_behavior(
-                                beds[k].as_ref(),
-                                bed10,
-                                &cells.fuels[k],
-                                &cells.rows[i],
-                                &wc,
-                                opts,
-                            );
+                            // Terrain conditioning: the cell's class's beds.
+                            let (b, b10) = match classes.and_then(|c| class_beds.get(c[i] as usize)) {
+                                Some((cb, cb10)) => (cb[k].as_ref(), cb10.as_ref()),
+                                None => (beds[k].as_ref(), bed10),
+                            };
+                            let o = behavior::cell_behavior(b, b10, &cells.fuels[k], &cells.rows[i], &wc, opts);
                             o.map(|v| v as f32)
                         };
                         v.push(param_from_behavior(&out));
@@ -276,14 +307,34 @@ pub fn behavior_at_arrival(
                 _ => w,
             };
             let (b, b10) = &beds[p];
-            let o = behavior::cell_behavior(
-                b[k].as_ref(),
-                b10.as_ref(),
-                &cells.fuels[k],
-                &cells.rows[i],
-                &wc,
-                &opts.surface,
-            );
+            // Terrain conditioning: the cell's class's moistures.
+            let class = opts.moisture_grids.get(p).and_then(|g| g.as_deref()).and_then(|g| g.at(i));
+            let o = match class {
+                Some(d) => {
+                    let m = class_moisture(&wc.moisture, &d);
+                    let wm = Weather { moisture: m, ..wc };
+                    let (cb, cb10) = (FuelBed::new(&cells.fuels[k], &m), FuelBed::new(behavior::fuel_model_10(), &m));
+                    return Some((
+                        wm,
+                        behavior::cell_behavior(
+                            cb.as_ref(),
+                            cb10.as_ref(),
+                            &cells.fuels[k],
+                            &cells.rows[i],
+                            &wm,
+                            &opts.surface,
+                        ),
+                    ));
+                }
+                None => behavior::cell_behavior(
+                    b[k].as_ref(),
+                    b10.as_ref(),
+                    &cells.fuels[k],
+                    &cells.rows[i],
+                    &wc,
+                    &opts.surface,
+                ),
+            };
             Some((wc, o))
         })
         .collect()

@@ -13,6 +13,7 @@
 //! run's moistures at time 0: each period burns with the sticks' moisture at its start. Live moistures stay the
 //! run's.
 
+pub mod conditioning;
 pub mod forecast;
 
 use std::path::Path;
@@ -131,6 +132,18 @@ impl WeatherStream {
         lat_deg: Option<f64>,
         times: &StreamTimes,
     ) -> Result<(WeatherStream, Vec<String>)> {
+        Self::from_file(path, base, lat_deg, times, &mut Vec::new())
+    }
+
+    /// [`WeatherStream::from_csv_timed`], also giving the station's observations of a conditioning stream (for
+    /// conditioning per class of cells, [`conditioning`]).
+    pub fn from_file(
+        path: &Path,
+        base: &Weather,
+        lat_deg: Option<f64>,
+        times: &StreamTimes,
+        obs_out: &mut Vec<conditioning::RowObs>,
+    ) -> Result<(WeatherStream, Vec<String>)> {
         if forecast::is_forecast(path) {
             return Err(Error::input(
                 path.display(),
@@ -150,7 +163,7 @@ impl WeatherStream {
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
             let mut table = Table { headers: si_headers(), rows };
             let mut notes = retime(path, &mut table, times)?;
-            let (stream, more) = Self::from_table(path, table, &base, lat_deg)?;
+            let (stream, more) = Self::from_table(path, table, &base, lat_deg, obs_out)?;
             notes.extend(more);
             return Ok((stream, notes));
         }
@@ -158,13 +171,13 @@ impl WeatherStream {
             let (mut table, mut notes) = read_wxs(path)?;
             notes.extend(retime(path, &mut table, times)?);
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
-            let (stream, more) = Self::from_table(path, table, &base, lat_deg)?;
+            let (stream, more) = Self::from_table(path, table, &base, lat_deg, obs_out)?;
             notes.extend(more);
             return Ok((stream, notes));
         }
         let mut table: Table<WeatherRow> = csv_rows::read(path, "row")?;
         let mut notes = retime(path, &mut table, times)?;
-        let (stream, more) = Self::from_table(path, table, base, lat_deg)?;
+        let (stream, more) = Self::from_table(path, table, base, lat_deg, obs_out)?;
         notes.extend(more);
         Ok((stream, notes))
     }
@@ -176,7 +189,7 @@ impl WeatherStream {
         base: &Weather,
         grid: &crate::landscape::Grid,
         times: &StreamTimes,
-    ) -> Result<(WeatherStream, WindGrids, Vec<String>)> {
+    ) -> Result<(WeatherStream, WindGrids, Vec<String>, Vec<conditioning::RowObs>)> {
         let (mut table, mut grids, mut notes) = forecast::read(path, grid)?;
         let before = table.rows.len();
         notes.extend(retime(path, &mut table, times)?);
@@ -184,9 +197,10 @@ impl WeatherStream {
         grids.drain(..before - table.rows.len());
         let lat = grid.centre_lonlat().ok().map(|c| c.1);
         let base = Weather { wind_height: WindHeight::TenM, ..*base };
-        let (stream, more) = Self::from_table(path, table, &base, lat)?;
+        let mut obs = Vec::new();
+        let (stream, more) = Self::from_table(path, table, &base, lat, &mut obs)?;
         notes.extend(more);
-        Ok((stream, grids, notes))
+        Ok((stream, grids, notes, obs))
     }
 
     /// Periods from the rows of a weather table (a CSV, or a .wxs read into the same columns).
@@ -195,6 +209,7 @@ impl WeatherStream {
         table: Table<WeatherRow>,
         base: &Weather,
         lat_deg: Option<f64>,
+        obs_out: &mut Vec<conditioning::RowObs>,
     ) -> Result<(WeatherStream, Vec<String>)> {
         let err = |msg: String| Error::input(path.display(), msg);
         let time_scale = if table.has("time_min") {
@@ -265,6 +280,18 @@ impl WeatherStream {
                 let ta = r.air_temp_c.ok_or_else(|| missing("air_temp_c"))?;
                 let rh = r.rh_pct.ok_or_else(|| missing("rh_pct"))?;
                 let precip = r.precip_mm.unwrap_or(0.0);
+                let clock = match r.valid_time.as_deref() {
+                    Some(vt) => {
+                        let t = chrono::DateTime::parse_from_rfc3339(vt.trim()).map_err(|e| {
+                            err(format!("row {row}, column `valid_time`: `{vt}` is not an RFC 3339 time ({e})"))
+                        })?;
+                        use chrono::{Datelike, Timelike};
+                        let l = t.naive_local();
+                        let hour = l.hour() as f64 + l.minute() as f64 / 60.0 + l.second() as f64 / 3600.0;
+                        Some((l.year(), l.month(), l.day(), hour))
+                    }
+                    None => None,
+                };
                 let solar = match (r.solar_w_m2, r.cloud_pct, r.valid_time.as_deref(), lat_deg) {
                     (Some(s), _, _, _) => s,
                     (None, Some(cloud), Some(vt), Some(lat)) => {
@@ -298,6 +325,15 @@ impl WeatherStream {
                     solar_w_m2: solar,
                 };
                 obs.check().map_err(|m| err(format!("row {row}: {m}")))?;
+                obs_out.push(conditioning::RowObs {
+                    t_min: t,
+                    air_temp_c: ta,
+                    rh_pct: rh,
+                    precip_mm: precip,
+                    solar_w_m2: r.solar_w_m2,
+                    cloud_pct: r.cloud_pct,
+                    clock,
+                });
                 match periods.last() {
                     None => {
                         let m0 = [base.moisture.dead_1h, base.moisture.dead_10h, base.moisture.dead_100h];
