@@ -40,6 +40,10 @@ pub struct FarsiteInput {
     pub spot_probability: Option<f64>,
     pub spot_delay_min: Option<f64>,
     pub raws: Vec<RawsRow>,
+    /// Custom fuel models (`CUSTOM_FUELS_DATA` rows, .fmd format; read by [`crate::physics::fuel::read_fmd`]).
+    pub custom_fuel_rows: Vec<(usize, String)>,
+    /// Units of the custom fuel models (`CUSTOM_FUELS_UNITS`, English by default).
+    pub custom_fuels_english: bool,
     /// Elevation of the weather station (`RAWS_ELEVATION`, feet in English units), m.
     pub raws_elevation_m: Option<f64>,
     /// Burn periods (start, end) of the file, clock times: FARSITE's `M D HHMM HHMM` rows, each burning from its
@@ -270,6 +274,9 @@ impl FarsiteInput {
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
         let mut burn_rows: Vec<(usize, String)> = Vec::new();
         let mut raws_elevation: Option<f64> = None;
+        let mut custom_fuel_rows: Vec<(usize, String)> = Vec::new();
+        let mut custom_fuels_english = true;
+        let mut raws_file: Option<(usize, String)> = None;
         let mut weather_lines: Vec<(usize, String)> = Vec::new();
         let mut wind_lines: Vec<(usize, String)> = Vec::new();
         let (mut weather_english, mut wind_english) = (true, true);
@@ -378,8 +385,59 @@ impl FarsiteInput {
                     }
                 }
                 "RAWS_ELEVATION" => raws_elevation = Some(num(n, &key, value)?),
-                _ => ignored.push(format!("{key} {value}: not used by Emberfall's raster spread")),
+                "CUSTOM_FUELS_DATA" => custom_fuel_rows.extend(block(value)?),
+                "CUSTOM_FUELS_UNITS" => custom_fuels_english = !value.eq_ignore_ascii_case("metric"),
+                "RAWS_FILE" => raws_file = Some((n, value.to_string())),
+                "FARSITE_ATM_FILE" => ignored.push(format!(
+                    "FARSITE_ATM_FILE {value}: gridded winds from an ATM file are not read (the RAWS winds apply; give gridded winds as `wind_speed_raster` / `wind_from_raster` columns of a weather CSV)"
+                )),
+                _ => {
+                    // A block Emberfall does not read (a count, then rows without a keyword): skip its rows.
+                    let mut rows = 0;
+                    if let Ok(c) = value.parse::<usize>() {
+                        while rows < c && lines.get(i).is_some_and(|l| !l.contains(':')) {
+                            i += 1;
+                            rows += 1;
+                        }
+                    }
+                    let what = if rows > 0 { format!(" ({rows} rows)") } else { String::new() };
+                    ignored.push(format!("{key} {value}{what}: not used by Emberfall's raster spread"))
+                }
             }
+        }
+        // Weather in a file of its own (RAWS_FILE: a .raws / .wxs stream), relative to this file's folder or to the
+        // working folder (as FARSITE's examples write it).
+        let mut raws_source: Option<std::path::PathBuf> = None;
+        if let Some((n, f)) = raws_file {
+            if !raws_lines.is_empty() {
+                return Err(err(n, "RAWS_FILE and RAWS rows: give one".into()));
+            }
+            let rel = Path::new(&f);
+            let here = path.parent().unwrap_or(Path::new(".")).join(rel);
+            let file = if here.exists() { here } else { rel.to_path_buf() };
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| err(n, format!("RAWS_FILE {}: cannot read it ({e})", file.display())))?;
+            for (k, l) in text.lines().enumerate() {
+                let t = l.trim();
+                if t.is_empty() || t.starts_with('#') {
+                    continue;
+                }
+                if let Some((key, value)) = t.split_once(':') {
+                    match key.trim().to_ascii_uppercase().as_str() {
+                        "RAWS_UNITS" => english = Some(!value.trim().eq_ignore_ascii_case("metric")),
+                        "RAWS_ELEVATION" => {
+                            raws_elevation = raws_elevation.or(value.trim().parse::<f64>().ok());
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                if t.split_whitespace().next().is_some_and(|w| w.parse::<f64>().is_err()) {
+                    continue; // a column-name header
+                }
+                raws_lines.push((k + 1, t.to_string()));
+            }
+            raws_source = Some(file);
         }
         let english = match (english, raws_lines.is_empty()) {
             (Some(e), _) => e,
@@ -406,7 +464,12 @@ impl FarsiteInput {
             }
             _ => raws_lines
                 .iter()
-                .map(|(ln, row)| raws_row(*ln, row, english).map_err(|m| err(*ln, m)))
+                .map(|(ln, row)| {
+                    raws_row(*ln, row, english).map_err(|m| match &raws_source {
+                        Some(f) => Error::input(f.display(), format!("line {ln}: {m}")),
+                        None => err(*ln, m),
+                    })
+                })
                 .collect::<Result<Vec<_>>>()?,
         };
         let Some(first) = raws.first() else {
@@ -478,6 +541,8 @@ impl FarsiteInput {
         let raws_elevation_m = raws_elevation.map(|z| if elevation_english { z * 0.3048 } else { z });
         Ok(FarsiteInput {
             path: path.to_path_buf(),
+            custom_fuel_rows,
+            custom_fuels_english,
             raws_elevation_m,
             start,
             end,

@@ -703,6 +703,10 @@ fn spread(args: SpreadArgs) -> Result<()> {
                 None => crown_method,
             };
         }
+        // Custom fuel models of the file (CUSTOM_FUELS_DATA), unless --fuel-models gives them.
+        if !input.custom_fuel_rows.is_empty() && args.landscape.fuel_models.is_none() {
+            args.landscape.fuel_models = Some(f.clone());
+        }
         // FARSITE conditions per class of cells from the station's elevation.
         conditioning = args.conditioning.unwrap_or(emberfall::weather::conditioning::Mode::Terrain);
         station_elevation = args.station_elevation.or(input.raws_elevation_m);

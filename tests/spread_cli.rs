@@ -627,3 +627,43 @@ fn weather_start_and_conditioning_start_cut_the_stream() {
     assert!(!bad.status.success() && err.contains("the stream starts 36.0 h before it"), "{err}");
     assert!(!d.join("bad").exists());
 }
+
+/// FARSITE inputs as FARSITE's own examples write them: custom fuel models in a `CUSTOM_FUELS_DATA` block (read as
+/// .fmd rows, English units converted: 0.74 t/ac = 0.74 x 0.2241702 kg/m2, 3500 1/ft = 3500 / 0.3048 1/m, 1 ft =
+/// 0.3048 m), weather in a `RAWS_FILE` beside the file, and a block Emberfall does not read skipped and listed.
+#[test]
+fn farsite_inputs_with_custom_fuels_and_a_raws_file() {
+    let d = tmpdir("farsite-extras");
+    let mut raws = String::from("RAWS_ELEVATION: 1000\nRAWS_UNITS: English\nRAWS: 30\n");
+    for h in 0..30 {
+        raws += &format!("2013 5 {} {:02}00 70 30 0.00 6 225 10\n", 2 + h / 24, h % 24);
+    }
+    std::fs::write(d.join("station.raws"), raws).unwrap();
+    let input = d.join("extras.input");
+    std::fs::write(
+        &input,
+        "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 05 03 0000\nFARSITE_END_TIME: 05 03 0400\n\
+         SOME_FUTURE_BLOCK: 2\n1 2 3\n4 5 6\n\
+         CUSTOM_FUELS_DATA: 2\n\
+         28 FM1  0.740  0.000  0.000  0.000  0.000 static 3500 1800 1500  1.000 12 8000 8000   Short Grass\n\
+         29 FM5  1.000  0.500  0.000  0.000  2.000 static 2000 1800 1500  2.000 20 8000 8000   Short Brush\n\
+         FUEL_MOISTURES_DATA: 1\n0 3 4 6 70 100\nRAWS_FILE: station.raws\n",
+    )
+    .unwrap();
+    let f = emberfall::farsite::FarsiteInput::read(&input).unwrap();
+    assert_eq!(f.raws.len(), 30);
+    assert!((f.raws_elevation_m.unwrap() - 304.8).abs() < 1e-9);
+    assert!(f.ignored.iter().any(|i| i.starts_with("SOME_FUTURE_BLOCK 2 (2 rows)")), "{:?}", f.ignored);
+    let models = emberfall::physics::fuel::read_fmd(&input).unwrap();
+    assert_eq!(models.len(), 2);
+    let m = &models[0];
+    assert_eq!((m.number, m.code.as_str()), (28, "FM1"));
+    assert!((m.load_kg_per_m2[0] - 0.74 * 0.224_170_2).abs() < 1e-9);
+    assert!((m.sav_1h_per_m - 3500.0 / 0.3048).abs() < 1e-6);
+    assert!((m.depth_m - 0.3048).abs() < 1e-12 && (m.mx_dead_frac - 0.12).abs() < 1e-12);
+    assert!((models[1].load_kg_per_m2[4] - 2.0 * 0.224_170_2).abs() < 1e-9);
+    // A row of a RAWS_FILE that is wrong names that file and line.
+    std::fs::write(d.join("station.raws"), "RAWS_UNITS: English\n2013 5 2 0000 70 30 0.00 6 225\n").unwrap();
+    let e = emberfall::farsite::FarsiteInput::read(&input).unwrap_err().to_string();
+    assert!(e.contains("station.raws") && e.contains("line 2") && e.contains("9 values"), "{e}");
+}

@@ -272,7 +272,7 @@ impl FuelCatalog {
 /// w_herb_kg_m2, w_woody_kg_m2, sav_1h_1_m, sav_herb_1_m, sav_woody_1_m`; optional `name` and `is_dynamic`
 /// (true/false). Other columns are ignored.
 pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
-    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fmd")) {
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("fmd") || e.eq_ignore_ascii_case("input")) {
         return read_fmd(path);
     }
     let file_err = |msg: String| Error::Input { file: path.display().to_string(), msg };
@@ -377,12 +377,23 @@ pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
 /// extinction (%), dead and live heat contents, then an optional description. English: tons/acre, 1/ft, ft,
 /// BTU/lb; Metric: t/ha, 1/cm, cm, kJ/kg. Converted to SI here.
 pub fn read_fmd(path: &Path) -> Result<Vec<FuelModel>> {
-    let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+    // A FARSITE inputs file carries its custom models in a CUSTOM_FUELS_DATA block.
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
+        let input = crate::farsite::FarsiteInput::read(path)?;
+        return fmd_rows(path, &input.custom_fuel_rows, input.custom_fuels_english);
+    }
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut english = true;
+    let rows: Vec<(usize, String)> = text.lines().enumerate().map(|(k, l)| (k + 1, l.to_string())).collect();
+    fmd_rows(path, &rows, true)
+}
+
+/// Fuel models from .fmd rows (line number, text); `ENGLISH` / `METRIC` lines switch the units (from `english`).
+fn fmd_rows(path: &Path, rows: &[(usize, String)], english: bool) -> Result<Vec<FuelModel>> {
+    let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+    let mut english = english;
     let mut out = Vec::new();
-    for (k, raw) in text.lines().enumerate() {
-        let n = k + 1;
+    for (n, raw) in rows {
+        let n = *n;
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
