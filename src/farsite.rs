@@ -32,8 +32,11 @@ pub struct FarsiteInput {
     pub path: PathBuf,
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
-    /// Initial moistures (percent: 1-h, 10-h, 100-h, live herbaceous, live woody) of fuel model 0 (all models).
+    /// Initial moistures (percent: 1-h, 10-h, 100-h, live herbaceous, live woody) of fuel model 0 (all models not
+    /// listed in `model_moisture_pct`).
     pub moisture_pct: Option<[f64; 5]>,
+    /// Initial moistures of particular fuel models (FUEL_MOISTURES_DATA rows, or a FUEL_MOISTURES_FILE .fms).
+    pub model_moisture_pct: Vec<(u16, [f64; 5])>,
     pub foliar_moisture_pct: Option<f64>,
     /// `Finney` or `ScottReinhardt`.
     pub crown_fire_method: Option<String>,
@@ -75,6 +78,35 @@ pub fn raws_row(line: usize, text: &str, english: bool) -> std::result::Result<R
     let (air_temp_c, precip_mm, wind_kmh) =
         if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
     Ok(RawsRow { line, time, air_temp_c, rh_pct: v[5], precip_mm, wind_kmh, wind_from_deg: v[8], cloud_pct: v[9] })
+}
+
+/// A FARSITE / FlamMap fuel moisture file (.fms): rows `model 1h 10h 100h herb woody` (percent; model 0 stands for
+/// every model not listed). Errors name the file and line.
+pub fn read_fms(path: &Path) -> Result<Vec<(u16, [f64; 5])>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut out = Vec::new();
+    for (k, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let v: Vec<f64> = t
+            .split_whitespace()
+            .map(|w| w.parse::<f64>().ok().filter(|x| x.is_finite()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::input(path.display(), format!("line {}: `{t}` is not a row of numbers", k + 1)))?;
+        if v.len() != 6 || v[0] < 0.0 || v[0] > 65535.0 || v[0].fract() != 0.0 {
+            return Err(Error::input(
+                path.display(),
+                format!("line {}: expected 6 values: model (a fuel code) 1h 10h 100h herb woody, percent", k + 1),
+            ));
+        }
+        out.push((v[0] as u16, [v[1], v[2], v[3], v[4], v[5]]));
+    }
+    if out.is_empty() {
+        return Err(Error::input(path.display(), "no fuel moisture rows"));
+    }
+    Ok(out)
 }
 
 /// The year given to daily WEATHER_DATA / WIND_DATA tables, which have none (as FARSITE, a year that is not a
@@ -269,6 +301,7 @@ impl FarsiteInput {
         let lines: Vec<&str> = text.lines().collect();
         let (mut start_s, mut end_s) = (None, None);
         let mut moisture_pct = None;
+        let mut model_moisture_pct: Vec<(u16, [f64; 5])> = Vec::new();
         let (mut foliar, mut crown, mut spot_p, mut spot_d) = (None, None, None, None);
         let mut english = None;
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
@@ -361,12 +394,22 @@ impl FarsiteInput {
                         if v[0] == 0.0 || moisture_pct.is_none() {
                             moisture_pct = Some([v[1], v[2], v[3], v[4], v[5]]);
                         }
+                        if v[0] != 0.0 {
+                            model_moisture_pct.push((v[0] as u16, [v[1], v[2], v[3], v[4], v[5]]));
+                        }
                     }
-                    if rows.len() > 1 {
-                        ignored.push(format!(
-                            "FUEL_MOISTURES_DATA: {} rows; one set of initial moistures is used for every fuel model (model 0, else the first row)",
-                            rows.len()
-                        ));
+                }
+                "FUEL_MOISTURES_FILE" => {
+                    let rel = Path::new(value);
+                    let here = path.parent().unwrap_or(Path::new(".")).join(rel);
+                    let file = if here.exists() { here } else { rel.to_path_buf() };
+                    let rows = read_fms(&file)?;
+                    for (model, m) in rows {
+                        if model == 0 {
+                            moisture_pct = Some(m);
+                        } else {
+                            model_moisture_pct.push((model, m));
+                        }
                     }
                 }
                 "FARSITE_BURN_PERIODS" => burn_rows.extend(block(value)?),
@@ -547,6 +590,7 @@ impl FarsiteInput {
             start,
             end,
             moisture_pct,
+            model_moisture_pct,
             foliar_moisture_pct: foliar,
             crown_fire_method: crown,
             spot_probability: spot_p,

@@ -282,6 +282,10 @@ struct SpreadArgs {
     /// Elevation of the weather station, m (terrain conditioning's lapse rates; --farsite-input: RAWS_ELEVATION).
     #[arg(long, value_name = "M")]
     station_elevation: Option<f64>,
+    /// Initial fuel moistures per fuel model: a FARSITE / FlamMap .fms file (rows `model 1h 10h 100h herb woody`,
+    /// percent; model 0 replaces --moisture). --farsite-input: its FUEL_MOISTURES_DATA rows.
+    #[arg(long, value_name = "FILE.fms")]
+    fuel_moistures: Option<PathBuf>,
     /// Also write the dead fuel moistures of every weather period: moisture/dead_moisture_t{MIN}min.tif (bands
     /// 1-h, 10-h, 100-h, percent; clock minutes from the start).
     #[arg(long)]
@@ -682,6 +686,16 @@ fn spread(args: SpreadArgs) -> Result<()> {
     let mut foliar = args.crown.foliar_moisture_pct()?;
     let mut stream = args.weather_csv.clone();
     let mut conditioning = args.conditioning.unwrap_or_default();
+    let mut model_moistures: Vec<(u16, [f64; 5])> = Vec::new();
+    if let Some(p) = &args.fuel_moistures {
+        for (code, m) in emberfall::farsite::read_fms(p)? {
+            if code == 0 {
+                args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
+            } else {
+                model_moistures.push((code, m));
+            }
+        }
+    }
     let mut station_elevation = args.station_elevation;
     if let Some(f) = &args.farsite_input {
         // FARSITE's own file gives what it holds; the command line still gives the rest (landscape, ignitions).
@@ -706,6 +720,9 @@ fn spread(args: SpreadArgs) -> Result<()> {
         // Custom fuel models of the file (CUSTOM_FUELS_DATA), unless --fuel-models gives them.
         if !input.custom_fuel_rows.is_empty() && args.landscape.fuel_models.is_none() {
             args.landscape.fuel_models = Some(f.clone());
+        }
+        if args.fuel_moistures.is_none() {
+            model_moistures = input.model_moisture_pct.clone();
         }
         // FARSITE conditions per class of cells from the station's elevation.
         conditioning = args.conditioning.unwrap_or(emberfall::weather::conditioning::Mode::Terrain);
@@ -745,7 +762,8 @@ fn spread(args: SpreadArgs) -> Result<()> {
                 args.conditioning_start.as_deref(),
                 ["--weather-start", "--conditioning-start"],
             )?
-            .with_conditioning(conditioning, station_elevation, "--station-elevation")?,
+            .with_conditioning(conditioning, station_elevation, "--station-elevation")?
+            .with_model_moistures(model_moistures, "--fuel-moistures")?,
         debris: None,
         ignitions,
         ignition: Default::default(),

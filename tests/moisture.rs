@@ -561,3 +561,86 @@ fn terrain_conditioning_takes_the_station_weather_to_each_class() {
     }
     assert!(changed, "1000 ft of lapse changed the moistures");
 }
+
+/// Initial moistures per fuel model (`--fuel-moistures FILE.fms`, as FARSITE's FUEL_MOISTURES_DATA rows): on
+/// Missoula's landscape, with a stream that conditions the fuels at the station, cells of the model listed (TU5,
+/// 165) follow `emberfall moisture` from that model's initial moistures, every other burnable cell from the run's,
+/// hour by hour (read from `--write-moisture`'s rasters).
+#[test]
+fn fuel_models_with_their_own_initial_moistures_condition_from_them() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = std::env::temp_dir().join(format!("emberfall-fms-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut csv = String::from("hour,time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,solar_w_m2\n");
+    for h in 0..=12 {
+        let sun = (h as f64 * std::f64::consts::PI / 12.0).sin() * 800.0;
+        let rain = if h == 4 { 1.5 } else { 0.0 };
+        csv += &format!("{h},{},10,240,{},{},{rain},{sun}\n", h * 60, 15.0 + h as f64, 60.0 - 3.0 * h as f64);
+    }
+    std::fs::write(d.join("s.csv"), csv).unwrap();
+    std::fs::write(d.join("wet.fms"), "165 12 13 14 90 110\n").unwrap();
+    let run = |args: &[&str]| {
+        let o = emberfall().args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let s = d.join("s.csv");
+    let (s, lcp_s, out) = (s.to_str().unwrap(), lcp.to_str().unwrap(), d.join("out"));
+    let err = run(&[
+        "spread",
+        "--lcp",
+        lcp_s,
+        "--ignite",
+        "716000,5175000",
+        "--backend",
+        "cpu",
+        "--moisture",
+        "4,5,6,70,100",
+        "--duration",
+        "12h",
+        "--no-spotting",
+        "--weather",
+        s,
+        "--fuel-moistures",
+        d.join("wet.fms").to_str().unwrap(),
+        "--write-moisture",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(err.contains("initial fuel moistures per fuel model: 1 of the landscape's"), "{err}");
+    for (init, name) in [("4,5,6", "base.csv"), ("12,13,14", "wet.csv")] {
+        run(&["moisture", "--weather", s, "--initial", init, "--out", d.join(name).to_str().unwrap()]);
+    }
+    let table = |name: &str| -> Vec<[f64; 3]> {
+        let mut r = csv::Reader::from_path(d.join(name)).unwrap();
+        r.records()
+            .map(|x| {
+                let x = x.unwrap();
+                [x[1].parse().unwrap(), x[2].parse().unwrap(), x[3].parse().unwrap()]
+            })
+            .collect()
+    };
+    let (base, wet) = (table("base.csv"), table("wet.csv"));
+    // A TU5 cell and a burnable cell of another model, found in the landscape's fuel band.
+    let ds = gdal::Dataset::open(&lcp).unwrap();
+    let (c, r) = ds.raster_size();
+    let fuel = ds.rasterband(4).unwrap().read_as::<i32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1;
+    let tu5 = fuel.iter().position(|&f| f == 165).unwrap();
+    let other = fuel.iter().position(|&f| f != 165 && (101..=204).contains(&f)).unwrap();
+    for h in 0..=12usize {
+        let m = gdal::Dataset::open(out.join("moisture").join(format!("dead_moisture_t{}min.tif", h * 60))).unwrap();
+        for (cell, want, what) in [(tu5, &wet[h], "TU5"), (other, &base[h], "other")] {
+            for (b, w) in want.iter().enumerate() {
+                let got = m
+                    .rasterband(b + 1)
+                    .unwrap()
+                    .read_as::<f32>(((cell % c) as isize, (cell / c) as isize), (1, 1), (1, 1), None)
+                    .unwrap()
+                    .data()[0] as f64;
+                assert!((got - w).abs() < 1e-3, "hour {h}, {what} cell, stick {b}: {got} vs {w}");
+            }
+        }
+    }
+    assert!((wet[12][1] - base[12][1]).abs() > 1.0, "the 10-h sticks differ still: {:?} {:?}", wet[12], base[12]);
+}

@@ -178,18 +178,44 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
+    // Initial moistures per fuel model (FARSITE's FUEL_MOISTURES_DATA rows, .fms): sets of initial moistures, set 0
+    // the run's; each cell takes its fuel model's set.
+    let base_set = {
+        let m = &w.base.moisture;
+        [m.dead_1h, m.dead_10h, m.dead_100h, m.live_herb, m.live_woody]
+    };
+    let mut sets: Vec<[f64; 5]> = vec![base_set];
+    let mut set_of_fuel: Vec<u32> = vec![0; cells.fuels.len()];
+    for (k, f) in cells.fuels.iter().enumerate() {
+        if let Some((_, pct)) = w.model_moisture_pct.iter().find(|(code, _)| *code == f.number) {
+            let frac = pct.map(|v| v / 100.0);
+            let s = sets.iter().position(|x| *x == frac).unwrap_or_else(|| {
+                sets.push(frac);
+                sets.len() - 1
+            });
+            set_of_fuel[k] = s as u32;
+        }
+    }
+    let set_of = |i: usize| match cells.fuel_index(i) {
+        u32::MAX => 0,
+        k => set_of_fuel[k as usize],
+    };
+    let burnable = |i: usize| cells.fuel_index(i) != u32::MAX;
+    if !w.model_moisture_pct.is_empty() {
+        notes.push(format!(
+            "initial fuel moistures per fuel model: {} of the landscape's {} fuel models have their own ({} sets)",
+            set_of_fuel.iter().filter(|&&s| s != 0).count(),
+            cells.fuels.len(),
+            sets.len()
+        ));
+    }
     // Conditioning per class of cells: moistures per class for every period.
-    let moisture_grids: Vec<Option<Arc<MoistureGrid>>> = match w.conditioning {
-        Mode::Terrain if !obs.is_empty() => {
-            let classes = TerrainClasses::new(&landscape, |i| cells.fuel_index(i) != u32::MAX);
-            let m = &w.base.moisture;
-            let by_row = conditioning::condition(
-                &classes,
-                &obs,
-                w.station_elevation_m,
-                lat.unwrap_or(0.0),
-                [m.dead_1h, m.dead_10h, m.dead_100h],
-            );
+    let terrain = w.conditioning == Mode::Terrain;
+    let moisture_grids: Vec<Option<Arc<MoistureGrid>>> = if !obs.is_empty() && (terrain || sets.len() > 1) {
+        let classes = TerrainClasses::new(&landscape, burnable, set_of, terrain);
+        let station = if terrain { w.station_elevation_m } else { None };
+        let by_row = conditioning::condition(&classes, &obs, station, lat.unwrap_or(0.0), &sets);
+        if terrain {
             notes.push(format!(
                 "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %){}",
                 classes.sites.len(),
@@ -201,19 +227,32 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
                     None => ", no station elevation: no lapse rates".to_string(),
                 }
             ));
-            stream
-                .periods
-                .iter()
-                .map(|p| obs.iter().position(|o| o.t_min == p.start_min).map(|k| by_row[k].clone()))
-                .collect()
         }
-        Mode::Terrain => {
+        stream
+            .periods
+            .iter()
+            .map(|p| obs.iter().position(|o| o.t_min == p.start_min).map(|k| by_row[k].clone()))
+            .collect()
+    } else if sets.len() > 1 {
+        // No conditioning: each set's moistures as given, every period.
+        let classes = TerrainClasses::new(&landscape, burnable, set_of, false);
+        let grid = Arc::new(MoistureGrid {
+            class_of_cell: classes.class_of_cell.clone(),
+            dead: classes
+                .sites
+                .iter()
+                .map(|s| [sets[s.set as usize][0], sets[s.set as usize][1], sets[s.set as usize][2]])
+                .collect(),
+            live: classes.sites.iter().map(|s| Some([sets[s.set as usize][3], sets[s.set as usize][4]])).collect(),
+        });
+        stream.periods.iter().map(|_| Some(grid.clone())).collect()
+    } else {
+        if terrain && obs.is_empty() {
             notes.push(
                 "terrain conditioning asked for, but the weather does not condition the fuels (no temperature and humidity stream): moistures as given".into(),
             );
-            Vec::new()
         }
-        Mode::Station => Vec::new(),
+        Vec::new()
     };
     // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
     let (stream, wind_grids, moisture_grids, clock) = match burn_periods(

@@ -68,6 +68,8 @@ pub struct WeatherSpec {
     pub conditioning: crate::weather::conditioning::Mode,
     /// Elevation of the weather station, m (lapse rates in `terrain` conditioning).
     pub station_elevation_m: Option<f64>,
+    /// Initial moistures (percent: 1-h, 10-h, 100-h, herb, woody) of particular fuel models (FARSITE's .fms).
+    pub model_moisture_pct: Vec<(u16, [f64; 5])>,
     /// Foliar moisture content, percent (crown fire).
     pub foliar_moisture_pct: f64,
 }
@@ -173,6 +175,9 @@ struct WeatherFile {
     conditioning: crate::weather::conditioning::Mode,
     #[serde(default)]
     station_elevation_m: Option<f64>,
+    /// A FARSITE / FlamMap fuel moisture file (.fms): initial moistures per fuel model.
+    #[serde(default)]
+    fuel_moistures: Option<PathBuf>,
     #[serde(default = "default_foliar")]
     foliar_moisture_pct: f64,
 }
@@ -268,6 +273,7 @@ impl WeatherSpec {
             times: Default::default(),
             conditioning: Default::default(),
             station_elevation_m: None,
+            model_moisture_pct: Vec::new(),
             foliar_moisture_pct: 100.0,
         })
     }
@@ -312,6 +318,15 @@ impl WeatherSpec {
         }
         self.conditioning = mode;
         self.station_elevation_m = station_elevation_m;
+        Ok(self)
+    }
+
+    /// The same weather with initial moistures per fuel model (percent; checked, `what` names them in errors).
+    pub fn with_model_moistures(mut self, rows: Vec<(u16, [f64; 5])>, what: &str) -> Result<WeatherSpec> {
+        for (code, m) in &rows {
+            quantity::moisture_pct(*m, &format!("{what}, fuel model {code}"))?;
+        }
+        self.model_moisture_pct = rows;
         Ok(self)
     }
 
@@ -377,6 +392,20 @@ impl Scenario {
             ["weather.start", "weather.conditioning_start"],
         )?
         .with_conditioning(w.conditioning, w.station_elevation_m, "weather.station_elevation_m")?;
+        let weather = match fix(w.fuel_moistures) {
+            Some(p) => {
+                let rows = crate::farsite::read_fms(&p)?;
+                let (zero, rest): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(c, _)| *c == 0);
+                if !zero.is_empty() {
+                    return Err(Error::input(
+                        p.display(),
+                        "model 0 (every other model): give those moistures as [weather] moisture_pct",
+                    ));
+                }
+                weather.with_model_moistures(rest, &p.display().to_string())?
+            }
+            None => weather,
+        };
         let d = f.debris;
         let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
         if forms.iter().filter(|&&b| b).count() != 1 {

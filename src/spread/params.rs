@@ -11,18 +11,12 @@ use super::kernel::Param;
 use crate::error::Result;
 use crate::gpu::Engine;
 use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA, OUT_STRIDE};
-use crate::physics::surface::Moisture;
 use crate::physics::surface::{FuelBed, SurfaceOptions};
 use crate::weather::conditioning::MoistureGrid;
 use crate::weather::WindGrid;
 
 /// Tile edge, cells.
 pub const TILE: usize = 32;
-
-/// A period's moistures with a class's dead moistures (fractions: 1 h, 10 h, 100 h).
-fn class_moisture(m: &Moisture, dead: &[f64; 3]) -> Moisture {
-    Moisture { dead_1h: dead[0], dead_10h: dead[1], dead_100h: dead[2], ..*m }
-}
 
 /// Spread parameters of one cell from its surface fire behaviour outputs.
 pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
@@ -160,11 +154,10 @@ impl ParamField {
         self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
         self.bed10 = FuelBed::new(behavior::fuel_model_10(), &w.moisture);
         self.class_beds = match &key.moisture {
-            Some(g) => g
-                .dead
-                .par_iter()
-                .map(|d| {
-                    let m = class_moisture(&w.moisture, d);
+            Some(g) => (0..g.dead.len())
+                .into_par_iter()
+                .map(|k| {
+                    let m = g.moisture_of_class(k, &w.moisture);
                     (
                         cells.fuels.iter().map(|f| FuelBed::new(f, &m)).collect(),
                         FuelBed::new(behavior::fuel_model_10(), &m),
@@ -308,10 +301,10 @@ pub fn behavior_at_arrival(
             };
             let (b, b10) = &beds[p];
             // Terrain conditioning: the cell's class's moistures.
-            let class = opts.moisture_grids.get(p).and_then(|g| g.as_deref()).and_then(|g| g.at(i));
+            let class =
+                opts.moisture_grids.get(p).and_then(|g| g.as_deref()).and_then(|g| g.moisture_at(i, &wc.moisture));
             let o = match class {
-                Some(d) => {
-                    let m = class_moisture(&wc.moisture, &d);
+                Some(m) => {
                     let wm = Weather { moisture: m, ..wc };
                     let (cb, cb10) = (FuelBed::new(&cells.fuels[k], &m), FuelBed::new(behavior::fuel_model_10(), &m));
                     return Some((
