@@ -248,6 +248,22 @@ struct BehaviorArgs {
     crown: CrownOptArgs,
     #[arg(long, value_enum, default_value = "auto")]
     backend: BackendArg,
+    /// Maps in a conditioned state: a weather stream (CSV, .wxs, .input, GRIB2/NetCDF) conditioning the dead fuels
+    /// from --moisture; the maps take the weather and moistures of the period in force at --at.
+    #[arg(long = "weather", value_name = "FILE")]
+    weather_stream: Option<PathBuf>,
+    /// Time of the conditioned state, from the start of the stream's time 0 (6h, 90min; default: its last row).
+    #[arg(long, value_name = "DURATION", requires = "weather_stream")]
+    at: Option<String>,
+    /// `station` or `terrain` conditioning (as for spread).
+    #[arg(long, value_enum, requires = "weather_stream")]
+    conditioning: Option<emberfall::weather::conditioning::Mode>,
+    /// Elevation of the weather station, m (terrain conditioning).
+    #[arg(long, value_name = "M")]
+    station_elevation: Option<f64>,
+    /// Initial fuel moistures per fuel model (.fms).
+    #[arg(long, value_name = "FILE.fms")]
+    fuel_moistures: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -646,15 +662,91 @@ fn surface(args: SurfaceArgs) -> Result<()> {
 }
 
 fn behavior(args: BehaviorArgs) -> Result<()> {
-    let weather = args.weather.weather()?;
+    let Some(stream_path) = args.weather_stream.clone() else {
+        let weather = args.weather.weather()?;
+        let mut ls = Landscape::load(&args.landscape.spec()?)?;
+        let engine = Engine::select(args.backend.into())?;
+        eprintln!("backend: {}", engine.name());
+        ls.ensure_terrain(&engine)?;
+        let opts = args.crown.options(!args.no_wind_limit)?;
+        let t = std::time::Instant::now();
+        let (beh, files) =
+            emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
+        return behavior_done(&ls, &[], &beh, t, files);
+    };
+    // A conditioned state: the stream's period in force at --at, its moistures per class where conditioned so.
+    let mut args = args;
+    let mut model_moistures = Vec::new();
+    if let Some(p) = &args.fuel_moistures {
+        for (code, m) in emberfall::farsite::read_fms(p)? {
+            if code == 0 {
+                args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
+            } else {
+                model_moistures.push((code, m));
+            }
+        }
+    }
+    let spec = args
+        .weather
+        .spec(Some(stream_path.clone()), 100.0)?
+        .with_conditioning(args.conditioning.unwrap_or_default(), args.station_elevation, "--station-elevation")?
+        .with_model_moistures(model_moistures, "--fuel-moistures")?;
     let mut ls = Landscape::load(&args.landscape.spec()?)?;
     let engine = Engine::select(args.backend.into())?;
     eprintln!("backend: {}", engine.name());
     ls.ensure_terrain(&engine)?;
     let opts = args.crown.options(!args.no_wind_limit)?;
     let t = std::time::Instant::now();
-    let (beh, files) = emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
-    for n in &ls.notes {
+    let cells = emberfall::physics::behavior::Cells::from_landscape(&ls)?;
+    let lat = ls.grid.centre_lonlat().ok().map(|c| c.1);
+    let mut obs = Vec::new();
+    let stream_path = stream_path.as_path();
+    let (stream, mut notes) = if emberfall::weather::forecast::is_forecast(stream_path) {
+        let (s, _, n, o) =
+            emberfall::weather::WeatherStream::from_forecast(stream_path, &spec.base, &ls.grid, &spec.times)?;
+        obs = o;
+        (s, n)
+    } else {
+        emberfall::weather::WeatherStream::from_file(stream_path, &spec.base, lat, &spec.times, &mut obs)?
+    };
+    let grids = emberfall::run::pipeline::moisture_grids(&ls, &cells, &spec, &stream, &obs, lat, &mut notes);
+    let at = match &args.at {
+        Some(a) => quantity::duration_min(a, "--at")?,
+        None => stream.periods.last().map_or(0.0, |p| p.start_min),
+    };
+    let k = stream.period_at(at);
+    let w = stream.periods[k].weather;
+    let m = &w.moisture;
+    notes.push(format!(
+        "conditioned state at {at:.0} min: the period from {:.0} min, dead moistures {:.1}/{:.1}/{:.1} %{}",
+        stream.periods[k].start_min,
+        m.dead_1h * 100.0,
+        m.dead_10h * 100.0,
+        m.dead_100h * 100.0,
+        if grids.get(k).is_some_and(|g| g.is_some()) { " at the station, per class of cells on the maps" } else { "" }
+    ));
+    let grid = grids.get(k).cloned().flatten();
+    let (beh, files) = emberfall::run::maps::write_conditioned_behavior_maps(
+        &ls,
+        &w,
+        grid.as_deref(),
+        &opts,
+        &engine,
+        &args.out,
+        args.cog,
+    )?;
+    behavior_done(&ls, &notes, &beh, t, files)
+}
+
+/// What a behaviour run reports: notes, cells and time, the files.
+fn behavior_done(
+    ls: &Landscape,
+    notes: &[String],
+    beh: &emberfall::physics::behavior::Behavior,
+    t: std::time::Instant,
+    files: Vec<PathBuf>,
+) -> Result<()> {
+    for n in ls.notes.iter().chain(notes) {
         eprintln!("note: {n}");
     }
     let ros = beh.field(field::ROS);

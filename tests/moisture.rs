@@ -644,3 +644,87 @@ fn fuel_models_with_their_own_initial_moistures_condition_from_them() {
     }
     assert!((wet[12][1] - base[12][1]).abs() > 1.0, "the 10-h sticks differ still: {:?} {:?}", wet[12], base[12]);
 }
+
+/// Behaviour maps in a conditioned state (`behavior --weather S --at 6h`): on Missoula's landscape, under an
+/// overcast stream and terrain conditioning without a station elevation (so every class meets the station's
+/// weather), every cell's maps equal those of constant weather with the moistures `emberfall moisture` gives for
+/// hour 6 and that hour's wind: the per-class path (the CPU twin, cell by cell) against the behaviour kernel.
+#[test]
+fn behaviour_maps_take_a_conditioned_state() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = std::env::temp_dir().join(format!("emberfall-behave-cond-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut csv = String::from("hour,time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,solar_w_m2\n");
+    for h in 0..=12 {
+        csv += &format!(
+            "{h},{},{},{},{},{},0,0\n",
+            h * 60,
+            8 + h,
+            200 + 5 * h,
+            14.0 + h as f64 * 0.8,
+            70.0 - 3.5 * h as f64
+        );
+    }
+    let s = d.join("s.csv");
+    std::fs::write(&s, csv).unwrap();
+    let run = |args: &[&str]| {
+        let o = emberfall().args(args).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let (s, l) = (s.to_str().unwrap(), lcp.to_str().unwrap());
+    let a = d.join("a");
+    let err = run(&[
+        "behavior",
+        "--lcp",
+        l,
+        "--moisture",
+        "6,7,8,70,100",
+        "--weather",
+        s,
+        "--at",
+        "6h",
+        "--conditioning",
+        "terrain",
+        "--backend",
+        "cpu",
+        "--out",
+        a.to_str().unwrap(),
+    ]);
+    assert!(err.contains("conditioned state at 360 min") && err.contains("terrain conditioning"), "{err}");
+    run(&["moisture", "--weather", s, "--initial", "6,7,8", "--out", d.join("m.csv").to_str().unwrap()]);
+    let mut r = csv::Reader::from_path(d.join("m.csv")).unwrap();
+    let row = r.records().nth(6).unwrap().unwrap();
+    let m = format!("{},{},{},70,100", &row[1], &row[2], &row[3]);
+    let b = d.join("b");
+    run(&[
+        "behavior",
+        "--lcp",
+        l,
+        "--moisture",
+        &m,
+        "--wind-speed-kmh",
+        "14",
+        "--wind-from-deg",
+        "230",
+        "--backend",
+        "cpu",
+        "--out",
+        b.to_str().unwrap(),
+    ]);
+    for stem in ["ros_m_per_min", "flame_length_m", "crown_fire_type"] {
+        let read = |dir: &std::path::Path| {
+            let ds = gdal::Dataset::open(dir.join(format!("{stem}.tif"))).unwrap();
+            let (c, r) = ds.raster_size();
+            ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+        };
+        let (x, y) = (read(&a), read(&b));
+        let mut n = 0;
+        for (p, q) in x.iter().zip(&y) {
+            assert!((p - q).abs() <= 1e-4 * p.abs().max(1.0), "{stem}: {p} vs {q}");
+            n += (*p > 0.0) as usize;
+        }
+        assert!(n > 1000, "{stem}: {n} cells with fire");
+    }
+}

@@ -8,7 +8,46 @@ use crate::gpu::Engine;
 use crate::io;
 use crate::landscape::Landscape;
 use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA};
-use crate::physics::surface::SurfaceOptions;
+use crate::physics::surface::{FuelBed, SurfaceOptions};
+use crate::weather::conditioning::MoistureGrid;
+
+/// Behaviour of every cell with its class's moistures (the CPU twin), fuel beds built once per class and model.
+fn conditioned_behavior(cells: &Cells, weather: &Weather, g: &MoistureGrid, opts: &SurfaceOptions) -> Behavior {
+    use rayon::prelude::*;
+    let beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>, Weather)> = (0..g.dead.len())
+        .into_par_iter()
+        .map(|k| {
+            let m = g.moisture_of_class(k, &weather.moisture);
+            (
+                cells.fuels.iter().map(|f| FuelBed::new(f, &m)).collect(),
+                FuelBed::new(behavior::fuel_model_10(), &m),
+                Weather { moisture: m, ..*weather },
+            )
+        })
+        .collect();
+    let uniform = (
+        cells.fuels.iter().map(|f| FuelBed::new(f, &weather.moisture)).collect::<Vec<_>>(),
+        FuelBed::new(behavior::fuel_model_10(), &weather.moisture),
+    );
+    let mut data = vec![0f32; cells.n * behavior::OUT_STRIDE];
+    data.par_chunks_mut(behavior::OUT_STRIDE).enumerate().for_each(|(i, out)| {
+        let k = cells.fuel_index(i);
+        if k == u32::MAX {
+            out.iter_mut().for_each(|v| *v = NODATA);
+            return;
+        }
+        let k = k as usize;
+        let (b, b10, w) = match g.class_of_cell.get(i).and_then(|&c| beds.get(c as usize)) {
+            Some((b, b10, w)) => (b[k].as_ref(), b10.as_ref(), w),
+            None => (uniform.0[k].as_ref(), uniform.1.as_ref(), weather),
+        };
+        let o = behavior::cell_behavior(b, b10, &cells.fuels[k], &cells.rows[i], w, opts);
+        for (d, v) in out.iter_mut().zip(o) {
+            *d = v as f32;
+        }
+    });
+    Behavior { n: cells.n, data }
+}
 
 /// Rasters written by [`write_behavior_maps`]: (field, file stem).
 pub const MAP_FIELDS: [(usize, &str); 8] = [
@@ -32,9 +71,26 @@ pub fn write_behavior_maps(
     out_dir: &Path,
     cog: bool,
 ) -> Result<(Behavior, Vec<PathBuf>)> {
+    write_conditioned_behavior_maps(landscape, weather, None, opts, engine, out_dir, cog)
+}
+
+/// [`write_behavior_maps`] in a conditioned state: each cell with a class in `moisture` burns with its class's
+/// moistures (computed by the CPU twin of the behaviour kernel, cell by cell), the others with `weather`'s.
+pub fn write_conditioned_behavior_maps(
+    landscape: &Landscape,
+    weather: &Weather,
+    moisture: Option<&MoistureGrid>,
+    opts: &SurfaceOptions,
+    engine: &Engine,
+    out_dir: &Path,
+    cog: bool,
+) -> Result<(Behavior, Vec<PathBuf>)> {
     let staging = io::Staging::begin(out_dir)?;
     let cells = Cells::from_landscape(landscape)?;
-    let beh = behavior::compute(engine, &cells, std::slice::from_ref(weather), opts)?.remove(0);
+    let beh = match moisture {
+        None => behavior::compute(engine, &cells, std::slice::from_ref(weather), opts)?.remove(0),
+        Some(g) => conditioned_behavior(&cells, weather, g, opts),
+    };
     let out_dir = staging.dir();
     let mut files = Vec::new();
     for (k, stem) in MAP_FIELDS {

@@ -178,82 +178,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
-    // Initial moistures per fuel model (FARSITE's FUEL_MOISTURES_DATA rows, .fms): sets of initial moistures, set 0
-    // the run's; each cell takes its fuel model's set.
-    let base_set = {
-        let m = &w.base.moisture;
-        [m.dead_1h, m.dead_10h, m.dead_100h, m.live_herb, m.live_woody]
-    };
-    let mut sets: Vec<[f64; 5]> = vec![base_set];
-    let mut set_of_fuel: Vec<u32> = vec![0; cells.fuels.len()];
-    for (k, f) in cells.fuels.iter().enumerate() {
-        if let Some((_, pct)) = w.model_moisture_pct.iter().find(|(code, _)| *code == f.number) {
-            let frac = pct.map(|v| v / 100.0);
-            let s = sets.iter().position(|x| *x == frac).unwrap_or_else(|| {
-                sets.push(frac);
-                sets.len() - 1
-            });
-            set_of_fuel[k] = s as u32;
-        }
-    }
-    let set_of = |i: usize| match cells.fuel_index(i) {
-        u32::MAX => 0,
-        k => set_of_fuel[k as usize],
-    };
-    let burnable = |i: usize| cells.fuel_index(i) != u32::MAX;
-    if !w.model_moisture_pct.is_empty() {
-        notes.push(format!(
-            "initial fuel moistures per fuel model: {} of the landscape's {} fuel models have their own ({} sets)",
-            set_of_fuel.iter().filter(|&&s| s != 0).count(),
-            cells.fuels.len(),
-            sets.len()
-        ));
-    }
-    // Conditioning per class of cells: moistures per class for every period.
-    let terrain = w.conditioning == Mode::Terrain;
-    let moisture_grids: Vec<Option<Arc<MoistureGrid>>> = if !obs.is_empty() && (terrain || sets.len() > 1) {
-        let classes = TerrainClasses::new(&landscape, burnable, set_of, terrain);
-        let station = if terrain { w.station_elevation_m } else { None };
-        let by_row = conditioning::condition(&classes, &obs, station, lat.unwrap_or(0.0), &sets);
-        if terrain {
-            notes.push(format!(
-                "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %){}",
-                classes.sites.len(),
-                conditioning::ELEVATION_BAND_M,
-                conditioning::SLOPE_CLASS_DEG,
-                conditioning::COVER_CLASS_PCT,
-                match w.station_elevation_m {
-                    Some(z) => format!(", the station at {z:.0} m"),
-                    None => ", no station elevation: no lapse rates".to_string(),
-                }
-            ));
-        }
-        stream
-            .periods
-            .iter()
-            .map(|p| obs.iter().position(|o| o.t_min == p.start_min).map(|k| by_row[k].clone()))
-            .collect()
-    } else if sets.len() > 1 {
-        // No conditioning: each set's moistures as given, every period.
-        let classes = TerrainClasses::new(&landscape, burnable, set_of, false);
-        let grid = Arc::new(MoistureGrid {
-            class_of_cell: classes.class_of_cell.clone(),
-            dead: classes
-                .sites
-                .iter()
-                .map(|s| [sets[s.set as usize][0], sets[s.set as usize][1], sets[s.set as usize][2]])
-                .collect(),
-            live: classes.sites.iter().map(|s| Some([sets[s.set as usize][3], sets[s.set as usize][4]])).collect(),
-        });
-        stream.periods.iter().map(|_| Some(grid.clone())).collect()
-    } else {
-        if terrain && obs.is_empty() {
-            notes.push(
-                "terrain conditioning asked for, but the weather does not condition the fuels (no temperature and humidity stream): moistures as given".into(),
-            );
-        }
-        Vec::new()
-    };
+    let moisture_grids = moisture_grids(&landscape, &cells, w, &stream, &obs, lat, &mut notes);
     // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
     let (stream, wind_grids, moisture_grids, clock) = match burn_periods(
         w.stream.as_deref(),
@@ -345,6 +270,96 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
     })
+}
+
+/// Dead (and per-set live) moistures per class of cells for every period of `stream` (in clock time), when the
+/// weather spec asks for terrain conditioning or gives fuel models their own initial moistures; empty otherwise.
+/// `obs` are the stream's conditioning rows ([`WeatherStream::from_file`]); what it did goes to `notes`.
+pub fn moisture_grids(
+    landscape: &Landscape,
+    cells: &Cells,
+    w: &crate::run::scenario::WeatherSpec,
+    stream: &WeatherStream,
+    obs: &[conditioning::RowObs],
+    lat: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Vec<Option<Arc<MoistureGrid>>> {
+    // Initial moistures per fuel model (FARSITE's FUEL_MOISTURES_DATA rows, .fms): sets of initial moistures, set 0
+    // the run's; each cell takes its fuel model's set.
+    let base_set = {
+        let m = &w.base.moisture;
+        [m.dead_1h, m.dead_10h, m.dead_100h, m.live_herb, m.live_woody]
+    };
+    let mut sets: Vec<[f64; 5]> = vec![base_set];
+    let mut set_of_fuel: Vec<u32> = vec![0; cells.fuels.len()];
+    for (k, f) in cells.fuels.iter().enumerate() {
+        if let Some((_, pct)) = w.model_moisture_pct.iter().find(|(code, _)| *code == f.number) {
+            let frac = pct.map(|v| v / 100.0);
+            let s = sets.iter().position(|x| *x == frac).unwrap_or_else(|| {
+                sets.push(frac);
+                sets.len() - 1
+            });
+            set_of_fuel[k] = s as u32;
+        }
+    }
+    let set_of = |i: usize| match cells.fuel_index(i) {
+        u32::MAX => 0,
+        k => set_of_fuel[k as usize],
+    };
+    let burnable = |i: usize| cells.fuel_index(i) != u32::MAX;
+    if !w.model_moisture_pct.is_empty() {
+        notes.push(format!(
+            "initial fuel moistures per fuel model: {} of the landscape's {} fuel models have their own ({} sets)",
+            set_of_fuel.iter().filter(|&&s| s != 0).count(),
+            cells.fuels.len(),
+            sets.len()
+        ));
+    }
+    // Conditioning per class of cells: moistures per class for every period.
+    let terrain = w.conditioning == Mode::Terrain;
+    if !obs.is_empty() && (terrain || sets.len() > 1) {
+        let classes = TerrainClasses::new(landscape, burnable, set_of, terrain);
+        let station = if terrain { w.station_elevation_m } else { None };
+        let by_row = conditioning::condition(&classes, obs, station, lat.unwrap_or(0.0), &sets);
+        if terrain {
+            notes.push(format!(
+                "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %){}",
+                classes.sites.len(),
+                conditioning::ELEVATION_BAND_M,
+                conditioning::SLOPE_CLASS_DEG,
+                conditioning::COVER_CLASS_PCT,
+                match w.station_elevation_m {
+                    Some(z) => format!(", the station at {z:.0} m"),
+                    None => ", no station elevation: no lapse rates".to_string(),
+                }
+            ));
+        }
+        stream
+            .periods
+            .iter()
+            .map(|p| obs.iter().position(|o| o.t_min == p.start_min).map(|k| by_row[k].clone()))
+            .collect()
+    } else if sets.len() > 1 {
+        // No conditioning: each set's moistures as given, every period.
+        let classes = TerrainClasses::new(landscape, burnable, set_of, false);
+        let grid = Arc::new(MoistureGrid {
+            class_of_cell: classes.class_of_cell.clone(),
+            dead: classes
+                .sites
+                .iter()
+                .map(|s| [sets[s.set as usize][0], sets[s.set as usize][1], sets[s.set as usize][2]])
+                .collect(),
+            live: classes.sites.iter().map(|s| Some([sets[s.set as usize][3], sets[s.set as usize][4]])).collect(),
+        });
+        stream.periods.iter().map(|_| Some(grid.clone())).collect()
+    } else {
+        if terrain && obs.is_empty() {
+            notes.push(
+                "terrain conditioning asked for, but the weather does not condition the fuels (no temperature and humidity stream): moistures as given".into(),
+            );
+        }
+        Vec::new()
+    }
 }
 
 /// The entries of per-period inputs for the periods `kept` (none when there are none).
