@@ -171,3 +171,101 @@ fn a_grib2_forecast_gives_the_fire_of_its_csv_equivalent() {
         }
     }
 }
+
+/// A NetCDF forecast with ERA5's names and units (u10, v10 m/s; t2m K; r2 %; tp m, here none; tcc 0-1), written by GDAL's
+/// multidimensional translator from a VRT of uniform fields at five hours: the same fire as its CSV equivalent.
+#[test]
+fn a_netcdf_forecast_gives_the_fire_of_its_csv_equivalent() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = std::env::temp_dir().join(format!("emberfall-forecast-nc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let (lon, lat) = centre_lonlat(&lcp);
+    let axis = |c: f64| (0..4).map(|k| format!("{:.3}", c + 0.3 * (k as f64 - 1.5))).collect::<Vec<_>>().join(" ");
+    let lats = {
+        let mut v: Vec<String> = axis(lat).split(' ').map(String::from).collect();
+        v.reverse();
+        v.join(" ")
+    };
+    let array = |name: &str, value: f64, units: &str| {
+        format!(
+            "<Array name=\"{name}\"><DataType>Float32</DataType><DimensionRef ref=\"time\"/><DimensionRef ref=\"latitude\"/>\
+             <DimensionRef ref=\"longitude\"/><ConstantValue>{value}</ConstantValue><Attribute name=\"units\"><DataType>String</DataType>\
+             <Value>{units}</Value></Attribute></Array>"
+        )
+    };
+    let vrt = format!(
+        "<VRTDataset><Group name=\"/\">\
+         <Dimension name=\"time\" type=\"TEMPORAL\" indexingVariable=\"time\" size=\"5\"/>\
+         <Dimension name=\"latitude\" type=\"HORIZONTAL_Y\" direction=\"NORTH\" indexingVariable=\"latitude\" size=\"4\"/>\
+         <Dimension name=\"longitude\" type=\"HORIZONTAL_X\" direction=\"EAST\" indexingVariable=\"longitude\" size=\"4\"/>\
+         <Array name=\"time\"><DataType>Float64</DataType><DimensionRef ref=\"time\"/><InlineValues>0 1 2 3 4</InlineValues>\
+         <Attribute name=\"units\"><DataType>String</DataType><Value>hours since 2022-08-15 18:00:00</Value></Attribute></Array>\
+         <Array name=\"latitude\"><DataType>Float64</DataType><DimensionRef ref=\"latitude\"/><InlineValues>{lats}</InlineValues>\
+         <Attribute name=\"units\"><DataType>String</DataType><Value>degrees_north</Value></Attribute></Array>\
+         <Array name=\"longitude\"><DataType>Float64</DataType><DimensionRef ref=\"longitude\"/><InlineValues>{}</InlineValues>\
+         <Attribute name=\"units\"><DataType>String</DataType><Value>degrees_east</Value></Attribute></Array>\
+         {}{}{}{}{}{}</Group></VRTDataset>",
+        axis(lon),
+        array("u10", 6.0, "m s**-1"),
+        array("v10", -4.0, "m s**-1"),
+        array("t2m", 295.15, "K"),
+        array("r2", 30.0, "%"),
+        array("tp", 0.0, "m"),
+        array("tcc", 0.4, "(0 - 1)"),
+    );
+    std::fs::write(d.join("f.vrt"), vrt).unwrap();
+    let st = Command::new("gdalmdimtranslate").arg(d.join("f.vrt")).arg(d.join("f.nc")).output().unwrap();
+    assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+    let offset_min = (lon * 4.0).round() as i64;
+    let zone = format!("-{:02}:{:02}", offset_min.abs() / 60, offset_min.abs() % 60);
+    assert!(offset_min < 0);
+    let mut csv =
+        String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,precip_mm,cloud_pct,valid_time\n");
+    for h in 0..5i64 {
+        let m = 18 * 60 + h * 60 + offset_min;
+        csv += &format!(
+            "{},{},{},{},30,{},40,2022-08-15T{:02}:{:02}:00{zone}\n",
+            h * 60,
+            6f64.hypot(-4.0) * 3.6,
+            (-6f64).atan2(4.0).to_degrees().rem_euclid(360.0),
+            295.15 - 273.15,
+            0.0,
+            m / 60,
+            m % 60
+        );
+    }
+    std::fs::write(d.join("same.csv"), csv).unwrap();
+    let run = |weather: &str, out: &str| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--ignite", "716000,5175000", "--backend", "cpu", "--moisture", "5,6,7,70,100"])
+            .args(["--duration", "4h", "--no-spotting", "--wind-height", "10m", "--weather"])
+            .arg(d.join(weather))
+            .arg("--out")
+            .arg(d.join(out))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{err}");
+        err
+    };
+    let err = run("f.nc", "nc");
+    assert!(err.contains("netCDF forecast of 5 times"), "{err}");
+    run("same.csv", "csv");
+    let read = |dir: &str| {
+        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let (a, b) = (read("nc"), read("csv"));
+    let burned = |v: f32| (0.0..1e6).contains(&v);
+    assert!(a.iter().filter(|v| burned(**v)).count() > 30);
+    for (p, q) in a.iter().zip(&b) {
+        assert_eq!(burned(*p), burned(*q), "{p} {q}");
+        if burned(*p) {
+            assert!((p - q).abs() < 0.05, "{p} {q}");
+        }
+    }
+}

@@ -407,7 +407,7 @@ fn netcdf_bands(path: &Path, ds: &Dataset, out: &mut Vec<BandRef>, notes: &mut V
         let (scale, offset) = match field {
             Field::Temp | Field::Dew if u == "k" || u == "kelvin" => (1.0, -273.15),
             Field::Precip if u == "m" => (1000.0, 0.0),
-            Field::Rh | Field::Cloud if u == "1" || u == "0-1" || u.is_empty() => (100.0, 0.0),
+            Field::Rh | Field::Cloud if u == "1" || u == "0-1" || u == "(0 - 1)" || u.is_empty() => (100.0, 0.0),
             _ => (1.0, 0.0),
         };
         if matches!(field, Field::Rh | Field::Cloud) && u.is_empty() {
