@@ -568,3 +568,48 @@ fn qgis_project_holds_every_product_styled_as_the_maps() {
         .collect();
     assert_eq!(names, vec!["asset_lines", "asset_points"]);
 }
+
+/// An ensemble whose weather is a FARSITE .input with burn periods: members run one at a time in fire time and
+/// come back in clock time, so every arrival lies within a burn period (the first starts 60 min into the run),
+/// nothing burns by 30 min, and with an ignition certain in every member each cell burns in all members or none.
+#[test]
+fn an_ensemble_under_burn_periods_burns_only_within_them() {
+    let d = std::env::temp_dir().join(format!("emberfall-ens-burn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut raws = String::new();
+    for h in 0..30 {
+        raws += &format!("2022 8 {} {:02}00 80 25 0.00 8 270 10\n", 14 + h / 24, h % 24);
+    }
+    std::fs::write(
+        d.join("w.input"),
+        format!(
+            "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 14 1000\nFARSITE_END_TIME: 08 14 1400\n\
+             FARSITE_BURN_PERIODS: 1\n08 14 1100 1229\nFUEL_MOISTURES_DATA: 1\n0 5 6 8 60 90\nRAWS_UNITS: English\n\
+             RAWS: 30\n{raws}"
+        ),
+    )
+    .unwrap();
+    let (x, y) = centre(30, 20);
+    let csv =
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", fragment_row("f", x, y, 1.0));
+    let p = write_scenario(&d, "burn", 5, &format!("stream = \"{}\"", d.join("w.input").display()), &csv, "");
+    let text = std::fs::read_to_string(&p).unwrap().replace("duration = \"60min\"", "duration = \"4h\"");
+    std::fs::write(&p, text).unwrap();
+    let (ens, acc) = ensemble(&p, 4, &Engine::Cpu);
+    assert_eq!(acc.members, 4);
+    let o = ens.run_member(0).unwrap();
+    assert!(o.burned.len() > 20, "{}", o.burned.len());
+    for c in &o.burned {
+        assert!(
+            (60.0..=150.0 + 1e-3).contains(&(c.arrival_min as f64)),
+            "arrival {} outside 60..150 min",
+            c.arrival_min
+        );
+    }
+    let end = acc.times_min.iter().position(|&t| t == acc.duration_min).unwrap();
+    assert!(acc.burned[end].iter().all(|&k| k == 0 || k == 4));
+    assert_eq!(acc.burned[end].iter().filter(|&&k| k == 4).count(), o.burned.len());
+    let early = acc.times_min.iter().position(|&t| t == 30.0).unwrap();
+    assert!(acc.burned[early].iter().all(|&k| k == 0), "nothing burns before the burn period");
+}

@@ -178,9 +178,9 @@ impl Ensemble {
             })
             .collect::<Result<Vec<_>>>()?;
         let prepared = prepare(sc, engine)?;
-        if prepared.clock.is_some() {
+        if prepared.clock.is_some() && prepared.scenario.ensemble.launch_window.is_some() {
             return Err(Error::Invalid(
-                "the weather's burn periods (FARSITE_BURN_PERIODS) are honoured by `run` and `spread`, not yet by ensembles: remove them from the .input file".into(),
+                "the weather's burn periods (FARSITE_BURN_PERIODS) and a launch window's forecast do not go together: the launch window gives each candidate its own weather".into(),
             ));
         }
         let sc = &prepared.scenario;

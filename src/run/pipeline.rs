@@ -555,8 +555,12 @@ impl Prepared {
     }
 
     /// Most members [`Prepared::run_batch`] sweeps side by side: on a GPU as many fires as its largest binding holds
-    /// (at most 64), on the CPU 1 (members run in parallel instead).
+    /// (at most 64), on the CPU 1 (members run in parallel instead); 1 under burn periods.
     pub fn max_batch(&self) -> usize {
+        // Under burn periods members run one at a time (their results turned into clock time one by one).
+        if self.clock.is_some() {
+            return 1;
+        }
         match &self.engine {
             Engine::Gpu(g) => crate::spread::gpu::GpuSpread::max_runs(g, self.landscape.grid.len()).clamp(1, 64),
             Engine::Cpu => 1,
