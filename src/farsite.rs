@@ -47,6 +47,8 @@ pub struct FarsiteInput {
     pub custom_fuel_rows: Vec<(usize, String)>,
     /// Units of the custom fuel models (`CUSTOM_FUELS_UNITS`, English by default).
     pub custom_fuels_english: bool,
+    /// Gridded winds (`FARSITE_ATM_FILE`): the ATM file, read by [`read_atm`].
+    pub atm_file: Option<PathBuf>,
     /// Elevation of the weather station (`RAWS_ELEVATION`, feet in English units), m.
     pub raws_elevation_m: Option<f64>,
     /// Burn periods (start, end) of the file, clock times: FARSITE's `M D HHMM HHMM` rows, each burning from its
@@ -107,6 +109,77 @@ pub fn read_fms(path: &Path) -> Result<Vec<(u16, [f64; 5])>> {
         return Err(Error::input(path.display(), "no fuel moisture rows"));
     }
     Ok(out)
+}
+
+/// One time of a FARSITE ATM file: from `time` on, wind speed and direction rasters (paths resolved).
+#[derive(Clone, Debug)]
+pub struct AtmRow {
+    pub line: usize,
+    pub time: NaiveDateTime,
+    pub speed: PathBuf,
+    pub direction: PathBuf,
+}
+
+/// A FARSITE atmosphere file (`FARSITE_ATM_FILE`, as WindNinja writes it): an optional header word
+/// (`WINDS_AND_CLOUDS`) and units (`ENGLISH`: mph, the default; `METRIC`: km/h), then rows `Month Day HHMM
+/// speed.asc direction.asc [cloud.asc]` (paths relative to the ATM file's folder, else the working folder; the
+/// cloud grid is not used). Winds at 20 ft, as FARSITE takes them. Rows of six grids (temperature, humidity and rain
+/// grids first) are refused with the reason. Returns the rows (year `year`, the next after December) and whether
+/// the speeds are in km/h.
+pub fn read_atm(path: &Path, year: i32) -> Result<(Vec<AtmRow>, bool)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
+    let base = path.parent().unwrap_or(Path::new("."));
+    let resolve = |f: &str| {
+        let here = base.join(f);
+        if here.exists() {
+            here
+        } else {
+            PathBuf::from(f)
+        }
+    };
+    let (mut metric, mut rows, mut year, mut last_month) = (false, Vec::new(), year, 0);
+    for (k, l) in text.lines().enumerate() {
+        let n = k + 1;
+        let tok: Vec<&str> = l.split_whitespace().collect();
+        if tok.is_empty() || tok[0].starts_with('#') {
+            continue;
+        }
+        if tok[0].parse::<u32>().is_err() {
+            // The header word and the units.
+            for t in &tok {
+                match t.to_ascii_uppercase().as_str() {
+                    "METRIC" => metric = true,
+                    "ENGLISH" => metric = false,
+                    _ => {}
+                }
+            }
+            continue;
+        }
+        if tok.len() > 6 {
+            return Err(err(n, "rows of temperature, humidity and rain grids are not read: give wind grids only (Month Day HHMM speed direction [cloud])".into()));
+        }
+        if tok.len() < 5 {
+            return Err(err(
+                n,
+                format!("{} values; a row is Month Day HHMM speed.asc direction.asc [cloud.asc]", tok.len()),
+            ));
+        }
+        let num = |i: usize| tok[i].parse::<u32>().map_err(|_| err(n, format!("`{}` is not a whole number", tok[i])));
+        let (m, d, hhmm) = (num(0)?, num(1)?, num(2)?);
+        if m < last_month {
+            year += 1;
+        }
+        last_month = m;
+        let time = chrono::NaiveDate::from_ymd_opt(year, m, d)
+            .and_then(|date| date.and_hms_opt(hhmm / 100, hhmm % 100, 0))
+            .ok_or_else(|| err(n, format!("{m} {d} {hhmm:04} is not a date and time")))?;
+        rows.push(AtmRow { line: n, time, speed: resolve(tok[3]), direction: resolve(tok[4]) });
+    }
+    if rows.is_empty() {
+        return Err(Error::input(path.display(), "no rows of wind grids"));
+    }
+    Ok((rows, metric))
 }
 
 /// The year given to daily WEATHER_DATA / WIND_DATA tables, which have none (as FARSITE, a year that is not a
@@ -310,6 +383,7 @@ impl FarsiteInput {
         let mut custom_fuel_rows: Vec<(usize, String)> = Vec::new();
         let mut custom_fuels_english = true;
         let mut raws_file: Option<(usize, String)> = None;
+        let mut atm_file: Option<std::path::PathBuf> = None;
         let mut weather_lines: Vec<(usize, String)> = Vec::new();
         let mut wind_lines: Vec<(usize, String)> = Vec::new();
         let (mut weather_english, mut wind_english) = (true, true);
@@ -431,9 +505,11 @@ impl FarsiteInput {
                 "CUSTOM_FUELS_DATA" => custom_fuel_rows.extend(block(value)?),
                 "CUSTOM_FUELS_UNITS" => custom_fuels_english = !value.eq_ignore_ascii_case("metric"),
                 "RAWS_FILE" => raws_file = Some((n, value.to_string())),
-                "FARSITE_ATM_FILE" => ignored.push(format!(
-                    "FARSITE_ATM_FILE {value}: gridded winds from an ATM file are not read (the RAWS winds apply; give gridded winds as `wind_speed_raster` / `wind_from_raster` columns of a weather CSV)"
-                )),
+                "FARSITE_ATM_FILE" => {
+                    let rel = Path::new(value);
+                    let here = path.parent().unwrap_or(Path::new(".")).join(rel);
+                    atm_file = Some(if here.exists() { here } else { rel.to_path_buf() });
+                }
                 _ => {
                     // A block Emberfall does not read (a count, then rows without a keyword): skip its rows.
                     let mut rows = 0;
@@ -584,6 +660,7 @@ impl FarsiteInput {
         let raws_elevation_m = raws_elevation.map(|z| if elevation_english { z * 0.3048 } else { z });
         Ok(FarsiteInput {
             path: path.to_path_buf(),
+            atm_file,
             custom_fuel_rows,
             custom_fuels_english,
             raws_elevation_m,

@@ -667,3 +667,71 @@ fn farsite_inputs_with_custom_fuels_and_a_raws_file() {
     let e = emberfall::farsite::FarsiteInput::read(&input).unwrap_err().to_string();
     assert!(e.contains("station.raws") && e.contains("line 2") && e.contains("9 values"), "{e}");
 }
+
+/// `FARSITE_ATM_FILE`: gridded winds (WindNinja's ATM file of speed and direction grids, ESRI ASCII with their
+/// .prj, written here with GDAL) replace the RAWS winds from their times on: the fire equals the one whose RAWS rows
+/// carry those winds themselves.
+#[test]
+fn farsite_atm_gridded_winds_replace_the_raws_winds() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("atm");
+    let src = Dataset::open(&lcp).unwrap();
+    let (c, r) = src.raster_size();
+    let g = src.geo_transform().unwrap();
+    let grid = |name: &str, value: f64| {
+        let mem = gdal::DriverManager::get_driver_by_name("MEM").unwrap();
+        let (gc, gr) = (c / 10 + 2, r / 10 + 2);
+        let mut ds = mem.create_with_band_type::<f32, _>("", gc, gr, 1).unwrap();
+        ds.set_geo_transform(&[g[0] - 300.0, 300.0, 0.0, g[3] + 300.0, 0.0, -300.0]).unwrap();
+        ds.set_spatial_ref(&src.spatial_ref().unwrap()).unwrap();
+        let mut buf = gdal::raster::Buffer::new((gc, gr), vec![value as f32; gc * gr]);
+        ds.rasterband(1).unwrap().write((0, 0), (gc, gr), &mut buf).unwrap();
+        let asc = gdal::DriverManager::get_driver_by_name("AAIGrid").unwrap();
+        ds.create_copy(&asc, d.join(name), &gdal::raster::RasterCreationOptions::new()).unwrap();
+    };
+    grid("s1.asc", 9.0);
+    grid("d1.asc", 250.0);
+    grid("s2.asc", 14.0);
+    grid("d2.asc", 200.0);
+    std::fs::write(d.join("w.atm"), "WINDS_AND_CLOUDS\nENGLISH\n08 14 0000 s1.asc d1.asc\n08 15 1500 s2.asc d2.asc\n")
+        .unwrap();
+    let (mut with_atm, mut as_raws) = (String::new(), String::new());
+    for h in 0..42 {
+        let (day, hour) = (14 + h / 24, h % 24);
+        let (mph, dir) = if (day, hour) >= (15, 15) { (14, 200) } else { (9, 250) };
+        with_atm += &format!("2022 8 {day} {hour:02}00 78 28 0.00 3 90 10\n");
+        as_raws += &format!("2022 8 {day} {hour:02}00 78 28 0.00 {mph} {dir} 10\n");
+    }
+    let input = |raws: &str, atm: bool| {
+        format!(
+            "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 15 1300\nFARSITE_END_TIME: 08 15 1900\n\
+             FARSITE_SPOT_PROBABILITY: 0\nFUEL_MOISTURES_DATA: 1\n0 4 5 6 70 100\n{}RAWS_UNITS: English\nRAWS: 42\n{raws}",
+            if atm { "FARSITE_ATM_FILE: w.atm\n" } else { "" }
+        )
+    };
+    std::fs::write(d.join("atm.input"), input(&with_atm, true)).unwrap();
+    std::fs::write(d.join("raws.input"), input(&as_raws, false)).unwrap();
+    let run = |f: &str, out: &str| {
+        let mut cmd = emberfall();
+        cmd.args(["spread", "--lcp"]).arg(&lcp).args(["--ignite", "716000,5175000", "--backend", "cpu"]);
+        cmd.args(["--conditioning", "station", "--farsite-input"]).arg(d.join(f)).arg("--out").arg(d.join(out));
+        run_ok(&mut cmd)
+    };
+    let err = run("atm.input", "atm");
+    assert!(err.contains("gridded winds from") && err.contains("(2 of its 2 times used; mph, 20 ft)"), "{err}");
+    run("raws.input", "raws");
+    let read = |dir: &str| {
+        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
+        let (c, r) = ds.raster_size();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+    };
+    let (a, b) = (read("atm"), read("raws"));
+    let burned = |v: f32| (0.0..1e6).contains(&v);
+    assert!(a.iter().filter(|v| burned(**v)).count() > 20);
+    for (p, q) in a.iter().zip(&b) {
+        assert_eq!(burned(*p), burned(*q), "{p} {q}");
+        if burned(*p) {
+            assert!((p - q).abs() < 0.05, "{p} {q}");
+        }
+    }
+}

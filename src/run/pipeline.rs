@@ -168,9 +168,17 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         Some(p) => {
             let (stream, stream_notes) = WeatherStream::from_file(p, &w.base, lat, &w.times, &mut obs)?;
             notes.extend(stream_notes);
-            let is_wxs =
-                p.extension().is_some_and(|e| e.eq_ignore_ascii_case("wxs") || e.eq_ignore_ascii_case("input"));
-            let mut grids = if is_wxs { Vec::new() } else { weather::wind_grids_from_csv(p, &landscape.grid)? };
+            let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+            let mut grids = match ext.as_str() {
+                "wxs" => Vec::new(),
+                "input" => {
+                    let input = crate::farsite::FarsiteInput::read(p)?;
+                    let (g, n) = weather::wind_grids_from_atm(&input, &landscape.grid)?;
+                    notes.extend(n);
+                    g
+                }
+                _ => weather::wind_grids_from_csv(p, &landscape.grid)?,
+            };
             // Rows before time 0 only conditioned the fuels: they are not periods of the fire.
             let before = grids.len().saturating_sub(stream.periods.len());
             grids.drain(..before);

@@ -623,6 +623,47 @@ pub fn wind_grids_from_csv(
     Ok(out)
 }
 
+/// Gridded winds of a FARSITE inputs file's `FARSITE_ATM_FILE`, one entry per RAWS row (the ATM row in force at the
+/// row's time; none before the first): speed warped bilinearly, direction by nearest neighbour, each grid once.
+pub fn wind_grids_from_atm(
+    input: &crate::farsite::FarsiteInput,
+    grid: &crate::landscape::Grid,
+) -> Result<(WindGrids, Vec<String>)> {
+    let Some(atm) = &input.atm_file else { return Ok((Vec::new(), Vec::new())) };
+    let year = input.raws.first().map_or(2000, |r| chrono::Datelike::year(&r.time));
+    let (rows, metric) = crate::farsite::read_atm(atm, year)?;
+    let scale = if metric { 1000.0 / 60.0 } else { 1609.344 / 60.0 };
+    let mut warped: Vec<Option<std::sync::Arc<WindGrid>>> = vec![None; rows.len()];
+    let mut out = Vec::with_capacity(input.raws.len());
+    let mut used = 0;
+    for r in &input.raws {
+        let Some(k) = rows.iter().rposition(|a| a.time <= r.time) else {
+            out.push(None);
+            continue;
+        };
+        if warped[k].is_none() {
+            let a = &rows[k];
+            let speed = warp_to_grid(&a.speed, grid, "bilinear", a.line, "speed")?;
+            let from = warp_to_grid(&a.direction, grid, "near", a.line, "direction")?;
+            warped[k] = Some(std::sync::Arc::new(WindGrid {
+                speed_m_per_min: speed.iter().map(|v| (*v as f64 * scale) as f32).collect(),
+                from_deg: from.iter().map(|v| if v.is_finite() { v.rem_euclid(360.0) } else { f32::NAN }).collect(),
+            }));
+            used += 1;
+        }
+        out.push(warped[k].clone());
+    }
+    let note = format!(
+        "{}: gridded winds from {} ({} of its {} times used; {}, 20 ft)",
+        input.path.display(),
+        atm.display(),
+        used,
+        rows.len(),
+        if metric { "km/h" } else { "mph" }
+    );
+    Ok((out, vec![note]))
+}
+
 /// A raster warped onto `grid` (NaN where it has no data).
 fn warp_to_grid(
     path: &Path,
