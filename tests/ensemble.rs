@@ -613,3 +613,50 @@ fn an_ensemble_under_burn_periods_burns_only_within_them() {
     let early = acc.times_min.iter().position(|&t| t == 30.0).unwrap();
     assert!(acc.burned[early].iter().all(|&k| k == 0), "nothing burns before the burn period");
 }
+
+/// The weather keys of a scenario file: `start`, `conditioning_start`, `conditioning`, `station_elevation_m` and
+/// `fuel_moistures` reach the run (the member burns, conditioned per class from 12 h before the fire), and a bad
+/// value is an error that names the key.
+#[test]
+fn scenario_weather_keys_for_conditioning() {
+    let d = std::env::temp_dir().join(format!("emberfall-ens-keys-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut csv = String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,cloud_pct,valid_time\n");
+    for h in 0..=30 {
+        csv += &format!("{},10,270,25,30,20,2022-08-14T{:02}:00:00-07:00\n", h * 60, h % 24)
+            .replace(&format!("2022-08-14T{:02}", h % 24), &format!("2022-08-{:02}T{:02}", 14 + h / 24, h % 24));
+    }
+    std::fs::write(d.join("w.csv"), csv).unwrap();
+    std::fs::write(d.join("m.fms"), "104 3 4 5 50 80\n").unwrap();
+    let (x, y) = centre(30, 30);
+    let frag =
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", fragment_row("f", x, y, 1.0));
+    let weather = |cs: &str| {
+        format!(
+            "stream = \"{}\"\nstart = \"2022-08-15T01:00:00-07:00\"\nconditioning_start = \"{cs}\"\nconditioning = \"terrain\"\n\
+             station_elevation_m = 300\nfuel_moistures = \"{}\"",
+            d.join("w.csv").display(),
+            d.join("m.fms").display()
+        )
+    };
+    let p = write_scenario(&d, "keys", 3, &weather("12h"), &frag, "");
+    let sc = Scenario::load(&p).unwrap();
+    assert_eq!(sc.weather.station_elevation_m, Some(300.0));
+    assert_eq!(sc.weather.model_moisture_pct, vec![(104, [3.0, 4.0, 5.0, 50.0, 80.0])]);
+    assert_eq!(sc.weather.conditioning, emberfall::weather::conditioning::Mode::Terrain);
+    let ens = Ensemble::prepare(sc, &Engine::Cpu, Some(1)).unwrap();
+    let notes = ens.prepared.notes.join("\n");
+    for want in [
+        "the fire starts at 2022-08-15 01:00:00 -07:00",
+        "conditioning starts 12.0 h before the fire (13 earlier rows not used)",
+        "terrain conditioning: dead fuels conditioned in 1 classes",
+        "initial fuel moistures per fuel model: 1 of the landscape's 1 fuel models have their own",
+    ] {
+        assert!(notes.contains(want), "`{want}` not in {notes}");
+    }
+    assert!(ens.run_member(0).unwrap().burned.len() > 20);
+    let bad = write_scenario(&d, "bad", 3, &weather("yesterday"), &frag, "");
+    let e = Scenario::load(&bad).unwrap_err().to_string();
+    assert!(e.contains("weather.conditioning_start") && e.contains("yesterday"), "{e}");
+}
