@@ -624,8 +624,7 @@ fn scenario_weather_keys_for_conditioning() {
     std::fs::create_dir_all(&d).unwrap();
     let mut csv = String::from("time_min,wind_speed_kmh,wind_from_deg,air_temp_c,rh_pct,cloud_pct,valid_time\n");
     for h in 0..=30 {
-        csv += &format!("{},10,270,25,30,20,2022-08-14T{:02}:00:00-07:00\n", h * 60, h % 24)
-            .replace(&format!("2022-08-14T{:02}", h % 24), &format!("2022-08-{:02}T{:02}", 14 + h / 24, h % 24));
+        csv += &format!("{},10,270,25,30,20,2022-08-{:02}T{:02}:00:00-07:00\n", h * 60, 14 + h / 24, h % 24);
     }
     std::fs::write(d.join("w.csv"), csv).unwrap();
     std::fs::write(d.join("m.fms"), "104 3 4 5 50 80\n").unwrap();
