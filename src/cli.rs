@@ -110,6 +110,9 @@ pub struct LandscapeArgs {
     /// CRS of layers that carry none (a FARSITE .lcp): EPSG:N, WKT or PROJ string.
     #[arg(long, value_name = "EPSG:N")]
     pub assign_crs: Option<String>,
+    /// A FARSITE fuel model conversion file (.cnv): rows `landscape_code fuel_model`.
+    #[arg(long, value_name = "FILE.cnv")]
+    pub fuel_conversion: Option<PathBuf>,
 }
 
 impl LandscapeArgs {
@@ -134,6 +137,7 @@ impl LandscapeArgs {
                 SlopeUnitsArg::Percent => SlopeUnits::Percent,
             }),
             fuel_models: self.fuel_models.clone(),
+            fuel_conversion: self.fuel_conversion.clone(),
             assign_crs: self.assign_crs.clone(),
         })
     }

@@ -512,3 +512,52 @@ fn farsite_fmd_custom_models_read_in_english_and_metric_units() {
     let e = read_custom_fuel_models(&d.join("bad.fmd")).unwrap_err().to_string();
     assert!(e.contains("bad.fmd") && e.contains("line 2") && e.contains("sometimes"), "{e}");
 }
+
+/// A FARSITE fuel model conversion file (`--fuel-conversion FILE.cnv`): a GR2 landscape whose code 102 is
+/// converted to 101 burns exactly as a GR1 landscape; a conversion to a code no model has is the usual clear error.
+#[test]
+fn a_fuel_conversion_file_maps_landscape_codes_to_models() {
+    let d = std::env::temp_dir().join(format!("emberfall-cnv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let bin = env!("CARGO_BIN_EXE_emberfall");
+    let synth = |fuel: &str, name: &str| {
+        let st = std::process::Command::new(bin)
+            .args(["landscape", "synth", "--fuel", fuel, "--rows", "20", "--cols", "20", "--slope-pct", "30", "--out"])
+            .arg(d.join(name))
+            .status()
+            .unwrap();
+        assert!(st.success());
+    };
+    synth("GR2", "gr2.tif");
+    synth("GR1", "gr1.tif");
+    std::fs::write(d.join("c.cnv"), "# landscape code, fuel model\n102 101\n").unwrap();
+    std::fs::write(d.join("bad.cnv"), "102 5000\n").unwrap();
+    let behave = |lcp: &str, extra: &[&str], out: &str| {
+        std::process::Command::new(bin)
+            .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+            .args(["behavior", "--lcp"])
+            .arg(d.join(lcp))
+            .args(["--moisture", "6,7,8,60,90", "--wind-speed-kmh", "12", "--backend", "cpu"])
+            .args(extra)
+            .arg("--out")
+            .arg(d.join(out))
+            .output()
+            .unwrap()
+    };
+    let cnv = d.join("c.cnv");
+    let a = behave("gr2.tif", &["--fuel-conversion", cnv.to_str().unwrap()], "a");
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert!(String::from_utf8_lossy(&a.stderr).contains("1 pairs, 400 cells"));
+    assert!(behave("gr1.tif", &[], "b").status.success());
+    let read = |dir: &str| {
+        let ds = gdal::Dataset::open(d.join(dir).join("ros_m_per_min.tif")).unwrap();
+        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (20, 20), (20, 20), None).unwrap().into_shape_and_vec().1
+    };
+    let (x, y) = (read("a"), read("b"));
+    assert!(x.iter().all(|v| *v > 0.0));
+    assert_eq!(x, y);
+    let bad = behave("gr2.tif", &["--fuel-conversion", d.join("bad.cnv").to_str().unwrap()], "c");
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && err.contains("unknown fuel model codes") && err.contains("5000 (400 cells)"), "{err}");
+}

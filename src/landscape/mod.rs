@@ -79,6 +79,9 @@ pub struct LandscapeSpec {
     pub slope_units: Option<SlopeUnits>,
     /// Custom fuel models (CSV) added to the standard ones.
     pub fuel_models: Option<PathBuf>,
+    /// A FARSITE fuel model conversion file (.cnv): landscape fuel codes to the fuel models they stand for.
+    #[serde(default)]
+    pub fuel_conversion: Option<PathBuf>,
     /// CRS for layers that carry none (a FARSITE .lcp): `EPSG:N`, WKT or a PROJ string.
     #[serde(default)]
     pub assign_crs: Option<String>,
@@ -253,6 +256,40 @@ pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
         }
         Ok(Dataset::from_c_dataset(out))
     }
+}
+
+/// A FARSITE fuel model conversion file (.cnv): rows `landscape_code fuel_model` (whole numbers; `#` comments, and
+/// a first line of words is a header). Errors name the file and line.
+pub fn read_fuel_conversion(path: &Path) -> Result<Vec<(i64, u16)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut out: Vec<(i64, u16)> = Vec::new();
+    for (k, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let tok: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+        let nums: Option<Vec<i64>> = tok.iter().map(|w| w.parse::<i64>().ok()).collect();
+        match nums {
+            None if out.is_empty() && k == 0 => continue,
+            Some(v) if v.len() == 2 && (1..=u16::MAX as i64).contains(&v[1]) => {
+                if out.iter().any(|(from, _)| *from == v[0]) {
+                    return Err(Error::input(path.display(), format!("line {}: code {} converted twice", k + 1, v[0])));
+                }
+                out.push((v[0], v[1] as u16));
+            }
+            _ => {
+                return Err(Error::input(
+                    path.display(),
+                    format!("line {}: `{t}`: expected two whole numbers, a landscape fuel code and the fuel model it stands for", k + 1),
+                ))
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::input(path.display(), "no conversion rows"));
+    }
+    Ok(out)
 }
 
 /// Warp `src` onto `grid` (its CRS, extent and cells) with `resampling`, as Float32 with NaN for no data, into an
@@ -706,6 +743,25 @@ impl Landscape {
             take(Kind::CanopyBulkDensity),
         ];
         let n = target.len();
+        // A conversion file maps the layer's codes to fuel models first (FARSITE's .cnv).
+        let mut fuel_raw = fuel_raw;
+        if let Some(p) = &spec.fuel_conversion {
+            let table = read_fuel_conversion(p)?;
+            let mut converted = 0usize;
+            for v in fuel_raw.iter_mut() {
+                if v.is_finite() && (*v - v.round()).abs() <= 1e-6 {
+                    if let Some(&(_, to)) = table.iter().find(|(from, _)| *from as f32 == v.round()) {
+                        *v = to as f32;
+                        converted += 1;
+                    }
+                }
+            }
+            notes.push(format!(
+                "fuel codes converted by {}: {} pairs, {converted} cells",
+                p.display(),
+                table.len()
+            ));
+        }
         // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
         let mut fuel = vec![FUEL_NODATA; n];
         let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();

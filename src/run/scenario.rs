@@ -367,6 +367,7 @@ impl Scenario {
         l.canopy_base_height = fix(l.canopy_base_height);
         l.canopy_bulk_density = fix(l.canopy_bulk_density);
         l.fuel_models = fix(l.fuel_models);
+        l.fuel_conversion = fix(l.fuel_conversion);
         if l.lcp.is_none() && (l.elevation.is_none() || l.fuel.is_none()) {
             return Err(Error::Invalid("[landscape]: give `lcp`, or `elevation` and `fuel`".into()));
         }
