@@ -559,5 +559,8 @@ fn a_fuel_conversion_file_maps_landscape_codes_to_models() {
     assert_eq!(x, y);
     let bad = behave("gr2.tif", &["--fuel-conversion", d.join("bad.cnv").to_str().unwrap()], "c");
     let err = String::from_utf8_lossy(&bad.stderr);
-    assert!(!bad.status.success() && err.contains("unknown fuel model codes") && err.contains("5000 (400 cells)"), "{err}");
+    assert!(
+        !bad.status.success() && err.contains("unknown fuel model codes") && err.contains("5000 (400 cells)"),
+        "{err}"
+    );
 }

@@ -756,11 +756,7 @@ impl Landscape {
                     }
                 }
             }
-            notes.push(format!(
-                "fuel codes converted by {}: {} pairs, {converted} cells",
-                p.display(),
-                table.len()
-            ));
+            notes.push(format!("fuel codes converted by {}: {} pairs, {converted} cells", p.display(), table.len()));
         }
         // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
         let mut fuel = vec![FUEL_NODATA; n];
