@@ -477,7 +477,7 @@ impl FarsiteInput {
                     let rel = Path::new(value);
                     let here = path.parent().unwrap_or(Path::new(".")).join(rel);
                     let file = if here.exists() { here } else { rel.to_path_buf() };
-                    let rows = read_fms(&file)?;
+                    let rows = read_fms(&file).map_err(|e| err(n, format!("FUEL_MOISTURES_FILE: {e}")))?;
                     for (model, m) in rows {
                         if model == 0 {
                             moisture_pct = Some(m);

@@ -302,7 +302,11 @@ proptest! {
             (0u32..14, 0u32..33, 0u32..2500).prop_map(|(m, d, t)| format!("FARSITE_END_TIME: {m} {d} {t:04}")),
             prop::sample::select(vec!["RAWS_UNITS: English", "RAWS_UNITS: Metric", "RAWS_UNITS: Kelvin", "FOLIAR_MOISTURE_CONTENT: 100",
                 "CROWN_FIRE_METHOD: Finney", "CROWN_FIRE_METHOD: Other", "FARSITE_BURN_PERIODS: 1", "FUEL_MOISTURES_DATA: 1",
-                "RAWS: 2", "RAWS: x", "FARSITE_SPOT_PROBABILITY: nan", "WIND_DATA: 1", "0 3 4 6 70 100"]).prop_map(String::from),
+                "RAWS: 2", "RAWS: x", "FARSITE_SPOT_PROBABILITY: nan", "WIND_DATA: 1", "0 3 4 6 70 100",
+                "WEATHER_DATA: 1", "WEATHER_DATA_UNITS: Metric", "WIND_DATA_UNITS: Furlongs", "8 14 10 0600 1500 52 85 70 20 4000",
+                "8 14 0000 5 220 10", "8 14 1200 1959", "8 14 2000 1200", "CUSTOM_FUELS_DATA: 1", "RAWS_FILE: missing.raws",
+                "FUEL_MOISTURES_FILE: missing.fms", "FARSITE_ATM_FILE: missing.atm", "RAWS_ELEVATION: -12",
+                "28 FM1 0.74 0 0 0 0 static 3500 1800 1500 1.0 12 8000 8000 Grass", "SOME_BLOCK: 3"]).prop_map(String::from),
             (2000i32..2030, 0u32..14, 0u32..33, 0u32..2500, cell(), cell(), cell(), cell(), cell(), cell())
                 .prop_map(|(y, m, d, t, a, b, c, e, f, g)| format!("{y} {m} {d} {t:04} {a} {b} {c} {e} {f} {g}")),
             "[ -~]{0,40}",
@@ -314,6 +318,46 @@ proptest! {
         }
         if let Err(e) = emberfall::weather::WeatherStream::from_csv(&p, &base_weather()) {
             assert_names(&e, "prop_fire.input")?;
+        }
+    }
+
+    #[test]
+    fn fms_cnv_and_atm_files_give_values_or_name_the_file(
+        lines in prop::collection::vec(prop_oneof![
+            (cell(), cell(), cell(), cell(), cell(), cell()).prop_map(|(a, b, c, d, e, f)| format!("{a} {b} {c} {d} {e} {f}")),
+            (cell(), cell()).prop_map(|(a, b)| format!("{a} {b}")),
+            (0u32..14, 0u32..33, 0u32..2500, "[a-z]{0,5}\\.asc", "[a-z]{0,5}\\.asc")
+                .prop_map(|(m, d, t, a, b)| format!("{m} {d} {t:04} {a} {b}")),
+            Just("WINDS_AND_CLOUDS".to_string()),
+            Just("METRIC".to_string()),
+            "[ -~]{0,40}",
+        ], 0..6)
+    ) {
+        let text = lines.join("\n");
+        let p = file("prop_moist.fms", text.as_bytes());
+        if let Err(e) = emberfall::farsite::read_fms(&p) {
+            assert_names(&e, "prop_moist.fms")?;
+        }
+        let p = file("prop_conv.cnv", text.as_bytes());
+        if let Err(e) = emberfall::landscape::read_fuel_conversion(&p) {
+            assert_names(&e, "prop_conv.cnv")?;
+        }
+        let p = file("prop_winds.atm", text.as_bytes());
+        if let Err(e) = emberfall::farsite::read_atm(&p, 2020) {
+            assert_names(&e, "prop_winds.atm")?;
+        }
+    }
+
+    #[test]
+    fn burn_periods_give_a_clock_or_an_error(
+        periods in prop::collection::vec((prop_oneof![Just(f64::NAN), -1e4f64..1e5], prop_oneof![Just(f64::INFINITY), -1e4f64..1e5]), 0..6),
+        duration in 0.0f64..1e5,
+        t in -1e5f64..2e5,
+    ) {
+        if let Ok(c) = emberfall::spread::clock::BurnClock::new(&periods, duration) {
+            let f = c.to_fire(t);
+            prop_assert!(f >= 0.0 && f <= c.fire_duration_min() + 1e-9);
+            prop_assert!(c.to_clock(f) <= t.max(0.0) + 1e-6 || f == 0.0);
         }
     }
 
