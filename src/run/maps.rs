@@ -14,7 +14,8 @@ use crate::weather::conditioning::MoistureGrid;
 /// Behaviour of every cell with its class's moistures (the CPU twin), fuel beds built once per class and model.
 fn conditioned_behavior(cells: &Cells, weather: &Weather, g: &MoistureGrid, opts: &SurfaceOptions) -> Behavior {
     use rayon::prelude::*;
-    let beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>, Weather)> = (0..g.dead.len())
+    g.series.condition_all();
+    let beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>, Weather)> = (0..g.classes())
         .into_par_iter()
         .map(|k| {
             let m = g.moisture_of_class(k, &weather.moisture);
@@ -37,7 +38,7 @@ fn conditioned_behavior(cells: &Cells, weather: &Weather, g: &MoistureGrid, opts
             return;
         }
         let k = k as usize;
-        let (b, b10, w) = match g.class_of_cell.get(i).and_then(|&c| beds.get(c as usize)) {
+        let (b, b10, w) = match g.class_of(i).and_then(|c| beds.get(c)) {
             Some((b, b10, w)) => (b[k].as_ref(), b10.as_ref(), w),
             None => (uniform.0[k].as_ref(), uniform.1.as_ref(), weather),
         };

@@ -328,11 +328,12 @@ pub fn moisture_grids(
     if !obs.is_empty() && (terrain || sets.len() > 1) {
         let classes = TerrainClasses::new(landscape, burnable, set_of, terrain);
         let station = if terrain { w.station_elevation_m } else { None };
-        let by_row = conditioning::condition(&classes, obs, station, lat.unwrap_or(0.0), &sets);
+        let class_count = classes.sites.len();
+        let by_row = conditioning::condition(classes, obs, station, lat.unwrap_or(0.0), &sets);
         if terrain {
             notes.push(format!(
-                "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %){}",
-                classes.sites.len(),
+                "terrain conditioning: dead fuels conditioned in {} classes of cells (elevation bands of {} m, slope classes of {} deg, 8 aspects, canopy cover classes of {} %; each class when the fire first needs it){}",
+                class_count,
                 conditioning::ELEVATION_BAND_M,
                 conditioning::SLOPE_CLASS_DEG,
                 conditioning::COVER_CLASS_PCT,
@@ -350,15 +351,7 @@ pub fn moisture_grids(
     } else if sets.len() > 1 {
         // No conditioning: each set's moistures as given, every period.
         let classes = TerrainClasses::new(landscape, burnable, set_of, false);
-        let grid = Arc::new(MoistureGrid {
-            class_of_cell: classes.class_of_cell.clone(),
-            dead: classes
-                .sites
-                .iter()
-                .map(|s| [sets[s.set as usize][0], sets[s.set as usize][1], sets[s.set as usize][2]])
-                .collect(),
-            live: classes.sites.iter().map(|s| Some([sets[s.set as usize][3], sets[s.set as usize][4]])).collect(),
-        });
+        let grid = conditioning::given(classes, &sets);
         stream.periods.iter().map(|_| Some(grid.clone())).collect()
     } else {
         if terrain && obs.is_empty() {

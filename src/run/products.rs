@@ -316,6 +316,9 @@ fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<
     let mut files = Vec::new();
     for (k, period) in m.stream.periods.iter().enumerate() {
         let classes = if own { p.moisture_grids.get(k).and_then(|g| g.as_deref()) } else { None };
+        if let Some(g) = classes {
+            g.series.condition_all();
+        }
         let w = &period.weather.moisture;
         let mut bands = vec![vec![NODATA; grid.len()]; 3];
         for i in 0..grid.len() {

@@ -82,8 +82,8 @@ pub struct ParamField {
     beds: Vec<Option<FuelBed>>,
     /// Fuel model 10's bed at the period's moistures (crown fire).
     bed10: Option<FuelBed>,
-    /// Per class of cells (terrain conditioning): every fuel model's bed and fuel model 10's.
-    class_beds: Vec<(Vec<Option<FuelBed>>, Option<FuelBed>)>,
+    /// Per class of cells (terrain conditioning): every fuel model's bed and fuel model 10's, built on first use.
+    class_beds: Vec<std::sync::OnceLock<(Vec<Option<FuelBed>>, Option<FuelBed>)>>,
     key: Option<Key>,
     kept: Vec<Stored>,
     /// Cells whose parameters were computed, all weathers.
@@ -153,17 +153,9 @@ impl ParamField {
         }
         self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
         self.bed10 = FuelBed::new(behavior::fuel_model_10(), &w.moisture);
+        // Terrain conditioning: each class's beds built when a cell of it first needs them.
         self.class_beds = match &key.moisture {
-            Some(g) => (0..g.dead.len())
-                .into_par_iter()
-                .map(|k| {
-                    let m = g.moisture_of_class(k, &w.moisture);
-                    (
-                        cells.fuels.iter().map(|f| FuelBed::new(f, &m)).collect(),
-                        FuelBed::new(behavior::fuel_model_10(), &m),
-                    )
-                })
-                .collect(),
+            Some(g) => (0..g.classes()).map(|_| std::sync::OnceLock::new()).collect(),
             None => Vec::new(),
         };
         let gridded = key.wind.is_some() || key.moisture.is_some();
@@ -207,7 +199,7 @@ impl ParamField {
         self.version += 1;
         let Some(key) = &self.key else { return };
         let (w, opts, wind) = (key.weather, &key.opts, key.wind.as_deref());
-        let classes = key.moisture.as_deref().map(|g| g.class_of_cell.as_slice());
+        let classes = key.moisture.as_deref();
         let (cols, rows) = (self.cols, self.rows);
         let (beds, bed10, tiles_x) = (&self.beds, self.bed10.as_ref(), self.tiles_x);
         let class_beds = &self.class_beds;
@@ -234,8 +226,18 @@ impl ParamField {
                                 _ => w,
                             };
                             // Terrain conditioning: the cell's class's beds.
-                            let (b, b10) = match classes.and_then(|c| class_beds.get(c[i] as usize)) {
-                                Some((cb, cb10)) => (cb[k].as_ref(), cb10.as_ref()),
+                            let class = classes.and_then(|g| g.class_of(i).map(|c| (g, c)));
+                            let (b, b10) = match class {
+                                Some((g, c)) => {
+                                    let (cb, cb10) = class_beds[c].get_or_init(|| {
+                                        let m = g.moisture_of_class(c, &w.moisture);
+                                        (
+                                            cells.fuels.iter().map(|f| FuelBed::new(f, &m)).collect(),
+                                            FuelBed::new(behavior::fuel_model_10(), &m),
+                                        )
+                                    });
+                                    (cb[k].as_ref(), cb10.as_ref())
+                                }
                                 None => (beds[k].as_ref(), bed10),
                             };
                             let o = behavior::cell_behavior(b, b10, &cells.fuels[k], &cells.rows[i], &wc, opts);

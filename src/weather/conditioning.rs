@@ -114,46 +114,103 @@ impl TerrainClasses {
     }
 }
 
-/// Dead fuel moistures of one weather period per class of cells.
-#[derive(Debug, PartialEq)]
+/// Where the classes' dead moistures come from: given (one value per class, every period), or Nelson's sticks run
+/// per class through the stream's rows, each class on first use (a fire reaches a small share of a landscape's
+/// classes) and kept.
+#[derive(Debug)]
+enum Source {
+    Given(Vec<[f64; 3]>),
+    Conditioned {
+        rows: Vec<RowObs>,
+        station_elevation_m: Option<f64>,
+        lat_deg: f64,
+        /// Per class: the moistures after each row.
+        series: Vec<std::sync::OnceLock<Vec<[f64; 3]>>>,
+    },
+}
+
+/// The moistures of a landscape's classes of cells through a stream, computed lazily and shared by its periods.
+#[derive(Debug)]
+pub struct ClassSeries {
+    pub classes: TerrainClasses,
+    /// Initial moistures (fractions: 1-h, 10-h, 100-h, herb, woody) of each set.
+    initial: Vec<[f64; 5]>,
+    source: Source,
+}
+
+impl ClassSeries {
+    /// Dead moistures of class `k` after row `row`.
+    fn dead(&self, k: usize, row: usize) -> [f64; 3] {
+        match &self.source {
+            Source::Given(v) => v[k],
+            Source::Conditioned { rows, station_elevation_m, lat_deg, series } => {
+                series[k].get_or_init(|| {
+                    condition_site(&self.classes.sites[k], rows, *station_elevation_m, *lat_deg, &self.initial)
+                })[row]
+            }
+        }
+    }
+
+    /// Condition every class now (in parallel), as a whole-landscape product needs them.
+    pub fn condition_all(&self) {
+        if let Source::Conditioned { .. } = &self.source {
+            (0..self.classes.sites.len()).into_par_iter().for_each(|k| {
+                self.dead(k, 0);
+            });
+        }
+    }
+
+    /// Classes conditioned so far (all of them for given moistures).
+    pub fn conditioned(&self) -> usize {
+        match &self.source {
+            Source::Given(v) => v.len(),
+            Source::Conditioned { series, .. } => series.iter().filter(|s| s.get().is_some()).count(),
+        }
+    }
+}
+
+/// Dead fuel moistures of one weather period per class of cells (a row of a [`ClassSeries`]).
+#[derive(Debug, Clone)]
 pub struct MoistureGrid {
-    /// Class of each cell (`u32::MAX`: the period's uniform moistures).
-    pub class_of_cell: Arc<Vec<u32>>,
-    /// 1-h, 10-h, 100-h dead moisture (fractions) of each class.
-    pub dead: Vec<[f64; 3]>,
-    /// Live herbaceous and woody moisture (fractions) of each class (its set's; None: the period's).
-    pub live: Vec<Option<[f64; 2]>>,
+    pub series: Arc<ClassSeries>,
+    pub row: usize,
+}
+
+impl PartialEq for MoistureGrid {
+    fn eq(&self, o: &MoistureGrid) -> bool {
+        Arc::ptr_eq(&self.series, &o.series) && self.row == o.row
+    }
 }
 
 impl MoistureGrid {
-    /// Dead moistures (fractions) of cell `i`, if it has a class.
-    pub fn at(&self, i: usize) -> Option<[f64; 3]> {
-        self.class_of_cell.get(i).and_then(|&k| self.dead.get(k as usize)).copied()
+    /// Number of classes.
+    pub fn classes(&self) -> usize {
+        self.series.classes.sites.len()
     }
 
-    /// A period's moistures `m` with class `k`'s.
-    pub fn moisture_of_class(
-        &self,
-        k: usize,
-        m: &crate::physics::surface::Moisture,
-    ) -> crate::physics::surface::Moisture {
-        let d = self.dead[k];
-        let mut out = crate::physics::surface::Moisture { dead_1h: d[0], dead_10h: d[1], dead_100h: d[2], ..*m };
-        if let Some([herb, woody]) = self.live.get(k).copied().flatten() {
-            out.live_herb = herb;
-            out.live_woody = woody;
-        }
-        out
+    /// Class of cell `i`, if it has one.
+    pub fn class_of(&self, i: usize) -> Option<usize> {
+        self.series.classes.class_of_cell.get(i).copied().filter(|&k| k != u32::MAX).map(|k| k as usize)
+    }
+
+    /// Dead moistures (fractions) of cell `i`, if it has a class.
+    pub fn at(&self, i: usize) -> Option<[f64; 3]> {
+        self.class_of(i).map(|k| self.series.dead(k, self.row))
+    }
+
+    /// A period's moistures `m` with class `k`'s: its dead moistures, and its set's live moistures (the period's
+    /// for the run's own set).
+    pub fn moisture_of_class(&self, k: usize, m: &crate::physics::surface::Moisture) -> crate::physics::surface::Moisture {
+        let d = self.series.dead(k, self.row);
+        let set = self.series.classes.sites[k].set as usize;
+        let (live_herb, live_woody) =
+            if set == 0 { (m.live_herb, m.live_woody) } else { (self.series.initial[set][3], self.series.initial[set][4]) };
+        crate::physics::surface::Moisture { dead_1h: d[0], dead_10h: d[1], dead_100h: d[2], live_herb, live_woody }
     }
 
     /// A period's moistures `m` at cell `i` (the cell's class's, if it has one).
-    pub fn moisture_at(
-        &self,
-        i: usize,
-        m: &crate::physics::surface::Moisture,
-    ) -> Option<crate::physics::surface::Moisture> {
-        let k = *self.class_of_cell.get(i)?;
-        ((k as usize) < self.dead.len()).then(|| self.moisture_of_class(k as usize, m))
+    pub fn moisture_at(&self, i: usize, m: &crate::physics::surface::Moisture) -> Option<crate::physics::surface::Moisture> {
+        self.class_of(i).map(|k| self.moisture_of_class(k, m))
     }
 }
 
@@ -172,64 +229,80 @@ pub struct RowObs {
     pub clock: Option<(i32, u32, u32, f64)>,
 }
 
-/// Condition every class through `rows` from the initial dead moistures (fractions) at the first row: the station
-/// lies at `station_elevation_m` (None: every class gets the station's temperature and humidity), latitude
-/// `lat_deg`. Returns, for each row, the classes' moistures with which the period starting there burns.
+/// The classes' moistures through `rows`, conditioned from each set's initial moistures (fractions) at the first
+/// row, lazily per class: the station lies at `station_elevation_m` (None: every class gets the station's
+/// temperature and humidity), latitude `lat_deg`. Returns, for each row, the grid with which the period starting
+/// there burns.
 pub fn condition(
-    classes: &TerrainClasses,
+    classes: TerrainClasses,
     rows: &[RowObs],
     station_elevation_m: Option<f64>,
     lat_deg: f64,
     initial: &[[f64; 5]],
 ) -> Vec<Arc<MoistureGrid>> {
-    // Per class, per row: [1h, 10h, 100h].
-    let per_class: Vec<Vec<[f64; 3]>> = classes
-        .sites
-        .par_iter()
-        .map(|site| {
-            let mut sticks: Vec<Stick> = moisture::RADII_CM[..3].iter().map(|&r| Stick::new(r)).collect();
-            let mut out = Vec::with_capacity(rows.len());
-            let mut prev_t: Option<f64> = None;
-            for r in rows {
-                let rise = match station_elevation_m {
-                    Some(e) if site.elevation_m.is_finite() => site.elevation_m - e,
-                    _ => 0.0,
-                };
-                let init = initial[site.set as usize];
-                let (t, rh) = moisture::site_weather(r.air_temp_c, r.rh_pct, rise);
-                let solar = site_radiation(r, site, lat_deg);
-                let obs = Observation { air_temp_c: t, rh_pct: rh, precip_mm: r.precip_mm, solar_w_m2: solar };
-                match prev_t {
-                    None => {
-                        for (s, m) in sticks.iter_mut().zip(init) {
-                            s.initialise(t, rh, solar, m);
-                        }
-                    }
-                    Some(p) => {
-                        for s in sticks.iter_mut() {
-                            s.update((r.t_min - p) / 60.0, &obs);
-                        }
-                    }
+    let n = classes.sites.len();
+    let series = Arc::new(ClassSeries {
+        classes,
+        initial: initial.to_vec(),
+        source: Source::Conditioned {
+            rows: rows.to_vec(),
+            station_elevation_m,
+            lat_deg,
+            series: (0..n).map(|_| std::sync::OnceLock::new()).collect(),
+        },
+    });
+    (0..rows.len()).map(|row| Arc::new(MoistureGrid { series: series.clone(), row })).collect()
+}
+
+/// The classes' moistures held at each set's initial values (no conditioning stream).
+pub fn given(classes: TerrainClasses, initial: &[[f64; 5]]) -> Arc<MoistureGrid> {
+    let dead = classes.sites.iter().map(|s| {
+        let m = initial[s.set as usize];
+        [m[0], m[1], m[2]]
+    });
+    let dead = dead.collect();
+    Arc::new(MoistureGrid {
+        series: Arc::new(ClassSeries { classes, initial: initial.to_vec(), source: Source::Given(dead) }),
+        row: 0,
+    })
+}
+
+/// One class conditioned through `rows`: its moistures after each row.
+fn condition_site(
+    site: &Site,
+    rows: &[RowObs],
+    station_elevation_m: Option<f64>,
+    lat_deg: f64,
+    initial: &[[f64; 5]],
+) -> Vec<[f64; 3]> {
+    let mut sticks: Vec<Stick> = moisture::RADII_CM[..3].iter().map(|&r| Stick::new(r)).collect();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut prev_t: Option<f64> = None;
+    let init = initial[site.set as usize];
+    for r in rows {
+        let rise = match station_elevation_m {
+            Some(e) if site.elevation_m.is_finite() => site.elevation_m - e,
+            _ => 0.0,
+        };
+        let (t, rh) = moisture::site_weather(r.air_temp_c, r.rh_pct, rise);
+        let solar = site_radiation(r, site, lat_deg);
+        let obs = Observation { air_temp_c: t, rh_pct: rh, precip_mm: r.precip_mm, solar_w_m2: solar };
+        match prev_t {
+            None => {
+                for (s, m) in sticks.iter_mut().zip(init) {
+                    s.initialise(t, rh, solar, m);
                 }
-                prev_t = Some(r.t_min);
-                out.push([sticks[0].moisture(), sticks[1].moisture(), sticks[2].moisture()]);
             }
-            out
-        })
-        .collect();
-    (0..rows.len())
-        .map(|k| {
-            Arc::new(MoistureGrid {
-                class_of_cell: classes.class_of_cell.clone(),
-                dead: per_class.iter().map(|c| c[k]).collect(),
-                live: classes
-                    .sites
-                    .iter()
-                    .map(|s| Some([initial[s.set as usize][3], initial[s.set as usize][4]]))
-                    .collect(),
-            })
-        })
-        .collect()
+            Some(p) => {
+                for s in sticks.iter_mut() {
+                    s.update((r.t_min - p) / 60.0, &obs);
+                }
+            }
+        }
+        prev_t = Some(r.t_min);
+        out.push([sticks[0].moisture(), sticks[1].moisture(), sticks[2].moisture()]);
+    }
+    out
 }
 
 /// The sun on a class's fuels for one row: from cloud cover and clock time on the class's slope, aspect, elevation
