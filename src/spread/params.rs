@@ -32,6 +32,9 @@ pub fn param_from_behavior(o: &[f32]) -> (Param, f32) {
     ([ros, (e * az.sin()) as f32, (e * az.cos()) as f32, k as f32], o[field::HEAT_PER_AREA].max(0.0))
 }
 
+/// One class's fuel beds: every fuel model's, and fuel model 10's (crown fire).
+type ClassBeds = (Vec<Option<FuelBed>>, Option<FuelBed>);
+
 /// Cache key of a weather period's parameters.
 #[derive(Clone)]
 struct Key {
@@ -83,7 +86,7 @@ pub struct ParamField {
     /// Fuel model 10's bed at the period's moistures (crown fire).
     bed10: Option<FuelBed>,
     /// Per class of cells (terrain conditioning): every fuel model's bed and fuel model 10's, built on first use.
-    class_beds: Vec<std::sync::OnceLock<(Vec<Option<FuelBed>>, Option<FuelBed>)>>,
+    class_beds: Vec<std::sync::OnceLock<ClassBeds>>,
     key: Option<Key>,
     kept: Vec<Stored>,
     /// Cells whose parameters were computed, all weathers.
