@@ -143,11 +143,9 @@ impl ClassSeries {
     fn dead(&self, k: usize, row: usize) -> [f64; 3] {
         match &self.source {
             Source::Given(v) => v[k],
-            Source::Conditioned { rows, station_elevation_m, lat_deg, series } => {
-                series[k].get_or_init(|| {
-                    condition_site(&self.classes.sites[k], rows, *station_elevation_m, *lat_deg, &self.initial)
-                })[row]
-            }
+            Source::Conditioned { rows, station_elevation_m, lat_deg, series } => series[k].get_or_init(|| {
+                condition_site(&self.classes.sites[k], rows, *station_elevation_m, *lat_deg, &self.initial)
+            })[row],
         }
     }
 
@@ -200,16 +198,27 @@ impl MoistureGrid {
 
     /// A period's moistures `m` with class `k`'s: its dead moistures, and its set's live moistures (the period's
     /// for the run's own set).
-    pub fn moisture_of_class(&self, k: usize, m: &crate::physics::surface::Moisture) -> crate::physics::surface::Moisture {
+    pub fn moisture_of_class(
+        &self,
+        k: usize,
+        m: &crate::physics::surface::Moisture,
+    ) -> crate::physics::surface::Moisture {
         let d = self.series.dead(k, self.row);
         let set = self.series.classes.sites[k].set as usize;
-        let (live_herb, live_woody) =
-            if set == 0 { (m.live_herb, m.live_woody) } else { (self.series.initial[set][3], self.series.initial[set][4]) };
+        let (live_herb, live_woody) = if set == 0 {
+            (m.live_herb, m.live_woody)
+        } else {
+            (self.series.initial[set][3], self.series.initial[set][4])
+        };
         crate::physics::surface::Moisture { dead_1h: d[0], dead_10h: d[1], dead_100h: d[2], live_herb, live_woody }
     }
 
     /// A period's moistures `m` at cell `i` (the cell's class's, if it has one).
-    pub fn moisture_at(&self, i: usize, m: &crate::physics::surface::Moisture) -> Option<crate::physics::surface::Moisture> {
+    pub fn moisture_at(
+        &self,
+        i: usize,
+        m: &crate::physics::surface::Moisture,
+    ) -> Option<crate::physics::surface::Moisture> {
         self.class_of(i).map(|k| self.moisture_of_class(k, m))
     }
 }
