@@ -111,6 +111,17 @@ pub fn read_fms(path: &Path) -> Result<Vec<(u16, [f64; 5])>> {
     Ok(out)
 }
 
+/// A file named in `file` (a FARSITE input): relative to `file`'s folder when it exists there, else as given
+/// (relative to the working folder, as FARSITE's own examples write their paths).
+fn beside(file: &Path, name: &str) -> PathBuf {
+    let here = file.parent().unwrap_or(Path::new(".")).join(name);
+    if here.exists() {
+        here
+    } else {
+        PathBuf::from(name)
+    }
+}
+
 /// One time of a FARSITE ATM file: from `time` on, wind speed and direction rasters (paths resolved).
 #[derive(Clone, Debug)]
 pub struct AtmRow {
@@ -129,15 +140,7 @@ pub struct AtmRow {
 pub fn read_atm(path: &Path, year: i32) -> Result<(Vec<AtmRow>, bool)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let err = |line: usize, msg: String| Error::input(path.display(), format!("line {line}: {msg}"));
-    let base = path.parent().unwrap_or(Path::new("."));
-    let resolve = |f: &str| {
-        let here = base.join(f);
-        if here.exists() {
-            here
-        } else {
-            PathBuf::from(f)
-        }
-    };
+    let resolve = |f: &str| beside(path, f);
     let (mut metric, mut rows, mut year, mut last_month) = (false, Vec::new(), year, 0);
     for (k, l) in text.lines().enumerate() {
         let n = k + 1;
@@ -474,9 +477,7 @@ impl FarsiteInput {
                     }
                 }
                 "FUEL_MOISTURES_FILE" => {
-                    let rel = Path::new(value);
-                    let here = path.parent().unwrap_or(Path::new(".")).join(rel);
-                    let file = if here.exists() { here } else { rel.to_path_buf() };
+                    let file = beside(path, value);
                     let rows = read_fms(&file).map_err(|e| err(n, format!("FUEL_MOISTURES_FILE: {e}")))?;
                     for (model, m) in rows {
                         if model == 0 {
@@ -505,11 +506,7 @@ impl FarsiteInput {
                 "CUSTOM_FUELS_DATA" => custom_fuel_rows.extend(block(value)?),
                 "CUSTOM_FUELS_UNITS" => custom_fuels_english = !value.eq_ignore_ascii_case("metric"),
                 "RAWS_FILE" => raws_file = Some((n, value.to_string())),
-                "FARSITE_ATM_FILE" => {
-                    let rel = Path::new(value);
-                    let here = path.parent().unwrap_or(Path::new(".")).join(rel);
-                    atm_file = Some(if here.exists() { here } else { rel.to_path_buf() });
-                }
+                "FARSITE_ATM_FILE" => atm_file = Some(beside(path, value)),
                 _ => {
                     // A block Emberfall does not read (a count, then rows without a keyword): skip its rows.
                     let mut rows = 0;
@@ -531,9 +528,7 @@ impl FarsiteInput {
             if !raws_lines.is_empty() {
                 return Err(err(n, "RAWS_FILE and RAWS rows: give one".into()));
             }
-            let rel = Path::new(&f);
-            let here = path.parent().unwrap_or(Path::new(".")).join(rel);
-            let file = if here.exists() { here } else { rel.to_path_buf() };
+            let file = beside(path, &f);
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| err(n, format!("RAWS_FILE {}: cannot read it ({e})", file.display())))?;
             for (k, l) in text.lines().enumerate() {

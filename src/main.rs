@@ -676,16 +676,7 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
     };
     // A conditioned state: the stream's period in force at --at, its moistures per class where conditioned so.
     let mut args = args;
-    let mut model_moistures = Vec::new();
-    if let Some(p) = &args.fuel_moistures {
-        for (code, m) in emberfall::farsite::read_fms(p)? {
-            if code == 0 {
-                args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
-            } else {
-                model_moistures.push((code, m));
-            }
-        }
-    }
+    let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
     let spec = args
         .weather
         .spec(Some(stream_path.clone()), 100.0)?
@@ -738,6 +729,20 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
     behavior_done(&ls, &notes, &beh, t, files)
 }
 
+/// The moistures of a `--fuel-moistures` .fms file: model 0's replace `--moisture`, the others are returned (per
+/// fuel model, percent).
+fn read_fuel_moistures(fms: Option<&std::path::Path>, weather: &mut WeatherArgs) -> Result<Vec<(u16, [f64; 5])>> {
+    let mut per_model = Vec::new();
+    for (code, m) in fms.map(emberfall::farsite::read_fms).transpose()?.unwrap_or_default() {
+        if code == 0 {
+            weather.moisture = Some(m.map(|v| v.to_string()).join(","));
+        } else {
+            per_model.push((code, m));
+        }
+    }
+    Ok(per_model)
+}
+
 /// What a behaviour run reports: notes, cells and time, the files.
 fn behavior_done(
     ls: &Landscape,
@@ -778,16 +783,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
     let mut foliar = args.crown.foliar_moisture_pct()?;
     let mut stream = args.weather_csv.clone();
     let mut conditioning = args.conditioning.unwrap_or_default();
-    let mut model_moistures: Vec<(u16, [f64; 5])> = Vec::new();
-    if let Some(p) = &args.fuel_moistures {
-        for (code, m) in emberfall::farsite::read_fms(p)? {
-            if code == 0 {
-                args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
-            } else {
-                model_moistures.push((code, m));
-            }
-        }
-    }
+    let mut model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
     let mut station_elevation = args.station_elevation;
     if let Some(f) = &args.farsite_input {
         // FARSITE's own file gives what it holds; the command line still gives the rest (landscape, ignitions).

@@ -7,25 +7,13 @@ use std::path::Path;
 use std::process::Command;
 
 use gdal::raster::{Buffer, RasterCreationOptions};
-use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+use gdal::spatial_ref::SpatialRef;
 use gdal::{Dataset, DriverManager};
 
 fn emberfall() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_emberfall"));
     c.env("XDG_RUNTIME_DIR", std::env::temp_dir());
     c
-}
-
-/// Longitude and latitude of the centre of a raster, degrees.
-fn centre_lonlat(path: &Path) -> (f64, f64) {
-    let ds = Dataset::open(path).unwrap();
-    let g = ds.geo_transform().unwrap();
-    let (c, r) = ds.raster_size();
-    let (mut x, mut y) = ([g[0] + g[1] * c as f64 / 2.0], [g[3] + g[5] * r as f64 / 2.0]);
-    let mut geo = SpatialRef::from_epsg(4326).unwrap();
-    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    CoordTransform::new(&ds.spatial_ref().unwrap(), &geo).unwrap().transform_coords(&mut x, &mut y, &mut []).unwrap();
-    (x[0], y[0])
 }
 
 /// Forecast hours and fields: u, v (m/s), temperature (C), humidity (%), rain of the interval ending there (mm),
@@ -100,7 +88,7 @@ fn a_grib2_forecast_gives_the_fire_of_its_csv_equivalent() {
     let d = std::env::temp_dir().join(format!("emberfall-forecast-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    let (lon, lat) = centre_lonlat(&lcp);
+    let (lon, lat) = common::centre_lonlat(&lcp);
     write_grib(&d.join("forecast.grib2"), lon, lat);
     // GDAL reads back what was written: 24 messages, UGRD at 10 m first.
     let g = Dataset::open(d.join("forecast.grib2")).unwrap();
@@ -155,21 +143,9 @@ fn a_grib2_forecast_gives_the_fire_of_its_csv_equivalent() {
         "{err}"
     );
     run("same.csv", "csv");
-    let read = |dir: &str| {
-        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
-    let (a, b) = (read("grib"), read("csv"));
-    let burned = |v: f32| (0.0..1e6).contains(&v);
-    let n = a.iter().filter(|v| burned(**v)).count();
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
+    let n = common::assert_same_fire(&read("grib"), &read("csv"), 0.05);
     assert!(n > 60, "{n} cells burned");
-    for (p, q) in a.iter().zip(&b) {
-        assert_eq!(burned(*p), burned(*q), "{p} {q}");
-        if burned(*p) {
-            assert!((p - q).abs() < 0.05, "{p} {q}");
-        }
-    }
 }
 
 /// A NetCDF forecast with ERA5's names and units (u10, v10 m/s; t2m K; r2 %; tp m, here none; tcc 0-1), written by GDAL's
@@ -180,7 +156,7 @@ fn a_netcdf_forecast_gives_the_fire_of_its_csv_equivalent() {
     let d = std::env::temp_dir().join(format!("emberfall-forecast-nc-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    let (lon, lat) = centre_lonlat(&lcp);
+    let (lon, lat) = common::centre_lonlat(&lcp);
     let axis = |c: f64| (0..4).map(|k| format!("{:.3}", c + 0.3 * (k as f64 - 1.5))).collect::<Vec<_>>().join(" ");
     let lats = {
         let mut v: Vec<String> = axis(lat).split(' ').map(String::from).collect();
@@ -254,18 +230,7 @@ fn a_netcdf_forecast_gives_the_fire_of_its_csv_equivalent() {
     let err = run("f.nc", "nc");
     assert!(err.contains("netCDF forecast of 5 times"), "{err}");
     run("same.csv", "csv");
-    let read = |dir: &str| {
-        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
-    let (a, b) = (read("nc"), read("csv"));
-    let burned = |v: f32| (0.0..1e6).contains(&v);
-    assert!(a.iter().filter(|v| burned(**v)).count() > 30);
-    for (p, q) in a.iter().zip(&b) {
-        assert_eq!(burned(*p), burned(*q), "{p} {q}");
-        if burned(*p) {
-            assert!((p - q).abs() < 0.05, "{p} {q}");
-        }
-    }
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
+    let n = common::assert_same_fire(&read("nc"), &read("csv"), 0.05);
+    assert!(n > 30, "{n} cells burned");
 }

@@ -550,10 +550,7 @@ fn a_fuel_conversion_file_maps_landscape_codes_to_models() {
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert!(String::from_utf8_lossy(&a.stderr).contains("1 pairs, 400 cells"));
     assert!(behave("gr1.tif", &[], "b").status.success());
-    let read = |dir: &str| {
-        let ds = gdal::Dataset::open(d.join(dir).join("ros_m_per_min.tif")).unwrap();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (20, 20), (20, 20), None).unwrap().into_shape_and_vec().1
-    };
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("ros_m_per_min.tif"));
     let (x, y) = (read("a"), read("b"));
     assert!(x.iter().all(|v| *v > 0.0));
     assert_eq!(x, y);

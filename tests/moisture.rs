@@ -714,11 +714,7 @@ fn behaviour_maps_take_a_conditioned_state() {
         b.to_str().unwrap(),
     ]);
     for stem in ["ros_m_per_min", "flame_length_m", "crown_fire_type"] {
-        let read = |dir: &std::path::Path| {
-            let ds = gdal::Dataset::open(dir.join(format!("{stem}.tif"))).unwrap();
-            let (c, r) = ds.raster_size();
-            ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-        };
+        let read = |dir: &std::path::Path| common::raster_f32(&dir.join(format!("{stem}.tif")));
         let (x, y) = (read(&a), read(&b));
         let mut n = 0;
         for (p, q) in x.iter().zip(&y) {

@@ -357,11 +357,7 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
         .output()
         .unwrap();
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
-    let read = |dir: &str| {
-        let ds = gdal::Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
     let (x, y) = (read("a"), read("b"));
     let burned = x.iter().filter(|v| v.is_finite() && **v >= 0.0 && **v < 1e6).count();
     assert!(burned > 20, "{burned}");
@@ -369,18 +365,6 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
     for (p, q) in x.iter().zip(&y) {
         assert!(p == q || (p - q).abs() < 1e-3 || (p.is_nan() && q.is_nan()), "{p} {q}");
     }
-}
-
-/// Latitude of the centre of a raster, degrees.
-fn centre_lat(path: &Path) -> f64 {
-    let ds = Dataset::open(path).unwrap();
-    let g = ds.geo_transform().unwrap();
-    let (c, r) = ds.raster_size();
-    let (mut x, mut y) = ([g[0] + g[1] * c as f64 / 2.0], [g[3] + g[5] * r as f64 / 2.0]);
-    let mut geo = SpatialRef::from_epsg(4326).unwrap();
-    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-    CoordTransform::new(&ds.spatial_ref().unwrap(), &geo).unwrap().transform_coords(&mut x, &mut y, &mut []).unwrap();
-    y[0]
 }
 
 /// FARSITE's burn periods: a three-day .input whose fire may burn only 13:00-16:00, 12:00-15:00 and 13:00-15:00
@@ -423,7 +407,7 @@ fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
         wind_height: WindHeight::TwentyFt,
     };
     let (clock_stream, _) =
-        emberfall::weather::WeatherStream::from_csv_noted(&input, &base, Some(centre_lat(&lcp))).unwrap();
+        emberfall::weather::WeatherStream::from_csv_noted(&input, &base, Some(common::centre_lonlat(&lcp).1)).unwrap();
     let mut csv =
         String::from("time_min,wind_speed_kmh,wind_from_deg,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct\n");
     let mut fire_t0 = 0.0;
@@ -473,11 +457,7 @@ fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
         ],
         "cut",
     );
-    let read = |dir: &str| {
-        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
     let (a, b) = (read("periods"), read("cut"));
     // Fire time of the cut run to clock time: the earliest clock time with that much burning before it.
     let to_clock = |f: f64| {
@@ -490,7 +470,7 @@ fn burn_periods_give_the_fire_of_the_weather_cut_to_them() {
         }
         unreachable!("{f} beyond the burning")
     };
-    let burned = |v: f32| (0.0..1e6).contains(&v);
+    let burned = common::burned;
     let mut per_day = [0usize; 3];
     for (p, q) in a.iter().zip(&b) {
         assert_eq!(burned(*p), burned(*q), "{p} {q}");
@@ -612,11 +592,7 @@ fn weather_start_and_conditioning_start_cut_the_stream() {
         "clock",
     ));
     ok(run("cut.csv", &[], "cut"));
-    let read = |dir: &str| {
-        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
     let want = read("cut");
     assert!(want.iter().filter(|v| (0.0..1e6).contains(*v)).count() > 20);
     for dir in ["duration", "clock"] {
@@ -720,18 +696,7 @@ fn farsite_atm_gridded_winds_replace_the_raws_winds() {
     let err = run("atm.input", "atm");
     assert!(err.contains("gridded winds from") && err.contains("(2 of its 2 times used; mph, 20 ft)"), "{err}");
     run("raws.input", "raws");
-    let read = |dir: &str| {
-        let ds = Dataset::open(d.join(dir).join("arrival_time_min.tif")).unwrap();
-        let (c, r) = ds.raster_size();
-        ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
-    };
-    let (a, b) = (read("atm"), read("raws"));
-    let burned = |v: f32| (0.0..1e6).contains(&v);
-    assert!(a.iter().filter(|v| burned(**v)).count() > 20);
-    for (p, q) in a.iter().zip(&b) {
-        assert_eq!(burned(*p), burned(*q), "{p} {q}");
-        if burned(*p) {
-            assert!((p - q).abs() < 0.05, "{p} {q}");
-        }
-    }
+    let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
+    let n = common::assert_same_fire(&read("atm"), &read("raws"), 0.05);
+    assert!(n > 20, "{n} cells burned");
 }

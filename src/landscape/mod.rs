@@ -295,28 +295,39 @@ pub fn read_fuel_conversion(path: &Path) -> Result<Vec<(i64, u16)>> {
 /// Warp `src` onto `grid` (its CRS, extent and cells) with `resampling`, as Float32 with NaN for no data, into an
 /// in-memory dataset. Source nodata is the source band's.
 pub fn warp_onto(src: &Dataset, grid: &Grid, resampling: &str) -> Result<Dataset> {
+    warp_onto_from(src, None, grid, resampling)
+}
+
+/// [`warp_onto`], reading `src` in CRS `src_srs` (any definition GDAL reads) when it is given: for a source that
+/// carries none.
+pub fn warp_onto_from(src: &Dataset, src_srs: Option<&str>, grid: &Grid, resampling: &str) -> Result<Dataset> {
     let (xmin, ymin, xmax, ymax) = grid.extent();
-    let args: Vec<String> = [
-        "-r",
-        resampling,
-        "-t_srs",
-        &grid.wkt,
-        "-te",
-        &xmin.to_string(),
-        &ymin.to_string(),
-        &xmax.to_string(),
-        &ymax.to_string(),
-        "-ts",
-        &grid.cols.to_string(),
-        &grid.rows.to_string(),
-        "-dstnodata",
-        "nan",
-        "-ot",
-        "Float32",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args: Vec<String> = match src_srs {
+        Some(s) => vec!["-s_srs".into(), s.into()],
+        None => Vec::new(),
+    };
+    args.extend(
+        [
+            "-r",
+            resampling,
+            "-t_srs",
+            &grid.wkt,
+            "-te",
+            &xmin.to_string(),
+            &ymin.to_string(),
+            &xmax.to_string(),
+            &ymax.to_string(),
+            "-ts",
+            &grid.cols.to_string(),
+            &grid.rows.to_string(),
+            "-dstnodata",
+            "nan",
+            "-ot",
+            "Float32",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
     gdalwarp_mem(src, &args)
 }
 

@@ -129,32 +129,7 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
     for s in sources {
         let src = Dataset::open(Path::new(s)).map_err(|e| err(format!("GDAL cannot open {s}: {e}")))?;
         let assumed = src.spatial_ref().is_err();
-        let (xmin, ymin, xmax, ymax) = grid.extent();
-        let mut args: Vec<String> = Vec::new();
-        if assumed {
-            args.extend(["-s_srs".to_string(), "EPSG:4326".to_string()]);
-        }
-        for a in [
-            "-r",
-            "bilinear",
-            "-t_srs",
-            &grid.wkt,
-            "-te",
-            &xmin.to_string(),
-            &ymin.to_string(),
-            &xmax.to_string(),
-            &ymax.to_string(),
-            "-ts",
-            &grid.cols.to_string(),
-            &grid.rows.to_string(),
-            "-dstnodata",
-            "nan",
-            "-ot",
-            "Float32",
-        ] {
-            args.push(a.to_string());
-        }
-        let w = crate::landscape::gdalwarp_mem(&src, &args)
+        let w = crate::landscape::warp_onto_from(&src, assumed.then_some("EPSG:4326"), grid, "bilinear")
             .map_err(|e| err(format!("cannot warp the forecast onto the landscape: {e}")))?;
         if assumed {
             notes.push(format!("{}: {s} has no CRS; read as WGS 84 longitude/latitude", path.display()));

@@ -292,26 +292,13 @@ impl WeatherStream {
                     }
                     None => None,
                 };
-                let solar = match (r.solar_w_m2, r.cloud_pct, r.valid_time.as_deref(), lat_deg) {
+                let solar = match (r.solar_w_m2, r.cloud_pct, clock, lat_deg) {
                     (Some(s), _, _, _) => s,
-                    (None, Some(cloud), Some(vt), Some(lat)) => {
+                    (None, Some(cloud), Some((y, m, d, hour)), Some(lat)) => {
                         if !(0.0..=100.0).contains(&cloud) {
                             return Err(err(format!("row {row}, column `cloud_pct`: {cloud} is outside 0..100")));
                         }
-                        let t = chrono::DateTime::parse_from_rfc3339(vt.trim()).map_err(|e| {
-                            err(format!("row {row}, column `valid_time`: `{vt}` is not an RFC 3339 time ({e})"))
-                        })?;
-                        use chrono::{Datelike, Timelike};
-                        let local = t.naive_local();
-                        let hour = local.hour() as f64 + local.minute() as f64 / 60.0 + local.second() as f64 / 3600.0;
-                        crate::physics::moisture::clear_sky_radiation_w_m2(
-                            local.year(),
-                            local.month(),
-                            local.day(),
-                            hour,
-                            lat,
-                            cloud,
-                        )
+                        crate::physics::moisture::clear_sky_radiation_w_m2(y, m, d, hour, lat, cloud)
                     }
                     _ => {
                         no_sun += 1;

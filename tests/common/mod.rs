@@ -143,3 +143,40 @@ pub fn crown_case(case_id: &str, rows: usize, cols: usize, cell_m: f64, wind_fro
     };
     CrownCase { row, ls, weather, surface }
 }
+
+/// Band 1 of a raster as f32, in raster order.
+pub fn raster_f32(path: &std::path::Path) -> Vec<f32> {
+    let ds = gdal::Dataset::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (c, r) = ds.raster_size();
+    ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1
+}
+
+/// Longitude and latitude of the centre of a raster, degrees.
+pub fn centre_lonlat(path: &std::path::Path) -> (f64, f64) {
+    use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform, SpatialRef};
+    let ds = gdal::Dataset::open(path).unwrap();
+    let g = ds.geo_transform().unwrap();
+    let (c, r) = ds.raster_size();
+    let (mut x, mut y) = ([g[0] + g[1] * c as f64 / 2.0], [g[3] + g[5] * r as f64 / 2.0]);
+    let mut geo = SpatialRef::from_epsg(4326).unwrap();
+    geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
+    CoordTransform::new(&ds.spatial_ref().unwrap(), &geo).unwrap().transform_coords(&mut x, &mut y, &mut []).unwrap();
+    (x[0], y[0])
+}
+
+/// Whether an arrival time (minutes) is a burned cell's (nodata and the far-future times are not).
+pub fn burned(v: f32) -> bool {
+    (0.0..1e6).contains(&v)
+}
+
+/// Two arrival-time rasters burn the same cells, at times within `tol_min`; returns the number of burned cells.
+pub fn assert_same_fire(a: &[f32], b: &[f32], tol_min: f32) -> usize {
+    assert_eq!(a.len(), b.len());
+    for (p, q) in a.iter().zip(b) {
+        assert_eq!(burned(*p), burned(*q), "{p} {q}");
+        if burned(*p) {
+            assert!((p - q).abs() < tol_min, "{p} {q}");
+        }
+    }
+    a.iter().filter(|v| burned(**v)).count()
+}
