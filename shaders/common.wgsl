@@ -6,7 +6,6 @@ const NODATA: f32 = -9999.0;
 const NO_INDEX: u32 = 0xffffffffu;
 const PI: f32 = 3.14159265358979;
 const DEG: f32 = 0.0174532925199433; // radians per degree
-const FT: f32 = 0.3048;              // metres per foot
 
 // Flat invocation index of a 1-D kernel dispatched as an (x, y) grid of 256-wide workgroups
 // (see gpu::groups_1d on the host).

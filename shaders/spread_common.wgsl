@@ -80,5 +80,5 @@ fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, x: u32) -> vec4
     var az = atan2(u.x, u.y) / DEG;
     if (az < 0.0) { az = az + 360.0; }
     if (az >= 360.0) { az = az - 360.0; }
-    return vec4<f32>(ros, az, heat * ros / 60.0, 0.0);
+    return vec4<f32>(ros, az, heat * ros / S_PER_MIN, 0.0);
 }

@@ -72,9 +72,6 @@ struct BehaviorRow {
 const RHO_P: f32 = 32.0;          // particle density, lb/ft3
 const S_T: f32 = 0.0555;          // total silica
 const ETA_S: f32 = 0.41739693;    // 0.174 * 0.01^-0.19, mineral damping
-const KW_PER_M2: f32 = 0.18927544;  // Btu/ft2/min -> kW/m2
-const KJ_PER_M2: f32 = 11.356527;   // Btu/ft2 -> kJ/m2
-const KW_PER_M: f32 = 3.4614693;    // Btu/ft/s -> kW/m
 
 struct Particle { w: f32, s: f32, m: f32, h: f32 }
 
@@ -231,27 +228,30 @@ fn head_fire(b: Bed, wind: f32, wind_rel: f32, slope: f32, wind_limit: u32) -> H
     }
     let ros = r0 * (1.0 + phi_e);
     // Fire shape (Anderson 1983 as BehavePlus): L/W from effective wind in mi/h, at most 8.
-    let u = eff / 88.0;
+    let u = eff / FT_PER_MIN_PER_MI_PER_H;
     let lw = clamp(0.936 * exp(0.1147 * u) + 0.461 * exp(-0.0692 * u) - 0.397, 1.0, 8.0);
     return Head(ros, dir_rel, eff, lw);
 }
 
-// Van Wagner (1977, eq. 4) critical surface intensity, kW/m: base height (m, floored at 0.1), foliar moisture (%,
-// floored at 30).
-fn critical_intensity(cbh: f32, fmc_frac: f32) -> f32 {
-    let fmc = max(fmc_frac * 100.0, 30.0);
-    return pow(0.010 * max(cbh, 0.1) * (460.0 + 25.9 * fmc), 1.5);
+// Van Wagner (1977, eq. 4) critical surface intensity, kW/m: base height m, foliar moisture %.
+fn van_wagner_i0(cbh: f32, fmc_pct: f32) -> f32 {
+    return pow(0.010 * cbh * (460.0 + 25.9 * fmc_pct), 1.5);
 }
 
-// Thomas (1963) flame length in ft from intensity in Btu/ft/s (as behave), returned in m from kW/m.
-fn thomas_ft(i_kw_per_m: f32) -> f32 {
+// The same with behave's floors: base height at least 0.1 m, foliar moisture at least 30 %.
+fn critical_intensity(cbh: f32, fmc_frac: f32) -> f32 {
+    return van_wagner_i0(max(cbh, 0.1), max(fmc_frac * PCT_PER_FRAC, 30.0));
+}
+
+// Thomas (1963) crown flame length: 0.2 I^(2/3) in ft from Btu/ft/s, returned in m from kW/m (physics::crown).
+fn thomas_m(i_kw_per_m: f32) -> f32 {
     if (i_kw_per_m <= 0.0) { return 0.0; }
-    return 0.2 * pow(i_kw_per_m / KW_PER_M, 2.0 / 3.0) * FT;
+    return 0.2 * pow(i_kw_per_m / KW_PER_M_PER_BTU_PER_FT_S, 2.0 / 3.0) * M_PER_FT;
 }
 
 const FINNEY_CANOPY_KJ_PER_KG: f32 = 18000.0;   // FARSITE/FlamMap canopy heat content
-const BEHAVE_CANOPY_KJ_PER_KG: f32 = 18608.0;   // behave: 8000 Btu/lb = 18 608 kJ/kg
-const BEHAVE_I0_FACTOR: f32 = 0.99922893;       // behave's kW/m -> Btu/ft/s constant (see physics/crown.rs)
+const BEHAVE_CANOPY_KJ_PER_KG: f32 = 8000.0 * KJ_PER_KG_PER_BTU_PER_LB;   // behave: 8000 Btu/lb
+const BEHAVE_I0_FACTOR: f32 = 0.2886719 * KW_PER_M_PER_BTU_PER_FT_S;      // behave's kW/m -> Btu/ft/s (physics::crown)
 const LN10: f32 = 2.302585093;
 
 @compute @workgroup_size(256)
@@ -280,7 +280,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let ch = cr.canopy_height_m;
     let cbh = cr.canopy_base_height_m;
     let cbd = cr.canopy_bulk_density_kg_per_m3;
-    let ch_ft = ch / FT;
+    let ch_ft = ch / M_PER_FT;
     var waf = 1.0;
     var crown_ratio = 0.0;
     if (ch > 0.0) { crown_ratio = clamp((ch - cbh) / ch, 0.0, 1.0); }
@@ -293,10 +293,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     }
     // 20-ft wind, m/min, and midflame wind, ft/min.
     var u20 = run.wind_m_per_min;
-    var wind = max(run.wind_m_per_min * waf / FT, 0.0);
+    var wind = max(run.wind_m_per_min * waf / M_PER_FT, 0.0);
     if (run.wind_mode == 0u) {
         u20 = run.wind_m_per_min / waf;
-        wind = max(run.wind_m_per_min / FT, 0.0);
+        wind = max(run.wind_m_per_min / M_PER_FT, 0.0);
     }
     let slope = cr.slope_tan;
     let aspect = cr.aspect_deg;
@@ -306,42 +306,48 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let h = head_fire(bed, wind, wind_rel, slope, run.wind_limit);
 
     // Surface fire (SI): rate m/min, heat per area kJ/m2, Byram intensity kW/m and flame length m.
-    let ros_s = h.ros * FT;
-    let hpa_s = bed.hpua * KJ_PER_M2;
-    let ib = bed.hpua * h.ros / 60.0;
+    let ros_s = h.ros * M_PER_FT;
+    let hpa_s = bed.hpua * KJ_PER_M2_PER_BTU_PER_FT2;
+    let ib = bed.hpua * h.ros / S_PER_MIN;
     var fl = 0.0;
-    if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46) * FT; }
+    if (ib > 0.0) { fl = 0.45 * pow(ib, 0.46) * M_PER_FT; }
     var ros = ros_s;
     var dir = wrap360(upslope + h.dir_rel);
     var lw = h.lw;
     var hpa = hpa_s;
-    var fi = ib * KW_PER_M;
+    var fi = ib * KW_PER_M_PER_BTU_PER_FT_S;
     var kind = 1.0;
     var cfb = 0.0;
 
-    // Crown fire, where the cell has a canopy (FlamMap: cover, height, base height and bulk density all 0 -> none).
-    let canopy = cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0;
-    if (run.crown_method != 0u && canopy && ros_s > 0.0) {
+    // Crown fire (physics::crown and physics::behavior::cell_behavior, step by step).
+    if (run.crown_method != 0u && ros_s > 0.0) {
         let b10 = fuel_bed(fuels[run.fm10_index], run);
-        let load = cbd * max(ch - cbh, 0.0);               // canopy fuel load, kg/m2
-        var r_active = 3.4e38;                             // Van Wagner (1977, eq. 9): 3.0 / CBD, m/min
-        if (cbd > 0.0) { r_active = 3.0 / cbd; }
-        let u20_mph = u20 / FT / 88.0;
-        let lw_crown = 1.0 + 0.125 * u20_mph;              // Rothermel (1991, eq. 10)
-        if (run.crown_method == 1u) {
-            // Finney (1998) as FARSITE and FlamMap: FM10 with the cell's slope and wind direction at WAF 0.4.
-            let i0 = critical_intensity(cbh, run.foliar_moisture_frac);
+        let lw_crown = 1.0 + 0.125 * u20 / M_PER_MIN_PER_MI_PER_H;   // Rothermel (1991, eq. 10)
+        if (run.crown_method == 1u && cc > 0.0 && ch > 0.0) {
+            // Finney (1998) as FARSITE and FlamMap, with FARSITE's canopy (Crown::CrownIgnite): base 0 -> 0.01 m,
+            // bulk density 0 -> 0.01 kg/m3, height not above the base -> base + 1 m.
+            var f_cbh = cbh;
+            if (f_cbh == 0.0) { f_cbh = 0.01; }
+            var f_cbd = cbd;
+            if (f_cbd == 0.0) { f_cbd = 0.01; }
+            var f_ch = ch;
+            if (f_ch <= f_cbh) { f_ch = f_cbh + 1.0; }
+            let i0 = van_wagner_i0(f_cbh, run.foliar_moisture_frac * PCT_PER_FRAC);
             if (fi >= i0) {
-                let h10 = head_fire(b10, max(0.4 * u20 / FT, 0.0), wind_rel, slope, run.wind_limit);
-                let r_crown = 3.34 * h10.ros * FT;
-                let r_init = 60.0 * i0 / hpa_s;            // surface rate at initiation, m/min
+                // FM10 with the cell's slope and wind direction at wind adjustment 0.4.
+                let h10 = head_fire(b10, max(0.4 * u20 / M_PER_FT, 0.0), wind_rel, slope, run.wind_limit);
+                let r_crown = 3.34 * h10.ros * M_PER_FT;
+                let r_active = 3.0 / f_cbd;                   // Van Wagner (1977, eq. 9), m/min
+                var r_init = 3.4e38;                          // surface rate at initiation, m/min
+                if (hpa_s > 0.0) { r_init = S_PER_MIN * i0 / hpa_s; }
                 cfb = 1.0;
                 if (r_active > r_init) {
                     let a = LN10 / (0.9 * (r_active - r_init));
-                    cfb = clamp(1.0 - exp(-a * (ros_s - r_init)), 0.0, 1.0);
+                    cfb = 1.0 - exp(-a * (ros_s - r_init));
+                    if (cfb <= 0.0) { cfb = 0.01; } else { cfb = min(cfb, 1.0); }
                 }
                 let r_actual = ros_s + cfb * (r_crown - ros_s);
-                hpa = hpa_s + cfb * load * FINNEY_CANOPY_KJ_PER_KG;
+                hpa = hpa_s + cfb * f_cbd * abs(f_ch - f_cbh) * FINNEY_CANOPY_KJ_PER_KG;
                 if (r_actual >= r_active) {
                     kind = 3.0;
                     ros = max(r_actual, ros_s);
@@ -352,15 +358,17 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
                 } else {
                     kind = 2.0;
                 }
-                fi = hpa * ros / 60.0;
-                fl = 0.2 * pow(fi, 2.0 / 3.0);            // Thomas (1963), m and kW/m, as FlamMap
+                fi = hpa * ros / S_PER_MIN;
+                fl = thomas_m(fi);
             }
-        } else {
+        } else if (run.crown_method == 2u && (cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0)) {
             // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope.
             let i0 = critical_intensity(cbh, run.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
-            let h10 = head_fire(b10, max(0.4 * u20 / FT, 0.0), 0.0, 0.0, run.wind_limit);
-            let r_crown = 3.34 * h10.ros * FT;
-            let canopy_hpa = load * BEHAVE_CANOPY_KJ_PER_KG;
+            let load = cbd * max(ch - cbh, 0.0);               // canopy fuel load, kg/m2
+            var r_active = 3.4e38;                             // Van Wagner (1977, eq. 9): 3.0 / CBD, m/min
+            if (cbd > 0.0) { r_active = 3.0 / cbd; }
+            let h10 = head_fire(b10, max(0.4 * u20 / M_PER_FT, 0.0), 0.0, 0.0, run.wind_limit);
+            let r_crown = 3.34 * h10.ros * M_PER_FT;
             if (fi >= i0) {
                 if (r_crown >= r_active) {
                     kind = 3.0;
@@ -370,20 +378,25 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
                     if (u20 > 0.0) { dir = run.wind_toward_deg; }
                 } else {
                     // Torching: passive crown fire. SR01 eq. 11 R'initiation; eq. 20 crowning index O'active from
-                    // FM10's no-wind rate and wind coefficients; R'sa the surface rate at that 20-ft wind.
+                    // FM10's no-wind rate and wind coefficients (0 without canopy fuel); R'sa the surface rate at
+                    // that 20-ft wind; eq. 22 CFB.
                     kind = 2.0;
-                    let r_init = 60.0 * i0 / hpa_s;
-                    let r10 = r_active / 3.34 / FT;        // FM10 rate of active crowning, ft/min
-                    let phi = (r10 / b10.r0 - 1.0) / (wind_c(b10) * pow(b10.ratio, -wind_e(b10)));
-                    let o_active = safe_pow(phi, 1.0 / wind_b(b10)) / 0.4; // 20-ft wind, ft/min
-                    let h_sa = head_fire(bed, o_active * waf, wind_rel, slope, run.wind_limit);
-                    let r_sa = h_sa.ros * FT;
-                    if (r_sa - r_init > 1e-7) { cfb = clamp((ros_s - r_init) / (r_sa - r_init), 0.0, 1.0); }
+                    var r_init = 3.4e38;
+                    if (hpa_s > 0.0) { r_init = S_PER_MIN * i0 / hpa_s; }
+                    // Without canopy fuel the crowning index and R'sa are infinite: CFB 0.
+                    if (cbd > 0.0) {
+                        let r10 = r_active / 3.34 / M_PER_FT;  // FM10 rate of active crowning, ft/min
+                        let phi = (r10 / b10.r0 - 1.0) / (wind_c(b10) * pow(b10.ratio, -wind_e(b10)));
+                        let o_active = safe_pow(phi, 1.0 / wind_b(b10)) / 0.4;   // 20-ft wind, ft/min
+                        let h_sa = head_fire(bed, o_active * waf, wind_rel, slope, run.wind_limit);
+                        let r_sa = h_sa.ros * M_PER_FT;
+                        if (r_sa - r_init > 1e-7) { cfb = clamp((ros_s - r_init) / (r_sa - r_init), 0.0, 1.0); }
+                    }
                     ros = ros_s + cfb * (r_crown - ros_s);
                 }
-                hpa = hpa_s + cfb * canopy_hpa;
-                fi = hpa * ros / 60.0;
-                fl = thomas_ft(fi);
+                hpa = hpa_s + cfb * load * BEHAVE_CANOPY_KJ_PER_KG;
+                fi = hpa * ros / S_PER_MIN;
+                fl = thomas_m(fi);
             }
         }
     }
@@ -393,5 +406,6 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     let e = q / lw;
     let back = ros / (lw * (lw + q)) / (1.0 + e);
     let flank = (ros + back) / (2.0 * lw);
-    out[o] = BehaviorRow(ros, back, flank, dir, lw, h.eff * FT, fi, fl, hpa, bed.ir * KW_PER_M2, kind, cfb);
+    out[o] = BehaviorRow(ros, back, flank, dir, lw, h.eff * M_PER_FT, fi, fl, hpa,
+        bed.ir * KW_PER_M2_PER_BTU_PER_FT2_MIN, kind, cfb);
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDateTime;
 
 use crate::error::{Error, Result};
+use crate::units::{c_from_f, wind_20ft_from_10m, KM_PER_H_PER_MI_PER_H, MM_PER_IN, M_PER_FT, S_PER_MIN};
 
 /// One hourly weather observation, SI.
 #[derive(Clone, Debug)]
@@ -78,7 +79,7 @@ pub fn raws_row(line: usize, text: &str, english: bool) -> std::result::Result<R
         .ok_or_else(|| format!("{y} {mo} {d} {hhmm:04} is not a date and time"))?;
     // F to C, inches to mm, mph to km/h by their definitions.
     let (air_temp_c, precip_mm, wind_kmh) =
-        if english { ((v[4] - 32.0) * 5.0 / 9.0, v[6] * 25.4, v[7] * 1.609344) } else { (v[4], v[6], v[7]) };
+        if english { (c_from_f(v[4]), v[6] * MM_PER_IN, v[7] * KM_PER_H_PER_MI_PER_H) } else { (v[4], v[6], v[7]) };
     Ok(RawsRow { line, time, air_temp_c, rh_pct: v[5], precip_mm, wind_kmh, wind_from_deg: v[8], cloud_pct: v[9] })
 }
 
@@ -252,7 +253,7 @@ fn daily_to_hourly(
     let mut days = Vec::new();
     for (ln, row) in weather {
         let v = nums(*ln, row, &[10, 12], "WEATHER_DATA")?;
-        let c = |f: f64| if weather_english { (f - 32.0) * 5.0 / 9.0 } else { f };
+        let c = |f: f64| if weather_english { c_from_f(f) } else { f };
         let (tmin_at, tmax_at) = (minutes(v[3]), minutes(v[4]));
         if !(0..1440).contains(&tmin_at) || !(0..1440).contains(&tmax_at) || tmax_at <= tmin_at {
             return Err((*ln, format!("WEATHER_DATA: the minimum temperature's hour ({:04}) must come before the maximum's ({:04}) within the day", v[3], v[4])));
@@ -291,7 +292,7 @@ fn daily_to_hourly(
         let date = dated(&mut state, *ln, v[0], v[1], "WIND_DATA")?;
         let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(minutes(v[2]));
         // mph at 20 ft to km/h; Metric km/h at 10 m to 20 ft by 1/1.15 (FARSITE's _WDSConver).
-        let kmh = if wind_english { v[3] * 1.609344 } else { v[3] / 1.15 };
+        let kmh = if wind_english { v[3] * KM_PER_H_PER_MI_PER_H } else { wind_20ft_from_10m(v[3]) };
         if winds.last().is_some_and(|(p, ..)| *p >= t) {
             return Err((*ln, format!("WIND_DATA: times must increase ({t})")));
         }
@@ -652,7 +653,7 @@ impl FarsiteInput {
         }
         // Feet in English units (RAWS_UNITS, or the daily tables' WEATHER_DATA_UNITS).
         let elevation_english = if raws_lines.is_empty() { weather_english } else { english };
-        let raws_elevation_m = raws_elevation.map(|z| if elevation_english { z * 0.3048 } else { z });
+        let raws_elevation_m = raws_elevation.map(|z| if elevation_english { z * M_PER_FT } else { z });
         Ok(FarsiteInput {
             path: path.to_path_buf(),
             atm_file,
@@ -675,12 +676,12 @@ impl FarsiteInput {
 
     /// Burn periods in minutes from the start of the fire (clock time).
     pub fn burn_periods_min(&self) -> Vec<(f64, f64)> {
-        let m = |t: NaiveDateTime| (t - self.start).num_seconds() as f64 / 60.0;
+        let m = |t: NaiveDateTime| (t - self.start).num_seconds() as f64 / S_PER_MIN;
         self.burn_periods.iter().map(|&(s, e)| (m(s), m(e))).collect()
     }
 
     /// Minutes from the start of the fire to the end.
     pub fn duration_min(&self) -> f64 {
-        (self.end - self.start).num_seconds() as f64 / 60.0
+        (self.end - self.start).num_seconds() as f64 / S_PER_MIN
     }
 }

@@ -11,6 +11,7 @@
 //! - [`run`]: scenarios, the pipeline from debris to fire for one member, products and reports.
 //! - [`gpu`]: the wgpu context and the helpers every kernel uses; [`io`]: GDAL and atomic file writing, below every
 //!   stage.
+//! - [`units`]: every unit conversion, named once (WGSL mirror `shaders/units.wgsl`), under everything.
 
 pub mod csv_rows;
 pub mod debris;
@@ -25,6 +26,7 @@ pub mod quantity;
 pub mod rng;
 pub mod run;
 pub mod spread;
+pub mod units;
 pub mod weather;
 
 pub use error::{Error, Result};

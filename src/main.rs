@@ -15,6 +15,7 @@ use emberfall::physics::fuel::FuelCatalog;
 use emberfall::physics::surface::{surface_fire, SiteInputs, SurfaceOptions};
 use emberfall::run::scenario::{IgnitionSpec, OutputSpec, Scenario, SpreadSpec};
 use emberfall::spread::sources;
+use emberfall::units::{km_per_h_from_m_per_min, pct_from_frac, wind_20ft_from_10m, MIN_PER_H};
 use emberfall::{quantity, Error, Result};
 
 #[derive(Parser)]
@@ -556,8 +557,8 @@ fn landscape_info(args: &LandscapeArgs) -> Result<()> {
         let (slo, shi) = range(&valid(s));
         println!(
             "slope       {:.1} .. {:.1} % ({:.1} .. {:.1} deg)",
-            slo * 100.0,
-            shi * 100.0,
+            pct_from_frac(slo as f64),
+            pct_from_frac(shi as f64),
             slo.atan().to_degrees(),
             shi.atan().to_degrees()
         );
@@ -642,7 +643,8 @@ fn surface(args: SurfaceArgs) -> Result<()> {
             speed * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
         }
         WindHeight::TenM => {
-            speed / 1.15 * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
+            wind_20ft_from_10m(speed)
+                * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
         }
     };
     let site = SiteInputs {
@@ -652,7 +654,7 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     };
     let f = surface_fire(model, &moisture, &site, &opts);
     println!("fuel model                  {} {} ({})", model.number, model.code, model.name);
-    println!("midflame wind               {:.3} km/h", midflame * 0.06);
+    println!("midflame wind               {:.3} km/h", km_per_h_from_m_per_min(midflame));
     let vals = emberfall::run::calculator::output_values(&f);
     let units = ["m/min", "m/min", "m/min", "deg from upslope", "km/h", "", "kW/m", "m", "kJ/m2", "kW/m2", ""];
     for ((name, v), u) in emberfall::run::calculator::OUTPUT_COLUMNS.iter().zip(vals).zip(units) {
@@ -711,9 +713,9 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
     notes.push(format!(
         "conditioned state at {at:.0} min: the period from {:.0} min, dead moistures {:.1}/{:.1}/{:.1} %{}",
         stream.periods[k].start_min,
-        m.dead_1h * 100.0,
-        m.dead_10h * 100.0,
-        m.dead_100h * 100.0,
+        pct_from_frac(m.dead_1h),
+        pct_from_frac(m.dead_10h),
+        pct_from_frac(m.dead_100h),
         if grids.get(k).is_some_and(|g| g.is_some()) { " at the station, per class of cells on the maps" } else { "" }
     ));
     let grid = grids.get(k).cloned().flatten();
@@ -826,7 +828,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             f.display(),
             input.start,
             input.end,
-            duration / 60.0,
+            duration / MIN_PER_H,
             input.raws.len(),
             input.raws[0].time
         );
@@ -884,7 +886,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
             "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
             s.burned_cells,
             s.burned_area_ha,
-            duration / 60.0,
+            duration / MIN_PER_H,
             s.run_time_s,
             s.backend
         );
@@ -959,7 +961,7 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, members
     if let Some(sp) = &rep.member.summary {
         println!(
             "fire after {:.1} h: {:.2} ha burned, max spread rate {:.1} m/min, max flame length {:.1} m",
-            sp.duration_min / 60.0,
+            sp.duration_min / MIN_PER_H,
             sp.burned_area_ha,
             sp.max_ros_m_per_min,
             sp.max_flame_length_m

@@ -4,6 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::physics::surface::Moisture;
+use crate::units::{m_per_min_from_km_per_h, S_PER_MIN};
 
 /// Names of the five moisture classes, in order.
 pub const MOISTURE_NAMES: [&str; 5] = ["1-h", "10-h", "100-h", "live herbaceous", "live woody"];
@@ -60,7 +61,7 @@ pub fn wind_speed_kmh(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (0.0..=300.0).contains(&v)) {
         return Err(Error::Invalid(format!("{what} {v}: wind speed must be between 0 and 300 km/h")));
     }
-    Ok(v * 1000.0 / 60.0)
+    Ok(m_per_min_from_km_per_h(v))
 }
 
 /// A direction, degrees, folded into 0..360.
@@ -103,7 +104,7 @@ pub fn duration_min(s: &str, what: &str) -> Result<f64> {
     let minutes = match t.parse::<f64>() {
         Ok(v) => v,
         Err(_) => match humantime::parse_duration(t) {
-            Ok(d) => d.as_secs_f64() / 60.0,
+            Ok(d) => d.as_secs_f64() / S_PER_MIN,
             Err(e) => {
                 return Err(Error::Invalid(format!(
                     "{what} `{s}`: not a duration ({e}; use e.g. 6h, 90min, 1h 30min, 3600s or a number of minutes)"

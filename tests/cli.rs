@@ -348,6 +348,8 @@ fn behavior_maps_hold_the_crown_fire_type_and_fraction_burned() {
     let ros = read(crown.join("ros_m_per_min.tif"));
     let ros_s = read(surface.join("ros_m_per_min.tif"));
     let cover = read(layer("LF2022_CC_230_CONUS/LC22_CC_230.tif"));
+    let fl = read(crown.join("flame_length_m.tif"));
+    let fi = read(crown.join("fireline_intensity_kw_per_m.tif"));
     let mut counts = [0usize; 4];
     for i in 0..kind.len() {
         if kind[i] == -9999.0 {
@@ -366,6 +368,11 @@ fn behavior_maps_hold_the_crown_fire_type_and_fraction_burned() {
             assert_eq!(ros[i], ros_s[i], "cell {i}: type {k} must spread at the surface rate");
         } else {
             assert!(ros[i] >= ros_s[i], "cell {i}: active crown fire slower than the surface fire");
+        }
+        if k >= 2 {
+            // Thomas (1963) in SI: L = 0.02663 I^(2/3), m and kW/m (0.2 in ft and Btu/ft/s).
+            let want = 0.02663 * (fi[i] as f64).powf(2.0 / 3.0);
+            assert!((fl[i] as f64 / want - 1.0).abs() < 2e-3, "cell {i}: flame {} m at {} kW/m", fl[i], fi[i]);
         }
         if cover[i] == 0.0 && k >= 2 {
             // LANDFIRE cover 0 comes with height, base height and bulk density 0 on this landscape.

@@ -7,7 +7,7 @@ use emberfall::gpu::layout::{
 };
 use emberfall::spread::kernel::Dom;
 
-const COMMON: &str = include_str!("../shaders/common.wgsl");
+const COMMON: &str = emberfall::gpu::COMMON_WGSL;
 const SPREAD_COMMON: &str = include_str!("../shaders/spread_common.wgsl");
 
 /// Every kernel as the host compiles it.

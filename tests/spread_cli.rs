@@ -605,7 +605,8 @@ fn weather_start_and_conditioning_start_cut_the_stream() {
 }
 
 /// FARSITE inputs as FARSITE's own examples write them: custom fuel models in a `CUSTOM_FUELS_DATA` block (read as
-/// .fmd rows, English units converted: 0.74 t/ac = 0.74 x 0.2241702 kg/m2, 3500 1/ft = 3500 / 0.3048 1/m, 1 ft =
+/// .fmd rows, English units converted: 0.74 t/ac = 0.74 x 2000 lb x 0.45359237 kg/lb / (43 560 ft2 x 0.3048^2 m2/ft2)
+/// = 0.74 x 0.2241702 kg/m2, 3500 1/ft = 3500 / 0.3048 1/m, 1 ft =
 /// 0.3048 m), weather in a `RAWS_FILE` beside the file, and a block Emberfall does not read skipped and listed.
 #[test]
 fn farsite_inputs_with_custom_fuels_and_a_raws_file() {
@@ -634,10 +635,12 @@ fn farsite_inputs_with_custom_fuels_and_a_raws_file() {
     assert_eq!(models.len(), 2);
     let m = &models[0];
     assert_eq!((m.number, m.code.as_str()), (28, "FM1"));
-    assert!((m.load_kg_per_m2[0] - 0.74 * 0.224_170_2).abs() < 1e-9);
+    let t_per_ac: f64 = 2000.0 * 0.453_592_37 / (43_560.0 * 0.3048 * 0.3048);
+    assert!((t_per_ac - 0.224_170_2).abs() < 1e-7);
+    assert!((m.load_kg_per_m2[0] - 0.74 * t_per_ac).abs() < 1e-12);
     assert!((m.sav_1h_per_m - 3500.0 / 0.3048).abs() < 1e-6);
     assert!((m.depth_m - 0.3048).abs() < 1e-12 && (m.mx_dead_frac - 0.12).abs() < 1e-12);
-    assert!((models[1].load_kg_per_m2[4] - 2.0 * 0.224_170_2).abs() < 1e-9);
+    assert!((models[1].load_kg_per_m2[4] - 2.0 * t_per_ac).abs() < 1e-12);
     // A row of a RAWS_FILE that is wrong names that file and line.
     std::fs::write(d.join("station.raws"), "RAWS_UNITS: English\n2013 5 2 0000 70 30 0.00 6 225\n").unwrap();
     let e = emberfall::farsite::FarsiteInput::read(&input).unwrap_err().to_string();

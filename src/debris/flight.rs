@@ -7,6 +7,7 @@ use super::{DebrisField, Fragment, FragmentClassSpec, Material, ThermalState};
 use crate::error::{Error, Result};
 use crate::landscape::Landscape;
 use crate::rng::Rng;
+use crate::units::k_from_c;
 
 /// Vehicle state at break-up.
 #[derive(Clone, Debug, Deserialize)]
@@ -240,7 +241,7 @@ pub fn fly(
         if burn.is_none() {
             let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
             let hc = convection_w_per_m2_k(speed, air_density(p[2], constant_density), size);
-            let (tk, ta) = (temp_c + 273.15, air_temp_c + 273.15);
+            let (tk, ta) = (k_from_c(temp_c), k_from_c(air_temp_c));
             let radiation =
                 if model.radiation { th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
             let q = area * (hc * (tk - ta) + radiation); // W

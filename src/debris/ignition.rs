@@ -28,6 +28,7 @@ use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Grid, Landscape};
 use crate::physics::behavior::Cells;
 use crate::rng::Rng;
+use crate::units::S_PER_MIN;
 
 /// Parameters of the ignition relations.
 #[derive(Clone, Copy, Debug, serde::Deserialize)]
@@ -354,7 +355,13 @@ pub fn sample(
         }
         let q = fragment_ignition_probability(p, f, ci.fuel_temp_c[i] as f64, m1h);
         if u_ign < q {
-            out.push(SampledIgnition { fragment: f.id.clone(), x, y, t_min: f.impact_time_s / 60.0, probability: q });
+            out.push(SampledIgnition {
+                fragment: f.id.clone(),
+                x,
+                y,
+                t_min: f.impact_time_s / S_PER_MIN,
+                probability: q,
+            });
         }
     }
     out

@@ -6,6 +6,7 @@ use crate::debris::{BreakUp, FragmentClass};
 use crate::ensemble::spec::{EnsembleSpec, FailureTime, Position};
 use crate::rng::Rng;
 use crate::run::pipeline::Variation;
+use crate::units::frac_from_pct;
 use crate::weather::WeatherStream;
 
 /// The draws of one member.
@@ -96,8 +97,8 @@ pub fn draw(spec: &EnsembleSpec, seed: u64, k: usize, classes: &[FragmentClass])
     let p = spec.perturb;
     let perturb = (!p.is_none()).then(|| {
         (
-            (1.0 + n_speed * p.wind_speed_sd_pct / 100.0).max(0.0),
-            (1.0 + n_moist * p.dead_moisture_sd_pct / 100.0).max(0.05),
+            (1.0 + n_speed * frac_from_pct(p.wind_speed_sd_pct)).max(0.0),
+            (1.0 + n_moist * frac_from_pct(p.dead_moisture_sd_pct)).max(0.05),
             n_dir * p.wind_direction_sd_deg,
         )
     });

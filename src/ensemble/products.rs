@@ -18,6 +18,7 @@ use crate::landscape::FUEL_NODATA;
 use crate::physics::behavior::NODATA;
 use crate::run::products::{cut, window_around};
 use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass, Weight};
+use crate::units::{MIN_PER_H, S_PER_MIN};
 
 /// Reach of one asset within one time.
 #[derive(Clone, Debug, Serialize)]
@@ -133,7 +134,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
         return Err(Error::Invalid("launch window without candidates".into()));
     }
     let t0 = times[0];
-    let x: Vec<f64> = times.iter().map(|t| (*t - t0).num_seconds() as f64 / 3600.0).collect();
+    let x: Vec<f64> = times.iter().map(|t| (*t - t0).num_seconds() as f64 / (S_PER_MIN * MIN_PER_H)).collect();
     let xmax = x.last().copied().unwrap_or(0.0).max(0.5);
     let ncrit = sweep[0].1.len();
     let n = sweep[0].1.first().map_or(1, |c| c.members.max(1)) as f64;

@@ -13,6 +13,7 @@ use crate::csv_rows::{self, Table};
 use crate::error::{Error, Result};
 use crate::physics::behavior::Weather;
 use crate::quantity;
+use crate::units::m_per_min_from_km_per_h;
 use crate::weather::{Period, WeatherStream};
 
 /// Members when neither the scenario nor the command says.
@@ -380,7 +381,7 @@ fn read_launch_window(f: LaunchWindowFile, base_dir: &Path, base: &Weather, memb
             t,
             Weather {
                 moisture,
-                wind_speed_m_per_min: speed * 1000.0 / 60.0,
+                wind_speed_m_per_min: m_per_min_from_km_per_h(speed),
                 wind_from_deg: dir,
                 wind_height: base.wind_height,
             },

@@ -56,8 +56,10 @@ impl fmt::Display for Backend {
     }
 }
 
-/// WGSL helpers shared by every kernel (prepended to each kernel's source).
-pub const COMMON_WGSL: &str = include_str!("../../shaders/common.wgsl");
+/// WGSL helpers shared by every kernel (prepended to each kernel's source): the unit conversions
+/// (`shaders/units.wgsl`, mirror of [`crate::units`]), then `shaders/common.wgsl`.
+pub const COMMON_WGSL: &str =
+    concat!(include_str!("../../shaders/units.wgsl"), "\n", include_str!("../../shaders/common.wgsl"));
 
 /// A GPU device and queue with the adapter's description, the kernels compiled so far (each once per device) and
 /// the first validation error wgpu reported (taken by [`Gpu::check`], so an invalid dispatch or buffer becomes an

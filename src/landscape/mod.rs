@@ -19,6 +19,7 @@ pub mod terrain;
 
 pub use crate::io::{srs_from_wkt, tiff_options};
 use crate::physics::fuel::FuelCatalog;
+use crate::units::{frac_from_pct, pct_from_frac, M_PER_FT};
 pub use grid::Grid;
 
 /// Band descriptions of an 8-band landscape in LCP order, LANDFIRE units.
@@ -412,13 +413,13 @@ fn lcp_to_landfire_units(
     let mut flat = 0usize;
     let convert: Box<dyn Fn(f64) -> f64 + Sync> = match kind {
         Kind::Elevation => match unit {
-            1 => Box::new(|v| v * 0.3048),
+            1 => Box::new(|v| v * M_PER_FT),
             _ => Box::new(|v| v),
         },
         Kind::Slope => {
             let from_pct = unit == 1;
             match (from_pct, slope_units) {
-                (true, SlopeUnits::Degrees) => Box::new(|v: f64| (v / 100.0).atan().to_degrees()),
+                (true, SlopeUnits::Degrees) => Box::new(|v: f64| frac_from_pct(v).atan().to_degrees()),
                 (false, SlopeUnits::Percent) => Box::new(|v: f64| 100.0 * v.to_radians().tan()),
                 _ => Box::new(|v| v),
             }
@@ -438,11 +439,11 @@ fn lcp_to_landfire_units(
             1 => Box::new(|v| v * 10.0),
             2 => Box::new(|v| v * 3.048),
             3 => Box::new(|v| v),
-            4 => Box::new(|v| v * 0.3048),
+            4 => Box::new(|v| v * M_PER_FT),
             _ => return Err(unsupported()),
         },
         Kind::CanopyBulkDensity => match unit {
-            1 => Box::new(|v| v * 100.0),
+            1 => Box::new(pct_from_frac),
             2 => Box::new(|v| v * 1601.846),
             3 => Box::new(|v| v),
             4 => Box::new(|v| v * 1.601846),
@@ -833,7 +834,7 @@ impl Landscape {
             s.par_iter_mut().for_each(|x| {
                 *x = match slope_units {
                     SlopeUnits::Degrees => (*x as f64).to_radians().tan() as f32,
-                    SlopeUnits::Percent => (*x as f64 / 100.0) as f32,
+                    SlopeUnits::Percent => frac_from_pct(*x as f64) as f32,
                 }
             });
             s
@@ -1054,7 +1055,7 @@ pub fn write_synthetic(spec: &SynthSpec, out: &Path) -> Result<()> {
     let n = grid.len();
     // Plane rising toward the upslope azimuth (aspect + 180) with gradient slope_pct / 100.
     let up = (spec.aspect_deg + 180.0).to_radians();
-    let g = spec.slope_pct / 100.0;
+    let g = frac_from_pct(spec.slope_pct);
     let mut elev = vec![0f32; n];
     let (cx, cy) = grid.cell_center(spec.rows / 2, spec.cols / 2);
     for r in 0..spec.rows {

@@ -9,11 +9,11 @@ use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Landscape, FUEL_NODATA};
 use crate::physics::crown::{
-    critical_surface_intensity_kw_per_m, crown_flame_length_m, map_code, CrownMethod, BEHAVE_CANOPY_HEAT_KJ_PER_KG,
-    BEHAVE_I0_FACTOR, FINNEY_CANOPY_HEAT_KJ_PER_KG,
+    self, critical_surface_intensity_kw_per_m, map_code, CrownMethod, FarsiteCanopy, SurfaceHead, BEHAVE_I0_FACTOR,
 };
-use crate::physics::fuel::{FuelModel, BTU_PER_LB_TO_KJ_PER_KG, FT_TO_M, LB_PER_FT2_TO_KG_PER_M2};
+use crate::physics::fuel::FuelModel;
 use crate::physics::surface::{FuelBed, Moisture, SiteInputs, SurfaceOptions};
+use crate::units::{pct_from_frac, wind_20ft_from_10m, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_KG_PER_BTU_PER_LB, M_PER_FT};
 
 /// Height at which the given wind speed was measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -78,7 +78,7 @@ impl Weather {
         match self.wind_height {
             WindHeight::Midflame => (self.wind_speed_m_per_min, 0),
             WindHeight::TwentyFt => (self.wind_speed_m_per_min, 1),
-            WindHeight::TenM => (self.wind_speed_m_per_min / 1.15, 1),
+            WindHeight::TenM => (wind_20ft_from_10m(self.wind_speed_m_per_min), 1),
         }
     }
 
@@ -96,7 +96,7 @@ pub const SHELTER_THRESHOLD: f64 = 0.14999;
 /// Wind adjustment factor (Andrews 2012, RMRS-GTR-266, eq. 5 unsheltered and eq. 6 sheltered, as BehavePlus):
 /// `depth_m` fuel bed depth, canopy cover fraction, canopy height and base height in m.
 pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base_m: f64) -> f64 {
-    let ch_ft = height_m / FT_TO_M;
+    let ch_ft = height_m / M_PER_FT;
     let crown_ratio = if height_m > 0.0 { ((height_m - base_m) / height_m).clamp(0.0, 1.0) } else { 0.0 };
     // Crown fill portion f = cover x crown ratio / 3; sheltered when f >= 0.05 (see SHELTER_THRESHOLD).
     let fill = cover_frac * crown_ratio / 3.0;
@@ -106,7 +106,7 @@ pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base
     if sheltered {
         0.555 / ((fill * ch_ft).sqrt() * ((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)).ln())
     } else {
-        let h = depth_m / FT_TO_M;
+        let h = depth_m / M_PER_FT;
         1.83 / ((20.0 + 0.36 * h) / (0.13 * h)).ln()
     }
 }
@@ -212,20 +212,20 @@ impl Cells {
 
 /// A fuel model in the kernel's layout and English units.
 pub fn pack_fuel(m: &FuelModel) -> FuelRow {
-    let l = m.load_kg_per_m2.map(|w| (w / LB_PER_FT2_TO_KG_PER_M2) as f32);
+    let l = m.load_kg_per_m2.map(|w| (w / KG_PER_M2_PER_LB_PER_FT2) as f32);
     FuelRow {
-        depth_ft: (m.depth_m / FT_TO_M) as f32,
+        depth_ft: (m.depth_m / M_PER_FT) as f32,
         mx_dead_frac: m.mx_dead_frac as f32,
-        h_dead_btu_per_lb: (m.h_dead_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
-        h_live_btu_per_lb: (m.h_live_kj_per_kg / BTU_PER_LB_TO_KJ_PER_KG) as f32,
+        h_dead_btu_per_lb: (m.h_dead_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB) as f32,
+        h_live_btu_per_lb: (m.h_live_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB) as f32,
         w_1h_lb_per_ft2: l[0],
         w_10h_lb_per_ft2: l[1],
         w_100h_lb_per_ft2: l[2],
         w_herb_lb_per_ft2: l[3],
         w_woody_lb_per_ft2: l[4],
-        sav_1h_per_ft: (m.sav_1h_per_m * FT_TO_M) as f32,
-        sav_herb_per_ft: (m.sav_herb_per_m * FT_TO_M) as f32,
-        sav_woody_per_ft: (m.sav_woody_per_m * FT_TO_M) as f32,
+        sav_1h_per_ft: (m.sav_1h_per_m * M_PER_FT) as f32,
+        sav_herb_per_ft: (m.sav_herb_per_m * M_PER_FT) as f32,
+        sav_woody_per_ft: (m.sav_woody_per_m * M_PER_FT) as f32,
         dynamic: if m.dynamic { 1.0 } else { 0.0 },
         burnable: if m.is_burnable() { 1.0 } else { 0.0 },
         spare0: 0.0,
@@ -318,83 +318,71 @@ pub fn cell_behavior(
         (ros_s, (upslope + f.dir_max_spread_deg_rel_upslope).rem_euclid(360.0), f.length_to_breadth, hpa_s);
     let (mut fi, mut fl) = (f.fireline_intensity_kw_per_m, f.flame_length_m);
     let (mut kind, mut cfb) = (map_code::SURFACE, 0.0);
-    // Crown fire where the cell has a canopy (FlamMap: cover, height, base height and bulk density all 0 -> none).
-    let canopy = cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0;
-    if let (Some(b10), true) = (bed10, opts.crown != CrownMethod::None && canopy && ros_s > 0.0) {
-        let load = cbd * (ch - cbh).max(0.0); // canopy fuel load, kg/m2
-        let r_active = if cbd > 0.0 { 3.0 / cbd } else { f64::MAX }; // VW77 eq. 9, m/min
-        let lw_crown = 1.0 + 0.125 * u20 / FT_TO_M / 88.0; // R91 eq. 10, U20 in mi/h
-        let i0 = critical_surface_intensity_kw_per_m(cbh, opts.foliar_moisture_frac);
+    // Crown fire (physics::crown, where each method's equations and sources are).
+    if let (Some(b10), true) = (bed10, opts.crown != CrownMethod::None && ros_s > 0.0) {
+        let head =
+            SurfaceHead { ros_m_per_min: ros_s, heat_per_area_kj_per_m2: hpa_s, fireline_intensity_kw_per_m: fi };
         let fm10_site = |rel: f64, tan: f64| SiteInputs {
             midflame_wind_m_per_min: (0.4 * u20).max(0.0),
             wind_dir_rel_upslope_deg: rel,
             slope_tan: tan,
         };
-        match opts.crown {
-            CrownMethod::Finney => {
-                // Finney (1998) as FARSITE and FlamMap (CROWN_METHODS.md): FM10 with the cell's slope and wind.
-                if fi >= i0 {
+        let outcome = match opts.crown {
+            // Finney (1998) as FARSITE and FlamMap: where cover and height are above 0; FM10 with the cell's slope
+            // and wind direction.
+            CrownMethod::Finney if crown::has_canopy(cc, ch) => {
+                let canopy = FarsiteCanopy::new(ch, cbh, cbd);
+                let i0 = crown::van_wagner_critical_intensity_kw_per_m(
+                    canopy.base_height_m,
+                    pct_from_frac(opts.foliar_moisture_frac),
+                );
+                (fi >= i0).then(|| {
                     let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(wind_rel, slope), opts);
-                    let r_crown = 3.34 * h10.ros_m_per_min;
-                    let r_init = 60.0 * i0 / hpa_s; // surface rate at initiation, m/min
-                    cfb = 1.0;
-                    if r_active > r_init {
-                        let a = std::f64::consts::LN_10 / (0.9 * (r_active - r_init));
-                        cfb = (1.0 - (-a * (ros_s - r_init)).exp()).clamp(0.0, 1.0);
-                    }
-                    let r_actual = ros_s + cfb * (r_crown - ros_s);
-                    hpa = hpa_s + cfb * load * FINNEY_CANOPY_HEAT_KJ_PER_KG;
-                    if r_actual >= r_active {
-                        kind = map_code::ACTIVE;
-                        ros = r_actual.max(ros_s);
-                        if r_actual > ros_s {
-                            dir = (upslope + h10.dir_max_spread_deg_rel_upslope).rem_euclid(360.0);
-                            lw = lw_crown;
-                        }
-                    } else {
-                        kind = map_code::PASSIVE;
-                    }
-                    fi = hpa * ros / 60.0;
-                    fl = crown_flame_length_m(CrownMethod::Finney, fi); // Thomas (1963) in m and kW/m, as FlamMap
-                }
+                    let o = crown::finney(&head, i0, 3.34 * h10.ros_m_per_min, &canopy);
+                    (o, h10.dir_max_spread_deg_rel_upslope)
+                })
             }
-            CrownMethod::ScottReinhardt => {
-                // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope.
-                let i0 = i0 * BEHAVE_I0_FACTOR;
-                if fi >= i0 {
+            // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope; R'sa the
+            // surface rate under the crowning index's 20-ft wind.
+            CrownMethod::ScottReinhardt if cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0 => {
+                let i0 = critical_surface_intensity_kw_per_m(cbh, opts.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
+                (fi >= i0).then(|| {
                     let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(0.0, 0.0), opts);
                     let r_crown = 3.34 * h10.ros_m_per_min;
-                    if r_crown >= r_active {
-                        kind = map_code::ACTIVE;
-                        cfb = 1.0;
-                        ros = r_crown;
-                        lw = lw_crown;
-                        if u20 > 0.0 {
-                            dir = w.wind_toward_deg();
-                        }
+                    let load = cbd * (ch - cbh).max(0.0);
+                    let r_sa = if r_crown >= crown::critical_crown_ros_m_per_min(cbd) {
+                        f64::NAN
                     } else {
-                        // Torching: SR01 eq. 11 R'initiation, eq. 20 crowning index O'active (FM10's no-wind rate
-                        // and wind coefficients, WAF 0.4), R'sa the surface rate at that 20-ft wind, eq. 22 CFB.
-                        kind = map_code::PASSIVE;
-                        let r_init = 60.0 * i0 / hpa_s;
-                        let r10 = r_active / 3.34 / FT_TO_M; // ft/min
-                        let (c, b, e) = b10.wind_coefficients();
-                        let ratio = b10.packing_ratio / b10.optimum_packing_ratio;
-                        let phi = (r10 / b10.ros0_ft_per_min - 1.0) / (c * ratio.powf(-e));
-                        let o_active = if phi > 0.0 { phi.powf(1.0 / b) / 0.4 * FT_TO_M } else { 0.0 }; // m/min
-                        let sa = SiteInputs { midflame_wind_m_per_min: o_active * waf, ..site };
-                        let r_sa = crate::physics::surface::surface_fire_on_bed(bed, &sa, opts).ros_m_per_min;
-                        if r_sa - r_init > 1e-7 {
-                            cfb = ((ros_s - r_init) / (r_sa - r_init)).clamp(0.0, 1.0);
+                        // Without canopy fuel the crowning index is infinite, and so is R'sa (CFB 0).
+                        let o_active = crown::crowning_index_m_per_min(b10, cbd);
+                        if o_active.is_finite() {
+                            let sa = SiteInputs { midflame_wind_m_per_min: o_active * waf, ..site };
+                            crate::physics::surface::surface_fire_on_bed(bed, &sa, opts).ros_m_per_min
+                        } else {
+                            f64::INFINITY
                         }
-                        ros = ros_s + cfb * (r_crown - ros_s);
-                    }
-                    hpa = hpa_s + cfb * load * BEHAVE_CANOPY_HEAT_KJ_PER_KG;
-                    fi = hpa * ros / 60.0;
-                    fl = crown_flame_length_m(CrownMethod::ScottReinhardt, fi);
-                }
+                    };
+                    // An active Scott & Reinhardt crown fire runs with the wind.
+                    let dir_rel = if u20 > 0.0 { w.wind_toward_deg() - upslope } else { f64::NAN };
+                    (crown::scott_reinhardt(&head, i0, r_crown, cbd, load, r_sa), dir_rel)
+                })
             }
-            CrownMethod::None => {}
+            _ => None,
+        };
+        if let Some((o, crown_dir_rel)) = outcome {
+            kind = if o.active { map_code::ACTIVE } else { map_code::PASSIVE };
+            cfb = o.crown_fraction_burned;
+            ros = o.fire.ros_m_per_min;
+            hpa = o.fire.heat_per_area_kj_per_m2;
+            fi = o.fire.fireline_intensity_kw_per_m;
+            fl = o.fire.flame_length_m;
+            // An active crown fire that outruns the surface fire takes the crown fire's direction and shape.
+            if o.active && (ros > ros_s || opts.crown == CrownMethod::ScottReinhardt) {
+                if crown_dir_rel.is_finite() {
+                    dir = (upslope + crown_dir_rel).rem_euclid(360.0);
+                }
+                lw = crown::crown_length_to_breadth(u20);
+            }
         }
     }
     // Backing and flanking rates from the final head rate and shape (Anderson 1983; Catchpole et al. 1982), with
@@ -478,7 +466,7 @@ mod tests {
         // Andrews (2012) RMRS-GTR-266 / BehavePlus: unsheltered WAF 0.36 for a 1-ft bed (FM1, GR2), 0.55 for
         // 6 ft (FM4), 0.28 for 0.2 ft (FM8), to two decimals.
         for (depth_ft, want) in [(1.0, 0.36), (6.0, 0.55), (0.2, 0.28)] {
-            let got = wind_adjustment_factor(depth_ft * FT_TO_M, 0.0, 0.0, 0.0);
+            let got = wind_adjustment_factor(depth_ft * M_PER_FT, 0.0, 0.0, 0.0);
             assert!((got - want).abs() < 0.005, "depth {depth_ft} ft: {got} vs {want}");
         }
     }

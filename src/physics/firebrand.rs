@@ -7,11 +7,12 @@
 //! 0..1. Fuel temperature (F) = air temperature (F) + 25 - 20 x shade (BehavePlus). Holds for fine dead fuels, 1-h
 //! moisture 2-20 %, air 0-45 C (the BehavePlus table of ../shared/oracle).
 
+use crate::units::{c_from_f, f_from_c};
+
 /// Fuel temperature, C, from air temperature and sun shading (BehavePlus: T_F + 25 - 20 shade, in F).
 pub fn fuel_temperature_c(air_temp_c: f64, shade_frac: f64) -> f64 {
-    let air_f = air_temp_c * 9.0 / 5.0 + 32.0;
-    let fuel_f = air_f + 25.0 - 20.0 * shade_frac.clamp(0.0, 1.0);
-    (fuel_f - 32.0) * 5.0 / 9.0
+    let fuel_f = f_from_c(air_temp_c) + 25.0 - 20.0 * shade_frac.clamp(0.0, 1.0);
+    c_from_f(fuel_f)
 }
 
 /// Schroeder (1969) heat of preignition, cal/g, capped at 400.

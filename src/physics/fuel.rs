@@ -14,15 +14,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-
-/// Pounds per square foot to kilograms per square metre.
-pub const LB_PER_FT2_TO_KG_PER_M2: f64 = 4.882_427_636;
-/// US short tons per acre to kilograms per square metre (2000 lb / 43 560 ft2).
-pub const TON_PER_AC_TO_KG_PER_M2: f64 = 2000.0 / 43_560.0 * LB_PER_FT2_TO_KG_PER_M2;
-/// Feet to metres.
-pub const FT_TO_M: f64 = 0.3048;
-/// Btu per pound to kilojoules per kilogram.
-pub const BTU_PER_LB_TO_KJ_PER_KG: f64 = 2.326;
+use crate::units::{
+    frac_from_pct, FT_PER_M, KG_PER_M2_PER_LB_PER_FT2, KG_PER_M2_PER_TONNE_PER_HA, KG_PER_M2_PER_TON_PER_ACRE,
+    KJ_PER_KG_PER_BTU_PER_LB, M_PER_CM, M_PER_FT, PER_M_PER_PER_CM,
+};
 
 /// Fuel size classes in the order used throughout the crate.
 pub const CLASS_NAMES: [&str; 5] = ["1-h", "10-h", "100-h", "live herbaceous", "live woody"];
@@ -171,14 +166,14 @@ impl FuelCatalog {
                     code: code.into(),
                     name: name.into(),
                     dynamic: false,
-                    depth_m: depth_ft * FT_TO_M,
-                    mx_dead_frac: mx_pct / 100.0,
-                    h_dead_kj_per_kg: 8000.0 * BTU_PER_LB_TO_KJ_PER_KG,
-                    h_live_kj_per_kg: 8000.0 * BTU_PER_LB_TO_KJ_PER_KG,
-                    load_kg_per_m2: loads_lb_ft2.map(|w| w * LB_PER_FT2_TO_KG_PER_M2),
-                    sav_1h_per_m: sav_1h / FT_TO_M,
-                    sav_herb_per_m: 1500.0 / FT_TO_M,
-                    sav_woody_per_m: 1500.0 / FT_TO_M,
+                    depth_m: depth_ft * M_PER_FT,
+                    mx_dead_frac: frac_from_pct(mx_pct),
+                    h_dead_kj_per_kg: 8000.0 * KJ_PER_KG_PER_BTU_PER_LB,
+                    h_live_kj_per_kg: 8000.0 * KJ_PER_KG_PER_BTU_PER_LB,
+                    load_kg_per_m2: loads_lb_ft2.map(|w| w * KG_PER_M2_PER_LB_PER_FT2),
+                    sav_1h_per_m: sav_1h / M_PER_FT,
+                    sav_herb_per_m: 1500.0 / M_PER_FT,
+                    sav_woody_per_m: 1500.0 / M_PER_FT,
                 },
             );
         }
@@ -190,14 +185,14 @@ impl FuelCatalog {
                     code: code.into(),
                     name: name.into(),
                     dynamic,
-                    depth_m: depth_ft * FT_TO_M,
-                    mx_dead_frac: mx_pct / 100.0,
-                    h_dead_kj_per_kg: heat * BTU_PER_LB_TO_KJ_PER_KG,
-                    h_live_kj_per_kg: heat * BTU_PER_LB_TO_KJ_PER_KG,
-                    load_kg_per_m2: loads_t_ac.map(|w| w * TON_PER_AC_TO_KG_PER_M2),
-                    sav_1h_per_m: sav[0] / FT_TO_M,
-                    sav_herb_per_m: sav[1] / FT_TO_M,
-                    sav_woody_per_m: sav[2] / FT_TO_M,
+                    depth_m: depth_ft * M_PER_FT,
+                    mx_dead_frac: frac_from_pct(mx_pct),
+                    h_dead_kj_per_kg: heat * KJ_PER_KG_PER_BTU_PER_LB,
+                    h_live_kj_per_kg: heat * KJ_PER_KG_PER_BTU_PER_LB,
+                    load_kg_per_m2: loads_t_ac.map(|w| w * KG_PER_M2_PER_TON_PER_ACRE),
+                    sav_1h_per_m: sav[0] / M_PER_FT,
+                    sav_herb_per_m: sav[1] / M_PER_FT,
+                    sav_woody_per_m: sav[2] / M_PER_FT,
                 },
             );
         }
@@ -343,7 +338,7 @@ pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
             name: name_col.and_then(|c| rec.get(c)).unwrap_or("").to_string(),
             dynamic,
             depth_m: num(2)?,
-            mx_dead_frac: mx / 100.0,
+            mx_dead_frac: frac_from_pct(mx),
             h_dead_kj_per_kg: num(4)?,
             h_live_kj_per_kg: num(5)?,
             load_kg_per_m2: [num(6)?, num(7)?, num(8)?, num(9)?, num(10)?],
@@ -429,9 +424,13 @@ fn fmd_rows(path: &Path, rows: &[(usize, String)], english: bool) -> Result<Vec<
             "static" | "s" => false,
             o => return Err(err(n, format!("`{o}`: the 8th field is `static` or `dynamic`"))),
         };
-        // Unit conversions to SI: ton/ac -> kg/m2, 1/ft -> 1/m, ft -> m, BTU/lb -> kJ/kg (or the metric ones).
-        let (load, sav, depth, heat) =
-            if english { (0.224_170_2, 1.0 / 0.3048, 0.3048, 2.326) } else { (0.1, 100.0, 0.01, 1.0) };
+        // Unit conversions to SI: ton/ac -> kg/m2, 1/ft -> 1/m, ft -> m, BTU/lb -> kJ/kg (or the metric ones:
+        // t/ha, 1/cm, cm, kJ/kg).
+        let (load, sav, depth, heat) = if english {
+            (KG_PER_M2_PER_TON_PER_ACRE, FT_PER_M, M_PER_FT, KJ_PER_KG_PER_BTU_PER_LB)
+        } else {
+            (KG_PER_M2_PER_TONNE_PER_HA, PER_M_PER_PER_CM, M_PER_CM, 1.0)
+        };
         let mx = num(12, "moisture of extinction")?;
         if mx <= 0.0 || mx > 100.0 {
             return Err(err(n, format!("moisture of extinction {mx} % must be in (0, 100]")));
@@ -442,7 +441,7 @@ fn fmd_rows(path: &Path, rows: &[(usize, String)], english: bool) -> Result<Vec<
             name: tok[15..].join(" "),
             dynamic,
             depth_m: num(11, "depth")? * depth,
-            mx_dead_frac: mx / 100.0,
+            mx_dead_frac: frac_from_pct(mx),
             h_dead_kj_per_kg: num(13, "dead heat content")? * heat,
             h_live_kj_per_kg: num(14, "live heat content")? * heat,
             load_kg_per_m2: [

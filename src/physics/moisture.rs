@@ -23,6 +23,8 @@
 //! "raining" with the first-hour runoff factor; when humidity is falling during rain the runoff factor is scaled
 //! by 0.15 (Nelson).
 
+use crate::units::{c_from_f, f_from_c, frac_from_pct, pct_from_frac, FT_PER_M_FARSITE, KELVIN_AT_0C_NELSON};
+
 // Constants (Nelson 2000, table 1; Bevins 2005). Units in comments.
 /// Permeability of the stick when saturated, cm2.
 const AKS: f64 = 2.0e-13;
@@ -32,8 +34,8 @@ const AP: f64 = 0.000772;
 const AW: f64 = 0.8;
 /// Maximum surface humidity (g/g).
 const HFS: f64 = 0.99;
-/// 0 C in K, as the model uses it.
-const KELVIN: f64 = 273.2;
+/// 0 C in K, as the model's code writes it ([`KELVIN_AT_0C_NELSON`]).
+const KELVIN: f64 = KELVIN_AT_0C_NELSON;
 /// Pi as the reference implementation writes it (to 10 digits): kept so its numbers are reproduced.
 #[allow(clippy::approx_constant)]
 const PI: f64 = 3.141592654;
@@ -229,7 +231,7 @@ impl Stick {
     /// Start from a uniform stick at `moisture` (g/g), at the air's temperature (C), with the surface at the air's
     /// humidity (percent), under `solar_w_m2`.
     pub fn initialise(&mut self, air_temp_c: f64, rh_pct: f64, solar_w_m2: f64, moisture: f64) {
-        let ha = rh_pct / 100.0;
+        let ha = frac_from_pct(rh_pct);
         self.ta = [air_temp_c; 2];
         self.ha = [ha; 2];
         self.sv = [solar_w_m2 / SMV; 2];
@@ -263,7 +265,7 @@ impl Stick {
             let qv = 13550.0 - 10.22 * tk;
             let cpv = 7.22 + 0.002374 * tk + 2.67e-07 * tk * tk;
             // Water vapour diffusivity in air (cm2/h); 0.0242 cal/cm3 is sea-level pressure.
-            let dv = 0.22 * 3600.0 * (0.0242 / bp) * (tk / 273.2).powf(1.75);
+            let dv = 0.22 * 3600.0 * (0.0242 / bp) * (tk / KELVIN).powf(1.75);
             // Saturation vapour pressure at the node's temperature (cal/cm3).
             let ps1 = 0.0000239 * (20.58 - 5205.0 / tk).exp();
             // Sorption isotherm parameters (g/g).
@@ -307,7 +309,7 @@ impl Stick {
     pub fn update(&mut self, hours: f64, obs: &Observation) {
         let et = hours;
         self.ta = [self.ta[1], obs.air_temp_c];
-        self.ha = [self.ha[1], obs.rh_pct / 100.0];
+        self.ha = [self.ha[1], frac_from_pct(obs.rh_pct)];
         self.sv = [self.sv[1], obs.solar_w_m2.max(0.0) / SMV];
         self.bp = [self.bp[1], PRESSURE_CAL_CM3];
         self.rain_cm = obs.precip_mm.max(0.0) / 10.0;
@@ -474,7 +476,7 @@ pub fn condition(hours: &[f64], observations: &[Observation], initial_pct: [f64;
     let Some(first) = observations.first() else { return Vec::new() };
     let mut sticks: Vec<Stick> = RADII_CM.iter().map(|&r| Stick::new(r)).collect();
     for (s, m) in sticks.iter_mut().zip(initial_pct) {
-        s.initialise(first.air_temp_c, first.rh_pct, first.solar_w_m2, m / 100.0);
+        s.initialise(first.air_temp_c, first.rh_pct, first.solar_w_m2, frac_from_pct(m));
     }
     let mut out = vec![std::array::from_fn(|k| sticks[k].moisture() * 100.0)];
     for (k, obs) in observations.iter().enumerate().skip(1) {
@@ -496,7 +498,7 @@ pub fn hourly(observations: &[Observation], initial_pct: [f64; 4]) -> Vec<[f64; 
 /// Nelson's equilibrium moisture of the sorption isotherm at temperature `t_c` and humidity `rh_pct`
 /// (Nelson 2000, eq. 9 with its temperature-dependent c1, c2): percent.
 pub fn equilibrium_moisture_pct(t_c: f64, rh_pct: f64) -> f64 {
-    let h = (rh_pct / 100.0).min(HFS);
+    let h = frac_from_pct(rh_pct).min(HFS);
     let c1 = 0.1617 - 0.001419 * t_c;
     let c2 = 0.4657 + 0.003578 * t_c;
     100.0 * c1 * (-(1.0 - h).ln()).powf(c2)
@@ -572,7 +574,7 @@ pub fn clear_sky_radiation_w_m2(year: i32, month: u32, day: u32, hour: f64, lat_
         return 0.0;
     }
     let s = alt.to_radians().sin();
-    1370.0 * 0.7f64.powf(1.0 / s) * (1.0 - cloud_pct / 100.0) * s
+    1370.0 * 0.7f64.powf(1.0 / s) * (1.0 - frac_from_pct(cloud_pct)) * s
 }
 
 /// Solar radiation reaching dead fuels on a slope under a canopy, as FARSITE conditions them per class of cells
@@ -604,8 +606,9 @@ pub fn terrain_radiation_w_m2(
     if incidence < 0.0 {
         return 0.0;
     }
-    let air_mass = (-0.0001467 * elevation_m / 3.2808).exp() / a.sin();
-    1370.0 * 0.7f64.powf(air_mass) * (1.0 - cloud_pct / 100.0) * (1.0 - cover_pct / 100.0) * incidence
+    // As the reference code (cdtlib CDT_SolarRadiation) writes it: the elevation divided by 3.2808.
+    let air_mass = (-0.0001467 * elevation_m / FT_PER_M_FARSITE).exp() / a.sin();
+    1370.0 * 0.7f64.powf(air_mass) * (1.0 - frac_from_pct(cloud_pct)) * (1.0 - frac_from_pct(cover_pct)) * incidence
 }
 
 /// A station's temperature (C) and humidity (%) taken to a site `rise_m` metres above it, as FARSITE does
@@ -616,11 +619,11 @@ pub fn site_weather(air_temp_c: f64, rh_pct: f64, rise_m: f64) -> (f64, f64) {
     if rise_m == 0.0 {
         return (air_temp_c, rh_pct);
     }
-    let f = air_temp_c * 9.0 / 5.0 + 32.0;
-    let drop_kft = rise_m * 3.2808 / 1000.0;
-    let dew_ref = -398.0 - 7469.0 / ((rh_pct.max(0.01) / 100.0).ln() - 7469.0 / (f + 398.0));
+    let f = f_from_c(air_temp_c);
+    let drop_kft = rise_m * FT_PER_M_FARSITE / 1000.0;
+    let dew_ref = -398.0 - 7469.0 / (frac_from_pct(rh_pct.max(0.01)).ln() - 7469.0 / (f + 398.0));
     let t = f - drop_kft * 5.5;
     let dew = dew_ref - drop_kft * 1.1;
-    let rh = (7469.0 * (1.0 / (t + 398.0) - 1.0 / (dew + 398.0))).exp() * 100.0;
-    ((t - 32.0) * 5.0 / 9.0, rh.min(99.0))
+    let rh = pct_from_frac((7469.0 * (1.0 / (t + 398.0) - 1.0 / (dew + 398.0))).exp());
+    (c_from_f(t), rh.min(99.0))
 }

@@ -14,10 +14,10 @@
 //! - Chase, C.H. 1981. Spot fire distance equations for pocket calculators. INT-310. `C81`: critical cover height
 //!   2.2 H^0.337 - 4 (ft), and the ridge-valley terrain correction (six fixed-point iterations).
 
-use crate::physics::fuel::FT_TO_M;
+use crate::units::{MM_PER_IN, M_PER_FT, M_PER_MI, M_PER_MIN_PER_MI_PER_H};
 
-const M_PER_MI: f64 = 1609.344;
-const MPH_IN_M_PER_MIN: f64 = M_PER_MI / 60.0;
+/// Chase (1981) firebrand loft height coefficient, ft per sqrt(Btu/ft/s) (eq. in C81; as behave writes it).
+const CHASE_LOFT_HEIGHT_COEF: f64 = 1.055;
 
 /// Where the firebrand source stands in ridge-valley terrain (behave's codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -189,15 +189,15 @@ pub fn mountain_distance_mi(flat_mi: f64, location: Location, rv_distance_mi: f6
 
 /// Maximum spotting distance from `source` over `site` (behave SPOT).
 pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
-    let u = site.wind20_m_per_min / MPH_IN_M_PER_MIN;
-    let cover_ft = site.downwind_cover_height_m / FT_TO_M * if site.open_canopy { 0.5 } else { 1.0 };
+    let u = site.wind20_m_per_min / M_PER_MIN_PER_MI_PER_H;
+    let cover_ft = site.downwind_cover_height_m / M_PER_FT * if site.open_canopy { 0.5 } else { 1.0 };
     let rv_mi = site.ridge_to_valley_distance_m / M_PER_MI;
-    let rv_ft = site.ridge_to_valley_elevation_m / FT_TO_M;
+    let rv_ft = site.ridge_to_valley_elevation_m / M_PER_FT;
     let mut s = Spotting::default();
     let finish = |s: &mut Spotting, z_ft: f64, extra_mi: f64| {
         let h = cover_height_used_ft(z_ft, cover_ft);
-        s.firebrand_height_m = z_ft * FT_TO_M;
-        s.cover_height_used_m = h * FT_TO_M;
+        s.firebrand_height_m = z_ft * M_PER_FT;
+        s.cover_height_used_m = h * M_PER_FT;
         if h > 1e-7 {
             let flat = flat_distance_mi(z_ft, h, u) + extra_mi;
             s.flat_distance_m = flat * M_PER_MI;
@@ -207,12 +207,13 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
     match *source {
         SpotSource::SurfaceFire { flame_length_m } => {
             s.firebrand_drift_m = Some(0.0);
-            let fl_ft = flame_length_m / FT_TO_M;
+            let fl_ft = flame_length_m / M_PER_FT;
             if u > 1e-7 && fl_ft > 1e-7 {
                 // C81: f relates thermal energy to wind; Byram's intensity (Btu/ft/s) from flame length (ft).
                 let f = 322.0 * (0.474 * u).powf(-1.01);
                 let byram = (fl_ft / 0.45).powf(1.0 / 0.46);
-                let z = if f * byram < 1e-7 { 0.0 } else { 1.055 * (f * byram).sqrt() };
+                // C81: initial firebrand height z = 1.055 sqrt(f I_B) ft (a fitted coefficient, not a unit).
+                let z = if f * byram < 1e-7 { 0.0 } else { CHASE_LOFT_HEIGHT_COEF * (f * byram).sqrt() };
                 let h = cover_height_used_ft(z, cover_ft);
                 let drift_mi = if h > 1e-7 { 0.000278 * u * z.powf(0.643) } else { 0.0 };
                 s.firebrand_drift_m = Some(drift_mi * M_PER_MI);
@@ -220,8 +221,8 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
             }
         }
         SpotSource::TorchingTrees { species, dbh_m, tree_height_m, n_trees } => {
-            let dbh_in = dbh_m / 0.0254;
-            let tree_ft = tree_height_m / FT_TO_M;
+            let dbh_in = dbh_m * 1000.0 / MM_PER_IN;
+            let tree_ft = tree_height_m / M_PER_FT;
             s.torch_flame_height_m = Some(0.0);
             s.torch_flame_ratio = Some(0.0);
             s.torch_flame_duration_min = Some(0.0);
@@ -242,7 +243,7 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
                 };
                 let (fa, fb) = FIREBRAND_FACTORS[row];
                 let z = fa * duration.powf(fb) * flame_ft + tree_ft / 2.0;
-                s.torch_flame_height_m = Some(flame_ft * FT_TO_M);
+                s.torch_flame_height_m = Some(flame_ft * M_PER_FT);
                 s.torch_flame_ratio = Some(ratio);
                 s.torch_flame_duration_min = Some(duration);
                 s.firebrand_factor_row = Some(row);
@@ -250,7 +251,7 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
             }
         }
         SpotSource::BurningPile { flame_height_m } => {
-            let fh_ft = flame_height_m / FT_TO_M;
+            let fh_ft = flame_height_m / M_PER_FT;
             if u > 1e-7 && fh_ft > 1e-7 {
                 finish(&mut s, 12.2 * fh_ft, 0.0);
             }

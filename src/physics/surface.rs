@@ -20,7 +20,11 @@
 //! - Scott, J.H. and Burgan, R.E. 2005. RMRS-GTR-153 (dynamic fuel load transfer). `SB05`.
 //! - Byram, G.M. 1959 (fireline intensity, flame length); Anderson, H.E. 1983 INT-305 (length-to-breadth).
 
-use crate::physics::fuel::{FuelModel, FT_TO_M, SAV_100H_PER_FT, SAV_10H_PER_FT};
+use crate::physics::fuel::{FuelModel, SAV_100H_PER_FT, SAV_10H_PER_FT};
+use crate::units::{
+    frac_from_pct, FT_PER_MIN_PER_MI_PER_H, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_KG_PER_BTU_PER_LB,
+    KJ_PER_M2_PER_BTU_PER_FT2, KW_PER_M2_PER_BTU_PER_FT2_MIN, KW_PER_M_PER_BTU_PER_FT_S, M_PER_FT, S_PER_MIN,
+};
 
 /// Oven-dry particle density, lb/ft3 (R72, table of constants).
 pub const PARTICLE_DENSITY_LB_PER_FT3: f64 = 32.0;
@@ -28,13 +32,6 @@ pub const PARTICLE_DENSITY_LB_PER_FT3: f64 = 32.0;
 pub const TOTAL_SILICA: f64 = 0.0555;
 /// Effective (silica-free) mineral content, fraction (R72).
 pub const EFFECTIVE_SILICA: f64 = 0.01;
-
-const KG_PER_M2_TO_LB_PER_FT2: f64 = 1.0 / crate::physics::fuel::LB_PER_FT2_TO_KG_PER_M2;
-const BTU_PER_FT2_MIN_TO_KW_PER_M2: f64 = 1.055_055_852_62 / (0.3048 * 0.3048) / 60.0;
-const BTU_PER_FT2_TO_KJ_PER_M2: f64 = 1.055_055_852_62 / (0.3048 * 0.3048);
-const BTU_PER_FT_S_TO_KW_PER_M: f64 = 1.055_055_852_62 / 0.3048;
-/// Feet per minute in one mile per hour.
-const FT_PER_MIN_PER_MPH: f64 = 88.0;
 
 /// Fuel moistures, fractions of dry weight.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,11 +47,11 @@ impl Moisture {
     /// From percentages in the order 1-h, 10-h, 100-h, live herbaceous, live woody.
     pub fn from_percent(p: [f64; 5]) -> Self {
         Moisture {
-            dead_1h: p[0] / 100.0,
-            dead_10h: p[1] / 100.0,
-            dead_100h: p[2] / 100.0,
-            live_herb: p[3] / 100.0,
-            live_woody: p[4] / 100.0,
+            dead_1h: frac_from_pct(p[0]),
+            dead_10h: frac_from_pct(p[1]),
+            dead_100h: frac_from_pct(p[2]),
+            live_herb: frac_from_pct(p[3]),
+            live_woody: frac_from_pct(p[4]),
         }
     }
     /// As fractions in the order 1-h, 10-h, 100-h, live herbaceous, live woody.
@@ -250,13 +247,13 @@ impl FuelBed {
         if !model.is_burnable() {
             return None;
         }
-        let load = model.load_kg_per_m2.map(|w| w * KG_PER_M2_TO_LB_PER_FT2);
-        let h_dead = model.h_dead_kj_per_kg / crate::physics::fuel::BTU_PER_LB_TO_KJ_PER_KG;
-        let h_live = model.h_live_kj_per_kg / crate::physics::fuel::BTU_PER_LB_TO_KJ_PER_KG;
-        let sav_1h = model.sav_1h_per_m * FT_TO_M;
-        let sav_herb = model.sav_herb_per_m * FT_TO_M;
-        let sav_woody = model.sav_woody_per_m * FT_TO_M;
-        let depth_ft = model.depth_m / FT_TO_M;
+        let load = model.load_kg_per_m2.map(|w| w / KG_PER_M2_PER_LB_PER_FT2);
+        let h_dead = model.h_dead_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
+        let h_live = model.h_live_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
+        let sav_1h = model.sav_1h_per_m * M_PER_FT;
+        let sav_herb = model.sav_herb_per_m * M_PER_FT;
+        let sav_woody = model.sav_woody_per_m * M_PER_FT;
+        let depth_ft = model.depth_m / M_PER_FT;
         // Dynamic load transfer (SB05): the cured part of the herbaceous load becomes dead herbaceous fuel,
         // keeping the herbaceous SAV and taking the 1-h moisture.
         let cured = if model.dynamic { cured_fraction(moisture.live_herb) } else { 0.0 };
@@ -402,7 +399,7 @@ pub fn surface_fire_on_bed(bed: &FuelBed, site: &SiteInputs, opts: &SurfaceOptio
     let ir = bed.reaction_intensity_btu_per_ft2_min;
     let beta_ratio = bed.packing_ratio / bed.optimum_packing_ratio;
     let (c, b, e) = bed.wind_coefficients();
-    let wind_ft_min = (site.midflame_wind_m_per_min / FT_TO_M).max(0.0);
+    let wind_ft_min = (site.midflame_wind_m_per_min / M_PER_FT).max(0.0);
     // Wind factor (R72 eq. 47) and slope factor phi_s = 5.275 beta^-0.3 tan^2 (R72 eq. 51).
     let phi_w = if wind_ft_min > 0.0 { c * wind_ft_min.powf(b) * beta_ratio.powf(-e) } else { 0.0 };
     let phi_s = 5.275 * bed.packing_ratio.powf(-0.3) * site.slope_tan * site.slope_tan;
@@ -427,27 +424,27 @@ pub fn surface_fire_on_bed(bed: &FuelBed, site: &SiteInputs, opts: &SurfaceOptio
         phi_e = c * limit.powf(b) * beta_ratio.powf(-e);
     }
     let ros = r0 * (1.0 + phi_e);
-    let lw = length_to_breadth(eff_wind / FT_PER_MIN_PER_MPH);
+    let lw = length_to_breadth(eff_wind / FT_PER_MIN_PER_MI_PER_H);
     let ecc = eccentricity(lw);
     let backing = ros * (1.0 - ecc) / (1.0 + ecc);
     let flanking = (ros + backing) / (2.0 * lw);
     // Heat per unit area H_A = I_R t_r (A76), Byram's intensity I_B = H_A R / 60 (Btu/ft/s),
     // flame length L_f = 0.45 I_B^0.46 ft (Byram 1959).
     let hpua = ir * bed.residence_time_min;
-    let ib = hpua * ros / 60.0;
+    let ib = hpua * ros / S_PER_MIN;
     SurfaceFire {
-        ros_m_per_min: ros * FT_TO_M,
-        backing_ros_m_per_min: backing * FT_TO_M,
-        flanking_ros_m_per_min: flanking * FT_TO_M,
-        ros0_m_per_min: r0 * FT_TO_M,
+        ros_m_per_min: ros * M_PER_FT,
+        backing_ros_m_per_min: backing * M_PER_FT,
+        flanking_ros_m_per_min: flanking * M_PER_FT,
+        ros0_m_per_min: r0 * M_PER_FT,
         dir_max_spread_deg_rel_upslope: dir_deg,
-        effective_wind_m_per_min: eff_wind * FT_TO_M,
+        effective_wind_m_per_min: eff_wind * M_PER_FT,
         length_to_breadth: lw,
         eccentricity: ecc,
-        fireline_intensity_kw_per_m: ib * BTU_PER_FT_S_TO_KW_PER_M,
-        flame_length_m: byram_flame_length_m(ib * BTU_PER_FT_S_TO_KW_PER_M),
-        heat_per_area_kj_per_m2: hpua * BTU_PER_FT2_TO_KJ_PER_M2,
-        reaction_intensity_kw_per_m2: ir * BTU_PER_FT2_MIN_TO_KW_PER_M2,
+        fireline_intensity_kw_per_m: ib * KW_PER_M_PER_BTU_PER_FT_S,
+        flame_length_m: byram_flame_length_m(ib * KW_PER_M_PER_BTU_PER_FT_S),
+        heat_per_area_kj_per_m2: hpua * KJ_PER_M2_PER_BTU_PER_FT2,
+        reaction_intensity_kw_per_m2: ir * KW_PER_M2_PER_BTU_PER_FT2_MIN,
         wind_limit_exceeded: limited,
     }
 }
@@ -458,8 +455,8 @@ pub fn byram_flame_length_m(intensity_kw_per_m: f64) -> f64 {
     if intensity_kw_per_m <= 0.0 {
         return 0.0;
     }
-    let ib = intensity_kw_per_m / BTU_PER_FT_S_TO_KW_PER_M;
-    0.45 * ib.powf(0.46) * FT_TO_M
+    let ib = intensity_kw_per_m / KW_PER_M_PER_BTU_PER_FT_S;
+    0.45 * ib.powf(0.46) * M_PER_FT
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::physics::fuel::{FuelCatalog, FuelModel};
 use crate::physics::surface::{surface_fire, Moisture, SiteInputs, SurfaceFire, SurfaceOptions};
+use crate::units::{frac_from_pct, km_per_h_from_m_per_min, m_per_min_from_km_per_h};
 
 /// Input columns, in order.
 pub const INPUT_COLUMNS: [&str; 10] = [
@@ -43,7 +44,7 @@ pub fn output_values(f: &SurfaceFire) -> [f64; 11] {
         f.backing_ros_m_per_min,
         f.flanking_ros_m_per_min,
         f.dir_max_spread_deg_rel_upslope,
-        f.effective_wind_m_per_min * 0.06,
+        km_per_h_from_m_per_min(f.effective_wind_m_per_min),
         f.length_to_breadth,
         f.fireline_intensity_kw_per_m,
         f.flame_length_m,
@@ -153,9 +154,9 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
             return Err(bad("wind_dir_rel_upslope_deg", format!("{dir} is not a number")));
         }
         let site = SiteInputs {
-            midflame_wind_m_per_min: wind * 1000.0 / 60.0,
+            midflame_wind_m_per_min: m_per_min_from_km_per_h(wind),
             wind_dir_rel_upslope_deg: dir,
-            slope_tan: slope / 100.0,
+            slope_tan: frac_from_pct(slope),
         };
         let f = surface_fire(model, &Moisture::from_percent(pct), &site, opts);
         let inputs = [

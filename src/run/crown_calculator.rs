@@ -9,6 +9,11 @@ use crate::physics::crown::{crown_fire, torching_index_m_per_min, CrownFire, Cro
 use crate::physics::fuel::FuelCatalog;
 use crate::physics::surface::{Moisture, SurfaceOptions};
 use crate::run::calculator::{emit, row_fuel, row_moistures};
+use crate::units::{
+    frac_from_pct, km_per_h_from_m_per_min, m_per_min_from_km_per_h, mi_per_h_from_m_per_min, FT2_PER_ACRE,
+    FT_PER_CHAIN, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_M2_PER_BTU_PER_FT2, KW_PER_M_PER_BTU_PER_FT_S, M_PER_FT,
+    M_PER_MIN_PER_CHAIN_PER_H, M_PER_MIN_PER_FT_PER_MIN,
+};
 
 /// Input columns (besides `fuel_model` or `fuel_code`, and the optional `case_id`).
 pub const INPUT_COLUMNS: [&str; 12] = [
@@ -30,28 +35,24 @@ pub const INPUT_COLUMNS: [&str; 12] = [
 /// 300 km/h 20-ft wind gets NaN.
 pub const TORCHING_INDEX_MAX_KM_H: f64 = 300.0;
 
-// Unit conversions (exact definitions: ft = 0.3048 m, lb = 0.45359237 kg, Btu_IT = 1.05505585262 kJ).
-const FT: f64 = 0.3048;
-const MPH_IN_M_PER_MIN: f64 = 1609.344 / 60.0;
-const BTU_KJ: f64 = 1.055_055_852_62;
-const LB_KG: f64 = 0.453_592_37;
-const KW_M_PER_BTU_FT_S: f64 = BTU_KJ / FT;
-const KJ_M2_PER_BTU_FT2: f64 = BTU_KJ / (FT * FT);
-const KG_M2_PER_LB_FT2: f64 = LB_KG / (FT * FT);
-const M2_PER_ACRE: f64 = 4_046.856_422_4;
-const M_PER_CHAIN: f64 = 20.1168;
+// The reference table's English columns, from SI (src/units.rs).
+const FT: f64 = M_PER_FT;
+const KW_M_PER_BTU_FT_S: f64 = KW_PER_M_PER_BTU_PER_FT_S;
+const KJ_M2_PER_BTU_FT2: f64 = KJ_PER_M2_PER_BTU_PER_FT2;
+const KG_M2_PER_LB_FT2: f64 = KG_PER_M2_PER_LB_PER_FT2;
+const M2_PER_ACRE: f64 = FT2_PER_ACRE * M_PER_FT * M_PER_FT;
 
 fn km_h(m_per_min: f64) -> f64 {
-    m_per_min * 0.06
+    km_per_h_from_m_per_min(m_per_min)
 }
 fn mph(m_per_min: f64) -> f64 {
-    m_per_min / MPH_IN_M_PER_MIN
+    mi_per_h_from_m_per_min(m_per_min)
 }
 fn ft_min(m_per_min: f64) -> f64 {
-    m_per_min / FT
+    m_per_min / M_PER_MIN_PER_FT_PER_MIN
 }
 fn ch_h(m_per_min: f64) -> f64 {
-    m_per_min * 60.0 / M_PER_CHAIN
+    m_per_min / M_PER_MIN_PER_CHAIN_PER_H
 }
 
 /// One input row.
@@ -136,7 +137,7 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     num("crown_area_1h_ha", f.crown_area_1h_m2 / 1e4);
     num("crown_area_1h_ac", f.crown_area_1h_m2 / M2_PER_ACRE);
     num("crown_perimeter_1h_km", f.crown_perimeter_1h_m / 1e3);
-    num("crown_perimeter_1h_ch", f.crown_perimeter_1h_m / M_PER_CHAIN);
+    num("crown_perimeter_1h_ch", f.crown_perimeter_1h_m / (FT_PER_CHAIN * M_PER_FT));
     let fin = |num: &mut dyn FnMut(&'static str, f64), names: [&'static str; 8], v: &crate::physics::crown::Final| {
         num(names[0], v.ros_m_per_min);
         num(names[1], ft_min(v.ros_m_per_min));
@@ -279,18 +280,18 @@ pub fn run_csv(
             return Err(bad("wind_dir_rel_upslope_deg", format!("{dir} is not a number")));
         }
         let c = CrownInputs {
-            wind20_m_per_min: wind * 1000.0 / 60.0,
+            wind20_m_per_min: m_per_min_from_km_per_h(wind),
             wind_dir_rel_upslope_deg: dir,
-            slope_tan: slope / 100.0,
-            canopy_cover_frac: cover / 100.0,
+            slope_tan: frac_from_pct(slope),
+            canopy_cover_frac: frac_from_pct(cover),
             canopy_height_m: ch,
             canopy_base_height_m: cbh,
             canopy_bulk_density_kg_per_m3: cbd,
-            foliar_moisture_frac: foliar / 100.0,
+            foliar_moisture_frac: frac_from_pct(foliar),
         };
         let m = Moisture::from_percent(pct);
         let f = crown_fire(model, fm10, &m, &c, opts);
-        let ti = torching_index_m_per_min(model, &m, &c, opts, TORCHING_INDEX_MAX_KM_H / 0.06);
+        let ti = torching_index_m_per_min(model, &m, &c, opts, m_per_min_from_km_per_h(TORCHING_INDEX_MAX_KM_H));
         let row = output_row(&c, &f, ti);
         if !header_done {
             text.push_str("case_id");

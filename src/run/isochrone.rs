@@ -12,6 +12,7 @@ use gdal_sys::OGRFieldType;
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
 use crate::landscape::{srs_from_wkt, Grid};
+use crate::units::MIN_PER_H;
 
 /// Value standing for "not burned" in the contoured raster.
 const NOT_BURNED: f32 = 1.0e9;
@@ -163,7 +164,7 @@ pub fn write(path: &Path, driver: &str, grid: &Grid, isochrones: &[Isochrone]) -
             let mut f = gdal::vector::Feature::new(layer.defn())?;
             f.set_geometry(iso.geometry.clone())?;
             for (k, v) in
-                [iso.time_min, iso.time_min / 60.0, iso.area_m2 / 1e4, iso.perimeter_m].into_iter().enumerate()
+                [iso.time_min, iso.time_min / MIN_PER_H, iso.area_m2 / 1e4, iso.perimeter_m].into_iter().enumerate()
             {
                 f.set_field(k, &FieldValue::RealValue(v))?;
             }

@@ -19,6 +19,7 @@ use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
 use crate::spread::clock::BurnClock;
 use crate::spread::sources::{self, Shape, Source};
 use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
+use crate::units::{frac_from_pct, MIN_PER_H};
 use crate::weather::conditioning::{self, Mode, MoistureGrid, TerrainClasses};
 use crate::weather::{self, WeatherStream, WindGrid};
 
@@ -197,8 +198,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
             let (grids, mgrids) = (pick(&kept, &wind_grids), pick(&kept, &moisture_grids));
             notes.push(format!(
                     "burn periods: the fire spreads {:.1} h of the run's {:.1} h, in {} periods; fuels condition throughout; times in the outputs are clock minutes from the start",
-                    clock.fire_duration_min() / 60.0,
-                    clock.clock_duration_min() / 60.0,
+                    clock.fire_duration_min() / MIN_PER_H,
+                    clock.clock_duration_min() / MIN_PER_H,
                     clock.intervals().len()
                 ));
             (fire_stream, grids, mgrids, Some(clock))
@@ -302,7 +303,7 @@ pub fn moisture_grids(
     let mut set_of_fuel: Vec<u32> = vec![0; cells.fuels.len()];
     for (k, f) in cells.fuels.iter().enumerate() {
         if let Some((_, pct)) = w.model_moisture_pct.iter().find(|(code, _)| *code == f.number) {
-            let frac = pct.map(|v| v / 100.0);
+            let frac = pct.map(frac_from_pct);
             let s = sets.iter().position(|x| *x == frac).unwrap_or_else(|| {
                 sets.push(frac);
                 sets.len() - 1

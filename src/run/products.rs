@@ -16,6 +16,7 @@ use crate::run::pipeline::{isochrone_times, FireSummary, MemberDebris, MemberRes
 use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass};
 use crate::spread::sources::{Shape, Source};
 use crate::spread::{SpreadRasters, SpreadResult};
+use crate::units::{pct_from_frac, MIN_PER_H};
 
 /// Arrival-time classes (hours) for the map legend: a sequential ramp from yellow (early) to dark red (late).
 fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
@@ -125,13 +126,13 @@ pub fn arrival_map(
     let (cut_grid, elevation, water) = cut(ls, win);
     let grid = &cut_grid;
     let arrival = cut_raster(ls.grid.cols, win, &r.arrival_min);
-    let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / 60.0 }).collect();
+    let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / MIN_PER_H as f32 }).collect();
     let title = format!(
         "Fire arrival time, {} h run, isochrones every {} min",
-        fmt(res.duration_min / 60.0),
+        fmt(res.duration_min / MIN_PER_H),
         fmt(interval_min)
     );
-    let classes = arrival_classes(res.duration_min / 60.0);
+    let classes = arrival_classes(res.duration_min / MIN_PER_H);
     let mut cv = render_map(grid, &elevation, &hours, NODATA, &classes, &title, "Arrival time (h)", Some(&water));
     let (ox, oy, scale) = map_layout(grid);
     let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
@@ -327,7 +328,7 @@ fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<
             }
             let d = classes.and_then(|g| g.at(i)).unwrap_or([w.dead_1h, w.dead_10h, w.dead_100h]);
             for (b, v) in bands.iter_mut().zip(d) {
-                b[i] = (v * 100.0) as f32;
+                b[i] = (pct_from_frac(v)) as f32;
             }
         }
         let t = p.clock.as_ref().map_or(period.start_min, |c| c.to_clock(period.start_min));

@@ -2,6 +2,7 @@
 //! standard error is a terminal; otherwise (a log file, a scheduler's job) a line every 10 s once a run has taken
 //! more than 10 s.
 
+use crate::units::MIN_PER_H;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// A progress bar over fire time.
@@ -31,14 +32,14 @@ impl Progress {
 
     /// The simulated clock reached `t` of `total` minutes.
     pub fn update(&self, t: f64, total: f64) {
-        self.bar.set_message(format!("{:.1} / {:.1} h", t / 60.0, total / 60.0));
+        self.bar.set_message(format!("{:.1} / {:.1} h", t / MIN_PER_H, total / MIN_PER_H));
         self.bar.set_position((t.clamp(0.0, total) * 10.0).round() as u64);
         if !self.terminal && self.last_line.get().elapsed().as_secs() >= 10 {
             self.last_line.set(std::time::Instant::now());
             eprintln!(
                 "fire time {:.1} / {:.1} h ({:.0} s)",
-                t / 60.0,
-                total / 60.0,
+                t / MIN_PER_H,
+                total / MIN_PER_H,
                 self.start.elapsed().as_secs_f64()
             );
         }

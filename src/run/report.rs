@@ -1,6 +1,7 @@
 //! report.md of a run: inputs, ignitions, the fire's growth and reach, maps and notes, in Markdown.
 
 use crate::run::pipeline::{MemberDebris, MemberResult, Prepared};
+use crate::units::MIN_PER_H;
 
 /// report.md of a member with debris: inputs, ignitions, burned area and perimeter over time, maps, notes.
 pub fn report_md(
@@ -64,7 +65,7 @@ pub fn report_md(
                 for i in isos {
                     s += &format!(
                         "| {:.2} | {:.2} | {:.2} | {:.0} |\n",
-                        i["time_min"].as_f64().unwrap_or(0.0) / 60.0,
+                        i["time_min"].as_f64().unwrap_or(0.0) / MIN_PER_H,
                         i["area_ha"].as_f64().unwrap_or(0.0),
                         i["crown_fire_area_ha"].as_f64().unwrap_or(0.0),
                         i["perimeter_m"].as_f64().unwrap_or(0.0)

@@ -18,6 +18,7 @@ use crate::physics::crown::CrownMethod;
 use crate::physics::surface::SurfaceOptions;
 use crate::quantity;
 use crate::spread::spotting::SpottingParams;
+use crate::units::frac_from_pct;
 
 /// The debris field of a scenario: one of the three forms.
 #[derive(Clone, Debug)]
@@ -497,7 +498,7 @@ impl Scenario {
         SurfaceOptions {
             wind_limit: self.spread.wind_limit,
             crown: self.spread.crown,
-            foliar_moisture_frac: self.weather.foliar_moisture_pct / 100.0,
+            foliar_moisture_frac: frac_from_pct(self.weather.foliar_moisture_pct),
         }
     }
 }

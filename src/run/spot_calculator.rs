@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::physics::spot::{species_parse, spotting, Location, SpotSite, SpotSource, Spotting, SPECIES};
+use crate::units::{m_per_min_from_km_per_h, M_PER_CM, M_PER_FT, M_PER_MI};
 
 /// Output columns, in the reference file's order.
 pub const OUTPUT_COLUMNS: [&str; 17] = [
@@ -28,8 +29,8 @@ pub const OUTPUT_COLUMNS: [&str; 17] = [
     "mountain_distance_mi",
 ];
 
-const FT: f64 = 0.3048;
-const MI: f64 = 1609.344;
+const FT: f64 = M_PER_FT;
+const MI: f64 = M_PER_MI;
 
 #[derive(serde::Deserialize)]
 struct SpotRow {
@@ -122,7 +123,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
             s => return Err(bad("canopy_mode", format!("`{s}` is not 1 (closed) or 2 (open)"))),
         };
         let site = SpotSite {
-            wind20_m_per_min: nonneg("wind20ft_km_h", r.wind20ft_km_h)? / 0.06,
+            wind20_m_per_min: nonneg("wind20ft_km_h", r.wind20ft_km_h).map(m_per_min_from_km_per_h)?,
             downwind_cover_height_m: nonneg("downwind_cover_height_m", r.downwind_cover_height_m)?,
             open_canopy,
             location,
@@ -143,7 +144,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
                     .ok_or_else(|| bad("species", format!("`{sp}` is not 0..13 or one of {}", SPECIES.join(", "))))?;
                 SpotSource::TorchingTrees {
                     species,
-                    dbh_m: need("dbh_cm", r.dbh_cm)? / 100.0,
+                    dbh_m: need("dbh_cm", r.dbh_cm)? * M_PER_CM,
                     tree_height_m: need("tree_height_m", r.tree_height_m)?,
                     n_trees: need("n_trees", r.n_trees)?,
                 }

@@ -21,6 +21,7 @@
 //! of the previous sweep and writes only itself, so the result does not depend on the order of the list, and
 //! the GPU and this twin compute the same sweeps.
 
+use crate::units::S_PER_MIN;
 use rayon::prelude::*;
 
 /// Arrival time of a cell not (yet) reached, min. (WGSL has no infinity literal.)
@@ -296,7 +297,7 @@ pub fn front_values(d: &Dom, p: Param, heat_kj_per_m2: f32, s: State, x: usize) 
     if az >= 360.0 {
         az -= 360.0;
     }
-    [ros, az, heat_kj_per_m2 * ros / 60.0, 0.0]
+    [ros, az, heat_kj_per_m2 * ros / S_PER_MIN as f32, 0.0]
 }
 
 /// The CPU twin's arrays and sweep loop.

@@ -190,12 +190,7 @@ impl SpreadResult {
     fn behaviour_at(&self, i: usize) -> CellBehaviour {
         let f = self.front[i];
         let kind = self.crown.as_ref().map_or(1.0, |c| c.0[i]);
-        let flame_length_m = match &self.crown {
-            Some((_, method)) if kind >= 2.0 => {
-                crate::physics::crown::crown_flame_length_m(*method, f[2] as f64) as f32
-            }
-            _ => crate::physics::surface::byram_flame_length_m(f[2] as f64) as f32,
-        };
+        let flame_length_m = crate::physics::crown::flame_length_m(kind as f64, f[2] as f64) as f32;
         CellBehaviour {
             cell: i,
             arrival_min: self.state[i][0],

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use crate::landscape::Landscape;
 use crate::physics::moisture::{self, Observation, Stick};
+use crate::units::{frac_from_pct, pct_from_frac, MIN_PER_H};
 
 /// How a conditioning stream's weather reaches the fuels.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize, clap::ValueEnum)]
@@ -79,7 +80,7 @@ impl TerrainClasses {
                 let slope = ls.slope_tan.as_ref().map_or(0.0, |s| (s[i] as f64).atan().to_degrees());
                 let slope = if slope.is_finite() { slope } else { 0.0 };
                 let aspect = ls.aspect_deg.as_ref().map_or(0.0, |a| a[i] as f64);
-                let cover = ls.canopy_cover_frac.as_ref().map_or(0.0, |c| (c[i] as f64 * 100.0).clamp(0.0, 100.0));
+                let cover = ls.canopy_cover_frac.as_ref().map_or(0.0, |c| pct_from_frac(c[i] as f64).clamp(0.0, 100.0));
                 let ka = if slope < 5.0 || !aspect.is_finite() {
                     -1
                 } else {
@@ -304,7 +305,7 @@ fn condition_site(
             }
             Some(p) => {
                 for s in sticks.iter_mut() {
-                    s.update((r.t_min - p) / 60.0, &obs);
+                    s.update((r.t_min - p) / MIN_PER_H, &obs);
                 }
             }
         }
@@ -333,7 +334,7 @@ fn site_radiation(r: &RowObs, site: &Site, lat: f64) -> f64 {
                 0.0
             }
         }
-        (Some(s), _, None) => s * (1.0 - site.cover_pct / 100.0),
+        (Some(s), _, None) => s * (1.0 - frac_from_pct(site.cover_pct)),
         (None, Some(c), Some(_)) => on(c, site.slope_deg, site.aspect_deg, z, site.cover_pct).unwrap_or(0.0),
         _ => 0.0,
     }

@@ -34,6 +34,7 @@ use super::{WeatherRow, WindGrid};
 use crate::csv_rows::Table;
 use crate::error::{Error, Result};
 use crate::landscape::Grid;
+use crate::units::{km_per_h_from_m_per_min, KELVIN_AT_0C, MIN_PER_H, M_PER_MIN_PER_M_PER_S, S_PER_MIN};
 
 /// What a forecast band holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -199,7 +200,7 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
     let mut rows = Vec::new();
     let mut grids = Vec::new();
     let mut push = |t: i64, u: Vec<f32>, v: Vec<f32>, temp: f64, rh: f64, precip: f64, cloud: f64| {
-        let speed: Vec<f32> = u.iter().zip(&v).map(|(a, b)| a.hypot(*b) * 60.0).collect();
+        let speed: Vec<f32> = u.iter().zip(&v).map(|(a, b)| a.hypot(*b) * M_PER_MIN_PER_M_PER_S as f32).collect();
         // Direction the wind blows from: the opposite of the (u, v) vector's azimuth.
         let from: Vec<f32> =
             u.iter()
@@ -217,9 +218,9 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
         rows.push((
             rows.len() + 1,
             WeatherRow {
-                time_min: Some((t - t0) as f64 / 60.0),
+                time_min: Some((t - t0) as f64 / S_PER_MIN),
                 time_h: None,
-                wind_speed_kmh: Some(mu.hypot(mv) * 3.6),
+                wind_speed_kmh: Some(km_per_h_from_m_per_min(mu.hypot(mv) * M_PER_MIN_PER_M_PER_S)),
                 wind_from_deg: Some((-mu).atan2(-mv).to_degrees().rem_euclid(360.0)),
                 m1h_pct: None,
                 m10h_pct: None,
@@ -259,7 +260,7 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
         let (a, b) = (&w[0], &w[1]);
         let rain = rain_between(a, b);
         let gap = b.t - a.t;
-        let steps = (gap as f64 / 3600.0).ceil().max(1.0) as i64;
+        let steps = (gap as f64 / (S_PER_MIN * MIN_PER_H)).ceil().max(1.0) as i64;
         for j in 1..=steps {
             let t = a.t + gap * j / steps;
             let f = (t - a.t) as f64 / gap as f64;
@@ -328,9 +329,9 @@ fn grib_bands(path: &Path, ds: &Dataset, out: &mut Vec<BandRef>) -> Result<()> {
         let (field, scale, offset) = match (element.as_str(), level.as_str()) {
             ("UGRD", "10-HTGL") => (Field::U10, 1.0, 0.0),
             ("VGRD", "10-HTGL") => (Field::V10, 1.0, 0.0),
-            ("TMP", "2-HTGL") if unit.contains('K') => (Field::Temp, 1.0, -273.15),
+            ("TMP", "2-HTGL") if unit.contains('K') => (Field::Temp, 1.0, -KELVIN_AT_0C),
             ("TMP", "2-HTGL") => (Field::Temp, 1.0, 0.0),
-            ("DPT", "2-HTGL") if unit.contains('K') => (Field::Dew, 1.0, -273.15),
+            ("DPT", "2-HTGL") if unit.contains('K') => (Field::Dew, 1.0, -KELVIN_AT_0C),
             ("DPT", "2-HTGL") => (Field::Dew, 1.0, 0.0),
             ("RH", "2-HTGL") => (Field::Rh, 1.0, 0.0),
             (e, _) if e.starts_with("APCP") => (Field::Precip, 1.0, 0.0),
@@ -380,7 +381,7 @@ fn netcdf_bands(path: &Path, ds: &Dataset, out: &mut Vec<BandRef>, notes: &mut V
             _ => continue,
         };
         let (scale, offset) = match field {
-            Field::Temp | Field::Dew if u == "k" || u == "kelvin" => (1.0, -273.15),
+            Field::Temp | Field::Dew if u == "k" || u == "kelvin" => (1.0, -KELVIN_AT_0C),
             Field::Precip if u == "m" => (1000.0, 0.0),
             Field::Rh | Field::Cloud if u == "1" || u == "0-1" || u == "(0 - 1)" || u.is_empty() => (100.0, 0.0),
             _ => (1.0, 0.0),

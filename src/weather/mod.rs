@@ -23,6 +23,10 @@ use crate::error::{Error, Result};
 use crate::physics::behavior::{Weather, WindHeight};
 use crate::physics::surface::Moisture;
 use crate::quantity;
+use crate::units::{
+    m_per_min_from_km_per_h, pct_from_frac, MIN_PER_H, M_PER_MIN_PER_KM_PER_H, M_PER_MIN_PER_MI_PER_H,
+    M_PER_MIN_PER_M_PER_S, S_PER_MIN,
+};
 
 /// One row of a weather CSV (extra columns, such as the gridded wind's, are read separately).
 #[derive(Clone, serde::Deserialize)]
@@ -159,7 +163,7 @@ impl WeatherStream {
                 ));
             }
             let rows =
-                input.raws.iter().map(|r| si_row(r, (r.time - input.start).num_seconds() as f64 / 60.0)).collect();
+                input.raws.iter().map(|r| si_row(r, (r.time - input.start).num_seconds() as f64 / S_PER_MIN)).collect();
             let base = Weather { wind_height: WindHeight::TwentyFt, ..*base };
             let mut table = Table { headers: si_headers(), rows };
             let mut notes = retime(path, &mut table, times)?;
@@ -245,7 +249,7 @@ impl WeatherStream {
             let t = if time_scale == 1.0 {
                 r.time_min.ok_or_else(|| missing("time_min"))?
             } else {
-                r.time_h.ok_or_else(|| missing("time_h"))? * 60.0
+                r.time_h.ok_or_else(|| missing("time_h"))? * MIN_PER_H
             };
             let speed = r.wind_speed_kmh.ok_or_else(|| missing("wind_speed_kmh"))?;
             let dir = r.wind_from_deg.ok_or_else(|| missing("wind_from_deg"))?;
@@ -287,7 +291,7 @@ impl WeatherStream {
                         })?;
                         use chrono::{Datelike, Timelike};
                         let l = t.naive_local();
-                        let hour = l.hour() as f64 + l.minute() as f64 / 60.0 + l.second() as f64 / 3600.0;
+                        let hour = l.hour() as f64 + (l.minute() as f64 + l.second() as f64 / S_PER_MIN) / MIN_PER_H;
                         Some((l.year(), l.month(), l.day(), hour))
                     }
                     None => None,
@@ -329,7 +333,7 @@ impl WeatherStream {
                         }
                     }
                     Some(prev) => {
-                        let hours = (t - prev.start_min) / 60.0;
+                        let hours = (t - prev.start_min) / MIN_PER_H;
                         for s in sticks.iter_mut() {
                             s.update(hours, &obs);
                         }
@@ -346,7 +350,7 @@ impl WeatherStream {
                 start_min: t,
                 weather: Weather {
                     moisture,
-                    wind_speed_m_per_min: speed * 1000.0 / 60.0,
+                    wind_speed_m_per_min: m_per_min_from_km_per_h(speed),
                     wind_from_deg: dir.rem_euclid(360.0),
                     wind_height: base.wind_height,
                 },
@@ -367,7 +371,7 @@ impl WeatherStream {
             notes.push(format!(
                 "{}: fuels conditioned from {:.1} h before the fire (rows before time 0)",
                 path.display(),
-                -conditioning_from / 60.0
+                -conditioning_from / MIN_PER_H
             ));
         }
         if periods[0].start_min > 0.0 {
@@ -378,12 +382,12 @@ impl WeatherStream {
                 "{}: dead fuel moistures conditioned by Nelson's model through {} rows from {:.1}/{:.1}/{:.1} % (now {:.1}/{:.1}/{:.1} % at {:.0} min)",
                 path.display(),
                 periods.len(),
-                base.moisture.dead_1h * 100.0,
-                base.moisture.dead_10h * 100.0,
-                base.moisture.dead_100h * 100.0,
-                moisture.dead_1h * 100.0,
-                moisture.dead_10h * 100.0,
-                moisture.dead_100h * 100.0,
+                pct_from_frac(base.moisture.dead_1h),
+                pct_from_frac(base.moisture.dead_10h),
+                pct_from_frac(base.moisture.dead_100h),
+                pct_from_frac(moisture.dead_1h),
+                pct_from_frac(moisture.dead_10h),
+                pct_from_frac(moisture.dead_100h),
                 periods.last().map_or(0.0, |p| p.start_min)
             ));
         }
@@ -420,7 +424,7 @@ fn retime(path: &Path, table: &mut Table<WeatherRow>, times: &StreamTimes) -> Re
     if let Some(start) = times.fire_start {
         for (row, r) in table.rows.iter_mut() {
             let t = valid(*row, r)?;
-            r.time_min = Some((t - start).num_seconds() as f64 / 60.0);
+            r.time_min = Some((t - start).num_seconds() as f64 / S_PER_MIN);
             r.time_h = None;
         }
         if !table.has("time_min") {
@@ -439,13 +443,13 @@ fn retime(path: &Path, table: &mut Table<WeatherRow>, times: &StreamTimes) -> Re
         notes.push(format!("{}: the fire starts at {start}; rows re-timed from it", path.display()));
     }
     let Some(cs) = &times.conditioning_start else { return Ok(notes) };
-    let time_of = |r: &WeatherRow| r.time_min.or(r.time_h.map(|h| h * 60.0));
+    let time_of = |r: &WeatherRow| r.time_min.or(r.time_h.map(|h| h * MIN_PER_H));
     let cs_min = match cs {
         ConditioningStart::Before(m) => -m,
         ConditioningStart::At(t) => {
             let Some((row, r)) = table.rows.first() else { return Ok(notes) };
             let t0 = time_of(r).ok_or_else(|| err(format!("row {row}: no time")))?;
-            t0 + (*t - valid(*row, r)?).num_seconds() as f64 / 60.0
+            t0 + (*t - valid(*row, r)?).num_seconds() as f64 / S_PER_MIN
         }
     };
     if cs_min > 0.0 {
@@ -455,8 +459,8 @@ fn retime(path: &Path, table: &mut Table<WeatherRow>, times: &StreamTimes) -> Re
     if cs_min < first - 1e-9 {
         return Err(err(format!(
             "conditioning_start is {:.1} h before the fire, but the stream starts {:.1} h before it",
-            -cs_min / 60.0,
-            -first / 60.0
+            -cs_min / MIN_PER_H,
+            -first / MIN_PER_H
         )));
     }
     let n = table.rows.len();
@@ -464,7 +468,7 @@ fn retime(path: &Path, table: &mut Table<WeatherRow>, times: &StreamTimes) -> Re
     notes.push(format!(
         "{}: conditioning starts {:.1} h before the fire ({} earlier rows not used)",
         path.display(),
-        -cs_min / 60.0,
+        -cs_min / MIN_PER_H,
         n - table.rows.len()
     ));
     Ok(notes)
@@ -539,7 +543,7 @@ fn read_wxs(path: &Path) -> Result<(Table<WeatherRow>, Vec<String>)> {
             english.ok_or_else(|| err(n, "RAWS_UNITS (English or Metric) must come before the rows".into()))?;
         let r = crate::farsite::raws_row(n, line, english).map_err(|m| err(n, m))?;
         let start = *t0.get_or_insert(r.time);
-        rows.push(si_row(&r, (r.time - start).num_seconds() as f64 / 60.0));
+        rows.push(si_row(&r, (r.time - start).num_seconds() as f64 / S_PER_MIN));
     }
     if rows.is_empty() {
         return Err(Error::input(path.display(), "no weather rows"));
@@ -585,9 +589,9 @@ pub fn wind_grids_from_csv(
             (None, None) => out.push(None),
             (Some(s), Some(d)) => {
                 let scale = match uc.as_deref().unwrap_or("kmh").to_ascii_lowercase().as_str() {
-                    "kmh" | "km/h" => 1000.0 / 60.0,
-                    "mph" => 1609.344 / 60.0,
-                    "mps" | "m/s" => 60.0,
+                    "kmh" | "km/h" => M_PER_MIN_PER_KM_PER_H,
+                    "mph" => M_PER_MIN_PER_MI_PER_H,
+                    "mps" | "m/s" => M_PER_MIN_PER_M_PER_S,
                     o => {
                         return Err(err(format!("row {row}, column `wind_raster_units`: `{o}` (use kmh, mph or mps)")))
                     }
@@ -619,7 +623,7 @@ pub fn wind_grids_from_atm(
     let Some(atm) = &input.atm_file else { return Ok((Vec::new(), Vec::new())) };
     let year = input.raws.first().map_or(2000, |r| chrono::Datelike::year(&r.time));
     let (rows, metric) = crate::farsite::read_atm(atm, year)?;
-    let scale = if metric { 1000.0 / 60.0 } else { 1609.344 / 60.0 };
+    let scale = if metric { M_PER_MIN_PER_KM_PER_H } else { M_PER_MIN_PER_MI_PER_H };
     let mut warped: Vec<Option<std::sync::Arc<WindGrid>>> = vec![None; rows.len()];
     let mut out = Vec::with_capacity(input.raws.len());
     let mut used = 0;
