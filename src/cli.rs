@@ -236,13 +236,27 @@ impl CrownOptArgs {
     }
 }
 
+/// Launching rules of `--spot-launch`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SpotLaunch {
+    Emberfall,
+    Farsite,
+}
+
+/// Distance models of `--spot-distance-model`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SpotDistance {
+    Elmfire,
+    Sardoy,
+}
+
 /// Spotting options of a spread run (see README, "Spotting").
 #[derive(Args, Clone, Debug)]
 pub struct SpottingArgs {
     /// No spotting.
     #[arg(long)]
     pub no_spotting: bool,
-    /// Delay between an ember's launch and the spot fire it starts: 10min, 5, ... (at least 1 min).
+    /// Delay between an ember's launch and the spot fire it starts: 10min, 5, 0.5, ... (0 to 1440 min).
     #[arg(long, default_value = "10min")]
     pub spot_delay: String,
     /// Expected embers per hectare of launching cell per MW/m of fireline intensity.
@@ -252,9 +266,23 @@ pub struct SpottingArgs {
     #[arg(long, default_value_t = 50)]
     pub max_embers_per_cell: u32,
     /// Surface fire cells at or above this fireline intensity (kW/m) launch embers too (0: only torching and crown
-    /// fire cells).
-    #[arg(long, default_value_t = 0.0)]
+    /// fire cells; default ELMFIRE's documented critical spotting intensity).
+    #[arg(long, default_value_t = 2000.0)]
     pub surface_spotting_intensity: f64,
+    /// Which cells launch embers: emberfall (crown fire and intense surface fire) or farsite (torching and crowning
+    /// cells, FARSITE's number of trees torching together).
+    #[arg(long, value_enum, default_value = "emberfall")]
+    pub spot_launch: SpotLaunch,
+    /// How ember flight distances are drawn: elmfire (lognormal of mean 5 I^0.3 U^0.7) or sardoy (Sardoy 2008).
+    #[arg(long, value_enum, default_value = "elmfire")]
+    pub spot_distance_model: SpotDistance,
+    /// Probability that a landed ember on burnable fuel ignites (FARSITE_SPOT_PROBABILITY); default Schroeder's
+    /// probability of ignition by a firebrand.
+    #[arg(long)]
+    pub spot_probability: Option<f64>,
+    /// Embers landing nearer their source than this (m) start nothing (FARSITE_MINIMUM_SPOT_DISTANCE).
+    #[arg(long, default_value_t = 0.0)]
+    pub min_spot_distance: f64,
     /// Torching trees for the maximum spotting distance: species (Albini 1979 name or code 0..13).
     #[arg(long, default_value = "douglas_fir")]
     pub torching_species: String,
@@ -276,19 +304,32 @@ impl SpottingArgs {
                 emberfall::physics::spot::SPECIES.join(", ")
             ))
         })?;
+        let d = emberfall::spread::spotting::SpottingParams::default();
         let p = emberfall::spread::spotting::SpottingParams {
             enabled: !self.no_spotting,
             spot_delay_min: quantity::duration_min(&self.spot_delay, "--spot-delay")?,
             embers_per_ha_per_mw: self.embers_per_ha_per_mw,
             max_embers_per_cell: self.max_embers_per_cell,
             surface_intensity_kw_per_m: self.surface_spotting_intensity,
+            launch: match self.spot_launch {
+                SpotLaunch::Emberfall => emberfall::spread::spotting::LaunchRule::Emberfall,
+                SpotLaunch::Farsite => emberfall::spread::spotting::LaunchRule::Farsite,
+            },
+            distance_model: match self.spot_distance_model {
+                SpotDistance::Elmfire => emberfall::spread::spotting::DistanceModel::Elmfire,
+                SpotDistance::Sardoy => emberfall::spread::spotting::DistanceModel::Sardoy,
+            },
+            spot_probability: self.spot_probability,
+            min_spot_distance_m: self.min_spot_distance,
             torching_species: species,
             torching_dbh_m: self.torching_dbh,
             torching_trees: self.torching_trees,
+            ..d
         };
         p.check(|k| match k {
             "surface_intensity_kw_per_m" => "--surface-spotting-intensity".to_string(),
             "torching_dbh_m" => "--torching-dbh".to_string(),
+            "min_spot_distance_m" => "--min-spot-distance".to_string(),
             _ => format!("--{}", k.replace('_', "-")),
         })?;
         Ok(p)

@@ -43,6 +43,8 @@ pub struct FarsiteInput {
     pub crown_fire_method: Option<String>,
     pub spot_probability: Option<f64>,
     pub spot_delay_min: Option<f64>,
+    /// `FARSITE_MINIMUM_SPOT_DISTANCE`, m.
+    pub min_spot_distance_m: Option<f64>,
     pub raws: Vec<RawsRow>,
     /// Custom fuel models (`CUSTOM_FUELS_DATA` rows, .fmd format; read by [`crate::physics::fuel::read_fmd`]).
     pub custom_fuel_rows: Vec<(usize, String)>,
@@ -57,6 +59,8 @@ pub struct FarsiteInput {
     pub burn_periods: Vec<(NaiveDateTime, NaiveDateTime)>,
     /// What the file gives that Emberfall does not model, one line each.
     pub ignored: Vec<String>,
+    /// Values Emberfall took otherwise than written (FARSITE's own limits), one line each.
+    pub notes: Vec<String>,
 }
 
 /// One RAWS row, `Year Mth Day Time Temp RH HrlyPcp WindSpd WindDir CloudCov` (Time as HHMM), in SI: English rows
@@ -201,12 +205,16 @@ pub const DAILY_WEATHER_YEAR: i32 = 2001;
 /// Speed Dir CloudCover`: English mph at 20 ft, Metric km/h at 10 m (taken to 20 ft by 1/1.15, as FARSITE does).
 /// The rows carry no year: [`DAILY_WEATHER_YEAR`], the next one after December. Errors give the line and what is
 /// wrong. Returns the rows and a note of what was made.
+/// Hourly rows made from daily tables, the note saying how, and the values taken otherwise than written.
+type Hourly = (Vec<RawsRow>, String, Vec<String>);
+
 fn daily_to_hourly(
     weather: &[(usize, String)],
     wind: &[(usize, String)],
     weather_english: bool,
     wind_english: bool,
-) -> std::result::Result<(Vec<RawsRow>, String), (usize, String)> {
+) -> std::result::Result<Hourly, (usize, String)> {
+    let mut capped = Vec::new();
     let nums = |ln: usize, row: &str, want: &[usize], what: &str| -> std::result::Result<Vec<f64>, (usize, String)> {
         let v: Vec<f64> = row
             .split_whitespace()
@@ -262,11 +270,17 @@ fn daily_to_hourly(
             return Err((*ln, "WEATHER_DATA: a minimum above its maximum".to_string()));
         }
         let (rain_from, rain_to) = if v.len() == 12 { (minutes(v[10]), minutes(v[11])) } else { (0, 0) };
+        // FARSITE holds daily humidities at 99 % at most: say so where a row gives more.
+        for (what, rh) in [("maximum", v[7]), ("minimum", v[8])] {
+            if rh > 99.0 {
+                capped.push(format!("WEATHER_DATA line {ln}: {what} humidity {rh} % taken as 99 % (FARSITE's limit)"));
+            }
+        }
         days.push(Day {
             date: dated(&mut state, *ln, v[0], v[1], "WEATHER_DATA")?,
             // Hundredths of an inch to mm (25.4 mm per inch); Metric rows in mm (FARSITE's factor 3.93 to
             // hundredths of an inch).
-            rain_mm: if weather_english { v[2] * 0.254 } else { v[2] },
+            rain_mm: if weather_english { v[2] * MM_PER_IN / 100.0 } else { v[2] },
             tmin_at,
             tmax_at,
             tmin: c(v[5]),
@@ -358,7 +372,7 @@ fn daily_to_hourly(
         winds.len(),
         DAILY_WEATHER_YEAR
     );
-    Ok((rows, note))
+    Ok((rows, note, capped))
 }
 
 fn month_day_time(s: &str, year: i32) -> Option<NaiveDateTime> {
@@ -379,7 +393,7 @@ impl FarsiteInput {
         let (mut start_s, mut end_s) = (None, None);
         let mut moisture_pct = None;
         let mut model_moisture_pct: Vec<(u16, [f64; 5])> = Vec::new();
-        let (mut foliar, mut crown, mut spot_p, mut spot_d) = (None, None, None, None);
+        let (mut foliar, mut crown, mut spot_p, mut spot_d, mut spot_min) = (None, None, None, None, None);
         let mut english = None;
         let mut raws_lines: Vec<(usize, String)> = Vec::new();
         let mut burn_rows: Vec<(usize, String)> = Vec::new();
@@ -392,6 +406,7 @@ impl FarsiteInput {
         let mut wind_lines: Vec<(usize, String)> = Vec::new();
         let (mut weather_english, mut wind_english) = (true, true);
         let mut ignored = Vec::new();
+        let mut notes = Vec::new();
         let mut i = 0;
         let num = |n: usize, key: &str, v: &str| -> Result<f64> {
             v.trim()
@@ -442,6 +457,7 @@ impl FarsiteInput {
                 }
                 "FARSITE_SPOT_PROBABILITY" => spot_p = Some(num(n, &key, value)?),
                 "FARSITE_SPOT_IGNITION_DELAY" => spot_d = Some(num(n, &key, value)?),
+                "FARSITE_MINIMUM_SPOT_DISTANCE" => spot_min = Some(num(n, &key, value)?),
                 "RAWS_UNITS" => {
                     english = Some(match value.to_ascii_lowercase().as_str() {
                         "english" => true,
@@ -572,9 +588,10 @@ impl FarsiteInput {
                 if weather_lines.is_empty() || wind_lines.is_empty() {
                     return Err(Error::input(path.display(), "daily weather needs both WEATHER_DATA and WIND_DATA"));
                 }
-                let (rows, note) = daily_to_hourly(&weather_lines, &wind_lines, weather_english, wind_english)
+                let (rows, note, capped) = daily_to_hourly(&weather_lines, &wind_lines, weather_english, wind_english)
                     .map_err(|(ln, m)| err(ln, m))?;
                 ignored.push(note);
+                notes.extend(capped);
                 rows
             }
             _ => raws_lines
@@ -668,9 +685,11 @@ impl FarsiteInput {
             crown_fire_method: crown,
             spot_probability: spot_p,
             spot_delay_min: spot_d,
+            min_spot_distance_m: spot_min,
             raws,
             burn_periods,
             ignored,
+            notes,
         })
     }
 

@@ -700,7 +700,14 @@ fn behavior(args: BehaviorArgs) -> Result<()> {
         obs = o;
         (s, n)
     } else {
-        emberfall::weather::WeatherStream::from_file(stream_path, &spec.base, lat, &spec.times, &mut obs)?
+        emberfall::weather::WeatherStream::from_file(
+            stream_path,
+            spec.farsite.as_deref(),
+            &spec.base,
+            lat,
+            &spec.times,
+            &mut obs,
+        )?
     };
     let grids = emberfall::run::pipeline::moisture_grids(&ls, &cells, &spec, &stream, &obs, lat, &mut notes);
     let at = match &args.at {
@@ -779,65 +786,32 @@ fn spread(args: SpreadArgs) -> Result<()> {
         ignitions.push(IgnitionSpec::File(p.clone()));
     }
     let mut args = args;
-    let mut duration = quantity::duration_min(&args.duration, "--duration")?;
-    let mut crown_method = args.crown.method();
-    let mut spotting = args.spotting.params()?;
-    let mut foliar = args.crown.foliar_moisture_pct()?;
-    let mut stream = args.weather_csv.clone();
-    let mut conditioning = args.conditioning.unwrap_or_default();
-    let mut model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
-    let mut station_elevation = args.station_elevation;
-    if let Some(f) = &args.farsite_input {
-        // FARSITE's own file gives what it holds; the command line still gives the rest (landscape, ignitions).
-        let input = emberfall::farsite::FarsiteInput::read(f)?;
-        duration = input.duration_min();
-        if args.weather.moisture.is_none() {
-            let m = input
-                .moisture_pct
-                .ok_or_else(|| Error::input(f.display(), "no FUEL_MOISTURES_DATA: give it, or --moisture"))?;
+    let crown_method = args.crown.method();
+    let spotting = args.spotting.params()?;
+    let foliar = args.crown.foliar_moisture_pct()?;
+    let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
+    // FARSITE's own file gives what it holds (physics and weather: run::farsite_settings); the command line still
+    // gives the landscape and the ignitions, and the flags below win over the file.
+    let input = args.farsite_input.as_deref().map(emberfall::farsite::FarsiteInput::read).transpose()?;
+    let given = emberfall::run::farsite_settings::FarsiteGiven {
+        moisture: args.weather.moisture.is_some(),
+        crown_method: args.crown.no_crown,
+        fuel_models: args.landscape.fuel_models.is_some(),
+        fuel_moistures: args.fuel_moistures.is_some(),
+        conditioning: args.conditioning.is_some(),
+        station_elevation: args.station_elevation.is_some(),
+        spot_probability: args.spotting.no_spotting || args.spotting.spot_probability.is_some(),
+        min_spot_distance: args.spotting.min_spot_distance > 0.0,
+        ..Default::default()
+    };
+    if let (Some(i), None) = (&input, &args.weather.moisture) {
+        // The weather spec needs moistures: model 0's of the file (checked again when the file is applied).
+        if let Some(m) = i.moisture_pct {
             args.weather.moisture = Some(m.map(|v| v.to_string()).join(","));
         }
-        if let Some(p) = input.foliar_moisture_pct {
-            foliar = quantity::foliar_moisture_pct(p, &format!("{}: FOLIAR_MOISTURE_CONTENT", f.display()))?;
-        }
-        if !args.crown.no_crown {
-            crown_method = match input.crown_fire_method.as_deref() {
-                Some("ScottReinhardt") => emberfall::physics::crown::CrownMethod::ScottReinhardt,
-                Some(_) => emberfall::physics::crown::CrownMethod::Finney,
-                None => crown_method,
-            };
-        }
-        // Custom fuel models of the file (CUSTOM_FUELS_DATA), unless --fuel-models gives them.
-        if !input.custom_fuel_rows.is_empty() && args.landscape.fuel_models.is_none() {
-            args.landscape.fuel_models = Some(f.clone());
-        }
-        if args.fuel_moistures.is_none() {
-            model_moistures = input.model_moisture_pct.clone();
-        }
-        // FARSITE conditions per class of cells from the station's elevation.
-        conditioning = args.conditioning.unwrap_or(emberfall::weather::conditioning::Mode::Terrain);
-        station_elevation = args.station_elevation.or(input.raws_elevation_m);
-        if input.spot_probability == Some(0.0) {
-            spotting.enabled = false;
-        }
-        if let Some(d) = input.spot_delay_min.filter(|d| *d >= 1.0) {
-            spotting.spot_delay_min = d;
-        }
-        eprintln!(
-            "FARSITE inputs {}: fire from {} to {} ({:.1} h), {} RAWS rows from {}",
-            f.display(),
-            input.start,
-            input.end,
-            duration / MIN_PER_H,
-            input.raws.len(),
-            input.raws[0].time
-        );
-        for i in &input.ignored {
-            eprintln!("note: FARSITE input ignored: {i}");
-        }
-        stream = Some(f.clone());
     }
-    let sc = Scenario {
+    let stream = if input.is_some() { None } else { args.weather_csv.clone() };
+    let mut sc = Scenario {
         path: None,
         name: None,
         description: None,
@@ -852,13 +826,13 @@ fn spread(args: SpreadArgs) -> Result<()> {
                 args.conditioning_start.as_deref(),
                 ["--weather-start", "--conditioning-start"],
             )?
-            .with_conditioning(conditioning, station_elevation, "--station-elevation")?
+            .with_conditioning(args.conditioning.unwrap_or_default(), args.station_elevation, "--station-elevation")?
             .with_model_moistures(model_moistures, "--fuel-moistures")?,
         debris: None,
         ignitions,
         ignition: Default::default(),
         spread: SpreadSpec {
-            duration_min: duration,
+            duration_min: quantity::duration_min(&args.duration, "--duration")?,
             isochrone_interval_min: quantity::duration_min(&args.isochrone_interval, "--isochrone-interval")?,
             tolerance: quantity::tolerance(args.tolerance, "--tolerance")?,
             wind_limit: !args.no_wind_limit,
@@ -867,7 +841,14 @@ fn spread(args: SpreadArgs) -> Result<()> {
         spotting,
         output: OutputSpec { dir: args.out.clone(), cog: args.cog, write_moisture: args.write_moisture },
         ensemble: Default::default(),
+        notes: Vec::new(),
     };
+    if let Some(i) = input {
+        let notes = sc.apply_farsite_input(i, &given)?;
+        sc.notes.extend(notes);
+    } else {
+        sc.notes.extend(sc.spotting.notes());
+    }
     if sc.ignitions.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
     }

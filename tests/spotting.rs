@@ -11,8 +11,8 @@ use emberfall::physics::surface::SurfaceOptions;
 use emberfall::spread::fire::{Fire, SpreadContext};
 use emberfall::spread::sources::{Shape, Source};
 use emberfall::spread::spotting::{
-    burn_with_spotting, cell_stream, crosswind_sigma_m, expected_embers, launch, lognormal_mean_sd, max_distance_m,
-    sardoy_lognormal, EmberFate, SpottingParams,
+    burn_with_spotting, cell_stream, crosswind_sigma_m, downwind_lognormal, expected_embers, launch, lognormal_mean_sd,
+    max_distance_m, sardoy_lognormal, EmberFate, SpottingParams,
 };
 use emberfall::spread::SpreadOptions;
 use emberfall::weather::WeatherStream;
@@ -145,11 +145,12 @@ fn predicted_crossing(rv: &River, p: &SpottingParams) -> f64 {
             let intensity = b.get(i, field::FIRELINE_INTENSITY) as f64;
             let row = &rv.cells.rows[i];
             let u20 = wind20_m_per_min(&rv.weather, &rv.cells.fuels[row.fuel_index as usize], row);
-            let (mu, sigma) = sardoy_lognormal(intensity, u20 / 60.0);
+            let (mu, sigma) = downwind_lognormal(p, intensity, u20);
             let sy = crosswind_sigma_m(mu, sigma);
             let cap = max_distance_m(
                 p,
                 true,
+                p.torching_trees,
                 b.get(i, field::FLAME_LENGTH) as f64,
                 row.canopy_height_m as f64,
                 row.canopy_cover_frac as f64,
@@ -235,4 +236,91 @@ fn spotting_is_the_same_for_the_same_seed_on_any_thread_count() {
     assert_ne!(a.embers, c.embers, "another seed draws other embers");
     let ignited = a.embers.iter().filter(|e| e.fate == EmberFate::Ignited).count();
     println!("{} embers, {} spot fires", a.embers.len(), ignited);
+}
+
+/// ELMFIRE's lognormal (ELMFIRE user guide, Spotting): mean m = a I^b U^c (I kW/m, U 20-ft wind in mi/h) and
+/// variance v = m d, with the published a = 5, b = 0.3, c = 0.7, d = 250 m, written out here; 10^5 embers have that
+/// mean and variance. At 14 MW/m in a 15 m/s wind the mean is about a kilometre, Sardoy's median some 34 m.
+#[test]
+fn elmfire_distances_have_the_published_mean_and_variance() {
+    let p = SpottingParams { max_embers_per_cell: 100_000, ..Default::default() };
+    let (i, u_m_s) = (14_000.0f64, 15.0f64);
+    let u_mph = u_m_s * 3600.0 / 1609.344;
+    let m = 5.0 * i.powf(0.3) * u_mph.powf(0.7);
+    let v = m * 250.0;
+    let (mu, sigma) = downwind_lognormal(&p, i, u_m_s * 60.0);
+    let mut rng = cell_stream(99, 7);
+    let flights = launch(&p, &mut rng, 100_000.0, mu, sigma, crosswind_sigma_m(mu, sigma));
+    let d: Vec<f64> = flights.iter().map(|f| f.downwind_m).collect();
+    let (mean, sd) = mean_sd(&d);
+    println!(
+        "ELMFIRE at 14 MW/m, 15 m/s: mean {mean:.0} m (published form {m:.0}), sd {sd:.0} (sqrt(m d) {:.0})",
+        v.sqrt()
+    );
+    assert!((mean / m - 1.0).abs() < 0.01, "mean {mean} vs {m}");
+    assert!((sd / v.sqrt() - 1.0).abs() < 0.03, "sd {sd} vs {}", v.sqrt());
+    assert!(m > 800.0 && m < 1300.0, "kilometre-scale: {m}");
+    let sardoy_median = sardoy_lognormal(i, u_m_s).0.exp();
+    assert!((sardoy_median - 34.0).abs() < 3.0, "Sardoy's median {sardoy_median}");
+}
+
+/// The river's fire with spotting whose spot fires all start after the run ends (delay past `t_end`): the same
+/// embers launch whatever the spotting parameters that act at landing.
+fn river_embers(p: &SpottingParams) -> Vec<emberfall::spread::spotting::Ember> {
+    let rv = river();
+    let t_end = 120.0;
+    let opts = SpreadOptions { duration_min: t_end, surface: rv.surface, ..Default::default() };
+    let stream = WeatherStream::constant(rv.weather);
+    let engine = Engine::Cpu;
+    let mut ctx = SpreadContext::new(&engine, &rv.ls.grid, &rv.cells).unwrap();
+    let mut fire = Fire::new(&mut ctx, &engine, &rv.cells, &stream, &opts).unwrap();
+    let g = rv.ls.grid.geotransform;
+    let y = g[3] - (rv.rows as f64 - 1.5) * CELL;
+    let line = Shape::Line(vec![(g[0] + 0.1, y), (g[0] + rv.cols as f64 * CELL - 0.1, y)]);
+    fire.add_source(&Source { shape: line, t_min: 0.0 }).unwrap();
+    burn_with_spotting(&mut fire, &rv.ls.grid, &rv.fuel_temp_c, p, 11, t_end, &mut |_| {}).unwrap().embers
+}
+
+/// FARSITE's spot probability (FARSITE_SPOT_PROBABILITY) is the chance that a landed ember on burnable fuel ignites:
+/// every such ember carries it, the share that would ignite (spot fires, and those overrun by the fire) is it within
+/// binomial error, and doubling it doubles that count. The minimum spot distance keeps nearer embers from starting
+/// anything.
+#[test]
+fn spot_probability_and_minimum_distance_act_as_farsite_defines_them() {
+    let base = SpottingParams { spot_delay_min: 600.0, embers_per_ha_per_mw: 2.0, ..Default::default() };
+    let would = |e: &&&emberfall::spread::spotting::Ember| matches!(e.fate, EmberFate::Ignited | EmberFate::Overrun);
+    let mut counts = Vec::new();
+    for prob in [0.2, 0.4] {
+        let embers = river_embers(&SpottingParams { spot_probability: Some(prob), ..base });
+        let eligible: Vec<_> = embers.iter().filter(|e| e.ignition_probability > 0.0).collect();
+        assert!(eligible.len() > 200, "test set-up: {} embers landed on fuel", eligible.len());
+        assert!(eligible.iter().all(|e| e.ignition_probability == prob));
+        let n = eligible.len() as f64;
+        let k = eligible.iter().filter(would).count() as f64;
+        let se = (prob * (1.0 - prob) / n).sqrt();
+        println!("spot probability {prob}: {k} of {n} landed embers ignite ({:.3}, sd {se:.3})", k / n);
+        assert!((k / n - prob).abs() < 3.0 * se, "share {} vs {prob}", k / n);
+        counts.push(k);
+    }
+    let ratio = counts[1] / counts[0];
+    assert!((ratio - 2.0).abs() < 0.35, "doubling the probability: {ratio}x the ignitions");
+    let near = river_embers(&SpottingParams { spot_probability: Some(1.0), min_spot_distance_m: 300.0, ..base });
+    let grid = river().ls.grid;
+    let mut too_close = 0;
+    for e in &near {
+        // Straight from the launching cell's centre to the landing point, as FARSITE measures it.
+        let (sx, sy) = grid.cell_center(e.source_cell / grid.cols, e.source_cell % grid.cols);
+        let d = (e.x - sx).hypot(e.y - sy);
+        match e.fate {
+            EmberFate::TooClose => {
+                assert!(d < 300.0 + 1e-9, "too close at {d} m");
+                too_close += 1
+            }
+            EmberFate::Ignited | EmberFate::Overrun | EmberFate::NoIgnition => {
+                assert!(d >= 300.0 - 1e-9 || e.ignition_probability == 0.0, "ember at {d} m")
+            }
+            _ => {}
+        }
+    }
+    assert!(too_close > 0, "test set-up: some embers land within 300 m");
 }

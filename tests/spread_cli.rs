@@ -286,7 +286,7 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     fail(&["--ignite", "718012,5170004", "--weather"], &[no_time], &["no_time.csv", "time_min"]);
     fail(&["--ignite", "718012,5170004", "--ignitions"], &[d.join("missing.gpkg")], &["missing.gpkg", "not found"]);
     fail(&["--ignite", "718012,5170004", "--foliar-moisture", "10"], &[], &["--foliar-moisture", "10"]);
-    fail(&["--ignite", "718012,5170004", "--spot-delay", "30s"], &[], &["--spot-delay", "1 and 1440"]);
+    fail(&["--ignite", "718012,5170004", "--spot-delay", "1500min"], &[], &["--spot-delay", "0 and 1440"]);
     fail(&["--ignite", "718012,5170004", "--embers-per-ha-per-mw=-1"], &[], &["--embers-per-ha-per-mw", "-1"]);
     fail(&["--ignite", "718012,5170004", "--torching-species", "oak"], &[], &["--torching-species", "oak"]);
 }
@@ -357,13 +357,38 @@ fn a_farsite_inputs_file_runs_as_its_si_equivalent() {
         .output()
         .unwrap();
     assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    // A scenario whose weather stream is the same .input gets the same settings from it (crown method, foliar
+    // moisture, spotting, terrain conditioning, station elevation) through the library.
+    std::fs::write(d.join("f.csv"), "id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n").unwrap();
+    std::fs::write(
+        d.join("s.toml"),
+        format!(
+            "seed = 1\n[landscape]\nlcp = \"{}\"\n[weather]\nmoisture_pct = [3, 4, 6, 70, 100]\nstream = \"fire.input\"\n\
+             [debris]\nfragments = \"f.csv\"\n[spread]\nduration = \"6h\"\n[output]\ndir = \"c\"\n",
+            lcp.display()
+        ),
+    )
+    .unwrap();
+    let mut sc = emberfall::run::scenario::Scenario::load(&d.join("s.toml")).unwrap();
+    assert_eq!(sc.spread.crown, emberfall::physics::crown::CrownMethod::ScottReinhardt);
+    assert!(!sc.spotting.enabled && sc.weather.foliar_moisture_pct == 120.0);
+    assert!(sc.notes.iter().any(|n| n.contains("FARSITE_TIMESTEP")), "{:?}", sc.notes);
+    sc.debris = None;
+    sc.ignitions = vec![emberfall::run::scenario::IgnitionSpec::Point { x: 716000.0, y: 5175000.0, t_min: 0.0 }];
+    sc.backend = emberfall::gpu::Backend::Cpu;
+    emberfall::run::run_scenario(sc, &mut |_| {}).unwrap();
     let read = |dir: &str| common::raster_f32(&d.join(dir).join("arrival_time_min.tif"));
-    let (x, y) = (read("a"), read("b"));
+    let (x, y, z) = (read("a"), read("b"), read("c"));
     let burned = x.iter().filter(|v| v.is_finite() && **v >= 0.0 && **v < 1e6).count();
     assert!(burned > 20, "{burned}");
     assert_eq!(x.len(), y.len());
     for (p, q) in x.iter().zip(&y) {
         assert!(p == q || (p - q).abs() < 1e-3 || (p.is_nan() && q.is_nan()), "{p} {q}");
+    }
+    // The scenario's fire is the --farsite-input one, cell by cell.
+    assert_eq!(x.len(), z.len());
+    for (p, q) in x.iter().zip(&z) {
+        assert!(p == q || (p.is_nan() && q.is_nan()), "{p} {q}");
     }
 }
 

@@ -155,7 +155,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let mut landscape = Landscape::load(&scenario.landscape)?;
     landscape.ensure_terrain(&engine)?;
     let cells = Cells::from_landscape(&landscape)?;
-    let mut notes = landscape.notes.clone();
+    let mut notes = scenario.notes.clone();
+    notes.extend(landscape.notes.iter().cloned());
     let w = &scenario.weather;
     let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
     let mut obs = Vec::new();
@@ -167,14 +168,22 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
             (stream, grids)
         }
         Some(p) => {
-            let (stream, stream_notes) = WeatherStream::from_file(p, &w.base, lat, &w.times, &mut obs)?;
+            let (stream, stream_notes) =
+                WeatherStream::from_file(p, w.farsite.as_deref(), &w.base, lat, &w.times, &mut obs)?;
             notes.extend(stream_notes);
             let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
             let mut grids = match ext.as_str() {
                 "wxs" => Vec::new(),
                 "input" => {
-                    let input = crate::farsite::FarsiteInput::read(p)?;
-                    let (g, n) = weather::wind_grids_from_atm(&input, &landscape.grid)?;
+                    let read;
+                    let input = match w.farsite.as_deref() {
+                        Some(i) => i,
+                        None => {
+                            read = crate::farsite::FarsiteInput::read(p)?;
+                            &read
+                        }
+                    };
+                    let (g, n) = weather::wind_grids_from_atm(input, &landscape.grid)?;
                     notes.extend(n);
                     g
                 }
@@ -191,6 +200,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
     let (stream, wind_grids, moisture_grids, clock) = match burn_periods(
         w.stream.as_deref(),
+        w.farsite.as_deref(),
         scenario.spread.duration_min,
     )? {
         Some(clock) => {
@@ -374,11 +384,18 @@ fn pick<T>(kept: &[usize], v: &[Option<Arc<T>>]) -> Vec<Option<Arc<T>>> {
 }
 
 /// The burn periods of a weather stream file (a FARSITE .input's `FARSITE_BURN_PERIODS`), if it has some.
-fn burn_periods(stream: Option<&std::path::Path>, duration_min: f64) -> Result<Option<BurnClock>> {
+fn burn_periods(
+    stream: Option<&std::path::Path>,
+    farsite: Option<&crate::farsite::FarsiteInput>,
+    duration_min: f64,
+) -> Result<Option<BurnClock>> {
     let Some(p) = stream.filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("input"))) else {
         return Ok(None);
     };
-    let input = crate::farsite::FarsiteInput::read(p)?;
+    let input = match farsite {
+        Some(i) => i.clone(),
+        None => crate::farsite::FarsiteInput::read(p)?,
+    };
     if input.burn_periods.is_empty() {
         return Ok(None);
     }

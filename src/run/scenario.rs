@@ -73,6 +73,8 @@ pub struct WeatherSpec {
     pub model_moisture_pct: Vec<(u16, [f64; 5])>,
     /// Foliar moisture content, percent (crown fire).
     pub foliar_moisture_pct: f64,
+    /// The stream's FARSITE inputs file, parsed once ([`Scenario::apply_farsite_input`]).
+    pub farsite: Option<std::sync::Arc<crate::farsite::FarsiteInput>>,
 }
 
 /// Spread settings.
@@ -115,6 +117,8 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// Ensemble settings (`[ensemble]`, `[trajectory]`, `[[asset]]`, `[[criterion]]`; defaults without them).
     pub ensemble: EnsembleSpec,
+    /// What building the scenario noticed (a FARSITE inputs file's settings), for the run's notes.
+    pub notes: Vec<String>,
 }
 
 // The file as written (TOML); [`Scenario::load`] checks it into a [`Scenario`].
@@ -276,6 +280,7 @@ impl WeatherSpec {
             station_elevation_m: None,
             model_moisture_pct: Vec::new(),
             foliar_moisture_pct: 100.0,
+            farsite: None,
         })
     }
 
@@ -331,6 +336,13 @@ impl WeatherSpec {
         Ok(self)
     }
 
+    /// The same weather with initial moistures `pct` (1-h, 10-h, 100-h, herb, woody; checked, `what` names them).
+    pub fn with_moisture(mut self, pct: [f64; 5], what: &str) -> Result<WeatherSpec> {
+        self.base.moisture = quantity::moisture_pct(pct, what)?;
+        self.moisture_pct = pct;
+        Ok(self)
+    }
+
     /// The same weather with foliar moisture `pct` (checked; `what` names it in errors).
     pub fn with_foliar_moisture(self, pct: f64, what: &str) -> Result<WeatherSpec> {
         Ok(WeatherSpec { foliar_moisture_pct: quantity::foliar_moisture_pct(pct, what)?, ..self })
@@ -344,15 +356,24 @@ impl Scenario {
         let f: ScenarioFile =
             toml::from_str(&text).map_err(|e| Error::input(path.display(), e.to_string().trim_end()))?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Scenario::from_file(f, base)
-            .map_err(|e| match e {
-                Error::Invalid(m) => Error::input(path.display(), m),
-                other => other,
-            })
-            .map(|mut s| {
-                s.path = Some(path.to_path_buf());
-                s
-            })
+        let in_file = |e: Error| match e {
+            Error::Invalid(m) => Error::input(path.display(), m),
+            other => other,
+        };
+        let mut s = Scenario::from_file(f, base).map_err(in_file)?;
+        s.path = Some(path.to_path_buf());
+        // A FARSITE inputs file as the weather stream brings its settings, as `spread --farsite-input` takes them;
+        // the scenario's own keys win.
+        if let Some(p) =
+            s.weather.stream.clone().filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")))
+        {
+            let table: toml::Table =
+                toml::from_str(&text).map_err(|e| Error::input(path.display(), e.to_string().trim_end()))?;
+            let given = crate::run::farsite_settings::FarsiteGiven::from_scenario_table(&table);
+            let notes = s.apply_farsite_input(crate::farsite::FarsiteInput::read(&p)?, &given).map_err(in_file)?;
+            s.notes.extend(notes);
+        }
+        Ok(s)
     }
 
     fn from_file(f: ScenarioFile, base: &Path) -> Result<Scenario> {
@@ -488,6 +509,7 @@ impl Scenario {
             },
             output,
             ensemble,
+            notes: Vec::new(),
         })
     }
 }

@@ -136,13 +136,15 @@ impl WeatherStream {
         lat_deg: Option<f64>,
         times: &StreamTimes,
     ) -> Result<(WeatherStream, Vec<String>)> {
-        Self::from_file(path, base, lat_deg, times, &mut Vec::new())
+        Self::from_file(path, None, base, lat_deg, times, &mut Vec::new())
     }
 
     /// [`WeatherStream::from_csv_timed`], also giving the station's observations of a conditioning stream (for
     /// conditioning per class of cells, [`conditioning`]).
+    /// `farsite`: the stream's FARSITE inputs file already parsed (a `.input` stream), else it is read here.
     pub fn from_file(
         path: &Path,
+        farsite: Option<&crate::farsite::FarsiteInput>,
         base: &Weather,
         lat_deg: Option<f64>,
         times: &StreamTimes,
@@ -155,7 +157,14 @@ impl WeatherStream {
             ));
         }
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("input")) {
-            let input = crate::farsite::FarsiteInput::read(path)?;
+            let read;
+            let input = match farsite {
+                Some(i) => i,
+                None => {
+                    read = crate::farsite::FarsiteInput::read(path)?;
+                    &read
+                }
+            };
             if times.fire_start.is_some() {
                 return Err(Error::input(
                     path.display(),
