@@ -91,6 +91,8 @@ fn hot_particle_critical_temperature_is_wang_2017() {
         impact_probability: 1.0,
         impact_time_s: 0.0,
         footprint: None,
+        class: "test".into(),
+        burned_out_in_flight: false,
     };
     let pr = |t, d, mat| ignition::fragment_ignition_probability(&p, &frag(t, d, mat), 30.0, 0.08);
     let crit = ignition::hot_particle_critical_c(&p, 10.0, 0.08);
@@ -164,6 +166,35 @@ fn convective_cooling_is_the_lumped_capacitance_solution() {
     let short = debris::FlightModel { max_time_s: 1.0, ..model };
     let e = debris::fly([0.0, 0.0, 600.0], [0.0, 0.0, 0.0], beta, &[], &flat, state, ta, &short).unwrap_err();
     assert!(e.to_string().contains("still in the air"), "{e}");
+}
+
+/// A burning fragment whose burn ends in flight lands as a residue that has cooled from the burnout temperature
+/// (600 C) since then: the same closed form as a hot fragment (Ranz-Marshall convection at the terminal speed,
+/// lumped capacitance of its material), started at the burnout time. One still burning at impact lands burning.
+#[test]
+fn a_fragment_that_burns_out_in_flight_lands_cooling_from_burnout() {
+    let flat = |_: f64, _: f64| 0.0;
+    let model = debris::FlightModel { constant_density: true, radiation: false, ..Default::default() };
+    // An 8 mm propellant crumb (1750 kg/m3, 1250 J/kg/K) at terminal speed, burn time 8 s.
+    let (d, rho, c) = (0.008, 1750.0, 1250.0);
+    let mass = rho * std::f64::consts::PI * d * d * d / 6.0;
+    let beta = mass / (0.5 * std::f64::consts::PI * d * d / 4.0);
+    let vt = (2.0 * beta * 9.80665 / 1.225f64).sqrt();
+    let ta = 20.0;
+    let crumb = |burn: f64| (Material::SolidPropellant, ThermalState::Burning { burn_time_s: burn }, mass, d);
+    let f = debris::fly([0.0, 0.0, 400.0], [0.0, 0.0, -vt], beta, &[], &flat, crumb(8.0), ta, &model).unwrap();
+    let t_out = f.burned_out_at_s.expect("burned out in flight");
+    assert!((t_out - 8.0).abs() < 0.02, "burnout at {t_out} s");
+    assert!(f.burn_left_s.is_none() && f.time_s > 12.0, "set-up: lands after the burn ({} s)", f.time_s);
+    let re = 1.225 * vt * d / 1.8e-5;
+    let h = (2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0)) * 0.026 / d;
+    let tau = mass * c / (h * std::f64::consts::PI * d * d);
+    let want = ta + (600.0 - ta) * (-(f.time_s - t_out) / tau).exp();
+    println!("crumb lands at {:.1} s, {:.1} C (closed form {want:.1} C)", f.time_s, f.temperature_c);
+    assert!((f.temperature_c - want).abs() < 5e-3 * (want - ta), "{} vs {want}", f.temperature_c);
+    assert!(f.temperature_c < 600.0 - 50.0, "set-up: it cools noticeably before landing");
+    let g = debris::fly([0.0, 0.0, 400.0], [0.0, 0.0, -vt], beta, &[], &flat, crumb(100.0), ta, &model).unwrap();
+    assert!(g.burned_out_at_s.is_none() && g.burn_left_s.is_some_and(|b| b > 0.0));
 }
 
 #[test]
@@ -288,6 +319,8 @@ fn ignition_kernel_on_the_gpu_matches_its_cpu_twin_and_sampling_is_seeded() {
                 sigma_cross_m: 30.0,
                 azimuth_deg: 30.0,
             }),
+            class: "test".into(),
+            burned_out_in_flight: false,
         });
     }
     let cpu = ignition::maps_cpu(&ls.grid, &ci, &frags, m1h, &p);

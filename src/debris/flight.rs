@@ -125,8 +125,17 @@ pub struct Flight {
     pub time_s: f64,
     pub speed_m_s: f64,
     pub temperature_c: f64,
+    /// Burning time left at impact, s (None: not burning at impact).
     pub burn_left_s: Option<f64>,
+    /// Time after the start at which a burning fragment's burn ended in flight, s; it cooled from
+    /// [`BURNOUT_TEMPERATURE_C`] from then on.
+    pub burned_out_at_s: Option<f64>,
 }
+
+/// Temperature at which a burning fragment's residue is left when its burn ends, C: the glowing remains of a spent
+/// propellant grain or ember, taken at 600 C (Emberfall's assumption, the low end of glowing combustion). From then
+/// on it cools as a hot inert fragment of its material, by the model hot metal uses.
+pub const BURNOUT_TEMPERATURE_C: f64 = 600.0;
 
 /// How a flight is computed.
 #[derive(Clone, Copy, Debug)]
@@ -187,6 +196,7 @@ pub fn fly(
         ThermalState::Burning { burn_time_s } => Some(burn_time_s),
         _ => None,
     };
+    let mut burned_out_at = None;
     // Wind layers as (height, east, north) vectors once, not per evaluation.
     let layers: Vec<(f64, f64, f64)> = winds
         .iter()
@@ -237,8 +247,23 @@ pub fn fly(
         let a4 = accel(p4, v4, ground_here);
         let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
         let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
+        // A burning fragment burns on; when its burn ends within the step, it is a residue at the burnout
+        // temperature from that instant, cooling for the rest of the step.
+        let mut cool_dt = dt;
+        if let Some(b) = burn {
+            if b > dt {
+                burn = Some(b - dt);
+                cool_dt = 0.0;
+            } else {
+                burn = None;
+                burned_out_at = Some(t + b.max(0.0));
+                temp_c = BURNOUT_TEMPERATURE_C;
+                latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
+                cool_dt = dt - b.max(0.0);
+            }
+        }
         // Cooling of hot inert fragments (explicit step).
-        if burn.is_none() {
+        if burn.is_none() && cool_dt > 0.0 {
             let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
             let hc = convection_w_per_m2_k(speed, air_density(p[2], constant_density), size);
             let (tk, ta) = (k_from_c(temp_c), k_from_c(air_temp_c));
@@ -246,12 +271,10 @@ pub fn fly(
                 if model.radiation { th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
             let q = area * (hc * (tk - ta) + radiation); // W
             if latent_left > 0.0 {
-                latent_left -= q * dt;
+                latent_left -= q * cool_dt;
             } else {
-                temp_c -= q * dt / (mass * th.specific_heat);
+                temp_c -= q * cool_dt / (mass * th.specific_heat);
             }
-        } else if let Some(b) = burn.as_mut() {
-            *b -= dt;
         }
         // Ground crossing within the step: interpolate.
         let gz = ground(np[0], np[1]);
@@ -282,6 +305,7 @@ pub fn fly(
         speed_m_s: (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt(),
         temperature_c: temp_c,
         burn_left_s: burn,
+        burned_out_at_s: burned_out_at,
     })
 }
 
@@ -390,10 +414,9 @@ pub fn fly_event(
                     &FlightModel::default(),
                 )
                 .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
+                // Burning on the ground, or (burnt out in flight, or never burning) hot at the temperature it cooled to.
                 let thermal_at_impact = match f.burn_left_s {
-                    Some(b) if b > 0.0 => ThermalState::Burning { burn_time_s: b },
-                    // Burnt out in flight: an ember's glowing remains, taken as 600 C inert.
-                    Some(_) => ThermalState::Hot { temperature_c: 600.0 },
+                    Some(b) => ThermalState::Burning { burn_time_s: b },
                     None => ThermalState::Hot { temperature_c: f.temperature_c },
                 };
                 frags.push(Fragment {
@@ -407,6 +430,8 @@ pub fn fly_event(
                     impact_probability: 1.0 / bu.samples_per_fragment as f64,
                     impact_time_s: bu.time_after_liftoff_s + f.time_s,
                     footprint: None,
+                    class: c.name.clone(),
+                    burned_out_in_flight: f.burned_out_at_s.is_some(),
                 });
             }
         }

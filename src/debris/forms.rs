@@ -113,7 +113,20 @@ fn fragment_from(
         }),
         _ => return Err(rec.err("sigma_along_m/sigma_cross_m", "give both, positive")),
     };
-    Ok(Fragment { id, x, y, mass_kg, size_m, material, thermal, impact_probability: p, impact_time_s, footprint })
+    Ok(Fragment {
+        id,
+        x,
+        y,
+        mass_kg,
+        size_m,
+        material,
+        thermal,
+        impact_probability: p,
+        impact_time_s,
+        footprint,
+        class: "fragment list".into(),
+        burned_out_in_flight: false,
+    })
 }
 
 /// WGS 84 longitude/latitude to the grid's CRS.
@@ -287,6 +300,8 @@ pub fn read_impact_raster(
             impact_probability: 1.0 - (-n).exp(),
             impact_time_s: 0.0,
             footprint: None,
+            class: "impact raster".into(),
+            burned_out_in_flight: false,
         });
     }
     let mut field = DebrisField::from_fragments(frags, g);

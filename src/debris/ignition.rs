@@ -226,6 +226,39 @@ pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p:
     }
 }
 
+/// Expected ignitions from each fragment (the sum over cells of P(lands there) x P(ignites there), the terms the
+/// maps add up), in the order of `frags`: what each fragment contributes to the expected number of ignitions.
+pub fn expected_by_fragment(
+    grid: &Grid,
+    ci: &CellIgnition,
+    frags: &[Fragment],
+    m1h: f64,
+    p: &IgnitionParams,
+) -> Vec<f64> {
+    let (ce, cn) = (grid.geotransform[1], grid.geotransform[5]);
+    frags
+        .par_iter()
+        .map(|f| {
+            let pf = pack(f, grid, p);
+            let (rc, rr) = (pf.reach_cols as i64, pf.reach_rows as i64);
+            let (c0, r0) = ((pf.x_cells as f64).floor() as i64, (pf.y_cells as f64).floor() as i64);
+            let mut sum = 0.0;
+            for row in (r0 - rr).max(0)..=(r0 + rr).min(grid.rows as i64 - 1) {
+                for col in (c0 - rc).max(0)..=(c0 + rc).min(grid.cols as i64 - 1) {
+                    let i = row as usize * grid.cols + col as usize;
+                    if ci.can_ignite[i] {
+                        let hit = hit_probability(&pf, row, col, ce, cn);
+                        if hit > 0.0 {
+                            sum += (hit * packed_ignition(&pf, ci.fuel_temp_c[i] as f64, m1h, p)).min(1.0);
+                        }
+                    }
+                }
+            }
+            sum
+        })
+        .collect()
+}
+
 /// Tile edge (cells) of the kernel's per-tile fragment lists (`TILE` in the WGSL).
 const GPU_TILE: usize = 16;
 

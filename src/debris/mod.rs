@@ -114,6 +114,10 @@ pub struct Fragment {
     pub impact_probability: f64,
     pub impact_time_s: f64,
     pub footprint: Option<Footprint>,
+    /// The class it belongs to (a failure event's `[[debris.class]]`; "fragment list" or "impact raster" otherwise).
+    pub class: String,
+    /// A burning fragment whose burn ended in flight: it landed as a cooling residue.
+    pub burned_out_in_flight: bool,
 }
 
 /// A fragment field on a grid, with what reading it noticed.

@@ -231,7 +231,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     };
     let fixed_debris = match fixed_debris {
         Some(field) => {
-            notes.extend(debris_notes(&field));
+            notes.extend(debris_notes(&field, &landscape.grid, &cell_ignition, m1h, &scenario.ignition));
             let maps =
                 ignition::maps(&engine, &landscape.grid, &cell_ignition, &field.fragments, m1h, &scenario.ignition)?;
             Some((Arc::new(field), Arc::new(maps)))
@@ -405,17 +405,52 @@ fn burn_periods(
 }
 
 /// Notes of a debris field: what reading it noticed, and hot fragments outside the hot-particle relation's range.
-fn debris_notes(field: &DebrisField) -> Vec<String> {
+fn debris_notes(
+    field: &DebrisField,
+    grid: &crate::landscape::Grid,
+    ci: &CellIgnition,
+    m1h: f64,
+    p: &crate::debris::ignition::IgnitionParams,
+) -> Vec<String> {
     let mut notes = field.notes.clone();
-    let extrapolated = field
-        .fragments
-        .iter()
-        .filter(|f| matches!(f.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&f.size_m))
-        .count();
+    let outside = |f: &crate::debris::Fragment| {
+        matches!(f.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&f.size_m)
+    };
+    let extrapolated = field.fragments.iter().filter(|f| outside(f)).count();
     if extrapolated > 0 {
         notes.push(format!(
             "{extrapolated} hot fragments lie outside the 6-14 mm range of the hot-particle relation (extrapolated)"
         ));
+    }
+    // Where the expected ignitions come from, per class: the share of each class, and within it the shares from
+    // fragments that burned out in flight (landing as cooling residues) and from the extrapolated relation.
+    let expected = ignition::expected_by_fragment(grid, ci, &field.fragments, m1h, p);
+    let total: f64 = expected.iter().sum();
+    if total > 0.0 {
+        let mut classes: Vec<&str> = field.fragments.iter().map(|f| f.class.as_str()).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            let (mut all, mut burned_out, mut extra) = (0.0, 0.0, 0.0);
+            for (f, e) in field.fragments.iter().zip(&expected).filter(|(f, _)| f.class == c) {
+                all += e;
+                if f.burned_out_in_flight {
+                    burned_out += e;
+                }
+                if outside(f) {
+                    extra += e;
+                }
+            }
+            let pct = |x: f64| if all > 0.0 { 100.0 * x / all } else { 0.0 };
+            notes.push(format!(
+                "debris class {c}: {:.1} % of the {total:.2} expected ignitions; of its own, {:.1} % from fragments that \
+                 burned out in flight (landing as cooling residues), {:.1} % from the hot-particle relation extrapolated \
+                 beyond 6-14 mm",
+                100.0 * all / total,
+                pct(burned_out),
+                pct(extra)
+            ));
+        }
     }
     notes
 }
@@ -522,7 +557,7 @@ impl Prepared {
                             None => classes.clone(),
                         };
                         let field = debris::fly_event(event, &classes, winds_aloft, &self.landscape, seed)?;
-                        notes.extend(debris_notes(&field));
+                        notes.extend(debris_notes(&field, grid, &self.cell_ignition, m1h, &sc.ignition));
                         let maps = if variation.skip_maps {
                             None
                         } else {
