@@ -15,7 +15,7 @@ use emberfall::physics::fuel::FuelCatalog;
 use emberfall::physics::surface::{surface_fire, SiteInputs, SurfaceOptions};
 use emberfall::run::scenario::{IgnitionSpec, OutputSpec, Scenario, SpreadSpec};
 use emberfall::spread::sources;
-use emberfall::units::{km_per_h_from_m_per_min, pct_from_frac, wind_20ft_from_10m, MIN_PER_H};
+use emberfall::units::{frac_from_pct, km_per_h_from_m_per_min, pct_from_frac, wind_20ft_from_10m, MIN_PER_H};
 use emberfall::{quantity, Error, Result};
 
 #[derive(Parser)]
@@ -206,21 +206,21 @@ struct SurfaceArgs {
     #[arg(long, value_name = "OUT.csv")]
     out: Option<PathBuf>,
     /// Single case: fuel model code or number.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     fuel: Option<String>,
     /// Single case: moistures in percent, 1-h,10-h,100-h,herb,woody.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     moisture: Option<String>,
     /// Single case: wind speed, km/h, at --wind-height.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, conflicts_with = "csv")]
     wind_speed_kmh: f64,
-    #[arg(long, value_enum, default_value = "midflame")]
+    #[arg(long, value_enum, default_value = "midflame", conflicts_with = "csv")]
     wind_height: WindHeightArg,
     /// Single case: direction the wind blows toward, degrees clockwise from upslope.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, conflicts_with = "csv")]
     wind_dir_rel_upslope_deg: f64,
     /// Single case: slope, percent.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, conflicts_with = "csv")]
     slope_pct: f64,
     /// Custom fuel models (CSV).
     #[arg(long)]
@@ -440,7 +440,14 @@ fn run(cli: Cli) -> Result<()> {
                 let cat = FuelCatalog::standard();
                 let model =
                     cat.find(&fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
-                let o: Vec<f64> = origin.split(',').filter_map(|s| s.trim().parse().ok()).collect();
+                let o: Vec<f64> = origin
+                    .split(',')
+                    .map(|s| {
+                        s.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
+                            Error::Invalid(format!("--origin {origin}: `{}` is not a number; give X,Y", s.trim()))
+                        })
+                    })
+                    .collect::<Result<_>>()?;
                 if o.len() != 2 {
                     return Err(Error::Invalid(format!("--origin {origin}: give X,Y")));
                 }
@@ -650,7 +657,7 @@ fn surface(args: SurfaceArgs) -> Result<()> {
     let site = SiteInputs {
         midflame_wind_m_per_min: midflame,
         wind_dir_rel_upslope_deg: quantity::direction_deg(args.wind_dir_rel_upslope_deg, "--wind-dir-rel-upslope-deg")?,
-        slope_tan: quantity::slope_pct(args.slope_pct, "--slope-pct")? / 100.0,
+        slope_tan: frac_from_pct(quantity::slope_pct(args.slope_pct, "--slope-pct")?),
     };
     let f = surface_fire(model, &moisture, &site, &opts);
     println!("fuel model                  {} {} ({})", model.number, model.code, model.name);

@@ -922,3 +922,69 @@ fn an_ignition_file_is_opened_by_vector_drivers_only() {
         &["ign.geojson", "feature 0", "time_min `<kml xmlns=` is not a number"],
     );
 }
+
+/// Small silent acceptances made errors: a batch `surface --csv` with single-case flags, a synthetic landscape
+/// origin with a word in it; and the point calculators' tables written by a CSV writer, so a case id holding a
+/// comma or a quote comes back whole.
+#[test]
+fn calculators_refuse_mixed_inputs_and_quote_their_tables() {
+    let d = tmpdir("calc-csv");
+    let surf = d.join("s.csv");
+    std::fs::write(
+        &surf,
+        "fuel_model,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct,midflame_wind_km_h,wind_dir_rel_upslope_deg,slope_pct\n\
+         GR2,6,7,8,60,90,5,0,10\n",
+    )
+    .unwrap();
+    let o = emberfall()
+        .args(["surface", "--csv"])
+        .arg(&surf)
+        .args(["--fuel", "GR2", "--moisture", "6,7,8,60,90"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("--csv") && err.contains("--fuel"), "{err}");
+    let o = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "4", "--cols", "4", "--origin", "1,x,2", "--out"])
+        .arg(d.join("l.tif"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("--origin") && err.contains("`x`"), "{err}");
+    assert!(!d.join("l.tif").exists());
+    // A case id with a comma and a quote, through the spot and crown calculators.
+    let id = "ridge, \"north\" side";
+    let spot = d.join("spot.csv");
+    std::fs::write(
+        &spot,
+        format!(
+            "case_id,source,location,ridge_to_valley_distance_km,ridge_to_valley_elevation_m,downwind_cover_height_m,\
+             canopy_mode,wind20ft_km_h,flame_length_m,species,dbh_cm,tree_height_m,n_trees,pile_flame_height_m\n\
+             \"{}\",surface_fire,0,0,0,10,1,20,2,,,,,\n",
+            id.replace('"', "\"\"")
+        ),
+    )
+    .unwrap();
+    let crown = d.join("crown.csv");
+    std::fs::write(
+        &crown,
+        format!(
+            "case_id,fuel_model,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct,foliar_moisture_pct,wind20ft_km_h,\
+             wind_dir_rel_upslope_deg,slope_pct,canopy_cover_pct,canopy_height_m,canopy_base_height_m,\
+             canopy_bulk_density_kg_m3\n\"{}\",10,6,7,8,60,90,100,20,0,10,50,20,3,0.15\n",
+            id.replace('"', "\"\"")
+        ),
+    )
+    .unwrap();
+    for (cmd, input) in [("spot", &spot), ("crown", &crown)] {
+        let out = d.join(format!("{cmd}-out.csv"));
+        let o = emberfall().args([cmd, "--csv"]).arg(input).arg("--out").arg(&out).output().unwrap();
+        assert!(o.status.success(), "{cmd}: {}", String::from_utf8_lossy(&o.stderr));
+        let mut r = csv::Reader::from_path(&out).unwrap();
+        let width = r.headers().unwrap().len();
+        let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+        assert_eq!(rows.len(), 1, "{cmd}");
+        assert_eq!(&rows[0][0], id, "{cmd}: the case id comes back whole");
+        assert_eq!(rows[0].len(), width, "{cmd}: as many fields as the header");
+    }
+}

@@ -728,3 +728,25 @@ fn farsite_atm_gridded_winds_replace_the_raws_winds() {
     let n = common::assert_same_fire(&read("atm"), &read("raws"), 0.05);
     assert!(n > 20, "{n} cells burned");
 }
+
+/// A daily humidity above FARSITE's 99 % is taken as 99 % with a note naming the line and the value, not silently.
+#[test]
+fn a_daily_humidity_above_99_pct_is_noted() {
+    let d = tmpdir("daily-rh");
+    let input = d.join("wet.input");
+    std::fs::write(
+        &input,
+        "FARSITE INPUTS FILE VERSION 1.0\nFARSITE_START_TIME: 08 15 1200\nFARSITE_END_TIME: 08 15 1500\n\
+         FUEL_MOISTURES_DATA: 1\n0 3 4 6 70 100\n\
+         WEATHER_DATA: 2\n8 14 0 0600 1500 52 85 100 20 4000\n8 15 0 0600 1500 52 85 70 20 4000\n\
+         WEATHER_DATA_UNITS: English\nWIND_DATA: 1\n8 14 0000 5 220 10\nWIND_DATA_UNITS: English\n",
+    )
+    .unwrap();
+    let f = emberfall::farsite::FarsiteInput::read(&input).unwrap();
+    assert!(
+        f.notes.iter().any(|n| n.contains("line 7") && n.contains("maximum humidity 100 % taken as 99 %")),
+        "{:?}",
+        f.notes
+    );
+    assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
+}

@@ -91,13 +91,40 @@ pub(crate) fn row_moistures(pct: [f64; 5], bad: impl Fn(&str, String) -> Error) 
     Ok(pct)
 }
 
-/// A calculator's output table to `out`, or to standard output.
-pub(crate) fn emit(out: Option<&Path>, text: &str) -> Result<()> {
-    match out {
-        Some(p) => crate::io::write_text(p, text),
-        None => {
-            print!("{text}");
-            Ok(())
+/// A point calculator's output table: a header, then one record per case, written by the csv crate (a field with a
+/// comma, a quote or a line break is quoted), to a file atomically or to standard output. The skeleton every point
+/// calculator (`surface`, `crown`, `spot`, `moisture`) writes through.
+pub(crate) struct OutTable {
+    w: csv::Writer<Vec<u8>>,
+    columns: usize,
+}
+
+impl OutTable {
+    pub(crate) fn new<S: AsRef<str>>(header: impl IntoIterator<Item = S>) -> Result<OutTable> {
+        let header: Vec<String> = header.into_iter().map(|h| h.as_ref().to_string()).collect();
+        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+        w.write_record(&header).map_err(|e| Error::Invalid(format!("writing the output table: {e}")))?;
+        Ok(OutTable { w, columns: header.len() })
+    }
+
+    /// One case: as many fields as the header has.
+    pub(crate) fn row<S: AsRef<str>>(&mut self, fields: impl IntoIterator<Item = S>) -> Result<()> {
+        let fields: Vec<String> = fields.into_iter().map(|f| f.as_ref().to_string()).collect();
+        debug_assert_eq!(fields.len(), self.columns, "a row of the output table has the header's width");
+        self.w.write_record(&fields).map_err(|e| Error::Invalid(format!("writing the output table: {e}")))
+    }
+
+    /// The table to `out` (atomically), or to standard output.
+    pub(crate) fn emit(self, out: Option<&Path>) -> Result<()> {
+        let bytes = self.w.into_inner().map_err(|e| Error::Invalid(format!("writing the output table: {e}")))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::Invalid(format!("output table: {e}")))?;
+        match out {
+            Some(p) => crate::io::write_text(p, &text),
+            None => {
+                use std::io::Write;
+                let mut o = std::io::stdout().lock();
+                o.write_all(text.as_bytes()).and_then(|_| o.flush()).map_err(|e| Error::io("standard output", e))
+            }
         }
     }
 }
@@ -132,11 +159,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
     if !table.has("fuel_model") && !table.has("fuel_code") {
         return Err(Error::input(&file, "needs a `fuel_model` or a `fuel_code` column"));
     }
-    let mut text = String::new();
-    text.push_str(&INPUT_COLUMNS.join(","));
-    text.push(',');
-    text.push_str(&OUTPUT_COLUMNS.join(","));
-    text.push('\n');
+    let mut table_out = OutTable::new(INPUT_COLUMNS.iter().chain(OUTPUT_COLUMNS.iter()))?;
     let mut rows = 0;
     for (line, r) in &table.rows {
         let line = *line;
@@ -171,13 +194,10 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
             fmt(dir),
             fmt(slope),
         ];
-        let outputs: Vec<String> = output_values(&f).iter().map(|&v| fmt(v)).collect();
-        text.push_str(&inputs.join(","));
-        text.push(',');
-        text.push_str(&outputs.join(","));
-        text.push('\n');
+        let outputs = output_values(&f).map(fmt);
+        table_out.row(inputs.into_iter().chain(outputs))?;
         rows += 1;
     }
-    emit(out, &text)?;
+    table_out.emit(out)?;
     Ok(rows)
 }

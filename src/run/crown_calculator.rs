@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::physics::crown::{crown_fire, torching_index_m_per_min, CrownFire, CrownInputs};
 use crate::physics::fuel::FuelCatalog;
 use crate::physics::surface::{Moisture, SurfaceOptions};
-use crate::run::calculator::{emit, row_fuel, row_moistures};
+use crate::run::calculator::{row_fuel, row_moistures, OutTable};
 use crate::units::{
     frac_from_pct, km_per_h_from_m_per_min, m_per_min_from_km_per_h, mi_per_h_from_m_per_min, FT2_PER_ACRE,
     FT_PER_CHAIN, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_M2_PER_BTU_PER_FT2, KW_PER_M_PER_BTU_PER_FT_S, M_PER_FT,
@@ -247,8 +247,7 @@ pub fn run_csv(
         return Err(Error::input(&file, "needs a `fuel_model` or a `fuel_code` column"));
     }
     let fm10 = catalog.get(10).ok_or_else(|| Error::input(&file, "the fuel catalogue lacks fuel model 10"))?;
-    let mut text = String::new();
-    let mut header_done = false;
+    let mut table_out: Option<OutTable> = None;
     let mut rows = 0;
     for (line, r) in &table.rows {
         let line = *line;
@@ -293,24 +292,17 @@ pub fn run_csv(
         let f = crown_fire(model, fm10, &m, &c, opts);
         let ti = torching_index_m_per_min(model, &m, &c, opts, m_per_min_from_km_per_h(TORCHING_INDEX_MAX_KM_H));
         let row = output_row(&c, &f, ti);
-        if !header_done {
-            text.push_str("case_id");
-            for (name, _) in &row {
-                text.push(',');
-                text.push_str(name);
-            }
-            text.push('\n');
-            header_done = true;
-        }
+        let t = match &mut table_out {
+            Some(t) => t,
+            None => table_out.insert(OutTable::new(std::iter::once("case_id").chain(row.iter().map(|(n, _)| *n)))?),
+        };
         let id = r.case_id.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| (line - 1).to_string());
-        text.push_str(&id);
-        for (_, v) in &row {
-            text.push(',');
-            text.push_str(v);
-        }
-        text.push('\n');
+        t.row(std::iter::once(id).chain(row.into_iter().map(|(_, v)| v)))?;
         rows += 1;
     }
-    emit(out, &text)?;
+    match table_out {
+        Some(t) => t.emit(out)?,
+        None => OutTable::new(["case_id"])?.emit(out)?,
+    }
     Ok(rows)
 }

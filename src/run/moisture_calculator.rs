@@ -65,13 +65,8 @@ pub fn run_csv(weather: &Path, initial: Option<&[f64]>, out: Option<&Path>) -> R
             _ => sequences.push(vec![r]),
         }
     }
-    let mut text = String::new();
-    if with_scenario {
-        text += "scenario,";
-    }
-    text += "hour,";
-    text += &OUTPUT_COLUMNS.join(",");
-    text.push('\n');
+    let header = with_scenario.then_some("scenario").into_iter().chain(std::iter::once("hour")).chain(OUTPUT_COLUMNS);
+    let mut table_out = crate::run::calculator::OutTable::new(header)?;
     let mut written = 0;
     for seq in &sequences {
         let mut hours = Vec::with_capacity(seq.len());
@@ -115,24 +110,12 @@ pub fn run_csv(weather: &Path, initial: Option<&[f64]>, out: Option<&Path>) -> R
         };
         let m = condition(&hours, &obs, init);
         for (k, row) in m.iter().enumerate() {
-            if with_scenario {
-                text += seq[0].1.scenario.as_deref().unwrap_or("");
-                text.push(',');
-            }
-            text += &format!("{}", hours[k]);
-            for v in row {
-                text += &format!(",{v:.8}");
-            }
-            text.push('\n');
+            let scenario = with_scenario.then(|| seq[0].1.scenario.clone().unwrap_or_default());
+            let values = row.iter().map(|v| format!("{v:.8}"));
+            table_out.row(scenario.into_iter().chain(std::iter::once(format!("{}", hours[k]))).chain(values))?;
             written += 1;
         }
     }
-    match out {
-        Some(p) => crate::io::write_text(p, &text)?,
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(text.as_bytes()).map_err(|e| Error::io("standard output", e))?;
-        }
-    }
+    table_out.emit(out)?;
     Ok(written)
 }

@@ -91,9 +91,8 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
         return Err(Error::input(&file, "file not found"));
     }
     let table: crate::csv_rows::Table<SpotRow> = crate::csv_rows::read(input, "line")?;
-    let mut text = String::from("case_id,");
-    text.push_str(&OUTPUT_COLUMNS.join(","));
-    text.push('\n');
+    let mut table_out =
+        crate::run::calculator::OutTable::new(std::iter::once(&"case_id").chain(OUTPUT_COLUMNS.iter()))?;
     let mut rows = 0;
     for (line, r) in &table.rows {
         let line = *line;
@@ -156,14 +155,9 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
         };
         let s = spotting(&source, &site);
         let id = r.case_id.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| (line - 1).to_string());
-        text.push_str(&id);
-        for v in output_values(&s) {
-            text.push(',');
-            text.push_str(&v);
-        }
-        text.push('\n');
+        table_out.row(std::iter::once(id).chain(output_values(&s)))?;
         rows += 1;
     }
-    crate::run::calculator::emit(out, &text)?;
+    table_out.emit(out)?;
     Ok(rows)
 }

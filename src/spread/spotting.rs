@@ -738,7 +738,7 @@ mod tests {
     #[test]
     fn the_default_parameters_pass_their_check() {
         SpottingParams::default().check(|k| format!("spotting.{k}")).unwrap();
-        let bad = SpottingParams { spot_delay_min: 0.0, ..Default::default() };
+        let bad = SpottingParams { spot_delay_min: -1.0, ..Default::default() };
         let e = bad.check(|k| format!("spotting.{k}")).unwrap_err().to_string();
         assert!(e.contains("spotting.spot_delay"), "{e}");
     }
