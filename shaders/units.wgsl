@@ -24,13 +24,19 @@ const M_PER_MI: f32 = FT_PER_MI * M_PER_FT;
 // Feet per chain (exact).
 const FT_PER_CHAIN: f32 = 66.0;
 // Millimetres per inch (exact).
-const MM_PER_IN: f32 = M_PER_FT / 12.0 * 1000.0;
+const MM_PER_IN: f32 = M_PER_FT / 12.0 * MM_PER_M;
+// Square metres per hectare.
+const M2_PER_HA: f32 = 10000.0;
+// Millimetres per metre.
+const MM_PER_M: f32 = 1000.0;
+// kW per MW (and kW/m per MW/m).
+const KW_PER_MW: f32 = 1000.0;
 // Metres per centimetre.
 const M_PER_CM: f32 = 0.01;
 // 1/m per 1/cm (surface-area-to-volume ratios).
 const PER_M_PER_PER_CM: f32 = 100.0;
 // kg/m2 per tonne per hectare.
-const KG_PER_M2_PER_TONNE_PER_HA: f32 = 1000.0 / 10000.0;
+const KG_PER_M2_PER_TONNE_PER_HA: f32 = 1000.0 / M2_PER_HA;
 // Pounds per short ton (exact).
 const LB_PER_TON: f32 = 2000.0;
 // Square feet per acre (exact).

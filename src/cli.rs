@@ -265,9 +265,9 @@ pub struct SpottingArgs {
     /// At most this many embers per cell.
     #[arg(long, default_value_t = 50)]
     pub max_embers_per_cell: u32,
-    /// Surface fire cells at or above this fireline intensity (kW/m) launch embers too (0: only torching and crown
-    /// fire cells; default ELMFIRE's documented critical spotting intensity).
-    #[arg(long, default_value_t = 2000.0)]
+    /// Surface fire cells at or above this fireline intensity (kW/m) launch embers too (0, the default: only
+    /// torching and crown fire cells, as FARSITE and ELMFIRE by default; ELMFIRE documents 2000 kW/m).
+    #[arg(long, default_value_t = 0.0)]
     pub surface_spotting_intensity: f64,
     /// Which cells launch embers: emberfall (crown fire and intense surface fire) or farsite (torching and crowning
     /// cells, FARSITE's number of trees torching together).

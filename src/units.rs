@@ -36,13 +36,19 @@ pub const M_PER_MI: f64 = FT_PER_MI * M_PER_FT;
 /// Feet per chain (exact).
 pub const FT_PER_CHAIN: f64 = 66.0;
 /// Millimetres per inch (exact).
-pub const MM_PER_IN: f64 = M_PER_FT / 12.0 * 1000.0;
+pub const MM_PER_IN: f64 = M_PER_FT / 12.0 * MM_PER_M;
+/// Square metres per hectare.
+pub const M2_PER_HA: f64 = 10_000.0;
+/// Millimetres per metre.
+pub const MM_PER_M: f64 = 1000.0;
+/// kW per MW (and kW/m per MW/m).
+pub const KW_PER_MW: f64 = 1000.0;
 /// Metres per centimetre.
 pub const M_PER_CM: f64 = 0.01;
 /// 1/m per 1/cm (surface-area-to-volume ratios).
 pub const PER_M_PER_PER_CM: f64 = 100.0;
 /// kg/m2 per tonne per hectare.
-pub const KG_PER_M2_PER_TONNE_PER_HA: f64 = 1000.0 / 10_000.0;
+pub const KG_PER_M2_PER_TONNE_PER_HA: f64 = 1000.0 / M2_PER_HA;
 /// Pounds per short ton (exact).
 pub const LB_PER_TON: f64 = 2000.0;
 /// Square feet per acre (exact).
@@ -160,6 +166,9 @@ pub const ALL: &[(&str, f64)] = &[
     ("M_PER_MI", M_PER_MI),
     ("FT_PER_CHAIN", FT_PER_CHAIN),
     ("MM_PER_IN", MM_PER_IN),
+    ("M2_PER_HA", M2_PER_HA),
+    ("MM_PER_M", MM_PER_M),
+    ("KW_PER_MW", KW_PER_MW),
     ("M_PER_CM", M_PER_CM),
     ("PER_M_PER_PER_CM", PER_M_PER_PER_CM),
     ("KG_PER_M2_PER_TONNE_PER_HA", KG_PER_M2_PER_TONNE_PER_HA),

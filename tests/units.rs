@@ -38,6 +38,8 @@ fn derived_constants_equal_the_exact_definitions() {
     close(LANDFIRE_KG_PER_M3_PER_CBD_UNIT * 100.0, 1.0, 1e-15, "LANDFIRE kg/m3 x 100");
     close(LCP_KG_PER_M3_PER_CBD_ENGLISH_UNIT * 1000.0, lb / (ft * ft * ft), 1e-15, "LCP lb/ft3 x 1000");
     close(FT_PER_M_FARSITE, 1.0 / ft, 2e-5, "FARSITE's rounded ft per m");
+    close(M2_PER_HA, 100.0 * 100.0, 0.0, "hectare");
+    close(MM_PER_M * KW_PER_MW, 1e6, 0.0, "milli and kilo");
     close(FRAC_PER_PCT * PCT_PER_FRAC, 1.0, 1e-15, "percent");
     // Published rounded values (Andrews 2018, RMRS-GTR-371, table of conversions; Alexander 1982): 1 Btu/ft/s =
     // 3.4613 kW/m, 1 Btu/ft2 = 11.357 kJ/m2, 1 lb/ft2 = 4.8824 kg/m2, 1 t/ac = 0.22417 kg/m2, 1 ch/h = 0.33528 m/min.

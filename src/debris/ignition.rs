@@ -28,7 +28,7 @@ use crate::gpu::{groups_1d, Engine, Gpu};
 use crate::landscape::{Grid, Landscape};
 use crate::physics::behavior::Cells;
 use crate::rng::Rng;
-use crate::units::S_PER_MIN;
+use crate::units::{MM_PER_M, S_PER_MIN};
 
 /// Parameters of the ignition relations.
 #[derive(Clone, Copy, Debug, serde::Deserialize)]
@@ -83,7 +83,7 @@ pub fn fragment_ignition_probability(p: &IgnitionParams, f: &Fragment, fuel_temp
         ThermalState::Burning { .. } => 0.0,
         ThermalState::Hot { temperature_c } => {
             let t = effective_temperature_c(p, f.material, temperature_c);
-            let crit = hot_particle_critical_c(p, f.size_m * 1000.0, m1h_frac);
+            let crit = hot_particle_critical_c(p, f.size_m * MM_PER_M, m1h_frac);
             1.0 / (1.0 + (-(t - crit) / p.hot_width_c).exp())
         }
     }
@@ -146,7 +146,7 @@ fn pack(f: &Fragment, grid: &Grid, p: &IgnitionParams) -> FragmentRow {
         p_impact: f.impact_probability as f32,
         kind,
         temperature_c: temp as f32,
-        size_mm: (f.size_m * 1000.0) as f32,
+        size_mm: (f.size_m * MM_PER_M) as f32,
         sigma_along_m: sa as f32,
         sigma_cross_m: sc as f32,
         sin_az: az.sin() as f32,

@@ -31,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::gpu::{Backend, Engine};
 use crate::run::pipeline::{isochrone_times, prepare, Prepared};
 use crate::run::scenario::{DebrisSpec, Scenario};
+use crate::units::M2_PER_HA;
 use crate::weather::WeatherStream;
 use accumulate::{outline, Accumulator, MemberOutcome, MemberRecord, STATE_FILE};
 use assets::Asset;
@@ -260,7 +261,7 @@ impl Ensemble {
             Some(dd) => dd.ignitions.iter().filter_map(|s| cell_of(s.x, s.y)).collect(),
             None => Vec::new(),
         };
-        let cell_ha = grid.dx() * grid.dy() / 1e4;
+        let cell_ha = grid.dx() * grid.dy() / M2_PER_HA;
         let cells: Vec<(usize, f32)> = burned.iter().map(|c| (c.cell, c.arrival_min)).collect();
         let area_ha = self
             .times_min

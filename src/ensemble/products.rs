@@ -18,7 +18,7 @@ use crate::landscape::FUEL_NODATA;
 use crate::physics::behavior::NODATA;
 use crate::run::products::{cut, window_around};
 use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass, Weight};
-use crate::units::{MIN_PER_H, S_PER_MIN};
+use crate::units::{MIN_PER_H, M_PER_KM, S_PER_MIN};
 
 /// Reach of one asset within one time.
 #[derive(Clone, Debug, Serialize)]
@@ -946,14 +946,14 @@ pub fn write_all(
         ),
         (
             "perimeter_response",
-            col(&|r| r.perimeter_m[resp] / 1000.0),
+            col(&|r| r.perimeter_m[resp] / M_PER_KM),
             format!("Fire perimeter at the response time ({rt})"),
             "Perimeter (km)",
             false,
         ),
         (
             "perimeter_end",
-            col(&|r| r.perimeter_m[last] / 1000.0),
+            col(&|r| r.perimeter_m[last] / M_PER_KM),
             format!("Fire perimeter at the end of the run ({})", fmt_minutes(acc.duration_min)),
             "Perimeter (km)",
             false,

@@ -13,6 +13,7 @@ use crate::ensemble::products::{AssetArrival, AssetReach, CriterionOutcome};
 use crate::ensemble::stats::{fmt_minutes, quantile_with_interval, Verdict};
 use crate::ensemble::Ensemble;
 use crate::error::{Error, Result};
+use crate::units::M_PER_KM;
 
 /// What the report is made from.
 pub struct ReportContext<'a> {
@@ -54,7 +55,7 @@ fn response_rows(c: &ReportContext) -> Vec<(String, String, String, String)> {
     let rows = [
         ("Ignitions", acc.records.iter().map(|r| r.ignitions as f64).collect::<Vec<_>>()),
         ("Burned area at response time (ha)", acc.records.iter().map(|r| r.area_ha[k]).collect()),
-        ("Perimeter at response time (km)", acc.records.iter().map(|r| r.perimeter_m[k] / 1000.0).collect()),
+        ("Perimeter at response time (km)", acc.records.iter().map(|r| r.perimeter_m[k] / M_PER_KM).collect()),
         ("Separate fires at response time", acc.records.iter().map(|r| r.fires[k] as f64).collect()),
         ("Burned area at the end (ha)", acc.records.iter().map(|r| r.area_ha[last]).collect()),
     ];

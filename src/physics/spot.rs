@@ -14,7 +14,7 @@
 //! - Chase, C.H. 1981. Spot fire distance equations for pocket calculators. INT-310. `C81`: critical cover height
 //!   2.2 H^0.337 - 4 (ft), and the ridge-valley terrain correction (six fixed-point iterations).
 
-use crate::units::{MM_PER_IN, M_PER_FT, M_PER_MI, M_PER_MIN_PER_MI_PER_H};
+use crate::units::{MM_PER_IN, MM_PER_M, M_PER_FT, M_PER_MI, M_PER_MIN_PER_MI_PER_H};
 
 /// Chase (1981) firebrand loft height coefficient, ft per sqrt(Btu/ft/s) (eq. in C81; as behave writes it).
 const CHASE_LOFT_HEIGHT_COEF: f64 = 1.055;
@@ -221,7 +221,7 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
             }
         }
         SpotSource::TorchingTrees { species, dbh_m, tree_height_m, n_trees } => {
-            let dbh_in = dbh_m * 1000.0 / MM_PER_IN;
+            let dbh_in = dbh_m * MM_PER_M / MM_PER_IN;
             let tree_ft = tree_height_m / M_PER_FT;
             s.torch_flame_height_m = Some(0.0);
             s.torch_flame_ratio = Some(0.0);

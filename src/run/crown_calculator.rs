@@ -11,8 +11,8 @@ use crate::physics::surface::{Moisture, SurfaceOptions};
 use crate::run::calculator::{row_fuel, row_moistures, OutTable};
 use crate::units::{
     frac_from_pct, km_per_h_from_m_per_min, m_per_min_from_km_per_h, mi_per_h_from_m_per_min, FT2_PER_ACRE,
-    FT_PER_CHAIN, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_M2_PER_BTU_PER_FT2, KW_PER_M_PER_BTU_PER_FT_S, M_PER_FT,
-    M_PER_MIN_PER_CHAIN_PER_H, M_PER_MIN_PER_FT_PER_MIN,
+    FT_PER_CHAIN, KG_PER_M2_PER_LB_PER_FT2, KJ_PER_M2_PER_BTU_PER_FT2, KW_PER_M_PER_BTU_PER_FT_S, M2_PER_HA, M_PER_FT,
+    M_PER_KM, M_PER_MIN_PER_CHAIN_PER_H, M_PER_MIN_PER_FT_PER_MIN,
 };
 
 /// Input columns (besides `fuel_model` or `fuel_code`, and the optional `case_id`).
@@ -134,9 +134,9 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     o.push(("fire_type_name", f.fire_type.name().to_string()));
     let mut num = |name: &'static str, v: f64| o.push((name, fmt(v)));
     num("crown_lwr", f.crown_length_to_breadth);
-    num("crown_area_1h_ha", f.crown_area_1h_m2 / 1e4);
+    num("crown_area_1h_ha", f.crown_area_1h_m2 / M2_PER_HA);
     num("crown_area_1h_ac", f.crown_area_1h_m2 / M2_PER_ACRE);
-    num("crown_perimeter_1h_km", f.crown_perimeter_1h_m / 1e3);
+    num("crown_perimeter_1h_km", f.crown_perimeter_1h_m / M_PER_KM);
     num("crown_perimeter_1h_ch", f.crown_perimeter_1h_m / (FT_PER_CHAIN * M_PER_FT));
     let fin = |num: &mut dyn FnMut(&'static str, f64), names: [&'static str; 8], v: &crate::physics::crown::Final| {
         num(names[0], v.ros_m_per_min);

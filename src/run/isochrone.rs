@@ -12,7 +12,7 @@ use gdal_sys::OGRFieldType;
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
 use crate::landscape::{srs_from_wkt, Grid};
-use crate::units::MIN_PER_H;
+use crate::units::{M2_PER_HA, MIN_PER_H};
 
 /// Value standing for "not burned" in the contoured raster.
 const NOT_BURNED: f32 = 1.0e9;
@@ -163,8 +163,9 @@ pub fn write(path: &Path, driver: &str, grid: &Grid, isochrones: &[Isochrone]) -
         for iso in isochrones {
             let mut f = gdal::vector::Feature::new(layer.defn())?;
             f.set_geometry(iso.geometry.clone())?;
-            for (k, v) in
-                [iso.time_min, iso.time_min / MIN_PER_H, iso.area_m2 / 1e4, iso.perimeter_m].into_iter().enumerate()
+            for (k, v) in [iso.time_min, iso.time_min / MIN_PER_H, iso.area_m2 / M2_PER_HA, iso.perimeter_m]
+                .into_iter()
+                .enumerate()
             {
                 f.set_field(k, &FieldValue::RealValue(v))?;
             }

@@ -19,7 +19,7 @@ use crate::run::scenario::{DebrisSpec, IgnitionSpec, Scenario};
 use crate::spread::clock::BurnClock;
 use crate::spread::sources::{self, Shape, Source};
 use crate::spread::{Fire, SpreadContext, SpreadOptions, SpreadResult};
-use crate::units::{frac_from_pct, MIN_PER_H};
+use crate::units::{frac_from_pct, M2_PER_HA, MIN_PER_H};
 use crate::weather::conditioning::{self, Mode, MoistureGrid, TerrainClasses};
 use crate::weather::{self, WeatherStream, WindGrid};
 
@@ -729,7 +729,7 @@ impl Prepared {
     /// Typed summary of a fire: burned area per isochrone time from cell counts, maxima at front passage.
     fn fire_summary(&self, res: &SpreadResult) -> FireSummary {
         let grid = &self.landscape.grid;
-        let cell_ha = grid.dx() * grid.dy() / 1e4;
+        let cell_ha = grid.dx() * grid.dy() / M2_PER_HA;
         let cells = res.burned_behaviour();
         let max = |f: fn(&crate::spread::CellBehaviour) -> f32| cells.iter().map(f).fold(0f32, f32::max);
         let times = isochrone_times(res.duration_min, self.scenario.spread.isochrone_interval_min);

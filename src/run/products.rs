@@ -16,7 +16,7 @@ use crate::run::pipeline::{isochrone_times, FireSummary, MemberDebris, MemberRes
 use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass};
 use crate::spread::sources::{Shape, Source};
 use crate::spread::{SpreadRasters, SpreadResult};
-use crate::units::{pct_from_frac, MIN_PER_H};
+use crate::units::{pct_from_frac, M2_PER_HA, MIN_PER_H};
 
 /// Arrival-time classes (hours) for the map legend: a sequential ramp from yellow (early) to dark red (late).
 fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
@@ -263,7 +263,7 @@ fn spread_summary_json(
         .map(|(a, iso)| {
             json!({
                 "time_min": a.time_min,
-                "area_ha": iso.area_m2 / 1e4,
+                "area_ha": iso.area_m2 / M2_PER_HA,
                 "cells_burned": a.cells_burned,
                 "cells_area_ha": a.cells_area_ha,
                 "crown_fire_area_ha": a.crown_area_ha,

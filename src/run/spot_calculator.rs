@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::physics::spot::{species_parse, spotting, Location, SpotSite, SpotSource, Spotting, SPECIES};
-use crate::units::{m_per_min_from_km_per_h, M_PER_CM, M_PER_FT, M_PER_MI};
+use crate::units::{m_per_min_from_km_per_h, M_PER_CM, M_PER_FT, M_PER_KM, M_PER_MI};
 
 /// Output columns, in the reference file's order.
 pub const OUTPUT_COLUMNS: [&str; 17] = [
@@ -129,7 +129,7 @@ pub fn run_csv(input: &Path, out: Option<&Path>) -> Result<usize> {
             ridge_to_valley_distance_m: need(
                 "ridge_to_valley_distance_km",
                 Some(r.ridge_to_valley_distance_km.unwrap_or(0.0)),
-            )? * 1000.0,
+            )? * M_PER_KM,
             ridge_to_valley_elevation_m: need(
                 "ridge_to_valley_elevation_m",
                 Some(r.ridge_to_valley_elevation_m.unwrap_or(0.0)),
