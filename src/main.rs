@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod cli;
 
@@ -166,7 +166,7 @@ enum LandscapeCommand {
         #[arg(long, default_value_t = 32611)]
         epsg: u32,
         /// Upper-left corner X,Y in the CRS.
-        #[arg(long, default_value = "500000,4000000")]
+        #[arg(long, default_value = "500000,4000000", allow_hyphen_values = true)]
         origin: String,
         #[arg(long)]
         out: PathBuf,
@@ -308,7 +308,7 @@ struct SpreadArgs {
     #[arg(long)]
     write_moisture: bool,
     /// Ignition point X,Y[,T_MIN] in the landscape's CRS (repeatable).
-    #[arg(long, value_name = "X,Y[,T_MIN]")]
+    #[arg(long, value_name = "X,Y[,T_MIN]", allow_hyphen_values = true)]
     ignite: Vec<String>,
     /// Ignition point LON,LAT[,T_MIN] in WGS 84 degrees (repeatable).
     #[arg(long, value_name = "LON,LAT[,T_MIN]", allow_hyphen_values = true)]
@@ -370,7 +370,7 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
         with_fire,
         run.backend
     );
-    let t = run.timing;
+    let t = &run.timing;
     // Members run: the ensemble's and the launch-window sweep's.
     let ran = a.members as usize + a.window.iter().map(|w| w.1.len()).sum::<usize>();
     if ran > a.members as usize {
@@ -406,6 +406,16 @@ fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
     println!("wrote {} files to {}", run.files.len(), run.out_dir.display());
 }
 
+/// The command line, with negative numbers taken as values wherever a flag takes a number (`--cell-size -30` then
+/// gets the flag's own check, `--wind-from-deg -45` is read), on every subcommand.
+fn parse_cli() -> Cli {
+    fn negatives(c: clap::Command) -> clap::Command {
+        c.allow_negative_numbers(true).mut_subcommands(negatives)
+    }
+    let m = negatives(Cli::command()).get_matches();
+    Cli::from_arg_matches(&m).unwrap_or_else(|e| e.exit())
+}
+
 fn main() -> ExitCode {
     // Standard output closed early (`emberfall surface --csv F | head`): end quietly, as command-line tools do, instead
     // of panicking on the failed write (Rust ignores SIGPIPE by default).
@@ -418,11 +428,13 @@ fn main() -> ExitCode {
     if let Err(e) = emberfall::io::interrupt::install() {
         eprintln!("note: SIGINT and SIGTERM are not handled ({e}): an interrupted run may leave its staging folder");
     }
+    // GDAL and PROJ report through Emberfall's errors (their text is in them), not as raw lines before them.
+    emberfall::io::route_gdal_messages();
     // Mesa's software Vulkan driver warns on stderr without it; point it at the temporary folder.
     if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
         std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     }
-    let cli = Cli::parse();
+    let cli = parse_cli();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -461,7 +473,7 @@ fn run(cli: Cli) -> Result<()> {
                 // 8 Float32 bands in memory and their copy for writing.
                 quantity::grid_fits(rows as u128 * cols as u128, 64, "landscape synth")?;
                 let srs = gdal::spatial_ref::SpatialRef::from_epsg(epsg)
-                    .map_err(|e| Error::Invalid(format!("--epsg {epsg}: {e}")))?;
+                    .map_err(|_| Error::Invalid(format!("--epsg {epsg}: not an EPSG code of a CRS that PROJ knows")))?;
                 if !srs.is_projected() || (srs.linear_units() - 1.0).abs() > 1e-9 {
                     return Err(Error::Invalid(format!(
                         "--epsg {epsg}: give a projected CRS in metres (a UTM zone, say); this one is {}",
@@ -607,7 +619,7 @@ fn landscape_info(args: &LandscapeArgs) -> Result<()> {
 fn crown(args: CrownArgs) -> Result<()> {
     let mut cat = FuelCatalog::standard();
     if let Some(p) = &args.fuel_models {
-        cat.load_custom(p)?;
+        cat.load_custom_noted(p)?;
     }
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     let foliar = match args.foliar_moisture {
@@ -626,7 +638,7 @@ fn crown(args: CrownArgs) -> Result<()> {
 fn surface(args: SurfaceArgs) -> Result<()> {
     let mut cat = FuelCatalog::standard();
     if let Some(p) = &args.fuel_models {
-        cat.load_custom(p)?;
+        cat.load_custom_noted(p)?;
     }
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     if let Some(csv) = &args.csv {
@@ -861,14 +873,7 @@ fn spread(args: SpreadArgs) -> Result<()> {
     }
     let duration = sc.spread.duration_min;
     let rep = emberfall::run::run_scenario(sc, &mut |m| eprintln!("{m}"))?;
-    let t = rep.timing;
-    eprintln!(
-        "time: inputs {:.2} s, spread {:.2} s, products {:.2} s, total {:.2} s",
-        t.inputs_s,
-        t.compute_s,
-        t.products_s,
-        t.inputs_s + t.compute_s + t.products_s
-    );
+    eprintln!("time: {}", rep.timing.split());
     if let Some(s) = &rep.member.summary {
         eprintln!(
             "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
@@ -916,14 +921,7 @@ fn run_scenario(
 ) -> Result<()> {
     let ov = emberfall::run::Overrides { backend: backend.map(Into::into), out_dir: out, seed };
     let rep = emberfall::run::run_file(path, &ov, &mut |m| eprintln!("{m}"))?;
-    let t = rep.timing;
-    eprintln!(
-        "time: inputs {:.2} s, compute {:.2} s, products {:.2} s, total {:.2} s",
-        t.inputs_s,
-        t.compute_s,
-        t.products_s,
-        t.inputs_s + t.compute_s + t.products_s
-    );
+    eprintln!("time: {}", rep.timing.split());
     for f in &rep.files {
         println!("{}", f.display());
     }
@@ -969,8 +967,7 @@ fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, members
         )?;
         println!("behaviour maps: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
     }
-    let t = rep.timing;
-    println!("time: inputs {:.2} s, compute {:.2} s, products {:.2} s", t.inputs_s, t.compute_s, t.products_s);
+    println!("time: {}", rep.timing.split());
     println!("outputs (report: {}):", rep.out_dir.join("report.md").display());
     for f in &rep.files {
         println!("  {}", f.display());

@@ -988,3 +988,133 @@ fn calculators_refuse_mixed_inputs_and_quote_their_tables() {
         assert_eq!(rows[0].len(), width, "{cmd}: as many fields as the header");
     }
 }
+
+/// The last silent and vague inputs: each now a clear error or a note naming the value (and GDAL's own lines no
+/// longer print before Emberfall's error).
+#[test]
+fn silent_and_vague_inputs_are_named() {
+    let d = tmpdir("silent");
+    let run = |args: &[&str]| {
+        let o = emberfall().args(args).output().unwrap();
+        (o.status.success(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let ls = d.join("l.tif");
+    let (ok, err) =
+        run(&["landscape", "synth", "--fuel", "GR2", "--rows", "40", "--cols", "40", "--out", ls.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    // A negative number after a flag is a value for that flag's own check, not an unknown argument.
+    let (ok, err) = run(&[
+        "landscape",
+        "synth",
+        "--fuel",
+        "GR2",
+        "--rows",
+        "4",
+        "--cols",
+        "4",
+        "--cell-size",
+        "-30",
+        "--out",
+        "/dev/null/x.tif",
+    ]);
+    assert!(!ok && err.contains("--cell-size -30") && !err.contains("unexpected argument"), "{err}");
+    let (ok, err) = run(&[
+        "landscape",
+        "synth",
+        "--fuel",
+        "GR2",
+        "--rows",
+        "4",
+        "--cols",
+        "4",
+        "--epsg",
+        "99999",
+        "--out",
+        d.join("e.tif").to_str().unwrap(),
+    ]);
+    assert!(
+        !ok && err.contains("--epsg 99999") && err.contains("not an EPSG code") && !err.contains("returned error"),
+        "{err}"
+    );
+    // A negative coordinate after --ignite reaches the ignition parser (here: off the landscape, said as such).
+    let out = d.join("o");
+    let (ok, err) = run(&[
+        "spread",
+        "--lcp",
+        ls.to_str().unwrap(),
+        "--moisture",
+        "6,7,8,60,90",
+        "--ignite",
+        "-114.17,46.69",
+        "--backend",
+        "cpu",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!ok && !err.contains("unexpected argument") && err.contains("-114.17"), "{err}");
+    // An LCP given as --fuel: the conflict is named, not "unknown fuel model codes".
+    let (ok, err) = run(&[
+        "behavior",
+        "--lcp",
+        ls.to_str().unwrap(),
+        "--fuel",
+        ls.to_str().unwrap(),
+        "--moisture",
+        "6,7,8,60,90",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("--fuel") && err.contains("bands") && !err.contains("unknown fuel"), "{err}");
+    // `surface --csv` rows whose fuel_model and fuel_code disagree.
+    let csv = d.join("s.csv");
+    std::fs::write(
+        &csv,
+        "fuel_model,fuel_code,m1h_pct,m10h_pct,m100h_pct,mherb_pct,mwoody_pct,midflame_wind_km_h,wind_dir_rel_upslope_deg,slope_pct\n\
+         102,GR9,6,7,8,60,90,5,0,10\n",
+    )
+    .unwrap();
+    let (ok, err) = run(&["surface", "--csv", csv.to_str().unwrap()]);
+    assert!(!ok && err.contains("line 2") && err.contains("102 GR2") && err.contains("GR9"), "{err}");
+    // A custom fuel model replacing a built-in one is named.
+    let custom = d.join("custom.csv");
+    std::fs::write(
+        &custom,
+        "number,code,depth_m,mx_dead_pct,h_dead_kJ_kg,h_live_kJ_kg,w_1h_kg_m2,w_10h_kg_m2,w_100h_kg_m2,w_herb_kg_m2,w_woody_kg_m2,sav_1h_1_m,sav_herb_1_m,sav_woody_1_m\n\
+         102,MYGR,0.3,15,18608,18608,0.02,0,0,0.2,0,6500,5900,5900\n",
+    )
+    .unwrap();
+    let (ok, err) =
+        run(&["surface", "--fuel", "102", "--moisture", "6,7,8,60,90", "--fuel-models", custom.to_str().unwrap()]);
+    assert!(ok && err.contains("fuel model 102 GR2") && err.contains("replaced by the custom 102 MYGR"), "{err}");
+    // A self-intersecting ignition polygon (a bow tie) is refused by feature.
+    let bowtie = d.join("bowtie.geojson");
+    std::fs::write(
+        &bowtie,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},"features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[500300,3999700],[500600,3999400],[500600,3999700],[500300,3999400],[500300,3999700]]]}}]}"#,
+    )
+    .unwrap();
+    let (ok, err) = run(&[
+        "spread",
+        "--lcp",
+        ls.to_str().unwrap(),
+        "--moisture",
+        "6,7,8,60,90",
+        "--ignitions",
+        bowtie.to_str().unwrap(),
+        "--backend",
+        "cpu",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("bowtie.geojson") && err.contains("feature 0") && err.contains("not valid"), "{err}");
+    assert!(!err.contains("Self-intersection"), "GEOS's own line printed: {err}");
+    // A truncated GeoTIFF: one clear error line, no raw GDAL line before it.
+    let bytes = std::fs::read(&ls).unwrap();
+    let cut = d.join("cut.tif");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let (ok, err) =
+        run(&["behavior", "--lcp", cut.to_str().unwrap(), "--moisture", "6,7,8,60,90", "--out", out.to_str().unwrap()]);
+    assert!(!ok && err.contains("cut.tif"), "{err}");
+    assert!(!err.lines().any(|l| l.starts_with("ERROR ") || l.starts_with("Warning ")), "raw GDAL lines: {err}");
+    assert!(!out.exists(), "no output folder from failed runs");
+}

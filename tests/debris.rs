@@ -257,6 +257,26 @@ fn the_three_debris_forms_land_on_the_landscape() {
     }
     let e = debris::read_impact_raster(&nocrs, false, &class, &ls).unwrap_err().to_string();
     assert!(e.contains("impact_nocrs.tif") && e.contains("no CRS"), "{e}");
+    // NaN cells (not the raster's nodata) are said, with their count, not dropped silently.
+    let nan = d.join("impact_nan.tif");
+    {
+        let mut ds = drv.create_with_band_type::<f32, _>(&nan, 6, 6, 1).unwrap();
+        ds.set_geo_transform(&[500_000.0, 300.0, 0.0, 4_000_000.0, 0.0, -300.0]).unwrap();
+        ds.set_spatial_ref(&gdal::spatial_ref::SpatialRef::from_epsg(32611).unwrap()).unwrap();
+        let mut vals = vec![0f32; 36];
+        for v in vals.iter_mut().take(7) {
+            *v = f32::NAN;
+        }
+        vals[3 * 6 + 3] = 0.6;
+        let mut buf = gdal::raster::Buffer::new((6, 6), vals);
+        ds.rasterband(1).unwrap().write((0, 0), (6, 6), &mut buf).unwrap();
+    }
+    let r2 = debris::read_impact_raster(&nan, false, &class, &ls).unwrap();
+    assert!(
+        r2.notes.iter().any(|n| n.contains("impact_nan.tif") && n.contains("7 cells") && n.contains("NaN")),
+        "{:?}",
+        r2.notes
+    );
     let want = -(0.7f64).ln() - (0.4f64).ln();
     let got: f64 = r.fragments.iter().map(|f| -(1.0 - f.impact_probability).ln()).sum();
     assert!((got - want).abs() / want < 0.05, "expected hot fragments {got} vs {want}");
@@ -456,6 +476,25 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
         &["c.csv", "material"],
     );
     bad("n.csv", &format!("{head}a,500100,3999900,heavy,0.1,steel,900,0.5\n"), &["row 2", "mass_kg", "heavy"]);
+    // Silent before: both positions, a burning fragment with a temperature, an impact a geological age away.
+    bad(
+        "xyll.csv",
+        "id,x,y,lon,lat,mass_kg,size_m,material,temperature_c,impact_probability\n\
+         a,500100,3999900,-117,36,1,0.1,steel,900,0.5\n",
+        &["xyll.csv", "row 2", "x/y and lon/lat", "not both"],
+    );
+    bad(
+        "bt.csv",
+        "id,x,y,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability\n\
+         a,500100,3999900,1,0.1,solid_propellant,600,true,20,0.5\n",
+        &["bt.csv", "row 2", "temperature_c", "burning"],
+    );
+    bad(
+        "it.csv",
+        "id,x,y,mass_kg,size_m,material,temperature_c,impact_probability,impact_time_s\n\
+         a,500100,3999900,1,0.1,steel,900,0.5,1e12\n",
+        &["it.csv", "row 2", "impact_time_s", "1000000000000"],
+    );
     // Scenarios: unknown keys and two debris forms are named.
     let sc = write_scenario(&d, "fragments = \"frags.csv\"\nfragmnts = \"x.csv\"", "cpu");
     let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();
@@ -463,6 +502,17 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
     let sc = write_scenario(&d, "fragments = \"frags.csv\"\nraster = \"r.tif\"", "cpu");
     let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();
     assert!(e.contains("exactly one"), "{e}");
+    // A debris class that is both hot and burning.
+    let class = emberfall::debris::FragmentClassSpec {
+        material: "steel".into(),
+        size_m: 0.1,
+        mass_kg: 1.0,
+        temperature_c: Some(900.0),
+        burning: true,
+        burn_time_s: Some(10.0),
+    };
+    let e = class.thermal("debris.class[0]").unwrap_err().to_string();
+    assert!(e.contains("debris.class[0]") && e.contains("temperature_c") && e.contains("burning"), "{e}");
     let sc = write_scenario(&d, "fragments = \"frags.csv\"", "warp-drive");
     let e = emberfall::run::run_file(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
     assert!(e.contains("backend") && e.contains("warp-drive"), "{e}");

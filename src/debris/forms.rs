@@ -49,6 +49,9 @@ impl Record<'_> {
     }
 }
 
+/// Latest impact time a fragment list may give, s after the failure: a day (fragments fall in minutes).
+pub const MAX_IMPACT_TIME_S: f64 = 86_400.0;
+
 /// Parse one fragment from a record. `xy` is the position already in map coordinates when the geometry gave it.
 fn fragment_from(
     rec: &Record,
@@ -59,6 +62,9 @@ fn fragment_from(
     let (x, y) = match xy {
         Some(p) => p,
         None => match (rec.opt_f64("x")?, rec.opt_f64("y")?, rec.opt_f64("lon")?, rec.opt_f64("lat")?) {
+            (Some(_), Some(_), Some(_), Some(_)) => {
+                return Err(rec.err("x/y and lon/lat", "both positions given: give x and y or lon and lat, not both"))
+            }
             (Some(x), Some(y), _, _) => (x, y),
             (_, _, Some(lon), Some(lat)) => {
                 if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
@@ -82,6 +88,14 @@ fn fragment_from(
         Some(s) => return Err(rec.err("burning", format!("`{s}` is not true or false"))),
     };
     let thermal = if burning {
+        if let Some(t) = rec.opt_f64("temperature_c")? {
+            return Err(rec.err(
+                "temperature_c",
+                format!(
+                    "{t} C given for a burning fragment: a burning fragment has a burn time, a hot one a temperature"
+                ),
+            ));
+        }
         let t = rec.f64("burn_time_s")?;
         if t < 0.0 {
             return Err(rec.err("burn_time_s", format!("{t} is negative")));
@@ -103,6 +117,15 @@ fn fragment_from(
     let impact_time_s = rec.opt_f64("impact_time_s")?.unwrap_or(0.0);
     if impact_time_s < 0.0 {
         return Err(rec.err("impact_time_s", format!("{impact_time_s} is negative")));
+    }
+    if impact_time_s > MAX_IMPACT_TIME_S {
+        return Err(rec.err(
+            "impact_time_s",
+            format!(
+                "{impact_time_s} s is more than {} h after the failure: no fragment falls that long (seconds expected)",
+                MAX_IMPACT_TIME_S / 3600.0
+            ),
+        ));
     }
     let footprint = match (rec.opt_f64("sigma_along_m")?, rec.opt_f64("sigma_cross_m")?) {
         (None, None) => None,
@@ -250,8 +273,13 @@ pub fn read_impact_raster(
     let buf = band.read_as::<f64>((0, 0), (w, h), (w, h), None)?;
     let src_area = (gt[1] * gt[5]).abs();
     let mut density = vec![0f32; w * h];
+    let mut not_finite = 0usize;
     for (i, &v) in buf.data().iter().enumerate() {
-        if nodata.is_some_and(|nd| v == nd) || !v.is_finite() {
+        if nodata.is_some_and(|nd| v == nd) {
+            continue;
+        }
+        if !v.is_finite() {
+            not_finite += 1;
             continue;
         }
         if v < 0.0 || (!expected_count && v > 1.0) {
@@ -305,6 +333,12 @@ pub fn read_impact_raster(
         });
     }
     let mut field = DebrisField::from_fragments(frags, g);
+    if not_finite > 0 {
+        field.notes.push(format!(
+            "impact raster {}: {not_finite} cells hold NaN or infinite values (not its nodata value): taken as no impact",
+            path.display()
+        ));
+    }
     field.notes.push(format!(
         "impact raster {}: {:.2} expected hot fragments on the landscape over {} cells",
         path.display(),

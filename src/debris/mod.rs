@@ -178,6 +178,11 @@ impl FragmentClassSpec {
                 Material::NAMES.join(", ")
             ))
         })?;
+        if let (true, Some(t)) = (self.burning, self.temperature_c) {
+            return Err(Error::Invalid(format!(
+                "{what}: temperature_c = {t} with burning = true: a burning class has burn_time_s, a hot one temperature_c; give one"
+            )));
+        }
         let thermal = if self.burning {
             ThermalState::Burning {
                 burn_time_s: self

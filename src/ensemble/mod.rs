@@ -586,13 +586,14 @@ pub fn run_scenario_on(
     if shard.count > 1 {
         files.push(products::write_members_csv(&ens, &acc, out)?);
     } else {
-        let timing = crate::run::Timing { inputs_s, compute_s, products_s: 0.0 };
+        let timing = crate::run::Timing { inputs_s, compute_s, products_s: 0.0, ..Default::default() };
         files.extend(products::write_all(&ens, &acc, out, &backend, timing, t0)?);
         criteria = products::criteria(&ens, &acc);
     }
     let files = staging.final_paths(&files);
     staging.commit()?;
-    let timing = crate::run::Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64() };
+    let timing =
+        crate::run::Timing { inputs_s, compute_s, products_s: t2.elapsed().as_secs_f64(), ..Default::default() };
     Ok(EnsembleRun { out_dir: final_out.to_path_buf(), files, accumulator: acc, timing, backend, criteria })
 }
 
@@ -653,8 +654,8 @@ pub fn merge(
     if acc.records.len() != ens.members {
         log(&format!("note: the shards hold {} of the ensemble's {} members", acc.records.len(), ens.members));
     }
-    let timing = crate::run::Timing { inputs_s: t0.elapsed().as_secs_f64(), compute_s: 0.0, products_s: 0.0 };
-    let mut files = products::write_all(&ens, &acc, staging.dir(), &engine.name(), timing, t0)?;
+    let timing = crate::run::Timing { inputs_s: t0.elapsed().as_secs_f64(), ..Default::default() };
+    let mut files = products::write_all(&ens, &acc, staging.dir(), &engine.name(), timing.clone(), t0)?;
     let state = staging.dir().join(STATE_FILE);
     acc.save(&state)?;
     files.push(state);

@@ -288,3 +288,16 @@ pub fn tiff_options(predictor_float: bool) -> Result<RasterCreationOptions> {
     }
     Ok(o)
 }
+
+/// Route GDAL's (and PROJ's, through GDAL) messages away from standard error: an error GDAL raises reaches the
+/// caller as a `gdal` error carrying its text, which Emberfall turns into one line naming the file and what is
+/// wrong; warnings Emberfall checks for itself (nodata, CRS, geometry validity) are said in its own notes. With
+/// `EMBERFALL_GDAL_MESSAGES=1` every message is also printed as GDAL gives it, for debugging.
+pub fn route_gdal_messages() {
+    let verbose = std::env::var_os("EMBERFALL_GDAL_MESSAGES").is_some_and(|v| v != "0");
+    gdal::config::set_error_handler(move |class, code, msg| {
+        if verbose {
+            eprintln!("GDAL {class:?} {code}: {}", msg.trim_end());
+        }
+    });
+}

@@ -642,8 +642,9 @@ impl Landscape {
         let mut catalog = FuelCatalog::standard();
         let mut notes = Vec::new();
         if let Some(p) = &spec.fuel_models {
-            let n = catalog.load_custom(p)?;
+            let (n, replaced) = catalog.load_custom(p)?;
             notes.push(format!("read {n} custom fuel model(s) from {}", p.display()));
+            notes.extend(replaced);
         }
         // (path, band) of each layer.
         let lcp = spec.lcp.as_deref();
@@ -673,6 +674,34 @@ impl Landscape {
                 }
             })
         };
+        // A layer given on its own is one band: a multi-band file there (an LCP given as --fuel, say) would have its
+        // first band read as that layer. With an LCP too, the layer given overrides the LCP's band: say so.
+        for (name, flag, explicit, band) in [
+            ("fuel", "--fuel", &spec.fuel, 4),
+            ("elevation", "--elevation", &spec.elevation, 1),
+            ("slope", "--slope", &spec.slope, 2),
+            ("aspect", "--aspect", &spec.aspect, 3),
+            ("canopy cover", "--canopy-cover", &spec.canopy_cover, 5),
+            ("canopy height", "--canopy-height", &spec.canopy_height, 6),
+            ("canopy base height", "--canopy-base-height", &spec.canopy_base_height, 7),
+            ("canopy bulk density", "--canopy-bulk-density", &spec.canopy_bulk_density, 8),
+        ] {
+            let Some(p) = explicit else { continue };
+            let n = open(p)?.raster_count();
+            // Its first band is read: right for elevation (an LCP's first band), wrong for any other layer.
+            if n > 1 && band != 1 {
+                return Err(Error::input(
+                    p.display(),
+                    format!(
+                        "{flag}: this file has {n} bands and its first would be read as the {name} layer (an LCP? \
+                         give it as --lcp, or a single-band {name} raster)"
+                    ),
+                ));
+            }
+            if let (Some(l), true) = (lcp, band <= lcp_bands) {
+                notes.push(format!("{flag} {} overrides band {band} ({name}) of the LCP {}", p.display(), l.display()));
+            }
+        }
         // The fuel raster defines the grid; a geographic one is taken to its local UTM zone.
         let fuel_ds = open(&fuel_src.0)?;
         let assign = match &spec.assign_crs {

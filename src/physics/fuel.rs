@@ -252,11 +252,33 @@ impl FuelCatalog {
     }
 
     /// Add the custom models of a CSV file (see README: "Custom fuel models"), replacing models of the same number.
-    pub fn load_custom(&mut self, path: &Path) -> Result<usize> {
+    /// Returns how many were read and a line per model replaced (`102 GR2 replaced by 102 MYGR`), for the notes.
+    pub fn load_custom(&mut self, path: &Path) -> Result<(usize, Vec<String>)> {
         let models = read_custom_fuel_models(path)?;
         let n = models.len();
+        let mut replaced = Vec::new();
         for m in models {
+            if let Some(old) = self.models.get(&m.number) {
+                replaced.push(format!(
+                    "fuel model {} {} ({}) replaced by the custom {} {} of {}",
+                    old.number,
+                    old.code,
+                    old.name,
+                    m.number,
+                    m.code,
+                    path.display()
+                ));
+            }
             self.insert(m);
+        }
+        Ok((n, replaced))
+    }
+
+    /// [`FuelCatalog::load_custom`], its notes printed on standard error (the point calculators).
+    pub fn load_custom_noted(&mut self, path: &Path) -> Result<usize> {
+        let (n, replaced) = self.load_custom(path)?;
+        for r in replaced {
+            eprintln!("note: {r}");
         }
         Ok(n)
     }

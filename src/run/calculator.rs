@@ -72,12 +72,34 @@ pub(crate) fn row_fuel<'a>(
     fuel_model: Option<&str>,
     fuel_code: Option<&str>,
 ) -> Result<&'a FuelModel> {
-    let code = fuel_code.unwrap_or("");
-    let key = fuel_model.filter(|k| !k.is_empty()).unwrap_or(code);
-    catalog
+    let code = fuel_code.unwrap_or("").trim();
+    let key = fuel_model.map(str::trim).filter(|k| !k.is_empty()).unwrap_or(code);
+    let model = catalog
         .find(key)
         .or_else(|| catalog.find(code))
-        .ok_or_else(|| Error::input(file, format!("line {line}: unknown fuel model `{key}`")))
+        .ok_or_else(|| Error::input(file, format!("line {line}: unknown fuel model `{key}`")))?;
+    // Both columns given: they must name the same model.
+    if !code.is_empty() && key != code {
+        match catalog.find(code) {
+            Some(other) if other.number == model.number => {}
+            Some(other) => {
+                return Err(Error::input(
+                    file,
+                    format!(
+                        "line {line}: fuel_model `{key}` is {} {} but fuel_code `{code}` is {} {}: give one, or make them agree",
+                        model.number, model.code, other.number, other.code
+                    ),
+                ))
+            }
+            None => {
+                return Err(Error::input(
+                    file,
+                    format!("line {line}: fuel_code `{code}` is not a fuel model (fuel_model `{key}` is {})", model.code),
+                ))
+            }
+        }
+    }
+    Ok(model)
 }
 
 /// The five moistures of a row, percent, each within 0..400; `bad(column, message)` makes the error.

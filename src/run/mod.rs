@@ -37,11 +37,35 @@ pub struct Overrides {
 }
 
 /// Seconds a run spent reading and checking inputs, computing (debris, ignition, spread) and writing products.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Timing {
     pub inputs_s: f64,
     pub compute_s: f64,
+    /// Of `compute_s`, the time spotting spent launching, flying and igniting embers (not growing the fire).
+    pub spotting_s: f64,
     pub products_s: f64,
+    /// Of `products_s`, each phase (front-passage behaviour, rasters, isochrones, map, spot fires, debris, ...).
+    pub product_phases: Vec<(&'static str, f64)>,
+}
+
+impl Timing {
+    /// The whole process's split, one line: `inputs X s, spread Y s (spotting Z s), products W s (rasters ..., ...)`.
+    pub fn split(&self) -> String {
+        let phases = self.product_phases.iter().map(|(n, t)| format!("{n} {t:.2} s")).collect::<Vec<_>>().join(", ");
+        format!(
+            "inputs {:.2} s, spread {:.2} s{}, products {:.2} s{}, total {:.2} s",
+            self.inputs_s,
+            self.compute_s,
+            if self.spotting_s > 0.0 {
+                format!(" (of which spotting {:.2} s)", self.spotting_s)
+            } else {
+                String::new()
+            },
+            self.products_s,
+            if phases.is_empty() { String::new() } else { format!(" ({phases})") },
+            self.inputs_s + self.compute_s + self.products_s
+        )
+    }
 }
 
 /// What a run produced.
@@ -129,11 +153,13 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
         }
     }
     let t2 = Instant::now();
-    // Tracing many separate fires' isochrones takes time (GDAL's contour generator): say what is going on.
-    if timing.compute_s > 10.0 || member.sources.len() > 1000 {
-        log(&format!("writing the products ({} ignitions' isochrones and rasters)", member.sources.len()));
-    }
-    let (files, summary) = products::write_member(&prepared, &member, staging.dir())?;
+    // A long run says each product phase as it starts.
+    let embers = member.spotting.as_ref().map_or(0, |s| s.embers.len());
+    timing.spotting_s = member.spotting.as_ref().map_or(0.0, |s| s.launch_s);
+    let verbose = timing.compute_s > 10.0 || member.sources.len() > 1000 || embers > 100_000;
+    let mut phases = products::Phases::new(log, verbose);
+    let (files, summary) = products::write_member(&prepared, &member, staging.dir(), &mut phases)?;
+    timing.product_phases = phases.done;
     let files = staging.final_paths(&files);
     staging.commit()?;
     timing.products_s = t2.elapsed().as_secs_f64();

@@ -195,6 +195,39 @@ pub fn arrival_map(
 
 /// The spread products of a fire: arrival time and front-passage rasters, isochrones (GeoPackage and GeoJSON)
 /// and the arrival-time map. Returns the files and the isochrones' figures per time.
+/// Time spent per product phase, s, in order (the run's split says it), with a line on standard error as each
+/// phase of a long run starts (`log`).
+pub struct Phases<'a> {
+    pub done: Vec<(&'static str, f64)>,
+    log: &'a mut dyn FnMut(&str),
+    /// Say each phase as it starts (a run whose products take a while).
+    pub verbose: bool,
+}
+
+impl<'a> Phases<'a> {
+    pub fn new(log: &'a mut dyn FnMut(&str), verbose: bool) -> Phases<'a> {
+        Phases { done: Vec::new(), log, verbose }
+    }
+    /// Run `f` as phase `name` (`what` says what it writes, for the line a long run prints).
+    pub fn run<T>(&mut self, name: &'static str, what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        if self.verbose {
+            (self.log)(&format!("products: {what}"));
+        }
+        let t = std::time::Instant::now();
+        let v = f()?;
+        let dt = t.elapsed().as_secs_f64();
+        match self.done.iter_mut().find(|(n, _)| *n == name) {
+            Some(e) => e.1 += dt,
+            None => self.done.push((name, dt)),
+        }
+        Ok(v)
+    }
+    /// `name s, ...` of every phase.
+    pub fn split(&self) -> String {
+        self.done.iter().map(|(n, t)| format!("{n} {t:.2} s")).collect::<Vec<_>>().join(", ")
+    }
+}
+
 pub fn write_spread_products(
     ls: &Landscape,
     res: &SpreadResult,
@@ -202,9 +235,11 @@ pub fn write_spread_products(
     interval_min: f64,
     out: &Path,
     cog: bool,
+    phases: &mut Phases,
 ) -> Result<(Vec<PathBuf>, Vec<IsochroneFigures>)> {
     let grid = &ls.grid;
-    let r = res.rasters();
+    let r =
+        phases.run("front-passage behaviour", "front-passage behaviour of the burned cells", || Ok(res.rasters()))?;
     let rasters: Vec<(PathBuf, &[f32], &str)> = [
         ("arrival_time_min", &r.arrival_min, "arrival time, minutes since the start of the run"),
         ("ros_m_per_min", &r.ros_m_per_min, "spread rate in the direction of travel at front passage, m/min"),
@@ -220,17 +255,21 @@ pub fn write_spread_products(
     .into_iter()
     .map(|(name, data, desc)| (out.join(format!("{name}.tif")), data.as_slice(), desc))
     .collect();
-    io::write_rasters(grid, &rasters, NODATA as f64, cog)?;
+    phases.run("rasters", &format!("{} rasters", rasters.len()), || {
+        io::write_rasters(grid, &rasters, NODATA as f64, cog)
+    })?;
     let mut files: Vec<PathBuf> = rasters.iter().map(|r| r.0.clone()).collect();
     let times = isochrone_times(res.duration_min, interval_min);
-    let isos: Vec<Isochrone> = isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)?;
+    let isos: Vec<Isochrone> = phases.run("isochrones", &format!("tracing {} isochrones", times.len()), || {
+        isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)
+    })?;
     for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
         let p = out.join(name);
-        isochrone::write(&p, drv, grid, &isos)?;
+        phases.run("isochrones", &format!("writing {name}"), || isochrone::write(&p, drv, grid, &isos))?;
         files.push(p);
     }
     let png = out.join("arrival_time.png");
-    arrival_map(ls, res, &r, sources, interval_min).save_png(&png)?;
+    phases.run("map", "the arrival-time map", || arrival_map(ls, res, &r, sources, interval_min).save_png(&png))?;
     files.push(png);
     let figures =
         isos.iter().map(|i| IsochroneFigures { time_min: i.time_min, area_m2: i.area_m2, perimeter_m: i.perimeter_m });
@@ -347,14 +386,19 @@ fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<
     Ok(files)
 }
 
-pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<PathBuf>, serde_json::Value)> {
+pub fn write_member(
+    p: &Prepared,
+    m: &MemberResult,
+    out: &Path,
+    phases: &mut Phases,
+) -> Result<(Vec<PathBuf>, serde_json::Value)> {
     let sc = &p.scenario;
     let ls = &p.landscape;
     let mut files = Vec::new();
     let mut notes = p.notes.clone();
     notes.extend(m.notes.iter().cloned());
     if let Some(d) = &m.debris {
-        files.extend(write_debris_products(p, d, out)?);
+        files.extend(phases.run("debris", "debris products", || write_debris_products(p, d, out))?);
     }
     let extra = json!({
         "weather_periods": m.stream.periods.len(),
@@ -363,16 +407,25 @@ pub fn write_member(p: &Prepared, m: &MemberResult, out: &Path) -> Result<(Vec<P
         "isochrone_interval_min": sc.spread.isochrone_interval_min,
     });
     if sc.output.write_moisture {
-        files.extend(write_moisture_rasters(p, m, out)?);
+        files.extend(phases.run("moisture", "moisture rasters", || write_moisture_rasters(p, m, out))?);
     }
     let spread = match (&m.fire, &m.summary) {
         (Some(res), Some(fs)) => {
-            let (f, isos) =
-                write_spread_products(ls, res, &m.sources, sc.spread.isochrone_interval_min, out, sc.output.cog)?;
+            let (f, isos) = write_spread_products(
+                ls,
+                res,
+                &m.sources,
+                sc.spread.isochrone_interval_min,
+                out,
+                sc.output.cog,
+                phases,
+            )?;
             files.extend(f);
             if let Some(sp) = &m.spotting {
                 let path = out.join("spot_fires.gpkg");
-                write_spot_fires(&path, ls, &sp.embers)?;
+                phases.run("spot fires", &format!("spot_fires.gpkg ({} embers)", sp.embers.len()), || {
+                    write_spot_fires(&path, ls, &sp.embers)
+                })?;
                 files.push(path);
             }
             let mut listed = files.clone();

@@ -25,6 +25,15 @@ use crate::landscape::Grid;
 use crate::physics::behavior::Cells;
 use crate::weather::WeatherStream;
 
+/// Where [`Fire::newly_burned_by_run`] got to: the reached entries read so far, those reached beyond the time of the
+/// last call (read again next time), and on a GPU the entries already given.
+#[derive(Clone, Debug, Default)]
+pub struct BurnTracker {
+    cursor: usize,
+    pending: Vec<u32>,
+    given: Option<Vec<bool>>,
+}
+
 /// What every fire on one landscape shares: the grid, the burnable mask, the spread parameters computed so far
 /// (per weather, kept across fires), and on a GPU the kernels' buffers, allocated once.
 pub struct SpreadContext {
@@ -574,6 +583,53 @@ impl<'a> Fire<'a> {
             let i = i as usize;
             if let Some(v) = out.get_mut(i / n) {
                 v.push((i % n, t));
+            }
+        }
+        for v in &mut out {
+            v.sort_unstable_by_key(|e| e.0);
+        }
+        Ok(out)
+    }
+
+    /// The cells of every fire of the batch burned by now that `tracker` has not given before, each fire's in cell
+    /// order: [`Fire::burned_cells_by_run`] less what earlier calls returned, at a cost that grows with the cells
+    /// newly reached and the front waiting beyond the current time, not with all the burned cells (on the CPU; a
+    /// GPU reads the whole state).
+    pub fn newly_burned_by_run(&mut self, tracker: &mut BurnTracker) -> Result<Vec<Vec<(usize, f32)>>> {
+        let n = self.ncell;
+        let t = self.t_now as f32;
+        let mut out = vec![Vec::new(); self.runs];
+        let mut cursor = tracker.cursor;
+        match self.sweeper().reached_since(&mut cursor) {
+            Some(new) => {
+                tracker.cursor = cursor;
+                let mut cand = std::mem::take(&mut tracker.pending);
+                cand.extend(new);
+                let vals = self.sweeper().gather(&cand)?;
+                for (&i, (st, id)) in cand.iter().zip(vals) {
+                    if id == super::kernel::NO_ANCHOR {
+                        continue;
+                    }
+                    if st[0] <= t {
+                        if let Some(v) = out.get_mut(i as usize / n) {
+                            v.push((i as usize % n, st[0]));
+                        }
+                    } else {
+                        tracker.pending.push(i);
+                    }
+                }
+            }
+            None => {
+                let done = tracker.given.get_or_insert_with(|| vec![false; n * self.runs]);
+                for (i, t) in self.sweeper().reached_by(t)? {
+                    let i = i as usize;
+                    if !done[i] {
+                        done[i] = true;
+                        if let Some(v) = out.get_mut(i / n) {
+                            v.push((i % n, t));
+                        }
+                    }
+                }
             }
         }
         for v in &mut out {

@@ -286,6 +286,10 @@ impl Sweeper for GpuSpread {
         gpu.download(&out, self.cells)
     }
 
+    fn reached_since(&mut self, _cursor: &mut usize) -> Option<Vec<u32>> {
+        None
+    }
+
     fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>> {
         let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
         let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;

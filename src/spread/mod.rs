@@ -257,9 +257,17 @@ trait Sweeper {
     /// (state index, arrival time) of the entries reached by `t_max` (all runs), without copying the whole state
     /// where the backend tracks the reached cells.
     fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>>;
+    /// State indices of the entries first reached since `*cursor` (advanced past them), where the backend keeps the
+    /// reached entries in the order they were reached; None where it does not (the caller reads every entry).
+    fn reached_since(&mut self, cursor: &mut usize) -> Option<Vec<u32>>;
 }
 
 impl Sweeper for CpuKernel {
+    fn reached_since(&mut self, cursor: &mut usize) -> Option<Vec<u32>> {
+        let new = self.reached.get(*cursor..).unwrap_or(&[]).to_vec();
+        *cursor = self.reached.len();
+        Some(new)
+    }
     fn set_params(&mut self, _: &ParamField) -> Result<()> {
         Ok(())
     }

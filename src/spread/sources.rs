@@ -195,6 +195,17 @@ pub fn read_vector_noted(path: &Path, grid: &Grid) -> Result<(Vec<Source>, Vec<S
                 })?,
                 None => g.clone(),
             };
+            // A self-intersecting polygon has no well-defined inside (OGR IsValid, GEOS): refuse it by name.
+            let flat = g.geometry_type() & !0x8000_0000;
+            let polygonal = [gdal_sys::OGRwkbGeometryType::wkbPolygon, gdal_sys::OGRwkbGeometryType::wkbMultiPolygon]
+                .contains(&flat);
+            if polygonal && !g.is_valid() {
+                return Err(err(format!(
+                    "feature {k}: its polygon is not valid (self-intersecting or with crossing rings): fix it, e.g. \
+                     ogr2ogr -makevalid OUT {} ",
+                    path.display()
+                )));
+            }
             collect(&g, t, &mut out);
         }
     }

@@ -522,6 +522,8 @@ impl SpottingCounts {
 pub struct SpottingRun {
     pub embers: Vec<Ember>,
     pub launching_cells: usize,
+    /// Time spent launching, flying and igniting embers and adding spot fires, s (not growing the fire).
+    pub launch_s: f64,
 }
 
 impl SpottingRun {
@@ -574,7 +576,8 @@ pub fn burn_batch_with_spotting(
     if seeds.len() != nr {
         return Err(crate::error::Error::Invalid(format!("{} seeds for a batch of {nr} fires", seeds.len())));
     }
-    let mut launched = vec![vec![false; n]; nr];
+    // The cells each step newly burned: read incrementally (a cost of the new cells, not of all burned ones).
+    let mut tracker = crate::spread::fire::BurnTracker::default();
     // Cells where a spot fire was started: a cell starts at most one (the earliest; FARSITE's spot grid too).
     let mut spotted = vec![vec![false; n]; nr];
     let mut runs = vec![SpottingRun::default(); nr];
@@ -583,13 +586,11 @@ pub fn burn_batch_with_spotting(
     while t < t_end {
         let t_next = (t + p.step_min()).min(t_end);
         fire.advance_to(t_next, progress)?;
-        let reached = fire.burned_cells_by_run()?;
-        for (r, cells_r) in reached.into_iter().enumerate() {
+        let t_launch = std::time::Instant::now();
+        let reached = fire.newly_burned_by_run(&mut tracker)?;
+        let batch_runs = reached.len().max(1) as f64;
+        for (r, new) in reached.into_iter().enumerate() {
             let seed = seeds[r];
-            let new: Vec<(usize, f32)> = cells_r.into_iter().filter(|&(i, _)| !launched[r][i]).collect();
-            for &(i, _) in &new {
-                launched[r][i] = true;
-            }
             let (cells, stream, opts) = fire.setting();
             let beh = behavior_at_arrival(cells, &new, stream, opts);
             let per_cell: Vec<Option<Vec<Ember>>> = new
@@ -705,6 +706,10 @@ pub fn burn_batch_with_spotting(
                     fire.add_source_to(r, &Source { shape: Shape::Point(e.x, e.y), t_min: e.spot_min.max(t_now) })?;
                 }
             }
+        }
+        let dt = t_launch.elapsed().as_secs_f64() / batch_runs;
+        for run in runs.iter_mut() {
+            run.launch_s += dt;
         }
         t = t_next;
     }
