@@ -319,8 +319,9 @@ struct SpreadArgs {
     /// Length of the run: 6h, 90min, 3600s, or minutes.
     #[arg(long, default_value = "6h")]
     duration: String,
-    /// Time between isochrones.
-    #[arg(long, default_value = "1h")]
+    /// Time between isochrones: a duration, or auto (1 h for fires up to a day, else the duration / 24 in whole
+    /// hours).
+    #[arg(long, default_value = "auto")]
     isochrone_interval: String,
     /// Output folder.
     #[arg(long)]
@@ -852,7 +853,8 @@ fn spread(args: SpreadArgs) -> Result<()> {
         ignition: Default::default(),
         spread: SpreadSpec {
             duration_min: quantity::duration_min(&args.duration, "--duration")?,
-            isochrone_interval_min: quantity::duration_min(&args.isochrone_interval, "--isochrone-interval")?,
+            isochrone_interval_min: 0.0, // resolved below, once the duration is known
+
             tolerance: quantity::tolerance(args.tolerance, "--tolerance")?,
             wind_limit: !args.no_wind_limit,
             crown: crown_method,
@@ -868,6 +870,11 @@ fn spread(args: SpreadArgs) -> Result<()> {
     } else {
         sc.notes.extend(sc.spotting.notes());
     }
+    sc.spread.isochrone_interval_min = emberfall::run::pipeline::isochrone_interval_min(
+        &args.isochrone_interval,
+        sc.spread.duration_min,
+        "--isochrone-interval",
+    )?;
     if sc.ignitions.is_empty() {
         return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
     }

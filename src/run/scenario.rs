@@ -466,7 +466,11 @@ impl Scenario {
         let s = f.spread;
         let spread = SpreadSpec {
             duration_min: quantity::duration_min(&s.duration, "spread.duration")?,
-            isochrone_interval_min: quantity::duration_min(&s.isochrone_interval, "spread.isochrone_interval")?,
+            isochrone_interval_min: crate::run::pipeline::isochrone_interval_min(
+                &s.isochrone_interval,
+                quantity::duration_min(&s.duration, "spread.duration")?,
+                "spread.isochrone_interval",
+            )?,
             tolerance: quantity::tolerance(s.tolerance, "spread.tolerance")?,
             wind_limit: s.wind_limit,
             crown: s.crown_method,
