@@ -588,14 +588,16 @@ fn a_folder_or_empty_file_as_a_raster_is_named() {
     assert!(!err.contains("NULL pointer"), "{err}");
 }
 
-/// An 8-band landscape given as the fuel layer: a short error that lists a few codes and points at --lcp.
+/// An 8-band landscape given as the fuel layer: a short error that names the conflict and points at --lcp (not a
+/// list of "unknown fuel codes" read from its first band).
 #[test]
 fn a_landscape_given_as_fuel_gets_a_short_error() {
     let l = common::shared("landscapes/missoula_lcp/example_lcp.tif");
     let err = fails_with(
         emberfall().args(["landscape", "info", "--elevation"]).arg(&l).arg("--fuel").arg(&l),
-        &["8 bands", "--lcp", "more codes"],
+        &["8 bands", "--lcp", "--fuel", "its first would be read as the fuel layer"],
     );
+    assert!(!err.contains("unknown fuel"), "{err}");
     assert!(err.len() < 1000, "{} characters: {err}", err.len());
 }
 
