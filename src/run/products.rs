@@ -265,7 +265,7 @@ pub fn write_spread_products(
     })?;
     for (name, drv) in [("isochrones.gpkg", "GPKG"), ("isochrones.geojson", "GeoJSON")] {
         let p = out.join(name);
-        phases.run("isochrones", &format!("writing {name}"), || isochrone::write(&p, drv, grid, &isos))?;
+        phases.run("isochrone files", &format!("writing {name}"), || isochrone::write(&p, drv, grid, &isos))?;
         files.push(p);
     }
     let png = out.join("arrival_time.png");
