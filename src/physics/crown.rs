@@ -322,21 +322,10 @@ pub fn finney(
     // Van Wagner's two-equation model: R_cactual = R + CFB (R_crown - R); active when it reaches R0.
     let r_actual = ros_s + cfb * (crown_ros_m_per_min - ros_s);
     let active = r_actual >= r_active;
-    // Heat per area: the surface fire's (SFC x 18 000 kJ/kg) plus the canopy fuel burned, CFB x CBD x (CH - CBH).
-    let heat = surface.heat_per_area_kj_per_m2 + cfb * canopy.fuel_load_kg_per_m2() * FINNEY_CANOPY_HEAT_KJ_PER_KG;
     // A passive crown fire spreads at the surface rate; an active one at R_cactual (never below the surface rate).
     let ros = if active { r_actual.max(ros_s) } else { ros_s };
-    let intensity = heat * ros / S_PER_MIN;
-    CrownOutcome {
-        active,
-        crown_fraction_burned: cfb,
-        fire: Final {
-            ros_m_per_min: ros,
-            heat_per_area_kj_per_m2: heat,
-            fireline_intensity_kw_per_m: intensity,
-            flame_length_m: thomas_flame_length_m(intensity),
-        },
-    }
+    // Heat per area: the surface fire's (SFC x 18 000 kJ/kg) plus the canopy fuel burned, CFB x CBD x (CH - CBH).
+    crown_final(surface, active, cfb, ros, canopy.fuel_load_kg_per_m2(), FINNEY_CANOPY_HEAT_KJ_PER_KG)
 }
 
 /// Scott & Reinhardt's (2001) crowning index O'active (eq. 20), the 20-ft wind (m/min) at which FM10's rate makes
@@ -372,7 +361,8 @@ pub fn scott_reinhardt_passive(
     let r_init = initiation_ros_m_per_min(i0_kw_per_m, surface.heat_per_area_kj_per_m2);
     let den = r_sa_m_per_min - r_init;
     let cfb = if den > 1e-7 { ((ros_s - r_init) / den).clamp(0.0, 1.0) } else { 0.0 };
-    crown_final(surface, false, cfb, ros_s + cfb * (crown_ros_m_per_min - ros_s), canopy_fuel_load_kg_per_m2)
+    let ros = ros_s + cfb * (crown_ros_m_per_min - ros_s);
+    crown_final(surface, false, cfb, ros, canopy_fuel_load_kg_per_m2, BEHAVE_CANOPY_HEAT_KJ_PER_KG)
 }
 
 /// Scott & Reinhardt (2001) with behave's conventions, for a surface fire that has reached the critical intensity:
@@ -387,22 +377,23 @@ pub fn scott_reinhardt(
     r_sa_m_per_min: f64,
 ) -> CrownOutcome {
     if crown_ros_m_per_min >= critical_crown_ros_m_per_min(canopy_bulk_density_kg_per_m3) {
-        crown_final(surface, true, 1.0, crown_ros_m_per_min, canopy_fuel_load_kg_per_m2)
+        crown_final(surface, true, 1.0, crown_ros_m_per_min, canopy_fuel_load_kg_per_m2, BEHAVE_CANOPY_HEAT_KJ_PER_KG)
     } else {
         scott_reinhardt_passive(surface, i0_kw_per_m, crown_ros_m_per_min, canopy_fuel_load_kg_per_m2, r_sa_m_per_min)
     }
 }
 
-/// Final values of a crown fire spreading at `ros` with a fraction `cfb` of the canopy's fuel burning at behave's
-/// heat content (SR01 eq. 24; Thomas's flame length).
+/// Final values of a crown fire spreading at `ros` with a fraction `cfb` of the canopy's fuel burning at
+/// `canopy_heat_kj_per_kg` (SR01 eq. 24; F98): heat per area, Byram's intensity HPA R / 60, Thomas's flame length.
 fn crown_final(
     surface: &SurfaceHead,
     active: bool,
     cfb: f64,
     ros: f64,
     canopy_fuel_load_kg_per_m2: f64,
+    canopy_heat_kj_per_kg: f64,
 ) -> CrownOutcome {
-    let heat = surface.heat_per_area_kj_per_m2 + cfb * canopy_fuel_load_kg_per_m2 * BEHAVE_CANOPY_HEAT_KJ_PER_KG;
+    let heat = surface.heat_per_area_kj_per_m2 + cfb * canopy_fuel_load_kg_per_m2 * canopy_heat_kj_per_kg;
     let intensity = heat * ros / S_PER_MIN;
     CrownOutcome {
         active,

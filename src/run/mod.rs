@@ -156,7 +156,8 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
     // A long run says each product phase as it starts.
     let embers = member.spotting.as_ref().map_or(0, |s| s.embers.len());
     timing.spotting_s = member.spotting.as_ref().map_or(0.0, |s| s.launch_s);
-    let verbose = timing.compute_s > 10.0 || member.sources.len() > 1000 || embers > 100_000;
+    let fragments = member.debris.as_ref().map_or(0, |d| d.field.fragments.len());
+    let verbose = timing.compute_s > 10.0 || member.sources.len() > 1000 || embers > 100_000 || fragments > 100_000;
     let mut phases = products::Phases::new(log, verbose);
     let (files, summary) = products::write_member(&prepared, &member, staging.dir(), &mut phases)?;
     timing.product_phases = phases.done;

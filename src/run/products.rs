@@ -398,7 +398,8 @@ pub fn write_member(
     let mut notes = p.notes.clone();
     notes.extend(m.notes.iter().cloned());
     if let Some(d) = &m.debris {
-        files.extend(phases.run("debris", "debris products", || write_debris_products(p, d, out))?);
+        let what = format!("debris products (impacts.gpkg: {} fragments)", d.field.fragments.len());
+        files.extend(phases.run("debris", &what, || write_debris_products(p, d, out))?);
     }
     let extra = json!({
         "weather_periods": m.stream.periods.len(),
