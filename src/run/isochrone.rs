@@ -1,6 +1,7 @@
-//! Fire perimeters (isochrones) from an arrival-time raster: the region `arrival <= t` for each time `t`, traced
-//! with GDAL's contour generator (marching squares through cell centres, linear interpolation) in polygon
-//! mode, written as GeoPackage and GeoJSON layers with their time, area and perimeter.
+//! Fire perimeters (isochrones) from an arrival-time raster: the boundary of the region `arrival <= t` for each time
+//! `t`, traced with GDAL's contour generator (marching squares through cell centres, linear interpolation) in one
+//! line-mode pass for all times, with the area it encloses and its length, written as GeoPackage and GeoJSON layers
+//! of MultiLineStrings with their time, area and perimeter.
 
 use std::ffi::CString;
 use std::path::Path;
@@ -17,11 +18,13 @@ use crate::units::{M2_PER_HA, MIN_PER_H};
 /// Value standing for "not burned" in the contoured raster.
 const NOT_BURNED: f32 = 1.0e9;
 
-/// The burned region at one time.
+/// The fire's perimeter at one time.
 pub struct Isochrone {
     pub time_min: f64,
-    /// MultiPolygon in the grid's CRS (empty when nothing burned yet).
+    /// MultiLineString in the grid's CRS: the closed rings bounding the region burned by this time (outer boundaries
+    /// and holes; empty when nothing burned yet).
     pub geometry: Geometry,
+    /// Area burned by this time (enclosed by the rings), m2.
     pub area_m2: f64,
     /// Length of every ring (outer boundaries and holes), m.
     pub perimeter_m: f64,
@@ -40,7 +43,7 @@ pub fn trace(grid: &Grid, arrival: &[f32], nodata: f32, times: &[f64]) -> Result
         }
     }
     let mut out = Vec::new();
-    let empty = || Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbMultiPolygon);
+    let empty = || Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbMultiLineString);
     if r0 == usize::MAX {
         for &t in times {
             out.push(Isochrone { time_min: t, geometry: empty()?, area_m2: 0.0, perimeter_m: 0.0 });
@@ -74,64 +77,60 @@ pub fn trace(grid: &Grid, arrival: &[f32], nodata: f32, times: &[f64]) -> Result
         band.write((0, 0), (w as usize, h as usize), &mut buf)?;
     }
     let band = ds.rasterband(1)?;
+    // One pass of GDAL's contour generator in line mode for all the times at once: per time, the level lines (closed
+    // rings, thanks to the unburned padding). GDAL orients them with the region below the level on their left, so
+    // the shoelace sum of a level's rings is the area burned by then (holes count negative); their length is the
+    // perimeter. Polygon mode would build the same regions with a ring-nesting search per level, which on a
+    // fragmented fire (thousands of spot fires and unburned islands) costs hundreds of seconds.
+    let levels: Vec<f64> = times.to_vec();
+    let level_list = levels.iter().map(|t| format!("{t}")).collect::<Vec<_>>().join(",");
     let vdrv = DriverManager::get_driver_by_name("Memory")?;
-    for &t in times {
-        let mut vds = vdrv.create_vector_only("")?;
-        let layer = vds.create_layer(LayerOptions {
-            name: "c",
-            srs: Some(&srs),
-            ty: gdal_sys::OGRwkbGeometryType::wkbMultiPolygon,
-            options: None,
-        })?;
-        layer.create_defn_fields(&[
-            ("id", OGRFieldType::OFTInteger),
-            ("lo", OGRFieldType::OFTReal),
-            ("hi", OGRFieldType::OFTReal),
-        ])?;
-        let opts = [
-            format!("FIXED_LEVELS={t}"),
-            "POLYGONIZE=YES".to_string(),
-            "ID_FIELD=0".to_string(),
-            "ELEV_FIELD_MIN=1".to_string(),
-            "ELEV_FIELD_MAX=2".to_string(),
-        ];
-        let cstr: Vec<CString> = opts.iter().map(|s| CString::new(s.as_str()).unwrap()).collect();
-        let mut ptrs: Vec<*mut std::ffi::c_char> = cstr.iter().map(|s| s.as_ptr() as *mut _).collect();
-        ptrs.push(std::ptr::null_mut());
-        let rc = unsafe {
-            gdal_sys::GDALContourGenerateEx(
-                band.c_rasterband(),
-                layer.c_layer(),
-                ptrs.as_ptr() as gdal_sys::CSLConstList,
-                None,
-                std::ptr::null_mut(),
-            )
-        };
-        if rc != gdal_sys::CPLErr::CE_None {
-            return Err(Error::Invalid(format!("GDAL contouring failed for the {t} min isochrone")));
-        }
-        let mut layer = vds.layer(0)?;
-        let mut mp = empty()?;
-        for f in layer.features() {
-            let hi = f.field_as_double(2).ok().flatten().unwrap_or(f64::MAX);
-            if hi > t + 1e-9 {
-                continue;
-            }
-            if let Some(geom) = f.geometry() {
-                for k in 0..geom.geometry_count() {
-                    mp.add_geometry(geom.get_geometry(k).clone())?;
-                }
-            }
-        }
-        let area = mp.area();
-        let mut perim = 0.0;
-        for k in 0..mp.geometry_count() {
-            let poly = mp.get_geometry(k);
-            for j in 0..poly.geometry_count() {
-                perim += ring_length(&poly.get_geometry(j));
-            }
-        }
-        out.push(Isochrone { time_min: t, geometry: mp, area_m2: area, perimeter_m: perim });
+    let mut vds = vdrv.create_vector_only("")?;
+    let layer = vds.create_layer(LayerOptions {
+        name: "c",
+        srs: Some(&srs),
+        ty: gdal_sys::OGRwkbGeometryType::wkbLineString,
+        options: None,
+    })?;
+    layer.create_defn_fields(&[("id", OGRFieldType::OFTInteger), ("level", OGRFieldType::OFTReal)])?;
+    let opts = [format!("FIXED_LEVELS={level_list}"), "ID_FIELD=0".to_string(), "ELEV_FIELD=1".to_string()];
+    let cstr: Vec<CString> = opts
+        .iter()
+        .map(|s| CString::new(s.as_str()).map_err(|_| Error::Invalid("contour option with a NUL byte".into())))
+        .collect::<Result<_>>()?;
+    let mut ptrs: Vec<*mut std::ffi::c_char> = cstr.iter().map(|s| s.as_ptr() as *mut _).collect();
+    ptrs.push(std::ptr::null_mut());
+    // SAFETY: the band and the layer are live GDAL handles owned by `ds` and `vds` for the whole call; `ptrs` is a
+    // NULL-terminated list of C strings that `cstr` keeps alive; no progress callback is passed.
+    let rc = unsafe {
+        gdal_sys::GDALContourGenerateEx(
+            band.c_rasterband(),
+            layer.c_layer(),
+            ptrs.as_ptr() as gdal_sys::CSLConstList,
+            None,
+            std::ptr::null_mut(),
+        )
+    };
+    if rc != gdal_sys::CPLErr::CE_None {
+        return Err(Error::Invalid(format!("GDAL contouring failed at the isochrone times {level_list}")));
+    }
+    let band_of = |v: f64| levels.iter().position(|&t| (t - v).abs() <= 1e-6 * t.abs().max(1.0));
+    let mut lines: Vec<Geometry> = (0..levels.len())
+        .map(|_| Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbMultiLineString))
+        .collect::<std::result::Result<_, _>>()?;
+    let (mut area, mut perimeter) = (vec![0.0; levels.len()], vec![0.0; levels.len()]);
+    let mut layer = vds.layer(0)?;
+    for f in layer.features() {
+        let level = f.field_as_double(1).ok().flatten().unwrap_or(f64::MAX);
+        let (Some(k), Some(geom)) = (band_of(level), f.geometry()) else { continue };
+        let mut pts = Vec::new();
+        geom.get_points(&mut pts);
+        area[k] += pts.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0;
+        perimeter[k] += ring_length(geom);
+        lines[k].add_geometry(geom.clone())?;
+    }
+    for (k, geometry) in lines.into_iter().enumerate() {
+        out.push(Isochrone { time_min: levels[k], geometry, area_m2: area[k].max(0.0), perimeter_m: perimeter[k] });
     }
     Ok(out)
 }
@@ -151,7 +150,7 @@ pub fn write(path: &Path, driver: &str, grid: &Grid, isochrones: &[Isochrone]) -
         let layer = ds.create_layer(LayerOptions {
             name: "isochrones",
             srs: Some(&srs),
-            ty: gdal_sys::OGRwkbGeometryType::wkbMultiPolygon,
+            ty: gdal_sys::OGRwkbGeometryType::wkbMultiLineString,
             options: None,
         })?;
         layer.create_defn_fields(&[
