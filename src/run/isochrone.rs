@@ -147,11 +147,13 @@ pub fn write(path: &Path, driver: &str, grid: &Grid, isochrones: &[Isochrone]) -
         let drv = DriverManager::get_driver_by_name(driver)?;
         let mut ds = drv.create_vector_only(tmp)?;
         let srs = srs_from_wkt(&grid.wkt)?;
+        // GeoJSON: coordinates to the millimetre (GDAL's default writes 15 significant digits of projected metres).
+        let geojson = ["COORDINATE_PRECISION=3"];
         let layer = ds.create_layer(LayerOptions {
             name: "isochrones",
             srs: Some(&srs),
             ty: gdal_sys::OGRwkbGeometryType::wkbMultiLineString,
-            options: None,
+            options: driver.eq_ignore_ascii_case("GeoJSON").then_some(&geojson[..]),
         })?;
         layer.create_defn_fields(&[
             ("time_min", OGRFieldType::OFTReal),
