@@ -1005,35 +1005,14 @@ fn silent_and_vague_inputs_are_named() {
         run(&["landscape", "synth", "--fuel", "GR2", "--rows", "40", "--cols", "40", "--out", ls.to_str().unwrap()]);
     assert!(ok, "{err}");
     // A negative number after a flag is a value for that flag's own check, not an unknown argument.
-    let (ok, err) = run(&[
-        "landscape",
-        "synth",
-        "--fuel",
-        "GR2",
-        "--rows",
-        "4",
-        "--cols",
-        "4",
-        "--cell-size",
-        "-30",
-        "--out",
-        "/dev/null/x.tif",
-    ]);
+    let synth = |extra: &[&str], out: &str| {
+        let mut args = vec!["landscape", "synth", "--fuel", "GR2", "--rows", "4", "--cols", "4", "--out", out];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let (ok, err) = synth(&["--cell-size", "-30"], "/dev/null/x.tif");
     assert!(!ok && err.contains("--cell-size -30") && !err.contains("unexpected argument"), "{err}");
-    let (ok, err) = run(&[
-        "landscape",
-        "synth",
-        "--fuel",
-        "GR2",
-        "--rows",
-        "4",
-        "--cols",
-        "4",
-        "--epsg",
-        "99999",
-        "--out",
-        d.join("e.tif").to_str().unwrap(),
-    ]);
+    let (ok, err) = synth(&["--epsg", "99999"], d.join("e.tif").to_str().unwrap());
     assert!(
         !ok && err.contains("--epsg 99999") && err.contains("not an EPSG code") && !err.contains("returned error"),
         "{err}"

@@ -135,6 +135,18 @@ fn ballistics_match_analytical_trajectories() {
     assert!(f.temperature_c < 900.0 && f.temperature_c > 20.0, "{}", f.temperature_c);
 }
 
+/// A sphere of diameter `d` (m), density `rho` (kg/m3) and specific heat `c` (J/kg/K) falling at its terminal speed in
+/// air of 1.225 kg/m3 (Cd 0.5): mass, ballistic coefficient, terminal speed and the lumped-capacitance cooling time
+/// constant m c / (h pi d^2), h by Ranz-Marshall at that speed (air viscosity 1.8e-5, conductivity 0.026, Pr 0.71).
+fn falling_sphere(d: f64, rho: f64, c: f64) -> (f64, f64, f64, f64) {
+    let mass = rho * std::f64::consts::PI * d * d * d / 6.0;
+    let beta = mass / (0.5 * std::f64::consts::PI * d * d / 4.0);
+    let vt = (2.0 * beta * 9.80665 / 1.225f64).sqrt();
+    let re = 1.225 * vt * d / 1.8e-5;
+    let h = (2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0)) * 0.026 / d;
+    (mass, beta, vt, mass * c / (h * std::f64::consts::PI * d * d))
+}
+
 /// Convection-only cooling of a fragment falling at its terminal velocity in constant-density air (constant heat
 /// transfer coefficient h) is the lumped-capacitance solution T(t) = Ta + (T0 - Ta) exp(-h A t / (m c)).
 #[test]
@@ -142,18 +154,12 @@ fn convective_cooling_is_the_lumped_capacitance_solution() {
     let flat = |_: f64, _: f64| 0.0;
     let model = debris::FlightModel { constant_density: true, radiation: false, ..Default::default() };
     // A 12 mm steel sphere (below its melting point all along), ballistic coefficient of a sphere with Cd 0.5.
-    let (d, rho_steel, c_steel) = (0.012, 7900.0, 500.0);
-    let mass = rho_steel * std::f64::consts::PI * d * d * d / 6.0;
-    let beta = mass / (0.5 * std::f64::consts::PI * d * d / 4.0);
-    let g = 9.80665;
-    let vt = (2.0 * beta * g / 1.225f64).sqrt();
+    let d = 0.012;
+    let (mass, beta, vt, tau) = falling_sphere(d, 7900.0, 500.0);
     let (t0, ta) = (900.0, 20.0);
     let state = (Material::Steel, ThermalState::Hot { temperature_c: t0 }, mass, d);
     let f = debris::fly([0.0, 0.0, 600.0], [0.0, 0.0, -vt], beta, &[], &flat, state, ta, &model).unwrap();
     // Independent closed form: Ranz-Marshall h at the terminal speed, sphere area pi d^2.
-    let re = 1.225 * vt * d / 1.8e-5;
-    let h = (2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0)) * 0.026 / d;
-    let tau = mass * c_steel / (h * std::f64::consts::PI * d * d);
     let want = ta + (t0 - ta) * (-f.time_s / tau).exp();
     println!(
         "fall {:.2} s at {vt:.2} m/s, tau {tau:.1} s: {:.3} C vs closed form {want:.3} C",
@@ -176,19 +182,14 @@ fn a_fragment_that_burns_out_in_flight_lands_cooling_from_burnout() {
     let flat = |_: f64, _: f64| 0.0;
     let model = debris::FlightModel { constant_density: true, radiation: false, ..Default::default() };
     // An 8 mm propellant crumb (1750 kg/m3, 1250 J/kg/K) at terminal speed, burn time 8 s.
-    let (d, rho, c) = (0.008, 1750.0, 1250.0);
-    let mass = rho * std::f64::consts::PI * d * d * d / 6.0;
-    let beta = mass / (0.5 * std::f64::consts::PI * d * d / 4.0);
-    let vt = (2.0 * beta * 9.80665 / 1.225f64).sqrt();
+    let d = 0.008;
+    let (mass, beta, vt, tau) = falling_sphere(d, 1750.0, 1250.0);
     let ta = 20.0;
     let crumb = |burn: f64| (Material::SolidPropellant, ThermalState::Burning { burn_time_s: burn }, mass, d);
     let f = debris::fly([0.0, 0.0, 400.0], [0.0, 0.0, -vt], beta, &[], &flat, crumb(8.0), ta, &model).unwrap();
     let t_out = f.burned_out_at_s.expect("burned out in flight");
     assert!((t_out - 8.0).abs() < 0.02, "burnout at {t_out} s");
     assert!(f.burn_left_s.is_none() && f.time_s > 12.0, "set-up: lands after the burn ({} s)", f.time_s);
-    let re = 1.225 * vt * d / 1.8e-5;
-    let h = (2.0 + 0.6 * re.sqrt() * 0.71f64.powf(1.0 / 3.0)) * 0.026 / d;
-    let tau = mass * c / (h * std::f64::consts::PI * d * d);
     let want = ta + (600.0 - ta) * (-(f.time_s - t_out) / tau).exp();
     println!("crumb lands at {:.1} s, {:.1} C (closed form {want:.1} C)", f.time_s, f.temperature_c);
     assert!((f.temperature_c - want).abs() < 5e-3 * (want - ta), "{} vs {want}", f.temperature_c);
