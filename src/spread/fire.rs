@@ -133,6 +133,8 @@ pub struct Fire<'a> {
     skipped: Vec<usize>,
     started: Instant,
     computed_at_start: u64,
+    /// Windows end at the times asked for ([`Fire::end_windows_at_steps`]).
+    stepped: bool,
 }
 
 impl<'a> Fire<'a> {
@@ -229,6 +231,7 @@ impl<'a> Fire<'a> {
             skipped: vec![0; runs],
             started,
             computed_at_start,
+            stepped: false,
         };
         fire.set_weather(0)?;
         Ok(fire)
@@ -306,13 +309,23 @@ impl<'a> Fire<'a> {
             let next_change =
                 self.weather.periods.iter().map(|p| p.start_min).find(|&s| s > self.w_end + 1e-9).unwrap_or(f64::MAX);
             let horizon = self.opts.duration_min;
-            let end = if self.w_end < horizon { next_change.min(horizon) } else { next_change.min(t_min) };
+            let end =
+                if self.w_end < horizon && !self.stepped { next_change.min(horizon) } else { next_change.min(t_min) };
             self.run_window(end, progress)?;
             self.w_end = end;
             progress(end.min(t_min));
         }
         self.t_now = self.t_now.max(t_min);
         Ok(())
+    }
+
+    /// End windows at the times [`Fire::advance_to`] is asked for, as a fire that changes while it grows needs (a
+    /// spotting fire adds sources every step): a window's sweeps then stop one cell beyond its end, so a source
+    /// added at the next step improves only the cells reached within that step, not every cell the fire would
+    /// reach by the horizon (whose cost grows with the product of spot fires and burned cells). Arrival times
+    /// depend a little on where windows end (see [`Fire::advance_to`]).
+    pub fn end_windows_at_steps(&mut self) {
+        self.stepped = true;
     }
 
     fn set_weather(&mut self, period: usize) -> Result<()> {

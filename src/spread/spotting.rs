@@ -583,6 +583,7 @@ pub fn burn_batch_with_spotting(
     let mut runs = vec![SpottingRun::default(); nr];
     let cell_size_m = grid.dx().abs().min(grid.dy().abs());
     let mut t = fire.time_min();
+    fire.end_windows_at_steps();
     while t < t_end {
         let t_next = (t + p.step_min()).min(t_end);
         fire.advance_to(t_next, progress)?;
