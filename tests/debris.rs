@@ -355,6 +355,14 @@ fn ignition_kernel_on_the_gpu_matches_its_cpu_twin_and_sampling_is_seeded() {
     assert!(worst < 1e-4, "GPU and CPU ignition maps differ by {worst}");
     let total: f64 = cpu.expected.iter().map(|&v| v as f64).sum();
     assert!(total > 1.0, "set-up: expected ignitions {total}");
+    // The CPU scatter runs row bands in parallel: the same maps bit for bit on one thread, and each fragment's
+    // expected ignitions add up to the map's.
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let serial = one_thread.install(|| ignition::maps_cpu(&ls.grid, &ci, &frags, m1h, &p));
+    assert_eq!(serial.probability, cpu.probability, "ignition probability on 1 thread vs the pool");
+    assert_eq!(serial.expected, cpu.expected, "expected ignitions on 1 thread vs the pool");
+    let per_fragment: f64 = ignition::expected_by_fragment(&ls.grid, &ci, &frags, m1h, &p).iter().sum();
+    assert!((per_fragment - total).abs() < 1e-5 * total, "per fragment {per_fragment} vs map {total}");
     // Footprints integrate to the impact probability (within the grid and the 3x3 midpoint rule).
     let mut one = vec![frags[1].clone()];
     (one[0].x, one[0].y) = (500_713.0, 3_999_281.0); // mid-grid: the 4-sigma window inside
@@ -521,11 +529,76 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
 
 #[test]
 fn the_shipped_scenarios_load() {
+    use emberfall::run::scenario::{DebrisSpec, Scenario};
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for f in ["kairos_2024.toml", "missoula_fragments.toml"] {
-        let s = emberfall::run::scenario::Scenario::load(&root.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
-        assert!(s.seed > 0);
-    }
-    // The Missoula example's landscape is the one in ../shared.
+    // The Kairos scenario: the failure event and the four fragment classes its file lists, on the demo landscape.
+    let k = Scenario::load(&root.join("kairos_2024.toml")).unwrap();
+    assert_eq!(k.seed, 20240313);
+    let Some(DebrisSpec::Event { event, classes, winds_aloft }) = &k.debris else { panic!("kairos: {:?}", k.debris) };
+    assert_eq!(event.altitude_agl_m, 60.0);
+    assert_eq!(event.samples_per_fragment, 8);
+    let counts: Vec<(&str, usize)> = classes.iter().map(|c| (c.name.as_str(), c.count)).collect();
+    assert_eq!(counts, [("propellant_chunk", 24), ("propellant_crumb", 60), ("case_fragment", 30), ("hot_metal", 20)]);
+    assert_eq!(winds_aloft.len(), 2);
+    assert!(k.landscape.lcp.as_ref().unwrap().ends_with("dem/kii_synthetic.tif"));
+    // The Missoula scenario: its fragment list over the LANDFIRE landscape in ../shared, one fragment off it.
+    let m = Scenario::load(&root.join("missoula_fragments.toml")).unwrap();
+    let Some(DebrisSpec::Fragments(list)) = &m.debris else { panic!("missoula: {:?}", m.debris) };
+    let ls = Landscape::load(&m.landscape).unwrap();
+    assert!(ls.grid.wkt.contains("UTM zone 11N"), "{}", ls.grid.wkt);
+    let field = debris::read_fragments(list, &ls.grid).unwrap();
+    let rows =
+        std::fs::read_to_string(list).unwrap().lines().filter(|l| !l.starts_with('#') && !l.is_empty()).count() - 1;
+    assert_eq!(field.fragments.len() + field.off_landscape.len(), rows, "rows of missoula_fragments.csv");
+    assert_eq!(field.off_landscape.len(), 1, "the fragment the scenario says lands off the landscape");
+    assert!(m.landscape.lcp.as_ref().unwrap().ends_with("landscapes/missoula_lcp/example_lcp.tif"));
     common::shared("landscapes/missoula_lcp/example_lcp.tif");
+}
+
+/// A failure event's flights, flown in parallel, land where one thread flies them; a run says what its debris is
+/// doing (flights, ignition maps: `EMBERFALL_PROGRESS=always` shows what a long list shows by itself) and its time
+/// split counts the debris inside the compute phase.
+#[test]
+fn debris_work_reports_progress_and_flies_the_same_on_any_thread_count() {
+    let d = tmpdir("debris_progress");
+    let ls = load(&flat_landscape(&d, 80));
+    let event = "x = 501200.0\ny = 3998800.0\naltitude_agl_m = 80.0\nvelocity_enu_m_s = [0.0, 0.0, 20.0]\n\
+                 dispersion_m_s = 20.0\nsamples_per_fragment = 4";
+    let class = "name = \"chunk\"\ncount = 30\nmass_kg = 1.0\nsize_m = 0.1\nmaterial = \"solid_propellant\"\n\
+                 cd = 1.0\nburning = true\nburn_time_s = 30";
+    let ev: debris::BreakUp = toml::from_str(event).unwrap();
+    let cl: debris::FragmentClass = toml::from_str(class).unwrap();
+    let pool = debris::fly_event(&ev, std::slice::from_ref(&cl), &[], &ls, 5).unwrap();
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let serial = one_thread.install(|| debris::fly_event(&ev, &[cl], &[], &ls, 5).unwrap());
+    assert_eq!(pool.fragments.len(), 120);
+    let spread = pool.fragments.iter().map(|f| (f.x - 501200.0).hypot(f.y - 3998800.0)).fold(0.0, f64::max);
+    assert!(spread > 30.0, "set-up: dispersed fragments ({spread} m)");
+    for (a, b) in pool.fragments.iter().zip(&serial.fragments) {
+        assert_eq!((a.id.as_str(), a.x, a.y, a.impact_time_s), (b.id.as_str(), b.x, b.y, b.impact_time_s));
+    }
+    for (name, debris, n) in [
+        ("event", format!("[debris.event]\n{event}\n[[debris.class]]\n{class}\n"), 120),
+        ("list", "[debris]\nfragments = \"frags.csv\"\n".to_string(), 3),
+    ] {
+        let dir = d.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        let sc = write_scenario(&dir, "", "cpu");
+        let text = std::fs::read_to_string(&sc).unwrap().replace("[debris]\n\n", &debris);
+        std::fs::write(&sc, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_emberfall"))
+            .arg("run")
+            .arg(&sc)
+            .env("EMBERFALL_PROGRESS", "always")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let all = format!("{}{err}", String::from_utf8_lossy(&out.stdout));
+        assert!(out.status.success(), "{name}: {all}");
+        if name == "event" {
+            assert!(err.contains(&format!("failure event: flying {n} fragments in ")), "{name}: {err}");
+        }
+        assert!(err.contains(&format!("ignition maps of {n} fragments in ")), "{name}: {err}");
+        assert!(all.contains("(of which debris "), "{name}: the split lacks the debris: {all}");
+    }
 }

@@ -302,3 +302,54 @@ fn windows_ending_at_every_step_keep_the_arrival_times_of_one_window() {
     assert!(p99 < 0.01 && worst < 0.05, "stepped windows moved arrival times: 99th {p99:.1e}, worst {worst:.1e}");
     assert!(only_one * 200 < n, "{only_one} of {n} cells burned in one run only");
 }
+
+/// The cells a stepping fire newly burned at each step (what spotting launches from), on the CPU twin (its list of
+/// reached cells) and on the GPU (compacted on the device, `shaders/spread_reached.wgsl`): each burned cell given
+/// once, in the step that reached it, all of them by the end; the two backends agree step by step.
+#[test]
+fn newly_burned_cells_come_once_each_in_their_step_on_both_backends() {
+    let dem = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dem/kii_synthetic.tif");
+    let mut ls =
+        Landscape::load(&emberfall::landscape::LandscapeSpec { lcp: Some(dem), ..Default::default() }).unwrap();
+    ls.ensure_terrain(&Engine::Cpu).unwrap();
+    let cells = Cells::from_landscape(&ls).unwrap();
+    let w = stream(&[(0.0, weather(30.0, 220.0, DRY))]);
+    let end = 240.0;
+    let opts = SpreadOptions { duration_min: end, ..Default::default() };
+    let (sx, sy) = ls.grid.cell_center(250, 200);
+    let src = Source { shape: Shape::Point(sx + 7.0, sy - 4.0), t_min: 0.0 };
+    let steps = |engine: &Engine| -> Vec<Vec<(usize, f32)>> {
+        let mut ctx = SpreadContext::new(engine, &ls.grid, &cells).unwrap();
+        let mut f = Fire::new(&mut ctx, engine, &cells, &w, &opts).unwrap();
+        f.end_windows_at_steps();
+        f.add_source(&src).unwrap();
+        let mut tracker = emberfall::spread::fire::BurnTracker::default();
+        let (mut t, mut out) = (0.0, Vec::new());
+        let mut seen = std::collections::HashSet::new();
+        while t < end {
+            let t0 = t;
+            t = (t + 30.0f64).min(end);
+            f.advance_to(t, &mut |_| {}).unwrap();
+            let new = f.newly_burned_by_run(&mut tracker).unwrap().swap_remove(0);
+            for &(i, ta) in &new {
+                assert!(seen.insert(i), "cell {i} given twice");
+                assert!(
+                    ta as f64 <= t + 1e-3 && (ta as f64 > t0 - 1e-3 || t0 == 0.0),
+                    "cell {i} at {ta} in ({t0}, {t}]"
+                );
+            }
+            out.push(new);
+        }
+        let all = f.burned_cells().unwrap();
+        assert_eq!(all.len(), seen.len(), "the steps gave {} of {} burned cells", seen.len(), all.len());
+        out
+    };
+    let cpu = steps(&Engine::Cpu);
+    let gpu = steps(&Engine::select(Backend::Gpu).expect("a wgpu adapter (lavapipe)"));
+    let total: usize = cpu.iter().map(Vec::len).sum();
+    assert!(total > 500, "set-up: the fire must grow ({total} cells)");
+    for (k, (c, g)) in cpu.iter().zip(&gpu).enumerate() {
+        let diff = c.len().abs_diff(g.len());
+        assert!(diff * 50 <= c.len().max(50), "step {k}: {} cells on the CPU, {} on the GPU", c.len(), g.len());
+    }
+}

@@ -4,6 +4,8 @@
 use serde::Deserialize;
 
 use super::{DebrisField, Fragment, FragmentClassSpec, Material, ThermalState};
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::landscape::Landscape;
 use crate::rng::Rng;
@@ -375,7 +377,10 @@ pub fn fly_event(
     let ground = |x: f64, y: f64| ground_elevation(ls, x, y);
     let z0 = ground(x, y) + bu.altitude_agl_m;
     let mut rng = Rng::stream(seed, "debris.event");
-    let mut frags = Vec::new();
+    // Each class's thermal state and ballistic coefficient; then every flight's initial velocity, drawn in order
+    // from the event's stream; then the flights, in parallel (each depends only on its own draws), in that order.
+    let mut setups = Vec::with_capacity(classes.len());
+    let mut jobs: Vec<(usize, usize, usize, [f64; 3])> = Vec::new();
     for (k, c) in classes.iter().enumerate() {
         let what = format!("debris.event.class[{k}] ({})", c.name);
         let spec = FragmentClassSpec {
@@ -399,43 +404,58 @@ pub fn fly_event(
                 c.mass_kg / (cd * area)
             }
         };
+        setups.push((what, material, thermal, beta));
         for i in 0..c.count {
             for s in 0..bu.samples_per_fragment {
                 let dv = [rng.normal(), rng.normal(), rng.normal()].map(|n| n * bu.dispersion_m_s);
-                let v0 = [0, 1, 2].map(|j| bu.velocity_enu_m_s[j] + dv[j]);
-                let f = fly(
-                    [x, y, z0],
-                    v0,
-                    beta,
-                    &w,
-                    &ground,
-                    (material, thermal, c.mass_kg, c.size_m),
-                    bu.air_temp_c,
-                    &FlightModel::default(),
-                )
-                .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
-                // Burning on the ground, or (burnt out in flight, or never burning) hot at the temperature it cooled to.
-                let thermal_at_impact = match f.burn_left_s {
-                    Some(b) => ThermalState::Burning { burn_time_s: b },
-                    None => ThermalState::Hot { temperature_c: f.temperature_c },
-                };
-                frags.push(Fragment {
-                    id: format!("{}_{}_{}", c.name, i, s),
-                    x: f.x,
-                    y: f.y,
-                    mass_kg: c.mass_kg,
-                    size_m: c.size_m,
-                    material,
-                    thermal: thermal_at_impact,
-                    impact_probability: 1.0 / bu.samples_per_fragment as f64,
-                    impact_time_s: bu.time_after_liftoff_s + f.time_s,
-                    footprint: None,
-                    class: c.name.clone(),
-                    burned_out_in_flight: f.burned_out_at_s.is_some(),
-                });
+                jobs.push((k, i, s, [0, 1, 2].map(|j| bu.velocity_enu_m_s[j] + dv[j])));
             }
         }
     }
+    let progress = crate::io::progress::WorkProgress::new(
+        &format!("failure event: flying {} fragments", jobs.len()),
+        "flights",
+        jobs.len() as u64,
+        jobs.len() >= SHOW_FLIGHT_PROGRESS_FROM,
+    );
+    let frags = jobs
+        .par_iter()
+        .map(|&(k, i, s, v0)| {
+            let (c, (what, material, thermal, beta)) = (&classes[k], &setups[k]);
+            let f = fly(
+                [x, y, z0],
+                v0,
+                *beta,
+                &w,
+                &ground,
+                (*material, *thermal, c.mass_kg, c.size_m),
+                bu.air_temp_c,
+                &FlightModel::default(),
+            )
+            .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
+            progress.inc(1);
+            // Burning on the ground, or (burnt out in flight, or never burning) hot at the temperature it cooled to.
+            let thermal_at_impact = match f.burn_left_s {
+                Some(b) => ThermalState::Burning { burn_time_s: b },
+                None => ThermalState::Hot { temperature_c: f.temperature_c },
+            };
+            Ok(Fragment {
+                id: format!("{}_{}_{}", c.name, i, s),
+                x: f.x,
+                y: f.y,
+                mass_kg: c.mass_kg,
+                size_m: c.size_m,
+                material: *material,
+                thermal: thermal_at_impact,
+                impact_probability: 1.0 / bu.samples_per_fragment as f64,
+                impact_time_s: bu.time_after_liftoff_s + f.time_s,
+                footprint: None,
+                class: c.name.clone(),
+                burned_out_in_flight: f.burned_out_at_s.is_some(),
+            })
+        })
+        .collect::<Result<Vec<Fragment>>>()?;
+    progress.finish();
     let n = frags.len();
     let mut field = DebrisField::from_fragments(frags, g);
     field.notes.push(format!(
@@ -447,6 +467,9 @@ pub fn fly_event(
     ));
     Ok(field)
 }
+
+/// Flights (fragments times samples) of a failure event from which its flight reports progress (about 10 s).
+const SHOW_FLIGHT_PROGRESS_FROM: usize = 200_000;
 
 /// Ground elevation at map point (x, y): bilinear in the DEM; 0 (sea level) off the landscape or on nodata.
 pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {

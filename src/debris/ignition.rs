@@ -194,36 +194,104 @@ fn packed_ignition(f: &FragmentRow, fuel_temp_c: f64, m1h: f64, p: &IgnitionPara
     }
 }
 
-/// CPU twin of the kernel (f64): scatter each fragment over its window.
-pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p: &IgnitionParams) -> IgnitionMaps {
-    let n = grid.len();
-    let mut log_none = vec![0f64; n];
-    let mut expected = vec![0f64; n];
+/// Rows per band of the CPU scatter: bands are computed in parallel, each from the fragments whose window
+/// reaches it, in list order, so every cell adds its terms in the order of a serial scatter whatever the thread
+/// count.
+const BAND_ROWS: usize = 4;
+/// Window cells (summed over the fragments) from which the scatter reports its progress: about 10 s of work.
+const SHOW_PROGRESS_FROM_CELLS: u64 = 200_000_000;
+
+/// What the CPU scatter computes: the maps, and each fragment's expected ignitions (the sum over its window of
+/// the terms it adds to [`IgnitionMaps::expected`]).
+struct Scatter {
+    maps: IgnitionMaps,
+    per_fragment: Vec<f64>,
+}
+
+/// Scatter each fragment over its window, band by band of rows (see [`BAND_ROWS`]), with progress for long lists.
+fn scatter_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p: &IgnitionParams) -> Scatter {
+    let (rows, cols) = (grid.rows as i64, grid.cols as i64);
     let (ce, cn) = (grid.geotransform[1], grid.geotransform[5]);
-    for f in frags {
-        let pf = pack(f, grid, p);
+    let packed: Vec<FragmentRow> = frags.par_iter().map(|f| pack(f, grid, p)).collect();
+    // Each fragment's window (rows, columns) clipped to the grid; the fragments of each band, in list order.
+    let window = |pf: &FragmentRow| {
         let (rc, rr) = (pf.reach_cols as i64, pf.reach_rows as i64);
         let (c0, r0) = ((pf.x_cells as f64).floor() as i64, (pf.y_cells as f64).floor() as i64);
-        for row in (r0 - rr).max(0)..=(r0 + rr).min(grid.rows as i64 - 1) {
-            for col in (c0 - rc).max(0)..=(c0 + rc).min(grid.cols as i64 - 1) {
-                let i = row as usize * grid.cols + col as usize;
-                if !ci.can_ignite[i] {
-                    continue;
-                }
-                let hit = hit_probability(&pf, row, col, ce, cn);
-                if hit <= 0.0 {
-                    continue;
-                }
-                let q = (hit * packed_ignition(&pf, ci.fuel_temp_c[i] as f64, m1h, p)).min(1.0);
-                log_none[i] += (1.0 - q).max(1e-300).ln();
-                expected[i] += q;
-            }
+        ((r0 - rr).max(0), (r0 + rr).min(rows - 1), (c0 - rc).max(0), (c0 + rc).min(cols - 1))
+    };
+    let nbands = grid.rows.div_ceil(BAND_ROWS);
+    let mut in_band: Vec<Vec<u32>> = vec![Vec::new(); nbands];
+    let mut work = 0u64;
+    for (k, pf) in packed.iter().enumerate() {
+        let (rlo, rhi, clo, chi) = window(pf);
+        if rlo > rhi || clo > chi {
+            continue;
+        }
+        work += ((rhi - rlo + 1) * (chi - clo + 1)) as u64;
+        for band in in_band.iter_mut().take(rhi as usize / BAND_ROWS + 1).skip(rlo as usize / BAND_ROWS) {
+            band.push(k as u32);
         }
     }
-    IgnitionMaps {
-        probability: log_none.iter().map(|&l| (1.0 - l.exp()) as f32).collect(),
-        expected: expected.iter().map(|&e| e as f32).collect(),
+    let progress = crate::io::progress::WorkProgress::new(
+        &format!("ignition maps of {} fragments", frags.len()),
+        "row bands",
+        nbands as u64,
+        work >= SHOW_PROGRESS_FROM_CELLS,
+    );
+    // Per band: its rows' log P(no ignition) and expected ignitions, and each fragment's share within it.
+    type Band = (Vec<f64>, Vec<f64>, Vec<(u32, f64)>);
+    let bands: Vec<Band> = in_band
+        .par_iter()
+        .enumerate()
+        .map(|(b, list)| {
+            let (b0, b1) = ((b * BAND_ROWS) as i64, (((b + 1) * BAND_ROWS) as i64).min(rows) - 1);
+            let len = ((b1 - b0 + 1) * cols) as usize;
+            let (mut log_none, mut expected) = (vec![0f64; len], vec![0f64; len]);
+            let mut shares = Vec::with_capacity(list.len());
+            for &k in list {
+                let pf = &packed[k as usize];
+                let (rlo, rhi, clo, chi) = window(pf);
+                let mut sum = 0.0;
+                for row in rlo.max(b0)..=rhi.min(b1) {
+                    for col in clo..=chi {
+                        let i = (row * cols + col) as usize;
+                        if !ci.can_ignite[i] {
+                            continue;
+                        }
+                        let hit = hit_probability(pf, row, col, ce, cn);
+                        if hit <= 0.0 {
+                            continue;
+                        }
+                        let q = (hit * packed_ignition(pf, ci.fuel_temp_c[i] as f64, m1h, p)).min(1.0);
+                        let j = i - (b0 * cols) as usize;
+                        log_none[j] += (1.0 - q).max(1e-300).ln();
+                        expected[j] += q;
+                        sum += q;
+                    }
+                }
+                shares.push((k, sum));
+            }
+            progress.inc(1);
+            (log_none, expected, shares)
+        })
+        .collect();
+    progress.finish();
+    let n = grid.len();
+    let (mut probability, mut expected) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut per_fragment = vec![0f64; frags.len()];
+    for (log_none, exp, shares) in bands {
+        probability.extend(log_none.iter().map(|&l| (1.0 - l.exp()) as f32));
+        expected.extend(exp.iter().map(|&e| e as f32));
+        for (k, v) in shares {
+            per_fragment[k as usize] += v;
+        }
     }
+    Scatter { maps: IgnitionMaps { probability, expected }, per_fragment }
+}
+
+/// CPU twin of the kernel (f64): scatter each fragment over its window.
+pub fn maps_cpu(grid: &Grid, ci: &CellIgnition, frags: &[Fragment], m1h: f64, p: &IgnitionParams) -> IgnitionMaps {
+    scatter_cpu(grid, ci, frags, m1h, p).maps
 }
 
 /// Expected ignitions from each fragment (the sum over cells of P(lands there) x P(ignites there), the terms the
@@ -235,28 +303,25 @@ pub fn expected_by_fragment(
     m1h: f64,
     p: &IgnitionParams,
 ) -> Vec<f64> {
-    let (ce, cn) = (grid.geotransform[1], grid.geotransform[5]);
-    frags
-        .par_iter()
-        .map(|f| {
-            let pf = pack(f, grid, p);
-            let (rc, rr) = (pf.reach_cols as i64, pf.reach_rows as i64);
-            let (c0, r0) = ((pf.x_cells as f64).floor() as i64, (pf.y_cells as f64).floor() as i64);
-            let mut sum = 0.0;
-            for row in (r0 - rr).max(0)..=(r0 + rr).min(grid.rows as i64 - 1) {
-                for col in (c0 - rc).max(0)..=(c0 + rc).min(grid.cols as i64 - 1) {
-                    let i = row as usize * grid.cols + col as usize;
-                    if ci.can_ignite[i] {
-                        let hit = hit_probability(&pf, row, col, ce, cn);
-                        if hit > 0.0 {
-                            sum += (hit * packed_ignition(&pf, ci.fuel_temp_c[i] as f64, m1h, p)).min(1.0);
-                        }
-                    }
-                }
-            }
-            sum
-        })
-        .collect()
+    scatter_cpu(grid, ci, frags, m1h, p).per_fragment
+}
+
+/// The maps on `engine` and each fragment's expected ignitions ([`expected_by_fragment`]): one scatter on the CPU.
+pub fn maps_and_expected(
+    engine: &Engine,
+    grid: &Grid,
+    ci: &CellIgnition,
+    frags: &[Fragment],
+    m1h: f64,
+    p: &IgnitionParams,
+) -> Result<(IgnitionMaps, Vec<f64>)> {
+    match engine {
+        Engine::Cpu => {
+            let s = scatter_cpu(grid, ci, frags, m1h, p);
+            Ok((s.maps, s.per_fragment))
+        }
+        Engine::Gpu(g) => Ok((maps_gpu(g, grid, ci, frags, m1h, p)?, expected_by_fragment(grid, ci, frags, m1h, p))),
+    }
 }
 
 /// Tile edge (cells) of the kernel's per-tile fragment lists (`TILE` in the WGSL).

@@ -475,22 +475,7 @@ pub struct EnsembleRun {
 
 /// A progress bar over members (members done, members/s, time left), on a terminal only.
 fn member_bar(total: usize) -> indicatif::ProgressBar {
-    use std::io::IsTerminal;
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total as u64),
-        if std::io::stderr().is_terminal() {
-            indicatif::ProgressDrawTarget::stderr()
-        } else {
-            indicatif::ProgressDrawTarget::hidden()
-        },
-    );
-    let style = indicatif::ProgressStyle::with_template(
-        "[{bar:30}] {pos}/{len} members  {per_sec}  elapsed {elapsed}  left ~{eta}",
-    )
-    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-    .progress_chars("#>-");
-    bar.set_style(style);
-    bar
+    crate::io::progress::bar(total as u64, "[{bar:30}] {pos}/{len} members  {per_sec}  elapsed {elapsed}  left ~{eta}")
 }
 
 /// Run a scenario file's ensemble (or one shard of it) and write its products (a shard writes its state and

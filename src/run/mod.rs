@@ -43,6 +43,8 @@ pub struct Timing {
     pub compute_s: f64,
     /// Of `compute_s`, the time spotting spent launching, flying and igniting embers (not growing the fire).
     pub spotting_s: f64,
+    /// Of `compute_s`, the time the member's debris took (a failure event's flights, ignition maps, the draw).
+    pub debris_s: f64,
     pub products_s: f64,
     /// Of `products_s`, each phase (front-passage behaviour, rasters, isochrones, map, spot fires, debris, ...).
     pub product_phases: Vec<(&'static str, f64)>,
@@ -52,15 +54,16 @@ impl Timing {
     /// The whole process's split, one line: `inputs X s, spread Y s (spotting Z s), products W s (rasters ..., ...)`.
     pub fn split(&self) -> String {
         let phases = self.product_phases.iter().map(|(n, t)| format!("{n} {t:.2} s")).collect::<Vec<_>>().join(", ");
+        let of_which: Vec<String> = [("debris", self.debris_s), ("spotting", self.spotting_s)]
+            .iter()
+            .filter(|(_, t)| *t > 0.0)
+            .map(|(n, t)| format!("{n} {t:.2} s"))
+            .collect();
         format!(
             "inputs {:.2} s, spread {:.2} s{}, products {:.2} s{}, total {:.2} s",
             self.inputs_s,
             self.compute_s,
-            if self.spotting_s > 0.0 {
-                format!(" (of which spotting {:.2} s)", self.spotting_s)
-            } else {
-                String::new()
-            },
+            if of_which.is_empty() { String::new() } else { format!(" (of which {})", of_which.join(", ")) },
             self.products_s,
             if phases.is_empty() { String::new() } else { format!(" ({phases})") },
             self.inputs_s + self.compute_s + self.products_s
@@ -156,6 +159,7 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
     // A long run says each product phase as it starts.
     let embers = member.spotting.as_ref().map_or(0, |s| s.embers.len());
     timing.spotting_s = member.spotting.as_ref().map_or(0.0, |s| s.launch_s);
+    timing.debris_s = member.debris.as_ref().map_or(0.0, |d| d.debris_s);
     let fragments = member.debris.as_ref().map_or(0, |d| d.field.fragments.len());
     let verbose = timing.compute_s > 10.0 || member.sources.len() > 1000 || embers > 100_000 || fragments > 100_000;
     let mut phases = products::Phases::new(log, verbose);

@@ -74,6 +74,8 @@ pub struct MemberDebris {
     pub max_cell_probability: f32,
     /// This member's ignitions.
     pub ignitions: Vec<SampledIgnition>,
+    /// Time this member spent on its debris (a failure event's flights, the ignition maps, the draw), s.
+    pub debris_s: f64,
 }
 
 /// Burned area at one time of the run, from cell counts.
@@ -251,9 +253,15 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     };
     let fixed_debris = match fixed_debris {
         Some(field) => {
-            notes.extend(debris_notes(&field, &landscape.grid, &cell_ignition, m1h, &scenario.ignition));
-            let maps =
-                ignition::maps(&engine, &landscape.grid, &cell_ignition, &field.fragments, m1h, &scenario.ignition)?;
+            let (maps, expected) = ignition::maps_and_expected(
+                &engine,
+                &landscape.grid,
+                &cell_ignition,
+                &field.fragments,
+                m1h,
+                &scenario.ignition,
+            )?;
+            notes.extend(debris_notes(&field, &expected));
             Some((Arc::new(field), Arc::new(maps)))
         }
         None => None,
@@ -424,14 +432,9 @@ fn burn_periods(
         .map_err(|e| Error::input(p.display(), format!("FARSITE_BURN_PERIODS: {e}")))
 }
 
-/// Notes of a debris field: what reading it noticed, and hot fragments outside the hot-particle relation's range.
-fn debris_notes(
-    field: &DebrisField,
-    grid: &crate::landscape::Grid,
-    ci: &CellIgnition,
-    m1h: f64,
-    p: &crate::debris::ignition::IgnitionParams,
-) -> Vec<String> {
+/// Notes of a debris field: what reading it noticed, hot fragments outside the hot-particle relation's range, and
+/// where the expected ignitions come from (`expected`: each fragment's, [`ignition::expected_by_fragment`]).
+fn debris_notes(field: &DebrisField, expected: &[f64]) -> Vec<String> {
     let mut notes = field.notes.clone();
     let outside = |f: &crate::debris::Fragment| {
         matches!(f.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&f.size_m)
@@ -444,7 +447,6 @@ fn debris_notes(
     }
     // Where the expected ignitions come from, per class: the share of each class, and within it the shares from
     // fragments that burned out in flight (landing as cooling residues) and from the extrapolated relation.
-    let expected = ignition::expected_by_fragment(grid, ci, &field.fragments, m1h, p);
     let total: f64 = expected.iter().sum();
     if total > 0.0 {
         let mut classes: Vec<&str> = field.fragments.iter().map(|f| f.class.as_str()).collect();
@@ -452,7 +454,7 @@ fn debris_notes(
         classes.dedup();
         for c in classes {
             let (mut all, mut burned_out, mut extra) = (0.0, 0.0, 0.0);
-            for (f, e) in field.fragments.iter().zip(&expected).filter(|(f, _)| f.class == c) {
+            for (f, e) in field.fragments.iter().zip(expected).filter(|(f, _)| f.class == c) {
                 all += e;
                 if f.burned_out_in_flight {
                     burned_out += e;
@@ -561,6 +563,7 @@ impl Prepared {
         let grid = &self.landscape.grid;
         let m1h = sc.weather.base.moisture.dead_1h;
         let mut notes = Vec::new();
+        let started = std::time::Instant::now();
         let debris = match (&sc.debris, &self.fixed_debris) {
             (None, _) => None,
             (Some(spec), fixed) => {
@@ -577,19 +580,15 @@ impl Prepared {
                             None => classes.clone(),
                         };
                         let field = debris::fly_event(event, &classes, winds_aloft, &self.landscape, seed)?;
-                        notes.extend(debris_notes(&field, grid, &self.cell_ignition, m1h, &sc.ignition));
-                        let maps = if variation.skip_maps {
-                            None
+                        let (ci, frags) = (&self.cell_ignition, &field.fragments);
+                        let (maps, expected) = if variation.skip_maps {
+                            (None, ignition::expected_by_fragment(grid, ci, frags, m1h, &sc.ignition))
                         } else {
-                            Some(Arc::new(ignition::maps(
-                                &self.engine,
-                                grid,
-                                &self.cell_ignition,
-                                &field.fragments,
-                                m1h,
-                                &sc.ignition,
-                            )?))
+                            let (maps, expected) =
+                                ignition::maps_and_expected(&self.engine, grid, ci, frags, m1h, &sc.ignition)?;
+                            (Some(Arc::new(maps)), expected)
                         };
+                        notes.extend(debris_notes(&field, &expected));
                         (Arc::new(field), maps)
                     }
                     (_, None) => return Err(Error::Invalid("debris field not prepared".into())),
@@ -617,6 +616,7 @@ impl Prepared {
                     expected_ignitions,
                     max_cell_probability,
                     ignitions,
+                    debris_s: started.elapsed().as_secs_f64(),
                 })
             }
         };

@@ -659,7 +659,8 @@ fn write_impacts(
                 name: "impacts",
                 srs: Some(&srs),
                 ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
-                options: None,
+                // No R-tree: a fragment list may hold a million rows (see write_spot_fires).
+                options: Some(&["SPATIAL_INDEX=NO"]),
             })?;
             layer.create_defn_fields(&[
                 ("id", OGRFieldType::OFTString),

@@ -3,7 +3,7 @@
 //! more than 10 s.
 
 use crate::units::MIN_PER_H;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 /// A progress bar over fire time.
 pub struct Progress {
@@ -17,15 +17,10 @@ impl Progress {
     /// A bar for a fire of `total_min` minutes (hidden when standard error is not a terminal).
     pub fn new(total_min: f64) -> Progress {
         use std::io::IsTerminal;
-        let bar = ProgressBar::with_draw_target(
-            Some((total_min * 10.0).round().max(1.0) as u64),
-            if std::io::stderr().is_terminal() { ProgressDrawTarget::stderr() } else { ProgressDrawTarget::hidden() },
+        let bar = crate::io::progress::bar(
+            (total_min * 10.0).round().max(1.0) as u64,
+            "[{bar:30}] {percent:>3} %  fire time {msg}  elapsed {elapsed}  left ~{eta}",
         );
-        let style =
-            ProgressStyle::with_template("[{bar:30}] {percent:>3} %  fire time {msg}  elapsed {elapsed}  left ~{eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("#>-");
-        bar.set_style(style);
         let now = std::time::Instant::now();
         Progress { bar, terminal: std::io::stderr().is_terminal(), start: now, last_line: std::cell::Cell::new(now) }
     }

@@ -26,12 +26,13 @@ use crate::physics::behavior::Cells;
 use crate::weather::WeatherStream;
 
 /// Where [`Fire::newly_burned_by_run`] got to: the reached entries read so far, those reached beyond the time of the
-/// last call (read again next time), and on a GPU the entries already given.
+/// last call (read again next time), and on a GPU the time of the last call and the entries already given.
 #[derive(Clone, Debug, Default)]
 pub struct BurnTracker {
     cursor: usize,
     pending: Vec<u32>,
     given: Option<Vec<bool>>,
+    last_t: Option<f32>,
 }
 
 /// What every fire on one landscape shares: the grid, the burnable mask, the spread parameters computed so far
@@ -592,7 +593,8 @@ impl<'a> Fire<'a> {
         let n = self.ncell;
         let t = self.t_now as f32;
         let mut out = vec![Vec::new(); self.runs];
-        for (i, t) in self.sweeper().reached_by(t)? {
+        let dom = self.dom;
+        for (i, t) in self.sweeper().reached_between(dom, -T_UNSET, t)? {
             let i = i as usize;
             if let Some(v) = out.get_mut(i / n) {
                 v.push((i % n, t));
@@ -606,8 +608,8 @@ impl<'a> Fire<'a> {
 
     /// The cells of every fire of the batch burned by now that `tracker` has not given before, each fire's in cell
     /// order: [`Fire::burned_cells_by_run`] less what earlier calls returned, at a cost that grows with the cells
-    /// newly reached and the front waiting beyond the current time, not with all the burned cells (on the CPU; a
-    /// GPU reads the whole state).
+    /// newly reached and the front waiting beyond the current time, not with all the burned cells (a GPU compacts
+    /// the entries reached since the last call on the device, `shaders/spread_reached.wgsl`).
     pub fn newly_burned_by_run(&mut self, tracker: &mut BurnTracker) -> Result<Vec<Vec<(usize, f32)>>> {
         let n = self.ncell;
         let t = self.t_now as f32;
@@ -633,8 +635,13 @@ impl<'a> Fire<'a> {
                 }
             }
             None => {
+                // Entries reached since the last call: sources start at or after the fire's time, so no entry
+                // reaches a time already read after it was read; `given` keeps each entry to one report anyway.
+                let (dom, lo) = (self.dom, tracker.last_t.unwrap_or(-T_UNSET));
+                tracker.last_t = Some(t);
+                let new = self.sweeper().reached_between(dom, lo, t)?;
                 let done = tracker.given.get_or_insert_with(|| vec![false; n * self.runs]);
-                for (i, t) in self.sweeper().reached_by(t)? {
+                for (i, t) in new {
                     let i = i as usize;
                     if !done[i] {
                         done[i] = true;

@@ -25,6 +25,7 @@ pub struct GpuSpread {
     /// Cells of one run.
     cells: usize,
     count: Kernel,
+    reached: Kernel,
     relax: Kernel,
     commit: Kernel,
     prepare: Kernel,
@@ -91,10 +92,12 @@ impl GpuSpread {
             || gpu.upload_bytes("spread dom", bytemuck::bytes_of(&Dom::zeroed()), wgpu::BufferUsages::UNIFORM);
         let g: &Gpu = &gpu;
         let count = pipe("spread_count", include_str!("../../shaders/spread_count.wgsl"))?;
+        let reached = pipe("spread_reached", include_str!("../../shaders/spread_reached.wgsl"))?;
         let k = GpuSpread {
             n,
             cells,
             count,
+            reached,
             relax,
             commit,
             prepare,
@@ -290,13 +293,20 @@ impl Sweeper for GpuSpread {
         None
     }
 
-    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>> {
-        let s: Vec<State> = self.gpu.download(&self.state, self.n)?;
-        let i: Vec<u32> = self.gpu.download(&self.ids, self.n)?;
-        Ok((0..self.n)
-            .filter(|&k| i[k] != super::kernel::NO_ANCHOR && s[k][0] <= t_max)
-            .map(|k| (k as u32, s[k][0]))
-            .collect())
+    fn reached_between(&mut self, dom: Dom, t_lo: f32, t_hi: f32) -> Result<Vec<(u32, f32)>> {
+        let gpu = &self.gpu;
+        let u = Dom { t_start: t_lo, t_end: t_hi, ..dom };
+        gpu.queue.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u));
+        // The counter starts at 0 (a fresh buffer is zeroed); the list can hold every entry.
+        let count = gpu.output::<u32>("reached count", 1);
+        let found = gpu.output::<[u32; 2]>("reached", self.n);
+        let g = groups_1d(self.n, 256, gpu.limits.max_compute_workgroups_per_dimension);
+        gpu.run(&self.reached, &[&self.uniforms[0], &self.state, &self.ids, &count, &found], g)?;
+        let k = gpu.download::<u32>(&count, 1)?[0] as usize;
+        let mut out: Vec<(u32, f32)> =
+            gpu.download::<[u32; 2]>(&found, k.min(self.n))?.into_iter().map(|[i, t]| (i, f32::from_bits(t))).collect();
+        out.sort_unstable_by_key(|e| e.0);
+        Ok(out)
     }
 
     fn finish(&mut self, _take: bool) -> Result<super::Finished> {

@@ -254,9 +254,9 @@ trait Sweeper {
     fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
     /// The state of every cell (moved out when `take`, else copied), the reached cells, sweeps, relaxations.
     fn finish(&mut self, take: bool) -> Result<Finished>;
-    /// (state index, arrival time) of the entries reached by `t_max` (all runs), without copying the whole state
-    /// where the backend tracks the reached cells.
-    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>>;
+    /// (state index, arrival time) of the entries (all runs) reached after `t_lo` and by `t_hi`, without copying
+    /// the whole state (the CPU keeps the reached entries in a list, a GPU compacts them on the device).
+    fn reached_between(&mut self, dom: Dom, t_lo: f32, t_hi: f32) -> Result<Vec<(u32, f32)>>;
     /// State indices of the entries first reached since `*cursor` (advanced past them), where the backend keeps the
     /// reached entries in the order they were reached; None where it does not (the caller reads every entry).
     fn reached_since(&mut self, cursor: &mut usize) -> Option<Vec<u32>>;
@@ -301,13 +301,13 @@ impl Sweeper for CpuKernel {
         }
         Ok(())
     }
-    fn reached_by(&mut self, t_max: f32) -> Result<Vec<(u32, f32)>> {
+    fn reached_between(&mut self, _dom: Dom, t_lo: f32, t_hi: f32) -> Result<Vec<(u32, f32)>> {
         Ok(self
             .reached
             .iter()
             .filter(|&&i| self.ids[i as usize] != NO_ANCHOR)
             .map(|&i| (i, self.state[i as usize][0]))
-            .filter(|&(_, t)| t <= t_max)
+            .filter(|&(_, t)| t > t_lo && t <= t_hi)
             .collect())
     }
     fn finish(&mut self, take: bool) -> Result<Finished> {
