@@ -936,15 +936,8 @@ fn run_scenario(
 }
 
 fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, members: Option<usize>) -> Result<()> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dem = root.join("dem/kii_synthetic.tif");
-    if !dem.exists() {
-        return Err(Error::input(
-            dem.display(),
-            "demo landscape missing; regenerate it with `emberfall landscape kii`",
-        ));
-    }
-    let scenario = root.join("examples/kairos_2024.toml");
+    // The inputs are built into the binary: written beside the outputs, they run from any folder.
+    let scenario = emberfall::run::demo::unpack(&out.join("inputs"))?;
     println!("Emberfall demo: a Kairos-like launch failure over Spaceport Kii");
     println!("SYNTHETIC: the landscape (dem/README.md), the debris catalogue and the weather are made up for the");
     println!("demonstration; see examples/kairos_2024.toml and ../shared/KAIROS_FACTS.md for what is known.");

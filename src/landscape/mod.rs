@@ -209,6 +209,7 @@ fn same_crs(a: &str, b: &str) -> bool {
         return true;
     }
     match (SpatialRef::from_wkt(a), SpatialRef::from_wkt(b)) {
+        // SAFETY: both handles belong to SpatialRefs alive for the call; OSRIsSame only reads them.
         (Ok(sa), Ok(sb)) => unsafe { gdal_sys::OSRIsSame(sa.to_c_hsrs(), sb.to_c_hsrs()) == 1 },
         _ => false,
     }
@@ -239,9 +240,17 @@ pub fn mem_dataset(grid: &Grid, data: &[f32]) -> Result<Dataset> {
 pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
     let mut all: Vec<String> = vec!["-of".into(), "MEM".into()];
     all.extend_from_slice(args);
-    let cargs: Vec<CString> = all.iter().map(|s| CString::new(s.as_str()).expect("no NUL in warp args")).collect();
+    let cargs: Vec<CString> = all
+        .iter()
+        .map(|s| {
+            CString::new(s.as_str()).map_err(|_| Error::Invalid(format!("gdalwarp argument `{s}` holds a NUL byte")))
+        })
+        .collect::<Result<_>>()?;
     let mut ptrs: Vec<*mut std::ffi::c_char> = cargs.iter().map(|c| c.as_ptr() as *mut _).collect();
     ptrs.push(std::ptr::null_mut());
+    // SAFETY: `ptrs` is a NULL-terminated list of C strings kept alive by `cargs` for the whole block; GDAL copies
+    // the options; `src` is a live dataset borrowed for the call; the options are freed once, after GDALWarp; the
+    // returned dataset (checked for NULL) is owned by the Dataset that wraps it and closed when it drops.
     unsafe {
         let opts = gdal_sys::GDALWarpAppOptionsNew(ptrs.as_mut_ptr(), std::ptr::null_mut());
         if opts.is_null() {
@@ -333,6 +342,8 @@ pub fn warp_onto_from(src: &Dataset, src_srs: Option<&str>, grid: &Grid, resampl
 }
 
 fn last_gdal_error() -> String {
+    // SAFETY: CPLGetLastErrorMsg returns NULL or a NUL-terminated string owned by GDAL (thread-local), valid until
+    // the next GDAL error on this thread; it is copied at once.
     unsafe {
         let msg = gdal_sys::CPLGetLastErrorMsg();
         if msg.is_null() {

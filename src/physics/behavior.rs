@@ -483,16 +483,20 @@ mod tests {
         assert_eq!(below, open);
     }
 
+    /// BehavePlus's rule for a 10-m wind (Turner & Lawson 1978, BC-X-177: the 20-ft wind is the 10-m wind / 1.15):
+    /// 23 mi/h at 10 m is 20 mi/h at 20 ft; the units module holds that published factor.
     #[test]
     fn ten_metre_wind_is_reduced_by_1_15() {
+        assert_eq!(crate::units::WIND_10M_PER_WIND_20FT, 1.15);
+        let mph = crate::units::M_PER_MI / crate::units::MIN_PER_H;
         let w = Weather {
             moisture: Moisture::from_percent([6.0; 5]),
-            wind_speed_m_per_min: 115.0,
+            wind_speed_m_per_min: 23.0 * mph,
             wind_from_deg: 0.0,
             wind_height: WindHeight::TenM,
         };
         let (speed, mode) = w.wind_for_kernel();
-        assert!((speed - 100.0).abs() < 1e-9 && mode == 1);
+        assert!((speed / mph - 20.0).abs() < 1e-9 && mode == 1, "{} mi/h at 20 ft", speed / mph);
         assert_eq!(w.wind_toward_deg(), 180.0);
     }
 }

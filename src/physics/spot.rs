@@ -264,12 +264,35 @@ pub fn spotting(source: &SpotSource, site: &SpotSite) -> Spotting {
 mod tests {
     use super::*;
 
-    /// C81's terrain correction leaves the distance unchanged at the midslope-windward position when the
-    /// firebrand lands on the same phase of the slope (a full ridge-valley wavelength away), and for flat terrain.
+    /// C81's terrain correction (Chase 1981) leaves the distance unchanged when the firebrand lands on the same
+    /// phase of the terrain: a flat distance of one full ridge-valley wavelength (twice the ridge-to-valley
+    /// distance) is a fixed point of the iteration from every position (cos(2 pi - phi) = cos(phi)).
     #[test]
-    fn flat_terrain_is_unchanged_by_the_mountain_correction() {
-        assert_eq!(mountain_distance_mi(0.4, Location::RidgeTop, 0.0, 0.0), 0.4);
+    fn a_full_wavelength_is_unchanged_by_the_mountain_correction() {
+        for loc in [Location::MidslopeWindward, Location::ValleyBottom, Location::MidslopeLeeward, Location::RidgeTop] {
+            let d = mountain_distance_mi(1.2, loc, 0.6, 1968.5);
+            assert!((d - 1.2).abs() < 1e-12, "{loc:?}: {d} mi");
+        }
+        // No relief, or no ridge-valley distance: flat terrain.
+        assert_eq!(mountain_distance_mi(0.4, Location::RidgeTop, 0.0, 1000.0), 0.4);
         assert_eq!(mountain_distance_mi(0.4, Location::ValleyBottom, 1.0, 0.0), 0.4);
+    }
+
+    /// Within a wavelength the position matters: behave's SPOT (the BehavePlus core, ../shared/oracle
+    /// spotting_reference.csv cases 250, 254, 256 and 260) takes a 0.0855 mi flat distance to these distances over
+    /// ridges 0.62 mi (1.24 mi from the valley bottom and ridge top) from their valleys, 984 ft (1969 ft) above them.
+    #[test]
+    fn positions_in_the_terrain_give_behaves_distances() {
+        let flat = 0.0855152947;
+        for (loc, rv_mi, rv_ft, want) in [
+            (Location::MidslopeWindward, 0.6213711922, 984.2519685, 0.08738454956),
+            (Location::ValleyBottom, 1.242742384, 1968.503937, 0.07151498136),
+            (Location::MidslopeLeeward, 0.6213711922, 984.2519685, 0.08379422772),
+            (Location::RidgeTop, 1.242742384, 1968.503937, 0.1061627161),
+        ] {
+            let got = mountain_distance_mi(flat, loc, rv_mi, rv_ft);
+            assert!((got - want).abs() < 1e-8, "{loc:?}: {got} mi vs behave's {want} mi");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod calculator;
 pub mod crown_calculator;
+pub mod demo;
 pub mod farsite_settings;
 pub mod isochrone;
 pub mod maps;
