@@ -4,9 +4,11 @@
 //! are staged and moved into place together ([`staging`]); SIGINT and SIGTERM remove what is unfinished
 //! ([`interrupt`]). Maps are drawn by [`crate::run::render`].
 
+pub mod grid;
 pub mod interrupt;
 pub mod progress;
 pub mod staging;
+pub mod warp;
 
 pub use staging::Staging;
 
@@ -17,7 +19,7 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::{DriverManager, Metadata};
 
 use crate::error::{Error, Result};
-use crate::landscape::Grid;
+use grid::Grid;
 
 /// Temporary sibling path of `path` (same folder, so the final rename is atomic).
 pub fn temp_path(path: &Path) -> PathBuf {

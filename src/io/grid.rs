@@ -1,5 +1,7 @@
 //! The grid every layer is put on: a north-up raster of rows x cols cells with a geotransform and a CRS (WKT).
-//! Free of GDAL: what needs GDAL (the CRS's name) lives with the reading code.
+//! Below every stage (landscape, weather, debris and products all place data on it).
+
+use gdal::spatial_ref::SpatialRef;
 
 /// A north-up raster grid with its CRS.
 #[derive(Clone, Debug, PartialEq)]
@@ -65,5 +67,21 @@ impl Grid {
             && self.geotransform[4] == 0.0
             && self.geotransform[5] < 0.0
             && self.geotransform[1] > 0.0
+    }
+}
+
+impl Grid {
+    /// Short CRS name with EPSG code where known.
+    pub fn crs_name(&self) -> String {
+        match SpatialRef::from_wkt(&self.wkt) {
+            Ok(srs) => {
+                let name = srs.name().unwrap_or_else(|| "unnamed CRS".into());
+                match srs.auth_code() {
+                    Ok(code) => format!("{name} (EPSG:{code})"),
+                    Err(_) => name,
+                }
+            }
+            Err(_) => "unknown CRS".into(),
+        }
     }
 }

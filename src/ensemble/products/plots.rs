@@ -1,0 +1,183 @@
+//! Distribution and launch-window plots (plotters, Noto Sans).
+
+use super::*;
+
+/// Register Noto Sans with plotters once.
+pub(super) fn fonts() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, notosans::REGULAR_TTF);
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, notosans::BOLD_TTF);
+    });
+}
+
+/// A histogram (left) and an exceedance curve P(X > x) with its 95 % Wilson band (right) of `values`, to PNG.
+pub fn plot_distribution(values: &[f64], title: &str, x_label: &str, integer: bool, path: &Path) -> Result<()> {
+    fonts();
+    let (w, h) = (1400u32, 520u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let perr = |e: String| Error::input(path.display(), format!("cannot draw the plot: {e}"));
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
+        let root = root
+            .titled(title, ("sans-serif", 26).into_font().style(FontStyle::Bold))
+            .map_err(|e| perr(e.to_string()))?;
+        let (left, right) = root.split_horizontally(w / 2);
+        let n = values.len().max(1) as f64;
+        let max = values.iter().copied().fold(0.0f64, f64::max);
+        let nb = if integer { (max as usize + 1).clamp(1, 40) } else { 30 };
+        let width = if integer { (max.max(1.0) + 1.0) / nb as f64 } else { (max / nb as f64).max(1e-9) };
+        let mut counts = vec![0u32; nb];
+        for &v in values {
+            counts[((v / width) as usize).min(nb - 1)] += 1;
+        }
+        let top = counts.iter().copied().max().unwrap_or(1).max(1) as f64 / n;
+        let mut c = ChartBuilder::on(&left)
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(76)
+            .caption("Histogram over members", ("sans-serif", 20))
+            .build_cartesian_2d(0.0..(nb as f64 * width), 0.0..top * 1.1)
+            .map_err(|e| perr(e.to_string()))?;
+        c.configure_mesh()
+            .x_desc(x_label)
+            .y_desc("Share of members")
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        c.draw_series(counts.iter().enumerate().map(|(k, &cnt)| {
+            let x0 = k as f64 * width;
+            Rectangle::new([(x0, 0.0), (x0 + width * 0.95, cnt as f64 / n)], RGBColor(214, 96, 77).filled())
+        }))
+        .map_err(|e| perr(e.to_string()))?;
+        // Exceedance: P(X > x) at each distinct value, with its Wilson band.
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let xmax = max.max(1e-9) * 1.05;
+        let floor = (0.5 / n).min(0.1);
+        let mut pts = Vec::new();
+        let mut band = Vec::new();
+        let mut x = 0.0;
+        let steps = 200;
+        for s in 0..=steps {
+            let k = sorted.partition_point(|&v| v <= x) as u64;
+            let above = values.len() as u64 - k;
+            let (lo, hi) = wilson(above, values.len() as u64, Z95);
+            pts.push((x, (above as f64 / n).max(floor)));
+            band.push((x, lo.max(floor), hi.max(floor)));
+            x = xmax * (s + 1) as f64 / steps as f64;
+        }
+        let mut c = ChartBuilder::on(&right)
+            .margin(16)
+            .x_label_area_size(56)
+            .y_label_area_size(76)
+            .caption("Exceedance: P(X > x | failure), 95 % band", ("sans-serif", 20))
+            .build_cartesian_2d(0.0..xmax, (floor..1.0).log_scale())
+            .map_err(|e| perr(e.to_string()))?;
+        c.configure_mesh()
+            .x_desc(x_label)
+            .y_desc("Probability of exceedance")
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        let poly: Vec<(f64, f64)> =
+            band.iter().map(|b| (b.0, b.2)).chain(band.iter().rev().map(|b| (b.0, b.1))).collect();
+        c.draw_series(std::iter::once(Polygon::new(poly, RGBColor(33, 102, 172).mix(0.2))))
+            .map_err(|e| perr(e.to_string()))?;
+        c.draw_series(LineSeries::new(pts, RGBColor(33, 102, 172).stroke_width(3))).map_err(|e| perr(e.to_string()))?;
+        root.present().map_err(|e| perr(e.to_string()))?;
+    }
+    save_rgb(path, w, h, buf)
+}
+
+/// launch_window.png: each criterion's probability (95 % Wilson interval as error bars) over launch time, with its
+/// limit as a dashed line of the same colour; log scale.
+pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path) -> Result<()> {
+    fonts();
+    let (w, h) = (1400u32, 640u32);
+    let mut buf = vec![255u8; (w * h * 3) as usize];
+    let perr = |e: String| Error::input(path.display(), format!("cannot draw the plot: {e}"));
+    let times: Vec<chrono::DateTime<chrono::FixedOffset>> =
+        sweep.iter().filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.0).ok()).collect();
+    if times.len() != sweep.len() || sweep.is_empty() {
+        return Err(Error::Invalid("launch window without candidates".into()));
+    }
+    let t0 = times[0];
+    let x: Vec<f64> = times.iter().map(|t| (*t - t0).num_seconds() as f64 / (S_PER_MIN * MIN_PER_H)).collect();
+    let xmax = x.last().copied().unwrap_or(0.0).max(0.5);
+    let ncrit = sweep[0].1.len();
+    let n = sweep[0].1.first().map_or(1, |c| c.members.max(1)) as f64;
+    let floor = (0.2 / n).min(1e-4);
+    let lo_limit = sweep[0].1.iter().map(|c| c.limit).fold(1.0f64, f64::min);
+    let ymin = floor.min(lo_limit / 3.0);
+    {
+        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
+        let mut c = ChartBuilder::on(&root)
+            .margin(20)
+            .x_label_area_size(60)
+            .y_label_area_size(90)
+            .caption(
+                "Hazard over the launch window, 95 % intervals (a share of 0 is drawn at the bottom; limits dashed)",
+                ("sans-serif", 24).into_font().style(FontStyle::Bold),
+            )
+            .build_cartesian_2d(-0.05 * xmax..xmax * 1.05 + 0.01, (ymin..1.0).log_scale())
+            .map_err(|e| perr(e.to_string()))?;
+        c.configure_mesh()
+            .x_desc(format!("Launch time (h after {})", t0.format("%Y-%m-%d %H:%M %:z")))
+            .y_desc("P(event | failure)")
+            .label_style(("sans-serif", 16))
+            .axis_desc_style(("sans-serif", 18))
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        for k in 0..ncrit {
+            let color = Palette99::pick(k).to_rgba();
+            let name = sweep[0].1[k].name.clone();
+            let pts: Vec<(f64, f64)> =
+                sweep.iter().zip(&x).map(|(s, &xx)| (xx, s.1[k].probability.max(floor))).collect();
+            c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
+                .map_err(|e| perr(e.to_string()))?
+                .label(name)
+                .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 24, b)], color.stroke_width(3)));
+            c.draw_series(sweep.iter().zip(&x).map(|(s, &xx)| {
+                let o = &s.1[k];
+                ErrorBar::new_vertical(
+                    xx,
+                    o.ci95_low.max(floor),
+                    o.probability.max(floor),
+                    o.ci95_high.max(floor),
+                    color.filled(),
+                    10,
+                )
+            }))
+            .map_err(|e| perr(e.to_string()))?;
+            let limit = sweep[0].1[k].limit;
+            let dashes: Vec<PathElement<(f64, f64)>> = (0..40)
+                .map(|j| {
+                    let a = -0.05 * xmax + (xmax * 1.1) * j as f64 / 40.0;
+                    PathElement::new(vec![(a, limit), (a + xmax * 1.1 / 80.0, limit)], color.stroke_width(1))
+                })
+                .collect();
+            c.draw_series(dashes).map_err(|e| perr(e.to_string()))?;
+        }
+        c.configure_series_labels()
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font(("sans-serif", 15))
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(|e| perr(e.to_string()))?;
+        root.present().map_err(|e| perr(e.to_string()))?;
+    }
+    save_rgb(path, w, h, buf)
+}
+
+pub(super) fn save_rgb(path: &Path, w: u32, h: u32, buf: Vec<u8>) -> Result<()> {
+    let img = image::RgbImage::from_raw(w, h, buf).ok_or_else(|| Error::Invalid("plot buffer size".into()))?;
+    io::write_atomic(path, |tmp| {
+        img.save_with_format(tmp, image::ImageFormat::Png).map_err(|e| Error::input(path.display(), e.to_string()))
+    })
+}

@@ -1,0 +1,99 @@
+//! The CSV tables: members, criteria (one writer, the csv crate).
+
+use super::*;
+
+pub(super) fn trim(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round())
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Columns of a criterion's outcome, as `criteria.csv` and `launch_window.csv` give them.
+pub(super) const CRITERION_COLUMNS: [&str; 8] =
+    ["criterion", "limit", "members", "events", "probability", "ci95_low", "ci95_high", "verdict"];
+
+/// A criterion's outcome in [`CRITERION_COLUMNS`].
+pub(super) fn criterion_cells(c: &CriterionOutcome) -> Vec<String> {
+    vec![
+        c.name.clone(),
+        format!("{}", c.limit),
+        c.members.to_string(),
+        c.events.to_string(),
+        format!("{}", c.probability),
+        format!("{}", c.ci95_low),
+        format!("{}", c.ci95_high),
+        c.verdict.word().into(),
+    ]
+}
+
+/// Write a CSV through `csv` atomically.
+pub(super) fn write_csv<H: AsRef<str>>(path: &Path, header: &[H], rows: &[Vec<String>]) -> Result<()> {
+    io::write_atomic(path, |tmp| {
+        let mut w = csv::Writer::from_path(tmp).map_err(|e| Error::input(path.display(), e.to_string()))?;
+        let werr = |e: csv::Error| Error::input(path.display(), e.to_string());
+        w.write_record(header.iter().map(|h| h.as_ref())).map_err(werr)?;
+        for r in rows {
+            w.write_record(r).map_err(werr)?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))
+    })
+}
+
+pub(super) fn opt(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| format!("{x}"))
+}
+
+/// members.csv: one row per member.
+pub fn write_members_csv(ens: &Ensemble, acc: &Accumulator, out: &Path) -> Result<PathBuf> {
+    let resp = acc.time_index(ens.prepared.scenario.ensemble.response_time_min).unwrap_or(0);
+    let last = acc.times_min.len() - 1;
+    let mut header: Vec<String> = [
+        "member",
+        "seed",
+        "failure_time_s",
+        "weather_member",
+        "ignitions",
+        "burned_area_response_ha",
+        "burned_area_end_ha",
+        "perimeter_response_m",
+        "perimeter_end_m",
+        "fires_response",
+        "fires_end",
+        "spot_fires",
+        "crown_area_end_ha",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for a in &ens.assets {
+        header.push(format!("arrival_{}_min", a.spec.name));
+    }
+    let rows: Vec<Vec<String>> = acc
+        .records
+        .iter()
+        .map(|r| {
+            let mut v = vec![
+                r.member.to_string(),
+                r.seed.to_string(),
+                opt(r.failure_time_s),
+                r.weather_member.clone().unwrap_or_default(),
+                r.ignitions.to_string(),
+                format!("{}", r.area_ha[resp]),
+                format!("{}", r.area_ha[last]),
+                format!("{:.1}", r.perimeter_m[resp]),
+                format!("{:.1}", r.perimeter_m[last]),
+                r.fires[resp].to_string(),
+                r.fires[last].to_string(),
+                r.spot_fires.to_string(),
+                format!("{}", r.crown_area_ha),
+            ];
+            v.extend(r.asset_arrival_min.iter().map(|t| opt(*t)));
+            v
+        })
+        .collect();
+    let p = out.join("members.csv");
+    write_csv(&p, &header, &rows)?;
+    Ok(p)
+}

@@ -1,0 +1,393 @@
+//! Reading landscape layers through GDAL: opening and checking a raster, reading a band onto the landscape grid
+//! (warped where it differs), setting implausible values aside, FARSITE .lcp units, the layers of a landscape read
+//! in parallel, FARSITE fuel conversion files, and the check of a slope layer's units against the DEM.
+
+use super::*;
+
+pub(super) fn open(path: &Path) -> Result<Dataset> {
+    let meta = std::fs::metadata(path).map_err(|_| Error::input(path.display(), "file not found"))?;
+    if meta.is_dir() {
+        return Err(Error::input(path.display(), "is a folder, not a raster file"));
+    }
+    if meta.len() == 0 {
+        return Err(Error::input(path.display(), "is empty (0 bytes), not a raster"));
+    }
+    Dataset::open(path).map_err(|e| {
+        let e = e.to_string();
+        // GDAL's own wording for a file no driver recognises says nothing to a user.
+        let why = if e.contains("NULL pointer") { "no GDAL raster driver recognises it".to_string() } else { e };
+        Error::input(path.display(), format!("GDAL cannot open it as a raster: {why}"))
+    })
+}
+
+pub(super) fn dataset_grid(path: &Path, ds: &Dataset, assign: Option<&str>) -> Result<Grid> {
+    let mut wkt = ds.projection();
+    if wkt.trim().is_empty() {
+        match assign {
+            Some(a) => wkt = a.to_string(),
+            None => {
+                return Err(Error::input(
+                    path.display(),
+                    "has no CRS (coordinate reference system; a FARSITE .lcp never holds one): give it with --assign-crs EPSG:N (or `assign_crs` in [landscape]), or assign one to the file, e.g. `gdal_edit.py -a_srs EPSG:32611 FILE`",
+                ));
+            }
+        }
+    }
+    let gt = ds.geo_transform().map_err(|_| Error::input(path.display(), "has no geotransform (not georeferenced)"))?;
+    let (cols, rows) = ds.raster_size();
+    let grid = Grid { rows, cols, geotransform: gt, wkt };
+    if !grid.is_north_up() {
+        return Err(Error::input(path.display(), "is rotated or not north-up; warp it first (gdalwarp)"));
+    }
+    Ok(grid)
+}
+
+pub(super) fn read_band_f32(path: &Path, ds: &Dataset, band: usize) -> Result<(Vec<f32>, Option<f64>)> {
+    let b = ds.rasterband(band).map_err(|e| Error::input(path.display(), format!("band {band}: {e}")))?;
+    let (cols, rows) = ds.raster_size();
+    let buf = b
+        .read_as::<f32>((0, 0), (cols, rows), (cols, rows), None)
+        .map_err(|e| Error::input(path.display(), format!("cannot read band {band}: {e}")))?;
+    Ok((buf.into_shape_and_vec().1, b.no_data_value()))
+}
+
+/// Counts of values set aside while sanitising one layer.
+#[derive(Default)]
+pub(super) struct Dropped {
+    nodata: usize,
+    implausible: usize,
+    example: Option<f64>,
+}
+
+/// Replace nodata-tagged and implausible values with NaN.
+pub(super) fn sanitize(values: &mut [f32], nodata: Option<f64>, lo: f64, hi: f64) -> Dropped {
+    let mut d = Dropped::default();
+    for v in values.iter_mut() {
+        let x = *v as f64;
+        if x.is_nan() || nodata.is_some_and(|nd| x == nd) {
+            *v = f32::NAN;
+            d.nodata += 1;
+        } else if !x.is_finite() || x < lo || x > hi {
+            d.example.get_or_insert(x);
+            *v = f32::NAN;
+            d.implausible += 1;
+        }
+    }
+    d
+}
+
+/// A FARSITE .lcp band (GDAL's LCP driver) in the units its header gives, converted to the LANDFIRE conventions the
+/// rest of the loader reads (elevation m, slope in `slope_units`, aspect azimuth degrees with -1 flat, canopy cover
+/// percent, heights m x 10, bulk density kg/m3 x 100). FARSITE writes -9999 for nodata, and for the aspect of flat
+/// cells: there it is flat. Returns what it noticed. Header codes: GDAL's LCP driver documentation.
+pub(super) fn lcp_to_landfire_units(
+    path: &Path,
+    ds: &Dataset,
+    band: usize,
+    kind: Kind,
+    slope_units: SlopeUnits,
+    values: &mut [f32],
+) -> Result<Vec<String>> {
+    use gdal::Metadata;
+    let b = ds.rasterband(band)?;
+    let key = match kind {
+        Kind::Elevation => "ELEVATION_UNIT",
+        Kind::Slope => "SLOPE_UNIT",
+        Kind::Aspect => "ASPECT_UNIT",
+        Kind::Fuel => "FUEL_MODEL_OPTION",
+        Kind::CanopyCover => "CANOPY_COV_UNIT",
+        Kind::CanopyHeight => "CANOPY_HT_UNIT",
+        Kind::CanopyBaseHeight => "CBH_UNIT",
+        Kind::CanopyBulkDensity => "CBD_UNIT",
+    };
+    let unit: i64 = b.metadata_item(key, "").and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
+    let name = b.metadata_item(&format!("{key}_NAME"), "").unwrap_or_else(|| format!("code {unit}"));
+    let unsupported = || {
+        Error::input(
+            path.display(),
+            format!("{}: the LCP header's unit `{name}` ({key} {unit}) is not supported", kind.name()),
+        )
+    };
+    let mut notes = Vec::new();
+    let mut flat = 0usize;
+    let convert: Box<dyn Fn(f64) -> f64 + Sync> = match kind {
+        Kind::Elevation => match unit {
+            1 => Box::new(|v| v * M_PER_FT),
+            _ => Box::new(|v| v),
+        },
+        Kind::Slope => {
+            let from_pct = unit == 1;
+            match (from_pct, slope_units) {
+                (true, SlopeUnits::Degrees) => Box::new(|v: f64| frac_from_pct(v).atan().to_degrees()),
+                (false, SlopeUnits::Percent) => Box::new(|v: f64| 100.0 * v.to_radians().tan()),
+                _ => Box::new(|v| v),
+            }
+        }
+        Kind::Aspect => match unit {
+            2 => Box::new(|v| v),
+            // GRASS degrees: counterclockwise from east, 0 undefined (flat).
+            1 => Box::new(|v| if v == 0.0 { -1.0 } else { (450.0 - v).rem_euclid(360.0) }),
+            _ => return Err(unsupported()),
+        },
+        Kind::Fuel => Box::new(|v| v),
+        Kind::CanopyCover => match unit {
+            1 => Box::new(|v| v),
+            _ => return Err(unsupported()),
+        },
+        Kind::CanopyHeight | Kind::CanopyBaseHeight => match unit {
+            1 => Box::new(|v| v * 10.0),
+            2 => Box::new(|v| v * 3.048),
+            3 => Box::new(|v| v),
+            4 => Box::new(|v| v * M_PER_FT),
+            _ => return Err(unsupported()),
+        },
+        Kind::CanopyBulkDensity => match unit {
+            1 => Box::new(pct_from_frac),
+            2 => Box::new(|v| v * 1601.846),
+            3 => Box::new(|v| v),
+            4 => Box::new(|v| v * 1.601846),
+            _ => return Err(unsupported()),
+        },
+    };
+    for v in values.iter_mut() {
+        if *v == -9999.0 {
+            if kind == Kind::Aspect {
+                *v = -1.0;
+                flat += 1;
+            } else {
+                *v = f32::NAN;
+            }
+        } else if v.is_finite() {
+            *v = convert(*v as f64) as f32;
+        }
+    }
+    if flat > 0 {
+        notes.push(format!("{}: {flat} cells of aspect -9999 read as flat (FARSITE's convention)", path.display()));
+    }
+    let as_landfire = match kind {
+        Kind::Elevation => unit == 0,
+        Kind::Slope => (unit == 1) == (slope_units == SlopeUnits::Percent),
+        Kind::Aspect => unit == 2,
+        Kind::Fuel => true,
+        Kind::CanopyCover => unit == 1,
+        _ => unit == 3,
+    };
+    if !as_landfire {
+        notes.push(format!("{}: {} converted from the LCP header's unit, {name}", path.display(), kind.name()));
+    }
+    Ok(notes)
+}
+
+/// One layer to read: its kind, file and band.
+pub(super) struct Job {
+    pub(super) kind: Kind,
+    pub(super) path: PathBuf,
+    pub(super) band: usize,
+}
+
+/// Read one layer from an open dataset onto `target`, sanitised (NaN where nodata or implausible). Returns the
+/// values and what reading noticed.
+pub(super) fn read_layer(
+    ds: &Dataset,
+    job: &Job,
+    target: &Grid,
+    slope_units: SlopeUnits,
+    assign: Option<&str>,
+) -> LayerRead {
+    let (path, band, kind) = (job.path.as_path(), job.band, job.kind);
+    let mut notes = Vec::new();
+    if band > ds.raster_count() {
+        return Err(Error::input(
+            path.display(),
+            format!("has {} band(s); band {band} ({}) is missing", ds.raster_count(), kind.name()),
+        ));
+    }
+    let grid = dataset_grid(path, ds, assign)?;
+    let (lo, hi, range) = kind.plausible(slope_units);
+    let (mut values, mut nodata) = read_band_f32(path, ds, band)?;
+    if ds.driver().short_name() == "LCP" {
+        notes.extend(lcp_to_landfire_units(path, ds, band, kind, slope_units, &mut values)?);
+        nodata = None;
+    }
+    let dropped = sanitize(&mut values, nodata, lo, hi);
+    let values = if same_grid(&grid, target) {
+        values
+    } else {
+        let mem = mem_dataset(&grid, &values)?;
+        let t = target;
+        let (xmin, ymin, xmax, ymax) = t.extent();
+        let warped = warp_onto(&mem, t, kind.resampling())
+            .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
+        let (v, _) = read_band_f32(path, &warped, 1)?;
+        let valid = v.iter().filter(|x| x.is_finite()).count();
+        if valid == 0 {
+            let (a, b, c, d) = grid.extent();
+            return Err(Error::input(
+                path.display(),
+                format!(
+                    "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
+                    grid.crs_name(),
+                    t.crs_name()
+                ),
+            ));
+        }
+        notes.push(format!(
+            "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",
+            kind.name(),
+            path.display(),
+            grid.crs_name(),
+            grid.dx(),
+            grid.dy(),
+            grid.cols,
+            grid.rows,
+            kind.resampling(),
+            valid,
+            v.len()
+        ));
+        v
+    };
+    if dropped.implausible > 0 {
+        notes.push(format!(
+            "{}: {} {} values outside the plausible range {range} (e.g. {}) treated as nodata",
+            path.display(),
+            dropped.implausible,
+            kind.name(),
+            dropped.example.unwrap_or(f64::NAN)
+        ));
+    }
+    Ok((values, notes))
+}
+
+/// A layer read: its values and what reading noticed.
+pub(super) type LayerRead = Result<(Vec<f32>, Vec<String>)>;
+
+/// Read every job, the files in parallel (each with its own GDAL handle; the bands of one file in order on one
+/// handle, so a pixel-interleaved LCP is decoded once). Results and notes in job order; the first error in job
+/// order wins.
+pub(super) fn read_layers(
+    jobs: &[Job],
+    target: &Grid,
+    slope_units: SlopeUnits,
+    assign: Option<&str>,
+) -> Result<(Vec<Vec<f32>>, Vec<String>)> {
+    use rayon::prelude::*;
+    let mut files: Vec<&Path> = Vec::new();
+    for j in jobs {
+        if !files.contains(&j.path.as_path()) {
+            files.push(&j.path);
+        }
+    }
+    // One file (an LCP): its blocks decoded on every core by GDAL (>= 3.6); several files: one per core here, GDAL's
+    // decoding single-threaded (both at once oversubscribe the cores). A GDAL_NUM_THREADS the user set is kept.
+    let user_threads = !gdal::config::get_config_option("GDAL_NUM_THREADS", "").unwrap_or_default().is_empty();
+    let per_file: Vec<Vec<(usize, LayerRead)>> = files
+        .par_iter()
+        .map(|f| {
+            if !user_threads {
+                let threads = if files.len() == 1 { "ALL_CPUS" } else { "1" };
+                let _ = gdal::config::set_thread_local_config_option("GDAL_NUM_THREADS", threads);
+            }
+            let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == *f).collect();
+            match open(f) {
+                Err(e) => vec![(mine[0], Err(e))],
+                Ok(ds) => {
+                    mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units, assign))).collect()
+                }
+            }
+        })
+        .collect();
+    let mut results: Vec<(usize, LayerRead)> = per_file.into_iter().flatten().collect();
+    results.sort_by_key(|r| r.0);
+    let mut values = Vec::with_capacity(jobs.len());
+    let mut notes = Vec::new();
+    for (_, r) in results {
+        let (v, n) = r?;
+        values.push(v);
+        notes.extend(n);
+    }
+    Ok((values, notes))
+}
+
+/// A FARSITE fuel model conversion file (.cnv): rows `landscape_code fuel_model` (whole numbers; `#` comments, and
+/// a first line of words is a header). Errors name the file and line.
+pub fn read_fuel_conversion(path: &Path) -> Result<Vec<(i64, u16)>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut out: Vec<(i64, u16)> = Vec::new();
+    for (k, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let tok: Vec<&str> = t.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()).collect();
+        let nums: Option<Vec<i64>> = tok.iter().map(|w| w.parse::<i64>().ok()).collect();
+        match nums {
+            None if out.is_empty() && k == 0 => continue,
+            Some(v) if v.len() == 2 && (1..=u16::MAX as i64).contains(&v[1]) => {
+                if out.iter().any(|(from, _)| *from == v[0]) {
+                    return Err(Error::input(path.display(), format!("line {}: code {} converted twice", k + 1, v[0])));
+                }
+                out.push((v[0], v[1] as u16));
+            }
+            _ => {
+                return Err(Error::input(
+                    path.display(),
+                    format!("line {}: `{t}`: expected two whole numbers, a landscape fuel code and the fuel model it stands for", k + 1),
+                ))
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::input(path.display(), "no conversion rows"));
+    }
+    Ok(out)
+}
+
+/// A note when the slope layer's values fit the DEM's own slope (Horn 1981, on a sample of up to 20 000 cells)
+/// clearly better in the other unit than the one they were read in: percent read as degrees, or degrees as percent.
+pub(super) fn slope_units_note(grid: &Grid, elev: &[f32], slope_tan: &[f32], units: SlopeUnits) -> Option<String> {
+    let n = grid.len();
+    let step = (n / 20_000).max(1);
+    let (mut as_read, mut other) = (Vec::new(), Vec::new());
+    let mut samples = Vec::new();
+    for i in (0..n).step_by(step) {
+        let (r, c) = (i / grid.cols, i % grid.cols);
+        if r == 0 || c == 0 || r + 1 >= grid.rows || c + 1 >= grid.cols {
+            continue;
+        }
+        let (dem, _) = terrain::horn_cell(elev, grid.rows, grid.cols, grid.dx(), grid.dy(), r, c);
+        let given = slope_tan[i] as f64;
+        if !(dem.is_finite() && given.is_finite()) || dem < 0.05 || given <= 0.0 {
+            continue;
+        }
+        // The same raw value in the other unit.
+        let alt = match units {
+            SlopeUnits::Degrees => given.atan().to_degrees() / 100.0,
+            SlopeUnits::Percent => (given * 100.0).min(89.0).to_radians().tan(),
+        };
+        as_read.push((given / dem).ln().abs());
+        other.push((alt / dem).ln().abs());
+        samples.push((given, dem));
+    }
+    if as_read.len() < 50 {
+        return None;
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (a, b) = (median(&mut as_read), median(&mut other));
+    if a > 0.2 && b < 0.5 * a {
+        let (read, fits) = match units {
+            SlopeUnits::Degrees => ("degrees", "percent"),
+            SlopeUnits::Percent => ("percent", "degrees"),
+        };
+        let mut g: Vec<f64> = samples.iter().map(|s| s.0).collect();
+        let mut d: Vec<f64> = samples.iter().map(|s| s.1).collect();
+        return Some(format!(
+            "the slope layer was read in {read} but fits the DEM's slope in {fits} (median slope {:.0} % as read, {:.0} % from the DEM): give --slope-units {fits} (slope_units = \"{fits}\") if it is in {fits}",
+            100.0 * median(&mut g),
+            100.0 * median(&mut d)
+        ));
+    }
+    None
+}
