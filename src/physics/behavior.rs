@@ -82,6 +82,17 @@ impl Weather {
         }
     }
 
+    /// Midflame wind speed, m/min, over a fuel bed `depth_m` deep in the open (no canopy): the given speed reduced
+    /// by the unsheltered wind adjustment factor unless it is already midflame, a 10-m wind first taken to 20 ft.
+    pub fn midflame_in_the_open_m_per_min(&self, depth_m: f64) -> f64 {
+        let (speed, mode) = self.wind_for_kernel();
+        if mode == 0 {
+            speed
+        } else {
+            speed * wind_adjustment_factor(depth_m, 0.0, 0.0, 0.0)
+        }
+    }
+
     /// Direction the wind blows toward, azimuth degrees.
     pub fn wind_toward_deg(&self) -> f64 {
         (self.wind_from_deg + 180.0).rem_euclid(360.0)

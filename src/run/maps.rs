@@ -119,3 +119,33 @@ pub fn write_conditioned_behavior_maps(
     staging.commit()?;
     Ok((beh, files))
 }
+
+/// The conditioned state `behavior --weather-stream` maps: the period of the stream (read by
+/// [`crate::run::pipeline::read_stream`], as `run` reads it) in force at `at_min` (default: the last period's
+/// start), its weather, its moistures per class of cells where the stream conditions them, and what was noticed.
+pub fn conditioned_state(
+    landscape: &Landscape,
+    spec: &crate::run::scenario::WeatherSpec,
+    stream_path: &Path,
+    at_min: Option<f64>,
+) -> Result<(Weather, Option<std::sync::Arc<MoistureGrid>>, Vec<String>)> {
+    use crate::units::pct_from_frac;
+    let cells = Cells::from_landscape(landscape)?;
+    let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+    let read = crate::run::pipeline::read_stream(stream_path, spec, &landscape.grid, lat)?;
+    let (stream, mut notes) = (read.stream, read.notes);
+    let grids = crate::run::pipeline::moisture_grids(landscape, &cells, spec, &stream, &read.obs, lat, &mut notes);
+    let at = at_min.unwrap_or_else(|| stream.periods.last().map_or(0.0, |p| p.start_min));
+    let k = stream.period_at(at);
+    let w = stream.periods[k].weather;
+    let m = &w.moisture;
+    notes.push(format!(
+        "conditioned state at {at:.0} min: the period from {:.0} min, dead moistures {:.1}/{:.1}/{:.1} %{}",
+        stream.periods[k].start_min,
+        pct_from_frac(m.dead_1h),
+        pct_from_frac(m.dead_10h),
+        pct_from_frac(m.dead_100h),
+        if grids.get(k).is_some_and(|g| g.is_some()) { " at the station, per class of cells on the maps" } else { "" }
+    ));
+    Ok((w, grids.get(k).cloned().flatten(), notes))
+}

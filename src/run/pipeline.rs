@@ -170,6 +170,53 @@ pub fn isochrone_times(duration_min: f64, interval_min: f64) -> Vec<f64> {
     t
 }
 
+/// A weather stream file read as the scenario's weather gives it: the stream, its gridded winds (a forecast's, a
+/// FARSITE .input's ATM files, a CSV's wind raster columns; none for a .wxs), what reading noticed, and the rows
+/// that condition the fuels. One place for the choice, used by `run` and by `behavior --weather-stream`.
+pub struct StreamRead {
+    pub stream: WeatherStream,
+    pub wind_grids: weather::WindGrids,
+    pub notes: Vec<String>,
+    pub obs: Vec<weather::conditioning::RowObs>,
+}
+
+/// Read the stream file `p` with the weather `w` ([`StreamRead`]) onto `grid` (latitude `lat` for solar terms).
+pub fn read_stream(
+    p: &std::path::Path,
+    w: &crate::run::scenario::WeatherSpec,
+    grid: &crate::landscape::Grid,
+    lat: Option<f64>,
+) -> Result<StreamRead> {
+    if weather::forecast::is_forecast(p) {
+        let (stream, wind_grids, notes, obs) = WeatherStream::from_forecast(p, &w.base, grid, &w.times)?;
+        return Ok(StreamRead { stream, wind_grids, notes, obs });
+    }
+    let mut obs = Vec::new();
+    let (stream, mut notes) = WeatherStream::from_file(p, w.farsite.as_deref(), &w.base, lat, &w.times, &mut obs)?;
+    let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let mut grids = match ext.as_str() {
+        "wxs" => Vec::new(),
+        "input" => {
+            let read;
+            let input = match w.farsite.as_deref() {
+                Some(i) => i,
+                None => {
+                    read = crate::farsite::FarsiteInput::read(p)?;
+                    &read
+                }
+            };
+            let (g, n) = weather::wind_grids_from_atm(input, grid)?;
+            notes.extend(n);
+            g
+        }
+        _ => weather::wind_grids_from_csv(p, grid)?,
+    };
+    // Rows before time 0 only conditioned the fuels: they are not periods of the fire.
+    let before = grids.len().saturating_sub(stream.periods.len());
+    grids.drain(..before);
+    Ok(StreamRead { stream, wind_grids: grids, notes, obs })
+}
+
 /// Load and check everything `scenario` needs on `engine`, once.
 pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let t0 = Instant::now();
@@ -183,38 +230,11 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
     let mut obs = Vec::new();
     let (stream, wind_grids) = match &w.stream {
-        Some(p) if weather::forecast::is_forecast(p) => {
-            let (stream, grids, stream_notes, o) = WeatherStream::from_forecast(p, &w.base, &landscape.grid, &w.times)?;
-            notes.extend(stream_notes);
-            obs = o;
-            (stream, grids)
-        }
         Some(p) => {
-            let (stream, stream_notes) =
-                WeatherStream::from_file(p, w.farsite.as_deref(), &w.base, lat, &w.times, &mut obs)?;
-            notes.extend(stream_notes);
-            let ext = p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-            let mut grids = match ext.as_str() {
-                "wxs" => Vec::new(),
-                "input" => {
-                    let read;
-                    let input = match w.farsite.as_deref() {
-                        Some(i) => i,
-                        None => {
-                            read = crate::farsite::FarsiteInput::read(p)?;
-                            &read
-                        }
-                    };
-                    let (g, n) = weather::wind_grids_from_atm(input, &landscape.grid)?;
-                    notes.extend(n);
-                    g
-                }
-                _ => weather::wind_grids_from_csv(p, &landscape.grid)?,
-            };
-            // Rows before time 0 only conditioned the fuels: they are not periods of the fire.
-            let before = grids.len().saturating_sub(stream.periods.len());
-            grids.drain(..before);
-            (stream, grids)
+            let read = read_stream(p, w, &landscape.grid, lat)?;
+            notes.extend(read.notes);
+            obs = read.obs;
+            (read.stream, read.wind_grids)
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };

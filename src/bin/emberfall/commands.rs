@@ -10,7 +10,7 @@ use emberfall::physics::fuel::FuelCatalog;
 use emberfall::physics::surface::{surface_fire, SiteInputs, SurfaceOptions};
 use emberfall::run::scenario::{IgnitionSpec, OutputSpec, Scenario, SpreadSpec};
 use emberfall::spread::sources;
-use emberfall::units::{frac_from_pct, km_per_h_from_m_per_min, pct_from_frac, wind_20ft_from_10m, MIN_PER_H};
+use emberfall::units::{frac_from_pct, km_per_h_from_m_per_min, pct_from_frac, MIN_PER_H};
 use emberfall::{quantity, Error, Result};
 
 use crate::args::*;
@@ -183,16 +183,13 @@ pub fn surface(args: SurfaceArgs) -> Result<()> {
     let model = cat.find(fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
     let moisture = emberfall::physics::surface::Moisture::from_percent(quantity::moisture_list(moist, "--moisture")?);
     let speed = quantity::wind_speed_kmh(args.wind_speed_kmh, "--wind-speed-kmh")?;
-    let midflame = match WindHeight::from(args.wind_height) {
-        WindHeight::Midflame => speed,
-        WindHeight::TwentyFt => {
-            speed * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
-        }
-        WindHeight::TenM => {
-            wind_20ft_from_10m(speed)
-                * emberfall::physics::behavior::wind_adjustment_factor(model.depth_m, 0.0, 0.0, 0.0)
-        }
+    let wind = emberfall::physics::behavior::Weather {
+        moisture,
+        wind_speed_m_per_min: speed,
+        wind_from_deg: 0.0,
+        wind_height: WindHeight::from(args.wind_height),
     };
+    let midflame = wind.midflame_in_the_open_m_per_min(model.depth_m);
     let site = SiteInputs {
         midflame_wind_m_per_min: midflame,
         wind_dir_rel_upslope_deg: quantity::direction_deg(args.wind_dir_rel_upslope_deg, "--wind-dir-rel-upslope-deg")?,
@@ -236,42 +233,8 @@ pub fn behavior(args: BehaviorArgs) -> Result<()> {
     ls.ensure_terrain(&engine)?;
     let opts = args.crown.options(!args.no_wind_limit)?;
     let t = std::time::Instant::now();
-    let cells = emberfall::physics::behavior::Cells::from_landscape(&ls)?;
-    let lat = ls.grid.centre_lonlat().ok().map(|c| c.1);
-    let mut obs = Vec::new();
-    let stream_path = stream_path.as_path();
-    let (stream, mut notes) = if emberfall::weather::forecast::is_forecast(stream_path) {
-        let (s, _, n, o) =
-            emberfall::weather::WeatherStream::from_forecast(stream_path, &spec.base, &ls.grid, &spec.times)?;
-        obs = o;
-        (s, n)
-    } else {
-        emberfall::weather::WeatherStream::from_file(
-            stream_path,
-            spec.farsite.as_deref(),
-            &spec.base,
-            lat,
-            &spec.times,
-            &mut obs,
-        )?
-    };
-    let grids = emberfall::run::pipeline::moisture_grids(&ls, &cells, &spec, &stream, &obs, lat, &mut notes);
-    let at = match &args.at {
-        Some(a) => quantity::duration_min(a, "--at")?,
-        None => stream.periods.last().map_or(0.0, |p| p.start_min),
-    };
-    let k = stream.period_at(at);
-    let w = stream.periods[k].weather;
-    let m = &w.moisture;
-    notes.push(format!(
-        "conditioned state at {at:.0} min: the period from {:.0} min, dead moistures {:.1}/{:.1}/{:.1} %{}",
-        stream.periods[k].start_min,
-        pct_from_frac(m.dead_1h),
-        pct_from_frac(m.dead_10h),
-        pct_from_frac(m.dead_100h),
-        if grids.get(k).is_some_and(|g| g.is_some()) { " at the station, per class of cells on the maps" } else { "" }
-    ));
-    let grid = grids.get(k).cloned().flatten();
+    let at = args.at.as_deref().map(|a| quantity::duration_min(a, "--at")).transpose()?;
+    let (w, grid, notes) = emberfall::run::maps::conditioned_state(&ls, &spec, &stream_path, at)?;
     let (beh, files) = emberfall::run::maps::write_conditioned_behavior_maps(
         &ls,
         &w,
