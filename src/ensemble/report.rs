@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use base64::Engine as _;
+use serde::Serialize;
 use serde_json::json;
 
 use crate::ensemble::accumulate::Accumulator;
 use crate::ensemble::products::{AssetArrival, AssetReach, CriterionOutcome};
-use crate::ensemble::stats::{fmt_minutes, quantile_with_interval, Verdict};
+use crate::ensemble::stats::{fmt_minutes, quantile_with_interval};
 use crate::ensemble::Ensemble;
 use crate::error::{Error, Result};
 use crate::units::M_PER_KM;
@@ -93,15 +94,18 @@ pub fn summary_json(c: &ReportContext) -> serde_json::Value {
     })
 }
 
-fn verdict_md(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Pass => "**PASS**",
-        Verdict::Fail => "**FAIL**",
-        Verdict::Undecided => "**UNDECIDED**",
-    }
+/// A criterion's row: name, limit, events / members, probability with its interval, verdict, notes.
+#[derive(Serialize)]
+struct CriterionRow {
+    name: String,
+    limit: String,
+    events: String,
+    probability: String,
+    verdict: &'static str,
+    note: String,
 }
 
-fn criteria_lines(c: &ReportContext) -> Vec<[String; 6]> {
+fn criteria_rows(c: &ReportContext) -> Vec<CriterionRow> {
     let pf = c.ens.prepared.scenario.ensemble.failure_probability;
     c.criteria
         .iter()
@@ -116,218 +120,250 @@ fn criteria_lines(c: &ReportContext) -> Vec<[String; 6]> {
                 }
                 note += &format!("per launch (x P(failure) = {p}): {} (95 % upper {})", sci(a), sci(h));
             }
-            [
-                o.name.clone(),
-                format!("< {}", sci(o.limit)),
-                format!("{} / {}", o.events, o.members),
-                format!("{} [{}, {}]", sci(o.probability), sci(o.ci95_low), sci(o.ci95_high)),
-                o.verdict.word().to_string(),
+            CriterionRow {
+                name: o.name.clone(),
+                limit: sci(o.limit),
+                events: format!("{} / {}", o.events, o.members),
+                probability: with_interval(o.probability, o.ci95_low, o.ci95_high),
+                verdict: o.verdict.word(),
                 note,
-            ]
+            }
         })
         .collect()
 }
 
-/// report.md.
-pub fn markdown(c: &ReportContext) -> String {
+/// `p [low, high]`.
+fn with_interval(p: f64, low: f64, high: f64) -> String {
+    format!("{} [{}, {}]", sci(p), sci(low), sci(high))
+}
+
+#[derive(Serialize)]
+struct ResponseRow {
+    name: String,
+    p50: String,
+    p90: String,
+    p99: String,
+}
+
+#[derive(Serialize)]
+struct ReachRow {
+    asset: String,
+    within: String,
+    reached: u64,
+    members: u64,
+    probability: String,
+}
+
+#[derive(Serialize)]
+struct ArrivalRow {
+    asset: String,
+    reached: u64,
+    p10: String,
+    p50: String,
+    p90: String,
+}
+
+#[derive(Serialize)]
+struct SweepCell {
+    text: String,
+    verdict: &'static str,
+}
+
+#[derive(Serialize)]
+struct SweepRow {
+    time: String,
+    cells: Vec<SweepCell>,
+}
+
+#[derive(Serialize)]
+struct RunRow {
+    version: &'static str,
+    backend: String,
+    members_of: String,
+    run_time_s: String,
+    inputs_s: String,
+    compute_s: String,
+    cols: usize,
+    rows: usize,
+    cell_m: String,
+    failure_time: Option<String>,
+    poisson: bool,
+    weather_members: Option<String>,
+    perturb: Option<String>,
+}
+
+#[derive(Serialize)]
+struct InputRow {
+    role: String,
+    path: String,
+    sha256: String,
+}
+
+/// A figure of the HTML report: a PNG of the run folder inline.
+#[derive(Serialize)]
+struct Figure {
+    alt: &'static str,
+    png_base64: String,
+}
+
+/// The figures of report.html by section.
+#[derive(Serialize, Default)]
+struct Figures {
+    burn: Vec<Figure>,
+    response: Vec<Figure>,
+    launch: Vec<Figure>,
+}
+
+/// What both reports show, computed once (`templates/report.md`, `templates/report.html` lay it out).
+#[derive(Serialize)]
+struct ReportView {
+    title: String,
+    description: Option<String>,
+    members: u64,
+    seed: u64,
+    duration: String,
+    criteria: Vec<CriterionRow>,
+    crs: String,
+    response_time: String,
+    response: Vec<ResponseRow>,
+    reach: Vec<ReachRow>,
+    arrivals: Vec<ArrivalRow>,
+    sweep_members: u64,
+    /// The launch-window rows (none without criteria).
+    sweep: Vec<SweepRow>,
+    run: RunRow,
+    inputs: Vec<InputRow>,
+    notes: Vec<String>,
+    figures: Figures,
+}
+
+fn view(c: &ReportContext) -> ReportView {
     let sc = &c.ens.prepared.scenario;
-    let acc = c.acc;
-    let mut s = String::new();
-    s += &format!("# Hazard report: {}\n\n", sc.name.as_deref().unwrap_or("Emberfall ensemble"));
-    if let Some(d) = &sc.description {
-        s += &format!("{d}\n\n");
+    let (acc, grid, e) = (c.acc, &c.ens.prepared.landscape.grid, &sc.ensemble);
+    let percentile = |a: &AssetArrival, k: usize| {
+        a.percentiles.get(k).map_or("-".to_string(), |p| format!("{:.1} [{:.1}, {:.1}]", p.1, p.2, p.3))
+    };
+    ReportView {
+        title: sc.name.clone().unwrap_or_else(|| "Emberfall ensemble".into()),
+        description: sc.description.clone(),
+        members: acc.members,
+        seed: sc.seed,
+        duration: fmt_minutes(acc.duration_min),
+        criteria: criteria_rows(c),
+        crs: grid.crs_name(),
+        response_time: fmt_minutes(e.response_time_min),
+        response: response_rows(c)
+            .into_iter()
+            .map(|(name, p50, p90, p99)| ResponseRow { name, p50, p90, p99 })
+            .collect(),
+        reach: c
+            .reach
+            .iter()
+            .map(|r| ReachRow {
+                asset: r.asset.clone(),
+                within: fmt_minutes(r.within_min),
+                reached: r.reached,
+                members: r.members,
+                probability: with_interval(r.probability, r.ci95_low, r.ci95_high),
+            })
+            .collect(),
+        arrivals: c
+            .arrivals
+            .iter()
+            .map(|a| ArrivalRow {
+                asset: a.asset.clone(),
+                reached: a.reached,
+                p10: percentile(a, 0),
+                p50: percentile(a, 1),
+                p90: percentile(a, 2),
+            })
+            .collect(),
+        sweep_members: c.sweep.first().and_then(|s| s.1.first()).map_or(0, |o| o.members),
+        sweep: if c.criteria.is_empty() {
+            Vec::new()
+        } else {
+            c.sweep
+                .iter()
+                .map(|(t, cs)| SweepRow {
+                    time: t.clone(),
+                    cells: cs
+                        .iter()
+                        .map(|o| SweepCell {
+                            text: with_interval(o.probability, o.ci95_low, o.ci95_high),
+                            verdict: o.verdict.word(),
+                        })
+                        .collect(),
+                })
+                .collect()
+        },
+        run: RunRow {
+            version: env!("CARGO_PKG_VERSION"),
+            backend: c.backend.to_string(),
+            members_of: if acc.members != acc.ensemble_members {
+                format!(" of {}", acc.ensemble_members)
+            } else {
+                String::new()
+            },
+            run_time_s: format!("{:.1}", c.run_time_s),
+            inputs_s: format!("{:.1}", c.timing.inputs_s),
+            compute_s: format!("{:.1}", c.timing.compute_s),
+            cols: grid.cols,
+            rows: grid.rows,
+            cell_m: format!("{}", grid.dx()),
+            failure_time: e.failure_time.as_ref().map(|ft| format!("{ft:?}")),
+            poisson: e.poisson_counts,
+            weather_members: (!e.weather.is_empty()).then(|| {
+                e.weather.iter().map(|w| format!("{} (weight {})", w.name, w.weight)).collect::<Vec<_>>().join(", ")
+            }),
+            perturb: (!e.perturb.is_none()).then(|| format!("{:?}", e.perturb)),
+        },
+        inputs: c
+            .ens
+            .inputs
+            .iter()
+            .map(|i| InputRow { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
+            .collect(),
+        notes: c.ens.prepared.notes.clone(),
+        figures: Figures::default(),
     }
-    s += &format!(
-        "{} members (seed {}), fires of {} each; probabilities are conditional on a failure unless stated. \
-         Intervals are 95 % Wilson score intervals; a criterion passes only when the upper bound is below its limit.\n\n",
-        acc.members,
-        sc.seed,
-        fmt_minutes(acc.duration_min)
-    );
-    s += "## Verdicts\n\n";
-    if c.criteria.is_empty() {
-        s += "No `[[criterion]]` in the scenario.\n\n";
-    } else {
-        s += "| Criterion | Limit | Members with the event | P(event | failure) [95 % CI] | Verdict | Notes |\n|---|---|---|---|---|---|\n";
-        for (l, o) in criteria_lines(c).iter().zip(c.criteria) {
-            s += &format!("| {} | {} | {} | {} | {} | {} |\n", l[0], l[1], l[2], l[3], verdict_md(o.verdict), l[5]);
-        }
-        s += "\n";
-    }
-    s += "## Burn probability\n\n![Burn probability](burn_probability.png)\n\n";
-    s += &format!(
-        "![Burn probability at the response time](burn_probability_response.png)\n\nRasters: `burn_probability.tif`, `burn_probability_response.tif`, `burn_probability_t*min.tif`, `arrival_time_p10_min.tif`, `arrival_time_p50_min.tif`, `arrival_time_p90_min.tif`, `flame_length_p90_m.tif`, `fireline_intensity_p90_kw_per_m.tif`, `ignition_density.tif` ({}).\n\n",
-        c.ens.prepared.landscape.grid.crs_name()
-    );
-    s += &format!("## Response window ({})\n\n", fmt_minutes(sc.ensemble.response_time_min));
-    s += "| Quantity (over members) | Median | 90th percentile | 99th percentile |\n|---|---|---|---|\n";
-    for r in response_rows(c) {
-        s += &format!("| {} | {} | {} | {} |\n", r.0, r.1, r.2, r.3);
-    }
-    s += "\n![Burned area at response time](burned_area_response.png)\n\n![Separate fires at response time](fires_response.png)\n\n![Ignitions](ignitions.png)\n\n![Burned area at the end](burned_area_end.png)\n\n![Perimeter at the end](perimeter_end.png)\n\n";
-    if !c.reach.is_empty() {
-        s += "## Assets\n\n| Asset | Within | Members reaching it | P(reached | failure) [95 % CI] |\n|---|---|---|---|\n";
-        for r in c.reach {
-            s += &format!(
-                "| {} | {} | {} / {} | {} [{}, {}] |\n",
-                r.asset,
-                fmt_minutes(r.within_min),
-                r.reached,
-                r.members,
-                sci(r.probability),
-                sci(r.ci95_low),
-                sci(r.ci95_high)
-            );
-        }
-        s += "\nEarliest arrival over the members that reached each asset (min; 95 % interval from order statistics):\n\n| Asset | Members | p10 | p50 | p90 |\n|---|---|---|---|---|\n";
-        for a in c.arrivals {
-            let f = |k: usize| {
-                a.percentiles.get(k).map_or("-".to_string(), |p| format!("{:.1} [{:.1}, {:.1}]", p.1, p.2, p.3))
-            };
-            s += &format!("| {} | {} | {} | {} | {} |\n", a.asset, a.reached, f(0), f(1), f(2));
-        }
-        s += "\n";
-    }
-    if !c.sweep.is_empty() && !c.criteria.is_empty() {
-        s += &format!(
-            "## Launch window\n\n{} members per candidate launch time, each under the forecast weather from its time (the same member draws for every candidate).\n\n| Launch time |",
-            c.sweep[0].1.first().map_or(0, |o| o.members)
-        );
-        for o in c.criteria {
-            s += &format!(" {} (< {}) |", o.name, sci(o.limit));
-        }
-        s += "\n|---|";
-        s += &"---|".repeat(c.criteria.len());
-        s += "\n";
-        for (t, cs) in c.sweep {
-            s += &format!("| {t} |");
-            for o in cs {
-                s += &format!(
-                    " {} [{}, {}] {} |",
-                    sci(o.probability),
-                    sci(o.ci95_low),
-                    sci(o.ci95_high),
-                    verdict_md(o.verdict)
-                );
-            }
-            s += "\n";
-        }
-        s += "\n![Launch window](launch_window.png)\n\n";
-    }
-    s += "## Run\n\n";
-    s += &format!(
-        "- Emberfall {}; backend {}; seed {}; {} members{}\n- Run time {:.1} s (inputs {:.1} s, members {:.1} s)\n- Landscape {} x {} cells of {} m, {}\n",
-        env!("CARGO_PKG_VERSION"),
-        c.backend,
-        sc.seed,
-        acc.members,
-        if acc.members != acc.ensemble_members { format!(" of {}", acc.ensemble_members) } else { String::new() },
-        c.run_time_s,
-        c.timing.inputs_s,
-        c.timing.compute_s,
-        c.ens.prepared.landscape.grid.cols,
-        c.ens.prepared.landscape.grid.rows,
-        c.ens.prepared.landscape.grid.dx(),
-        c.ens.prepared.landscape.grid.crs_name()
-    );
-    let e = &sc.ensemble;
-    if let Some(ft) = &e.failure_time {
-        s += &format!("- Failure time: {ft:?} (s after lift-off) along the trajectory\n");
-    }
-    if e.poisson_counts {
-        s += "- Fragment counts per class: Poisson around the catalogue's\n";
-    }
-    if !e.weather.is_empty() {
-        s += &format!(
-            "- Weather members: {}\n",
-            e.weather.iter().map(|w| format!("{} (weight {})", w.name, w.weight)).collect::<Vec<_>>().join(", ")
-        );
-    }
-    if !e.perturb.is_none() {
-        s += &format!("- Weather perturbations: {:?}\n", e.perturb);
-    }
-    s += "\n### Inputs\n\n| Role | File | SHA-256 |\n|---|---|---|\n";
-    for i in &c.ens.inputs {
-        s += &format!("| {} | `{}` | `{}` |\n", i.role, i.path.display(), i.sha256);
-    }
-    if !c.ens.prepared.notes.is_empty() {
-        s += "\n### Notes\n\n";
-        for n in &c.ens.prepared.notes {
-            s += &format!("- {n}\n");
-        }
-    }
-    s += "\nPer-member figures: `members.csv`; asset and criterion tables: `assets.csv`, `criteria.csv`.\n";
-    s
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// Render `template` (its name says its escaping: HTML for `.html`, none for `.md`) with `view`: blocks take their
+/// own line (trim and lstrip blocks), the final newline is kept.
+fn render(name: &str, template: &str, view: &ReportView) -> Result<String> {
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| Error::Invalid(format!("report template syntax: {e}")))?;
+    let mut env = minijinja::Environment::new();
+    env.set_syntax(syntax);
+    let err = |e: minijinja::Error| Error::Invalid(format!("templates/{name}: {e}"));
+    env.add_template(name, template).map_err(err)?;
+    env.get_template(name).map_err(err)?.render(minijinja::value::Serde(view)).map_err(err)
 }
 
-/// A PNG of the run folder as an inline image.
-fn img(out: &Path, name: &str, alt: &str) -> Result<String> {
+/// report.md.
+pub fn markdown(c: &ReportContext) -> Result<String> {
+    render("report.md", include_str!("../../templates/report.md"), &view(c))
+}
+
+/// A PNG of the run folder, base64, for a data URL.
+fn figure(out: &Path, name: &str, alt: &'static str) -> Result<Figure> {
     let p = out.join(name);
     let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-    Ok(format!(
-        "<figure><img alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>\n",
-        esc(alt),
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-        esc(alt)
-    ))
+    Ok(Figure { alt, png_base64: base64::engine::general_purpose::STANDARD.encode(bytes) })
 }
 
 /// report.html: one file, nothing fetched from outside it.
 pub fn html(c: &ReportContext) -> Result<String> {
-    let sc = &c.ens.prepared.scenario;
-    let acc = c.acc;
-    let title = sc.name.clone().unwrap_or_else(|| "Emberfall ensemble".into());
-    let mut h = String::new();
-    h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-    h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n";
-    h += &format!("<title>Hazard report: {}</title>\n", esc(&title));
-    h += "<style>body{font-family:'Noto Sans',Arial,sans-serif;max-width:1200px;margin:2em auto;color:#222}\
-          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:left}\
-          th{background:#eee}.PASS{background:#d8f0d8;font-weight:bold}.FAIL{background:#f6d0d0;font-weight:bold}\
-          .UNDECIDED{background:#fbeec8;font-weight:bold}img{max-width:100%}figure{margin:1em 0}\
-          figcaption{color:#555;font-size:90%}code{font-size:85%}</style></head><body>\n";
-    h += &format!("<h1>Hazard report: {}</h1>\n", esc(&title));
-    if let Some(d) = &sc.description {
-        h += &format!("<p>{}</p>\n", esc(d));
-    }
-    h += &format!(
-        "<p>{} members (seed {}), fires of {} each; probabilities are conditional on a failure unless stated. Intervals are 95&nbsp;% Wilson score intervals; a criterion passes only when the upper bound is below its limit.</p>\n",
-        acc.members,
-        sc.seed,
-        esc(&fmt_minutes(acc.duration_min))
-    );
-    h += "<h2>Verdicts</h2>\n";
-    if c.criteria.is_empty() {
-        h += "<p>No criteria in the scenario.</p>\n";
-    } else {
-        h += "<table><tr><th>Criterion</th><th>Limit</th><th>Members with the event</th><th>P(event | failure) [95&nbsp;% CI]</th><th>Verdict</th><th>Notes</th></tr>\n";
-        for l in criteria_lines(c) {
-            h += &format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td></tr>\n",
-                esc(&l[0]),
-                esc(&l[1]),
-                esc(&l[2]),
-                esc(&l[3]),
-                l[4],
-                l[4],
-                esc(&l[5])
-            );
-        }
-        h += "</table>\n";
-    }
-    h += "<h2>Burn probability</h2>\n";
-    h += &img(c.out, "burn_probability.png", "Burn probability within the run, with the assets")?;
-    h += &img(c.out, "burn_probability_response.png", "Burn probability at the response time")?;
-    h += &format!("<h2>Response window ({})</h2>\n", esc(&fmt_minutes(sc.ensemble.response_time_min)));
-    h += "<table><tr><th>Quantity (over members)</th><th>Median</th><th>90th percentile</th><th>99th percentile</th></tr>\n";
-    for r in response_rows(c) {
-        h += &format!("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", esc(&r.0), r.1, r.2, r.3);
-    }
-    h += "</table>\n";
+    let mut v = view(c);
+    let out = c.out;
+    v.figures.burn = vec![
+        figure(out, "burn_probability.png", "Burn probability within the run, with the assets")?,
+        figure(out, "burn_probability_response.png", "Burn probability at the response time")?,
+    ];
     for (f, alt) in [
         ("burned_area_response.png", "Burned area at the response time"),
         ("fires_response.png", "Separate fires at the response time"),
@@ -336,95 +372,10 @@ pub fn html(c: &ReportContext) -> Result<String> {
         ("burned_area_end.png", "Burned area at the end of the run"),
         ("perimeter_end.png", "Perimeter at the end of the run"),
     ] {
-        h += &img(c.out, f, alt)?;
+        v.figures.response.push(figure(out, f, alt)?);
     }
-    if !c.reach.is_empty() {
-        h += "<h2>Assets</h2>\n<table><tr><th>Asset</th><th>Within</th><th>Members reaching it</th><th>P(reached | failure) [95&nbsp;% CI]</th></tr>\n";
-        for r in c.reach {
-            h += &format!(
-                "<tr><td>{}</td><td>{}</td><td>{} / {}</td><td>{} [{}, {}]</td></tr>\n",
-                esc(&r.asset),
-                esc(&fmt_minutes(r.within_min)),
-                r.reached,
-                r.members,
-                sci(r.probability),
-                sci(r.ci95_low),
-                sci(r.ci95_high)
-            );
-        }
-        h += "</table>\n<table><tr><th>Asset</th><th>Members</th><th>Earliest arrival p10 (min)</th><th>p50</th><th>p90</th></tr>\n";
-        for a in c.arrivals {
-            let f = |k: usize| {
-                a.percentiles.get(k).map_or("-".to_string(), |p| format!("{:.1} [{:.1}, {:.1}]", p.1, p.2, p.3))
-            };
-            h += &format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                esc(&a.asset),
-                a.reached,
-                f(0),
-                f(1),
-                f(2)
-            );
-        }
-        h += "</table>\n";
+    if !v.sweep.is_empty() {
+        v.figures.launch.push(figure(out, "launch_window.png", "Hazard over the launch window")?);
     }
-    if !c.sweep.is_empty() && !c.criteria.is_empty() {
-        h += &format!(
-            "<h2>Launch window</h2>\n<p>{} members per candidate launch time, each under the forecast weather from its time (the same member draws for every candidate).</p>\n<table><tr><th>Launch time</th>",
-            c.sweep[0].1.first().map_or(0, |o| o.members)
-        );
-        for o in c.criteria {
-            h += &format!("<th>{} (&lt; {})</th>", esc(&o.name), sci(o.limit));
-        }
-        h += "</tr>\n";
-        for (t, cs) in c.sweep {
-            h += &format!("<tr><td>{}</td>", esc(t));
-            for o in cs {
-                let v = o.verdict.word();
-                h += &format!(
-                    "<td class=\"{v}\">{} [{}, {}] {v}</td>",
-                    sci(o.probability),
-                    sci(o.ci95_low),
-                    sci(o.ci95_high)
-                );
-            }
-            h += "</tr>\n";
-        }
-        h += "</table>\n";
-        h += &img(c.out, "launch_window.png", "Hazard over the launch window")?;
-    }
-    h += "<h2>Run</h2>\n<ul>\n";
-    h += &format!(
-        "<li>Emberfall {}; backend {}; seed {}; {} members</li>\n<li>Run time {:.1} s (inputs {:.1} s, members {:.1} s)</li>\n<li>Landscape {} x {} cells of {} m, {}</li>\n",
-        env!("CARGO_PKG_VERSION"),
-        esc(c.backend),
-        sc.seed,
-        acc.members,
-        c.run_time_s,
-        c.timing.inputs_s,
-        c.timing.compute_s,
-        c.ens.prepared.landscape.grid.cols,
-        c.ens.prepared.landscape.grid.rows,
-        c.ens.prepared.landscape.grid.dx(),
-        esc(&c.ens.prepared.landscape.grid.crs_name())
-    );
-    h += "</ul>\n<h3>Inputs</h3>\n<table><tr><th>Role</th><th>File</th><th>SHA-256</th></tr>\n";
-    for i in &c.ens.inputs {
-        h += &format!(
-            "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>\n",
-            esc(&i.role),
-            esc(&i.path.display().to_string()),
-            i.sha256
-        );
-    }
-    h += "</table>\n";
-    if !c.ens.prepared.notes.is_empty() {
-        h += "<h3>Notes</h3>\n<ul>\n";
-        for n in &c.ens.prepared.notes {
-            h += &format!("<li>{}</li>\n", esc(n));
-        }
-        h += "</ul>\n";
-    }
-    h += "</body></html>\n";
-    Ok(h)
+    render("report.html", include_str!("../../templates/report.html"), &v)
 }

@@ -216,7 +216,7 @@ pub fn write_all(
     io::write_text(&p, &serde_json::to_string_pretty(&summary).unwrap_or_default())?;
     files.push(p);
     let p = out.join("report.md");
-    io::write_text(&p, &crate::ensemble::report::markdown(&ctx))?;
+    io::write_text(&p, &crate::ensemble::report::markdown(&ctx)?)?;
     files.push(p);
     let p = out.join("report.html");
     io::write_text(&p, &crate::ensemble::report::html(&ctx)?)?;
