@@ -40,114 +40,212 @@ pub struct Layer {
     pub visible: bool,
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+/// The XML writer of styles and projects (quick-xml: it escapes every attribute and text, indents by two spaces).
+type Xml = quick_xml::Writer<Vec<u8>>;
+type XmlResult = std::io::Result<()>;
+
+/// `<name attrs/>`.
+fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> XmlResult {
+    w.create_element(name).with_attributes(attrs.iter().copied()).write_empty()?;
+    Ok(())
+}
+
+/// `<name>text</name>`.
+fn text(w: &mut Xml, name: &str, text: &str) -> XmlResult {
+    w.create_element(name).write_text_content(quick_xml::events::BytesText::new(text))?;
+    Ok(())
+}
+
+/// `<name attrs>...</name>` with the content `inner` writes.
+fn inner(w: &mut Xml, name: &str, attrs: &[(&str, &str)], f: impl FnOnce(&mut Xml) -> XmlResult) -> XmlResult {
+    w.create_element(name).with_attributes(attrs.iter().copied()).write_inner_content(f)?;
+    Ok(())
+}
+
+/// QGIS's DOCTYPE line, which every style and project file opens with.
+fn doctype(w: &mut Xml) -> XmlResult {
+    let dt = quick_xml::events::BytesText::from_escaped("qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'");
+    w.write_event(quick_xml::events::Event::DocType(dt))
 }
 
 fn hex(c: [u8; 3]) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
+/// QGIS's default min/max settings of a raster renderer.
+fn min_max_origin(w: &mut Xml) -> XmlResult {
+    inner(w, "minMaxOrigin", &[], |w| {
+        for (k, v) in [
+            ("limits", "None"),
+            ("extent", "WholeRaster"),
+            ("statAccuracy", "Estimated"),
+            ("cumulativeCutLower", "0.02"),
+            ("cumulativeCutUpper", "0.98"),
+            ("stdDevFactor", "2"),
+        ] {
+            text(w, k, v)?;
+        }
+        Ok(())
+    })
+}
+
 /// The `<pipe>` (rasters) or `<renderer-v2>` and labelling (vectors) of a style.
-fn renderer(style: &Style) -> String {
+fn renderer(w: &mut Xml, style: &Style) -> XmlResult {
     match style {
         Style::Classes { classes, clear_below } => {
-            let mut items =
-                format!("          <item alpha=\"0\" value=\"{}\" label=\"none\" color=\"#ffffff\"/>\n", clear_below);
-            for c in classes {
-                let upper = if c.hi.is_finite() { format!("{}", c.hi) } else { "inf".into() };
-                items += &format!(
-                    "          <item alpha=\"255\" value=\"{upper}\" label=\"{}\" color=\"{}\"/>\n",
-                    esc(&c.label),
-                    hex(c.color)
-                );
-            }
-            let max = classes.iter().rev().find(|c| c.hi.is_finite()).map_or(1.0, |c| c.hi);
-            format!(
-                r#"  <pipe>
-    <rasterrenderer type="singlebandpseudocolor" band="1" opacity="1" alphaBand="-1" classificationMin="{clear_below}" classificationMax="{max}" nodataColor="">
-      <rasterTransparency/>
-      <minMaxOrigin><limits>None</limits><extent>WholeRaster</extent><statAccuracy>Estimated</statAccuracy><cumulativeCutLower>0.02</cumulativeCutLower><cumulativeCutUpper>0.98</cumulativeCutUpper><stdDevFactor>2</stdDevFactor></minMaxOrigin>
-      <rastershader>
-        <colorrampshader colorRampType="DISCRETE" classificationMode="1" clip="0" minimumValue="{clear_below}" maximumValue="{max}" labelPrecision="4">
-{items}        </colorrampshader>
-      </rastershader>
-    </rasterrenderer>
-    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
-    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" colorizeStrength="100" colorizeRed="255" colorizeGreen="128" colorizeBlue="128" invertColors="0"/>
-    <rasterresampler maxOversampling="2"/>
-  </pipe>
-"#
-            )
+            let max = classes.iter().rev().find(|c| c.hi.is_finite()).map_or(1.0, |c| c.hi).to_string();
+            let min = clear_below.to_string();
+            inner(w, "pipe", &[], |w| {
+                let r = [
+                    ("type", "singlebandpseudocolor"),
+                    ("band", "1"),
+                    ("opacity", "1"),
+                    ("alphaBand", "-1"),
+                    ("classificationMin", min.as_str()),
+                    ("classificationMax", max.as_str()),
+                    ("nodataColor", ""),
+                ];
+                inner(w, "rasterrenderer", &r, |w| {
+                    empty(w, "rasterTransparency", &[])?;
+                    min_max_origin(w)?;
+                    inner(w, "rastershader", &[], |w| {
+                        let shader = [
+                            ("colorRampType", "DISCRETE"),
+                            ("classificationMode", "1"),
+                            ("clip", "0"),
+                            ("minimumValue", min.as_str()),
+                            ("maximumValue", max.as_str()),
+                            ("labelPrecision", "4"),
+                        ];
+                        inner(w, "colorrampshader", &shader, |w| {
+                            let clear =
+                                [("alpha", "0"), ("value", min.as_str()), ("label", "none"), ("color", "#ffffff")];
+                            empty(w, "item", &clear)?;
+                            for c in classes {
+                                let upper = if c.hi.is_finite() { c.hi.to_string() } else { "inf".into() };
+                                let color = hex(c.color);
+                                let item =
+                                    [("alpha", "255"), ("value", &upper), ("label", &c.label), ("color", &color)];
+                                empty(w, "item", &item)?;
+                            }
+                            Ok(())
+                        })
+                    })
+                })?;
+                raster_pipe_tail(w, true)
+            })
         }
-        Style::Grey { min, max } => format!(
-            r#"  <pipe>
-    <rasterrenderer type="singlebandgray" grayBand="1" gradient="BlackToWhite" opacity="1" alphaBand="-1" nodataColor="">
-      <rasterTransparency/>
-      <minMaxOrigin><limits>None</limits><extent>WholeRaster</extent><statAccuracy>Estimated</statAccuracy><cumulativeCutLower>0.02</cumulativeCutLower><cumulativeCutUpper>0.98</cumulativeCutUpper><stdDevFactor>2</stdDevFactor></minMaxOrigin>
-      <contrastEnhancement><minValue>{min}</minValue><maxValue>{max}</maxValue><algorithm>StretchToMinimumMaximum</algorithm></contrastEnhancement>
-    </rasterrenderer>
-    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
-    <rasterresampler maxOversampling="2"/>
-  </pipe>
-"#
-        ),
+        Style::Grey { min, max } => inner(w, "pipe", &[], |w| {
+            let r = [
+                ("type", "singlebandgray"),
+                ("grayBand", "1"),
+                ("gradient", "BlackToWhite"),
+                ("opacity", "1"),
+                ("alphaBand", "-1"),
+                ("nodataColor", ""),
+            ];
+            inner(w, "rasterrenderer", &r, |w| {
+                empty(w, "rasterTransparency", &[])?;
+                min_max_origin(w)?;
+                inner(w, "contrastEnhancement", &[], |w| {
+                    text(w, "minValue", &min.to_string())?;
+                    text(w, "maxValue", &max.to_string())?;
+                    text(w, "algorithm", "StretchToMinimumMaximum")
+                })
+            })?;
+            raster_pipe_tail(w, false)
+        }),
         Style::Lines { color, label_field } | Style::Points { color, label_field } => {
             let c = format!("{},{},{},255", color[0], color[1], color[2]);
-            let symbol = if matches!(style, Style::Lines { .. }) {
-                format!(
-                    r#"      <symbol type="line" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleLine" enabled="1" locked="0" pass="0">
-          <Option type="Map">
-            <Option type="QString" name="line_color" value="{c}"/>
-            <Option type="QString" name="line_width" value="0.8"/>
-            <Option type="QString" name="line_width_unit" value="MM"/>
-          </Option>
-        </layer>
-      </symbol>"#
-                )
-            } else {
-                format!(
-                    r#"      <symbol type="marker" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleMarker" enabled="1" locked="0" pass="0">
-          <Option type="Map">
-            <Option type="QString" name="name" value="square"/>
-            <Option type="QString" name="color" value="255,255,255,255"/>
-            <Option type="QString" name="outline_color" value="{c}"/>
-            <Option type="QString" name="outline_width" value="0.6"/>
-            <Option type="QString" name="size" value="3"/>
-            <Option type="QString" name="size_unit" value="MM"/>
-          </Option>
-        </layer>
-      </symbol>"#
-                )
-            };
-            format!(
-                r#"  <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
-    <symbols>
-{symbol}
-    </symbols>
-  </renderer-v2>
-  <labeling type="simple">
-    <settings calloutType="simple">
-      <text-style fieldName="{field}" fontFamily="Noto Sans" fontSize="10" fontWeight="75" textColor="{c}"/>
-      <text-buffer bufferDraw="1" bufferSize="1" bufferColor="255,255,255,255"/>
-      <placement placement="1"/>
-    </settings>
-  </labeling>
-"#,
-                field = esc(label_field)
-            )
+            let line = matches!(style, Style::Lines { .. });
+            let r = [("type", "singleSymbol"), ("symbollevels", "0"), ("enableorderby", "0"), ("forceraster", "0")];
+            inner(w, "renderer-v2", &r, |w| {
+                inner(w, "symbols", &[], |w| {
+                    let kind = if line { "line" } else { "marker" };
+                    let sym =
+                        [("type", kind), ("name", "0"), ("alpha", "1"), ("clip_to_extent", "1"), ("force_rhr", "0")];
+                    inner(w, "symbol", &sym, |w| {
+                        let class = if line { "SimpleLine" } else { "SimpleMarker" };
+                        let layer = [("class", class), ("enabled", "1"), ("locked", "0"), ("pass", "0")];
+                        inner(w, "layer", &layer, |w| {
+                            inner(w, "Option", &[("type", "Map")], |w| {
+                                let options: &[(&str, &str)] = if line {
+                                    &[("line_color", &c), ("line_width", "0.8"), ("line_width_unit", "MM")]
+                                } else {
+                                    &[
+                                        ("name", "square"),
+                                        ("color", "255,255,255,255"),
+                                        ("outline_color", &c),
+                                        ("outline_width", "0.6"),
+                                        ("size", "3"),
+                                        ("size_unit", "MM"),
+                                    ]
+                                };
+                                for (k, v) in options {
+                                    empty(w, "Option", &[("type", "QString"), ("name", k), ("value", v)])?;
+                                }
+                                Ok(())
+                            })
+                        })
+                    })
+                })
+            })?;
+            inner(w, "labeling", &[("type", "simple")], |w| {
+                inner(w, "settings", &[("calloutType", "simple")], |w| {
+                    let style = [
+                        ("fieldName", label_field.as_str()),
+                        ("fontFamily", "Noto Sans"),
+                        ("fontSize", "10"),
+                        ("fontWeight", "75"),
+                        ("textColor", &c),
+                    ];
+                    empty(w, "text-style", &style)?;
+                    let buffer = [("bufferDraw", "1"), ("bufferSize", "1"), ("bufferColor", "255,255,255,255")];
+                    empty(w, "text-buffer", &buffer)?;
+                    empty(w, "placement", &[("placement", "1")])
+                })
+            })
         }
     }
 }
 
+/// The end of a raster's `<pipe>`: brightness, (hue and saturation for colour rasters,) resampling.
+fn raster_pipe_tail(w: &mut Xml, colour: bool) -> XmlResult {
+    empty(w, "brightnesscontrast", &[("brightness", "0"), ("contrast", "0"), ("gamma", "1")])?;
+    if colour {
+        let hs = [
+            ("saturation", "0"),
+            ("grayscaleMode", "0"),
+            ("colorizeOn", "0"),
+            ("colorizeStrength", "100"),
+            ("colorizeRed", "255"),
+            ("colorizeGreen", "128"),
+            ("colorizeBlue", "128"),
+            ("invertColors", "0"),
+        ];
+        empty(w, "huesaturation", &hs)?;
+    }
+    empty(w, "rasterresampler", &[("maxOversampling", "2")])
+}
+
+/// The document `body` writes, as text.
+fn document(body: impl FnOnce(&mut Xml) -> XmlResult) -> String {
+    let mut w = quick_xml::Writer::new_with_indent(Vec::new(), b' ', 2);
+    // Writing into memory cannot fail.
+    let _ = doctype(&mut w).and_then(|_| body(&mut w));
+    let mut s = String::from_utf8_lossy(&w.into_inner()).into_owned();
+    s.push('\n');
+    s
+}
+
 /// A layer's style file (.qml).
 pub fn qml(style: &Style) -> String {
-    format!(
-        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"{QGIS_VERSION}\" styleCategories=\"AllStyleCategories\">\n{}  <blendMode>0</blendMode>\n</qgis>\n",
-        renderer(style)
-    )
+    document(|w| {
+        inner(w, "qgis", &[("version", QGIS_VERSION), ("styleCategories", "AllStyleCategories")], |w| {
+            renderer(w, style)?;
+            text(w, "blendMode", "0")
+        })
+    })
 }
 
 /// Write `file`'s style beside it (same stem, .qml).
@@ -157,8 +255,18 @@ pub fn write_qml(file: &Path, style: &Style) -> Result<PathBuf> {
     Ok(p)
 }
 
-fn srs(grid: &Grid) -> String {
-    format!("<spatialrefsys><wkt>{}</wkt></spatialrefsys>", esc(&grid.wkt))
+fn srs(w: &mut Xml, grid: &Grid) -> XmlResult {
+    inner(w, "spatialrefsys", &[], |w| text(w, "wkt", &grid.wkt))
+}
+
+fn extent(w: &mut Xml, grid: &Grid) -> XmlResult {
+    let (x0, y0, x1, y1) = grid.extent();
+    inner(w, "extent", &[], |w| {
+        for (k, v) in [("xmin", x0), ("ymin", y0), ("xmax", x1), ("ymax", y1)] {
+            text(w, k, &v.to_string())?;
+        }
+        Ok(())
+    })
 }
 
 fn layer_id(k: usize, l: &Layer) -> String {
@@ -166,64 +274,86 @@ fn layer_id(k: usize, l: &Layer) -> String {
     format!("{stem}_{k}")
 }
 
+/// Where QGIS finds a layer: (kind, provider, data source relative to the project).
+fn source(l: &Layer) -> (&'static str, &'static str, String) {
+    match &l.layer {
+        Some(name) => ("vector", "ogr", format!("./{}|layername={}", l.file.display(), name)),
+        None => ("raster", "gdal", format!("./{}", l.file.display())),
+    }
+}
+
+/// A `<maplayer>` of the project.
+fn map_layer(w: &mut Xml, grid: &Grid, k: usize, l: &Layer) -> XmlResult {
+    let (kind, provider, src) = source(l);
+    let mut attrs = vec![("type", kind)];
+    match l.style {
+        Style::Lines { .. } => attrs.push(("geometry", "Line")),
+        Style::Points { .. } => attrs.push(("geometry", "Point")),
+        _ => {}
+    }
+    attrs.push(("hasScaleBasedVisibilityFlag", "0"));
+    inner(w, "maplayer", &attrs, |w| {
+        extent(w, grid)?;
+        text(w, "id", &layer_id(k, l))?;
+        text(w, "datasource", &src)?;
+        text(w, "layername", &l.name)?;
+        inner(w, "srs", &[], |w| srs(w, grid))?;
+        text(w, "provider", provider)?;
+        renderer(w, &l.style)
+    })
+}
+
 /// The project XML (.qgs) of `layers` (the first drawn on top) on `grid`.
 pub fn qgs(title: &str, grid: &Grid, layers: &[Layer]) -> String {
-    let (x0, y0, x1, y1) = grid.extent();
-    let mut tree = String::new();
-    let mut maps = String::new();
-    for (k, l) in layers.iter().enumerate() {
-        let id = layer_id(k, l);
-        let (kind, provider, source) = match &l.layer {
-            Some(name) => ("vector", "ogr", format!("./{}|layername={}", l.file.display(), name)),
-            None => ("raster", "gdal", format!("./{}", l.file.display())),
-        };
-        tree += &format!(
-            "    <layer-tree-layer id=\"{id}\" name=\"{}\" source=\"{}\" providerKey=\"{provider}\" checked=\"{}\" expanded=\"1\"/>\n",
-            esc(&l.name),
-            esc(&source),
-            if l.visible { "Qt::Checked" } else { "Qt::Unchecked" }
-        );
-        let geometry = match l.style {
-            Style::Lines { .. } => " geometry=\"Line\"",
-            Style::Points { .. } => " geometry=\"Point\"",
-            _ => "",
-        };
-        maps += &format!(
-            "    <maplayer type=\"{kind}\"{geometry} hasScaleBasedVisibilityFlag=\"0\">\n      <extent><xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></extent>\n      <id>{id}</id>\n      <datasource>{}</datasource>\n      <layername>{}</layername>\n      <srs>{}</srs>\n      <provider>{provider}</provider>\n{}    </maplayer>\n",
-            esc(&source),
-            esc(&l.name),
-            srs(grid),
-            renderer(&l.style)
-        );
-    }
-    let order: String =
-        layers.iter().enumerate().map(|(k, l)| format!("      <item>{}</item>\n", layer_id(k, l))).collect();
-    format!(
-        r#"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis projectname="{t}" version="{QGIS_VERSION}">
-  <homePath path=""/>
-  <title>{t}</title>
-  <projectCrs>{srs}</projectCrs>
-  <layer-tree-group>
-    <customproperties/>
-{tree}    <custom-order enabled="0">
-{order}    </custom-order>
-  </layer-tree-group>
-  <mapcanvas name="theMapCanvas">
-    <units>meters</units>
-    <extent><xmin>{x0}</xmin><ymin>{y0}</ymin><xmax>{x1}</xmax><ymax>{y1}</ymax></extent>
-    <destinationsrs>{srs}</destinationsrs>
-  </mapcanvas>
-  <projectlayers>
-{maps}  </projectlayers>
-  <properties>
-    <Paths><Absolute type="bool">false</Absolute></Paths>
-  </properties>
-</qgis>
-"#,
-        t = esc(title),
-        srs = srs(grid)
-    )
+    document(|w| {
+        inner(w, "qgis", &[("projectname", title), ("version", QGIS_VERSION)], |w| {
+            empty(w, "homePath", &[("path", "")])?;
+            text(w, "title", title)?;
+            inner(w, "projectCrs", &[], |w| srs(w, grid))?;
+            inner(w, "layer-tree-group", &[], |w| {
+                empty(w, "customproperties", &[])?;
+                for (k, l) in layers.iter().enumerate() {
+                    let (_, provider, src) = source(l);
+                    let id = layer_id(k, l);
+                    let checked = if l.visible { "Qt::Checked" } else { "Qt::Unchecked" };
+                    let attrs = [
+                        ("id", id.as_str()),
+                        ("name", l.name.as_str()),
+                        ("source", src.as_str()),
+                        ("providerKey", provider),
+                        ("checked", checked),
+                        ("expanded", "1"),
+                    ];
+                    empty(w, "layer-tree-layer", &attrs)?;
+                }
+                inner(w, "custom-order", &[("enabled", "0")], |w| {
+                    for (k, l) in layers.iter().enumerate() {
+                        text(w, "item", &layer_id(k, l))?;
+                    }
+                    Ok(())
+                })
+            })?;
+            inner(w, "mapcanvas", &[("name", "theMapCanvas")], |w| {
+                text(w, "units", "meters")?;
+                extent(w, grid)?;
+                inner(w, "destinationsrs", &[], |w| srs(w, grid))
+            })?;
+            inner(w, "projectlayers", &[], |w| {
+                for (k, l) in layers.iter().enumerate() {
+                    map_layer(w, grid, k, l)?;
+                }
+                Ok(())
+            })?;
+            inner(w, "properties", &[], |w| {
+                inner(w, "Paths", &[], |w| {
+                    w.create_element("Absolute")
+                        .with_attribute(("type", "bool"))
+                        .write_text_content(quick_xml::events::BytesText::new("false"))?;
+                    Ok(())
+                })
+            })
+        })
+    })
 }
 
 /// Write the project `path` (.qgz: a zip holding `<stem>.qgs`).
