@@ -156,6 +156,45 @@ pub fn members(v: usize, what: &str) -> Result<usize> {
     Ok(v)
 }
 
+/// Minutes in words: `45 min`, `2 h`, `1 h 30 min` (the reverse of [`duration_min`] for what reports say).
+pub fn fmt_minutes(m: f64) -> String {
+    if m >= 60.0 && (m % 60.0).abs() < 1e-6 {
+        format!("{} h", (m / 60.0).round())
+    } else if m > 60.0 {
+        format!("{} h {} min", (m / 60.0).floor(), trim_minutes(m % 60.0))
+    } else {
+        format!("{} min", trim_minutes(m))
+    }
+}
+
+fn trim_minutes(v: f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{}", v.round())
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The isochrone interval `auto` stands for, min: 1 h for fires up to a day, else the duration / 24 rounded up to a
+/// whole hour (a 10-day fire: 10 h), so that a long fire's products stay about 24 perimeters.
+pub fn auto_isochrone_interval_min(duration_min: f64) -> f64 {
+    const HOUR: f64 = 60.0;
+    if duration_min <= 24.0 * HOUR {
+        HOUR
+    } else {
+        (duration_min / 24.0 / HOUR).ceil() * HOUR
+    }
+}
+
+/// An isochrone interval as written (`auto`, or a duration: `30min`, `2h`, minutes) for a fire of `duration_min`.
+pub fn isochrone_interval_min(text: &str, fire_duration_min: f64, what: &str) -> Result<f64> {
+    if text.trim().eq_ignore_ascii_case("auto") {
+        Ok(auto_isochrone_interval_min(fire_duration_min))
+    } else {
+        duration_min(text, what)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,11 @@
 pub mod accumulate;
 pub mod assets;
 pub mod draw;
+pub mod outcomes;
 pub mod products;
 pub mod report;
-pub mod spec;
+/// The ensemble tables of a scenario, read with the scenario (`run` owns them: a scenario holds them).
+pub use crate::run::ensemble_spec as spec;
 pub mod stats;
 
 use std::path::{Path, PathBuf};

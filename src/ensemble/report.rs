@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::ensemble::accumulate::Accumulator;
-use crate::ensemble::products::{AssetArrival, AssetReach, CriterionOutcome};
+use crate::ensemble::outcomes::{AssetArrival, AssetReach, CriterionOutcome};
 use crate::ensemble::stats::{fmt_minutes, quantile_with_interval};
 use crate::ensemble::Ensemble;
 use crate::error::{Error, Result};

@@ -127,24 +127,7 @@ pub fn quantile_with_interval(sorted: &[f64], q: f64) -> Option<(f64, f64, f64)>
     Some((v, at(wl), at(wu)))
 }
 
-/// Minutes in words: `45 min`, `2 h`, `1 h 30 min`.
-pub fn fmt_minutes(m: f64) -> String {
-    if m >= 60.0 && (m % 60.0).abs() < 1e-6 {
-        format!("{} h", (m / 60.0).round())
-    } else if m > 60.0 {
-        format!("{} h {} min", (m / 60.0).floor(), trim(m % 60.0))
-    } else {
-        format!("{} min", trim(m))
-    }
-}
-
-fn trim(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-6 {
-        format!("{}", v.round())
-    } else {
-        format!("{v:.1}")
-    }
-}
+pub use crate::quantity::fmt_minutes;
 
 #[cfg(test)]
 mod tests {

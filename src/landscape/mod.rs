@@ -12,6 +12,7 @@ use gdal::Dataset;
 
 use crate::error::{Error, Result};
 
+mod cells;
 pub mod kii;
 mod read;
 mod synthetic;

@@ -7,7 +7,6 @@ use rayon::prelude::*;
 use crate::error::{Error, Result};
 use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
-use crate::landscape::{Landscape, FUEL_NODATA};
 use crate::physics::crown::{
     self, critical_surface_intensity_kw_per_m, map_code, CrownMethod, FarsiteCanopy, SurfaceHead, BEHAVE_I0_FACTOR,
 };
@@ -99,28 +98,7 @@ impl Weather {
     }
 }
 
-/// 3 x the crown fill portion at which fuels count as sheltered (f >= 0.05). LANDFIRE's integer classes often
-/// land exactly on it (45 % cover, 15 m height, 10 m base); a margin of 1e-5 makes those cells sheltered, as
-/// f >= 0.05 intends, in both f32 (GPU) and f64 (CPU) arithmetic.
-pub const SHELTER_THRESHOLD: f64 = 0.14999;
-
-/// Wind adjustment factor (Andrews 2012, RMRS-GTR-266, eq. 5 unsheltered and eq. 6 sheltered, as BehavePlus):
-/// `depth_m` fuel bed depth, canopy cover fraction, canopy height and base height in m.
-pub fn wind_adjustment_factor(depth_m: f64, cover_frac: f64, height_m: f64, base_m: f64) -> f64 {
-    let ch_ft = height_m / M_PER_FT;
-    let crown_ratio = if height_m > 0.0 { ((height_m - base_m) / height_m).clamp(0.0, 1.0) } else { 0.0 };
-    // Crown fill portion f = cover x crown ratio / 3; sheltered when f >= 0.05 (see SHELTER_THRESHOLD).
-    let fill = cover_frac * crown_ratio / 3.0;
-    // behave (windAdjustmentFactor.cpp) also calls canopies lower than 6 ft unsheltered.
-    let sheltered =
-        cover_frac > 0.0 && ch_ft >= 6.0 && cover_frac * (height_m - base_m).max(0.0) >= SHELTER_THRESHOLD * height_m;
-    if sheltered {
-        0.555 / ((fill * ch_ft).sqrt() * ((20.0 + 0.36 * ch_ft) / (0.13 * ch_ft)).ln())
-    } else {
-        let h = depth_m / M_PER_FT;
-        1.83 / ((20.0 + 0.36 * h) / (0.13 * h)).ln()
-    }
-}
+pub use crate::physics::wind::{wind_adjustment_factor, SHELTER_THRESHOLD};
 
 /// Values per cell in a [`Behavior`] (a [`BehaviorRow`]).
 pub const OUT_STRIDE: usize = BEHAVIOR_FLOATS;
@@ -172,49 +150,6 @@ pub struct Cells {
 }
 
 impl Cells {
-    /// Pack a landscape (slope and aspect must be present: see [`Landscape::ensure_terrain`]).
-    pub fn from_landscape(ls: &Landscape) -> Result<Cells> {
-        let slope = ls.slope_tan.as_ref().ok_or_else(|| Error::Invalid("landscape has no slope layer".into()))?;
-        let aspect = ls.aspect_deg.as_ref().ok_or_else(|| Error::Invalid("landscape has no aspect layer".into()))?;
-        // Fuel models in order of first appearance, indexed through a table over codes.
-        let mut fuels: Vec<FuelModel> = Vec::new();
-        let mut index = vec![u32::MAX; u16::MAX as usize + 1];
-        for &code in &ls.fuel {
-            if code != FUEL_NODATA && index[code as usize] == u32::MAX {
-                let model = ls
-                    .catalog
-                    .get(code)
-                    .ok_or_else(|| Error::Invalid(format!("fuel code {code} is not in the landscape's catalogue")))?;
-                fuels.push(model.clone());
-                index[code as usize] = (fuels.len() - 1) as u32;
-            }
-        }
-        let n = ls.grid.len();
-        let zero = |v: &Option<Vec<f32>>, i: usize| v.as_ref().map_or(0.0, |v| v[i]);
-        let rows: Vec<CellRow> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let code = ls.fuel[i];
-                let idx = if code == FUEL_NODATA || !slope[i].is_finite() || !aspect[i].is_finite() {
-                    u32::MAX
-                } else {
-                    index[code as usize]
-                };
-                CellRow {
-                    fuel_index: idx,
-                    slope_tan: if slope[i].is_finite() { slope[i] } else { 0.0 },
-                    aspect_deg: if aspect[i].is_finite() { aspect[i] } else { -1.0 },
-                    canopy_cover_frac: zero(&ls.canopy_cover_frac, i),
-                    canopy_height_m: zero(&ls.canopy_height_m, i),
-                    canopy_base_height_m: zero(&ls.canopy_base_height_m, i),
-                    canopy_bulk_density_kg_per_m3: zero(&ls.canopy_bulk_density_kg_per_m3, i),
-                    spare: 0.0,
-                }
-            })
-            .collect();
-        Ok(Cells { n, rows, fuels })
-    }
-
     /// Index into `fuels` of cell `i` (`u32::MAX` for nodata).
     pub fn fuel_index(&self, i: usize) -> u32 {
         self.rows[i].fuel_index

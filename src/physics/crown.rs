@@ -46,41 +46,7 @@ use crate::units::{
 /// Btu per lb of canopy fuel (behave's low heat of combustion of foliage).
 pub const CANOPY_HEAT_BTU_PER_LB: f64 = 8000.0;
 
-/// Foliar moisture content when none is given: 100 %, fraction.
-pub const DEFAULT_FOLIAR_MOISTURE_FRAC: f64 = 1.0;
-
-/// How a cell's final fire behaviour is computed once its surface fire torches (see the module docs).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum CrownMethod {
-    /// Surface fire only.
-    #[serde(rename = "none")]
-    None,
-    /// Finney (1998) as FARSITE and FlamMap compute it (their default).
-    #[serde(rename = "finney")]
-    Finney,
-    /// Scott & Reinhardt (2001) with behave's conventions.
-    #[serde(rename = "scott-reinhardt")]
-    ScottReinhardt,
-}
-
-impl CrownMethod {
-    /// The name used on the command line and in scenario files.
-    pub fn label(self) -> &'static str {
-        match self {
-            CrownMethod::None => "none",
-            CrownMethod::Finney => "finney",
-            CrownMethod::ScottReinhardt => "scott-reinhardt",
-        }
-    }
-    /// The kernel's code (`RunRow::crown_method`).
-    pub fn code(self) -> u32 {
-        match self {
-            CrownMethod::None => 0,
-            CrownMethod::Finney => 1,
-            CrownMethod::ScottReinhardt => 2,
-        }
-    }
-}
+pub use crate::physics::options::{CrownMethod, DEFAULT_FOLIAR_MOISTURE_FRAC};
 
 /// FlamMap's crown fire codes, as the behaviour maps write them (`crown_fire_type.tif`).
 pub mod map_code {
@@ -415,7 +381,7 @@ fn surface_under_canopy(
     wind20: f64,
     opts: &SurfaceOptions,
 ) -> (SurfaceFire, f64) {
-    let waf = crate::physics::behavior::wind_adjustment_factor(
+    let waf = crate::physics::wind::wind_adjustment_factor(
         model.depth_m,
         c.canopy_cover_frac,
         c.canopy_height_m,

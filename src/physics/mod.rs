@@ -10,5 +10,7 @@ pub mod crown;
 pub mod firebrand;
 pub mod fuel;
 pub mod moisture;
+pub mod options;
 pub mod spot;
 pub mod surface;
+pub mod wind;

@@ -60,27 +60,7 @@ impl Moisture {
     }
 }
 
-/// Options following BehavePlus's switches. The crown fire fields are read by the per-cell behaviour
-/// ([`crate::physics::behavior`]) only; the surface fire functions ignore them.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SurfaceOptions {
-    /// Cap the effective wind speed at 0.9 x reaction intensity (Rothermel 1972 p. 33; A18 eq. 86).
-    pub wind_limit: bool,
-    /// How the final fire behaviour of a cell that torches or crowns is computed.
-    pub crown: crate::physics::crown::CrownMethod,
-    /// Foliar moisture content, fraction (Van Wagner's critical intensity).
-    pub foliar_moisture_frac: f64,
-}
-
-impl Default for SurfaceOptions {
-    fn default() -> Self {
-        SurfaceOptions {
-            wind_limit: true,
-            crown: crate::physics::crown::CrownMethod::Finney,
-            foliar_moisture_frac: crate::physics::crown::DEFAULT_FOLIAR_MOISTURE_FRAC,
-        }
-    }
-}
+pub use crate::physics::options::SurfaceOptions;
 
 /// Site inputs of one surface fire calculation.
 #[derive(Clone, Copy, Debug, PartialEq)]

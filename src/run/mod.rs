@@ -7,7 +7,7 @@
 pub mod calculator;
 pub mod crown_calculator;
 pub mod demo;
-pub mod farsite_settings;
+pub mod ensemble_spec;
 pub mod isochrone;
 pub mod maps;
 pub mod moisture_calculator;
@@ -18,6 +18,8 @@ pub mod qgis;
 pub mod render;
 pub mod report;
 pub mod scenario;
+/// A FARSITE .input's settings applied to a scenario (part of the scenario: [`scenario::farsite_settings`]).
+pub use scenario::farsite_settings;
 pub mod spot_calculator;
 
 use std::path::{Path, PathBuf};

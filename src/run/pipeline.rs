@@ -138,27 +138,9 @@ impl MemberResult {
     }
 }
 
+pub use crate::quantity::{auto_isochrone_interval_min, isochrone_interval_min};
+
 /// Times of the isochrones: every `interval_min` up to the duration, and the duration itself.
-/// The isochrone interval `auto` stands for, min: 1 h for fires up to a day, else the duration / 24 rounded up to a
-/// whole hour (a 10-day fire: 10 h), so that a long fire's products stay about 24 perimeters.
-pub fn auto_isochrone_interval_min(duration_min: f64) -> f64 {
-    const HOUR: f64 = 60.0;
-    if duration_min <= 24.0 * HOUR {
-        HOUR
-    } else {
-        (duration_min / 24.0 / HOUR).ceil() * HOUR
-    }
-}
-
-/// An isochrone interval as written (`auto`, or a duration: `30min`, `2h`, minutes) for a fire of `duration_min`.
-pub fn isochrone_interval_min(text: &str, duration_min: f64, what: &str) -> Result<f64> {
-    if text.trim().eq_ignore_ascii_case("auto") {
-        Ok(auto_isochrone_interval_min(duration_min))
-    } else {
-        crate::quantity::duration_min(text, what)
-    }
-}
-
 pub fn isochrone_times(duration_min: f64, interval_min: f64) -> Vec<f64> {
     let mut t: Vec<f64> = Vec::new();
     let mut k = 1;

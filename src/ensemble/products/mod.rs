@@ -6,11 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use plotters::prelude::*;
-use serde::Serialize;
 
 use crate::ensemble::accumulate::{Accumulator, FLAME_BINS, INTENSITY_BINS};
-use crate::ensemble::spec::CriterionEvent;
-use crate::ensemble::stats::{self, binned_quantile, fmt_minutes, quantile_with_interval, wilson, Verdict, Z95};
+use crate::ensemble::stats::{binned_quantile, fmt_minutes, wilson, Z95};
 use crate::ensemble::Ensemble;
 use crate::error::{Error, Result};
 use crate::io;
@@ -21,14 +19,13 @@ use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass, Weig
 use crate::units::{MIN_PER_H, M_PER_KM, S_PER_MIN};
 
 mod gis;
-mod outcomes;
 mod plots;
 mod rasters;
 mod styles;
 mod tables;
 
+pub use crate::ensemble::outcomes::*;
 use gis::*;
-pub use outcomes::*;
 pub use plots::{plot_distribution, plot_launch_window};
 pub use rasters::rasters;
 pub use styles::{probability_map, raster_style};

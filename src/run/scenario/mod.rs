@@ -3,13 +3,14 @@
 //! here: everything downstream takes a [`Scenario`] as valid. Relative paths in a file resolve from its folder.
 //! See README.md for the format.
 
+pub mod farsite_settings;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::debris::ignition::IgnitionParams;
 use crate::debris::{BreakUp, FragmentClass, FragmentClassSpec, WindLayer};
-use crate::ensemble::spec::{self as ens, EnsembleSpec};
 use crate::error::{Error, Result};
 use crate::gpu::Backend;
 use crate::landscape::LandscapeSpec;
@@ -17,6 +18,7 @@ use crate::physics::behavior::{Weather, WindHeight};
 use crate::physics::crown::CrownMethod;
 use crate::physics::surface::SurfaceOptions;
 use crate::quantity;
+use crate::run::ensemble_spec::{self as ens, EnsembleSpec};
 use crate::spread::spotting::SpottingParams;
 use crate::units::frac_from_pct;
 
@@ -144,15 +146,15 @@ struct ScenarioFile {
     spotting: SpottingParams,
     output: OutputFile,
     #[serde(default)]
-    ensemble: Option<crate::ensemble::spec::EnsembleFile>,
+    ensemble: Option<crate::run::ensemble_spec::EnsembleFile>,
     #[serde(default)]
-    trajectory: Option<crate::ensemble::spec::TrajectoryFile>,
+    trajectory: Option<crate::run::ensemble_spec::TrajectoryFile>,
     #[serde(default)]
-    launch_window: Option<crate::ensemble::spec::LaunchWindowFile>,
+    launch_window: Option<crate::run::ensemble_spec::LaunchWindowFile>,
     #[serde(default)]
-    asset: Vec<crate::ensemble::spec::AssetFile>,
+    asset: Vec<crate::run::ensemble_spec::AssetFile>,
     #[serde(default)]
-    criterion: Vec<crate::ensemble::spec::CriterionFile>,
+    criterion: Vec<crate::run::ensemble_spec::CriterionFile>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -369,7 +371,7 @@ impl Scenario {
         {
             let table: toml::Table =
                 toml::from_str(&text).map_err(|e| Error::input(path.display(), e.to_string().trim_end()))?;
-            let given = crate::run::farsite_settings::FarsiteGiven::from_scenario_table(&table);
+            let given = farsite_settings::FarsiteGiven::from_scenario_table(&table);
             let notes = s.apply_farsite_input(crate::farsite::FarsiteInput::read(&p)?, &given).map_err(in_file)?;
             s.notes.extend(notes);
         }
@@ -466,7 +468,7 @@ impl Scenario {
         let s = f.spread;
         let spread = SpreadSpec {
             duration_min: quantity::duration_min(&s.duration, "spread.duration")?,
-            isochrone_interval_min: crate::run::pipeline::isochrone_interval_min(
+            isochrone_interval_min: crate::quantity::isochrone_interval_min(
                 &s.isochrone_interval,
                 quantity::duration_min(&s.duration, "spread.duration")?,
                 "spread.isochrone_interval",

@@ -1,6 +1,11 @@
 //! Outcomes a board reads: the criteria and their verdicts (per launch time too), and when each asset is reached.
 
-use super::*;
+use serde::Serialize;
+
+use crate::ensemble::accumulate::Accumulator;
+use crate::ensemble::spec::CriterionEvent;
+use crate::ensemble::stats::{self, quantile_with_interval, wilson, Verdict, Z95};
+use crate::ensemble::Ensemble;
 
 /// Reach of one asset within one time.
 #[derive(Clone, Debug, Serialize)]

@@ -7,11 +7,11 @@
 
 use std::sync::Arc;
 
+use super::Scenario;
 use crate::error::{Error, Result};
 use crate::farsite::FarsiteInput;
 use crate::physics::crown::CrownMethod;
 use crate::quantity;
-use crate::run::scenario::Scenario;
 use crate::spread::spotting::LaunchRule;
 use crate::units::MIN_PER_H;
 

@@ -644,7 +644,7 @@ pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool, weather
 
 /// A criterion's event in words.
 pub fn describe(e: &CriterionEvent) -> String {
-    let t = |m: f64| crate::ensemble::stats::fmt_minutes(m);
+    let t = |m: f64| crate::quantity::fmt_minutes(m);
     match e {
         CriterionEvent::AssetReached { asset, within_min } => format!("'{asset}' reached within {}", t(*within_min)),
         CriterionEvent::BurnedAreaAbove { ha, at_min } => format!("more than {ha} ha burned at {}", t(*at_min)),
