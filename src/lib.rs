@@ -29,4 +29,4 @@ pub mod spread;
 pub mod units;
 pub mod weather;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};

@@ -561,3 +561,24 @@ fn a_fuel_conversion_file_maps_landscape_codes_to_models() {
         "{err}"
     );
 }
+
+/// Errors say their kind, so a caller can act without reading the message: a missing landscape file is an input
+/// error, a product that cannot be written (its folder is a file) an output error, a bad duration a value error.
+#[test]
+fn errors_say_their_kind() {
+    use emberfall::ErrorKind;
+    let d = std::env::temp_dir().join(format!("emberfall-kinds-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let missing = LandscapeSpec { lcp: Some(d.join("no_such.tif")), ..Default::default() };
+    let e = Landscape::load(&missing).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Input, "{e}");
+    assert!(e.to_string().contains("no_such.tif"), "{e}");
+    let file = d.join("a_file");
+    std::fs::write(&file, "x").unwrap();
+    let e = emberfall::io::write_text(&file.join("report.md"), "text").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Output, "{e}");
+    assert!(e.to_string().contains("a_file"), "{e}");
+    let e = emberfall::quantity::duration_min("soon", "--duration").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Value, "{e}");
+    assert!(e.to_string().contains("--duration"), "{e}");
+}

@@ -37,17 +37,18 @@ pub fn temp_path(path: &Path) -> PathBuf {
 pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     if let Ok(meta) = std::fs::metadata(path) {
         if meta.is_dir() {
-            return Err(Error::input(path.display(), "is a folder, not a file"));
+            return Err(Error::output(path.display(), "is a folder, not a file"));
         }
         if !meta.is_file() {
             return write(path);
         }
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::output(dir.display(), format!("cannot create the folder: {e}")))?;
     }
     if interrupt::interrupted() {
-        return Err(Error::input(path.display(), "not written: the run was interrupted"));
+        return Err(Error::output(path.display(), "not written: the run was interrupted"));
     }
     let tmp = temp_path(path);
     let _ = std::fs::remove_file(&tmp);
@@ -70,13 +71,13 @@ pub fn write_atomic(path: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Res
 /// written and removed).
 pub fn check_output_dir(dir: &Path) -> Result<()> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::input(dir.display(), "the output folder is a file"));
+        return Err(Error::output(dir.display(), "the output folder is a file"));
     }
     std::fs::create_dir_all(dir)
-        .map_err(|e| Error::input(dir.display(), format!("cannot create the output folder: {e}")))?;
+        .map_err(|e| Error::output(dir.display(), format!("cannot create the output folder: {e}")))?;
     let probe = dir.join(format!(".emberfall-write-check-{}", std::process::id()));
     std::fs::write(&probe, b"")
-        .map_err(|e| Error::input(dir.display(), format!("cannot write in the output folder: {e}")))?;
+        .map_err(|e| Error::output(dir.display(), format!("cannot write in the output folder: {e}")))?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }
@@ -149,7 +150,7 @@ pub fn write_multiband_geotiff(
     write_atomic(path, |tmp| {
         mem.create_copy(&driver, tmp, &opts)
             .map(|_| ())
-            .map_err(|e| Error::input(path.display(), format!("cannot write GeoTIFF: {e}")))
+            .map_err(|e| Error::output(path.display(), format!("cannot write GeoTIFF: {e}")))
     })
 }
 
@@ -178,7 +179,7 @@ pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: 
             grid.len()
         )));
     }
-    let fail = |e: gdal::errors::GdalError| Error::input(path.display(), format!("cannot write raster: {e}"));
+    let fail = |e: gdal::errors::GdalError| Error::output(path.display(), format!("cannot write raster: {e}"));
     if cog {
         let mem = mem_multiband(grid, &[data.to_vec()], &[name], nodata, &[])?;
         let mut o = RasterCreationOptions::new();

@@ -41,7 +41,7 @@ impl Staging {
         let dir = out.join(format!("{PREFIX}{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir(&dir)
-            .map_err(|e| Error::input(out.display(), format!("cannot create the staging folder: {e}")))?;
+            .map_err(|e| Error::output(out.display(), format!("cannot create the staging folder: {e}")))?;
         interrupt::register(&dir);
         Ok(Staging { out: out.to_path_buf(), dir, done: false, created_out })
     }
@@ -84,7 +84,7 @@ impl Staging {
         for rel in &files {
             let dest = self.out.join(rel);
             if dest.is_dir() {
-                return Err(Error::input(dest.display(), "is a folder where the run writes a file"));
+                return Err(Error::output(dest.display(), "is a folder where the run writes a file"));
             }
             if let Some(parent) = dest.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

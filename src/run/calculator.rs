@@ -125,7 +125,7 @@ impl OutTable {
     pub(crate) fn new<S: AsRef<str>>(header: impl IntoIterator<Item = S>) -> Result<OutTable> {
         let header: Vec<String> = header.into_iter().map(|h| h.as_ref().to_string()).collect();
         let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-        w.write_record(&header).map_err(|e| Error::Invalid(format!("writing the output table: {e}")))?;
+        w.write_record(&header).map_err(|e| Error::output("the output table", e.to_string()))?;
         Ok(OutTable { w, columns: header.len() })
     }
 
@@ -133,13 +133,13 @@ impl OutTable {
     pub(crate) fn row<S: AsRef<str>>(&mut self, fields: impl IntoIterator<Item = S>) -> Result<()> {
         let fields: Vec<String> = fields.into_iter().map(|f| f.as_ref().to_string()).collect();
         debug_assert_eq!(fields.len(), self.columns, "a row of the output table has the header's width");
-        self.w.write_record(&fields).map_err(|e| Error::Invalid(format!("writing the output table: {e}")))
+        self.w.write_record(&fields).map_err(|e| Error::output("the output table", e.to_string()))
     }
 
     /// The table to `out` (atomically), or to standard output.
     pub(crate) fn emit(self, out: Option<&Path>) -> Result<()> {
-        let bytes = self.w.into_inner().map_err(|e| Error::Invalid(format!("writing the output table: {e}")))?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Invalid(format!("output table: {e}")))?;
+        let bytes = self.w.into_inner().map_err(|e| Error::output("the output table", e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| Error::output("the output table", e.to_string()))?;
         match out {
             Some(p) => crate::io::write_text(p, &text),
             None => {

@@ -204,7 +204,7 @@ pub fn write_geojson(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Resu
     write_atomic(path, |tmp| {
         let file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
         let mut w = geojson::FeatureWriter::from_writer(std::io::BufWriter::new(file));
-        let geojson_err = |e: geojson::Error| Error::Invalid(format!("{}: {e}", tmp.display()));
+        let geojson_err = |e: geojson::Error| Error::output(tmp.display(), e.to_string());
         w.write_foreign_member("name", "isochrones").map_err(geojson_err)?;
         if let Some(code) = epsg {
             let crs =

@@ -361,7 +361,7 @@ pub fn write_qgz(path: &Path, title: &str, grid: &Grid, layers: &[Layer]) -> Res
     let xml = qgs(title, grid, layers);
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "project".into());
     io::write_atomic(path, |tmp| {
-        let zerr = |e: zip::result::ZipError| Error::input(path.display(), format!("cannot write the project: {e}"));
+        let zerr = |e: zip::result::ZipError| Error::output(path.display(), format!("cannot write the project: {e}"));
         let f = std::fs::File::create(tmp).map_err(|e| Error::io(path, e))?;
         let mut z = zip::ZipWriter::new(f);
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);

@@ -151,7 +151,7 @@ impl Canvas {
                 FilterType::Adaptive,
             );
             enc.write_image(&raw, self.width, self.height, image::ExtendedColorType::Rgb8)
-                .map_err(|e| Error::input(path.display(), format!("cannot write PNG: {e}")))
+                .map_err(|e| Error::output(path.display(), format!("cannot write PNG: {e}")))
         })
     }
 }

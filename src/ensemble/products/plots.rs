@@ -178,6 +178,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
 pub(super) fn save_rgb(path: &Path, w: u32, h: u32, buf: Vec<u8>) -> Result<()> {
     let img = image::RgbImage::from_raw(w, h, buf).ok_or_else(|| Error::Invalid("plot buffer size".into()))?;
     io::write_atomic(path, |tmp| {
-        img.save_with_format(tmp, image::ImageFormat::Png).map_err(|e| Error::input(path.display(), e.to_string()))
+        img.save_with_format(tmp, image::ImageFormat::Png)
+            .map_err(|e| Error::output(path.display(), format!("cannot write PNG: {e}")))
     })
 }
