@@ -182,277 +182,38 @@ pub const BYTES_PER_CELL_TO_RUN: u128 = 160;
 impl Landscape {
     /// Read, check and align a landscape.
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
-        let mut catalog = FuelCatalog::standard();
         let mut notes = Vec::new();
-        if let Some(p) = &spec.fuel_models {
-            let (n, replaced) = catalog.load_custom(p)?;
-            notes.push(format!("read {n} custom fuel model(s) from {}", p.display()));
-            notes.extend(replaced);
-        }
-        // (path, band) of each layer.
-        let lcp = spec.lcp.as_deref();
-        let layer = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
-            explicit.clone().map(|p| (p, 1)).or_else(|| lcp.map(|p| (p.to_path_buf(), band)))
-        };
-        let fuel_src = layer(&spec.fuel, 4)
-            .ok_or_else(|| Error::Invalid("no fuel raster: give --lcp FILE or --fuel FILE".into()))?;
-        let elev_src = layer(&spec.elevation, 1)
-            .ok_or_else(|| Error::Invalid("no elevation raster: give --lcp FILE or --elevation FILE".into()))?;
-        let lcp_bands = match lcp {
-            Some(p) => {
-                let n = open(p)?.raster_count();
-                if n < 5 && spec.fuel.is_none() {
-                    return Err(Error::input(p.display(), format!("has {n} bands; an LCP landscape needs at least 5 (elevation, slope, aspect, fuel, canopy cover)")));
-                }
-                n
-            }
-            None => 0,
-        };
-        let lcp_band = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
-            explicit.clone().map(|p| (p, 1)).or_else(|| {
-                if band <= lcp_bands {
-                    lcp.map(|p| (p.to_path_buf(), band))
-                } else {
-                    None
-                }
-            })
-        };
-        // A layer given on its own is one band: a multi-band file there (an LCP given as --fuel, say) would have its
-        // first band read as that layer. With an LCP too, the layer given overrides the LCP's band: say so.
-        for (name, flag, explicit, band) in [
-            ("fuel", "--fuel", &spec.fuel, 4),
-            ("elevation", "--elevation", &spec.elevation, 1),
-            ("slope", "--slope", &spec.slope, 2),
-            ("aspect", "--aspect", &spec.aspect, 3),
-            ("canopy cover", "--canopy-cover", &spec.canopy_cover, 5),
-            ("canopy height", "--canopy-height", &spec.canopy_height, 6),
-            ("canopy base height", "--canopy-base-height", &spec.canopy_base_height, 7),
-            ("canopy bulk density", "--canopy-bulk-density", &spec.canopy_bulk_density, 8),
-        ] {
-            let Some(p) = explicit else { continue };
-            let n = open(p)?.raster_count();
-            // Its first band is read: right for elevation (an LCP's first band), wrong for any other layer.
-            if n > 1 && band != 1 {
-                return Err(Error::input(
-                    p.display(),
-                    format!(
-                        "{flag}: this file has {n} bands and its first would be read as the {name} layer (an LCP? \
-                         give it as --lcp, or a single-band {name} raster)"
-                    ),
-                ));
-            }
-            if let (Some(l), true) = (lcp, band <= lcp_bands) {
-                notes.push(format!("{flag} {} overrides band {band} ({name}) of the LCP {}", p.display(), l.display()));
-            }
-        }
-        // The fuel raster defines the grid; a geographic one is taken to its local UTM zone.
-        let fuel_ds = open(&fuel_src.0)?;
-        let assign = match &spec.assign_crs {
-            None => None,
-            Some(a) => {
-                let srs = SpatialRef::from_definition(a).map_err(|e| {
-                    Error::Invalid(format!("--assign-crs `{a}`: not a CRS GDAL knows ({e}); give e.g. EPSG:32611"))
-                })?;
-                if !srs.is_projected() {
-                    return Err(Error::Invalid(format!(
-                        "--assign-crs `{a}`: not a projected CRS in metres (a landscape's cells are metres)"
-                    )));
-                }
-                Some(srs.to_wkt()?)
-            }
-        };
-        let assign = assign.as_deref();
-        if let (Some(a), Ok(ds)) = (&spec.assign_crs, Dataset::open(&fuel_src.0)) {
-            if ds.projection().trim().is_empty() {
-                notes.push(format!("{} has no CRS: read in {a} (--assign-crs)", fuel_src.0.display()));
-            }
-        }
-        let mut target = dataset_grid(&fuel_src.0, &fuel_ds, assign)?;
-        let srs = SpatialRef::from_wkt(&target.wkt)?;
-        if srs.is_geographic() {
-            let (xmin, ymin, xmax, ymax) = target.extent();
-            let epsg = utm_epsg((xmin + xmax) / 2.0, (ymin + ymax) / 2.0);
-            let sub = if fuel_src.1 == 1 { fuel_ds } else { open(&fuel_src.0)? };
-            let args: Vec<String> =
-                ["-r", "near", "-t_srs", &format!("EPSG:{epsg}")].iter().map(|s| s.to_string()).collect();
-            let warped = gdalwarp_mem(&sub, &args)?;
-            let mut g = dataset_grid(&fuel_src.0, &warped, assign)?;
-            // Square cells of the mean size, so that spread sees an isotropic grid.
-            let cell = (g.dx() + g.dy()) / 2.0;
-            let (xmin2, ymin2, xmax2, ymax2) = g.extent();
-            g.cols = ((xmax2 - xmin2) / cell).round().max(1.0) as usize;
-            g.rows = ((ymax2 - ymin2) / cell).round().max(1.0) as usize;
-            g.geotransform = [xmin2, cell, 0.0, ymax2, 0.0, -cell];
-            notes.push(format!(
-                "fuel raster {} is in a geographic CRS ({}); the landscape is warped to WGS 84 / UTM (EPSG:{epsg}) with {cell:.2} m cells",
-                fuel_src.0.display(),
-                target.crs_name()
-            ));
-            target = g;
-        }
-        // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
-        crate::quantity::grid_fits(
-            target.len() as u128,
-            BYTES_PER_CELL_TO_RUN,
-            &format!("landscape {} ({} x {} cells)", fuel_src.0.display(), target.cols, target.rows),
-        )?;
+        let catalog = catalog_of(spec, &mut notes)?;
+        let src = LayerSources::of(spec, &mut notes)?;
+        let (target, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
-        let job = |kind: Kind, (path, band): (PathBuf, usize)| Job { kind, path, band };
-        let mut jobs = vec![job(Kind::Fuel, fuel_src.clone()), job(Kind::Elevation, elev_src)];
-        for (explicit, band, kind) in [
-            (&spec.slope, 2, Kind::Slope),
-            (&spec.aspect, 3, Kind::Aspect),
-            (&spec.canopy_cover, 5, Kind::CanopyCover),
-            (&spec.canopy_height, 6, Kind::CanopyHeight),
-            (&spec.canopy_base_height, 7, Kind::CanopyBaseHeight),
-            (&spec.canopy_bulk_density, 8, Kind::CanopyBulkDensity),
-        ] {
-            if let Some(src) = lcp_band(explicit, band) {
-                jobs.push(job(kind, src));
-            }
-        }
+        let jobs = src.jobs(spec);
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
-        let (layers, read_notes) = read_layers(&jobs, &target, slope_units, assign)?;
+        let (layers, read_notes) = read_layers(&jobs, &target, slope_units, assign.as_deref())?;
         notes.extend(read_notes);
         let mut layers: Vec<Option<Vec<f32>>> = layers.into_iter().map(Some).collect();
         let mut take = |k: Kind| kinds.iter().position(|&x| x == k).and_then(|i| layers[i].take());
-        let fuel_raw = take(Kind::Fuel).unwrap_or_default();
-        let elev = take(Kind::Elevation).unwrap_or_default();
-        let slope = take(Kind::Slope);
-        let aspect = take(Kind::Aspect);
+        let mut fuel_raw = take(Kind::Fuel).unwrap_or_default();
+        let elevation_m = take(Kind::Elevation).unwrap_or_default();
+        let (slope, aspect_deg) = (take(Kind::Slope), take(Kind::Aspect));
         let canopy = [
             take(Kind::CanopyCover),
             take(Kind::CanopyHeight),
             take(Kind::CanopyBaseHeight),
             take(Kind::CanopyBulkDensity),
         ];
-        let n = target.len();
-        // A conversion file maps the layer's codes to fuel models first (FARSITE's .cnv).
-        let mut fuel_raw = fuel_raw;
         if let Some(p) = &spec.fuel_conversion {
-            let table = read_fuel_conversion(p)?;
-            let mut converted = 0usize;
-            for v in fuel_raw.iter_mut() {
-                if v.is_finite() && (*v - v.round()).abs() <= 1e-6 {
-                    if let Some(&(_, to)) = table.iter().find(|(from, _)| *from as f32 == v.round()) {
-                        *v = to as f32;
-                        converted += 1;
-                    }
-                }
-            }
-            notes.push(format!("fuel codes converted by {}: {} pairs, {converted} cells", p.display(), table.len()));
+            notes.push(convert_fuel_codes(p, &mut fuel_raw)?);
         }
-        // Fuel codes: integers known to the catalogue; unknown positive codes are an error listing them.
-        let mut fuel = vec![FUEL_NODATA; n];
-        let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();
-        let (mut non_integer, mut non_integer_examples) = (0usize, Vec::<String>::new());
-        // Known codes, looked up once per code rather than once per cell.
-        let mut known: Vec<Option<bool>> = vec![None; u16::MAX as usize + 1];
-        for (i, &v) in fuel_raw.iter().enumerate() {
-            if !v.is_finite() {
-                continue;
-            }
-            let code = v.round() as i64;
-            if (v - code as f32).abs() > 1e-6 {
-                // A float raster of interpolated codes (resampled bilinearly, say): not a code at all.
-                non_integer += 1;
-                if non_integer_examples.len() < 5 && !non_integer_examples.contains(&v.to_string()) {
-                    non_integer_examples.push(v.to_string());
-                }
-                continue;
-            }
-            let ok = (v - code as f32).abs() <= 1e-6
-                && (1..=u16::MAX as i64).contains(&code)
-                && *known[code as usize].get_or_insert_with(|| catalog.get(code as u16).is_some());
-            if ok {
-                fuel[i] = code as u16;
-            } else {
-                *unknown.entry(code).or_insert(0) += 1;
-            }
+        let mut fuel = fuel_codes(&fuel_raw, &catalog, spec, &src.fuel.0)?;
+        let slope_tan = slope.map(|s| slope_as_tangent(s, slope_units));
+        if let Some(n) = slope_tan.as_ref().and_then(|s| slope_units_note(&target, &elevation_m, s, slope_units)) {
+            notes.push(n);
         }
-        if non_integer > 0 {
-            return Err(Error::input(
-                fuel_src.0.display(),
-                format!(
-                    "{non_integer} fuel cells hold values that are not integers (e.g. {}): fuel model codes are whole numbers; was the layer resampled with an interpolating method? Use nearest neighbour",
-                    non_integer_examples.join(", ")
-                ),
-            ));
-        }
-        if !unknown.is_empty() {
-            // At most 12 codes listed (an elevation band given as fuel has thousands).
-            let mut list: Vec<String> = unknown.iter().take(12).map(|(c, k)| format!("{c} ({k} cells)")).collect();
-            if unknown.len() > 12 {
-                list.push(format!("and {} more codes", unknown.len() - 12));
-            }
-            let bands = Dataset::open(&fuel_src.0).map(|d| d.raster_count()).unwrap_or(1);
-            let hint = if spec.lcp.is_none() && bands >= 8 {
-                format!(" (the file has {bands} bands: is it a landscape to give as --lcp / lcp = ...?)")
-            } else {
-                String::new()
-            };
-            return Err(Error::input(
-                fuel_src.0.display(),
-                format!(
-                    "unknown fuel model codes{hint}: {}. Known: Anderson 1-13, Scott & Burgan 101-204, non-burnable 91-99{}; add custom models with --fuel-models FILE",
-                    list.join(", "),
-                    if spec.fuel_models.is_some() { ", and the custom models given" } else { "" }
-                ),
-            ));
-        }
-        use rayon::prelude::*;
-        let elevation_m = elev;
-        let slope_tan: Option<Vec<f32>> = slope.map(|mut s| {
-            s.par_iter_mut().for_each(|x| {
-                *x = match slope_units {
-                    SlopeUnits::Degrees => (*x as f64).to_radians().tan() as f32,
-                    SlopeUnits::Percent => frac_from_pct(*x as f64) as f32,
-                }
-            });
-            s
-        });
-        let aspect_deg: Option<Vec<f32>> = aspect;
-        if let Some(s) = &slope_tan {
-            if let Some(n) = slope_units_note(&target, &elevation_m, s, slope_units) {
-                notes.push(n);
-            }
-        }
-        // Canopy layers, from LANDFIRE's scaled integers to SI: nodata means no canopy.
-        let [cc, ch, cbh, cbd] = canopy;
-        let canopy_f32 = |v: Option<Vec<f32>>, scale: f64| -> Option<Vec<f32>> {
-            v.map(|mut v| {
-                v.par_iter_mut().for_each(|x| *x = if x.is_finite() { (*x as f64 * scale) as f32 } else { 0.0 });
-                v
-            })
-        };
-        let canopy_cover_frac = canopy_f32(cc, 0.01);
-        let canopy_height_m = canopy_f32(ch, 0.1);
-        let canopy_base_height_m = canopy_f32(cbh, 0.1);
-        let canopy_bulk_density_kg_per_m3 = canopy_f32(cbd, 0.01);
-        // A cell is valid when its fuel code, elevation and (given) terrain are all valid.
-        let mut nodata_cells = 0;
-        let mut invalid_terrain = 0;
-        for i in 0..n {
-            let terrain_ok = elevation_m[i].is_finite()
-                && slope_tan.as_ref().is_none_or(|s| s[i].is_finite())
-                && aspect_deg.as_ref().is_none_or(|a| a[i].is_finite());
-            if fuel[i] != FUEL_NODATA && !terrain_ok {
-                invalid_terrain += 1;
-                fuel[i] = FUEL_NODATA;
-            }
-            if fuel[i] == FUEL_NODATA {
-                nodata_cells += 1;
-            }
-        }
-        if invalid_terrain > 0 {
-            notes.push(format!("{invalid_terrain} cells with a fuel code but nodata or implausible terrain treated as non-burnable nodata"));
-        }
-        if nodata_cells > 0 {
-            notes.push(format!(
-                "{nodata_cells} of {n} cells ({:.1} %) are nodata and never burn",
-                100.0 * nodata_cells as f64 / n.max(1) as f64
-            ));
-        }
+        let [canopy_cover_frac, canopy_height_m, canopy_base_height_m, canopy_bulk_density_kg_per_m3] =
+            canopy_in_si(canopy);
+        let nodata_cells =
+            mark_nodata(&mut fuel, &elevation_m, slope_tan.as_deref(), aspect_deg.as_deref(), &mut notes);
         Ok(Landscape {
             grid: target,
             elevation_m,
@@ -545,4 +306,299 @@ impl Landscape {
         }
         h
     }
+}
+
+/// The fuel catalogue: the standard models and the spec's custom ones (each replaced standard model named).
+fn catalog_of(spec: &LandscapeSpec, notes: &mut Vec<String>) -> Result<FuelCatalog> {
+    let mut catalog = FuelCatalog::standard();
+    if let Some(p) = &spec.fuel_models {
+        let (n, replaced) = catalog.load_custom(p)?;
+        notes.push(format!("read {n} custom fuel model(s) from {}", p.display()));
+        notes.extend(replaced);
+    }
+    Ok(catalog)
+}
+
+/// Where each layer is read from: (file, band); an LCP's bands fill the layers not given on their own.
+struct LayerSources {
+    fuel: (PathBuf, usize),
+    elevation: (PathBuf, usize),
+    lcp: Option<PathBuf>,
+    lcp_bands: usize,
+}
+
+impl LayerSources {
+    /// The sources of `spec`, checked: fuel and elevation present, an LCP with its five bands at least, a
+    /// single-band file for each layer given on its own (an override of the LCP's band is noted).
+    fn of(spec: &LandscapeSpec, notes: &mut Vec<String>) -> Result<LayerSources> {
+        let lcp = spec.lcp.as_deref();
+        let layer = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
+            explicit.clone().map(|p| (p, 1)).or_else(|| lcp.map(|p| (p.to_path_buf(), band)))
+        };
+        let fuel = layer(&spec.fuel, 4)
+            .ok_or_else(|| Error::Invalid("no fuel raster: give --lcp FILE or --fuel FILE".into()))?;
+        let elevation = layer(&spec.elevation, 1)
+            .ok_or_else(|| Error::Invalid("no elevation raster: give --lcp FILE or --elevation FILE".into()))?;
+        let lcp_bands = match lcp {
+            Some(p) => {
+                let n = open(p)?.raster_count();
+                if n < 5 && spec.fuel.is_none() {
+                    return Err(Error::input(p.display(), format!("has {n} bands; an LCP landscape needs at least 5 (elevation, slope, aspect, fuel, canopy cover)")));
+                }
+                n
+            }
+            None => 0,
+        };
+        // A layer given on its own is one band: a multi-band file there (an LCP given as --fuel, say) would have its
+        // first band read as that layer. With an LCP too, the layer given overrides the LCP's band: say so.
+        for (name, flag, explicit, band) in [
+            ("fuel", "--fuel", &spec.fuel, 4),
+            ("elevation", "--elevation", &spec.elevation, 1),
+            ("slope", "--slope", &spec.slope, 2),
+            ("aspect", "--aspect", &spec.aspect, 3),
+            ("canopy cover", "--canopy-cover", &spec.canopy_cover, 5),
+            ("canopy height", "--canopy-height", &spec.canopy_height, 6),
+            ("canopy base height", "--canopy-base-height", &spec.canopy_base_height, 7),
+            ("canopy bulk density", "--canopy-bulk-density", &spec.canopy_bulk_density, 8),
+        ] {
+            let Some(p) = explicit else { continue };
+            let n = open(p)?.raster_count();
+            // Its first band is read: right for elevation (an LCP's first band), wrong for any other layer.
+            if n > 1 && band != 1 {
+                return Err(Error::input(
+                    p.display(),
+                    format!(
+                        "{flag}: this file has {n} bands and its first would be read as the {name} layer (an LCP? \
+                         give it as --lcp, or a single-band {name} raster)"
+                    ),
+                ));
+            }
+            if let (Some(l), true) = (lcp, band <= lcp_bands) {
+                notes.push(format!("{flag} {} overrides band {band} ({name}) of the LCP {}", p.display(), l.display()));
+            }
+        }
+        Ok(LayerSources { fuel, elevation, lcp: lcp.map(Path::to_path_buf), lcp_bands })
+    }
+
+    /// The layers to read, fuel and elevation first.
+    fn jobs(&self, spec: &LandscapeSpec) -> Vec<Job> {
+        let job = |kind: Kind, (path, band): (PathBuf, usize)| Job { kind, path, band };
+        let mut jobs = vec![job(Kind::Fuel, self.fuel.clone()), job(Kind::Elevation, self.elevation.clone())];
+        for (explicit, band, kind) in [
+            (&spec.slope, 2, Kind::Slope),
+            (&spec.aspect, 3, Kind::Aspect),
+            (&spec.canopy_cover, 5, Kind::CanopyCover),
+            (&spec.canopy_height, 6, Kind::CanopyHeight),
+            (&spec.canopy_base_height, 7, Kind::CanopyBaseHeight),
+            (&spec.canopy_bulk_density, 8, Kind::CanopyBulkDensity),
+        ] {
+            let from_lcp = || self.lcp.clone().filter(|_| band <= self.lcp_bands).map(|p| (p, band));
+            if let Some(src) = explicit.clone().map(|p| (p, 1)).or_else(from_lcp) {
+                jobs.push(job(kind, src));
+            }
+        }
+        jobs
+    }
+}
+
+/// The grid of the landscape: the fuel raster's (in the CRS `--assign-crs` gives a file without one), warped to its
+/// local UTM zone with square cells when geographic; refused when a run over it cannot fit in memory. Also the
+/// assigned CRS as WKT, for reading the other layers.
+fn target_grid(
+    spec: &LandscapeSpec,
+    fuel_path: &Path,
+    fuel_band: usize,
+    notes: &mut Vec<String>,
+) -> Result<(Grid, Option<String>)> {
+    let fuel_ds = open(fuel_path)?;
+    let assign = match &spec.assign_crs {
+        None => None,
+        Some(a) => {
+            let srs = SpatialRef::from_definition(a).map_err(|e| {
+                Error::Invalid(format!("--assign-crs `{a}`: not a CRS GDAL knows ({e}); give e.g. EPSG:32611"))
+            })?;
+            if !srs.is_projected() {
+                return Err(Error::Invalid(format!(
+                    "--assign-crs `{a}`: not a projected CRS in metres (a landscape's cells are metres)"
+                )));
+            }
+            if fuel_ds.projection().trim().is_empty() {
+                notes.push(format!("{} has no CRS: read in {a} (--assign-crs)", fuel_path.display()));
+            }
+            Some(srs.to_wkt()?)
+        }
+    };
+    let mut target = dataset_grid(fuel_path, &fuel_ds, assign.as_deref())?;
+    if SpatialRef::from_wkt(&target.wkt)?.is_geographic() {
+        let (xmin, ymin, xmax, ymax) = target.extent();
+        let epsg = utm_epsg((xmin + xmax) / 2.0, (ymin + ymax) / 2.0);
+        let sub = if fuel_band == 1 { fuel_ds } else { open(fuel_path)? };
+        let args: Vec<String> =
+            ["-r", "near", "-t_srs", &format!("EPSG:{epsg}")].iter().map(|s| s.to_string()).collect();
+        let warped = gdalwarp_mem(&sub, &args)?;
+        let mut g = dataset_grid(fuel_path, &warped, assign.as_deref())?;
+        // Square cells of the mean size, so that spread sees an isotropic grid.
+        let cell = (g.dx() + g.dy()) / 2.0;
+        let (xmin2, ymin2, xmax2, ymax2) = g.extent();
+        g.cols = ((xmax2 - xmin2) / cell).round().max(1.0) as usize;
+        g.rows = ((ymax2 - ymin2) / cell).round().max(1.0) as usize;
+        g.geotransform = [xmin2, cell, 0.0, ymax2, 0.0, -cell];
+        notes.push(format!(
+            "fuel raster {} is in a geographic CRS ({}); the landscape is warped to WGS 84 / UTM (EPSG:{epsg}) with {cell:.2} m cells",
+            fuel_path.display(),
+            target.crs_name()
+        ));
+        target = g;
+    }
+    // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
+    crate::quantity::grid_fits(
+        target.len() as u128,
+        BYTES_PER_CELL_TO_RUN,
+        &format!("landscape {} ({} x {} cells)", fuel_path.display(), target.cols, target.rows),
+    )?;
+    Ok((target, assign))
+}
+
+/// Map the layer's codes to fuel models by a FARSITE conversion file (.cnv) `p`; returns the note saying so.
+fn convert_fuel_codes(p: &Path, fuel_raw: &mut [f32]) -> Result<String> {
+    let table = read_fuel_conversion(p)?;
+    let mut converted = 0usize;
+    for v in fuel_raw.iter_mut() {
+        if v.is_finite() && (*v - v.round()).abs() <= 1e-6 {
+            if let Some(&(_, to)) = table.iter().find(|(from, _)| *from as f32 == v.round()) {
+                *v = to as f32;
+                converted += 1;
+            }
+        }
+    }
+    Ok(format!("fuel codes converted by {}: {} pairs, {converted} cells", p.display(), table.len()))
+}
+
+/// Fuel codes of the cells: whole numbers known to `catalog` (nodata elsewhere); values that are not whole numbers,
+/// and codes the catalogue does not know, are errors naming the file and listing them.
+fn fuel_codes(fuel_raw: &[f32], catalog: &FuelCatalog, spec: &LandscapeSpec, path: &Path) -> Result<Vec<u16>> {
+    let mut fuel = vec![FUEL_NODATA; fuel_raw.len()];
+    let mut unknown: BTreeMap<i64, usize> = BTreeMap::new();
+    let (mut non_integer, mut non_integer_examples) = (0usize, Vec::<String>::new());
+    // Known codes, looked up once per code rather than once per cell.
+    let mut known: Vec<Option<bool>> = vec![None; u16::MAX as usize + 1];
+    for (i, &v) in fuel_raw.iter().enumerate() {
+        if !v.is_finite() {
+            continue;
+        }
+        let code = v.round() as i64;
+        if (v - code as f32).abs() > 1e-6 {
+            // A float raster of interpolated codes (resampled bilinearly, say): not a code at all.
+            non_integer += 1;
+            if non_integer_examples.len() < 5 && !non_integer_examples.contains(&v.to_string()) {
+                non_integer_examples.push(v.to_string());
+            }
+            continue;
+        }
+        let ok = (1..=u16::MAX as i64).contains(&code)
+            && *known[code as usize].get_or_insert_with(|| catalog.get(code as u16).is_some());
+        if ok {
+            fuel[i] = code as u16;
+        } else {
+            *unknown.entry(code).or_insert(0) += 1;
+        }
+    }
+    if non_integer > 0 {
+        return Err(Error::input(
+            path.display(),
+            format!(
+                "{non_integer} fuel cells hold values that are not integers (e.g. {}): fuel model codes are whole numbers; was the layer resampled with an interpolating method? Use nearest neighbour",
+                non_integer_examples.join(", ")
+            ),
+        ));
+    }
+    if !unknown.is_empty() {
+        // At most 12 codes listed (an elevation band given as fuel has thousands).
+        let mut list: Vec<String> = unknown.iter().take(12).map(|(c, k)| format!("{c} ({k} cells)")).collect();
+        if unknown.len() > 12 {
+            list.push(format!("and {} more codes", unknown.len() - 12));
+        }
+        let bands = Dataset::open(path).map(|d| d.raster_count()).unwrap_or(1);
+        let hint = if spec.lcp.is_none() && bands >= 8 {
+            format!(" (the file has {bands} bands: is it a landscape to give as --lcp / lcp = ...?)")
+        } else {
+            String::new()
+        };
+        return Err(Error::input(
+            path.display(),
+            format!(
+                "unknown fuel model codes{hint}: {}. Known: Anderson 1-13, Scott & Burgan 101-204, non-burnable 91-99{}; add custom models with --fuel-models FILE",
+                list.join(", "),
+                if spec.fuel_models.is_some() { ", and the custom models given" } else { "" }
+            ),
+        ));
+    }
+    Ok(fuel)
+}
+
+/// A slope layer (degrees or percent) as the tangent of the slope angle.
+fn slope_as_tangent(mut s: Vec<f32>, units: SlopeUnits) -> Vec<f32> {
+    use rayon::prelude::*;
+    s.par_iter_mut().for_each(|x| {
+        *x = match units {
+            SlopeUnits::Degrees => (*x as f64).to_radians().tan() as f32,
+            SlopeUnits::Percent => frac_from_pct(*x as f64) as f32,
+        }
+    });
+    s
+}
+
+/// The canopy layers (cover, height, base height, bulk density) from LANDFIRE's scaled integers (percent, m x 10,
+/// m x 10, kg/m3 x 100) to SI (fraction, m, m, kg/m3); nodata means no canopy.
+fn canopy_in_si(layers: [Option<Vec<f32>>; 4]) -> [Option<Vec<f32>>; 4] {
+    use crate::units::{LANDFIRE_KG_PER_M3_PER_CBD_UNIT, LANDFIRE_M_PER_HEIGHT_UNIT};
+    use rayon::prelude::*;
+    let scales =
+        [frac_from_pct(1.0), LANDFIRE_M_PER_HEIGHT_UNIT, LANDFIRE_M_PER_HEIGHT_UNIT, LANDFIRE_KG_PER_M3_PER_CBD_UNIT];
+    let mut k = 0;
+    layers.map(|v| {
+        let scale = scales[k];
+        k += 1;
+        v.map(|mut v| {
+            v.par_iter_mut().for_each(|x| *x = if x.is_finite() { (*x as f64 * scale) as f32 } else { 0.0 });
+            v
+        })
+    })
+}
+
+/// Make non-burnable nodata every cell with a fuel code but nodata or implausible terrain; returns the nodata cells
+/// and notes both counts.
+fn mark_nodata(
+    fuel: &mut [u16],
+    elevation_m: &[f32],
+    slope_tan: Option<&[f32]>,
+    aspect_deg: Option<&[f32]>,
+    notes: &mut Vec<String>,
+) -> usize {
+    let n = fuel.len();
+    let (mut nodata_cells, mut invalid_terrain) = (0, 0);
+    for i in 0..n {
+        let terrain_ok = elevation_m[i].is_finite()
+            && slope_tan.is_none_or(|s| s[i].is_finite())
+            && aspect_deg.is_none_or(|a| a[i].is_finite());
+        if fuel[i] != FUEL_NODATA && !terrain_ok {
+            invalid_terrain += 1;
+            fuel[i] = FUEL_NODATA;
+        }
+        if fuel[i] == FUEL_NODATA {
+            nodata_cells += 1;
+        }
+    }
+    if invalid_terrain > 0 {
+        notes.push(format!(
+            "{invalid_terrain} cells with a fuel code but nodata or implausible terrain treated as non-burnable nodata"
+        ));
+    }
+    if nodata_cells > 0 {
+        notes.push(format!(
+            "{nodata_cells} of {n} cells ({:.1} %) are nodata and never burn",
+            100.0 * nodata_cells as f64 / n.max(1) as f64
+        ));
+    }
+    nodata_cells
 }

@@ -50,16 +50,16 @@ fn conditioned_behavior(cells: &Cells, weather: &Weather, g: &MoistureGrid, opts
     Behavior { n: cells.n, data }
 }
 
-/// Rasters written by [`write_behavior_maps`]: (field, file stem).
-pub const MAP_FIELDS: [(usize, &str); 8] = [
-    (field::ROS, "ros_m_per_min"),
-    (field::SPREAD_DIRECTION, "spread_direction_deg"),
-    (field::FIRELINE_INTENSITY, "fireline_intensity_kw_per_m"),
-    (field::FLAME_LENGTH, "flame_length_m"),
-    (field::HEAT_PER_AREA, "heat_per_area_kj_per_m2"),
-    (field::REACTION_INTENSITY, "reaction_intensity_kw_per_m2"),
-    (field::CROWN_FIRE_TYPE, "crown_fire_type"),
-    (field::CROWN_FRACTION_BURNED, "crown_fraction_burned"),
+/// Fields written by [`write_behavior_maps`], each under its stem and description in [`field::ALL`] (the one list).
+pub const MAP_FIELDS: [usize; 8] = [
+    field::ROS,
+    field::SPREAD_DIRECTION,
+    field::FIRELINE_INTENSITY,
+    field::FLAME_LENGTH,
+    field::HEAT_PER_AREA,
+    field::REACTION_INTENSITY,
+    field::CROWN_FIRE_TYPE,
+    field::CROWN_FRACTION_BURNED,
 ];
 
 /// Compute behaviour for every cell and write the maps into `out_dir`. Returns the behaviour and the files. The
@@ -94,9 +94,8 @@ pub fn write_conditioned_behavior_maps(
     };
     let out_dir = staging.dir();
     let mut files = Vec::new();
-    for (k, stem) in MAP_FIELDS {
+    for (k, stem, desc) in field::ALL.into_iter().filter(|f| MAP_FIELDS.contains(&f.0)) {
         let path = out_dir.join(format!("{stem}.tif"));
-        let desc = field::ALL.iter().find(|f| f.0 == k).map(|f| f.2).unwrap_or(stem);
         io::write_raster(&path, &landscape.grid, &beh.field(k), desc, NODATA as f64, cog)?;
         files.push(path);
     }
