@@ -155,9 +155,6 @@ pub fn burn_batch_with_spotting(
     t_end: f64,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Vec<SpottingRun>> {
-    let n = grid.len();
-    let cols = grid.cols;
-    let cell_area = grid.dx() * grid.dy();
     let nr = fire.runs();
     if seeds.len() != nr {
         return Err(crate::error::Error::Invalid(format!("{} seeds for a batch of {nr} fires", seeds.len())));
@@ -165,9 +162,8 @@ pub fn burn_batch_with_spotting(
     // The cells each step newly burned: read incrementally (a cost of the new cells, not of all burned ones).
     let mut tracker = crate::spread::fire::BurnTracker::default();
     // Cells where a spot fire was started: a cell starts at most one (the earliest; FARSITE's spot grid too).
-    let mut spotted = vec![vec![false; n]; nr];
+    let mut spotted = vec![vec![false; grid.len()]; nr];
     let mut runs = vec![SpottingRun::default(); nr];
-    let cell_size_m = grid.dx().abs().min(grid.dy().abs());
     let mut t = fire.time_min();
     fire.end_windows_at_steps();
     while t < t_end {
@@ -177,122 +173,17 @@ pub fn burn_batch_with_spotting(
         let reached = fire.newly_burned_by_run(&mut tracker)?;
         let batch_runs = reached.len().max(1) as f64;
         for (r, new) in reached.into_iter().enumerate() {
-            let seed = seeds[r];
             let (cells, stream, opts) = fire.setting();
             let beh = behavior_at_arrival(cells, &new, stream, opts);
-            let per_cell: Vec<Option<Vec<Ember>>> = new
-                .par_iter()
-                .zip(beh)
-                .map(|(&(i, ta), b)| {
-                    let (w, o) = b?;
-                    let kind = o[field::CROWN_FIRE_TYPE];
-                    let intensity = o[field::FIRELINE_INTENSITY];
-                    let crown = kind >= 2.0;
-                    let surface = p.launch == LaunchRule::Emberfall
-                        && p.surface_intensity_kw_per_m > 0.0
-                        && intensity >= p.surface_intensity_kw_per_m;
-                    if !(crown || surface) || intensity <= 0.0 {
-                        return None;
-                    }
-                    let row = &cells.rows[i];
-                    let fuel = &cells.fuels[row.fuel_index as usize];
-                    let u20 = wind20_m_per_min(&w, fuel, row);
-                    let (mu, sigma) = downwind_lognormal(p, intensity, u20);
-                    let sigma_y = crosswind_sigma_m(mu, sigma);
-                    let trees = match p.launch {
-                        LaunchRule::Emberfall => p.torching_trees,
-                        LaunchRule::Farsite => farsite_torching_trees(
-                            kind >= 3.0,
-                            o[field::CROWN_FRACTION_BURNED],
-                            pct_from_frac(row.canopy_cover_frac as f64),
-                            cell_size_m,
-                        ),
-                    };
-                    let cap = max_distance_m(
-                        p,
-                        crown,
-                        trees,
-                        o[field::FLAME_LENGTH],
-                        row.canopy_height_m as f64,
-                        row.canopy_cover_frac as f64,
-                        u20,
-                    );
-                    let mut rng = cell_stream(seed, i);
-                    let flights = launch(p, &mut rng, expected_embers(p, intensity, cell_area), mu, sigma, sigma_y);
-                    let az = w.wind_toward_deg().to_radians();
-                    let (cx, cy) = grid.cell_center(i / cols, i % cols);
-                    let t_spot = ta as f64 + p.spot_delay_min;
-                    let m1h = stream.periods[stream.period_at(t_spot)].weather.moisture.dead_1h;
-                    let embers = flights
-                        .iter()
-                        .map(|f| {
-                            let dice = rng.uniform();
-                            let x = cx + f.downwind_m * az.sin() + f.crosswind_m * az.cos();
-                            let y = cy + f.downwind_m * az.cos() - f.crosswind_m * az.sin();
-                            let mut e = Ember {
-                                source_cell: i,
-                                launch_min: ta as f64,
-                                x,
-                                y,
-                                distance_m: f.downwind_m,
-                                max_distance_m: cap,
-                                ignition_probability: 0.0,
-                                fate: EmberFate::NoIgnition,
-                                spot_min: t_spot,
-                            };
-                            let (fr, fc) = grid.fractional_cell(x, y);
-                            if f.downwind_m > cap {
-                                e.fate = EmberFate::BurnedOut;
-                            } else if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < cols as f64) {
-                                e.fate = EmberFate::OffLandscape;
-                            } else if f.downwind_m.hypot(f.crosswind_m) < p.min_spot_distance_m {
-                                e.fate = EmberFate::TooClose;
-                            } else {
-                                let j = fr as usize * cols + fc as usize;
-                                let k = cells.fuel_index(j);
-                                let can = k != u32::MAX && {
-                                    let m = &cells.fuels[k as usize];
-                                    m.is_burnable() && m1h < m.mx_dead_frac
-                                };
-                                // Ground the fire reaches first is sorted out at the end (below): deciding it here
-                                // would hinge on arrival times equal to the spot time within rounding.
-                                if can {
-                                    e.ignition_probability = p
-                                        .spot_probability
-                                        .unwrap_or_else(|| schroeder_probability(fuel_temp_c[j] as f64, m1h));
-                                    if dice < e.ignition_probability {
-                                        e.fate = EmberFate::Ignited;
-                                    }
-                                }
-                            }
-                            e
-                        })
-                        .collect();
-                    Some(embers)
-                })
-                .collect();
-            let t_now = fire.time_min();
+            let at = Launch { p, grid, cells, stream, fuel_temp_c, seed: seeds[r] };
+            let per_cell: Vec<Option<Vec<Ember>>> =
+                new.par_iter().zip(beh).map(|(&(i, ta), b)| b.and_then(|(w, o)| at.cell(i, ta, &w, &o))).collect();
             let first = runs[r].embers.len();
             for embers in per_cell.into_iter().flatten() {
                 runs[r].launching_cells += 1;
                 runs[r].embers.extend(embers);
             }
-            // The step's igniting embers in the order their spot fires start (ties: launching cell, then draw
-            // order): the first in a cell starts its spot fire, the others find it burning.
-            let mut order: Vec<usize> =
-                (first..runs[r].embers.len()).filter(|&k| runs[r].embers[k].fate == EmberFate::Ignited).collect();
-            order.sort_by(|&a, &b| runs[r].embers[a].spot_min.total_cmp(&runs[r].embers[b].spot_min).then(a.cmp(&b)));
-            for k in order {
-                let e = &mut runs[r].embers[k];
-                let (fr, fc) = grid.fractional_cell(e.x, e.y);
-                let j = fr as usize * cols + fc as usize;
-                if spotted[r][j] {
-                    e.fate = EmberFate::Overrun;
-                } else {
-                    spotted[r][j] = true;
-                    fire.add_source_to(r, &Source { shape: Shape::Point(e.x, e.y), t_min: e.spot_min.max(t_now) })?;
-                }
-            }
+            start_spot_fires(fire, r, &mut runs[r].embers[first..], &mut spotted[r], grid)?;
         }
         let dt = t_launch.elapsed().as_secs_f64() / batch_runs;
         for run in runs.iter_mut() {
@@ -300,19 +191,154 @@ pub fn burn_batch_with_spotting(
         }
         t = t_next;
     }
-    // A spot fire whose cell the fire reached before it started did not start a fire of its own.
+    overrun_by_the_fire(fire, &mut runs, grid)?;
+    Ok(runs)
+}
+
+/// What launching embers from a fire's cells reads: the parameters, the grid and its cells, the weather, the fuel
+/// temperatures of the ignition relation, the fire's seed.
+struct Launch<'a> {
+    p: &'a SpottingParams,
+    grid: &'a Grid,
+    cells: &'a crate::physics::behavior::Cells,
+    stream: &'a crate::weather::WeatherStream,
+    fuel_temp_c: &'a [f32],
+    seed: u64,
+}
+
+impl Launch<'_> {
+    /// The embers cell `i`, reached at `ta` min under weather `w` with behaviour `o`, launches: none unless it
+    /// crowns (or, by Emberfall's rule, burns hotter than the surface threshold); each flown and given its fate.
+    fn cell(&self, i: usize, ta: f32, w: &crate::physics::behavior::Weather, o: &[f64]) -> Option<Vec<Ember>> {
+        let (p, grid, cells) = (self.p, self.grid, self.cells);
+        let kind = o[field::CROWN_FIRE_TYPE];
+        let intensity = o[field::FIRELINE_INTENSITY];
+        let crown = kind >= 2.0;
+        let surface = p.launch == LaunchRule::Emberfall
+            && p.surface_intensity_kw_per_m > 0.0
+            && intensity >= p.surface_intensity_kw_per_m;
+        if !(crown || surface) || intensity <= 0.0 {
+            return None;
+        }
+        let row = &cells.rows[i];
+        let fuel = &cells.fuels[row.fuel_index as usize];
+        let u20 = wind20_m_per_min(w, fuel, row);
+        let (mu, sigma) = downwind_lognormal(p, intensity, u20);
+        let sigma_y = crosswind_sigma_m(mu, sigma);
+        let trees = match p.launch {
+            LaunchRule::Emberfall => p.torching_trees,
+            LaunchRule::Farsite => farsite_torching_trees(
+                kind >= 3.0,
+                o[field::CROWN_FRACTION_BURNED],
+                pct_from_frac(row.canopy_cover_frac as f64),
+                grid.dx().abs().min(grid.dy().abs()),
+            ),
+        };
+        let cap = max_distance_m(
+            p,
+            crown,
+            trees,
+            o[field::FLAME_LENGTH],
+            row.canopy_height_m as f64,
+            row.canopy_cover_frac as f64,
+            u20,
+        );
+        let mut rng = cell_stream(self.seed, i);
+        let cell_area = grid.dx() * grid.dy();
+        let flights = launch(p, &mut rng, expected_embers(p, intensity, cell_area), mu, sigma, sigma_y);
+        let az = w.wind_toward_deg().to_radians();
+        let (cx, cy) = grid.cell_center(i / grid.cols, i % grid.cols);
+        let t_spot = ta as f64 + p.spot_delay_min;
+        let m1h = self.stream.periods[self.stream.period_at(t_spot)].weather.moisture.dead_1h;
+        let embers = flights
+            .iter()
+            .map(|f| {
+                let dice = rng.uniform();
+                let x = cx + f.downwind_m * az.sin() + f.crosswind_m * az.cos();
+                let y = cy + f.downwind_m * az.cos() - f.crosswind_m * az.sin();
+                let e = Ember {
+                    source_cell: i,
+                    launch_min: ta as f64,
+                    x,
+                    y,
+                    distance_m: f.downwind_m,
+                    max_distance_m: cap,
+                    ignition_probability: 0.0,
+                    fate: EmberFate::NoIgnition,
+                    spot_min: t_spot,
+                };
+                self.fate(e, f, dice, m1h)
+            })
+            .collect();
+        Some(embers)
+    }
+
+    /// An ember's fate where it lands: burned out beyond its cap, off the landscape, too close, or (on fuel that
+    /// can ignite at 1-h moisture `m1h`) igniting when `dice` falls below its ignition probability.
+    fn fate(&self, mut e: Ember, f: &Flight, dice: f64, m1h: f64) -> Ember {
+        let (p, grid) = (self.p, self.grid);
+        let (fr, fc) = grid.fractional_cell(e.x, e.y);
+        if f.downwind_m > e.max_distance_m {
+            e.fate = EmberFate::BurnedOut;
+        } else if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < grid.cols as f64) {
+            e.fate = EmberFate::OffLandscape;
+        } else if f.downwind_m.hypot(f.crosswind_m) < p.min_spot_distance_m {
+            e.fate = EmberFate::TooClose;
+        } else {
+            let j = fr as usize * grid.cols + fc as usize;
+            let k = self.cells.fuel_index(j);
+            let can = k != u32::MAX && {
+                let m = &self.cells.fuels[k as usize];
+                m.is_burnable() && m1h < m.mx_dead_frac
+            };
+            // Ground the fire reaches first is sorted out at the end (`overrun_by_the_fire`): deciding it here
+            // would hinge on arrival times equal to the spot time within rounding.
+            if can {
+                e.ignition_probability =
+                    p.spot_probability.unwrap_or_else(|| schroeder_probability(self.fuel_temp_c[j] as f64, m1h));
+                if dice < e.ignition_probability {
+                    e.fate = EmberFate::Ignited;
+                }
+            }
+        }
+        e
+    }
+}
+
+/// A step's igniting embers of fire `r` in the order their spot fires start (ties: launching cell, then draw
+/// order): the first in a cell starts its spot fire, the others find it burning (`spotted`: cells with one).
+fn start_spot_fires(fire: &mut Fire, r: usize, embers: &mut [Ember], spotted: &mut [bool], grid: &Grid) -> Result<()> {
+    let t_now = fire.time_min();
+    let mut order: Vec<usize> = (0..embers.len()).filter(|&k| embers[k].fate == EmberFate::Ignited).collect();
+    order.sort_by(|&a, &b| embers[a].spot_min.total_cmp(&embers[b].spot_min).then(a.cmp(&b)));
+    for k in order {
+        let e = &mut embers[k];
+        let (fr, fc) = grid.fractional_cell(e.x, e.y);
+        let j = fr as usize * grid.cols + fc as usize;
+        if spotted[j] {
+            e.fate = EmberFate::Overrun;
+        } else {
+            spotted[j] = true;
+            fire.add_source_to(r, &Source { shape: Shape::Point(e.x, e.y), t_min: e.spot_min.max(t_now) })?;
+        }
+    }
+    Ok(())
+}
+
+/// A spot fire whose cell the fire reached before it started did not start a fire of its own.
+fn overrun_by_the_fire(fire: &mut Fire, runs: &mut [SpottingRun], grid: &Grid) -> Result<()> {
     for (r, cells_r) in fire.burned_cells_by_run()?.into_iter().enumerate() {
-        let mut arrival = vec![f32::INFINITY; n];
+        let mut arrival = vec![f32::INFINITY; grid.len()];
         for (i, t) in cells_r {
             arrival[i] = t;
         }
         for e in runs[r].embers.iter_mut().filter(|e| e.fate == EmberFate::Ignited) {
             let (fr, fc) = grid.fractional_cell(e.x, e.y);
-            let j = fr as usize * cols + fc as usize;
+            let j = fr as usize * grid.cols + fc as usize;
             if (arrival[j] as f64) < e.spot_min - 1e-3 {
                 e.fate = EmberFate::Overrun;
             }
         }
     }
-    Ok(runs)
+    Ok(())
 }
