@@ -26,8 +26,10 @@ mod tables;
 
 pub use crate::ensemble::outcomes::*;
 use gis::*;
+use plots::write_distributions;
 pub use plots::{plot_distribution, plot_launch_window};
 pub use rasters::rasters;
+use styles::write_probability_maps;
 pub use styles::{probability_map, raster_style};
 pub use tables::write_members_csv;
 use tables::*;
@@ -53,149 +55,23 @@ pub fn write_all(
     files.push(write_members_csv(ens, acc, out)?);
     let (reach, arrivals) = asset_reach(ens, acc);
     if !ens.assets.is_empty() {
-        let p = out.join("assets.csv");
-        let header = [
-            "asset",
-            "within_min",
-            "members",
-            "reached",
-            "probability",
-            "ci95_low",
-            "ci95_high",
-            "arrival_p10_min",
-            "arrival_p50_min",
-            "arrival_p90_min",
-        ];
-        let rows: Vec<Vec<String>> = reach
-            .iter()
-            .map(|r| {
-                let arr = arrivals.iter().find(|a| a.asset == r.asset);
-                let q =
-                    |k: usize| arr.and_then(|a| a.percentiles.get(k)).map_or(String::new(), |p| format!("{:.2}", p.1));
-                vec![
-                    r.asset.clone(),
-                    format!("{}", r.within_min),
-                    r.members.to_string(),
-                    r.reached.to_string(),
-                    format!("{}", r.probability),
-                    format!("{}", r.ci95_low),
-                    format!("{}", r.ci95_high),
-                    q(0),
-                    q(1),
-                    q(2),
-                ]
-            })
-            .collect();
-        write_csv(&p, &header, &rows)?;
-        files.push(p);
+        files.push(write_assets_csv(out, &reach, &arrivals)?);
     }
     let crit = criteria(ens, acc);
     if !crit.is_empty() {
-        let p = out.join("criteria.csv");
-        let mut header = CRITERION_COLUMNS.to_vec();
-        header.extend(["members_needed", "absolute_probability", "absolute_ci95_high"]);
-        let rows: Vec<Vec<String>> = crit
-            .iter()
-            .map(|c| {
-                let mut row = criterion_cells(c);
-                row.extend([
-                    c.members_needed.map_or(String::new(), |m| m.to_string()),
-                    opt(c.absolute_probability),
-                    opt(c.absolute_ci95_high),
-                ]);
-                row
-            })
-            .collect();
-        write_csv(&p, &header, &rows)?;
-        files.push(p);
+        files.push(write_criteria_csv(out, &crit)?);
     }
     let sweep = launch_window(ens, acc);
     if !sweep.is_empty() {
-        let p = out.join("launch_window.csv");
-        let mut header = vec!["launch_time"];
-        header.extend(CRITERION_COLUMNS);
-        let mut rows = Vec::new();
-        for (t, cs) in &sweep {
-            for c in cs {
-                let mut row = vec![t.clone()];
-                row.extend(criterion_cells(c));
-                rows.push(row);
-            }
-        }
-        write_csv(&p, &header, &rows)?;
-        files.push(p);
+        files.push(write_launch_window_csv(out, &sweep)?);
         if !sweep[0].1.is_empty() {
             let p = out.join("launch_window.png");
             plot_launch_window(&sweep, &p)?;
             files.push(p);
         }
     }
-    // Distributions.
-    let resp = acc.time_index(sc.ensemble.response_time_min).unwrap_or(0);
-    let last = acc.times_min.len() - 1;
-    let col = |f: &dyn Fn(&crate::ensemble::accumulate::MemberRecord) -> f64| -> Vec<f64> {
-        acc.records.iter().map(f).collect()
-    };
-    let rt = fmt_minutes(sc.ensemble.response_time_min);
-    let plots: Vec<(&str, Vec<f64>, String, &str, bool)> = vec![
-        ("ignitions", col(&|r| r.ignitions as f64), "Ignitions per failure".into(), "Ignitions (count)", true),
-        (
-            "burned_area_response",
-            col(&|r| r.area_ha[resp]),
-            format!("Burned area at the response time ({rt})"),
-            "Burned area (ha)",
-            false,
-        ),
-        (
-            "burned_area_end",
-            col(&|r| r.area_ha[last]),
-            format!("Burned area at the end of the run ({})", fmt_minutes(acc.duration_min)),
-            "Burned area (ha)",
-            false,
-        ),
-        (
-            "perimeter_response",
-            col(&|r| r.perimeter_m[resp] / M_PER_KM),
-            format!("Fire perimeter at the response time ({rt})"),
-            "Perimeter (km)",
-            false,
-        ),
-        (
-            "perimeter_end",
-            col(&|r| r.perimeter_m[last] / M_PER_KM),
-            format!("Fire perimeter at the end of the run ({})", fmt_minutes(acc.duration_min)),
-            "Perimeter (km)",
-            false,
-        ),
-        (
-            "fires_response",
-            col(&|r| r.fires[resp] as f64),
-            format!("Separate fires at the response time ({rt}): crews must split"),
-            "Separate fires (count)",
-            true,
-        ),
-    ];
-    for (name, v, title, xl, int) in &plots {
-        let p = out.join(format!("{name}.png"));
-        plot_distribution(v, title, xl, *int, &p)?;
-        files.push(p);
-    }
-    // Maps.
-    let prob = &rs[0].1;
-    let p = out.join("burn_probability.png");
-    probability_map(
-        ens,
-        prob,
-        &format!("Burn probability within {}, {} members", fmt_minutes(acc.duration_min), acc.members),
-    )
-    .save_png(&p)?;
-    files.push(p);
-    if let Some((_, v, _)) = rs.iter().find(|r| r.0 == "burn_probability_response") {
-        let p = out.join("burn_probability_response.png");
-        probability_map(ens, v, &format!("Burn probability at the response time ({rt}), {} members", acc.members))
-            .save_png(&p)?;
-        files.push(p);
-    }
+    files.extend(write_distributions(ens, acc, out)?);
+    files.extend(write_probability_maps(ens, acc, &rs, out)?);
     let ctx = crate::ensemble::report::ReportContext {
         ens,
         acc,

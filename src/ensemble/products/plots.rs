@@ -182,3 +182,60 @@ pub(super) fn save_rgb(path: &Path, w: u32, h: u32, buf: Vec<u8>) -> Result<()> 
             .map_err(|e| Error::output(path.display(), format!("cannot write PNG: {e}")))
     })
 }
+
+/// The distribution plots over members: ignitions, and burned area, perimeter and separate fires at the response
+/// time and at the end.
+pub(super) fn write_distributions(ens: &Ensemble, acc: &Accumulator, out: &Path) -> Result<Vec<PathBuf>> {
+    let sc = &ens.prepared.scenario;
+    let resp = acc.time_index(sc.ensemble.response_time_min).unwrap_or(0);
+    let last = acc.times_min.len() - 1;
+    let col = |f: &dyn Fn(&crate::ensemble::accumulate::MemberRecord) -> f64| -> Vec<f64> {
+        acc.records.iter().map(f).collect()
+    };
+    let rt = fmt_minutes(sc.ensemble.response_time_min);
+    let plots: Vec<(&str, Vec<f64>, String, &str, bool)> = vec![
+        ("ignitions", col(&|r| r.ignitions as f64), "Ignitions per failure".into(), "Ignitions (count)", true),
+        (
+            "burned_area_response",
+            col(&|r| r.area_ha[resp]),
+            format!("Burned area at the response time ({rt})"),
+            "Burned area (ha)",
+            false,
+        ),
+        (
+            "burned_area_end",
+            col(&|r| r.area_ha[last]),
+            format!("Burned area at the end of the run ({})", fmt_minutes(acc.duration_min)),
+            "Burned area (ha)",
+            false,
+        ),
+        (
+            "perimeter_response",
+            col(&|r| r.perimeter_m[resp] / M_PER_KM),
+            format!("Fire perimeter at the response time ({rt})"),
+            "Perimeter (km)",
+            false,
+        ),
+        (
+            "perimeter_end",
+            col(&|r| r.perimeter_m[last] / M_PER_KM),
+            format!("Fire perimeter at the end of the run ({})", fmt_minutes(acc.duration_min)),
+            "Perimeter (km)",
+            false,
+        ),
+        (
+            "fires_response",
+            col(&|r| r.fires[resp] as f64),
+            format!("Separate fires at the response time ({rt}): crews must split"),
+            "Separate fires (count)",
+            true,
+        ),
+    ];
+    let mut files = Vec::new();
+    for (name, v, title, xl, int) in &plots {
+        let p = out.join(format!("{name}.png"));
+        plot_distribution(v, title, xl, *int, &p)?;
+        files.push(p);
+    }
+    Ok(files)
+}

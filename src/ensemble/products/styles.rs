@@ -164,3 +164,30 @@ pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
     }
     cv
 }
+
+/// The burn probability maps: within the run, and at the response time.
+pub(super) fn write_probability_maps(
+    ens: &Ensemble,
+    acc: &Accumulator,
+    rs: &[(String, Vec<f32>, String)],
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    let rt = fmt_minutes(ens.prepared.scenario.ensemble.response_time_min);
+    let mut files = Vec::new();
+    let prob = &rs[0].1;
+    let p = out.join("burn_probability.png");
+    probability_map(
+        ens,
+        prob,
+        &format!("Burn probability within {}, {} members", fmt_minutes(acc.duration_min), acc.members),
+    )
+    .save_png(&p)?;
+    files.push(p);
+    if let Some((_, v, _)) = rs.iter().find(|r| r.0 == "burn_probability_response") {
+        let p = out.join("burn_probability_response.png");
+        probability_map(ens, v, &format!("Burn probability at the response time ({rt}), {} members", acc.members))
+            .save_png(&p)?;
+        files.push(p);
+    }
+    Ok(files)
+}

@@ -97,3 +97,80 @@ pub fn write_members_csv(ens: &Ensemble, acc: &Accumulator, out: &Path) -> Resul
     write_csv(&p, &header, &rows)?;
     Ok(p)
 }
+
+/// assets.csv: per asset and time, the members reaching it, the probability and its interval, and the earliest
+/// arrival percentiles over the members that reached it.
+pub(super) fn write_assets_csv(out: &Path, reach: &[AssetReach], arrivals: &[AssetArrival]) -> Result<PathBuf> {
+    let p = out.join("assets.csv");
+    let header = [
+        "asset",
+        "within_min",
+        "members",
+        "reached",
+        "probability",
+        "ci95_low",
+        "ci95_high",
+        "arrival_p10_min",
+        "arrival_p50_min",
+        "arrival_p90_min",
+    ];
+    let rows: Vec<Vec<String>> = reach
+        .iter()
+        .map(|r| {
+            let arr = arrivals.iter().find(|a| a.asset == r.asset);
+            let q = |k: usize| arr.and_then(|a| a.percentiles.get(k)).map_or(String::new(), |p| format!("{:.2}", p.1));
+            vec![
+                r.asset.clone(),
+                format!("{}", r.within_min),
+                r.members.to_string(),
+                r.reached.to_string(),
+                format!("{}", r.probability),
+                format!("{}", r.ci95_low),
+                format!("{}", r.ci95_high),
+                q(0),
+                q(1),
+                q(2),
+            ]
+        })
+        .collect();
+    write_csv(&p, &header, &rows)?;
+    Ok(p)
+}
+
+/// criteria.csv: each criterion's outcome, the members needed to decide it and the per-launch probability.
+pub(super) fn write_criteria_csv(out: &Path, crit: &[CriterionOutcome]) -> Result<PathBuf> {
+    let p = out.join("criteria.csv");
+    let mut header = CRITERION_COLUMNS.to_vec();
+    header.extend(["members_needed", "absolute_probability", "absolute_ci95_high"]);
+    let rows: Vec<Vec<String>> = crit
+        .iter()
+        .map(|c| {
+            let mut row = criterion_cells(c);
+            row.extend([
+                c.members_needed.map_or(String::new(), |m| m.to_string()),
+                opt(c.absolute_probability),
+                opt(c.absolute_ci95_high),
+            ]);
+            row
+        })
+        .collect();
+    write_csv(&p, &header, &rows)?;
+    Ok(p)
+}
+
+/// launch_window.csv: each candidate launch time's criteria outcomes.
+pub(super) fn write_launch_window_csv(out: &Path, sweep: &[(String, Vec<CriterionOutcome>)]) -> Result<PathBuf> {
+    let p = out.join("launch_window.csv");
+    let mut header = vec!["launch_time"];
+    header.extend(CRITERION_COLUMNS);
+    let mut rows = Vec::new();
+    for (t, cs) in sweep {
+        for c in cs {
+            let mut row = vec![t.clone()];
+            row.extend(criterion_cells(c));
+            rows.push(row);
+        }
+    }
+    write_csv(&p, &header, &rows)?;
+    Ok(p)
+}
