@@ -143,11 +143,17 @@ pub fn landscape_info(args: &LandscapeArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn crown(args: CrownArgs) -> Result<()> {
+/// The standard fuel models and those of `--fuel-models` (each replaced model named on standard error).
+fn catalog(fuel_models: Option<&std::path::Path>) -> Result<FuelCatalog> {
     let mut cat = FuelCatalog::standard();
-    if let Some(p) = &args.fuel_models {
+    if let Some(p) = fuel_models {
         cat.load_custom_noted(p)?;
     }
+    Ok(cat)
+}
+
+pub fn crown(args: CrownArgs) -> Result<()> {
+    let cat = catalog(args.fuel_models.as_deref())?;
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     let foliar = match args.foliar_moisture {
         Some(v) if !(v.is_finite() && v >= 0.0) => {
@@ -163,10 +169,7 @@ pub fn crown(args: CrownArgs) -> Result<()> {
 }
 
 pub fn surface(args: SurfaceArgs) -> Result<()> {
-    let mut cat = FuelCatalog::standard();
-    if let Some(p) = &args.fuel_models {
-        cat.load_custom_noted(p)?;
-    }
+    let cat = catalog(args.fuel_models.as_deref())?;
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     if let Some(csv) = &args.csv {
         let n = emberfall::run::calculator::run_csv(csv, args.out.as_deref(), &cat, &opts)?;
