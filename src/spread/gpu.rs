@@ -49,6 +49,9 @@ pub struct GpuSpread {
     sweeps: u64,
     /// Not counted on the GPU (the lists stay on the device): always 0.
     relaxations: u64,
+    /// The counter and list of `spread_reached.wgsl`, allocated at its first use (a spotting fire reads them every
+    /// step; other fires never do).
+    reached_out: Option<(wgpu::Buffer, wgpu::Buffer)>,
 }
 
 fn storage(gpu: &Gpu, label: &str, bytes: usize, extra: wgpu::BufferUsages) -> wgpu::Buffer {
@@ -121,6 +124,7 @@ impl GpuSpread {
             params_version: u64::MAX,
             sweeps: 0,
             relaxations: 0,
+            reached_out: None,
             gpu: gpu.clone(),
         };
         k.gpu.check("allocating the spread buffers")?;
@@ -297,14 +301,18 @@ impl Sweeper for GpuSpread {
         let gpu = &self.gpu;
         let u = Dom { t_start: t_lo, t_end: t_hi, ..dom };
         gpu.queue.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u));
-        // The counter starts at 0 (a fresh buffer is zeroed); the list can hold every entry.
-        let count = gpu.output::<u32>("reached count", 1);
-        let found = gpu.output::<[u32; 2]>("reached", self.n);
+        // The list can hold every entry; the counter starts each read at 0.
+        let n = self.n;
+        let (count, found) = self
+            .reached_out
+            .get_or_insert_with(|| (gpu.output::<u32>("reached count", 1), gpu.output::<[u32; 2]>("reached", n)));
+        gpu.queue.write_buffer(count, 0, bytemuck::bytes_of(&0u32));
+        let (count, found) = (&*count, &*found);
         let g = groups_1d(self.n, 256, gpu.limits.max_compute_workgroups_per_dimension);
-        gpu.run(&self.reached, &[&self.uniforms[0], &self.state, &self.ids, &count, &found], g)?;
-        let k = gpu.download::<u32>(&count, 1)?[0] as usize;
+        gpu.run(&self.reached, &[&self.uniforms[0], &self.state, &self.ids, count, found], g)?;
+        let k = gpu.download::<u32>(count, 1)?[0] as usize;
         let mut out: Vec<(u32, f32)> =
-            gpu.download::<[u32; 2]>(&found, k.min(self.n))?.into_iter().map(|[i, t]| (i, f32::from_bits(t))).collect();
+            gpu.download::<[u32; 2]>(found, k.min(n))?.into_iter().map(|[i, t]| (i, f32::from_bits(t))).collect();
         out.sort_unstable_by_key(|e| e.0);
         Ok(out)
     }
