@@ -209,44 +209,56 @@ pub fn surface(args: SurfaceArgs) -> Result<()> {
     Ok(())
 }
 
-pub fn behavior(args: BehaviorArgs) -> Result<()> {
-    let Some(stream_path) = args.weather_stream.clone() else {
-        let weather = args.weather.weather()?;
-        let mut ls = Landscape::load(&args.landscape.spec()?)?;
-        let engine = Engine::select(args.backend.into())?;
-        eprintln!("backend: {}", engine.name());
-        ls.ensure_terrain(&engine)?;
-        let opts = args.crown.options(!args.no_wind_limit)?;
-        let t = std::time::Instant::now();
-        let (beh, files) =
-            emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
-        return behavior_done(&ls, &[], &beh, t, files);
+pub fn behavior(mut args: BehaviorArgs) -> Result<()> {
+    // Without a stream, the weather given; with one, the stream's period in force at --at, its moistures per class
+    // where conditioned so.
+    enum State {
+        Given(emberfall::physics::behavior::Weather),
+        Stream(PathBuf, Box<emberfall::run::scenario::WeatherSpec>),
+    }
+    let state = match args.weather_stream.clone() {
+        None => State::Given(args.weather.weather()?),
+        Some(stream_path) => {
+            let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
+            let spec = args
+                .weather
+                .spec(Some(stream_path.clone()), 100.0)?
+                .with_conditioning(
+                    args.conditioning.unwrap_or_default(),
+                    args.station_elevation,
+                    "--station-elevation",
+                )?
+                .with_model_moistures(model_moistures, "--fuel-moistures")?;
+            State::Stream(stream_path, Box::new(spec))
+        }
     };
-    // A conditioned state: the stream's period in force at --at, its moistures per class where conditioned so.
-    let mut args = args;
-    let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
-    let spec = args
-        .weather
-        .spec(Some(stream_path.clone()), 100.0)?
-        .with_conditioning(args.conditioning.unwrap_or_default(), args.station_elevation, "--station-elevation")?
-        .with_model_moistures(model_moistures, "--fuel-moistures")?;
     let mut ls = Landscape::load(&args.landscape.spec()?)?;
     let engine = Engine::select(args.backend.into())?;
     eprintln!("backend: {}", engine.name());
     ls.ensure_terrain(&engine)?;
     let opts = args.crown.options(!args.no_wind_limit)?;
     let t = std::time::Instant::now();
-    let at = args.at.as_deref().map(|a| quantity::duration_min(a, "--at")).transpose()?;
-    let (w, grid, notes) = emberfall::run::maps::conditioned_state(&ls, &spec, &stream_path, at)?;
-    let (beh, files) = emberfall::run::maps::write_conditioned_behavior_maps(
-        &ls,
-        &w,
-        grid.as_deref(),
-        &opts,
-        &engine,
-        &args.out,
-        args.cog,
-    )?;
+    let (beh, files, notes) = match state {
+        State::Given(weather) => {
+            let (beh, files) =
+                emberfall::run::maps::write_behavior_maps(&ls, &weather, &opts, &engine, &args.out, args.cog)?;
+            (beh, files, Vec::new())
+        }
+        State::Stream(stream_path, spec) => {
+            let at = args.at.as_deref().map(|a| quantity::duration_min(a, "--at")).transpose()?;
+            let (w, grid, notes) = emberfall::run::maps::conditioned_state(&ls, &spec, &stream_path, at)?;
+            let (beh, files) = emberfall::run::maps::write_conditioned_behavior_maps(
+                &ls,
+                &w,
+                grid.as_deref(),
+                &opts,
+                &engine,
+                &args.out,
+                args.cog,
+            )?;
+            (beh, files, notes)
+        }
+    };
     behavior_done(&ls, &notes, &beh, t, files)
 }
 
