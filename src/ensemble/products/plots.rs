@@ -2,23 +2,13 @@
 
 use super::*;
 
-/// Register Noto Sans with plotters once.
-pub(super) fn fonts() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, notosans::REGULAR_TTF);
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, notosans::BOLD_TTF);
-    });
-}
-
 /// A histogram (left) and an exceedance curve P(X > x) with its 95 % Wilson band (right) of `values`, to PNG.
 pub fn plot_distribution(values: &[f64], title: &str, x_label: &str, integer: bool, path: &Path) -> Result<()> {
-    fonts();
     let (w, h) = (1400u32, 520u32);
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    let perr = |e: String| Error::input(path.display(), format!("cannot draw the plot: {e}"));
+    let mut cv = Canvas::new(w, h, [255, 255, 255]);
+    let perr = |e: String| Error::output(path.display(), format!("cannot draw the plot: {e}"));
     {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let root = cv.area();
         root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
         let root = root
             .titled(title, ("sans-serif", 26).into_font().style(FontStyle::Bold))
@@ -90,16 +80,15 @@ pub fn plot_distribution(values: &[f64], title: &str, x_label: &str, integer: bo
         c.draw_series(LineSeries::new(pts, RGBColor(33, 102, 172).stroke_width(3))).map_err(|e| perr(e.to_string()))?;
         root.present().map_err(|e| perr(e.to_string()))?;
     }
-    save_rgb(path, w, h, buf)
+    cv.save_png(path)
 }
 
 /// launch_window.png: each criterion's probability (95 % Wilson interval as error bars) over launch time, with its
 /// limit as a dashed line of the same colour; log scale.
 pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path) -> Result<()> {
-    fonts();
     let (w, h) = (1400u32, 640u32);
-    let mut buf = vec![255u8; (w * h * 3) as usize];
-    let perr = |e: String| Error::input(path.display(), format!("cannot draw the plot: {e}"));
+    let mut cv = Canvas::new(w, h, [255, 255, 255]);
+    let perr = |e: String| Error::output(path.display(), format!("cannot draw the plot: {e}"));
     let times: Vec<chrono::DateTime<chrono::FixedOffset>> =
         sweep.iter().filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.0).ok()).collect();
     if times.len() != sweep.len() || sweep.is_empty() {
@@ -114,7 +103,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
     let lo_limit = sweep[0].1.iter().map(|c| c.limit).fold(1.0f64, f64::min);
     let ymin = floor.min(lo_limit / 3.0);
     {
-        let root = BitMapBackend::with_buffer(&mut buf, (w, h)).into_drawing_area();
+        let root = cv.area();
         root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
         let mut c = ChartBuilder::on(&root)
             .margin(20)
@@ -172,15 +161,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
             .map_err(|e| perr(e.to_string()))?;
         root.present().map_err(|e| perr(e.to_string()))?;
     }
-    save_rgb(path, w, h, buf)
-}
-
-pub(super) fn save_rgb(path: &Path, w: u32, h: u32, buf: Vec<u8>) -> Result<()> {
-    let img = image::RgbImage::from_raw(w, h, buf).ok_or_else(|| Error::Invalid("plot buffer size".into()))?;
-    io::write_atomic(path, |tmp| {
-        img.save_with_format(tmp, image::ImageFormat::Png)
-            .map_err(|e| Error::output(path.display(), format!("cannot write PNG: {e}")))
-    })
+    cv.save_png(path)
 }
 
 /// The distribution plots over members: ignitions, and burned area, perimeter and separate fires at the response

@@ -1,160 +1,12 @@
 //! Maps as PNG: a raster in classes over a hillshade, with a title, a legend with units, a north arrow, a scale
-//! bar and the CRS named; text anti-aliased in Noto Sans (SIL Open Font License, embedded through the `notosans`
-//! crate) rendered by `ab_glyph`; colour ramps from `colorous`.
+//! bar and the CRS named, drawn on the [`Canvas`] every map and plot shares (plotters, text in Noto Sans); colour
+//! ramps from `colorous`.
 
-use std::path::Path;
-use std::sync::OnceLock;
+mod canvas;
 
-use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
+pub use canvas::{Canvas, Weight};
 
-use crate::error::{Error, Result};
-use crate::io::write_atomic;
 use crate::landscape::Grid;
-
-/// The embedded fonts: regular and bold.
-fn fonts() -> &'static (Option<FontRef<'static>>, Option<FontRef<'static>>) {
-    static FONTS: OnceLock<(Option<FontRef<'static>>, Option<FontRef<'static>>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        (FontRef::try_from_slice(notosans::REGULAR_TTF).ok(), FontRef::try_from_slice(notosans::BOLD_TTF).ok())
-    })
-}
-
-/// Text weight.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Weight {
-    Regular,
-    Bold,
-}
-
-fn font(w: Weight) -> Option<&'static FontRef<'static>> {
-    let (r, b) = fonts();
-    match w {
-        Weight::Regular => r.as_ref(),
-        Weight::Bold => b.as_ref().or(r.as_ref()),
-    }
-}
-
-/// RGB image being drawn.
-pub struct Canvas {
-    pub width: u32,
-    pub height: u32,
-    pub pixels: Vec<[u8; 3]>,
-}
-
-impl Canvas {
-    pub fn new(width: u32, height: u32, bg: [u8; 3]) -> Canvas {
-        Canvas { width, height, pixels: vec![bg; (width * height) as usize] }
-    }
-    pub fn set(&mut self, x: i64, y: i64, c: [u8; 3]) {
-        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
-            self.pixels[(y as u32 * self.width + x as u32) as usize] = c;
-        }
-    }
-    /// Blend `c` over pixel (x, y) with opacity `a` (0..1).
-    pub fn blend(&mut self, x: i64, y: i64, c: [u8; 3], a: f32) {
-        if x >= 0 && y >= 0 && (x as u32) < self.width && (y as u32) < self.height {
-            let p = &mut self.pixels[(y as u32 * self.width + x as u32) as usize];
-            let a = a.clamp(0.0, 1.0);
-            for k in 0..3 {
-                p[k] = (p[k] as f32 * (1.0 - a) + c[k] as f32 * a).round() as u8;
-            }
-        }
-    }
-    pub fn rect(&mut self, x: i64, y: i64, w: i64, h: i64, c: [u8; 3]) {
-        for yy in y..y + h {
-            for xx in x..x + w {
-                self.set(xx, yy, c);
-            }
-        }
-    }
-    /// Outline of a rectangle.
-    pub fn frame(&mut self, x: i64, y: i64, w: i64, h: i64, c: [u8; 3]) {
-        self.rect(x, y, w, 1, c);
-        self.rect(x, y + h - 1, w, 1, c);
-        self.rect(x, y, 1, h, c);
-        self.rect(x + w - 1, y, 1, h, c);
-    }
-    /// A filled triangle, anti-aliased by 4 x 4 supersampling.
-    pub fn triangle(&mut self, p: [(f64, f64); 3], c: [u8; 3]) {
-        let (x0, x1) = (p.iter().map(|q| q.0).fold(f64::MAX, f64::min), p.iter().map(|q| q.0).fold(f64::MIN, f64::max));
-        let (y0, y1) = (p.iter().map(|q| q.1).fold(f64::MAX, f64::min), p.iter().map(|q| q.1).fold(f64::MIN, f64::max));
-        let edge = |a: (f64, f64), b: (f64, f64), x: f64, y: f64| (b.0 - a.0) * (y - a.1) - (b.1 - a.1) * (x - a.0);
-        let area = edge(p[0], p[1], p[2].0, p[2].1);
-        for py in y0.floor() as i64..=y1.ceil() as i64 {
-            for px in x0.floor() as i64..=x1.ceil() as i64 {
-                let mut inside = 0;
-                for sy in 0..4 {
-                    for sx in 0..4 {
-                        let (x, y) = (px as f64 + (sx as f64 + 0.5) / 4.0, py as f64 + (sy as f64 + 0.5) / 4.0);
-                        let w = [edge(p[1], p[2], x, y), edge(p[2], p[0], x, y), edge(p[0], p[1], x, y)];
-                        if w.iter().all(|&e| e * area >= 0.0) {
-                            inside += 1;
-                        }
-                    }
-                }
-                if inside > 0 {
-                    self.blend(px, py, c, inside as f32 / 16.0);
-                }
-            }
-        }
-    }
-    /// Text with its top-left corner at (x, y), `size` pixels high (em), anti-aliased.
-    pub fn text(&mut self, x: i64, y: i64, s: &str, size: f32, weight: Weight, c: [u8; 3]) {
-        let Some(f) = font(weight) else { return };
-        let sf = f.as_scaled(PxScale::from(size));
-        let baseline = y as f32 + sf.ascent();
-        let mut caret = x as f32;
-        let mut prev = None;
-        for ch in s.chars() {
-            let id = sf.glyph_id(ch);
-            if let Some(p) = prev {
-                caret += sf.kern(p, id);
-            }
-            let g = id.with_scale_and_position(size, point(caret, baseline));
-            caret += sf.h_advance(id);
-            prev = Some(id);
-            if let Some(og) = f.outline_glyph(g) {
-                let bb = og.px_bounds();
-                og.draw(|gx, gy, cov| self.blend(bb.min.x as i64 + gx as i64, bb.min.y as i64 + gy as i64, c, cov));
-            }
-        }
-    }
-    /// Width of `s` in pixels at `size`.
-    pub fn text_width(s: &str, size: f32, weight: Weight) -> i64 {
-        let Some(f) = font(weight) else { return 0 };
-        let sf = f.as_scaled(PxScale::from(size));
-        let mut w = 0.0;
-        let mut prev = None;
-        for ch in s.chars() {
-            let id = sf.glyph_id(ch);
-            if let Some(p) = prev {
-                w += sf.kern(p, id);
-            }
-            w += sf.h_advance(id);
-            prev = Some(id);
-        }
-        w.ceil() as i64
-    }
-    /// Encode as PNG (fast compression), atomically.
-    pub fn save_png(&self, path: &Path) -> Result<()> {
-        use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-        use image::ImageEncoder;
-        let mut raw = Vec::with_capacity(self.pixels.len() * 3);
-        for p in &self.pixels {
-            raw.extend_from_slice(p);
-        }
-        write_atomic(path, |tmp| {
-            let file = std::fs::File::create(tmp).map_err(|e| Error::io(path, e))?;
-            let enc = PngEncoder::new_with_quality(
-                std::io::BufWriter::new(file),
-                CompressionType::Fast,
-                FilterType::Adaptive,
-            );
-            enc.write_image(&raw, self.width, self.height, image::ExtendedColorType::Rgb8)
-                .map_err(|e| Error::output(path.display(), format!("cannot write PNG: {e}")))
-        })
-    }
-}
 
 /// Hillshade (0..1) of a DEM, sun from azimuth 315 deg at 45 deg elevation (Horn gradients). NaN elevations give
 /// 0.5.
@@ -239,6 +91,7 @@ pub fn render_map(
     let panel_h = 40 + 28 * classes.len() as i64 + 200;
     let height = (oy + map_h.max(panel_h) + FOOTER_H + MARGIN) as u32;
     let mut cv = Canvas::new(width, height, [255, 255, 255]);
+    let mut raster = Vec::with_capacity((map_w * map_h * 3) as usize);
     for py in 0..map_h {
         let r = ((py as f64 + 0.5) / scale) as usize;
         for px in 0..map_w {
@@ -260,9 +113,10 @@ pub fn render_map(
             } else {
                 grey()
             };
-            cv.set(ox + px, oy + py, base);
+            raster.extend_from_slice(&base);
         }
     }
+    cv.blit(ox, oy, map_w as u32, map_h as u32, &raster);
     cv.frame(ox - 1, oy - 1, map_w + 2, map_h + 2, [0, 0, 0]);
     cv.text(MARGIN, 14, title, 24.0, Weight::Bold, [20, 20, 20]);
     // Footer: CRS and grid.
