@@ -18,6 +18,7 @@ pub mod debris;
 pub mod ensemble;
 pub mod error;
 pub mod farsite;
+pub mod format;
 pub mod gpu;
 pub mod io;
 pub mod landscape;

@@ -161,17 +161,9 @@ pub fn fmt_minutes(m: f64) -> String {
     if m >= 60.0 && (m % 60.0).abs() < 1e-6 {
         format!("{} h", (m / 60.0).round())
     } else if m > 60.0 {
-        format!("{} h {} min", (m / 60.0).floor(), trim_minutes(m % 60.0))
+        format!("{} h {} min", (m / 60.0).floor(), crate::format::plain(m % 60.0, 1))
     } else {
-        format!("{} min", trim_minutes(m))
-    }
-}
-
-fn trim_minutes(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-6 {
-        format!("{}", v.round())
-    } else {
-        format!("{v:.1}")
+        format!("{} min", crate::format::plain(m, 1))
     }
 }
 

@@ -31,16 +31,6 @@ pub struct ReportContext<'a> {
     pub out: &'a Path,
 }
 
-fn sci(p: f64) -> String {
-    if p == 0.0 {
-        "0".into()
-    } else if p >= 0.01 {
-        format!("{p:.3}")
-    } else {
-        format!("{p:.2e}")
-    }
-}
-
 /// Response-window figures: quantiles over members of the burned area, perimeter and separate fires at the
 /// response time, and the share of members with any ignition.
 fn response_rows(c: &ReportContext) -> Vec<(String, String, String, String)> {
@@ -118,11 +108,15 @@ fn criteria_rows(c: &ReportContext) -> Vec<CriterionRow> {
                 if !note.is_empty() {
                     note += "; ";
                 }
-                note += &format!("per launch (x P(failure) = {p}): {} (95 % upper {})", sci(a), sci(h));
+                note += &format!(
+                    "per launch (x P(failure) = {p}): {} (95 % upper {})",
+                    crate::format::probability(a),
+                    crate::format::probability(h)
+                );
             }
             CriterionRow {
                 name: o.name.clone(),
-                limit: sci(o.limit),
+                limit: crate::format::probability(o.limit),
                 events: format!("{} / {}", o.events, o.members),
                 probability: with_interval(o.probability, o.ci95_low, o.ci95_high),
                 verdict: o.verdict.word(),
@@ -134,7 +128,12 @@ fn criteria_rows(c: &ReportContext) -> Vec<CriterionRow> {
 
 /// `p [low, high]`.
 fn with_interval(p: f64, low: f64, high: f64) -> String {
-    format!("{} [{}, {}]", sci(p), sci(low), sci(high))
+    format!(
+        "{} [{}, {}]",
+        crate::format::probability(p),
+        crate::format::probability(low),
+        crate::format::probability(high)
+    )
 }
 
 #[derive(Serialize)]

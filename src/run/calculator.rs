@@ -54,16 +54,6 @@ pub fn output_values(f: &SurfaceFire) -> [f64; 11] {
     ]
 }
 
-fn fmt(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else {
-        let s = format!("{v:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        s.to_string()
-    }
-}
-
 /// The fuel model of row `line` of `file`: its `fuel_model` (number or code), else its `fuel_code`.
 pub(crate) fn row_fuel<'a>(
     catalog: &'a FuelCatalog,
@@ -207,16 +197,16 @@ pub fn run_csv(input: &Path, out: Option<&Path>, catalog: &FuelCatalog, opts: &S
         let inputs = [
             model.number.to_string(),
             model.code.clone(),
-            fmt(pct[0]),
-            fmt(pct[1]),
-            fmt(pct[2]),
-            fmt(pct[3]),
-            fmt(pct[4]),
-            fmt(wind),
-            fmt(dir),
-            fmt(slope),
+            crate::format::trimmed(pct[0], 6),
+            crate::format::trimmed(pct[1], 6),
+            crate::format::trimmed(pct[2], 6),
+            crate::format::trimmed(pct[3], 6),
+            crate::format::trimmed(pct[4], 6),
+            crate::format::trimmed(wind, 6),
+            crate::format::trimmed(dir, 6),
+            crate::format::trimmed(slope, 6),
         ];
-        let outputs = output_values(&f).map(fmt);
+        let outputs = output_values(&f).map(|v| crate::format::trimmed(v, 6));
         table_out.row(inputs.into_iter().chain(outputs))?;
         rows += 1;
     }

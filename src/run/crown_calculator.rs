@@ -79,7 +79,7 @@ struct CrownRow {
 /// The output columns and their values for one case, in the reference file's order.
 pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64) -> Vec<(&'static str, String)> {
     let mut o: Vec<(&'static str, String)> = Vec::with_capacity(90);
-    let mut num = |name: &'static str, v: f64| o.push((name, fmt(v)));
+    let mut num = |name: &'static str, v: f64| o.push((name, crate::format::significant(v, 11)));
     let crown_ratio = if c.canopy_height_m > 0.0 {
         ((c.canopy_height_m - c.canopy_base_height_m) / c.canopy_height_m).clamp(0.0, 1.0)
     } else {
@@ -132,7 +132,7 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     num("active_ratio", f.active_ratio);
     num("fire_type", f.fire_type as u8 as f64);
     o.push(("fire_type_name", f.fire_type.name().to_string()));
-    let mut num = |name: &'static str, v: f64| o.push((name, fmt(v)));
+    let mut num = |name: &'static str, v: f64| o.push((name, crate::format::significant(v, 11)));
     num("crown_lwr", f.crown_length_to_breadth);
     num("crown_area_1h_ha", f.crown_area_1h_m2 / M2_PER_HA);
     num("crown_area_1h_ac", f.crown_area_1h_m2 / M2_PER_ACRE);
@@ -204,18 +204,6 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     num("sr_fresh_object_wind20_km_h", km_h(c.wind20_m_per_min));
     num("sr_fresh_object_differs", 0.0);
     o
-}
-
-fn fmt(v: f64) -> String {
-    if v.is_nan() {
-        "nan".into()
-    } else if v.is_infinite() {
-        if v > 0.0 { "inf" } else { "-inf" }.into()
-    } else if v == 0.0 {
-        "0".into()
-    } else {
-        format!("{v:.10e}").parse::<f64>().map(|x| format!("{x}")).unwrap_or_else(|_| v.to_string())
-    }
 }
 
 /// Run every row of `input`; write `case_id` and the outputs to `out` (or standard output). Returns rows done.

@@ -54,12 +54,12 @@ struct SpotRow {
 
 /// Output values of one case, in [`OUTPUT_COLUMNS`] order ("" where the source has no such value).
 pub fn output_values(s: &Spotting) -> Vec<String> {
-    let opt = |v: Option<f64>| v.map(fmt).unwrap_or_default();
+    let opt = |v: Option<f64>| v.map(|v| crate::format::significant(v, 11)).unwrap_or_default();
     vec![
-        fmt(s.firebrand_height_m),
-        fmt(s.firebrand_height_m / FT),
-        fmt(s.cover_height_used_m),
-        fmt(s.cover_height_used_m / FT),
+        crate::format::significant(s.firebrand_height_m, 11),
+        crate::format::significant(s.firebrand_height_m / FT, 11),
+        crate::format::significant(s.cover_height_used_m, 11),
+        crate::format::significant(s.cover_height_used_m / FT, 11),
         opt(s.firebrand_drift_m),
         opt(s.firebrand_drift_m.map(|v| v / MI)),
         opt(s.torch_flame_height_m),
@@ -67,21 +67,13 @@ pub fn output_values(s: &Spotting) -> Vec<String> {
         opt(s.torch_flame_ratio),
         opt(s.torch_flame_duration_min),
         s.firebrand_factor_row.map(|r| r.to_string()).unwrap_or_default(),
-        fmt(s.flat_distance_m),
-        fmt(s.flat_distance_m / FT),
-        fmt(s.flat_distance_m / MI),
-        fmt(s.mountain_distance_m),
-        fmt(s.mountain_distance_m / FT),
-        fmt(s.mountain_distance_m / MI),
+        crate::format::significant(s.flat_distance_m, 11),
+        crate::format::significant(s.flat_distance_m / FT, 11),
+        crate::format::significant(s.flat_distance_m / MI, 11),
+        crate::format::significant(s.mountain_distance_m, 11),
+        crate::format::significant(s.mountain_distance_m / FT, 11),
+        crate::format::significant(s.mountain_distance_m / MI, 11),
     ]
-}
-
-fn fmt(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else {
-        format!("{v:.10e}").parse::<f64>().map(|x| format!("{x}")).unwrap_or_else(|_| v.to_string())
-    }
 }
 
 /// Run every row of `input`; write `case_id` and the outputs to `out` (or standard output). Returns rows done.

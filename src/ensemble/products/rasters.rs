@@ -35,7 +35,7 @@ pub fn rasters(ens: &Ensemble, acc: &Accumulator) -> Vec<(String, Vec<f32>, Stri
         }
         if let Some(k) = acc.time_index(t) {
             out.push((
-                format!("burn_probability_t{}min", trim(t)),
+                format!("burn_probability_t{}min", crate::format::plain(t, 2)),
                 share(&acc.burned[k]),
                 format!("share of members in which the cell burned within {}", fmt_minutes(t)),
             ));
@@ -68,7 +68,7 @@ pub fn rasters(ens: &Ensemble, acc: &Accumulator) -> Vec<(String, Vec<f32>, Stri
             format!(
                 "{} percentile of arrival time over the members in which the cell burned, min (bins of {} min)",
                 &p[1..],
-                trim(bw)
+                crate::format::plain(bw, 2)
             ),
         ));
     }

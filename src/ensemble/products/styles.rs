@@ -22,8 +22,15 @@ pub(super) fn arrival_classes(duration_min: f64, step_min: f64) -> Vec<LegendCla
     let mut edges: Vec<f64> = (0..=n).map(|k| k as f64 * step).collect();
     edges[0] = -1e-6;
     edges[n] = f64::INFINITY;
-    let labels: Vec<String> =
-        (0..n).map(|k| format!("{} \u{2013} {} min", trim(k as f64 * step), trim((k + 1) as f64 * step))).collect();
+    let labels: Vec<String> = (0..n)
+        .map(|k| {
+            format!(
+                "{} \u{2013} {} min",
+                crate::format::plain(k as f64 * step, 2),
+                crate::format::plain((k + 1) as f64 * step, 2)
+            )
+        })
+        .collect();
     classes_of(&edges, &labels, colorous::YELLOW_ORANGE_RED)
 }
 

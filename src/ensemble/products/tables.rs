@@ -2,14 +2,6 @@
 
 use super::*;
 
-pub(super) fn trim(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-6 {
-        format!("{}", v.round())
-    } else {
-        format!("{v:.2}")
-    }
-}
-
 /// Columns of a criterion's outcome, as `criteria.csv` and `launch_window.csv` give them.
 pub(super) const CRITERION_COLUMNS: [&str; 8] =
     ["criterion", "limit", "members", "events", "probability", "ci95_low", "ci95_high", "verdict"];

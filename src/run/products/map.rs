@@ -16,18 +16,10 @@ pub(super) fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
                 lo: if k == 0 { -1e-6 } else { lo as f32 },
                 hi: if k + 1 == n { f32::INFINITY } else { hi as f32 },
                 color: colors[k],
-                label: format!("{} \u{2013} {} h", fmt(lo), fmt(hi)),
+                label: format!("{} \u{2013} {} h", crate::format::plain(lo, 1), crate::format::plain(hi, 1)),
             }
         })
         .collect()
-}
-
-pub(super) fn fmt(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-9 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
 }
 
 /// A point to mark for each source.
@@ -114,8 +106,8 @@ pub fn arrival_map(
     let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / MIN_PER_H as f32 }).collect();
     let title = format!(
         "Fire arrival time, {} h run, isochrones every {} min",
-        fmt(res.duration_min / MIN_PER_H),
-        fmt(interval_min)
+        crate::format::plain(res.duration_min / MIN_PER_H, 1),
+        crate::format::plain(interval_min, 1)
     );
     let classes = arrival_classes(res.duration_min / MIN_PER_H);
     let mut cv = render_map(grid, &elevation, &hours, NODATA, &classes, &title, "Arrival time (h)", Some(&water));

@@ -61,14 +61,6 @@ pub fn map_layout(grid: &Grid) -> (i64, i64, f64) {
     (MARGIN, MARGIN + TITLE_H, (1000.0 / longest).min(4.0))
 }
 
-fn fmt_num(v: f64) -> String {
-    if (v - v.round()).abs() < 1e-6 {
-        format!("{}", v.round() as i64)
-    } else {
-        format!("{v:.1}")
-    }
-}
-
 /// Colour a raster over a hillshade and add a title, a legend titled `legend_title` (with units), a north arrow, a
 /// scale bar and the CRS. Cells whose value is NaN, `nodata`, or in no class show the hillshade in grey; `water`
 /// cells (optional mask) are blue.
@@ -125,7 +117,7 @@ pub fn render_map(
         grid.crs_name(),
         grid.cols,
         grid.rows,
-        fmt_num(grid.dx())
+        crate::format::plain(grid.dx(), 1)
     );
     cv.text(MARGIN, oy + map_h + 10, &crs, 15.0, Weight::Regular, [60, 60, 60]);
     // Legend.
@@ -166,7 +158,7 @@ pub fn render_map(
         cv.rect(x0, ly + 20, x1 - x0, 8, c);
     }
     cv.frame(lx, ly + 20, bar_px + 1, 8, [20, 20, 20]);
-    let unit = |m: f64| if nice >= 1000.0 { fmt_num(m / 1000.0) } else { fmt_num(m) };
+    let unit = |m: f64| if nice >= 1000.0 { crate::format::plain(m / 1000.0, 1) } else { crate::format::plain(m, 1) };
     let u = if nice >= 1000.0 { "km" } else { "m" };
     cv.text(lx - 3, ly, "0", 14.0, Weight::Regular, [20, 20, 20]);
     let mid = unit(nice / 2.0);
