@@ -45,7 +45,7 @@ struct RunRow {
     wind_limit: u32,
     ncells: u32,
     foliar_moisture_frac: f32,
-    crown_method: u32,               // 0 none, 1 Finney (FARSITE, FlamMap), 2 Scott & Reinhardt
+    crown_method: u32,               // a code of physics::options::CROWN_METHODS (CROWN_NONE, ...)
     fm10_index: u32,                 // fuel model 10 in the fuel table
 }
 
@@ -320,10 +320,10 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var cfb = 0.0;
 
     // Crown fire (physics::crown and physics::behavior::cell_behavior, step by step).
-    if (run.crown_method != 0u && ros_s > 0.0) {
+    if (run.crown_method != CROWN_NONE && ros_s > 0.0) {
         let b10 = fuel_bed(fuels[run.fm10_index], run);
         let lw_crown = 1.0 + 0.125 * u20 / M_PER_MIN_PER_MI_PER_H;   // Rothermel (1991, eq. 10)
-        if (run.crown_method == 1u && cc > 0.0 && ch > 0.0) {
+        if (run.crown_method == CROWN_FINNEY && cc > 0.0 && ch > 0.0) {
             // Finney (1998) as FARSITE and FlamMap, with FARSITE's canopy (Crown::CrownIgnite): base 0 -> 0.01 m,
             // bulk density 0 -> 0.01 kg/m3, height not above the base -> base + 1 m.
             var f_cbh = cbh;
@@ -361,7 +361,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
                 fi = hpa * ros / S_PER_MIN;
                 fl = thomas_m(fi);
             }
-        } else if (run.crown_method == 2u && (cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0)) {
+        } else if (run.crown_method == CROWN_SCOTT_REINHARDT && (cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0)) {
             // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope.
             let i0 = critical_intensity(cbh, run.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
             let load = cbd * max(ch - cbh, 0.0);               // canopy fuel load, kg/m2

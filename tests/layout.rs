@@ -15,7 +15,7 @@ fn kernels() -> Vec<(&'static str, String)> {
     let plain = |src: &str| format!("{COMMON}\n{src}");
     let spread = |src: &str| format!("{COMMON}\n{SPREAD_COMMON}\n{src}");
     vec![
-        ("surface_fire.wgsl", plain(include_str!("../shaders/surface_fire.wgsl"))),
+        ("surface_fire.wgsl", plain(&emberfall::physics::behavior::surface_fire_wgsl())),
         ("slope_aspect.wgsl", plain(include_str!("../shaders/slope_aspect.wgsl"))),
         ("ignition_probability.wgsl", plain(include_str!("../shaders/ignition_probability.wgsl"))),
         ("spread_relax.wgsl", spread(include_str!("../shaders/spread_relax.wgsl"))),

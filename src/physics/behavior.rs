@@ -364,9 +364,15 @@ pub fn compute_cpu(cells: &Cells, w: &Weather, opts: &SurfaceOptions) -> Behavio
     Behavior { n: cells.n, data }
 }
 
+/// `shaders/surface_fire.wgsl` as the host compiles it: after the crown methods' codes
+/// ([`crate::physics::options::crown_methods_wgsl`]).
+pub fn surface_fire_wgsl() -> String {
+    format!("{}\n{}", crate::physics::options::crown_methods_wgsl(), include_str!("../../shaders/surface_fire.wgsl"))
+}
+
 /// GPU: the cells in chunks that respect the device's binding size, all runs in each dispatch.
 pub fn compute_gpu(gpu: &Gpu, cells: &Cells, weathers: &[Weather], opts: &SurfaceOptions) -> Result<Vec<Behavior>> {
-    let pipeline = gpu.pipeline("surface_fire", include_str!("../../shaders/surface_fire.wgsl"))?;
+    let pipeline = gpu.pipeline("surface_fire", &surface_fire_wgsl())?;
     let nruns = weathers.len();
     if nruns == 0 {
         return Ok(Vec::new());

@@ -8,7 +8,7 @@ use clap::{Args, ValueEnum};
 use emberfall::gpu::Backend;
 use emberfall::landscape::{LandscapeSpec, SlopeUnits};
 use emberfall::physics::behavior::{Weather, WindHeight};
-use emberfall::physics::crown::CrownMethod;
+use emberfall::physics::options::{CrownMethod, CROWN_METHODS};
 use emberfall::physics::surface::SurfaceOptions;
 use emberfall::run::scenario::WeatherSpec;
 use emberfall::{quantity, Error, Result};
@@ -188,21 +188,23 @@ impl WeatherArgs {
     }
 }
 
-/// `--crown-method`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CrownMethodArg {
-    /// Finney (1998), as FARSITE and FlamMap (their default).
-    Finney,
-    /// Scott & Reinhardt (2001), as behave.
-    ScottReinhardt,
+/// `--crown-method`: the registry's methods (`physics::options::CROWN_METHODS`) but `none` (`--no-crown`).
+fn crown_method_parser() -> impl clap::builder::TypedValueParser<Value = CrownMethod> {
+    let values = CROWN_METHODS
+        .iter()
+        .filter(|e| e.method != CrownMethod::None)
+        .map(|e| clap::builder::PossibleValue::new(e.label).help(e.summary));
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(values)
+        .map(|label: String| CrownMethod::from_label(&label).expect("a possible value is a registered label"))
 }
 
 /// Crown fire options of the behaviour maps and spread.
 #[derive(Args, Clone, Debug)]
 pub struct CrownOptArgs {
-    /// How torching and crowning cells' final behaviour is computed.
-    #[arg(long, value_enum, default_value = "finney")]
-    pub crown_method: CrownMethodArg,
+    /// How torching and crowning cells' final behaviour is computed [default: finney].
+    #[arg(long, value_parser = crown_method_parser())]
+    pub crown_method: Option<CrownMethod>,
     /// Surface fire only: no crown fire.
     #[arg(long, conflicts_with = "crown_method")]
     pub no_crown: bool,
@@ -212,13 +214,16 @@ pub struct CrownOptArgs {
 }
 
 impl CrownOptArgs {
-    /// The crown method (None with --no-crown).
+    /// The crown method (None with --no-crown; Finney, FARSITE's and FlamMap's default, when not given).
     pub fn method(&self) -> CrownMethod {
         match (self.no_crown, self.crown_method) {
             (true, _) => CrownMethod::None,
-            (false, CrownMethodArg::Finney) => CrownMethod::Finney,
-            (false, CrownMethodArg::ScottReinhardt) => CrownMethod::ScottReinhardt,
+            (false, m) => m.unwrap_or(CrownMethod::Finney),
         }
+    }
+    /// Whether the command line chose the crown method (so that a FARSITE `.input` does not override it).
+    pub fn given(&self) -> bool {
+        self.no_crown || self.crown_method.is_some()
     }
 
     /// Foliar moisture, percent, checked (100 % when absent).

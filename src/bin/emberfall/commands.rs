@@ -319,7 +319,7 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
     let input = args.farsite_input.as_deref().map(emberfall::farsite::FarsiteInput::read).transpose()?;
     let given = emberfall::run::farsite_settings::FarsiteGiven {
         moisture: args.weather.moisture.is_some(),
-        crown_method: args.crown.no_crown,
+        crown_method: args.crown.given(),
         fuel_models: args.landscape.fuel_models.is_some(),
         fuel_moistures: args.fuel_moistures.is_some(),
         conditioning: args.conditioning.is_some(),

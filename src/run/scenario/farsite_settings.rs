@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::Scenario;
 use crate::error::{Error, Result};
 use crate::farsite::FarsiteInput;
-use crate::physics::crown::CrownMethod;
+use crate::physics::options::{CrownMethod, CROWN_METHODS};
 use crate::quantity;
 use crate::spread::spotting::LaunchRule;
 use crate::units::MIN_PER_H;
@@ -75,10 +75,15 @@ impl Scenario {
                 quantity::foliar_moisture_pct(p, &format!("{f}: FOLIAR_MOISTURE_CONTENT"))?;
         }
         if !given.crown_method {
-            match input.crown_fire_method.as_deref() {
-                Some("ScottReinhardt") => self.spread.crown = CrownMethod::ScottReinhardt,
-                Some(_) => self.spread.crown = CrownMethod::Finney,
-                None => {}
+            if let Some(name) = input.crown_fire_method.as_deref() {
+                self.spread.crown = CrownMethod::from_farsite(name).ok_or_else(|| {
+                    let known: Vec<_> =
+                        CROWN_METHODS.iter().map(|e| e.farsite_name).filter(|n| !n.is_empty()).collect();
+                    Error::input(
+                        &f,
+                        format!("CROWN_FIRE_METHOD `{name}`: not a method FARSITE knows ({})", known.join(", ")),
+                    )
+                })?;
             }
         }
         // Custom fuel models of the file (CUSTOM_FUELS_DATA), read from it as an .fmd.
