@@ -11,7 +11,15 @@ pub enum Error {
     /// A product could not be written: names the file (or folder) and why. The inputs were fine.
     #[error("{file}: {msg}")]
     Output { file: String, msg: String },
-    /// A bad command-line or scenario value.
+    /// A value out of range or of the wrong form: `what` names it as the user gave it (`--moisture`,
+    /// `ensemble.members`, `row 3, column wind_speed_kmh`), `value` is the value as written (empty where the fault
+    /// is its absence or a combination of values), `why` says what is wrong and what is accepted.
+    #[error("{}", value_message(what, value, why))]
+    Value { what: String, value: String, why: String },
+    /// A grid that would not fit in the memory available: what it is, its cells and both figures.
+    #[error("{what}: {cells} cells need about {need_gib:.1} GiB of memory, {available_gib:.1} GiB are available")]
+    Memory { what: String, cells: u128, need_gib: f64, available_gib: f64 },
+    /// A bad command-line or scenario value, said in one sentence (the older, untyped form of [`Error::Value`]).
     #[error("{0}")]
     Invalid(String),
     /// GDAL failed.
@@ -23,6 +31,14 @@ pub enum Error {
     /// I/O error with the path it concerns.
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
+}
+
+fn value_message(what: &str, value: &str, why: &str) -> String {
+    if value.is_empty() {
+        format!("{what}: {why}")
+    } else {
+        format!("{what} {value}: {why}")
+    }
 }
 
 /// Result with [`enum@Error`].
@@ -42,11 +58,16 @@ impl Error {
         match self {
             Error::Input { .. } => ErrorKind::Input,
             Error::Output { .. } => ErrorKind::Output,
-            Error::Invalid(_) => ErrorKind::Value,
+            Error::Value { .. } | Error::Invalid(_) => ErrorKind::Value,
+            Error::Memory { .. } => ErrorKind::Memory,
             Error::Gdal(_) => ErrorKind::Gdal,
             Error::Gpu(_) => ErrorKind::Gpu,
             Error::Io { .. } => ErrorKind::Io,
         }
+    }
+    /// A bad value: `what` as the user named it, the value as written (`""` when none), and why.
+    pub fn value(what: impl Into<String>, value: impl std::fmt::Display, why: impl Into<String>) -> Self {
+        Error::Value { what: what.into(), value: value.to_string(), why: why.into() }
     }
     /// An I/O error about `path`.
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
@@ -63,6 +84,8 @@ pub enum ErrorKind {
     Output,
     /// A value on the command line or in a scenario (fix the value).
     Value,
+    /// Not enough memory for the grid asked (clip the landscape or free memory).
+    Memory,
     /// GDAL refused a dataset.
     Gdal,
     /// The GPU: no adapter, a validation error, a lost device (`--backend cpu` runs without one).

@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::physics::surface::Moisture;
-use crate::units::{m_per_min_from_km_per_h, S_PER_MIN};
+use crate::units::{m_per_min_from_km_per_h, BYTES_PER_GIB, S_PER_MIN};
 
 /// Names of the five moisture classes, in order.
 pub const MOISTURE_NAMES: [&str; 5] = ["1-h", "10-h", "100-h", "live herbaceous", "live woody"];
@@ -22,10 +22,11 @@ pub fn moisture_range_pct(k: usize) -> (f64, f64) {
 pub fn moisture_one_pct(v: f64, k: usize, what: &str) -> Result<f64> {
     let (lo, hi) = moisture_range_pct(k);
     if !(v.is_finite() && v >= lo && v <= hi) {
-        return Err(Error::Invalid(format!(
-            "{what}: {} moisture {v} % is outside the plausible range {lo}..{hi} %",
-            MOISTURE_NAMES[k]
-        )));
+        return Err(Error::value(
+            what,
+            "",
+            format!("{} moisture {v} % is outside the plausible range {lo}..{hi} %", MOISTURE_NAMES[k]),
+        ));
     }
     Ok(v)
 }
@@ -42,15 +43,17 @@ pub fn moisture_pct(v: [f64; 5], what: &str) -> Result<Moisture> {
 pub fn moisture_list(s: &str, what: &str) -> Result<[f64; 5]> {
     let parts: Vec<&str> = s.split(',').map(str::trim).collect();
     if parts.len() != 5 {
-        return Err(Error::Invalid(format!(
-            "{what} {s}: give five percentages: 1-h, 10-h, 100-h, live herbaceous, live woody (e.g. 6,8,10,75,60)"
-        )));
+        return Err(Error::value(
+            what,
+            s,
+            "give five percentages: 1-h, 10-h, 100-h, live herbaceous, live woody (e.g. 6,8,10,75,60)",
+        ));
     }
     let mut v = [0.0; 5];
     for (k, p) in parts.iter().enumerate() {
         v[k] = p
             .parse()
-            .map_err(|_| Error::Invalid(format!("{what}: {} moisture `{p}` is not a number", MOISTURE_NAMES[k])))?;
+            .map_err(|_| Error::value(what, "", format!("{} moisture `{p}` is not a number", MOISTURE_NAMES[k])))?;
     }
     moisture_pct(v, what)?;
     Ok(v)
@@ -59,7 +62,7 @@ pub fn moisture_list(s: &str, what: &str) -> Result<[f64; 5]> {
 /// Wind speed, km/h (0..300), returned in m/min.
 pub fn wind_speed_kmh(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (0.0..=300.0).contains(&v)) {
-        return Err(Error::Invalid(format!("{what} {v}: wind speed must be between 0 and 300 km/h")));
+        return Err(Error::value(what, v, "wind speed must be between 0 and 300 km/h"));
     }
     Ok(m_per_min_from_km_per_h(v))
 }
@@ -67,7 +70,7 @@ pub fn wind_speed_kmh(v: f64, what: &str) -> Result<f64> {
 /// A direction, degrees, folded into 0..360.
 pub fn direction_deg(v: f64, what: &str) -> Result<f64> {
     if !v.is_finite() {
-        return Err(Error::Invalid(format!("{what} {v}: not a direction in degrees")));
+        return Err(Error::value(what, v, "not a direction in degrees"));
     }
     Ok(v.rem_euclid(360.0))
 }
@@ -76,7 +79,7 @@ pub fn direction_deg(v: f64, what: &str) -> Result<f64> {
 /// 30 %).
 pub fn foliar_moisture_pct(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (30.0..=300.0).contains(&v)) {
-        return Err(Error::Invalid(format!("{what} {v} %: foliar moisture must be between 30 and 300 %")));
+        return Err(Error::value(what, format!("{v} %"), "foliar moisture must be between 30 and 300 %"));
     }
     Ok(v)
 }
@@ -84,7 +87,7 @@ pub fn foliar_moisture_pct(v: f64, what: &str) -> Result<f64> {
 /// Air temperature, C (-60..60).
 pub fn air_temp_c(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (-60.0..=60.0).contains(&v)) {
-        return Err(Error::Invalid(format!("{what} {v} C: air temperature must be between -60 and 60 C")));
+        return Err(Error::value(what, format!("{v} C"), "air temperature must be between -60 and 60 C"));
     }
     Ok(v)
 }
@@ -92,7 +95,7 @@ pub fn air_temp_c(v: f64, what: &str) -> Result<f64> {
 /// Relative slowness tolerance of the spread's anchors (0..1).
 pub fn tolerance(v: f64, what: &str) -> Result<f32> {
     if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
-        return Err(Error::Invalid(format!("{what} {v}: must be in 0..1")));
+        return Err(Error::value(what, v, "must be in 0..1"));
     }
     Ok(v as f32)
 }
@@ -106,14 +109,16 @@ pub fn duration_min(s: &str, what: &str) -> Result<f64> {
         Err(_) => match humantime::parse_duration(t) {
             Ok(d) => d.as_secs_f64() / S_PER_MIN,
             Err(e) => {
-                return Err(Error::Invalid(format!(
-                    "{what} `{s}`: not a duration ({e}; use e.g. 6h, 90min, 1h 30min, 3600s or a number of minutes)"
-                )))
+                return Err(Error::value(
+                    what,
+                    format!("`{s}`"),
+                    format!("not a duration ({e}; use e.g. 6h, 90min, 1h 30min, 3600s or a number of minutes)"),
+                ))
             }
         },
     };
     if !(minutes.is_finite() && minutes > 0.0 && minutes < 1.0e6) {
-        return Err(Error::Invalid(format!("{what} `{s}`: must be positive and below 1e6 minutes")));
+        return Err(Error::value(what, format!("`{s}`"), "must be positive and below 1e6 minutes"));
     }
     Ok(minutes)
 }
@@ -121,7 +126,7 @@ pub fn duration_min(s: &str, what: &str) -> Result<f64> {
 /// A slope, percent: 0 to 1000 % (84 degrees).
 pub fn slope_pct(v: f64, what: &str) -> Result<f64> {
     if !(v.is_finite() && (0.0..=1000.0).contains(&v)) {
-        return Err(Error::Invalid(format!("{what} {v}: must be 0..1000 %")));
+        return Err(Error::value(what, v, "must be 0..1000 %"));
     }
     Ok(v)
 }
@@ -138,11 +143,12 @@ pub fn grid_fits(cells: u128, bytes_per_cell: u128, what: &str) -> Result<()> {
     });
     if let Some(avail) = avail {
         if need > avail {
-            return Err(Error::Invalid(format!(
-                "{what}: {cells} cells need about {:.1} GiB of memory, {:.1} GiB are available",
-                need as f64 / 1073741824.0,
-                avail as f64 / 1073741824.0
-            )));
+            return Err(Error::Memory {
+                what: what.into(),
+                cells,
+                need_gib: need as f64 / BYTES_PER_GIB,
+                available_gib: avail as f64 / BYTES_PER_GIB,
+            });
         }
     }
     Ok(())
@@ -151,7 +157,7 @@ pub fn grid_fits(cells: u128, bytes_per_cell: u128, what: &str) -> Result<()> {
 /// A member count of an ensemble: 1 to 10 million.
 pub fn members(v: usize, what: &str) -> Result<usize> {
     if !(1..=10_000_000).contains(&v) {
-        return Err(Error::Invalid(format!("{what} {v}: must be 1 to 10000000")));
+        return Err(Error::value(what, v, "must be 1 to 10000000"));
     }
     Ok(v)
 }

@@ -152,6 +152,9 @@ pub fn pct_from_frac(f: f64) -> f64 {
     f * PCT_PER_FRAC
 }
 
+/// Bytes in a gibibyte (2^30, IEC 80000-13), for memory figures. Host only: no kernel sizes memory.
+pub const BYTES_PER_GIB: f64 = 1_073_741_824.0;
+
 /// Every constant above with its name, as `shaders/units.wgsl` must mirror it (the test compares the two).
 pub const ALL: &[(&str, f64)] = &[
     ("M_PER_FT", M_PER_FT),

@@ -218,61 +218,156 @@ fn daily_to_hourly(
     wind_english: bool,
 ) -> std::result::Result<Hourly, (usize, String)> {
     let mut capped = Vec::new();
-    let nums = |ln: usize, row: &str, want: &[usize], what: &str| -> std::result::Result<Vec<f64>, (usize, String)> {
-        let v: Vec<f64> = row
-            .split_whitespace()
-            .map(|t| {
-                t.parse::<f64>()
-                    .ok()
-                    .filter(|x| x.is_finite())
-                    .ok_or((ln, format!("{what} row: `{t}` is not a number")))
-            })
-            .collect::<std::result::Result<_, _>>()?;
-        if !want.contains(&v.len()) {
-            return Err((ln, format!("{what} row of {} values; {want:?} expected", v.len())));
+    let days = read_days(weather, weather_english, &mut capped)?;
+    let winds = read_winds(wind, wind_english)?;
+    let mut rows = Vec::new();
+    for (k, day) in days.iter().enumerate() {
+        let prev = &days[k.saturating_sub(1)];
+        let next = &days[(k + 1).min(days.len() - 1)];
+        let rain_hours: Vec<i64> = (0..24)
+            .filter(|h| day.rain_to > day.rain_from && (day.rain_from..day.rain_to).contains(&(h * 60)))
+            .collect();
+        let rain_hours_n = if rain_hours.is_empty() { 24 } else { rain_hours.len() };
+        for h in 0..24i64 {
+            let (air_temp_c, rh_pct) = day.temperature_and_humidity(h * 60, prev, next);
+            let in_rain = rain_hours.is_empty() || rain_hours.contains(&h);
+            let precip_mm = if in_rain { day.rain_mm / rain_hours_n as f64 } else { 0.0 };
+            let time = day.date.and_hms_opt(h as u32, 0, 0).expect("an hour");
+            let w = winds.iter().rev().find(|w| w.time <= time).or(winds.first()).expect("wind rows");
+            rows.push(RawsRow {
+                line: weather[k].0,
+                time,
+                air_temp_c,
+                rh_pct,
+                precip_mm,
+                wind_kmh: w.kmh,
+                wind_from_deg: w.from_deg,
+                cloud_pct: w.cloud_pct,
+            });
         }
-        Ok(v)
-    };
-    // Dates with the year rolling over after December: (year, last month) of a table.
-    let dated = |state: &mut (i32, u32),
-                 ln: usize,
-                 m: f64,
-                 d: f64,
-                 what: &str|
-     -> std::result::Result<chrono::NaiveDate, (usize, String)> {
-        let (m, d) = (m as u32, d as u32);
-        if m < state.1 {
-            state.0 += 1;
-        }
-        state.1 = m;
-        chrono::NaiveDate::from_ymd_opt(state.0, m, d).ok_or((ln, format!("{what}: month {m} day {d} is not a date")))
-    };
-    let mut state = (DAILY_WEATHER_YEAR, 0);
-    let minutes = |hhmm: f64| (hhmm as i64 / 100) * 60 + hhmm as i64 % 100;
-    struct Day {
-        date: chrono::NaiveDate,
-        rain_mm: f64,
-        tmin_at: i64,
-        tmax_at: i64,
-        tmin: f64,
-        tmax: f64,
-        rh_max: f64,
-        rh_min: f64,
-        rain_from: i64,
-        rain_to: i64,
     }
+    let note = format!(
+        "WEATHER_DATA / WIND_DATA: {} days and {} wind rows made hourly as FARSITE does (sine between daily extremes); the tables carry no year: {} is used; their elevations are not used (no lapse rates yet)",
+        days.len(),
+        winds.len(),
+        DAILY_WEATHER_YEAR
+    );
+    Ok((rows, note, capped))
+}
+
+/// A daily table's row of numbers: `want` gives the accepted counts; errors name line `ln` and the table.
+fn numbers(ln: usize, row: &str, want: &[usize], what: &str) -> std::result::Result<Vec<f64>, (usize, String)> {
+    let v: Vec<f64> = row
+        .split_whitespace()
+        .map(|t| {
+            t.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or((ln, format!("{what} row: `{t}` is not a number")))
+        })
+        .collect::<std::result::Result<_, _>>()?;
+    if !want.contains(&v.len()) {
+        return Err((ln, format!("{what} row of {} values; {want:?} expected", v.len())));
+    }
+    Ok(v)
+}
+
+/// Dates of a table without years: [`DAILY_WEATHER_YEAR`], rolling over to the next year after December.
+struct Dates {
+    year: i32,
+    last_month: u32,
+}
+
+impl Dates {
+    fn new() -> Dates {
+        Dates { year: DAILY_WEATHER_YEAR, last_month: 0 }
+    }
+    fn date(
+        &mut self,
+        ln: usize,
+        m: f64,
+        d: f64,
+        what: &str,
+    ) -> std::result::Result<chrono::NaiveDate, (usize, String)> {
+        let (m, d) = (m as u32, d as u32);
+        if m < self.last_month {
+            self.year += 1;
+        }
+        self.last_month = m;
+        chrono::NaiveDate::from_ymd_opt(self.year, m, d).ok_or((ln, format!("{what}: month {m} day {d} is not a date")))
+    }
+}
+
+/// Minutes since midnight of an `HHMM` time.
+fn minutes_of_hhmm(hhmm: f64) -> i64 {
+    (hhmm as i64 / 100) * 60 + hhmm as i64 % 100
+}
+
+/// One WEATHER_DATA day in SI: extremes and their times (min of the day), rain and its interval.
+struct Day {
+    date: chrono::NaiveDate,
+    rain_mm: f64,
+    tmin_at: i64,
+    tmax_at: i64,
+    tmin: f64,
+    tmax: f64,
+    rh_max: f64,
+    rh_min: f64,
+    rain_from: i64,
+    rain_to: i64,
+}
+
+impl Day {
+    /// Temperature (C) and humidity (%) at minute `t` of the day: the half sine between the extremes around it
+    /// (from the previous day's maximum before this day's minimum, to the next day's minimum after its maximum).
+    fn temperature_and_humidity(&self, t: i64, prev: &Day, next: &Day) -> (f64, f64) {
+        // (low, high extremes; time since the last extreme, time between the extremes; rising)
+        let (tlow, thigh, hhigh, hlow, dt, span, rising) = if t >= self.tmin_at && t <= self.tmax_at {
+            (self.tmin, self.tmax, self.rh_max, self.rh_min, t - self.tmin_at, self.tmax_at - self.tmin_at, true)
+        } else if t > self.tmax_at {
+            (
+                next.tmin,
+                self.tmax,
+                next.rh_max,
+                self.rh_min,
+                t - self.tmax_at,
+                1440 - self.tmax_at + next.tmin_at,
+                false,
+            )
+        } else {
+            (
+                self.tmin,
+                prev.tmax,
+                self.rh_max,
+                prev.rh_min,
+                1440 - prev.tmax_at + t,
+                1440 - prev.tmax_at + self.tmin_at,
+                false,
+            )
+        };
+        let s = (std::f64::consts::PI * (dt as f64 / span as f64 - 0.5)).sin();
+        let sign = if rising { 1.0 } else { -1.0 };
+        ((thigh + tlow) / 2.0 + sign * (thigh - tlow) / 2.0 * s, (hhigh + hlow) / 2.0 + sign * (hlow - hhigh) / 2.0 * s)
+    }
+}
+
+/// The WEATHER_DATA rows as consecutive days; humidities over 99 % are capped as FARSITE does, each said in `capped`.
+fn read_days(
+    weather: &[(usize, String)],
+    english: bool,
+    capped: &mut Vec<String>,
+) -> std::result::Result<Vec<Day>, (usize, String)> {
+    let mut dates = Dates::new();
     let mut days = Vec::new();
     for (ln, row) in weather {
-        let v = nums(*ln, row, &[10, 12], "WEATHER_DATA")?;
-        let c = |f: f64| if weather_english { c_from_f(f) } else { f };
-        let (tmin_at, tmax_at) = (minutes(v[3]), minutes(v[4]));
+        let v = numbers(*ln, row, &[10, 12], "WEATHER_DATA")?;
+        let c = |f: f64| if english { c_from_f(f) } else { f };
+        let (tmin_at, tmax_at) = (minutes_of_hhmm(v[3]), minutes_of_hhmm(v[4]));
         if !(0..1440).contains(&tmin_at) || !(0..1440).contains(&tmax_at) || tmax_at <= tmin_at {
             return Err((*ln, format!("WEATHER_DATA: the minimum temperature's hour ({:04}) must come before the maximum's ({:04}) within the day", v[3], v[4])));
         }
         if v[5] > v[6] || v[8] > v[7] {
             return Err((*ln, "WEATHER_DATA: a minimum above its maximum".to_string()));
         }
-        let (rain_from, rain_to) = if v.len() == 12 { (minutes(v[10]), minutes(v[11])) } else { (0, 0) };
+        let (rain_from, rain_to) =
+            if v.len() == 12 { (minutes_of_hhmm(v[10]), minutes_of_hhmm(v[11])) } else { (0, 0) };
         // FARSITE holds daily humidities at 99 % at most: say so where a row gives more.
         for (what, rh) in [("maximum", v[7]), ("minimum", v[8])] {
             if rh > 99.0 {
@@ -280,10 +375,10 @@ fn daily_to_hourly(
             }
         }
         days.push(Day {
-            date: dated(&mut state, *ln, v[0], v[1], "WEATHER_DATA")?,
+            date: dates.date(*ln, v[0], v[1], "WEATHER_DATA")?,
             // Hundredths of an inch to mm (25.4 mm per inch); Metric rows in mm (FARSITE's factor 3.93 to
             // hundredths of an inch).
-            rain_mm: if weather_english { v[2] * MM_PER_IN / 100.0 } else { v[2] },
+            rain_mm: if english { v[2] * MM_PER_IN / 100.0 } else { v[2] },
             tmin_at,
             tmax_at,
             tmin: c(v[5]),
@@ -302,80 +397,33 @@ fn daily_to_hourly(
             ));
         }
     }
-    let mut state = (DAILY_WEATHER_YEAR, 0);
-    let mut winds: Vec<(chrono::NaiveDateTime, f64, f64, f64, usize)> = Vec::new();
+    Ok(days)
+}
+
+/// One WIND_DATA row: from its time on, the wind (km/h at 20 ft, degrees from) and cloud cover (%).
+struct WindRow {
+    time: chrono::NaiveDateTime,
+    kmh: f64,
+    from_deg: f64,
+    cloud_pct: f64,
+}
+
+/// The WIND_DATA rows, in increasing time.
+fn read_winds(wind: &[(usize, String)], english: bool) -> std::result::Result<Vec<WindRow>, (usize, String)> {
+    let mut dates = Dates::new();
+    let mut winds: Vec<WindRow> = Vec::new();
     for (ln, row) in wind {
-        let v = nums(*ln, row, &[6], "WIND_DATA")?;
-        let date = dated(&mut state, *ln, v[0], v[1], "WIND_DATA")?;
-        let t = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(minutes(v[2]));
+        let v = numbers(*ln, row, &[6], "WIND_DATA")?;
+        let date = dates.date(*ln, v[0], v[1], "WIND_DATA")?;
+        let time = date.and_hms_opt(0, 0, 0).expect("midnight") + chrono::Duration::minutes(minutes_of_hhmm(v[2]));
         // mph at 20 ft to km/h; Metric km/h at 10 m to 20 ft by 1/1.15 (FARSITE's _WDSConver).
-        let kmh = if wind_english { v[3] * KM_PER_H_PER_MI_PER_H } else { wind_20ft_from_10m(v[3]) };
-        if winds.last().is_some_and(|(p, ..)| *p >= t) {
-            return Err((*ln, format!("WIND_DATA: times must increase ({t})")));
+        let kmh = if english { v[3] * KM_PER_H_PER_MI_PER_H } else { wind_20ft_from_10m(v[3]) };
+        if winds.last().is_some_and(|p| p.time >= time) {
+            return Err((*ln, format!("WIND_DATA: times must increase ({time})")));
         }
-        winds.push((t, kmh, v[4], v[5], *ln));
+        winds.push(WindRow { time, kmh, from_deg: v[4], cloud_pct: v[5] });
     }
-    let mut rows = Vec::new();
-    for (k, day) in days.iter().enumerate() {
-        let prev = &days[k.saturating_sub(1)];
-        let next = &days[(k + 1).min(days.len() - 1)];
-        let rain_hours: Vec<i64> = (0..24)
-            .filter(|h| day.rain_to > day.rain_from && (day.rain_from..day.rain_to).contains(&(h * 60)))
-            .collect();
-        let rain_hours_n = if rain_hours.is_empty() { 24 } else { rain_hours.len() };
-        for h in 0..24i64 {
-            let t = h * 60;
-            // (low, high extremes; time since the last extreme, time between the extremes; rising)
-            let (tlow, thigh, hhigh, hlow, dt, span, rising) = if t >= day.tmin_at && t <= day.tmax_at {
-                (day.tmin, day.tmax, day.rh_max, day.rh_min, t - day.tmin_at, day.tmax_at - day.tmin_at, true)
-            } else if t > day.tmax_at {
-                (
-                    next.tmin,
-                    day.tmax,
-                    next.rh_max,
-                    day.rh_min,
-                    t - day.tmax_at,
-                    1440 - day.tmax_at + next.tmin_at,
-                    false,
-                )
-            } else {
-                (
-                    day.tmin,
-                    prev.tmax,
-                    day.rh_max,
-                    prev.rh_min,
-                    1440 - prev.tmax_at + t,
-                    1440 - prev.tmax_at + day.tmin_at,
-                    false,
-                )
-            };
-            let s = (std::f64::consts::PI * (dt as f64 / span as f64 - 0.5)).sin();
-            let sign = if rising { 1.0 } else { -1.0 };
-            let air_temp_c = (thigh + tlow) / 2.0 + sign * (thigh - tlow) / 2.0 * s;
-            let rh_pct = (hhigh + hlow) / 2.0 + sign * (hlow - hhigh) / 2.0 * s;
-            let in_rain = rain_hours.is_empty() || rain_hours.contains(&h);
-            let precip_mm = if in_rain { day.rain_mm / rain_hours_n as f64 } else { 0.0 };
-            let time = day.date.and_hms_opt(h as u32, 0, 0).expect("an hour");
-            let w = winds.iter().rev().find(|w| w.0 <= time).or(winds.first()).expect("wind rows");
-            rows.push(RawsRow {
-                line: weather[k].0,
-                time,
-                air_temp_c,
-                rh_pct,
-                precip_mm,
-                wind_kmh: w.1,
-                wind_from_deg: w.2,
-                cloud_pct: w.3,
-            });
-        }
-    }
-    let note = format!(
-        "WEATHER_DATA / WIND_DATA: {} days and {} wind rows made hourly as FARSITE does (sine between daily extremes); the tables carry no year: {} is used; their elevations are not used (no lapse rates yet)",
-        days.len(),
-        winds.len(),
-        DAILY_WEATHER_YEAR
-    );
-    Ok((rows, note, capped))
+    Ok(winds)
 }
 
 fn month_day_time(s: &str, year: i32) -> Option<NaiveDateTime> {

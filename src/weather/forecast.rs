@@ -99,9 +99,44 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
         "netCDF" => netcdf_bands(path, &ds, &mut bands, &mut notes)?,
         d => return Err(err(format!("read by GDAL's {d} driver; a forecast must be GRIB2 or NetCDF"))),
     }
-    // Fields per valid time.
+    let by_time = fields_by_time(path, &bands)?;
+    let warped = warp_bands(path, &bands, grid, &mut notes)?;
+    let at = forecast_times(&by_time, &warped);
+    let (rows, grids) = hourly_rows(&at, grid);
+    notes.push(format!(
+        "{}: {} forecast of {} times from {} to {} ({} rows hourly), warped onto the landscape; wind gridded at 10 m, temperature {:.1}..{:.1} C and humidity {:.0}..{:.0} % (landscape means) condition the dead fuels",
+        path.display(),
+        driver,
+        at.len(),
+        utc(at[0].t),
+        utc(at[at.len() - 1].t),
+        rows.len(),
+        at.iter().map(|a| a.temp).fold(f64::INFINITY, f64::min),
+        at.iter().map(|a| a.temp).fold(f64::NEG_INFINITY, f64::max),
+        at.iter().map(|a| a.rh).fold(f64::INFINITY, f64::min),
+        at.iter().map(|a| a.rh).fold(f64::NEG_INFINITY, f64::max),
+    ));
+    let no_rain = by_time.values().filter(|f| !f.contains_key(&Field::Precip)).count();
+    if no_rain > 0 {
+        notes.push(format!("{}: no precipitation at {no_rain} forecast times: no rain assumed there", path.display()));
+    }
+    let no_cloud = by_time.values().filter(|f| !f.contains_key(&Field::Cloud)).count();
+    if no_cloud > 0 {
+        notes.push(format!("{}: no cloud cover at {no_cloud} forecast times: clear sky assumed there", path.display()));
+    }
+    let headers =
+        ["time_min", "wind_speed_kmh", "wind_from_deg", "air_temp_c", "rh_pct", "precip_mm", "cloud_pct", "valid_time"]
+            .map(String::from)
+            .to_vec();
+    Ok((Table { headers, rows }, grids, notes))
+}
+
+/// The fields of each valid time (the first band of each), checked: wind, temperature and humidity (or dew point)
+/// at every time.
+fn fields_by_time<'a>(path: &Path, bands: &'a [BandRef]) -> Result<BTreeMap<i64, BTreeMap<Field, &'a BandRef>>> {
+    let err = |msg: String| Error::input(path.display(), msg);
     let mut by_time: BTreeMap<i64, BTreeMap<Field, &BandRef>> = BTreeMap::new();
-    for b in &bands {
+    for b in bands {
         by_time.entry(b.valid_s).or_default().entry(b.field).or_insert(b);
     }
     if by_time.is_empty() {
@@ -120,10 +155,16 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
             return Err(err(format!("forecast time {}: no {}", utc(*t), missing.join(", "))));
         }
     }
-    let no_rain = by_time.values().filter(|f| !f.contains_key(&Field::Precip)).count();
-    let no_cloud = by_time.values().filter(|f| !f.contains_key(&Field::Cloud)).count();
-    // Warp every band onto the landscape, once per dataset.
-    let mut warped: BTreeMap<(String, usize), Vec<f32>> = BTreeMap::new();
+    Ok(by_time)
+}
+
+/// Bands warped onto the landscape (bilinear), in SI, keyed by (dataset, band); each dataset warped once.
+type Warped = BTreeMap<(String, usize), Vec<f32>>;
+
+/// Warp every band onto `grid`, once per dataset (one without a CRS is read as WGS 84, with a note).
+fn warp_bands(path: &Path, bands: &[BandRef], grid: &Grid, notes: &mut Vec<String>) -> Result<Warped> {
+    let err = |msg: String| Error::input(path.display(), msg);
+    let mut warped = Warped::new();
     let mut sources: Vec<&str> = bands.iter().map(|b| b.source.as_str()).collect();
     sources.sort_unstable();
     sources.dedup();
@@ -153,23 +194,31 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
             warped.insert((b.source.clone(), b.band), v);
         }
     }
-    let mean = |v: &[f32]| {
-        let (s, n) = v.iter().filter(|x| x.is_finite()).fold((0.0, 0usize), |(s, n), &x| (s + x as f64, n + 1));
-        s / n.max(1) as f64
-    };
-    // One forecast time: (u, v per cell; mean temperature, humidity, rain, cloud).
-    struct At {
-        t: i64,
-        u: Vec<f32>,
-        v: Vec<f32>,
-        temp: f64,
-        rh: f64,
-        /// Accumulated rain (mm) and its window start (s), if given.
-        acc: Option<(f64, Option<i64>)>,
-        cloud: f64,
-    }
+    Ok(warped)
+}
+
+/// Mean of the finite values.
+fn mean(v: &[f32]) -> f64 {
+    let (s, n) = v.iter().filter(|x| x.is_finite()).fold((0.0, 0usize), |(s, n), &x| (s + x as f64, n + 1));
+    s / n.max(1) as f64
+}
+
+/// One forecast time: (u, v per cell; landscape-mean temperature, humidity, rain, cloud).
+struct At {
+    t: i64,
+    u: Vec<f32>,
+    v: Vec<f32>,
+    temp: f64,
+    rh: f64,
+    /// Accumulated rain (mm) and its window start (s), if given.
+    acc: Option<(f64, Option<i64>)>,
+    cloud: f64,
+}
+
+/// Each valid time's fields (humidity from the dew point where only it is given).
+fn forecast_times(by_time: &BTreeMap<i64, BTreeMap<Field, &BandRef>>, warped: &Warped) -> Vec<At> {
     let mut at: Vec<At> = Vec::new();
-    for (&t, f) in &by_time {
+    for (&t, f) in by_time {
         let get = |k: Field| f.get(&k).map(|b| &warped[&(b.source.clone(), b.band)]);
         let temp = mean(get(Field::Temp).expect("checked"));
         let rh = match get(Field::Rh) {
@@ -193,6 +242,29 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
             cloud: get(Field::Cloud).map_or(0.0, |c| mean(c).clamp(0.0, 100.0)),
         });
     }
+    at
+}
+
+/// Rain between consecutive forecast times `a` and `b`, from the accumulations (mm).
+fn rain_between(a: &At, b: &At) -> f64 {
+    let Some((acc, start)) = b.acc else { return 0.0 };
+    let start = start.unwrap_or(a.t);
+    if start == a.t {
+        acc
+    } else if let Some((prev, Some(prev_start))) = a.acc.filter(|_| start < a.t) {
+        if prev_start == start {
+            (acc - prev).max(0.0)
+        } else {
+            acc * (b.t - a.t) as f64 / (b.t - start) as f64
+        }
+    } else {
+        acc * (b.t - a.t) as f64 / (b.t - start).max(1) as f64
+    }
+}
+
+/// The forecast hour by hour (linear between forecast times; each interval's rain shared equally among its hours):
+/// weather rows and their wind grids.
+fn hourly_rows(at: &[At], grid: &Grid) -> (Vec<(usize, WeatherRow)>, super::WindGrids) {
     // Clock time for the sun: local mean solar time, UTC + lon/15 h (to the minute), as the radiation model takes.
     let lon = grid.centre_lonlat().map(|c| c.0).unwrap_or(0.0);
     let offset = chrono::FixedOffset::east_opt((lon * 4.0).round() as i32 * 60).expect("an offset within a day");
@@ -200,58 +272,23 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
     let mut rows = Vec::new();
     let mut grids = Vec::new();
     let mut push = |t: i64, u: Vec<f32>, v: Vec<f32>, temp: f64, rh: f64, precip: f64, cloud: f64| {
-        let speed: Vec<f32> = u.iter().zip(&v).map(|(a, b)| a.hypot(*b) * M_PER_MIN_PER_M_PER_S as f32).collect();
-        // Direction the wind blows from: the opposite of the (u, v) vector's azimuth.
-        let from: Vec<f32> =
-            u.iter()
-                .zip(&v)
-                .map(|(a, b)| {
-                    if a.is_finite() && b.is_finite() {
-                        (-a).atan2(-b).to_degrees().rem_euclid(360.0)
-                    } else {
-                        f32::NAN
-                    }
-                })
-                .collect();
         let (mu, mv) = (mean(&u), mean(&v));
         let valid = chrono::DateTime::from_timestamp(t, 0).expect("a forecast time").with_timezone(&offset);
         rows.push((
             rows.len() + 1,
             WeatherRow {
                 time_min: Some((t - t0) as f64 / S_PER_MIN),
-                time_h: None,
                 wind_speed_kmh: Some(km_per_h_from_m_per_min(mu.hypot(mv) * M_PER_MIN_PER_M_PER_S)),
                 wind_from_deg: Some((-mu).atan2(-mv).to_degrees().rem_euclid(360.0)),
-                m1h_pct: None,
-                m10h_pct: None,
-                m100h_pct: None,
-                mherb_pct: None,
-                mwoody_pct: None,
                 air_temp_c: Some(temp),
                 rh_pct: Some(rh),
                 precip_mm: Some(precip),
-                solar_w_m2: None,
                 cloud_pct: Some(cloud),
                 valid_time: Some(valid.to_rfc3339()),
+                ..WeatherRow::default()
             },
         ));
-        grids.push(Some(Arc::new(WindGrid { speed_m_per_min: speed, from_deg: from })));
-    };
-    // Rain between consecutive forecast times, from the accumulations.
-    let rain_between = |a: &At, b: &At| -> f64 {
-        let Some((acc, start)) = b.acc else { return 0.0 };
-        let start = start.unwrap_or(a.t);
-        if start == a.t {
-            acc
-        } else if let Some((prev, Some(prev_start))) = a.acc.filter(|_| start < a.t) {
-            if prev_start == start {
-                (acc - prev).max(0.0)
-            } else {
-                acc * (b.t - a.t) as f64 / (b.t - start) as f64
-            }
-        } else {
-            acc * (b.t - a.t) as f64 / (b.t - start).max(1) as f64
-        }
+        grids.push(Some(Arc::new(wind_grid(&u, &v))));
     };
     let a0 = &at[0];
     let rain0 = a0.acc.map_or(0.0, |(v, _)| v);
@@ -268,7 +305,6 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
             let lerp_v = |x: &[f32], y: &[f32]| -> Vec<f32> {
                 x.iter().zip(y).map(|(p, q)| (*p as f64 + (*q as f64 - *p as f64) * f) as f32).collect()
             };
-            // b's rain fell over its interval: each hour of it gets an equal share.
             push(
                 t,
                 lerp_v(&a.u, &b.u),
@@ -280,30 +316,27 @@ pub(super) fn read(path: &Path, grid: &Grid) -> Result<(Table<WeatherRow>, super
             );
         }
     }
-    notes.push(format!(
-        "{}: {} forecast of {} times from {} to {} ({} rows hourly), warped onto the landscape; wind gridded at 10 m, temperature {:.1}..{:.1} C and humidity {:.0}..{:.0} % (landscape means) condition the dead fuels",
-        path.display(),
-        driver,
-        at.len(),
-        utc(at[0].t),
-        utc(at[at.len() - 1].t),
-        rows.len(),
-        at.iter().map(|a| a.temp).fold(f64::INFINITY, f64::min),
-        at.iter().map(|a| a.temp).fold(f64::NEG_INFINITY, f64::max),
-        at.iter().map(|a| a.rh).fold(f64::INFINITY, f64::min),
-        at.iter().map(|a| a.rh).fold(f64::NEG_INFINITY, f64::max),
-    ));
-    if no_rain > 0 {
-        notes.push(format!("{}: no precipitation at {no_rain} forecast times: no rain assumed there", path.display()));
-    }
-    if no_cloud > 0 {
-        notes.push(format!("{}: no cloud cover at {no_cloud} forecast times: clear sky assumed there", path.display()));
-    }
-    let headers =
-        ["time_min", "wind_speed_kmh", "wind_from_deg", "air_temp_c", "rh_pct", "precip_mm", "cloud_pct", "valid_time"]
-            .map(String::from)
-            .to_vec();
-    Ok((Table { headers, rows }, grids, notes))
+    (rows, grids)
+}
+
+/// A wind grid from 10-m (u, v) in m/s: speed (m/min) and the direction the wind blows from (the opposite of the
+/// vector's azimuth).
+fn wind_grid(u: &[f32], v: &[f32]) -> WindGrid {
+    let speed: Vec<f32> = u.iter().zip(v).map(|(a, b)| a.hypot(*b) * M_PER_MIN_PER_M_PER_S as f32).collect();
+    let from: Vec<f32> = u
+        .iter()
+        .zip(v)
+        .map(
+            |(a, b)| {
+                if a.is_finite() && b.is_finite() {
+                    (-a).atan2(-b).to_degrees().rem_euclid(360.0)
+                } else {
+                    f32::NAN
+                }
+            },
+        )
+        .collect();
+    WindGrid { speed_m_per_min: speed, from_deg: from }
 }
 
 fn utc(t: i64) -> String {

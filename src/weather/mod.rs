@@ -15,21 +15,18 @@
 
 pub mod conditioning;
 pub mod forecast;
+mod table;
 
 use std::path::Path;
 
 use crate::csv_rows::{self, Table};
 use crate::error::{Error, Result};
 use crate::physics::behavior::{Weather, WindHeight};
-use crate::physics::surface::Moisture;
 use crate::quantity;
-use crate::units::{
-    m_per_min_from_km_per_h, pct_from_frac, MIN_PER_H, M_PER_MIN_PER_KM_PER_H, M_PER_MIN_PER_MI_PER_H,
-    M_PER_MIN_PER_M_PER_S, S_PER_MIN,
-};
+use crate::units::{MIN_PER_H, M_PER_MIN_PER_KM_PER_H, M_PER_MIN_PER_MI_PER_H, M_PER_MIN_PER_M_PER_S, S_PER_MIN};
 
 /// One row of a weather CSV (extra columns, such as the gridded wind's, are read separately).
-#[derive(Clone, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 pub(crate) struct WeatherRow {
     time_min: Option<f64>,
     time_h: Option<f64>,
@@ -214,199 +211,6 @@ impl WeatherStream {
         let (stream, more) = Self::from_table(path, table, &base, lat, &mut obs)?;
         notes.extend(more);
         Ok((stream, grids, notes, obs))
-    }
-
-    /// Periods from the rows of a weather table (a CSV, or a .wxs read into the same columns).
-    fn from_table(
-        path: &Path,
-        table: Table<WeatherRow>,
-        base: &Weather,
-        lat_deg: Option<f64>,
-        obs_out: &mut Vec<conditioning::RowObs>,
-    ) -> Result<(WeatherStream, Vec<String>)> {
-        let err = |msg: String| Error::input(path.display(), msg);
-        let time_scale = if table.has("time_min") {
-            1.0
-        } else if table.has("time_h") {
-            60.0
-        } else {
-            return Err(err("no `time_min` (or `time_h`) column".into()));
-        };
-        for need in ["wind_speed_kmh", "wind_from_deg"] {
-            if !table.has(need) {
-                return Err(err(format!("no `{need}` column")));
-            }
-        }
-        let mnames = ["m1h_pct", "m10h_pct", "m100h_pct", "mherb_pct", "mwoody_pct"];
-        let nm = mnames.iter().filter(|n| table.has(n)).count();
-        if nm != 0 && nm != 5 {
-            return Err(err(format!("give all five moisture columns ({}) or none", mnames.join(", "))));
-        }
-        let conditioning = nm == 0 && table.has("air_temp_c") && table.has("rh_pct");
-        let mut sticks: Vec<crate::physics::moisture::Stick> = if conditioning {
-            crate::physics::moisture::RADII_CM[..3].iter().map(|&r| crate::physics::moisture::Stick::new(r)).collect()
-        } else {
-            Vec::new()
-        };
-        let mut notes = Vec::new();
-        let mut no_sun = 0usize;
-        let mut periods: Vec<Period> = Vec::new();
-        let mut moisture = base.moisture;
-        for (row, r) in &table.rows {
-            let row = *row;
-            let missing = |name: &str| err(format!("row {row}, column `{name}`: missing"));
-            let t = if time_scale == 1.0 {
-                r.time_min.ok_or_else(|| missing("time_min"))?
-            } else {
-                r.time_h.ok_or_else(|| missing("time_h"))? * MIN_PER_H
-            };
-            let speed = r.wind_speed_kmh.ok_or_else(|| missing("wind_speed_kmh"))?;
-            let dir = r.wind_from_deg.ok_or_else(|| missing("wind_from_deg"))?;
-            for (name, v) in [("time", t), ("wind_speed_kmh", speed), ("wind_from_deg", dir)] {
-                if !v.is_finite() {
-                    return Err(err(format!("row {row}, column `{name}`: {v} is not a number")));
-                }
-            }
-            if t < 0.0 && !conditioning {
-                return Err(err(format!(
-                    "row {row}: time {t} min is negative (rows before 0 condition the fuels: give air_temp_c and rh_pct, and no moisture columns)"
-                )));
-            }
-            if let Some(prev) = periods.last() {
-                if t <= prev.start_min {
-                    return Err(err(format!("row {row}: times must increase ({t} min after {} min)", prev.start_min)));
-                }
-            }
-            quantity::wind_speed_kmh(speed, &format!("row {row}, column `wind_speed_kmh`"))
-                .map_err(|e| err(e.to_string()))?;
-            if nm == 5 {
-                let given = [r.m1h_pct, r.m10h_pct, r.m100h_pct, r.mherb_pct, r.mwoody_pct];
-                let mut v = [0.0; 5];
-                for (i, g) in given.iter().enumerate() {
-                    v[i] = g.ok_or_else(|| missing(mnames[i]))?;
-                    quantity::moisture_one_pct(v[i], i, &format!("row {row}, column `{}`", mnames[i]))
-                        .map_err(|e| err(e.to_string()))?;
-                }
-                moisture = Moisture::from_percent(v);
-            }
-            if conditioning {
-                let ta = r.air_temp_c.ok_or_else(|| missing("air_temp_c"))?;
-                let rh = r.rh_pct.ok_or_else(|| missing("rh_pct"))?;
-                let precip = r.precip_mm.unwrap_or(0.0);
-                let clock = match r.valid_time.as_deref() {
-                    Some(vt) => {
-                        let t = chrono::DateTime::parse_from_rfc3339(vt.trim()).map_err(|e| {
-                            err(format!("row {row}, column `valid_time`: `{vt}` is not an RFC 3339 time ({e})"))
-                        })?;
-                        use chrono::{Datelike, Timelike};
-                        let l = t.naive_local();
-                        let hour = l.hour() as f64 + (l.minute() as f64 + l.second() as f64 / S_PER_MIN) / MIN_PER_H;
-                        Some((l.year(), l.month(), l.day(), hour))
-                    }
-                    None => None,
-                };
-                let solar = match (r.solar_w_m2, r.cloud_pct, clock, lat_deg) {
-                    (Some(s), _, _, _) => s,
-                    (None, Some(cloud), Some((y, m, d, hour)), Some(lat)) => {
-                        if !(0.0..=100.0).contains(&cloud) {
-                            return Err(err(format!("row {row}, column `cloud_pct`: {cloud} is outside 0..100")));
-                        }
-                        crate::physics::moisture::clear_sky_radiation_w_m2(y, m, d, hour, lat, cloud)
-                    }
-                    _ => {
-                        no_sun += 1;
-                        0.0
-                    }
-                };
-                let obs = crate::physics::moisture::Observation {
-                    air_temp_c: ta,
-                    rh_pct: rh,
-                    precip_mm: precip,
-                    solar_w_m2: solar,
-                };
-                obs.check().map_err(|m| err(format!("row {row}: {m}")))?;
-                obs_out.push(conditioning::RowObs {
-                    t_min: t,
-                    air_temp_c: ta,
-                    rh_pct: rh,
-                    precip_mm: precip,
-                    solar_w_m2: r.solar_w_m2,
-                    cloud_pct: r.cloud_pct,
-                    clock,
-                });
-                match periods.last() {
-                    None => {
-                        let m0 = [base.moisture.dead_1h, base.moisture.dead_10h, base.moisture.dead_100h];
-                        for (s, m) in sticks.iter_mut().zip(m0) {
-                            s.initialise(ta, rh, solar, m);
-                        }
-                    }
-                    Some(prev) => {
-                        let hours = (t - prev.start_min) / MIN_PER_H;
-                        for s in sticks.iter_mut() {
-                            s.update(hours, &obs);
-                        }
-                    }
-                }
-                moisture = Moisture {
-                    dead_1h: sticks[0].moisture(),
-                    dead_10h: sticks[1].moisture(),
-                    dead_100h: sticks[2].moisture(),
-                    ..base.moisture
-                };
-            }
-            periods.push(Period {
-                start_min: t,
-                weather: Weather {
-                    moisture,
-                    wind_speed_m_per_min: m_per_min_from_km_per_h(speed),
-                    wind_from_deg: dir.rem_euclid(360.0),
-                    wind_height: base.wind_height,
-                },
-            });
-        }
-        if periods.is_empty() {
-            return Err(err("no weather rows".into()));
-        }
-        // Rows before 0: a conditioning period before the fire (as FlamMap's conditioning), not periods of the fire.
-        let conditioning_from = periods[0].start_min;
-        if conditioning_from < 0.0 {
-            let Some(zero) = periods.iter().position(|p| p.start_min == 0.0) else {
-                return Err(err(format!(
-                    "rows before 0 condition the fuels, and a row at time 0 (the start of the fire) is needed after them (times run from {conditioning_from} min)"
-                )));
-            };
-            periods.drain(..zero);
-            notes.push(format!(
-                "{}: fuels conditioned from {:.1} h before the fire (rows before time 0)",
-                path.display(),
-                -conditioning_from / MIN_PER_H
-            ));
-        }
-        if periods[0].start_min > 0.0 {
-            return Err(err(format!("the first row must be at time 0 (it is at {} min)", periods[0].start_min)));
-        }
-        if conditioning {
-            notes.push(format!(
-                "{}: dead fuel moistures conditioned by Nelson's model through {} rows from {:.1}/{:.1}/{:.1} % (now {:.1}/{:.1}/{:.1} % at {:.0} min)",
-                path.display(),
-                periods.len(),
-                pct_from_frac(base.moisture.dead_1h),
-                pct_from_frac(base.moisture.dead_10h),
-                pct_from_frac(base.moisture.dead_100h),
-                pct_from_frac(moisture.dead_1h),
-                pct_from_frac(moisture.dead_10h),
-                pct_from_frac(moisture.dead_100h),
-                periods.last().map_or(0.0, |p| p.start_min)
-            ));
-        }
-        if conditioning && no_sun > 0 {
-            notes.push(format!(
-                "{}: {no_sun} rows give no solar radiation (`solar_w_m2`, or `cloud_pct` with `valid_time`): the sticks conditioned without sun there",
-                path.display()
-            ));
-        }
-        Ok((WeatherStream { periods }, notes))
     }
 
     /// Wind height of the stream.

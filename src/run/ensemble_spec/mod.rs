@@ -320,82 +320,18 @@ fn resolve(base: &Path, p: PathBuf) -> PathBuf {
 pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool, weather: &Weather) -> Result<EnsembleSpec> {
     let mut spec = EnsembleSpec { given: t.ensemble.is_some(), ..EnsembleSpec::default() };
     let e = t.ensemble.unwrap_or_default();
-    if let Some(m) = e.members {
-        spec.members = quantity::members(m, "ensemble.members")?;
-    }
-    if let Some(r) = &e.response_time {
-        spec.response_time_min = quantity::duration_min(r, "ensemble.response_time")?;
-    }
-    if spec.response_time_min > duration_min {
-        return Err(Error::Invalid(format!(
-            "ensemble.response_time {} min: after the end of the run ({duration_min} min)",
-            spec.response_time_min
-        )));
-    }
-    if let Some(p) = e.failure_probability {
-        if !(p.is_finite() && p > 0.0 && p <= 1.0) {
-            return Err(Error::Invalid(format!("ensemble.failure_probability {p}: must be in (0, 1]")));
-        }
-        spec.failure_probability = Some(p);
-    }
-    spec.poisson_counts = match e.fragment_counts.as_deref() {
-        None | Some("fixed") => false,
-        Some("poisson") => true,
-        Some(o) => return Err(Error::Invalid(format!("ensemble.fragment_counts `{o}`: use \"fixed\" or \"poisson\""))),
-    };
-    if spec.poisson_counts && !has_event {
-        return Err(Error::Invalid(
-            "ensemble.fragment_counts = \"poisson\" varies a failure event's catalogue: the scenario has no [debris.event]"
-                .into(),
-        ));
-    }
+    check_members(&e, &mut spec, duration_min, has_event)?;
     if let Some(tr) = t.trajectory {
         spec.trajectory = Some(read_trajectory(&resolve(base, tr.file))?);
     }
     if let Some(ft) = e.failure_time {
-        let ft = match (ft.from_s, ft.to_s, ft.table) {
-            (Some(a), Some(b), None) => {
-                if !(a.is_finite() && b.is_finite() && a >= 0.0 && b > a) {
-                    return Err(Error::Invalid(format!(
-                        "ensemble.failure_time: from_s {a} and to_s {b} must be finite with 0 <= from_s < to_s"
-                    )));
-                }
-                FailureTime::Uniform { from_s: a, to_s: b }
-            }
-            (None, None, Some(p)) => FailureTime::Table(read_weights(&resolve(base, p))?),
-            _ => {
-                return Err(Error::Invalid(
-                    "ensemble.failure_time: give from_s and to_s (uniform), or table (a CSV of time_s, weight)".into(),
-                ))
-            }
-        };
-        let traj = spec.trajectory.as_ref().ok_or_else(|| {
-            Error::Invalid("ensemble.failure_time needs a [trajectory] to take the break-up state from".into())
-        })?;
-        if !has_event {
-            return Err(Error::Invalid(
-                "ensemble.failure_time needs a [debris.event] (its catalogue, dispersion and samples; the trajectory gives position and velocity)"
-                    .into(),
-            ));
-        }
-        let (t0, t1) = (traj.points[0].time_s, traj.points[traj.points.len() - 1].time_s);
-        let (lo, hi) = match &ft {
-            FailureTime::Uniform { from_s, to_s } => (*from_s, *to_s),
-            FailureTime::Table(v) => (v[0].0, v[v.len() - 1].0),
-        };
-        if lo < t0 - 1e-9 || hi > t1 + 1e-9 {
-            return Err(Error::Invalid(format!(
-                "ensemble.failure_time: {lo} to {hi} s lies outside the trajectory ({}: {t0} to {t1} s)",
-                traj.path.display()
-            )));
-        }
-        spec.failure_time = Some(ft);
+        spec.failure_time = Some(check_failure_time(ft, spec.trajectory.as_ref(), base, has_event)?);
     } else if spec.trajectory.is_some() {
-        return Err(Error::Invalid("[trajectory] is used with ensemble.failure_time: give one".into()));
+        return Err(Error::value("[trajectory]", "", "it is used with ensemble.failure_time: give one"));
     }
     for (k, w) in e.weather.into_iter().enumerate() {
         if !(w.weight.is_finite() && w.weight > 0.0) {
-            return Err(Error::Invalid(format!("ensemble.weather[{k}].weight {}: must be positive", w.weight)));
+            return Err(Error::value(format!("ensemble.weather[{k}].weight"), w.weight, "must be positive"));
         }
         let name = w.name.unwrap_or_else(|| {
             w.stream
@@ -413,96 +349,201 @@ pub fn check(t: Tables, base: &Path, duration_min: f64, has_event: bool, weather
             ("dead_moisture_sd_pct", p.dead_moisture_sd_pct, 100.0),
         ] {
             if !(v.is_finite() && (0.0..=max).contains(&v)) {
-                return Err(Error::Invalid(format!("ensemble.perturb.{k} {v}: must be in 0..{max}")));
+                return Err(Error::value(format!("ensemble.perturb.{k}"), v, format!("must be in 0..{max}")));
             }
         }
         spec.perturb = p;
     }
     for (k, a) in t.assets.into_iter().enumerate() {
-        let what = format!("asset[{k}] ({})", a.name);
-        if a.name.trim().is_empty() {
-            return Err(Error::Invalid(format!("asset[{k}].name: empty")));
-        }
-        if spec.assets.iter().any(|b: &AssetSpec| b.name == a.name) {
-            return Err(Error::Invalid(format!("{what}: two assets have this name")));
-        }
-        if !(a.buffer_m.is_finite() && (0.0..=1.0e5).contains(&a.buffer_m)) {
-            return Err(Error::Invalid(format!("{what}.buffer_m {}: must be in 0..100000 m", a.buffer_m)));
-        }
-        let mut within = Vec::new();
-        for w in &a.within {
-            let m = quantity::duration_min(w, &format!("{what}.within"))?;
-            if m > duration_min {
-                return Err(Error::Invalid(format!(
-                    "{what}.within `{w}`: after the end of the run ({duration_min} min)"
-                )));
-            }
-            within.push(m);
-        }
-        spec.assets.push(AssetSpec {
-            name: a.name,
-            file: resolve(base, a.file),
-            layer: a.layer,
-            buffer_m: a.buffer_m,
-            boundary: a.boundary,
-            within_min: within,
-        });
+        let asset = check_asset(k, a, &spec.assets, base, duration_min)?;
+        spec.assets.push(asset);
     }
     for (k, c) in t.criteria.into_iter().enumerate() {
-        let what = format!("criterion[{k}]");
-        if !(c.limit.is_finite() && c.limit > 0.0 && c.limit <= 1.0) {
-            return Err(Error::Invalid(format!("{what}.limit {}: a probability in (0, 1]", c.limit)));
-        }
-        let at = |s: &Option<String>, key: &str| -> Result<f64> {
-            match s.as_deref() {
-                None | Some("response") => Ok(spec.response_time_min),
-                Some("end") => Ok(duration_min),
-                Some(d) => {
-                    let m = quantity::duration_min(d, &format!("{what}.{key}"))?;
-                    if m > duration_min {
-                        return Err(Error::Invalid(format!(
-                            "{what}.{key} `{d}`: after the end of the run ({duration_min} min)"
-                        )));
-                    }
-                    Ok(m)
-                }
-            }
-        };
-        let kinds = [c.asset.is_some(), c.burned_area_ha_above.is_some(), c.fires_above.is_some(), c.any_ignition];
-        if kinds.iter().filter(|&&b| b).count() != 1 {
-            return Err(Error::Invalid(format!(
-                "{what}: give exactly one of `asset` (with `within`), `burned_area_ha_above` or `fires_above` (with `at`), `any_ignition = true`"
-            )));
-        }
-        let event = if let Some(a) = &c.asset {
-            if !spec.assets.iter().any(|x| &x.name == a) {
-                return Err(Error::Invalid(format!(
-                    "{what}.asset `{a}`: no [[asset]] of that name (assets: {})",
-                    spec.assets.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ")
-                )));
-            }
-            let within_min = match &c.within {
-                None => duration_min,
-                Some(_) => at(&c.within, "within")?,
-            };
-            CriterionEvent::AssetReached { asset: a.clone(), within_min }
-        } else if let Some(ha) = c.burned_area_ha_above {
-            if !(ha.is_finite() && ha >= 0.0) {
-                return Err(Error::Invalid(format!("{what}.burned_area_ha_above {ha}: must be >= 0")));
-            }
-            CriterionEvent::BurnedAreaAbove { ha, at_min: at(&c.at, "at")? }
-        } else if let Some(n) = c.fires_above {
-            CriterionEvent::FiresAbove { n, at_min: at(&c.at, "at")? }
-        } else {
-            CriterionEvent::AnyIgnition
-        };
-        let name = c.name.unwrap_or_else(|| describe(&event));
-        spec.criteria.push(CriterionSpec { name, event, limit: c.limit });
+        let criterion = check_criterion(k, c, &spec, duration_min)?;
+        spec.criteria.push(criterion);
     }
     if let Some(lw) = t.launch_window {
         spec.launch_window = Some(read_launch_window(lw, base, weather, spec.members)?);
     }
     Ok(spec)
+}
+
+/// `[ensemble]`'s members, response time, failure probability and fragment counts.
+fn check_members(e: &EnsembleFile, spec: &mut EnsembleSpec, duration_min: f64, has_event: bool) -> Result<()> {
+    if let Some(m) = e.members {
+        spec.members = quantity::members(m, "ensemble.members")?;
+    }
+    if let Some(r) = &e.response_time {
+        spec.response_time_min = quantity::duration_min(r, "ensemble.response_time")?;
+    }
+    if spec.response_time_min > duration_min {
+        return Err(Error::value(
+            "ensemble.response_time",
+            format!("{} min", spec.response_time_min),
+            format!("after the end of the run ({duration_min} min)"),
+        ));
+    }
+    if let Some(p) = e.failure_probability {
+        if !(p.is_finite() && p > 0.0 && p <= 1.0) {
+            return Err(Error::value("ensemble.failure_probability", p, "must be in (0, 1]"));
+        }
+        spec.failure_probability = Some(p);
+    }
+    spec.poisson_counts = match e.fragment_counts.as_deref() {
+        None | Some("fixed") => false,
+        Some("poisson") => true,
+        Some(o) => {
+            return Err(Error::value("ensemble.fragment_counts", format!("`{o}`"), "use \"fixed\" or \"poisson\""))
+        }
+    };
+    if spec.poisson_counts && !has_event {
+        return Err(Error::value(
+            "ensemble.fragment_counts = \"poisson\"",
+            "",
+            "it varies a failure event's catalogue: the scenario has no [debris.event]",
+        ));
+    }
+    Ok(())
+}
+
+/// `ensemble.failure_time`: uniform or tabulated, within the trajectory, with a failure event to fly.
+fn check_failure_time(
+    ft: FailureTimeFile,
+    traj: Option<&Trajectory>,
+    base: &Path,
+    has_event: bool,
+) -> Result<FailureTime> {
+    const WHAT: &str = "ensemble.failure_time";
+    let ft = match (ft.from_s, ft.to_s, ft.table) {
+        (Some(a), Some(b), None) => {
+            if !(a.is_finite() && b.is_finite() && a >= 0.0 && b > a) {
+                return Err(Error::value(
+                    WHAT,
+                    format!("from_s {a} and to_s {b}"),
+                    "must be finite with 0 <= from_s < to_s",
+                ));
+            }
+            FailureTime::Uniform { from_s: a, to_s: b }
+        }
+        (None, None, Some(p)) => FailureTime::Table(read_weights(&resolve(base, p))?),
+        _ => return Err(Error::value(WHAT, "", "give from_s and to_s (uniform), or table (a CSV of time_s, weight)")),
+    };
+    let traj = traj.ok_or_else(|| Error::value(WHAT, "", "it needs a [trajectory] to take the break-up state from"))?;
+    if !has_event {
+        return Err(Error::value(
+            WHAT,
+            "",
+            "it needs a [debris.event] (its catalogue, dispersion and samples; the trajectory gives position and velocity)",
+        ));
+    }
+    let (t0, t1) = (traj.points[0].time_s, traj.points[traj.points.len() - 1].time_s);
+    let (lo, hi) = match &ft {
+        FailureTime::Uniform { from_s, to_s } => (*from_s, *to_s),
+        FailureTime::Table(v) => (v[0].0, v[v.len() - 1].0),
+    };
+    if lo < t0 - 1e-9 || hi > t1 + 1e-9 {
+        return Err(Error::value(
+            WHAT,
+            format!("{lo} to {hi} s"),
+            format!("lies outside the trajectory ({}: {t0} to {t1} s)", traj.path.display()),
+        ));
+    }
+    Ok(ft)
+}
+
+/// The `k`-th `[[asset]]`, checked against those before it.
+fn check_asset(k: usize, a: AssetFile, before: &[AssetSpec], base: &Path, duration_min: f64) -> Result<AssetSpec> {
+    let what = format!("asset[{k}] ({})", a.name);
+    if a.name.trim().is_empty() {
+        return Err(Error::value(format!("asset[{k}].name"), "", "empty"));
+    }
+    if before.iter().any(|b| b.name == a.name) {
+        return Err(Error::value(what, "", "two assets have this name"));
+    }
+    if !(a.buffer_m.is_finite() && (0.0..=1.0e5).contains(&a.buffer_m)) {
+        return Err(Error::value(format!("{what}.buffer_m"), a.buffer_m, "must be in 0..100000 m"));
+    }
+    let mut within = Vec::new();
+    for w in &a.within {
+        let m = quantity::duration_min(w, &format!("{what}.within"))?;
+        if m > duration_min {
+            return Err(Error::value(
+                format!("{what}.within"),
+                format!("`{w}`"),
+                format!("after the end of the run ({duration_min} min)"),
+            ));
+        }
+        within.push(m);
+    }
+    Ok(AssetSpec {
+        name: a.name,
+        file: resolve(base, a.file),
+        layer: a.layer,
+        buffer_m: a.buffer_m,
+        boundary: a.boundary,
+        within_min: within,
+    })
+}
+
+/// The `k`-th `[[criterion]]`: one event, its time, its limit.
+fn check_criterion(k: usize, c: CriterionFile, spec: &EnsembleSpec, duration_min: f64) -> Result<CriterionSpec> {
+    let what = format!("criterion[{k}]");
+    if !(c.limit.is_finite() && c.limit > 0.0 && c.limit <= 1.0) {
+        return Err(Error::value(format!("{what}.limit"), c.limit, "a probability in (0, 1]"));
+    }
+    let at = |s: &Option<String>, key: &str| -> Result<f64> {
+        match s.as_deref() {
+            None | Some("response") => Ok(spec.response_time_min),
+            Some("end") => Ok(duration_min),
+            Some(d) => {
+                let m = quantity::duration_min(d, &format!("{what}.{key}"))?;
+                if m > duration_min {
+                    return Err(Error::value(
+                        format!("{what}.{key}"),
+                        format!("`{d}`"),
+                        format!("after the end of the run ({duration_min} min)"),
+                    ));
+                }
+                Ok(m)
+            }
+        }
+    };
+    let kinds = [c.asset.is_some(), c.burned_area_ha_above.is_some(), c.fires_above.is_some(), c.any_ignition];
+    if kinds.iter().filter(|&&b| b).count() != 1 {
+        return Err(Error::value(
+            what,
+            "",
+            "give exactly one of `asset` (with `within`), `burned_area_ha_above` or `fires_above` (with `at`), `any_ignition = true`",
+        ));
+    }
+    let event = if let Some(a) = &c.asset {
+        if !spec.assets.iter().any(|x| &x.name == a) {
+            return Err(Error::value(
+                format!("{what}.asset"),
+                format!("`{a}`"),
+                format!(
+                    "no [[asset]] of that name (assets: {})",
+                    spec.assets.iter().map(|x| x.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        let within_min = match &c.within {
+            None => duration_min,
+            Some(_) => at(&c.within, "within")?,
+        };
+        CriterionEvent::AssetReached { asset: a.clone(), within_min }
+    } else if let Some(ha) = c.burned_area_ha_above {
+        if !(ha.is_finite() && ha >= 0.0) {
+            return Err(Error::value(format!("{what}.burned_area_ha_above"), ha, "must be >= 0"));
+        }
+        CriterionEvent::BurnedAreaAbove { ha, at_min: at(&c.at, "at")? }
+    } else if let Some(n) = c.fires_above {
+        CriterionEvent::FiresAbove { n, at_min: at(&c.at, "at")? }
+    } else {
+        CriterionEvent::AnyIgnition
+    };
+    let name = c.name.unwrap_or_else(|| describe(&event));
+    Ok(CriterionSpec { name, event, limit: c.limit })
 }
 
 /// A criterion's event in words.
