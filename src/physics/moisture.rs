@@ -320,7 +320,6 @@ impl Stick {
         // Rain rate over the interval, divided by pi (cm/h).
         let pptrate = ra1 / et / PI;
         let mdt = et / self.moisture_steps as f64;
-        let mdt_2 = mdt * 2.0;
         let ddt = et / self.diffusivity_steps as f64;
         // First-hour runoff (g/g per step), reduced when humidity falls (Nelson).
         let mut rai0 = mdt * self.rai0 * (1.0 - (-100.0 * pptrate).exp());
@@ -335,138 +334,169 @@ impl Stick {
         let mut g = vec![0.0; n];
         // The reference's loop: the first sub-step is taken twice (tt = mdt, mdt, 2 mdt, ... while tt <= et).
         while tt <= et {
-            let tfract = tt / et;
-            let ta = self.ta[0] + (self.ta[1] - self.ta[0]) * tfract;
-            let ha = self.ha[0] + (self.ha[1] - self.ha[0]) * tfract;
-            let sv = self.sv[0] + (self.sv[1] - self.sv[0]) * tfract;
-            let bp = self.bp[0] + (self.bp[1] - self.bp[0]) * tfract;
-            // Fraction of the solar constant; air, dew point and sky temperatures (K or C).
-            let fsc = sv / SRF;
-            let tka = ta + KELVIN;
-            let tdw = 5205.0 / ((5205.0 / tka) - ha.ln());
-            let tdp = tdw - KELVIN;
-            let night = fsc < 0.000001;
-            let tsk = if night { TCN + KELVIN } else { TCD + KELVIN };
-            let hr = if night { HRN } else { HRD };
-            let sr = if night { 0.0 } else { SRF * fsc };
-            // Saturation vapour pressures in the air and at the dew point, vapour pressure of the air (cal/cm3).
-            let psa = 0.0000239 * (20.58 - 5205.0 / tka).exp();
-            let pa = ha * psa;
-            let psd = 0.0000239 * (20.58 - 5205.0 / tdw).exp();
             self.rdur = if ra1 > 0.0001 { self.rdur + mdt } else { 0.0 };
-
-            // Stick surface temperature: radiation, convection and evaporative cooling (Nelson eqs. 1-4).
-            let tfd = ta + (sr - hr * (ta - tsk + KELVIN)) / (hr + self.hc);
-            let qv = 13550.0 - 10.22 * (tfd + KELVIN);
-            let hw = (self.hwf * AP / 0.24) * qv / 18.0;
-            self.t[0] = tfd - (hw * (tfd - ta) / (hr + self.hc + hw));
-            let qw = 5040.0 * (-14.0 * self.w[0]).exp();
-            let tkf = self.t[0] + KELVIN;
-            // Kinematic viscosity of liquid water (cm2/s).
-            let gnu = 0.00439 + 0.00000177 * (338.76 - tkf).powf(2.1237);
-            // Sorption isotherm and fibre saturation (g/g).
-            let c1 = 0.1617 - 0.001419 * self.t[0];
-            let c2 = 0.4657 + 0.003578 * self.t[0];
-            self.wsa = c1 * WSF.powf(c2);
-            let wdiff = (self.wmax - self.wsa).max(0.000001);
-            // Surface vapour pressure and humidity, and the surface's equilibrium moisture.
-            let ps1 = 0.0000239 * (20.58 - 5205.0 / tkf).exp();
-            let mut p1 = pa + AP * bp * (qv / (qv + qw)) * (tka - tkf);
-            p1 = p1.max(0.000001);
-            self.hf = (p1 / ps1).min(HFS);
-            self.sem = c1 * (-(1.0 - self.hf).ln()).powf(c2);
-
-            // Surface moisture by state: rain, evaporation/condensation above fibre saturation, condensation,
-            // desorption or adsorption.
-            let w_old = self.w[0];
-            let s_new;
-            let w_new;
-            let mut stagnation = false;
-            if ra1 > 0.0 {
-                w_new = w_old + rai0;
-                s_new = (w_new - self.wsa) / wdiff;
-                self.t[0] = tfd;
-                self.hf = HFS;
-            } else if w_old > self.wsa {
-                self.hf = HFS;
-                let mut aml = self.amlf * (ps1 - psd) / bp;
-                if self.t[0] <= tdp && ps1 > psd {
-                    aml = 0.0;
-                }
-                let mut wn = w_old - aml * mdt_2;
-                if aml > 0.0 {
-                    wn -= mdt * self.capf / gnu;
-                }
-                wn = wn.min(self.wmx);
-                s_new = (wn - self.wsa) / wdiff;
-                stagnation = wn == w_old;
-                w_new = wn;
-            } else if self.t[0] <= tdp {
-                let aml = if p1 > psd { 0.0 } else { self.amlf * (p1 - psd) / bp };
-                w_new = w_old - aml * mdt_2;
-                s_new = (w_new - self.wsa) / wdiff;
-            } else {
-                let rate = if w_old >= self.sem { self.stcd } else { self.stca };
-                let bi = rate * self.dx / self.d[0];
-                w_new = (self.w[1] + bi * self.sem) / (1.0 + bi);
-                s_new = 0.0;
-            }
-            self.w[0] = w_new.min(self.wmx);
-            self.s[0] = s_new.max(0.0);
-
-            // Interior nodes: implicit finite differences in the radius (Nelson eqs. 27-33).
+            let step = self.surface_at(tt / et);
+            let stagnation = self.surface_moisture(&step, ra1, rai0, mdt);
             wold.copy_from_slice(&self.w);
             sold.copy_from_slice(&self.s);
             told.copy_from_slice(&self.t);
-            let dx = self.dx;
             if !stagnation {
-                for ((gi, &wi), &xi) in g.iter_mut().zip(&self.w).zip(&self.x) {
-                    *gi = 0.0;
-                    let svp = (wi - self.wsa) / wdiff;
-                    if (SIR..=SCR).contains(&svp) {
-                        // Permeability when unsaturated (cm2) and the free-water transport coefficient (cm2/h).
-                        let ak = AKS * (2.0 * (svp / SCR).sqrt() - 1.0);
-                        *gi = (ak / (gnu * wdiff)) * xi * self.vf * (SCR / svp).powf(1.5);
-                    }
-                }
-                for i in 1..n - 1 {
-                    let (ae, aw, ar) = (g[i + 1] / dx, g[i - 1] / dx, self.x[i] * dx / mdt);
-                    let s = (ae * sold[i + 1] + aw * sold[i - 1] + ar * sold[i]) / (ae + aw + ar);
-                    self.s[i] = s.clamp(0.0, SIR);
-                }
-                self.s[n - 1] = self.s[n - 2];
-                let continuous_liquid = self.s[1..n - 1].iter().all(|&s| s >= SIR);
-                for i in 1..n - 1 {
-                    let w = if continuous_liquid {
-                        self.wsa + self.s[i] * wdiff
-                    } else {
-                        let (ae, aw, ar) = (
-                            self.d[i + 1] * self.x[i + 1] / dx,
-                            self.d[i - 1] * self.x[i - 1] / dx,
-                            self.x[i] * dx / mdt,
-                        );
-                        (ae * wold[i + 1] + aw * wold[i - 1] + ar * wold[i]) / (ae + aw + ar)
-                    };
-                    self.w[i] = w.clamp(0.0, self.wmx);
-                }
-                self.w[n - 1] = self.w[n - 2];
+                self.interior_moisture(&step, &mut g, &wold, &sold, mdt);
             }
-            // Heat (thermal diffusivity THDIFF).
-            for i in 1..n - 1 {
-                let (ae, aw, ar) = (THDIFF * self.x[i + 1] / dx, THDIFF * self.x[i - 1] / dx, self.x[i] * dx / mdt);
-                let t = (ae * told[i + 1] + aw * told[i - 1] + ar * told[i]) / (ae + aw + ar);
-                self.t[i] = t.min(71.0);
-            }
-            self.t[n - 1] = self.t[n - 2];
+            self.interior_heat(&told, mdt);
             // Diffusivity every diffusivity step.
             if (ddt_next - tt) < 0.5 * mdt {
-                self.diffusivity(bp);
+                self.diffusivity(step.bp);
                 ddt_next += ddt;
             }
             tt = nstep as f64 * mdt;
             nstep += 1;
         }
     }
+
+    /// The weather a fraction `tfract` through the interval, and the stick surface under it: its temperature
+    /// (radiation, convection and evaporative cooling, Nelson eqs. 1-4, set in `t[0]`), sorption isotherm
+    /// (`wsa`), surface humidity (`hf`) and equilibrium moisture (`sem`).
+    fn surface_at(&mut self, tfract: f64) -> SubStep {
+        let ta = self.ta[0] + (self.ta[1] - self.ta[0]) * tfract;
+        let ha = self.ha[0] + (self.ha[1] - self.ha[0]) * tfract;
+        let sv = self.sv[0] + (self.sv[1] - self.sv[0]) * tfract;
+        let bp = self.bp[0] + (self.bp[1] - self.bp[0]) * tfract;
+        // Fraction of the solar constant; air, dew point and sky temperatures (K or C).
+        let fsc = sv / SRF;
+        let tka = ta + KELVIN;
+        let tdw = 5205.0 / ((5205.0 / tka) - ha.ln());
+        let tdp = tdw - KELVIN;
+        let night = fsc < 0.000001;
+        let tsk = if night { TCN + KELVIN } else { TCD + KELVIN };
+        let hr = if night { HRN } else { HRD };
+        let sr = if night { 0.0 } else { SRF * fsc };
+        // Saturation vapour pressures in the air and at the dew point, vapour pressure of the air (cal/cm3).
+        let psa = 0.0000239 * (20.58 - 5205.0 / tka).exp();
+        let pa = ha * psa;
+        let psd = 0.0000239 * (20.58 - 5205.0 / tdw).exp();
+
+        let tfd = ta + (sr - hr * (ta - tsk + KELVIN)) / (hr + self.hc);
+        let qv = 13550.0 - 10.22 * (tfd + KELVIN);
+        let hw = (self.hwf * AP / 0.24) * qv / 18.0;
+        self.t[0] = tfd - (hw * (tfd - ta) / (hr + self.hc + hw));
+        let qw = 5040.0 * (-14.0 * self.w[0]).exp();
+        let tkf = self.t[0] + KELVIN;
+        // Kinematic viscosity of liquid water (cm2/s).
+        let gnu = 0.00439 + 0.00000177 * (338.76 - tkf).powf(2.1237);
+        // Sorption isotherm and fibre saturation (g/g).
+        let c1 = 0.1617 - 0.001419 * self.t[0];
+        let c2 = 0.4657 + 0.003578 * self.t[0];
+        self.wsa = c1 * WSF.powf(c2);
+        let wdiff = (self.wmax - self.wsa).max(0.000001);
+        // Surface vapour pressure and humidity, and the surface's equilibrium moisture.
+        let ps1 = 0.0000239 * (20.58 - 5205.0 / tkf).exp();
+        let mut p1 = pa + AP * bp * (qv / (qv + qw)) * (tka - tkf);
+        p1 = p1.max(0.000001);
+        self.hf = (p1 / ps1).min(HFS);
+        self.sem = c1 * (-(1.0 - self.hf).ln()).powf(c2);
+        SubStep { bp, tdp, psd, tfd, ps1, p1, gnu, wdiff }
+    }
+
+    /// Surface moisture by state: rain, evaporation/condensation above fibre saturation, condensation, desorption
+    /// or adsorption. Returns whether the surface stagnated (no change above fibre saturation).
+    fn surface_moisture(&mut self, st: &SubStep, ra1: f64, rai0: f64, mdt: f64) -> bool {
+        let w_old = self.w[0];
+        let s_new;
+        let w_new;
+        let mut stagnation = false;
+        if ra1 > 0.0 {
+            w_new = w_old + rai0;
+            s_new = (w_new - self.wsa) / st.wdiff;
+            self.t[0] = st.tfd;
+            self.hf = HFS;
+        } else if w_old > self.wsa {
+            self.hf = HFS;
+            let mut aml = self.amlf * (st.ps1 - st.psd) / st.bp;
+            if self.t[0] <= st.tdp && st.ps1 > st.psd {
+                aml = 0.0;
+            }
+            let mut wn = w_old - aml * mdt * 2.0;
+            if aml > 0.0 {
+                wn -= mdt * self.capf / st.gnu;
+            }
+            wn = wn.min(self.wmx);
+            s_new = (wn - self.wsa) / st.wdiff;
+            stagnation = wn == w_old;
+            w_new = wn;
+        } else if self.t[0] <= st.tdp {
+            let aml = if st.p1 > st.psd { 0.0 } else { self.amlf * (st.p1 - st.psd) / st.bp };
+            w_new = w_old - aml * mdt * 2.0;
+            s_new = (w_new - self.wsa) / st.wdiff;
+        } else {
+            let rate = if w_old >= self.sem { self.stcd } else { self.stca };
+            let bi = rate * self.dx / self.d[0];
+            w_new = (self.w[1] + bi * self.sem) / (1.0 + bi);
+            s_new = 0.0;
+        }
+        self.w[0] = w_new.min(self.wmx);
+        self.s[0] = s_new.max(0.0);
+        stagnation
+    }
+
+    /// Interior nodes' free water and bound water: implicit finite differences in the radius (Nelson eqs. 27-33).
+    fn interior_moisture(&mut self, st: &SubStep, g: &mut [f64], wold: &[f64], sold: &[f64], mdt: f64) {
+        let (n, dx, wdiff) = (self.nodes, self.dx, st.wdiff);
+        for ((gi, &wi), &xi) in g.iter_mut().zip(&self.w).zip(&self.x) {
+            *gi = 0.0;
+            let svp = (wi - self.wsa) / wdiff;
+            if (SIR..=SCR).contains(&svp) {
+                // Permeability when unsaturated (cm2) and the free-water transport coefficient (cm2/h).
+                let ak = AKS * (2.0 * (svp / SCR).sqrt() - 1.0);
+                *gi = (ak / (st.gnu * wdiff)) * xi * self.vf * (SCR / svp).powf(1.5);
+            }
+        }
+        for i in 1..n - 1 {
+            let (ae, aw, ar) = (g[i + 1] / dx, g[i - 1] / dx, self.x[i] * dx / mdt);
+            let s = (ae * sold[i + 1] + aw * sold[i - 1] + ar * sold[i]) / (ae + aw + ar);
+            self.s[i] = s.clamp(0.0, SIR);
+        }
+        self.s[n - 1] = self.s[n - 2];
+        let continuous_liquid = self.s[1..n - 1].iter().all(|&s| s >= SIR);
+        for i in 1..n - 1 {
+            let w = if continuous_liquid {
+                self.wsa + self.s[i] * wdiff
+            } else {
+                let (ae, aw, ar) =
+                    (self.d[i + 1] * self.x[i + 1] / dx, self.d[i - 1] * self.x[i - 1] / dx, self.x[i] * dx / mdt);
+                (ae * wold[i + 1] + aw * wold[i - 1] + ar * wold[i]) / (ae + aw + ar)
+            };
+            self.w[i] = w.clamp(0.0, self.wmx);
+        }
+        self.w[n - 1] = self.w[n - 2];
+    }
+
+    /// Interior nodes' temperature: implicit heat diffusion (thermal diffusivity THDIFF), capped at 71 C.
+    fn interior_heat(&mut self, told: &[f64], mdt: f64) {
+        let (n, dx) = (self.nodes, self.dx);
+        for i in 1..n - 1 {
+            let (ae, aw, ar) = (THDIFF * self.x[i + 1] / dx, THDIFF * self.x[i - 1] / dx, self.x[i] * dx / mdt);
+            let t = (ae * told[i + 1] + aw * told[i - 1] + ar * told[i]) / (ae + aw + ar);
+            self.t[i] = t.min(71.0);
+        }
+        self.t[n - 1] = self.t[n - 2];
+    }
+}
+
+/// What one sub-step of [`Stick::update`] computes of the air and the stick surface for the nodes below it.
+struct SubStep {
+    /// Barometric pressure (cal/cm3), dew point (C), saturation vapour pressure at the dew point (cal/cm3).
+    bp: f64,
+    tdp: f64,
+    psd: f64,
+    /// Surface temperature before evaporative cooling (C).
+    tfd: f64,
+    /// Saturation and actual vapour pressure at the surface (cal/cm3).
+    ps1: f64,
+    p1: f64,
+    /// Kinematic viscosity of liquid water (cm2/s); fibre saturation less the isotherm (g/g).
+    gnu: f64,
+    wdiff: f64,
 }
 
 /// Moisture of the 1-h, 10-h, 100-h and 1000-h sticks (percent) through `observations` at times `hours` (h,
