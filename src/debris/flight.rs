@@ -167,6 +167,116 @@ pub fn convection_w_per_m2_k(speed_m_s: f64, rho_kg_m3: f64, size_m: f64) -> f64
     nu * 0.026 / size_m
 }
 
+/// Winds aloft as (height, east, north) vectors, sorted by height: linear between layers, constant beyond.
+struct WindProfile(Vec<(f64, f64, f64)>);
+
+impl WindProfile {
+    fn new(winds: &[WindLayer]) -> WindProfile {
+        WindProfile(
+            winds
+                .iter()
+                .map(|l| {
+                    let to = (l.from_deg + 180.0).to_radians();
+                    (l.altitude_m, l.speed_m_s * to.sin(), l.speed_m_s * to.cos())
+                })
+                .collect(),
+        )
+    }
+    /// (east, north) wind, m/s, `h` m above the ground.
+    fn at(&self, h: f64) -> (f64, f64) {
+        let layers = &self.0;
+        match layers.iter().position(|l| h <= l.0) {
+            None => layers.last().map_or((0.0, 0.0), |l| (l.1, l.2)),
+            Some(0) => (layers[0].1, layers[0].2),
+            Some(k) => {
+                let (a, b) = (layers[k - 1], layers[k]);
+                let f = (h - a.0) / (b.0 - a.0).max(1e-9);
+                (a.1 + f * (b.1 - a.1), a.2 + f * (b.2 - a.2))
+            }
+        }
+    }
+}
+
+/// A fragment's heat in flight: burning on (`burn` s left), or hot and cooling as a lumped capacitance, holding at
+/// the melting point while its latent heat (`latent_left`, J) goes.
+struct Heat {
+    th: crate::debris::Thermo,
+    mass: f64,
+    area: f64,
+    size: f64,
+    temp_c: f64,
+    latent_left: f64,
+    burn: Option<f64>,
+    burned_out_at: Option<f64>,
+}
+
+impl Heat {
+    fn new(material: Material, state: ThermalState, mass: f64, size: f64) -> Heat {
+        let th = material.thermo();
+        let temp_c = match state {
+            ThermalState::Hot { temperature_c } => temperature_c,
+            ThermalState::Burning { .. } => 0.0,
+        };
+        let burn = match state {
+            ThermalState::Burning { burn_time_s } => Some(burn_time_s),
+            _ => None,
+        };
+        let latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
+        // Sphere surface.
+        let area = std::f64::consts::PI * size * size;
+        Heat { th, mass, area, size, temp_c, latent_left, burn, burned_out_at: None }
+    }
+
+    /// The step of `dt` s from time `t` at speed `speed` in air of density `rho` and temperature `air_temp_c`: a
+    /// burning fragment burns on; when its burn ends within the step it is a residue at the burnout temperature
+    /// from that instant, cooling for the rest of the step (explicit step; radiation if `radiation`).
+    #[allow(clippy::too_many_arguments)]
+    fn step(&mut self, t: f64, dt: f64, speed: f64, rho: f64, air_temp_c: f64, radiation: bool) {
+        let mut cool_dt = dt;
+        if let Some(b) = self.burn {
+            if b > dt {
+                self.burn = Some(b - dt);
+                cool_dt = 0.0;
+            } else {
+                self.burn = None;
+                self.burned_out_at = Some(t + b.max(0.0));
+                self.temp_c = BURNOUT_TEMPERATURE_C;
+                self.latent_left = if self.temp_c >= self.th.melting_c { self.th.latent_heat * self.mass } else { 0.0 };
+                cool_dt = dt - b.max(0.0);
+            }
+        }
+        if self.burn.is_none() && cool_dt > 0.0 {
+            let hc = convection_w_per_m2_k(speed, rho, self.size);
+            let (tk, ta) = (k_from_c(self.temp_c), k_from_c(air_temp_c));
+            let radiation = if radiation { self.th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
+            let q = self.area * (hc * (tk - ta) + radiation); // W
+            if self.latent_left > 0.0 {
+                self.latent_left -= q * cool_dt;
+            } else {
+                self.temp_c -= q * cool_dt / (self.mass * self.th.specific_heat);
+            }
+        }
+    }
+}
+
+/// One classical Runge-Kutta step of `dt` on (position, velocity) under acceleration `accel`.
+fn rk4(p: [f64; 3], v: [f64; 3], dt: f64, accel: &impl Fn([f64; 3], [f64; 3]) -> [f64; 3]) -> ([f64; 3], [f64; 3]) {
+    let a1 = accel(p, v);
+    let (p2, v2) = (add(p, v, dt / 2.0), add(v, a1, dt / 2.0));
+    let a2 = accel(p2, v2);
+    let (p3, v3) = (add(p, v2, dt / 2.0), add(v, a2, dt / 2.0));
+    let a3 = accel(p3, v3);
+    let (p4, v4) = (add(p, v3, dt), add(v, a3, dt));
+    let a4 = accel(p4, v4);
+    let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
+    let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
+    (np, nv)
+}
+
+fn norm(v: [f64; 3]) -> f64 {
+    (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
+}
+
 /// Fly a point mass from (x, y, z) (z above `ground(x, y)`'s datum, m) with velocity `v` (ENU m/s) to the ground:
 /// m dv/dt = m g - 1/2 rho Cd A |v - w| (v - w) (RK4, step `model.dt_s` near the ground, up to 10 times it high up). `beta` = m / (Cd A) kg/m2 (infinite: no
 /// drag). Hot inert fragments cool by convection ([`convection_w_per_m2_k`]) and radiation, as a lumped capacitance
@@ -183,101 +293,33 @@ pub fn fly(
     air_temp_c: f64,
     model: &FlightModel,
 ) -> Result<Flight> {
-    let (constant_density, dt) = (model.constant_density, model.dt_s);
     const G: f64 = 9.80665;
+    let constant_density = model.constant_density;
     let (material, state, mass, size) = thermal;
-    let th = material.thermo();
+    let mut heat = Heat::new(material, state, mass, size);
     let (mut p, mut v) = (start, v0);
     let mut t = 0.0;
-    let mut temp_c = match state {
-        ThermalState::Hot { temperature_c } => temperature_c,
-        ThermalState::Burning { .. } => 0.0,
-    };
-    let mut latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
-    let mut burn = match state {
-        ThermalState::Burning { burn_time_s } => Some(burn_time_s),
-        _ => None,
-    };
-    let mut burned_out_at = None;
-    // Wind layers as (height, east, north) vectors once, not per evaluation.
-    let layers: Vec<(f64, f64, f64)> = winds
-        .iter()
-        .map(|l| {
-            let to = (l.from_deg + 180.0).to_radians();
-            (l.altitude_m, l.speed_m_s * to.sin(), l.speed_m_s * to.cos())
-        })
-        .collect();
-    let wind = |h: f64| -> (f64, f64) {
-        match layers.iter().position(|l| h <= l.0) {
-            None => layers.last().map_or((0.0, 0.0), |l| (l.1, l.2)),
-            Some(0) => (layers[0].1, layers[0].2),
-            Some(k) => {
-                let (a, b) = (layers[k - 1], layers[k]);
-                let f = (h - a.0) / (b.0 - a.0).max(1e-9);
-                (a.1 + f * (b.1 - a.1), a.2 + f * (b.2 - a.2))
-            }
-        }
-    };
+    let wind = WindProfile::new(winds);
     // Ground below the fragment at the start of each step: the wind profile's height within a step uses it.
     let mut ground_here = ground(p[0], p[1]);
-    let accel = |p: [f64; 3], v: [f64; 3], g0: f64| -> [f64; 3] {
-        let h = p[2] - g0;
-        let (we, wn) = wind(h);
-        let rel = [v[0] - we, v[1] - wn, v[2]];
-        let s = (rel[0] * rel[0] + rel[1] * rel[1] + rel[2] * rel[2]).sqrt();
-        let k = if beta.is_finite() { 0.5 * air_density(p[2], constant_density) * s / beta } else { 0.0 };
-        [-k * rel[0], -k * rel[1], -G - k * rel[2]]
-    };
-    let area = std::f64::consts::PI * size * size; // sphere surface
     let mut landed = false;
     while t < model.max_time_s {
         if p[2] <= ground_here {
             landed = true;
             break;
         }
+        let accel = |p: [f64; 3], v: [f64; 3]| -> [f64; 3] {
+            let (we, wn) = wind.at(p[2] - ground_here);
+            let rel = [v[0] - we, v[1] - wn, v[2]];
+            let k = if beta.is_finite() { 0.5 * air_density(p[2], constant_density) * norm(rel) / beta } else { 0.0 };
+            [-k * rel[0], -k * rel[1], -G - k * rel[2]]
+        };
         // The step grows with the height above the ground, from `dt` within 10 m of it to 10 dt above 100 m (drag
         // time scales of cm fragments are seconds: RK4 stays accurate), so that a break-up high up costs little and
         // the landing point is still found to the base step.
-        let dt = dt * ((p[2] - ground_here) / 10.0).clamp(1.0, 10.0);
-        // RK4 on (p, v).
-        let a1 = accel(p, v, ground_here);
-        let (p2, v2) = (add(p, v, dt / 2.0), add(v, a1, dt / 2.0));
-        let a2 = accel(p2, v2, ground_here);
-        let (p3, v3) = (add(p, v2, dt / 2.0), add(v, a2, dt / 2.0));
-        let a3 = accel(p3, v3, ground_here);
-        let (p4, v4) = (add(p, v3, dt), add(v, a3, dt));
-        let a4 = accel(p4, v4, ground_here);
-        let np = [0, 1, 2].map(|i| p[i] + dt / 6.0 * (v[i] + 2.0 * v2[i] + 2.0 * v3[i] + v4[i]));
-        let nv = [0, 1, 2].map(|i| v[i] + dt / 6.0 * (a1[i] + 2.0 * a2[i] + 2.0 * a3[i] + a4[i]));
-        // A burning fragment burns on; when its burn ends within the step, it is a residue at the burnout
-        // temperature from that instant, cooling for the rest of the step.
-        let mut cool_dt = dt;
-        if let Some(b) = burn {
-            if b > dt {
-                burn = Some(b - dt);
-                cool_dt = 0.0;
-            } else {
-                burn = None;
-                burned_out_at = Some(t + b.max(0.0));
-                temp_c = BURNOUT_TEMPERATURE_C;
-                latent_left = if temp_c >= th.melting_c { th.latent_heat * mass } else { 0.0 };
-                cool_dt = dt - b.max(0.0);
-            }
-        }
-        // Cooling of hot inert fragments (explicit step).
-        if burn.is_none() && cool_dt > 0.0 {
-            let speed = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
-            let hc = convection_w_per_m2_k(speed, air_density(p[2], constant_density), size);
-            let (tk, ta) = (k_from_c(temp_c), k_from_c(air_temp_c));
-            let radiation =
-                if model.radiation { th.emissivity * 5.670_374e-8 * (tk.powi(4) - ta.powi(4)) } else { 0.0 };
-            let q = area * (hc * (tk - ta) + radiation); // W
-            if latent_left > 0.0 {
-                latent_left -= q * cool_dt;
-            } else {
-                temp_c -= q * cool_dt / (mass * th.specific_heat);
-            }
-        }
+        let dt = model.dt_s * ((p[2] - ground_here) / 10.0).clamp(1.0, 10.0);
+        let (np, nv) = rk4(p, v, dt, &accel);
+        heat.step(t, dt, norm(v), air_density(p[2], constant_density), air_temp_c, model.radiation);
         // Ground crossing within the step: interpolate.
         let gz = ground(np[0], np[1]);
         if np[2] <= gz {
@@ -294,25 +336,37 @@ pub fn fly(
         ground_here = gz;
     }
     if !landed {
-        return Err(Error::Invalid(format!(
-            "still in the air {:.0} s after break-up, {:.0} m above the ground (flight step limit)",
-            model.max_time_s,
-            p[2] - ground(p[0], p[1])
-        )));
+        return Err(Error::value(
+            "flight",
+            "",
+            format!(
+                "still in the air {:.0} s after break-up, {:.0} m above the ground (flight step limit)",
+                model.max_time_s,
+                p[2] - ground(p[0], p[1])
+            ),
+        ));
     }
     Ok(Flight {
         x: p[0],
         y: p[1],
         time_s: t,
-        speed_m_s: (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt(),
-        temperature_c: temp_c,
-        burn_left_s: burn,
-        burned_out_at_s: burned_out_at,
+        speed_m_s: norm(v),
+        temperature_c: heat.temp_c,
+        burn_left_s: heat.burn,
+        burned_out_at_s: heat.burned_out_at,
     })
 }
 
 fn add(a: [f64; 3], b: [f64; 3], s: f64) -> [f64; 3] {
     [a[0] + s * b[0], a[1] + s * b[1], a[2] + s * b[2]]
+}
+
+/// A class's flight set-up: its name in errors, material, thermal state at break-up and ballistic coefficient.
+struct ClassSetup {
+    what: String,
+    material: Material,
+    thermal: ThermalState,
+    beta_kg_m2: f64,
 }
 
 /// Fly every fragment of the catalogue from the break-up `samples_per_fragment` times with random break-up
@@ -324,54 +378,8 @@ pub fn fly_event(
     ls: &Landscape,
     seed: u64,
 ) -> Result<DebrisField> {
-    let g = &ls.grid;
-    // A longitude or latitude out of range is named before PROJ sees it.
-    for (name, v, lim) in [("lon", bu.lon, 180.0), ("lat", bu.lat, 90.0)] {
-        if let Some(v) = v {
-            if !(v.is_finite() && v.abs() <= lim) {
-                return Err(Error::Invalid(format!("debris.event.{name} {v}: must be in -{lim}..{lim} degrees")));
-            }
-        }
-    }
-    let (x, y) = match (bu.x, bu.y, bu.lon, bu.lat) {
-        (Some(x), Some(y), _, _) => (x, y),
-        (_, _, Some(lon), Some(lat)) => {
-            let tr = super::forms::lonlat_to(g)?;
-            let (mut xs, mut ys) = ([lon], [lat]);
-            tr.transform_coords(&mut xs, &mut ys, &mut [])?;
-            (xs[0], ys[0])
-        }
-        _ => return Err(Error::Invalid("debris.event: give x and y, or lon and lat, of the break-up".into())),
-    };
-    // Physical bounds, each named: a break-up above 100 km or faster than 10 km/s is no launch failure over a
-    // landscape (and would take the flight integrator hours or past its stability).
-    let bound = |name: &str, v: f64, lo: f64, hi: f64| -> Result<()> {
-        if !(v.is_finite() && v >= lo && v <= hi) {
-            return Err(Error::Invalid(format!("debris.event.{name} {v}: must be in {lo}..{hi}")));
-        }
-        Ok(())
-    };
-    bound("altitude_agl_m", bu.altitude_agl_m, 0.0, 1.0e5)?;
-    for (k, v) in bu.velocity_enu_m_s.iter().enumerate() {
-        bound(&format!("velocity_enu_m_s[{k}]"), *v, -1.0e4, 1.0e4)?;
-    }
-    bound("dispersion_m_s", bu.dispersion_m_s, 0.0, 1000.0)?;
-    bound("time_after_liftoff_s", bu.time_after_liftoff_s, 0.0, 1.0e5)?;
-    bound("air_temp_c", bu.air_temp_c, -60.0, 60.0)?;
-    for (k, l) in winds.iter().enumerate() {
-        bound(&format!("winds_aloft[{k}].speed_m_s"), l.speed_m_s, 0.0, 200.0)
-            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
-        bound(&format!("winds_aloft[{k}].altitude_m"), l.altitude_m, 0.0, 1.0e5)
-            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
-        bound(&format!("winds_aloft[{k}].from_deg"), l.from_deg, -360.0, 720.0)
-            .map_err(|e| Error::Invalid(e.to_string().replace("debris.event.winds_aloft", "debris.winds_aloft")))?;
-    }
-    if !(1..=10_000).contains(&bu.samples_per_fragment) {
-        return Err(Error::Invalid(format!(
-            "debris.event.samples_per_fragment {}: must be in 1..10000",
-            bu.samples_per_fragment
-        )));
-    }
+    check_break_up(bu, winds)?;
+    let (x, y) = break_up_xy(bu, &ls.grid)?;
     let mut w = winds.to_vec();
     w.sort_by(|a, b| a.altitude_m.total_cmp(&b.altitude_m));
     let ground = |x: f64, y: f64| ground_elevation(ls, x, y);
@@ -382,29 +390,7 @@ pub fn fly_event(
     let mut setups = Vec::with_capacity(classes.len());
     let mut jobs: Vec<(usize, usize, usize, [f64; 3])> = Vec::new();
     for (k, c) in classes.iter().enumerate() {
-        let what = format!("debris.event.class[{k}] ({})", c.name);
-        let spec = FragmentClassSpec {
-            material: c.material.clone(),
-            size_m: c.size_m,
-            mass_kg: c.mass_kg,
-            temperature_c: c.temperature_c,
-            burning: c.burning,
-            burn_time_s: c.burn_time_s,
-        };
-        let (material, thermal) = spec.thermal(&what)?;
-        let beta = match c.ballistic_coefficient_kg_m2 {
-            Some(b) if b > 0.0 => b,
-            Some(b) => return Err(Error::Invalid(format!("{what}: ballistic_coefficient_kg_m2 {b} must be positive"))),
-            None => {
-                let cd = c.cd.unwrap_or(1.0);
-                let area = c.area_m2.unwrap_or(std::f64::consts::PI * c.size_m * c.size_m / 4.0);
-                if cd <= 0.0 || area <= 0.0 {
-                    return Err(Error::Invalid(format!("{what}: cd and area_m2 must be positive")));
-                }
-                c.mass_kg / (cd * area)
-            }
-        };
-        setups.push((what, material, thermal, beta));
+        setups.push(class_setup(k, c)?);
         for i in 0..c.count {
             for s in 0..bu.samples_per_fragment {
                 let dv = [rng.normal(), rng.normal(), rng.normal()].map(|n| n * bu.dispersion_m_s);
@@ -421,43 +407,25 @@ pub fn fly_event(
     let frags = jobs
         .par_iter()
         .map(|&(k, i, s, v0)| {
-            let (c, (what, material, thermal, beta)) = (&classes[k], &setups[k]);
+            let (c, setup) = (&classes[k], &setups[k]);
             let f = fly(
                 [x, y, z0],
                 v0,
-                *beta,
+                setup.beta_kg_m2,
                 &w,
                 &ground,
-                (*material, *thermal, c.mass_kg, c.size_m),
+                (setup.material, setup.thermal, c.mass_kg, c.size_m),
                 bu.air_temp_c,
                 &FlightModel::default(),
             )
-            .map_err(|e| Error::Invalid(format!("{what}, fragment {i}, sample {s}: {e}")))?;
+            .map_err(|e| Error::value(format!("{}, fragment {i}, sample {s}", setup.what), "", e.to_string()))?;
             progress.inc(1);
-            // Burning on the ground, or (burnt out in flight, or never burning) hot at the temperature it cooled to.
-            let thermal_at_impact = match f.burn_left_s {
-                Some(b) => ThermalState::Burning { burn_time_s: b },
-                None => ThermalState::Hot { temperature_c: f.temperature_c },
-            };
-            Ok(Fragment {
-                id: format!("{}_{}_{}", c.name, i, s),
-                x: f.x,
-                y: f.y,
-                mass_kg: c.mass_kg,
-                size_m: c.size_m,
-                material: *material,
-                thermal: thermal_at_impact,
-                impact_probability: 1.0 / bu.samples_per_fragment as f64,
-                impact_time_s: bu.time_after_liftoff_s + f.time_s,
-                footprint: None,
-                class: c.name.clone(),
-                burned_out_in_flight: f.burned_out_at_s.is_some(),
-            })
+            Ok(impact(bu, c, setup.material, i, s, &f))
         })
         .collect::<Result<Vec<Fragment>>>()?;
     progress.finish();
     let n = frags.len();
-    let mut field = DebrisField::from_fragments(frags, g);
+    let mut field = DebrisField::from_fragments(frags, &ls.grid);
     field.notes.push(format!(
         "failure event: {} fragments in {} classes flown {} times each ({n} impacts), break-up {:.0} m above ground",
         classes.iter().map(|c| c.count).sum::<usize>(),
@@ -466,6 +434,110 @@ pub fn fly_event(
         bu.altitude_agl_m
     ));
     Ok(field)
+}
+
+/// The break-up's physical bounds, each named: a break-up above 100 km or faster than 10 km/s is no launch failure
+/// over a landscape (and would take the flight integrator hours or past its stability).
+fn check_break_up(bu: &BreakUp, winds: &[WindLayer]) -> Result<()> {
+    // A longitude or latitude out of range is named before PROJ sees it.
+    for (name, v, lim) in [("lon", bu.lon, 180.0), ("lat", bu.lat, 90.0)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v.abs() <= lim) {
+                return Err(Error::value(
+                    format!("debris.event.{name}"),
+                    v,
+                    format!("must be in -{lim}..{lim} degrees"),
+                ));
+            }
+        }
+    }
+    let bound = |name: &str, v: f64, lo: f64, hi: f64| -> Result<()> {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            return Err(Error::value(name, v, format!("must be in {lo}..{hi}")));
+        }
+        Ok(())
+    };
+    bound("debris.event.altitude_agl_m", bu.altitude_agl_m, 0.0, 1.0e5)?;
+    for (k, v) in bu.velocity_enu_m_s.iter().enumerate() {
+        bound(&format!("debris.event.velocity_enu_m_s[{k}]"), *v, -1.0e4, 1.0e4)?;
+    }
+    bound("debris.event.dispersion_m_s", bu.dispersion_m_s, 0.0, 1000.0)?;
+    bound("debris.event.time_after_liftoff_s", bu.time_after_liftoff_s, 0.0, 1.0e5)?;
+    bound("debris.event.air_temp_c", bu.air_temp_c, -60.0, 60.0)?;
+    for (k, l) in winds.iter().enumerate() {
+        bound(&format!("debris.winds_aloft[{k}].speed_m_s"), l.speed_m_s, 0.0, 200.0)?;
+        bound(&format!("debris.winds_aloft[{k}].altitude_m"), l.altitude_m, 0.0, 1.0e5)?;
+        bound(&format!("debris.winds_aloft[{k}].from_deg"), l.from_deg, -360.0, 720.0)?;
+    }
+    if !(1..=10_000).contains(&bu.samples_per_fragment) {
+        return Err(Error::value("debris.event.samples_per_fragment", bu.samples_per_fragment, "must be in 1..10000"));
+    }
+    Ok(())
+}
+
+/// Where the break-up is on the landscape's grid: its x and y, or its lon and lat projected.
+fn break_up_xy(bu: &BreakUp, g: &crate::io::grid::Grid) -> Result<(f64, f64)> {
+    match (bu.x, bu.y, bu.lon, bu.lat) {
+        (Some(x), Some(y), _, _) => Ok((x, y)),
+        (_, _, Some(lon), Some(lat)) => {
+            let tr = super::forms::lonlat_to(g)?;
+            let (mut xs, mut ys) = ([lon], [lat]);
+            tr.transform_coords(&mut xs, &mut ys, &mut [])?;
+            Ok((xs[0], ys[0]))
+        }
+        _ => Err(Error::value("debris.event", "", "give x and y, or lon and lat, of the break-up")),
+    }
+}
+
+/// Class `k`'s material, thermal state and ballistic coefficient (given, or m / (Cd A) with Cd 1 and the
+/// sphere's cross-section when not given).
+fn class_setup(k: usize, c: &FragmentClass) -> Result<ClassSetup> {
+    let what = format!("debris.event.class[{k}] ({})", c.name);
+    let spec = FragmentClassSpec {
+        material: c.material.clone(),
+        size_m: c.size_m,
+        mass_kg: c.mass_kg,
+        temperature_c: c.temperature_c,
+        burning: c.burning,
+        burn_time_s: c.burn_time_s,
+    };
+    let (material, thermal) = spec.thermal(&what)?;
+    let beta_kg_m2 = match c.ballistic_coefficient_kg_m2 {
+        Some(b) if b > 0.0 => b,
+        Some(b) => return Err(Error::value(format!("{what}: ballistic_coefficient_kg_m2"), b, "must be positive")),
+        None => {
+            let cd = c.cd.unwrap_or(1.0);
+            let area = c.area_m2.unwrap_or(std::f64::consts::PI * c.size_m * c.size_m / 4.0);
+            if cd <= 0.0 || area <= 0.0 {
+                return Err(Error::value(what, "", "cd and area_m2 must be positive"));
+            }
+            c.mass_kg / (cd * area)
+        }
+    };
+    Ok(ClassSetup { what, material, thermal, beta_kg_m2 })
+}
+
+/// Sample `s` of fragment `i` of class `c` where its flight `f` ended: burning on the ground, or (burnt out in
+/// flight, or never burning) hot at the temperature it cooled to.
+fn impact(bu: &BreakUp, c: &FragmentClass, material: Material, i: usize, s: usize, f: &Flight) -> Fragment {
+    let thermal_at_impact = match f.burn_left_s {
+        Some(b) => ThermalState::Burning { burn_time_s: b },
+        None => ThermalState::Hot { temperature_c: f.temperature_c },
+    };
+    Fragment {
+        id: format!("{}_{}_{}", c.name, i, s),
+        x: f.x,
+        y: f.y,
+        mass_kg: c.mass_kg,
+        size_m: c.size_m,
+        material,
+        thermal: thermal_at_impact,
+        impact_probability: 1.0 / bu.samples_per_fragment as f64,
+        impact_time_s: bu.time_after_liftoff_s + f.time_s,
+        footprint: None,
+        class: c.name.clone(),
+        burned_out_in_flight: f.burned_out_at_s.is_some(),
+    }
 }
 
 /// Flights (fragments times samples) of a failure event from which its flight reports progress (about 10 s).
