@@ -379,110 +379,32 @@ impl Scenario {
     }
 
     fn from_file(f: ScenarioFile, base: &Path) -> Result<Scenario> {
-        let fix = |p: Option<PathBuf>| p.map(|q| if q.is_relative() { base.join(q) } else { q });
-        let mut l = f.landscape;
-        l.lcp = fix(l.lcp);
-        l.elevation = fix(l.elevation);
-        l.fuel = fix(l.fuel);
-        l.slope = fix(l.slope);
-        l.aspect = fix(l.aspect);
-        l.canopy_cover = fix(l.canopy_cover);
-        l.canopy_height = fix(l.canopy_height);
-        l.canopy_base_height = fix(l.canopy_base_height);
-        l.canopy_bulk_density = fix(l.canopy_bulk_density);
-        l.fuel_models = fix(l.fuel_models);
-        l.fuel_conversion = fix(l.fuel_conversion);
-        if l.lcp.is_none() && (l.elevation.is_none() || l.fuel.is_none()) {
-            return Err(Error::Invalid("[landscape]: give `lcp`, or `elevation` and `fuel`".into()));
-        }
+        let landscape = landscape_paths(f.landscape, base)?;
         let backend = match &f.backend {
             Some(s) => Backend::parse(s)
-                .ok_or_else(|| Error::Invalid(format!("backend `{s}`: use auto, gpu, vulkan, gl or cpu")))?,
+                .ok_or_else(|| Error::value("backend", format!("`{s}`"), "use auto, gpu, vulkan, gl or cpu"))?,
             None => Backend::Auto,
         };
-        let w = f.weather;
-        let weather = WeatherSpec::new(
-            w.moisture_pct,
-            w.wind_speed_kmh,
-            w.wind_from_deg,
-            w.wind_height,
-            w.air_temp_c,
-            fix(w.stream),
-            ["weather.moisture_pct", "weather.wind_speed_kmh", "weather.wind_from_deg", "weather.air_temp_c"],
-        )?
-        .with_foliar_moisture(w.foliar_moisture_pct, "weather.foliar_moisture_pct")?
-        .with_times(
-            w.start.as_deref(),
-            w.conditioning_start.as_deref(),
-            ["weather.start", "weather.conditioning_start"],
-        )?
-        .with_conditioning(w.conditioning, w.station_elevation_m, "weather.station_elevation_m")?;
-        let weather = match fix(w.fuel_moistures) {
-            Some(p) => {
-                let rows = crate::farsite::read_fms(&p)?;
-                let (zero, rest): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(c, _)| *c == 0);
-                if !zero.is_empty() {
-                    return Err(Error::input(
-                        p.display(),
-                        "model 0 (every other model): give those moistures as [weather] moisture_pct",
-                    ));
-                }
-                weather.with_model_moistures(rest, &p.display().to_string())?
-            }
-            None => weather,
-        };
-        let d = f.debris;
-        let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
-        if forms.iter().filter(|&&b| b).count() != 1 {
-            return Err(Error::Invalid(
-                "[debris]: give exactly one of `fragments` (a fragment list), `raster` (an impact raster) or `event` (a failure event)".into(),
-            ));
-        }
-        let debris = if let Some(p) = fix(d.fragments) {
-            DebrisSpec::Fragments(p)
-        } else if let Some(p) = fix(d.raster) {
-            let expected_count = match d.raster_values.as_deref().unwrap_or("probability") {
-                "probability" => false,
-                "expected_count" => true,
-                o => {
-                    return Err(Error::Invalid(format!(
-                        "debris.raster_values: `{o}`: use \"probability\" or \"expected_count\""
-                    )))
-                }
-            };
-            let fragment = d
-                .default_fragment
-                .ok_or_else(|| Error::Invalid("[debris]: an impact raster needs a [debris.default_fragment]".into()))?;
-            fragment.thermal("debris.default_fragment")?;
-            DebrisSpec::Raster { path: p, expected_count, fragment }
-        } else {
-            let event = d.event.ok_or_else(|| Error::Invalid("[debris]: no debris form".into()))?;
-            if d.class.is_empty() {
-                return Err(Error::Invalid("[debris]: a failure event needs at least one [[debris.class]]".into()));
-            }
-            DebrisSpec::Event { event, classes: d.class, winds_aloft: d.winds_aloft }
-        };
+        let weather = weather_spec(f.weather, base)?;
+        let debris = debris_spec(f.debris, base)?;
         let mut ignition = f.ignition;
         ignition.air_temp_c = weather.air_temp_c;
         check_ignition_params(&ignition)?;
         let s = f.spread;
+        let duration_min = quantity::duration_min(&s.duration, "spread.duration")?;
         let spread = SpreadSpec {
-            duration_min: quantity::duration_min(&s.duration, "spread.duration")?,
+            duration_min,
             isochrone_interval_min: crate::quantity::isochrone_interval_min(
                 &s.isochrone_interval,
-                quantity::duration_min(&s.duration, "spread.duration")?,
+                duration_min,
                 "spread.isochrone_interval",
             )?,
             tolerance: quantity::tolerance(s.tolerance, "spread.tolerance")?,
             wind_limit: s.wind_limit,
             crown: s.crown_method,
         };
-        let dir = f.output.dir;
-        let output = OutputSpec {
-            dir: if dir.is_relative() { base.join(dir) } else { dir },
-            cog: f.output.cog,
-            write_moisture: f.output.write_moisture,
-        };
+        let output =
+            OutputSpec { dir: resolve(base, f.output.dir), cog: f.output.cog, write_moisture: f.output.write_moisture };
         let has_event = matches!(debris, DebrisSpec::Event { .. });
         let ensemble = ens::check(
             ens::Tables {
@@ -497,27 +419,122 @@ impl Scenario {
             has_event,
             &weather.base,
         )?;
+        f.spotting.check(|k| format!("spotting.{k}"))?;
         Ok(Scenario {
             path: None,
             name: f.name,
             description: f.description,
             seed: f.seed,
             backend,
-            landscape: l,
+            landscape,
             weather,
             debris: Some(debris),
             ignitions: Vec::new(),
             ignition,
             spread,
-            spotting: {
-                f.spotting.check(|k| format!("spotting.{k}"))?;
-                f.spotting
-            },
+            spotting: f.spotting,
             output,
             ensemble,
             notes: Vec::new(),
         })
     }
+}
+
+/// `p` from the scenario's folder `base` when relative.
+fn resolve(base: &Path, p: PathBuf) -> PathBuf {
+    if p.is_relative() {
+        base.join(p)
+    } else {
+        p
+    }
+}
+
+/// `[landscape]` with its paths from the scenario's folder; an LCP, or elevation and fuel, given.
+fn landscape_paths(mut l: LandscapeSpec, base: &Path) -> Result<LandscapeSpec> {
+    for p in [
+        &mut l.lcp,
+        &mut l.elevation,
+        &mut l.fuel,
+        &mut l.slope,
+        &mut l.aspect,
+        &mut l.canopy_cover,
+        &mut l.canopy_height,
+        &mut l.canopy_base_height,
+        &mut l.canopy_bulk_density,
+        &mut l.fuel_models,
+        &mut l.fuel_conversion,
+    ] {
+        *p = p.take().map(|q| resolve(base, q));
+    }
+    if l.lcp.is_none() && (l.elevation.is_none() || l.fuel.is_none()) {
+        return Err(Error::value("[landscape]", "", "give `lcp`, or `elevation` and `fuel`"));
+    }
+    Ok(l)
+}
+
+/// `[weather]`, checked, with its stream and fuel moisture file from the scenario's folder.
+fn weather_spec(w: WeatherFile, base: &Path) -> Result<WeatherSpec> {
+    let weather = WeatherSpec::new(
+        w.moisture_pct,
+        w.wind_speed_kmh,
+        w.wind_from_deg,
+        w.wind_height,
+        w.air_temp_c,
+        w.stream.map(|p| resolve(base, p)),
+        ["weather.moisture_pct", "weather.wind_speed_kmh", "weather.wind_from_deg", "weather.air_temp_c"],
+    )?
+    .with_foliar_moisture(w.foliar_moisture_pct, "weather.foliar_moisture_pct")?
+    .with_times(w.start.as_deref(), w.conditioning_start.as_deref(), ["weather.start", "weather.conditioning_start"])?
+    .with_conditioning(w.conditioning, w.station_elevation_m, "weather.station_elevation_m")?;
+    let Some(p) = w.fuel_moistures.map(|p| resolve(base, p)) else { return Ok(weather) };
+    let rows = crate::farsite::read_fms(&p)?;
+    let (zero, rest): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(c, _)| *c == 0);
+    if !zero.is_empty() {
+        return Err(Error::input(
+            p.display(),
+            "model 0 (every other model): give those moistures as [weather] moisture_pct",
+        ));
+    }
+    weather.with_model_moistures(rest, &p.display().to_string())
+}
+
+/// `[debris]`: exactly one form (a fragment list, an impact raster with its default fragment, or a failure event
+/// with its classes).
+fn debris_spec(d: DebrisFile, base: &Path) -> Result<DebrisSpec> {
+    let forms = [d.fragments.is_some(), d.raster.is_some(), d.event.is_some()];
+    if forms.iter().filter(|&&b| b).count() != 1 {
+        return Err(Error::value(
+            "[debris]",
+            "",
+            "give exactly one of `fragments` (a fragment list), `raster` (an impact raster) or `event` (a failure event)",
+        ));
+    }
+    if let Some(p) = d.fragments {
+        return Ok(DebrisSpec::Fragments(resolve(base, p)));
+    }
+    if let Some(p) = d.raster {
+        let expected_count = match d.raster_values.as_deref().unwrap_or("probability") {
+            "probability" => false,
+            "expected_count" => true,
+            o => {
+                return Err(Error::value(
+                    "debris.raster_values",
+                    format!("`{o}`"),
+                    "use \"probability\" or \"expected_count\"",
+                ))
+            }
+        };
+        let fragment = d
+            .default_fragment
+            .ok_or_else(|| Error::value("[debris]", "", "an impact raster needs a [debris.default_fragment]"))?;
+        fragment.thermal("debris.default_fragment")?;
+        return Ok(DebrisSpec::Raster { path: resolve(base, p), expected_count, fragment });
+    }
+    let event = d.event.ok_or_else(|| Error::value("[debris]", "", "no debris form"))?;
+    if d.class.is_empty() {
+        return Err(Error::value("[debris]", "", "a failure event needs at least one [[debris.class]]"));
+    }
+    Ok(DebrisSpec::Event { event, classes: d.class, winds_aloft: d.winds_aloft })
 }
 
 impl Scenario {
