@@ -79,7 +79,21 @@ struct CrownRow {
 /// The output columns and their values for one case, in the reference file's order.
 pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64) -> Vec<(&'static str, String)> {
     let mut o: Vec<(&'static str, String)> = Vec::with_capacity(90);
-    let mut num = |name: &'static str, v: f64| o.push((name, crate::format::significant(v, 11)));
+    surface_columns(&mut o, c, f);
+    crown_columns(&mut o, f);
+    final_columns(&mut o, c, f, torching_index_m_per_min);
+    o
+}
+
+type Columns = Vec<(&'static str, String)>;
+
+fn push(o: &mut Columns, name: &'static str, v: f64) {
+    o.push((name, crate::format::significant(v, 11)));
+}
+
+/// The surface fire's columns (and the 10-h fuel model's for the crown spread rate).
+fn surface_columns(o: &mut Columns, c: &CrownInputs, f: &CrownFire) {
+    let mut num = |name: &'static str, v: f64| push(o, name, v);
     let crown_ratio = if c.canopy_height_m > 0.0 {
         ((c.canopy_height_m - c.canopy_base_height_m) / c.canopy_height_m).clamp(0.0, 1.0)
     } else {
@@ -109,6 +123,12 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     num("fm10_ros_ft_min", ft_min(f.fm10.ros_m_per_min));
     num("fm10_midflame_wind_km_h", km_h(f.fm10_midflame_wind_m_per_min));
     num("fm10_wind_limit_exceeded", f.fm10.wind_limit_exceeded as u8 as f64);
+}
+
+/// The crown fire's columns: spread rate, canopy fuel and heat, intensity, the critical values, the fire type and
+/// the 1-h crown fire's shape.
+fn crown_columns(o: &mut Columns, f: &CrownFire) {
+    let mut num = |name: &'static str, v: f64| push(o, name, v);
     num("crown_ros_m_min", f.crown_ros_m_per_min);
     num("crown_ros_ft_min", ft_min(f.crown_ros_m_per_min));
     num("crown_ros_ch_h", ch_h(f.crown_ros_m_per_min));
@@ -132,12 +152,18 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     num("active_ratio", f.active_ratio);
     num("fire_type", f.fire_type as u8 as f64);
     o.push(("fire_type_name", f.fire_type.name().to_string()));
-    let mut num = |name: &'static str, v: f64| o.push((name, crate::format::significant(v, 11)));
+    let mut num = |name: &'static str, v: f64| push(o, name, v);
     num("crown_lwr", f.crown_length_to_breadth);
     num("crown_area_1h_ha", f.crown_area_1h_m2 / M2_PER_HA);
     num("crown_area_1h_ac", f.crown_area_1h_m2 / M2_PER_ACRE);
     num("crown_perimeter_1h_km", f.crown_perimeter_1h_m / M_PER_KM);
     num("crown_perimeter_1h_ch", f.crown_perimeter_1h_m / (FT_PER_CHAIN * M_PER_FT));
+}
+
+/// The final behaviour by each method (Rothermel/Finney, passive, Scott & Reinhardt), the indices, and the
+/// reference's harness columns.
+fn final_columns(o: &mut Columns, c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64) {
+    let mut num = |name: &'static str, v: f64| push(o, name, v);
     let fin = |num: &mut dyn FnMut(&'static str, f64), names: [&'static str; 8], v: &crate::physics::crown::Final| {
         num(names[0], v.ros_m_per_min);
         num(names[1], ft_min(v.ros_m_per_min));
@@ -203,7 +229,6 @@ pub fn output_row(c: &CrownInputs, f: &CrownFire, torching_index_m_per_min: f64)
     // wind); Emberfall computes every case with the case's own 20-ft wind.
     num("sr_fresh_object_wind20_km_h", km_h(c.wind20_m_per_min));
     num("sr_fresh_object_differs", 0.0);
-    o
 }
 
 /// Run every row of `input`; write `case_id` and the outputs to `out` (or standard output). Returns rows done.
