@@ -92,121 +92,129 @@ fn min_max_origin(w: &mut Xml) -> XmlResult {
 /// The `<pipe>` (rasters) or `<renderer-v2>` and labelling (vectors) of a style.
 fn renderer(w: &mut Xml, style: &Style) -> XmlResult {
     match style {
-        Style::Classes { classes, clear_below } => {
-            let max = classes.iter().rev().find(|c| c.hi.is_finite()).map_or(1.0, |c| c.hi).to_string();
-            let min = clear_below.to_string();
-            inner(w, "pipe", &[], |w| {
-                let r = [
-                    ("type", "singlebandpseudocolor"),
-                    ("band", "1"),
-                    ("opacity", "1"),
-                    ("alphaBand", "-1"),
-                    ("classificationMin", min.as_str()),
-                    ("classificationMax", max.as_str()),
-                    ("nodataColor", ""),
-                ];
-                inner(w, "rasterrenderer", &r, |w| {
-                    empty(w, "rasterTransparency", &[])?;
-                    min_max_origin(w)?;
-                    inner(w, "rastershader", &[], |w| {
-                        let shader = [
-                            ("colorRampType", "DISCRETE"),
-                            ("classificationMode", "1"),
-                            ("clip", "0"),
-                            ("minimumValue", min.as_str()),
-                            ("maximumValue", max.as_str()),
-                            ("labelPrecision", "4"),
-                        ];
-                        inner(w, "colorrampshader", &shader, |w| {
-                            let clear =
-                                [("alpha", "0"), ("value", min.as_str()), ("label", "none"), ("color", "#ffffff")];
-                            empty(w, "item", &clear)?;
-                            for c in classes {
-                                let upper = if c.hi.is_finite() { c.hi.to_string() } else { "inf".into() };
-                                let color = hex(c.color);
-                                let item =
-                                    [("alpha", "255"), ("value", &upper), ("label", &c.label), ("color", &color)];
-                                empty(w, "item", &item)?;
-                            }
-                            Ok(())
-                        })
-                    })
-                })?;
-                raster_pipe_tail(w, true)
-            })
-        }
-        Style::Grey { min, max } => inner(w, "pipe", &[], |w| {
-            let r = [
-                ("type", "singlebandgray"),
-                ("grayBand", "1"),
-                ("gradient", "BlackToWhite"),
-                ("opacity", "1"),
-                ("alphaBand", "-1"),
-                ("nodataColor", ""),
-            ];
-            inner(w, "rasterrenderer", &r, |w| {
-                empty(w, "rasterTransparency", &[])?;
-                min_max_origin(w)?;
-                inner(w, "contrastEnhancement", &[], |w| {
-                    text(w, "minValue", &min.to_string())?;
-                    text(w, "maxValue", &max.to_string())?;
-                    text(w, "algorithm", "StretchToMinimumMaximum")
-                })
-            })?;
-            raster_pipe_tail(w, false)
-        }),
-        Style::Lines { color, label_field } | Style::Points { color, label_field } => {
-            let c = format!("{},{},{},255", color[0], color[1], color[2]);
-            let line = matches!(style, Style::Lines { .. });
-            let r = [("type", "singleSymbol"), ("symbollevels", "0"), ("enableorderby", "0"), ("forceraster", "0")];
-            inner(w, "renderer-v2", &r, |w| {
-                inner(w, "symbols", &[], |w| {
-                    let kind = if line { "line" } else { "marker" };
-                    let sym =
-                        [("type", kind), ("name", "0"), ("alpha", "1"), ("clip_to_extent", "1"), ("force_rhr", "0")];
-                    inner(w, "symbol", &sym, |w| {
-                        let class = if line { "SimpleLine" } else { "SimpleMarker" };
-                        let layer = [("class", class), ("enabled", "1"), ("locked", "0"), ("pass", "0")];
-                        inner(w, "layer", &layer, |w| {
-                            inner(w, "Option", &[("type", "Map")], |w| {
-                                let options: &[(&str, &str)] = if line {
-                                    &[("line_color", &c), ("line_width", "0.8"), ("line_width_unit", "MM")]
-                                } else {
-                                    &[
-                                        ("name", "square"),
-                                        ("color", "255,255,255,255"),
-                                        ("outline_color", &c),
-                                        ("outline_width", "0.6"),
-                                        ("size", "3"),
-                                        ("size_unit", "MM"),
-                                    ]
-                                };
-                                for (k, v) in options {
-                                    empty(w, "Option", &[("type", "QString"), ("name", k), ("value", v)])?;
-                                }
-                                Ok(())
-                            })
-                        })
-                    })
-                })
-            })?;
-            inner(w, "labeling", &[("type", "simple")], |w| {
-                inner(w, "settings", &[("calloutType", "simple")], |w| {
-                    let style = [
-                        ("fieldName", label_field.as_str()),
-                        ("fontFamily", "Noto Sans"),
-                        ("fontSize", "10"),
-                        ("fontWeight", "75"),
-                        ("textColor", &c),
-                    ];
-                    empty(w, "text-style", &style)?;
-                    let buffer = [("bufferDraw", "1"), ("bufferSize", "1"), ("bufferColor", "255,255,255,255")];
-                    empty(w, "text-buffer", &buffer)?;
-                    empty(w, "placement", &[("placement", "1")])
-                })
-            })
-        }
+        Style::Classes { classes, clear_below } => classes_pipe(w, classes, *clear_below),
+        Style::Grey { min, max } => grey_pipe(w, *min, *max),
+        Style::Lines { color, label_field } => vector_renderer(w, true, *color, label_field),
+        Style::Points { color, label_field } => vector_renderer(w, false, *color, label_field),
     }
+}
+
+/// A raster in discrete colour classes, transparent below `clear_below`.
+fn classes_pipe(w: &mut Xml, classes: &[LegendClass], clear_below: f32) -> XmlResult {
+    let max = classes.iter().rev().find(|c| c.hi.is_finite()).map_or(1.0, |c| c.hi).to_string();
+    let min = clear_below.to_string();
+    inner(w, "pipe", &[], |w| {
+        let r = [
+            ("type", "singlebandpseudocolor"),
+            ("band", "1"),
+            ("opacity", "1"),
+            ("alphaBand", "-1"),
+            ("classificationMin", min.as_str()),
+            ("classificationMax", max.as_str()),
+            ("nodataColor", ""),
+        ];
+        inner(w, "rasterrenderer", &r, |w| {
+            empty(w, "rasterTransparency", &[])?;
+            min_max_origin(w)?;
+            inner(w, "rastershader", &[], |w| {
+                let shader = [
+                    ("colorRampType", "DISCRETE"),
+                    ("classificationMode", "1"),
+                    ("clip", "0"),
+                    ("minimumValue", min.as_str()),
+                    ("maximumValue", max.as_str()),
+                    ("labelPrecision", "4"),
+                ];
+                inner(w, "colorrampshader", &shader, |w| {
+                    let clear = [("alpha", "0"), ("value", min.as_str()), ("label", "none"), ("color", "#ffffff")];
+                    empty(w, "item", &clear)?;
+                    for c in classes {
+                        let upper = if c.hi.is_finite() { c.hi.to_string() } else { "inf".into() };
+                        let color = hex(c.color);
+                        let item = [("alpha", "255"), ("value", &upper), ("label", &c.label), ("color", &color)];
+                        empty(w, "item", &item)?;
+                    }
+                    Ok(())
+                })
+            })
+        })?;
+        raster_pipe_tail(w, true)
+    })
+}
+
+/// A raster stretched from `min` (black) to `max` (white).
+fn grey_pipe(w: &mut Xml, min: f32, max: f32) -> XmlResult {
+    inner(w, "pipe", &[], |w| {
+        let r = [
+            ("type", "singlebandgray"),
+            ("grayBand", "1"),
+            ("gradient", "BlackToWhite"),
+            ("opacity", "1"),
+            ("alphaBand", "-1"),
+            ("nodataColor", ""),
+        ];
+        inner(w, "rasterrenderer", &r, |w| {
+            empty(w, "rasterTransparency", &[])?;
+            min_max_origin(w)?;
+            inner(w, "contrastEnhancement", &[], |w| {
+                text(w, "minValue", &min.to_string())?;
+                text(w, "maxValue", &max.to_string())?;
+                text(w, "algorithm", "StretchToMinimumMaximum")
+            })
+        })?;
+        raster_pipe_tail(w, false)
+    })
+}
+
+/// Lines or square markers in one colour, labelled by `label_field`.
+fn vector_renderer(w: &mut Xml, line: bool, color: [u8; 3], label_field: &str) -> XmlResult {
+    let c = format!("{},{},{},255", color[0], color[1], color[2]);
+    let r = [("type", "singleSymbol"), ("symbollevels", "0"), ("enableorderby", "0"), ("forceraster", "0")];
+    inner(w, "renderer-v2", &r, |w| {
+        inner(w, "symbols", &[], |w| {
+            let kind = if line { "line" } else { "marker" };
+            let sym = [("type", kind), ("name", "0"), ("alpha", "1"), ("clip_to_extent", "1"), ("force_rhr", "0")];
+            inner(w, "symbol", &sym, |w| {
+                let class = if line { "SimpleLine" } else { "SimpleMarker" };
+                let layer = [("class", class), ("enabled", "1"), ("locked", "0"), ("pass", "0")];
+                inner(w, "layer", &layer, |w| {
+                    inner(w, "Option", &[("type", "Map")], |w| {
+                        let options: &[(&str, &str)] = if line {
+                            &[("line_color", &c), ("line_width", "0.8"), ("line_width_unit", "MM")]
+                        } else {
+                            &[
+                                ("name", "square"),
+                                ("color", "255,255,255,255"),
+                                ("outline_color", &c),
+                                ("outline_width", "0.6"),
+                                ("size", "3"),
+                                ("size_unit", "MM"),
+                            ]
+                        };
+                        for (k, v) in options {
+                            empty(w, "Option", &[("type", "QString"), ("name", k), ("value", v)])?;
+                        }
+                        Ok(())
+                    })
+                })
+            })
+        })
+    })?;
+    inner(w, "labeling", &[("type", "simple")], |w| {
+        inner(w, "settings", &[("calloutType", "simple")], |w| {
+            let style = [
+                ("fieldName", label_field),
+                ("fontFamily", "Noto Sans"),
+                ("fontSize", "10"),
+                ("fontWeight", "75"),
+                ("textColor", &c),
+            ];
+            empty(w, "text-style", &style)?;
+            let buffer = [("bufferDraw", "1"), ("bufferSize", "1"), ("bufferColor", "255,255,255,255")];
+            empty(w, "text-buffer", &buffer)?;
+            empty(w, "placement", &[("placement", "1")])
+        })
+    })
 }
 
 /// The end of a raster's `<pipe>`: brightness, (hue and saturation for colour rasters,) resampling.

@@ -167,6 +167,47 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     notes.extend(landscape.notes.iter().cloned());
     let w = &scenario.weather;
     let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+    let (stream, wind_grids, moisture_grids, clock) = weather_inputs(&scenario, &landscape, &cells, lat, &mut notes)?;
+    let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
+    if gridded > 0 {
+        notes.push(format!("gridded wind in {gridded} of {} weather periods", wind_grids.len()));
+    }
+    let m1h = w.base.moisture.dead_1h;
+    let cell_ignition = CellIgnition::new(&landscape, &cells, m1h, &scenario.ignition);
+    let fixed_debris = fixed_debris(&scenario, &engine, &landscape, &cell_ignition, &mut notes)?;
+    let fixed_sources = fixed_sources(&scenario, &landscape.grid, &mut notes)?;
+    let spread = Mutex::new(vec![SpreadContext::new(&engine, &landscape.grid, &cells)?]);
+    Ok(Prepared {
+        scenario,
+        engine,
+        landscape,
+        cells,
+        stream,
+        wind_grids,
+        moisture_grids,
+        clock,
+        cell_ignition,
+        fixed_debris,
+        fixed_sources,
+        spread,
+        notes,
+        prepare_s: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// The run's weather in fire time: the stream, its wind and moisture grids per period, the burn periods' clock.
+type RunWeather = (WeatherStream, crate::weather::WindGrids, Vec<Option<Arc<MoistureGrid>>>, Option<BurnClock>);
+
+/// The run's weather: the stream (or the constant weather), its wind grids and conditioned moisture grids, and the
+/// burn periods' clock (the stream compressed to fire time) when the scenario has burn periods.
+fn weather_inputs(
+    scenario: &Scenario,
+    landscape: &Landscape,
+    cells: &Cells,
+    lat: Option<f64>,
+    notes: &mut Vec<String>,
+) -> Result<RunWeather> {
+    let w = &scenario.weather;
     let mut obs = Vec::new();
     let (stream, wind_grids) = match &w.stream {
         Some(p) => {
@@ -177,7 +218,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (WeatherStream::constant(w.base), Vec::new()),
     };
-    let moisture_grids = moisture_grids(&landscape, &cells, w, &stream, &obs, lat, &mut notes);
+    let moisture_grids = moisture_grids(landscape, cells, w, &stream, &obs, lat, notes);
     // Burn periods: the fire spreads only within them, in fire time; the stream was conditioned in clock time.
     let (stream, wind_grids, moisture_grids, clock) = match burn_periods(
         w.stream.as_deref(),
@@ -197,85 +238,65 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         }
         None => (stream, wind_grids, moisture_grids, None),
     };
-    let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
-    if gridded > 0 {
-        notes.push(format!("gridded wind in {gridded} of {} weather periods", wind_grids.len()));
-    }
-    let m1h = w.base.moisture.dead_1h;
-    let cell_ignition = CellIgnition::new(&landscape, &cells, m1h, &scenario.ignition);
-    let fixed_debris = match &scenario.debris {
-        Some(DebrisSpec::Fragments(p)) => Some(debris::read_fragments(p, &landscape.grid)?),
+    Ok((stream, wind_grids, moisture_grids, clock))
+}
+
+/// A fragment list or impact raster (fixed for every member), read, with its ignition maps.
+fn fixed_debris(
+    scenario: &Scenario,
+    engine: &Engine,
+    landscape: &Landscape,
+    cell_ignition: &CellIgnition,
+    notes: &mut Vec<String>,
+) -> Result<Option<(Arc<DebrisField>, Arc<ignition::IgnitionMaps>)>> {
+    let field = match &scenario.debris {
+        Some(DebrisSpec::Fragments(p)) => debris::read_fragments(p, &landscape.grid)?,
         Some(DebrisSpec::Raster { path, expected_count, fragment }) => {
-            Some(debris::read_impact_raster(path, *expected_count, fragment, &landscape)?)
+            debris::read_impact_raster(path, *expected_count, fragment, landscape)?
         }
-        _ => None,
+        _ => return Ok(None),
     };
-    let fixed_debris = match fixed_debris {
-        Some(field) => {
-            let (maps, expected) = ignition::maps_and_expected(
-                &engine,
-                &landscape.grid,
-                &cell_ignition,
-                &field.fragments,
-                m1h,
-                &scenario.ignition,
-            )?;
-            notes.extend(debris_notes(&field, &expected));
-            Some((Arc::new(field), Arc::new(maps)))
-        }
-        None => None,
-    };
-    let mut fixed_sources = Vec::new();
+    let m1h = scenario.weather.base.moisture.dead_1h;
+    let (maps, expected) =
+        ignition::maps_and_expected(engine, &landscape.grid, cell_ignition, &field.fragments, m1h, &scenario.ignition)?;
+    notes.extend(debris_notes(&field, &expected));
+    Ok(Some((Arc::new(field), Arc::new(maps))))
+}
+
+/// The scenario's direct ignitions (points, lon/lat points, vector files), each checked to lie on the landscape
+/// and start within the run; a run without debris needs at least one.
+fn fixed_sources(scenario: &Scenario, grid: &crate::landscape::Grid, notes: &mut Vec<String>) -> Result<Vec<Source>> {
+    let mut fixed = Vec::new();
     for s in &scenario.ignitions {
         match s {
-            IgnitionSpec::Point { x, y, t_min } => {
-                fixed_sources.push(Source { shape: Shape::Point(*x, *y), t_min: *t_min })
-            }
-            IgnitionSpec::LonLat { lon, lat, t_min } => {
-                fixed_sources.push(sources::lonlat_point(*lon, *lat, *t_min, &landscape.grid)?)
-            }
+            IgnitionSpec::Point { x, y, t_min } => fixed.push(Source { shape: Shape::Point(*x, *y), t_min: *t_min }),
+            IgnitionSpec::LonLat { lon, lat, t_min } => fixed.push(sources::lonlat_point(*lon, *lat, *t_min, grid)?),
             IgnitionSpec::File(p) => {
-                let (from_file, file_notes) = sources::read_vector_noted(p, &landscape.grid)?;
+                let (from_file, file_notes) = sources::read_vector_noted(p, grid)?;
                 notes.extend(file_notes);
                 for (k, s) in from_file.iter().enumerate() {
-                    sources::seeds(s, &landscape.grid)
-                        .map_err(|e| Error::input(p.display(), format!("shape {k}: {e}")))?;
+                    sources::seeds(s, grid).map_err(|e| Error::input(p.display(), format!("shape {k}: {e}")))?;
                 }
-                fixed_sources.extend(from_file)
+                fixed.extend(from_file)
             }
         }
     }
     // Every direct ignition must lie on the landscape and start within the run: checked now, not in the middle of
     // a run.
-    for s in &fixed_sources {
-        sources::seeds(s, &landscape.grid)?;
+    for s in &fixed {
+        sources::seeds(s, grid)?;
         if s.t_min > scenario.spread.duration_min {
-            return Err(Error::Invalid(format!(
-                "an ignition at {} min starts after the end of the run ({} min)",
-                s.t_min, scenario.spread.duration_min
-            )));
+            return Err(Error::value(
+                "an ignition",
+                format!("at {} min", s.t_min),
+                format!("starts after the end of the run ({} min)", scenario.spread.duration_min),
+            ));
         }
     }
-    if scenario.debris.is_none() && fixed_sources.is_empty() {
-        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
+    if scenario.debris.is_none() && fixed.is_empty() {
+        return Err(Error::value("ignitions", "", "none: give --ignite, --ignite-lonlat or --ignitions"));
     }
-    let spread = Mutex::new(vec![SpreadContext::new(&engine, &landscape.grid, &cells)?]);
-    Ok(Prepared {
-        scenario,
-        engine,
-        landscape,
-        cells,
-        stream,
-        wind_grids,
-        moisture_grids,
-        clock,
-        cell_ignition,
-        fixed_debris,
-        fixed_sources,
-        spread,
-        notes,
-        prepare_s: t0.elapsed().as_secs_f64(),
-    })
+    Ok(fixed)
 }
 
 /// Notes of a debris field: what reading it noticed, hot fragments outside the hot-particle relation's range, and
