@@ -83,6 +83,40 @@ pub fn render_map(
     let panel_h = 40 + 28 * classes.len() as i64 + 200;
     let height = (oy + map_h.max(panel_h) + FOOTER_H + MARGIN) as u32;
     let mut cv = Canvas::new(width, height, [255, 255, 255]);
+    let raster = shaded_raster(grid, &shade, values, nodata, classes, water, (map_w, map_h, scale));
+    cv.blit(ox, oy, map_w as u32, map_h as u32, &raster);
+    cv.frame(ox - 1, oy - 1, map_w + 2, map_h + 2, [0, 0, 0]);
+    cv.text(MARGIN, 14, title, 24.0, Weight::Bold, [20, 20, 20]);
+    // Footer: CRS and grid.
+    let crs = format!(
+        "{} \u{2022} {} \u{00d7} {} cells of {} m \u{2022} hillshade from the landscape's DEM",
+        grid.crs_name(),
+        grid.cols,
+        grid.rows,
+        crate::format::plain(grid.dx(), 1)
+    );
+    cv.text(MARGIN, oy + map_h + 10, &crs, 15.0, Weight::Regular, [60, 60, 60]);
+    let lx = 2 * MARGIN + map_w;
+    let ly = legend(&mut cv, lx, oy, legend_title, classes, water.is_some());
+    north_arrow(&mut cv, lx, ly + 18);
+    scale_bar(&mut cv, grid, scale, lx, ly + 96);
+    cv
+}
+
+const WATER: [u8; 3] = [150, 190, 230];
+const INK: [u8; 3] = [20, 20, 20];
+
+/// The map's pixels (RGB, `map_w` x `map_h` at `scale` px per cell): each value's class colour shaded by the
+/// hillshade, water blue, no data and unclassed values the hillshade in grey.
+fn shaded_raster(
+    grid: &Grid,
+    shade: &[f32],
+    values: &[f32],
+    nodata: f32,
+    classes: &[LegendClass],
+    water: Option<&[bool]>,
+    (map_w, map_h, scale): (i64, i64, f64),
+) -> Vec<u8> {
     let mut raster = Vec::with_capacity((map_w * map_h * 3) as usize);
     for py in 0..map_h {
         let r = ((py as f64 + 0.5) / scale) as usize;
@@ -96,7 +130,7 @@ pub fn render_map(
                 [g, g, g]
             };
             let base = if water.is_some_and(|w| w[i]) {
-                [150, 190, 230]
+                WATER
             } else if !v.is_finite() || v == nodata {
                 grey()
             } else if let Some(cl) = classes.iter().find(|cl| v >= cl.lo && v < cl.hi) {
@@ -108,44 +142,35 @@ pub fn render_map(
             raster.extend_from_slice(&base);
         }
     }
-    cv.blit(ox, oy, map_w as u32, map_h as u32, &raster);
-    cv.frame(ox - 1, oy - 1, map_w + 2, map_h + 2, [0, 0, 0]);
-    cv.text(MARGIN, 14, title, 24.0, Weight::Bold, [20, 20, 20]);
-    // Footer: CRS and grid.
-    let crs = format!(
-        "{} \u{2022} {} \u{00d7} {} cells of {} m \u{2022} hillshade from the landscape's DEM",
-        grid.crs_name(),
-        grid.cols,
-        grid.rows,
-        crate::format::plain(grid.dx(), 1)
-    );
-    cv.text(MARGIN, oy + map_h + 10, &crs, 15.0, Weight::Regular, [60, 60, 60]);
-    // Legend.
-    let lx = 2 * MARGIN + map_w;
-    let mut ly = oy;
-    cv.text(lx, ly, legend_title, 17.0, Weight::Bold, [20, 20, 20]);
+    raster
+}
+
+/// The legend from (lx, ly): its title, a swatch and label per class, water if shown. Returns the y below it.
+fn legend(cv: &mut Canvas, lx: i64, mut ly: i64, title: &str, classes: &[LegendClass], water: bool) -> i64 {
+    cv.text(lx, ly, title, 17.0, Weight::Bold, INK);
     ly += 30;
-    for cl in classes {
-        cv.rect(lx, ly, 30, 20, cl.color);
+    let water_class = water.then(|| (WATER, "Water"));
+    for (color, label) in classes.iter().map(|cl| (cl.color, cl.label.as_str())).chain(water_class) {
+        cv.rect(lx, ly, 30, 20, color);
         cv.frame(lx, ly, 30, 20, [60, 60, 60]);
-        cv.text(lx + 40, ly + 1, &cl.label, 16.0, Weight::Regular, [20, 20, 20]);
+        cv.text(lx + 40, ly + 1, label, 16.0, Weight::Regular, INK);
         ly += 28;
     }
-    if water.is_some() {
-        cv.rect(lx, ly, 30, 20, [150, 190, 230]);
-        cv.frame(lx, ly, 30, 20, [60, 60, 60]);
-        cv.text(lx + 40, ly + 1, "Water", 16.0, Weight::Regular, [20, 20, 20]);
-        ly += 28;
-    }
-    // North arrow (grid north: the map is north-up).
-    ly += 18;
+    ly
+}
+
+/// A north arrow at (lx, ly) (grid north: the map is north-up).
+fn north_arrow(cv: &mut Canvas, lx: i64, ly: i64) {
     let (ax, aw, ah) = (lx as f64 + 18.0, 12.0, 34.0);
     let top = ly as f64 + 24.0;
-    cv.text(lx + 11, ly, "N", 20.0, Weight::Bold, [20, 20, 20]);
-    cv.triangle([(ax, top), (ax - aw, top + ah), (ax, top + ah * 0.72)], [20, 20, 20]);
+    cv.text(lx + 11, ly, "N", 20.0, Weight::Bold, INK);
+    cv.triangle([(ax, top), (ax - aw, top + ah), (ax, top + ah * 0.72)], INK);
     cv.triangle([(ax, top), (ax + aw, top + ah), (ax, top + ah * 0.72)], [150, 150, 150]);
-    ly += 78;
-    // Scale bar: a round length near a quarter of the map width, in four alternating segments.
+}
+
+/// A scale bar at (lx, ly): a round length near a quarter of the map width (and within the panel), in four
+/// alternating segments, labelled at 0, the middle and the end.
+fn scale_bar(cv: &mut Canvas, grid: &Grid, scale: f64, lx: i64, ly: i64) {
     let map_width_m = grid.cols as f64 * grid.dx();
     let fits = (PANEL_W as f64 - 40.0) / scale * grid.dx();
     let target = (map_width_m / 4.0).min(fits);
@@ -154,32 +179,18 @@ pub fn render_map(
     let bar_px = (nice / grid.dx() * scale).round() as i64;
     for k in 0..4 {
         let (x0, x1) = (lx + bar_px * k / 4, lx + bar_px * (k + 1) / 4);
-        let c = if k % 2 == 0 { [20, 20, 20] } else { [255, 255, 255] };
+        let c = if k % 2 == 0 { INK } else { [255, 255, 255] };
         cv.rect(x0, ly + 20, x1 - x0, 8, c);
     }
-    cv.frame(lx, ly + 20, bar_px + 1, 8, [20, 20, 20]);
+    cv.frame(lx, ly + 20, bar_px + 1, 8, INK);
     let unit = |m: f64| if nice >= 1000.0 { crate::format::plain(m / 1000.0, 1) } else { crate::format::plain(m, 1) };
     let u = if nice >= 1000.0 { "km" } else { "m" };
-    cv.text(lx - 3, ly, "0", 14.0, Weight::Regular, [20, 20, 20]);
+    let width = |s: &str| Canvas::text_width(s, 14.0, Weight::Regular);
+    cv.text(lx - 3, ly, "0", 14.0, Weight::Regular, INK);
     let mid = unit(nice / 2.0);
-    cv.text(
-        lx + bar_px / 2 - Canvas::text_width(&mid, 14.0, Weight::Regular) / 2,
-        ly,
-        &mid,
-        14.0,
-        Weight::Regular,
-        [20, 20, 20],
-    );
+    cv.text(lx + bar_px / 2 - width(&mid) / 2, ly, &mid, 14.0, Weight::Regular, INK);
     let end = format!("{} {u}", unit(nice));
-    cv.text(
-        lx + bar_px - Canvas::text_width(&unit(nice), 14.0, Weight::Regular) / 2,
-        ly,
-        &end,
-        14.0,
-        Weight::Regular,
-        [20, 20, 20],
-    );
-    cv
+    cv.text(lx + bar_px - width(&unit(nice)) / 2, ly, &end, 14.0, Weight::Regular, INK);
 }
 
 /// Flame length classes (m) of the fire behaviour hauling chart (Andrews & Rothermel 1982, INT-131: 4, 8 and
