@@ -327,25 +327,9 @@ fn view(c: &ReportContext) -> ReportView {
     }
 }
 
-/// Render `template` (its name says its escaping: HTML for `.html`, none for `.md`) with `view`: blocks take their
-/// own line (trim and lstrip blocks), the final newline is kept.
-fn render(name: &str, template: &str, view: &ReportView) -> Result<String> {
-    let syntax = minijinja::syntax::SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
-        .map_err(|e| Error::Invalid(format!("report template syntax: {e}")))?;
-    let mut env = minijinja::Environment::new();
-    env.set_syntax(syntax);
-    let err = |e: minijinja::Error| Error::Invalid(format!("templates/{name}: {e}"));
-    env.add_template(name, template).map_err(err)?;
-    env.get_template(name).map_err(err)?.render(minijinja::value::Serde(view)).map_err(err)
-}
-
 /// report.md.
 pub fn markdown(c: &ReportContext) -> Result<String> {
-    render("report.md", include_str!("../../templates/report.md"), &view(c))
+    crate::run::template::render("report.md", include_str!("../../templates/report.md"), &view(c))
 }
 
 /// A PNG of the run folder, base64, for a data URL.
@@ -376,5 +360,5 @@ pub fn html(c: &ReportContext) -> Result<String> {
     if !v.sweep.is_empty() {
         v.figures.launch.push(figure(out, "launch_window.png", "Hazard over the launch window")?);
     }
-    render("report.html", include_str!("../../templates/report.html"), &v)
+    crate::run::template::render("report.html", include_str!("../../templates/report.html"), &v)
 }

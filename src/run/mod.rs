@@ -18,6 +18,7 @@ pub mod qgis;
 pub mod render;
 pub mod report;
 pub mod scenario;
+pub mod template;
 /// A FARSITE .input's settings applied to a scenario (part of the scenario: [`scenario::farsite_settings`]).
 pub use scenario::farsite_settings;
 pub mod spot_calculator;

@@ -293,7 +293,7 @@ pub fn write_member(
     files.push(sp);
     if let Some(d) = &m.debris {
         let report = out.join("report.md");
-        io::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes))?;
+        io::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes)?)?;
         files.push(report);
     }
     Ok((files, summary))

@@ -149,7 +149,7 @@ fn shaded_raster(
 fn legend(cv: &mut Canvas, lx: i64, mut ly: i64, title: &str, classes: &[LegendClass], water: bool) -> i64 {
     cv.text(lx, ly, title, 17.0, Weight::Bold, INK);
     ly += 30;
-    let water_class = water.then(|| (WATER, "Water"));
+    let water_class = water.then_some((WATER, "Water"));
     for (color, label) in classes.iter().map(|cl| (cl.color, cl.label.as_str())).chain(water_class) {
         cv.rect(lx, ly, 30, 20, color);
         cv.frame(lx, ly, 30, 20, [60, 60, 60]);
