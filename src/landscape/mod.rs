@@ -26,7 +26,7 @@ use crate::physics::fuel::FuelCatalog;
 use crate::units::{frac_from_pct, pct_from_frac, M_PER_FT};
 pub use read::read_fuel_conversion;
 use read::*;
-pub use synthetic::{write_synthetic, SynthSpec};
+pub use synthetic::{parse_origin, write_synthetic, SynthSpec};
 
 /// Band descriptions of an 8-band landscape in LCP order, LANDFIRE units.
 pub const LCP_BAND_NAMES: [&str; 8] = [

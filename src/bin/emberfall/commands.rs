@@ -1,6 +1,6 @@
 //! Each subcommand: its arguments turned into library calls, and what it prints.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{BackendArg, LandscapeArgs, WeatherArgs};
 use emberfall::gpu::{limits_report, Engine, Gpu};
@@ -296,7 +296,8 @@ pub fn behavior_done(
     Ok(())
 }
 
-pub fn spread(args: SpreadArgs) -> Result<()> {
+/// `--ignite`, `--ignite-lonlat` and `--ignitions`.
+fn ignitions_of(args: &SpreadArgs) -> Result<Vec<IgnitionSpec>> {
     let mut ignitions = Vec::new();
     for s in &args.ignite {
         let (x, y, t_min) = sources::parse_triplet(s, "--ignite")?;
@@ -309,15 +310,12 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
     if let Some(p) = &args.ignitions {
         ignitions.push(IgnitionSpec::File(p.clone()));
     }
-    let mut args = args;
-    let crown_method = args.crown.method();
-    let spotting = args.spotting.params()?;
-    let foliar = args.crown.foliar_moisture_pct()?;
-    let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
-    // FARSITE's own file gives what it holds (physics and weather: run::farsite_settings); the command line still
-    // gives the landscape and the ignitions, and the flags below win over the file.
-    let input = args.farsite_input.as_deref().map(emberfall::farsite::FarsiteInput::read).transpose()?;
-    let given = emberfall::run::farsite_settings::FarsiteGiven {
+    Ok(ignitions)
+}
+
+/// What the command line gives itself, so that a FARSITE `.input` does not override it.
+fn farsite_given(args: &SpreadArgs) -> emberfall::run::farsite_settings::FarsiteGiven {
+    emberfall::run::farsite_settings::FarsiteGiven {
         moisture: args.weather.moisture.is_some(),
         crown_method: args.crown.given(),
         fuel_models: args.landscape.fuel_models.is_some(),
@@ -327,7 +325,45 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
         spot_probability: args.spotting.no_spotting || args.spotting.spot_probability.is_some(),
         min_spot_distance: args.spotting.min_spot_distance > 0.0,
         ..Default::default()
-    };
+    }
+}
+
+/// What a spread run says when it is done: the time split, the fire, and the files (on standard output).
+fn say_spread(rep: emberfall::run::RunReport, duration_min: f64) {
+    eprintln!("time: {}", rep.timing.split());
+    if let Some(s) = &rep.member.summary {
+        eprintln!(
+            "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
+            s.burned_cells,
+            s.burned_area_ha,
+            duration_min / MIN_PER_H,
+            s.run_time_s,
+            s.backend
+        );
+        print_fire_extras(s, |m| eprintln!("{m}"));
+        if s.ignition_points_on_unburnable_cells > 0 {
+            eprintln!(
+                "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
+                s.ignition_points_on_unburnable_cells
+            );
+        }
+    }
+    for f in rep.files {
+        println!("{}", f.display());
+    }
+}
+
+pub fn spread(args: SpreadArgs) -> Result<()> {
+    let ignitions = ignitions_of(&args)?;
+    let mut args = args;
+    let crown_method = args.crown.method();
+    let spotting = args.spotting.params()?;
+    let foliar = args.crown.foliar_moisture_pct()?;
+    let model_moistures = read_fuel_moistures(args.fuel_moistures.as_deref(), &mut args.weather)?;
+    let given = farsite_given(&args);
+    // FARSITE's own file gives what it holds (physics and weather: run::farsite_settings); the command line still
+    // gives the landscape and the ignitions, and the flags below win over the file.
+    let input = args.farsite_input.as_deref().map(emberfall::farsite::FarsiteInput::read).transpose()?;
     if let (Some(i), None) = (&input, &args.weather.moisture) {
         // The weather spec needs moistures: model 0's of the file (checked again when the file is applied).
         if let Some(m) = i.moisture_pct {
@@ -380,31 +416,11 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
         "--isochrone-interval",
     )?;
     if sc.ignitions.is_empty() {
-        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
+        return Err(Error::value("ignitions", "", "none: give --ignite, --ignite-lonlat or --ignitions"));
     }
     let duration = sc.spread.duration_min;
     let rep = emberfall::run::run_scenario(sc, &mut |m| eprintln!("{m}"))?;
-    eprintln!("time: {}", rep.timing.split());
-    if let Some(s) = &rep.member.summary {
-        eprintln!(
-            "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
-            s.burned_cells,
-            s.burned_area_ha,
-            duration / MIN_PER_H,
-            s.run_time_s,
-            s.backend
-        );
-        print_fire_extras(s, |m| eprintln!("{m}"));
-        if s.ignition_points_on_unburnable_cells > 0 {
-            eprintln!(
-                "note: {} ignition points fell on non-burnable cells or fuel too wet to burn",
-                s.ignition_points_on_unburnable_cells
-            );
-        }
-    }
-    for f in rep.files {
-        println!("{}", f.display());
-    }
+    say_spread(rep, duration);
     Ok(())
 }
 
@@ -491,5 +507,49 @@ pub fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, mem
     let run = emberfall::ensemble::run_file(&scenario, &opts, &mut |m| println!("{m}"))?;
     print_ensemble(&run);
     println!("hazard report: {}", run.out_dir.join("report.html").display());
+    Ok(())
+}
+
+pub fn moisture(weather: &Path, initial: Option<&str>, out: Option<&Path>) -> Result<()> {
+    let initial = initial.map(|s| emberfall::run::moisture_calculator::parse_initial(s, "--initial")).transpose()?;
+    let n = emberfall::run::moisture_calculator::run_csv(weather, initial.as_deref(), out)?;
+    if let Some(o) = out {
+        eprintln!("{n} hours written to {}", o.display());
+    }
+    Ok(())
+}
+
+pub fn ensemble(
+    scenario: &Path,
+    members: Option<usize>,
+    out: Option<PathBuf>,
+    shard: Option<&str>,
+    seed: Option<u64>,
+    cog: bool,
+    backend: Option<BackendArg>,
+) -> Result<()> {
+    let opts = emberfall::ensemble::EnsembleOptions {
+        members,
+        out,
+        shard: shard.map(emberfall::ensemble::Shard::parse).transpose()?,
+        backend: backend.map(Into::into),
+        cog,
+        seed,
+    };
+    let run = emberfall::ensemble::run_file(scenario, &opts, &mut |m| eprintln!("{m}"))?;
+    print_ensemble(&run);
+    Ok(())
+}
+
+pub fn merge(
+    shards: &[PathBuf],
+    out: &Path,
+    scenario: Option<&Path>,
+    cog: bool,
+    backend: Option<BackendArg>,
+) -> Result<()> {
+    let opts = emberfall::ensemble::EnsembleOptions { backend: backend.map(Into::into), cog, ..Default::default() };
+    let run = emberfall::ensemble::merge(scenario, shards, &opts, out, &mut |m| eprintln!("{m}"))?;
+    print_ensemble(&run);
     Ok(())
 }

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches};
 
-use emberfall::landscape::{write_synthetic, SynthSpec};
+use emberfall::landscape::{parse_origin, write_synthetic, SynthSpec};
 use emberfall::physics::fuel::FuelCatalog;
-use emberfall::{quantity, Error, Result};
+use emberfall::{Error, Result};
 
 mod args;
 mod cli;
@@ -60,36 +60,7 @@ fn run(cli: Cli) -> Result<()> {
             LandscapeCommand::Info { landscape } => landscape_info(&landscape),
             LandscapeCommand::Synth { fuel, rows, cols, cell_size, slope_pct, aspect_deg, epsg, origin, out } => {
                 let cat = FuelCatalog::standard();
-                let model =
-                    cat.find(&fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
-                let o: Vec<f64> = origin
-                    .split(',')
-                    .map(|s| {
-                        s.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-                            Error::Invalid(format!("--origin {origin}: `{}` is not a number; give X,Y", s.trim()))
-                        })
-                    })
-                    .collect::<Result<_>>()?;
-                if o.len() != 2 {
-                    return Err(Error::Invalid(format!("--origin {origin}: give X,Y")));
-                }
-                quantity::slope_pct(slope_pct, "--slope-pct")?;
-                if !(cell_size.is_finite() && cell_size > 0.0 && cell_size <= 10_000.0) {
-                    return Err(Error::Invalid(format!("--cell-size {cell_size}: must be a length in m, 0..10000")));
-                }
-                if rows == 0 || cols == 0 {
-                    return Err(Error::Invalid("--rows and --cols must be at least 1".into()));
-                }
-                // 8 Float32 bands in memory and their copy for writing.
-                quantity::grid_fits(rows as u128 * cols as u128, 64, "landscape synth")?;
-                let srs = gdal::spatial_ref::SpatialRef::from_epsg(epsg)
-                    .map_err(|_| Error::Invalid(format!("--epsg {epsg}: not an EPSG code of a CRS that PROJ knows")))?;
-                if !srs.is_projected() || (srs.linear_units() - 1.0).abs() > 1e-9 {
-                    return Err(Error::Invalid(format!(
-                        "--epsg {epsg}: give a projected CRS in metres (a UTM zone, say); this one is {}",
-                        if srs.is_projected() { "projected in other units" } else { "geographic (degrees)" }
-                    )));
-                }
+                let model = cat.find(&fuel).ok_or_else(|| Error::value("--fuel", &fuel, "unknown fuel model"))?;
                 let spec = SynthSpec {
                     fuel_code: model.number,
                     rows,
@@ -98,7 +69,7 @@ fn run(cli: Cli) -> Result<()> {
                     slope_pct,
                     aspect_deg,
                     epsg,
-                    origin: (o[0], o[1]),
+                    origin: parse_origin(&origin, "--origin")?,
                 };
                 write_synthetic(&spec, &out)?;
                 println!(
@@ -123,41 +94,17 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Moisture { weather, initial, out } => {
-            let initial = initial
-                .as_deref()
-                .map(|s| emberfall::run::moisture_calculator::parse_initial(s, "--initial"))
-                .transpose()?;
-            let n = emberfall::run::moisture_calculator::run_csv(&weather, initial.as_deref(), out.as_deref())?;
-            if let Some(o) = &out {
-                eprintln!("{n} hours written to {}", o.display());
-            }
-            Ok(())
-        }
+        Command::Moisture { weather, initial, out } => moisture(&weather, initial.as_deref(), out.as_deref()),
         Command::Behavior(args) => behavior(args),
         Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
         Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
         Command::Demo { out, backend, behavior_maps, members } => demo(&out, backend, behavior_maps, members),
         Command::Ensemble { scenario, members, out, shard, seed, cog, backend } => {
-            let opts = emberfall::ensemble::EnsembleOptions {
-                members,
-                out,
-                shard: shard.as_deref().map(emberfall::ensemble::Shard::parse).transpose()?,
-                backend: backend.map(Into::into),
-                cog,
-                seed,
-            };
-            let run = emberfall::ensemble::run_file(&scenario, &opts, &mut |m| eprintln!("{m}"))?;
-            print_ensemble(&run);
-            Ok(())
+            ensemble(&scenario, members, out, shard.as_deref(), seed, cog, backend)
         }
         Command::Merge { shards, out, scenario, cog, backend } => {
-            let opts =
-                emberfall::ensemble::EnsembleOptions { backend: backend.map(Into::into), cog, ..Default::default() };
-            let run = emberfall::ensemble::merge(scenario.as_deref(), &shards, &opts, &out, &mut |m| eprintln!("{m}"))?;
-            print_ensemble(&run);
-            Ok(())
+            merge(&shards, &out, scenario.as_deref(), cog, backend)
         }
     }
 }
