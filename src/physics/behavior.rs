@@ -4,6 +4,8 @@
 
 use rayon::prelude::*;
 
+use crate::physics::crown::CrownOutcome;
+
 use crate::error::{Error, Result};
 use crate::gpu::layout::{CellRow, FuelRow, RunRow, BEHAVIOR_FLOATS};
 use crate::gpu::{groups_1d, Engine, Gpu};
@@ -228,6 +230,74 @@ pub fn fuel_model_10() -> &'static FuelModel {
     FM10.get_or_init(|| crate::physics::fuel::FuelCatalog::standard().get(10).expect("fuel model 10").clone())
 }
 
+/// What a cell's crown fire methods read of its surface fire (physics::crown has each method's equations and
+/// sources).
+struct CrownCell<'a> {
+    bed: &'a FuelBed,
+    b10: &'a FuelBed,
+    site: SiteInputs,
+    w: &'a Weather,
+    opts: &'a SurfaceOptions,
+    head: SurfaceHead,
+    /// 20-ft wind (m/min), wind adjustment factor, wind direction relative to upslope (deg), slope (tan), upslope
+    /// azimuth (deg).
+    u20: f64,
+    waf: f64,
+    wind_rel: f64,
+    slope: f64,
+    upslope: f64,
+}
+
+impl CrownCell<'_> {
+    /// Fuel model 10's surface fire at 0.4 of the 20-ft wind, in direction `rel` from upslope on slope `tan`.
+    fn fm10(&self, rel: f64, tan: f64) -> crate::physics::surface::SurfaceFire {
+        let site = SiteInputs {
+            midflame_wind_m_per_min: (0.4 * self.u20).max(0.0),
+            wind_dir_rel_upslope_deg: rel,
+            slope_tan: tan,
+        };
+        crate::physics::surface::surface_fire_on_bed(self.b10, &site, self.opts)
+    }
+
+    /// Finney (1998) as FARSITE and FlamMap: FM10 with the cell's slope and wind direction. The outcome and the
+    /// crown fire's direction relative to upslope, where the surface fire torches.
+    fn finney(&self, ch: f64, cbh: f64, cbd: f64) -> Option<(CrownOutcome, f64)> {
+        let canopy = FarsiteCanopy::new(ch, cbh, cbd);
+        let i0 = crown::van_wagner_critical_intensity_kw_per_m(
+            canopy.base_height_m,
+            pct_from_frac(self.opts.foliar_moisture_frac),
+        );
+        (self.head.fireline_intensity_kw_per_m >= i0).then(|| {
+            let h10 = self.fm10(self.wind_rel, self.slope);
+            (crown::finney(&self.head, i0, 3.34 * h10.ros_m_per_min, &canopy), h10.dir_max_spread_deg_rel_upslope)
+        })
+    }
+
+    /// Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope; R'sa the surface rate
+    /// under the crowning index's 20-ft wind; an active crown fire runs with the wind.
+    fn scott_reinhardt(&self, ch: f64, cbh: f64, cbd: f64) -> Option<(CrownOutcome, f64)> {
+        let i0 = critical_surface_intensity_kw_per_m(cbh, self.opts.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
+        (self.head.fireline_intensity_kw_per_m >= i0).then(|| {
+            let r_crown = 3.34 * self.fm10(0.0, 0.0).ros_m_per_min;
+            let load = cbd * (ch - cbh).max(0.0);
+            let r_sa = if r_crown >= crown::critical_crown_ros_m_per_min(cbd) {
+                f64::NAN
+            } else {
+                // Without canopy fuel the crowning index is infinite, and so is R'sa (CFB 0).
+                let o_active = crown::crowning_index_m_per_min(self.b10, cbd);
+                if o_active.is_finite() {
+                    let sa = SiteInputs { midflame_wind_m_per_min: o_active * self.waf, ..self.site };
+                    crate::physics::surface::surface_fire_on_bed(self.bed, &sa, self.opts).ros_m_per_min
+                } else {
+                    f64::INFINITY
+                }
+            };
+            let dir_rel = if self.u20 > 0.0 { self.w.wind_toward_deg() - self.upslope } else { f64::NAN };
+            (crown::scott_reinhardt(&self.head, i0, r_crown, cbd, load, r_sa), dir_rel)
+        })
+    }
+}
+
 /// The CPU twin of the kernel for one cell, f64: returns the [`OUT_STRIDE`] outputs. `bed` is the cell's fuel bed
 /// (None: not burnable), `bed10` fuel model 10's at the same moistures (crown fire).
 pub fn cell_behavior(
@@ -268,50 +338,11 @@ pub fn cell_behavior(
     if let (Some(b10), true) = (bed10, opts.crown != CrownMethod::None && ros_s > 0.0) {
         let head =
             SurfaceHead { ros_m_per_min: ros_s, heat_per_area_kj_per_m2: hpa_s, fireline_intensity_kw_per_m: fi };
-        let fm10_site = |rel: f64, tan: f64| SiteInputs {
-            midflame_wind_m_per_min: (0.4 * u20).max(0.0),
-            wind_dir_rel_upslope_deg: rel,
-            slope_tan: tan,
-        };
+        let c = CrownCell { bed, b10, site, w, opts, head, u20, waf, wind_rel, slope, upslope };
         let outcome = match opts.crown {
-            // Finney (1998) as FARSITE and FlamMap: where cover and height are above 0; FM10 with the cell's slope
-            // and wind direction.
-            CrownMethod::Finney if crown::has_canopy(cc, ch) => {
-                let canopy = FarsiteCanopy::new(ch, cbh, cbd);
-                let i0 = crown::van_wagner_critical_intensity_kw_per_m(
-                    canopy.base_height_m,
-                    pct_from_frac(opts.foliar_moisture_frac),
-                );
-                (fi >= i0).then(|| {
-                    let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(wind_rel, slope), opts);
-                    let o = crown::finney(&head, i0, 3.34 * h10.ros_m_per_min, &canopy);
-                    (o, h10.dir_max_spread_deg_rel_upslope)
-                })
-            }
-            // Scott & Reinhardt (2001) with behave's conventions: FM10 without slope, wind upslope; R'sa the
-            // surface rate under the crowning index's 20-ft wind.
+            CrownMethod::Finney if crown::has_canopy(cc, ch) => c.finney(ch, cbh, cbd),
             CrownMethod::ScottReinhardt if cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0 => {
-                let i0 = critical_surface_intensity_kw_per_m(cbh, opts.foliar_moisture_frac) * BEHAVE_I0_FACTOR;
-                (fi >= i0).then(|| {
-                    let h10 = crate::physics::surface::surface_fire_on_bed(b10, &fm10_site(0.0, 0.0), opts);
-                    let r_crown = 3.34 * h10.ros_m_per_min;
-                    let load = cbd * (ch - cbh).max(0.0);
-                    let r_sa = if r_crown >= crown::critical_crown_ros_m_per_min(cbd) {
-                        f64::NAN
-                    } else {
-                        // Without canopy fuel the crowning index is infinite, and so is R'sa (CFB 0).
-                        let o_active = crown::crowning_index_m_per_min(b10, cbd);
-                        if o_active.is_finite() {
-                            let sa = SiteInputs { midflame_wind_m_per_min: o_active * waf, ..site };
-                            crate::physics::surface::surface_fire_on_bed(bed, &sa, opts).ros_m_per_min
-                        } else {
-                            f64::INFINITY
-                        }
-                    };
-                    // An active Scott & Reinhardt crown fire runs with the wind.
-                    let dir_rel = if u20 > 0.0 { w.wind_toward_deg() - upslope } else { f64::NAN };
-                    (crown::scott_reinhardt(&head, i0, r_crown, cbd, load, r_sa), dir_rel)
-                })
+                c.scott_reinhardt(ch, cbh, cbd)
             }
             _ => None,
         };

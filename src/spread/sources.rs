@@ -234,111 +234,117 @@ pub struct Seed {
 
 /// Seeds of `src` on `grid`: positions in cell units. Fails when the source lies entirely off the grid.
 pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
-    let to_cell = |x: f64, y: f64| {
-        let (r, c) = grid.fractional_cell(x, y);
-        (c, r)
-    };
-    let (cols, rows) = (grid.cols as f64, grid.rows as f64);
-    let inside = |c: f64, r: f64| c >= 0.0 && r >= 0.0 && c < cols && r < rows;
     let t = src.t_min as f32;
     let mut out = Vec::new();
-    let point = |c: f64, r: f64, out: &mut Vec<Seed>| {
-        if inside(c, r) {
-            let cell = r.floor() as usize * grid.cols + c.floor() as usize;
-            out.push(Seed { cell, ax: c as f32, ay: r as f32, t_anchor: t, centre: false, segment_end: None });
-        }
-    };
-    // A line seeds every cell within LINE_BAND cells of it with the segment (the spread takes the segment's point
-    // of earliest arrival at that cell, with the cell's own spread ellipse), so cells near the line start from their
-    // own best point of it, not from a point a cell over (percents of error at a few cells' distance).
-    let line = |pts: &[(f64, f64)], out: &mut Vec<Seed>| {
-        for w in pts.windows(2) {
-            let (c0, r0) = to_cell(w[0].0, w[0].1);
-            let (c1, r1) = to_cell(w[1].0, w[1].1);
-            let b = LINE_BAND as f64;
-            let (lo_c, hi_c) = ((c0.min(c1) - b).floor().max(0.0), (c0.max(c1) + b).ceil().min(cols - 1.0));
-            let (lo_r, hi_r) = ((r0.min(r1) - b).floor().max(0.0), (r0.max(r1) + b).ceil().min(rows - 1.0));
-            if lo_c > hi_c || lo_r > hi_r {
-                continue;
-            }
-            let (dx, dy) = (c1 - c0, r1 - r0);
-            let len2 = (dx * dx + dy * dy).max(1e-12);
-            for row in lo_r as usize..=hi_r as usize {
-                for col in lo_c as usize..=hi_c as usize {
-                    let (pc, pr) = (col as f64 + 0.5, row as f64 + 0.5);
-                    let f = (((pc - c0) * dx + (pr - r0) * dy) / len2).clamp(0.0, 1.0);
-                    let d = ((c0 + f * dx - pc).powi(2) + (r0 + f * dy - pr).powi(2)).sqrt();
-                    if d <= b + 0.75 {
-                        out.push(Seed {
-                            cell: row * grid.cols + col,
-                            ax: c0 as f32,
-                            ay: r0 as f32,
-                            t_anchor: t,
-                            centre: false,
-                            segment_end: Some((c1 as f32, r1 as f32)),
-                        });
-                    }
-                }
-            }
-        }
-        if pts.len() == 1 {
-            let (c, r) = to_cell(pts[0].0, pts[0].1);
-            point(c, r, out);
-        }
-    };
     match &src.shape {
-        Shape::Point(x, y) => {
-            let (c, r) = to_cell(*x, *y);
-            point(c, r, &mut out);
-        }
-        Shape::Line(pts) => line(pts, &mut out),
+        Shape::Point(x, y) => point_seed(grid, to_cell(grid, *x, *y), t, &mut out),
+        Shape::Line(pts) => line_seeds(grid, pts, t, &mut out),
         Shape::Polygon(rings) => {
-            // Cells whose centre lies inside (holes excepted): GDAL's point-in-polygon, in cell units.
-            let mut poly = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPolygon)?;
-            let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-            for (k, ring) in rings.iter().enumerate() {
-                let mut g = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbLinearRing)?;
-                for &(x, y) in ring {
-                    let (c, r) = to_cell(x, y);
-                    g.add_point_2d((c, r));
-                    if k == 0 {
-                        (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
-                    }
-                }
-                poly.add_geometry(g)?;
-            }
-            if !rings.is_empty() && c0 <= c1 {
-                let rs = r0.floor().max(0.0) as usize..(r1.ceil().min(rows) as usize);
-                for row in rs {
-                    for col in c0.floor().max(0.0) as usize..(c1.ceil().min(cols) as usize) {
-                        let (pc, pr) = (col as f64 + 0.5, row as f64 + 0.5);
-                        let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
-                        pt.add_point_2d((pc, pr));
-                        if poly.contains(&pt) {
-                            out.push(Seed {
-                                cell: row * grid.cols + col,
-                                ax: pc as f32,
-                                ay: pr as f32,
-                                t_anchor: t,
-                                centre: true,
-                                segment_end: None,
-                            });
-                        }
-                    }
-                }
-            }
+            interior_seeds(grid, rings, t, &mut out)?;
             for ring in rings {
-                line(ring, &mut out);
+                line_seeds(grid, ring, t, &mut out);
             }
         }
     }
     if out.is_empty() {
         let (x0, y0, x1, y1) = grid.extent();
-        return Err(Error::Invalid(format!(
-            "ignition {} at {} min lies outside the landscape (x {x0}..{x1}, y {y0}..{y1})",
-            src.shape.describe(),
-            src.t_min,
-        )));
+        return Err(Error::value(
+            format!("ignition {} at {} min", src.shape.describe(), src.t_min),
+            "",
+            format!("lies outside the landscape (x {x0}..{x1}, y {y0}..{y1})"),
+        ));
     }
     Ok(out)
+}
+
+/// (column, row) of a point, in fractional cell units.
+fn to_cell(grid: &Grid, x: f64, y: f64) -> (f64, f64) {
+    let (r, c) = grid.fractional_cell(x, y);
+    (c, r)
+}
+
+/// The seed of a point at (column, row) in cell units, if it lies on the grid.
+fn point_seed(grid: &Grid, (c, r): (f64, f64), t: f32, out: &mut Vec<Seed>) {
+    if c >= 0.0 && r >= 0.0 && c < grid.cols as f64 && r < grid.rows as f64 {
+        let cell = r.floor() as usize * grid.cols + c.floor() as usize;
+        out.push(Seed { cell, ax: c as f32, ay: r as f32, t_anchor: t, centre: false, segment_end: None });
+    }
+}
+
+/// A line seeds every cell within LINE_BAND cells of it with the segment (the spread takes the segment's point of
+/// earliest arrival at that cell, with the cell's own spread ellipse), so cells near the line start from their own
+/// best point of it, not from a point a cell over (percents of error at a few cells' distance).
+fn line_seeds(grid: &Grid, pts: &[(f64, f64)], t: f32, out: &mut Vec<Seed>) {
+    let (cols, rows) = (grid.cols as f64, grid.rows as f64);
+    for w in pts.windows(2) {
+        let (c0, r0) = to_cell(grid, w[0].0, w[0].1);
+        let (c1, r1) = to_cell(grid, w[1].0, w[1].1);
+        let b = LINE_BAND as f64;
+        let (lo_c, hi_c) = ((c0.min(c1) - b).floor().max(0.0), (c0.max(c1) + b).ceil().min(cols - 1.0));
+        let (lo_r, hi_r) = ((r0.min(r1) - b).floor().max(0.0), (r0.max(r1) + b).ceil().min(rows - 1.0));
+        if lo_c > hi_c || lo_r > hi_r {
+            continue;
+        }
+        let (dx, dy) = (c1 - c0, r1 - r0);
+        let len2 = (dx * dx + dy * dy).max(1e-12);
+        for row in lo_r as usize..=hi_r as usize {
+            for col in lo_c as usize..=hi_c as usize {
+                let (pc, pr) = (col as f64 + 0.5, row as f64 + 0.5);
+                let f = (((pc - c0) * dx + (pr - r0) * dy) / len2).clamp(0.0, 1.0);
+                let d = ((c0 + f * dx - pc).powi(2) + (r0 + f * dy - pr).powi(2)).sqrt();
+                if d <= b + 0.75 {
+                    out.push(Seed {
+                        cell: row * grid.cols + col,
+                        ax: c0 as f32,
+                        ay: r0 as f32,
+                        t_anchor: t,
+                        centre: false,
+                        segment_end: Some((c1 as f32, r1 as f32)),
+                    });
+                }
+            }
+        }
+    }
+    if pts.len() == 1 {
+        point_seed(grid, to_cell(grid, pts[0].0, pts[0].1), t, out);
+    }
+}
+
+/// A polygon's interior: cells whose centre lies inside (holes excepted), GDAL's point-in-polygon in cell units.
+fn interior_seeds(grid: &Grid, rings: &[Vec<(f64, f64)>], t: f32, out: &mut Vec<Seed>) -> Result<()> {
+    let (cols, rows) = (grid.cols as f64, grid.rows as f64);
+    let mut poly = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPolygon)?;
+    let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for (k, ring) in rings.iter().enumerate() {
+        let mut g = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbLinearRing)?;
+        for &(x, y) in ring {
+            let (c, r) = to_cell(grid, x, y);
+            g.add_point_2d((c, r));
+            if k == 0 {
+                (c0, r0, c1, r1) = (c0.min(c), r0.min(r), c1.max(c), r1.max(r));
+            }
+        }
+        poly.add_geometry(g)?;
+    }
+    if rings.is_empty() || c0 > c1 {
+        return Ok(());
+    }
+    for row in r0.floor().max(0.0) as usize..(r1.ceil().min(rows) as usize) {
+        for col in c0.floor().max(0.0) as usize..(c1.ceil().min(cols) as usize) {
+            let (pc, pr) = (col as f64 + 0.5, row as f64 + 0.5);
+            let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+            pt.add_point_2d((pc, pr));
+            if poly.contains(&pt) {
+                out.push(Seed {
+                    cell: row * grid.cols + col,
+                    ax: pc as f32,
+                    ay: pr as f32,
+                    t_anchor: t,
+                    centre: true,
+                    segment_end: None,
+                });
+            }
+        }
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! impacts.gpkg (every fragment and this realisation's ignitions) and the debris part of summary.json.
 
 use super::*;
+use crate::debris::Fragment;
 
 pub(super) fn debris_json(d: &MemberDebris, seed: u64) -> serde_json::Value {
     json!({
@@ -93,97 +94,127 @@ pub(super) fn write_impacts(
     p: &IgnitionParams,
     ign: &[SampledIgnition],
 ) -> Result<()> {
-    use gdal::vector::{FieldValue, Geometry, LayerAccess, LayerOptions};
-    use gdal_sys::OGRFieldType;
     io::write_atomic(path, |tmp| {
         let drv = gdal::DriverManager::get_driver_by_name("GPKG")?;
         let mut ds = drv.create_vector_only(tmp)?;
         // One transaction: SQLite commits (and syncs) once, not once per feature.
         let mut txn = ds.start_transaction()?;
         let srs = crate::landscape::srs_from_wkt(&ls.grid.wkt)?;
-        let g = &ls.grid;
-        {
-            let layer = txn.create_layer(LayerOptions {
-                name: "impacts",
-                srs: Some(&srs),
-                ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
-                // No R-tree: a fragment list may hold a million rows (see write_spot_fires).
-                options: Some(&["SPATIAL_INDEX=NO"]),
-            })?;
-            layer.create_defn_fields(&[
-                ("id", OGRFieldType::OFTString),
-                ("material", OGRFieldType::OFTString),
-                ("burning", OGRFieldType::OFTInteger),
-                ("temperature_c", OGRFieldType::OFTReal),
-                ("mass_kg", OGRFieldType::OFTReal),
-                ("size_m", OGRFieldType::OFTReal),
-                ("impact_probability", OGRFieldType::OFTReal),
-                ("impact_time_s", OGRFieldType::OFTReal),
-                ("ignition_probability", OGRFieldType::OFTReal),
-                ("burn_time_s", OGRFieldType::OFTReal),
-            ])?;
-            for f in &field.fragments {
-                let (fr, fc) = g.fractional_cell(f.x, f.y);
-                let pi = if fr >= 0.0 && fc >= 0.0 && fr < g.rows as f64 && fc < g.cols as f64 {
-                    let i = fr as usize * g.cols + fc as usize;
-                    if ci.can_ignite[i] {
-                        ignition::fragment_ignition_probability(p, f, ci.fuel_temp_c[i] as f64, m1h)
-                    } else {
-                        0.0
-                    }
-                } else {
-                    0.0
-                };
-                let mut feat = gdal::vector::Feature::new(layer.defn())?;
-                let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
-                pt.add_point_2d((f.x, f.y));
-                feat.set_geometry(pt)?;
-                let (burning, temp, burn) = match f.thermal {
-                    ThermalState::Burning { burn_time_s } => (1, f64::NAN, burn_time_s),
-                    ThermalState::Hot { temperature_c } => (0, temperature_c, f64::NAN),
-                };
-                feat.set_field_string(0, &f.id)?;
-                feat.set_field_string(1, f.material.name())?;
-                feat.set_field(2, &FieldValue::IntegerValue(burning))?;
-                if temp.is_finite() {
-                    feat.set_field_double(3, temp)?;
-                }
-                feat.set_field_double(4, f.mass_kg)?;
-                feat.set_field_double(5, f.size_m)?;
-                feat.set_field_double(6, f.impact_probability)?;
-                feat.set_field_double(7, f.impact_time_s)?;
-                feat.set_field_double(8, pi)?;
-                if burn.is_finite() {
-                    feat.set_field_double(9, burn)?;
-                }
-                feat.create(&layer)?;
+        let ignition_probability = |f: &Fragment| {
+            let g = &ls.grid;
+            let (fr, fc) = g.fractional_cell(f.x, f.y);
+            if !(fr >= 0.0 && fc >= 0.0 && fr < g.rows as f64 && fc < g.cols as f64) {
+                return 0.0;
             }
-        }
-        {
-            let layer = txn.create_layer(LayerOptions {
-                name: "ignitions",
-                srs: Some(&srs),
-                ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
-                options: None,
-            })?;
-            layer.create_defn_fields(&[
-                ("fragment", OGRFieldType::OFTString),
-                ("time_min", OGRFieldType::OFTReal),
-                ("ignition_probability", OGRFieldType::OFTReal),
-            ])?;
-            for s in ign {
-                let mut feat = gdal::vector::Feature::new(layer.defn())?;
-                let mut pt = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
-                pt.add_point_2d((s.x, s.y));
-                feat.set_geometry(pt)?;
-                feat.set_field_string(0, &s.fragment)?;
-                feat.set_field_double(1, s.t_min)?;
-                feat.set_field_double(2, s.probability)?;
-                feat.create(&layer)?;
+            let i = fr as usize * g.cols + fc as usize;
+            if ci.can_ignite[i] {
+                ignition::fragment_ignition_probability(p, f, ci.fuel_temp_c[i] as f64, m1h)
+            } else {
+                0.0
             }
-        }
+        };
+        impacts_layer(&mut txn, &srs, &field.fragments, &ignition_probability)?;
+        ignitions_layer(&mut txn, &srs, ign)?;
         txn.commit()?;
         ds.close()?;
         Ok(())
     })
+}
+
+/// A point feature at (x, y) on `layer`, its fields set by `fill`.
+fn point_feature(
+    layer: &gdal::vector::Layer,
+    (x, y): (f64, f64),
+    fill: impl FnOnce(&mut gdal::vector::Feature) -> gdal::errors::Result<()>,
+) -> Result<()> {
+    use gdal::vector::LayerAccess;
+    let mut feat = gdal::vector::Feature::new(layer.defn())?;
+    let mut pt = gdal::vector::Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPoint)?;
+    pt.add_point_2d((x, y));
+    feat.set_geometry(pt)?;
+    fill(&mut feat)?;
+    feat.create(layer)?;
+    Ok(())
+}
+
+/// Layer `impacts`: every fragment (no R-tree: a fragment list may hold a million rows, see write_spot_fires).
+fn impacts_layer(
+    txn: &mut gdal::vector::Transaction,
+    srs: &gdal::spatial_ref::SpatialRef,
+    fragments: &[Fragment],
+    ignition_probability: &dyn Fn(&Fragment) -> f64,
+) -> Result<()> {
+    use gdal::vector::{FieldValue, LayerAccess, LayerOptions};
+    use gdal_sys::OGRFieldType;
+    let layer = txn.create_layer(LayerOptions {
+        name: "impacts",
+        srs: Some(srs),
+        ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
+        options: Some(&["SPATIAL_INDEX=NO"]),
+    })?;
+    layer.create_defn_fields(&[
+        ("id", OGRFieldType::OFTString),
+        ("material", OGRFieldType::OFTString),
+        ("burning", OGRFieldType::OFTInteger),
+        ("temperature_c", OGRFieldType::OFTReal),
+        ("mass_kg", OGRFieldType::OFTReal),
+        ("size_m", OGRFieldType::OFTReal),
+        ("impact_probability", OGRFieldType::OFTReal),
+        ("impact_time_s", OGRFieldType::OFTReal),
+        ("ignition_probability", OGRFieldType::OFTReal),
+        ("burn_time_s", OGRFieldType::OFTReal),
+    ])?;
+    for f in fragments {
+        let (burning, temp, burn) = match f.thermal {
+            ThermalState::Burning { burn_time_s } => (1, f64::NAN, burn_time_s),
+            ThermalState::Hot { temperature_c } => (0, temperature_c, f64::NAN),
+        };
+        point_feature(&layer, (f.x, f.y), |feat| {
+            feat.set_field_string(0, &f.id)?;
+            feat.set_field_string(1, f.material.name())?;
+            feat.set_field(2, &FieldValue::IntegerValue(burning))?;
+            if temp.is_finite() {
+                feat.set_field_double(3, temp)?;
+            }
+            feat.set_field_double(4, f.mass_kg)?;
+            feat.set_field_double(5, f.size_m)?;
+            feat.set_field_double(6, f.impact_probability)?;
+            feat.set_field_double(7, f.impact_time_s)?;
+            feat.set_field_double(8, ignition_probability(f))?;
+            if burn.is_finite() {
+                feat.set_field_double(9, burn)?;
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Layer `ignitions`: this realisation's.
+fn ignitions_layer(
+    txn: &mut gdal::vector::Transaction,
+    srs: &gdal::spatial_ref::SpatialRef,
+    ign: &[SampledIgnition],
+) -> Result<()> {
+    use gdal::vector::{LayerAccess, LayerOptions};
+    use gdal_sys::OGRFieldType;
+    let layer = txn.create_layer(LayerOptions {
+        name: "ignitions",
+        srs: Some(srs),
+        ty: gdal_sys::OGRwkbGeometryType::wkbPoint,
+        options: None,
+    })?;
+    layer.create_defn_fields(&[
+        ("fragment", OGRFieldType::OFTString),
+        ("time_min", OGRFieldType::OFTReal),
+        ("ignition_probability", OGRFieldType::OFTReal),
+    ])?;
+    for s in ign {
+        point_feature(&layer, (s.x, s.y), |feat| {
+            feat.set_field_string(0, &s.fragment)?;
+            feat.set_field_double(1, s.t_min)?;
+            feat.set_field_double(2, s.probability)
+        })?;
+    }
+    Ok(())
 }
