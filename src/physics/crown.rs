@@ -395,6 +395,37 @@ fn surface_under_canopy(
     (surface_fire(model, m, &site, opts), waf)
 }
 
+/// Area (m2) and perimeter (m) of the crown fire run for one hour at `crown_ros` (m/min) with length-to-breadth
+/// ratio `lb`: an ellipse of length D = 60 R (R91 eq. 11, 13).
+pub fn crown_fire_shape_1h(crown_ros: f64, lb: f64) -> (f64, f64) {
+    let d = crown_ros * MIN_PER_H;
+    (std::f64::consts::PI * d * d / (4.0 * lb), 0.5 * std::f64::consts::PI * d * (1.0 + 1.0 / lb))
+}
+
+impl FireType {
+    /// The fire type of a transition ratio (surface intensity / I0) and an active ratio (crown rate / R0) (SR01).
+    pub fn of(transition_ratio: f64, active_ratio: f64) -> FireType {
+        match (transition_ratio >= 1.0, active_ratio >= 1.0) {
+            (false, false) => FireType::Surface,
+            (false, true) => FireType::ConditionalCrown,
+            (true, false) => FireType::Torching,
+            (true, true) => FireType::Crowning,
+        }
+    }
+}
+
+impl Final {
+    /// The surface fire's head as final behaviour.
+    fn of_surface(f: &SurfaceFire) -> Final {
+        Final {
+            ros_m_per_min: f.ros_m_per_min,
+            heat_per_area_kj_per_m2: f.heat_per_area_kj_per_m2,
+            fireline_intensity_kw_per_m: f.fireline_intensity_kw_per_m,
+            flame_length_m: f.flame_length_m,
+        }
+    }
+}
+
 /// Crown fire behaviour of `model` (the surface fuel) with `fm10` (fuel model 10) at moistures `m`.
 pub fn crown_fire(
     model: &FuelModel,
@@ -426,22 +457,10 @@ pub fn crown_fire(
     let r0 = if c.canopy_bulk_density_kg_per_m3 < 1e-7 { 0.0 } else { 3.0 / c.canopy_bulk_density_kg_per_m3 };
     let active_ratio = if r0 < 1e-7 { 0.0 } else { crown_ros / r0 };
     let transition_ratio = if i0_b < 1e-7 { 0.0 } else { surface.fireline_intensity_kw_per_m / i0_b };
-    let fire_type = match (transition_ratio >= 1.0, active_ratio >= 1.0) {
-        (false, false) => FireType::Surface,
-        (false, true) => FireType::ConditionalCrown,
-        (true, false) => FireType::Torching,
-        (true, true) => FireType::Crowning,
-    };
+    let fire_type = FireType::of(transition_ratio, active_ratio);
     let lb = crown_length_to_breadth(c.wind20_m_per_min);
-    let d = crown_ros * MIN_PER_H; // R91 eq. 11, 13: the distance run in one hour
-    let area = std::f64::consts::PI * d * d / (4.0 * lb);
-    let perimeter = 0.5 * std::f64::consts::PI * d * (1.0 + 1.0 / lb);
-    let surface_final = Final {
-        ros_m_per_min: surface.ros_m_per_min,
-        heat_per_area_kj_per_m2: surface.heat_per_area_kj_per_m2,
-        fireline_intensity_kw_per_m: surface.fireline_intensity_kw_per_m,
-        flame_length_m: surface.flame_length_m,
-    };
+    let (area, perimeter) = crown_fire_shape_1h(crown_ros, lb);
+    let surface_final = Final::of_surface(&surface);
     let crown_final = Final {
         ros_m_per_min: crown_ros,
         heat_per_area_kj_per_m2: crown_hpa,

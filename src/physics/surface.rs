@@ -221,62 +221,77 @@ fn category(particles: &[Particle]) -> Category {
     c
 }
 
+/// The fuel bed's particles in English units: dead (1-h, 10-h, 100-h, cured herbaceous) and live (herbaceous,
+/// woody). Dynamic load transfer (SB05): the cured part of the herbaceous load becomes dead herbaceous fuel,
+/// keeping the herbaceous SAV and taking the 1-h moisture.
+fn particles(model: &FuelModel, moisture: &Moisture) -> ([Particle; 4], [Particle; 2]) {
+    let load = model.load_kg_per_m2.map(|w| w / KG_PER_M2_PER_LB_PER_FT2);
+    let h_dead = model.h_dead_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
+    let h_live = model.h_live_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
+    let sav_1h = model.sav_1h_per_m * M_PER_FT;
+    let sav_herb = model.sav_herb_per_m * M_PER_FT;
+    let sav_woody = model.sav_woody_per_m * M_PER_FT;
+    let cured = if model.dynamic { cured_fraction(moisture.live_herb) } else { 0.0 };
+    let particle = |load_lb_per_ft2: f64, sav_per_ft: f64, moisture: f64, heat_btu_per_lb: f64| Particle {
+        load_lb_per_ft2,
+        sav_per_ft,
+        moisture,
+        heat_btu_per_lb,
+    };
+    let dead = [
+        particle(load[0], sav_1h, moisture.dead_1h, h_dead),
+        particle(load[1], SAV_10H_PER_FT, moisture.dead_10h, h_dead),
+        particle(load[2], SAV_100H_PER_FT, moisture.dead_100h, h_dead),
+        particle(load[3] * cured, sav_herb, moisture.dead_1h, h_dead),
+    ];
+    let live = [
+        particle(load[3] * (1.0 - cured), sav_herb, moisture.live_herb, h_live),
+        particle(load[4], sav_woody, moisture.live_woody, h_live),
+    ];
+    (dead, live)
+}
+
+/// Optimum reaction velocity Gamma' (1/min) at characteristic SAV `sigma` (1/ft) and relative packing ratio
+/// `beta_ratio` (R72 eq. 36, 38; A76 exponent A = 133 sigma^-0.7913).
+fn optimum_reaction_velocity_per_min(sigma: f64, beta_ratio: f64) -> f64 {
+    let sigma15 = sigma.powf(1.5);
+    let gamma_max = sigma15 / (495.0 + 0.0594 * sigma15);
+    let a = 133.0 * sigma.powf(-0.7913);
+    gamma_max * beta_ratio.powf(a) * (a * (1.0 - beta_ratio)).exp()
+}
+
+/// Live fuel moisture of extinction (A76; behave): 2.9 W' (1 - Mf/Mx_dead) - 0.226, floored at Mx_dead; W' the
+/// ratio of fine dead to fine live load, Mf the fine dead fuel's moisture (fractions).
+fn live_extinction_moisture(dead: &[Particle], live: &[Particle], mx_dead: f64) -> f64 {
+    let mut fine_dead = 0.0;
+    let mut fine_dead_moist = 0.0;
+    for p in dead.iter().filter(|p| p.load_lb_per_ft2 > 0.0) {
+        let w = p.load_lb_per_ft2 * (-138.0 / p.sav_per_ft).exp();
+        fine_dead += w;
+        fine_dead_moist += w * p.moisture;
+    }
+    let fine_live: f64 = live
+        .iter()
+        .filter(|p| p.load_lb_per_ft2 > 0.0)
+        .map(|p| p.load_lb_per_ft2 * (-500.0 / p.sav_per_ft).exp())
+        .sum();
+    if fine_live > 0.0 {
+        let w_ratio = fine_dead / fine_live;
+        let mf_dead = if fine_dead > 0.0 { fine_dead_moist / fine_dead } else { 0.0 };
+        (2.9 * w_ratio * (1.0 - mf_dead / mx_dead) - 0.226).max(mx_dead)
+    } else {
+        mx_dead
+    }
+}
+
 impl FuelBed {
     /// Fuel bed of `model` at `moisture` (R72, A76, SB05). Returns `None` for non-burnable models.
     pub fn new(model: &FuelModel, moisture: &Moisture) -> Option<FuelBed> {
         if !model.is_burnable() {
             return None;
         }
-        let load = model.load_kg_per_m2.map(|w| w / KG_PER_M2_PER_LB_PER_FT2);
-        let h_dead = model.h_dead_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
-        let h_live = model.h_live_kj_per_kg / KJ_PER_KG_PER_BTU_PER_LB;
-        let sav_1h = model.sav_1h_per_m * M_PER_FT;
-        let sav_herb = model.sav_herb_per_m * M_PER_FT;
-        let sav_woody = model.sav_woody_per_m * M_PER_FT;
         let depth_ft = model.depth_m / M_PER_FT;
-        // Dynamic load transfer (SB05): the cured part of the herbaceous load becomes dead herbaceous fuel,
-        // keeping the herbaceous SAV and taking the 1-h moisture.
-        let cured = if model.dynamic { cured_fraction(moisture.live_herb) } else { 0.0 };
-        let dead = [
-            Particle {
-                load_lb_per_ft2: load[0],
-                sav_per_ft: sav_1h,
-                moisture: moisture.dead_1h,
-                heat_btu_per_lb: h_dead,
-            },
-            Particle {
-                load_lb_per_ft2: load[1],
-                sav_per_ft: SAV_10H_PER_FT,
-                moisture: moisture.dead_10h,
-                heat_btu_per_lb: h_dead,
-            },
-            Particle {
-                load_lb_per_ft2: load[2],
-                sav_per_ft: SAV_100H_PER_FT,
-                moisture: moisture.dead_100h,
-                heat_btu_per_lb: h_dead,
-            },
-            Particle {
-                load_lb_per_ft2: load[3] * cured,
-                sav_per_ft: sav_herb,
-                moisture: moisture.dead_1h,
-                heat_btu_per_lb: h_dead,
-            },
-        ];
-        let live = [
-            Particle {
-                load_lb_per_ft2: load[3] * (1.0 - cured),
-                sav_per_ft: sav_herb,
-                moisture: moisture.live_herb,
-                heat_btu_per_lb: h_live,
-            },
-            Particle {
-                load_lb_per_ft2: load[4],
-                sav_per_ft: sav_woody,
-                moisture: moisture.live_woody,
-                heat_btu_per_lb: h_live,
-            },
-        ];
+        let (dead, live) = particles(model, moisture);
         let d = category(&dead);
         let l = category(&live);
         let total_area = d.area + l.area;
@@ -293,32 +308,9 @@ impl FuelBed {
         let beta = bulk_density / PARTICLE_DENSITY_LB_PER_FT3;
         let beta_op = 3.348 * sigma.powf(-0.8189);
         let beta_ratio = beta / beta_op;
-        // Optimum reaction velocity (R72 eq. 36, 38; A76 exponent A = 133 sigma^-0.7913).
-        let sigma15 = sigma.powf(1.5);
-        let gamma_max = sigma15 / (495.0 + 0.0594 * sigma15);
-        let a = 133.0 * sigma.powf(-0.7913);
-        let gamma = gamma_max * beta_ratio.powf(a) * (a * (1.0 - beta_ratio)).exp();
-        // Live fuel moisture of extinction (A76; behave): 2.9 W' (1 - Mf/Mx_dead) - 0.226, floored at Mx_dead.
-        let mut fine_dead = 0.0;
-        let mut fine_dead_moist = 0.0;
-        for p in dead.iter().filter(|p| p.load_lb_per_ft2 > 0.0) {
-            let w = p.load_lb_per_ft2 * (-138.0 / p.sav_per_ft).exp();
-            fine_dead += w;
-            fine_dead_moist += w * p.moisture;
-        }
-        let fine_live: f64 = live
-            .iter()
-            .filter(|p| p.load_lb_per_ft2 > 0.0)
-            .map(|p| p.load_lb_per_ft2 * (-500.0 / p.sav_per_ft).exp())
-            .sum();
+        let gamma = optimum_reaction_velocity_per_min(sigma, beta_ratio);
         let mx_dead = model.mx_dead_frac;
-        let mx_live = if fine_live > 0.0 {
-            let w_ratio = fine_dead / fine_live;
-            let mf_dead = if fine_dead > 0.0 { fine_dead_moist / fine_dead } else { 0.0 };
-            (2.9 * w_ratio * (1.0 - mf_dead / mx_dead) - 0.226).max(mx_dead)
-        } else {
-            mx_dead
-        };
+        let mx_live = live_extinction_moisture(&dead, &live, mx_dead);
         // Mineral damping eta_s = 0.174 Se^-0.19, at most 1 (R72 eq. 30).
         let eta_s = (0.174 * EFFECTIVE_SILICA.powf(-0.19)).min(1.0);
         // Reaction intensity I_R = Gamma' sum_i W_n,i h_i eta_M,i eta_s,i (R72 eq. 27, 59-60).

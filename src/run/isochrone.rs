@@ -33,55 +33,94 @@ pub struct Isochrone {
 
 /// Trace the burned region at each of `times` from `arrival` (min, `nodata` where unburned).
 pub fn trace(grid: &Grid, arrival: &[f32], nodata: f32, times: &[f64]) -> Result<Vec<Isochrone>> {
-    // Crop to the burned cells plus a ring of unburned padding (outside the grid too), so perimeters close.
-    let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
-    for r in 0..grid.rows {
-        for c in 0..grid.cols {
-            let t = arrival[r * grid.cols + c];
-            if t != nodata && t.is_finite() {
-                (r0, c0, r1, c1) = (r0.min(r), c0.min(c), r1.max(r), c1.max(c));
-            }
-        }
+    let empty = |t: f64| Isochrone { time_min: t, rings: Vec::new(), area_m2: 0.0, perimeter_m: 0.0 };
+    let Some(window) = BurnedWindow::of(grid, arrival, nodata) else {
+        return Ok(times.iter().map(|&t| empty(t)).collect());
+    };
+    let vds = contour_lines(grid, window, times)?;
+    let band_of = |v: f64| times.iter().position(|&t| (t - v).abs() <= 1e-6 * t.abs().max(1.0));
+    let mut out: Vec<Isochrone> = times.iter().map(|&t| empty(t)).collect();
+    let mut layer = vds.layer(0)?;
+    for f in layer.features() {
+        let level = f.field_as_double(1).ok().flatten().unwrap_or(f64::MAX);
+        let (Some(k), Some(geom)) = (band_of(level), f.geometry()) else { continue };
+        let mut pts = Vec::new();
+        geom.get_points(&mut pts);
+        let ring: Vec<(f64, f64)> = pts.into_iter().map(|(x, y, _)| (x, y)).collect();
+        let iso = &mut out[k];
+        iso.area_m2 += ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0;
+        iso.perimeter_m += ring.windows(2).map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1)).sum::<f64>();
+        iso.rings.push(ring);
     }
-    if r0 == usize::MAX {
-        return Ok(times
-            .iter()
-            .map(|&t| Isochrone { time_min: t, rings: Vec::new(), area_m2: 0.0, perimeter_m: 0.0 })
-            .collect());
+    for iso in &mut out {
+        iso.area_m2 = iso.area_m2.max(0.0);
     }
-    let pad = 2i64;
-    let (w, h) = ((c1 - c0 + 1) as i64 + 2 * pad, (r1 - r0 + 1) as i64 + 2 * pad);
-    let mut data = vec![NOT_BURNED; (w * h) as usize];
-    for rr in 0..h {
-        for cc in 0..w {
-            let (r, c) = (r0 as i64 + rr - pad, c0 as i64 + cc - pad);
-            if r >= 0 && c >= 0 && (r as usize) < grid.rows && (c as usize) < grid.cols {
-                let t = arrival[r as usize * grid.cols + c as usize];
-                if t != nodata && t.is_finite() {
-                    data[(rr * w + cc) as usize] = t;
+    Ok(out)
+}
+
+/// The burned cells' bounding window plus a ring of unburned padding (outside the grid too), so that perimeters
+/// close: arrival times (unburned [`NOT_BURNED`]), its size and geotransform.
+struct BurnedWindow {
+    data: Vec<f32>,
+    w: usize,
+    h: usize,
+    geotransform: [f64; 6],
+}
+
+impl BurnedWindow {
+    fn of(grid: &Grid, arrival: &[f32], nodata: f32) -> Option<BurnedWindow> {
+        let burned = |t: f32| t != nodata && t.is_finite();
+        let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
+        for r in 0..grid.rows {
+            for c in 0..grid.cols {
+                if burned(arrival[r * grid.cols + c]) {
+                    (r0, c0, r1, c1) = (r0.min(r), c0.min(c), r1.max(r), c1.max(c));
                 }
             }
         }
+        if r0 == usize::MAX {
+            return None;
+        }
+        let pad = 2i64;
+        let (w, h) = ((c1 - c0 + 1) as i64 + 2 * pad, (r1 - r0 + 1) as i64 + 2 * pad);
+        let mut data = vec![NOT_BURNED; (w * h) as usize];
+        for rr in 0..h {
+            for cc in 0..w {
+                let (r, c) = (r0 as i64 + rr - pad, c0 as i64 + cc - pad);
+                if r >= 0 && c >= 0 && (r as usize) < grid.rows && (c as usize) < grid.cols {
+                    let t = arrival[r as usize * grid.cols + c as usize];
+                    if burned(t) {
+                        data[(rr * w + cc) as usize] = t;
+                    }
+                }
+            }
+        }
+        let g = grid.geotransform;
+        let geotransform =
+            [g[0] + g[1] * (c0 as f64 - pad as f64), g[1], 0.0, g[3] + g[5] * (r0 as f64 - pad as f64), 0.0, g[5]];
+        Some(BurnedWindow { data, w: w as usize, h: h as usize, geotransform })
     }
-    let g = grid.geotransform;
-    let gt = [g[0] + g[1] * (c0 as f64 - pad as f64), g[1], 0.0, g[3] + g[5] * (r0 as f64 - pad as f64), 0.0, g[5]];
+}
+
+/// One pass of GDAL's contour generator in line mode for all the times at once: per time, the level lines (closed
+/// rings, thanks to the unburned padding), in an in-memory layer with the level in field 1. GDAL orients them with
+/// the region below the level on their left, so the shoelace sum of a level's rings is the area burned by then
+/// (holes count negative); their length is the perimeter. Polygon mode would build the same regions with a
+/// ring-nesting search per level, which on a fragmented fire (thousands of spot fires and unburned islands) costs
+/// hundreds of seconds.
+fn contour_lines(grid: &Grid, window: BurnedWindow, levels: &[f64]) -> Result<gdal::Dataset> {
+    let (w, h) = (window.w, window.h);
     let srs = srs_from_wkt(&grid.wkt)?;
     let mem = DriverManager::get_driver_by_name("MEM")?;
-    let mut ds = mem.create_with_band_type::<f32, _>("", w as usize, h as usize, 1)?;
-    ds.set_geo_transform(&gt)?;
+    let mut ds = mem.create_with_band_type::<f32, _>("", w, h, 1)?;
+    ds.set_geo_transform(&window.geotransform)?;
     ds.set_spatial_ref(&srs)?;
     {
         let mut band = ds.rasterband(1)?;
-        let mut buf = gdal::raster::Buffer::new((w as usize, h as usize), data);
-        band.write((0, 0), (w as usize, h as usize), &mut buf)?;
+        let mut buf = gdal::raster::Buffer::new((w, h), window.data);
+        band.write((0, 0), (w, h), &mut buf)?;
     }
     let band = ds.rasterband(1)?;
-    // One pass of GDAL's contour generator in line mode for all the times at once: per time, the level lines (closed
-    // rings, thanks to the unburned padding). GDAL orients them with the region below the level on their left, so
-    // the shoelace sum of a level's rings is the area burned by then (holes count negative); their length is the
-    // perimeter. Polygon mode would build the same regions with a ring-nesting search per level, which on a
-    // fragmented fire (thousands of spot fires and unburned islands) costs hundreds of seconds.
-    let levels: Vec<f64> = times.to_vec();
     let level_list = levels.iter().map(|t| format!("{t}")).collect::<Vec<_>>().join(",");
     let vdrv = DriverManager::get_driver_by_name("Memory")?;
     let mut vds = vdrv.create_vector_only("")?;
@@ -113,25 +152,7 @@ pub fn trace(grid: &Grid, arrival: &[f32], nodata: f32, times: &[f64]) -> Result
     if rc != gdal_sys::CPLErr::CE_None {
         return Err(Error::Invalid(format!("GDAL contouring failed at the isochrone times {level_list}")));
     }
-    let band_of = |v: f64| levels.iter().position(|&t| (t - v).abs() <= 1e-6 * t.abs().max(1.0));
-    let mut out: Vec<Isochrone> =
-        levels.iter().map(|&t| Isochrone { time_min: t, rings: Vec::new(), area_m2: 0.0, perimeter_m: 0.0 }).collect();
-    let mut layer = vds.layer(0)?;
-    for f in layer.features() {
-        let level = f.field_as_double(1).ok().flatten().unwrap_or(f64::MAX);
-        let (Some(k), Some(geom)) = (band_of(level), f.geometry()) else { continue };
-        let mut pts = Vec::new();
-        geom.get_points(&mut pts);
-        let ring: Vec<(f64, f64)> = pts.into_iter().map(|(x, y, _)| (x, y)).collect();
-        let iso = &mut out[k];
-        iso.area_m2 += ring.windows(2).map(|w| w[0].0 * w[1].1 - w[1].0 * w[0].1).sum::<f64>() / 2.0;
-        iso.perimeter_m += ring.windows(2).map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1)).sum::<f64>();
-        iso.rings.push(ring);
-    }
-    for iso in &mut out {
-        iso.area_m2 = iso.area_m2.max(0.0);
-    }
-    Ok(out)
+    Ok(vds)
 }
 
 /// The attributes of an isochrone in the files, in order.
