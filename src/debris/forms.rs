@@ -52,42 +52,32 @@ impl Record<'_> {
 /// Latest impact time a fragment list may give, s after the failure: a day (fragments fall in minutes).
 pub const MAX_IMPACT_TIME_S: f64 = 86_400.0;
 
-/// Parse one fragment from a record. `xy` is the position already in map coordinates when the geometry gave it.
-fn fragment_from(
-    rec: &Record,
-    xy: Option<(f64, f64)>,
-    to_grid: &dyn Fn(f64, f64) -> Result<(f64, f64)>,
-) -> Result<Fragment> {
-    let id = (rec.get)("id").filter(|s| !s.trim().is_empty()).ok_or_else(|| rec.err("id", "missing"))?;
-    let (x, y) = match xy {
-        Some(p) => p,
-        None => match (rec.opt_f64("x")?, rec.opt_f64("y")?, rec.opt_f64("lon")?, rec.opt_f64("lat")?) {
-            (Some(_), Some(_), Some(_), Some(_)) => {
-                return Err(rec.err("x/y and lon/lat", "both positions given: give x and y or lon and lat, not both"))
+/// A record's position: x and y (landscape CRS), or lon and lat (WGS 84) projected by `to_grid`.
+fn record_position(rec: &Record, to_grid: &dyn Fn(f64, f64) -> Result<(f64, f64)>) -> Result<(f64, f64)> {
+    match (rec.opt_f64("x")?, rec.opt_f64("y")?, rec.opt_f64("lon")?, rec.opt_f64("lat")?) {
+        (Some(_), Some(_), Some(_), Some(_)) => {
+            Err(rec.err("x/y and lon/lat", "both positions given: give x and y or lon and lat, not both"))
+        }
+        (Some(x), Some(y), _, _) => Ok((x, y)),
+        (_, _, Some(lon), Some(lat)) => {
+            if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+                return Err(rec.err("lon/lat", format!("{lon}, {lat} is not a longitude/latitude")));
             }
-            (Some(x), Some(y), _, _) => (x, y),
-            (_, _, Some(lon), Some(lat)) => {
-                if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-                    return Err(rec.err("lon/lat", format!("{lon}, {lat} is not a longitude/latitude")));
-                }
-                to_grid(lon, lat)?
-            }
-            _ => return Err(rec.err("x/y", "give the position as x and y (landscape CRS) or lon and lat")),
-        },
-    };
-    let mass_kg = rec.positive("mass_kg")?;
-    let size_m = rec.positive("size_m")?;
-    let mat = (rec.get)("material").unwrap_or_default();
-    let material = Material::parse(&mat).ok_or_else(|| {
-        rec.err("material", format!("unknown material `{mat}` (known: {})", Material::NAMES.join(", ")))
-    })?;
+            to_grid(lon, lat)
+        }
+        _ => Err(rec.err("x/y", "give the position as x and y (landscape CRS) or lon and lat")),
+    }
+}
+
+/// A record's thermal state: burning with a burn time, or hot at a plausible temperature (not both).
+fn record_thermal(rec: &Record) -> Result<ThermalState> {
     let burning = match (rec.get)("burning").map(|s| s.trim().to_ascii_lowercase()) {
         None => false,
         Some(s) if s.is_empty() || s == "false" || s == "0" || s == "no" => false,
         Some(s) if s == "true" || s == "1" || s == "yes" => true,
         Some(s) => return Err(rec.err("burning", format!("`{s}` is not true or false"))),
     };
-    let thermal = if burning {
+    if burning {
         if let Some(t) = rec.opt_f64("temperature_c")? {
             return Err(rec.err(
                 "temperature_c",
@@ -100,7 +90,7 @@ fn fragment_from(
         if t < 0.0 {
             return Err(rec.err("burn_time_s", format!("{t} is negative")));
         }
-        ThermalState::Burning { burn_time_s: t }
+        Ok(ThermalState::Burning { burn_time_s: t })
     } else {
         let t = rec
             .opt_f64("temperature_c")?
@@ -108,8 +98,28 @@ fn fragment_from(
         if !(-50.0..=3500.0).contains(&t) {
             return Err(rec.err("temperature_c", format!("{t} C is implausible")));
         }
-        ThermalState::Hot { temperature_c: t }
+        Ok(ThermalState::Hot { temperature_c: t })
+    }
+}
+
+/// Parse one fragment from a record. `xy` is the position already in map coordinates when the geometry gave it.
+fn fragment_from(
+    rec: &Record,
+    xy: Option<(f64, f64)>,
+    to_grid: &dyn Fn(f64, f64) -> Result<(f64, f64)>,
+) -> Result<Fragment> {
+    let id = (rec.get)("id").filter(|s| !s.trim().is_empty()).ok_or_else(|| rec.err("id", "missing"))?;
+    let (x, y) = match xy {
+        Some(p) => p,
+        None => record_position(rec, to_grid)?,
     };
+    let mass_kg = rec.positive("mass_kg")?;
+    let size_m = rec.positive("size_m")?;
+    let mat = (rec.get)("material").unwrap_or_default();
+    let material = Material::parse(&mat).ok_or_else(|| {
+        rec.err("material", format!("unknown material `{mat}` (known: {})", Material::NAMES.join(", ")))
+    })?;
+    let thermal = record_thermal(rec)?;
     let p = rec.f64("impact_probability")?;
     if !(0.0..=1.0).contains(&p) {
         return Err(rec.err("impact_probability", format!("{p} is outside 0..1")));

@@ -23,7 +23,7 @@ use crate::io::warp::same_grid;
 pub use crate::io::warp::{gdalwarp_mem, mem_dataset, utm_epsg, warp_onto, warp_onto_from};
 pub use crate::io::{srs_from_wkt, tiff_options};
 use crate::physics::fuel::FuelCatalog;
-use crate::units::{frac_from_pct, pct_from_frac, M_PER_FT};
+use crate::units::frac_from_pct;
 pub use read::read_fuel_conversion;
 use read::*;
 pub use synthetic::{parse_origin, write_synthetic, SynthSpec};

@@ -3,6 +3,10 @@
 //! in parallel, FARSITE fuel conversion files, and the check of a slope layer's units against the DEM.
 
 use super::*;
+use crate::units::{
+    frac_from_pct, pct_from_frac, KG_PER_M3_PER_LB_PER_FT3, LANDFIRE_KG_PER_M3_PER_CBD_UNIT,
+    LANDFIRE_M_PER_HEIGHT_UNIT, LCP_KG_PER_M3_PER_CBD_ENGLISH_UNIT, M_PER_FT,
+};
 
 pub(super) fn open(path: &Path) -> Result<Dataset> {
     let meta = std::fs::metadata(path).map_err(|_| Error::input(path.display(), "file not found"))?;
@@ -76,6 +80,52 @@ pub(super) fn sanitize(values: &mut [f32], nodata: Option<f64>, lo: f64, hi: f64
     d
 }
 
+/// The LCP band header's unit key of a layer (GDAL's LCP driver).
+fn lcp_unit_key(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Elevation => "ELEVATION_UNIT",
+        Kind::Slope => "SLOPE_UNIT",
+        Kind::Aspect => "ASPECT_UNIT",
+        Kind::Fuel => "FUEL_MODEL_OPTION",
+        Kind::CanopyCover => "CANOPY_COV_UNIT",
+        Kind::CanopyHeight => "CANOPY_HT_UNIT",
+        Kind::CanopyBaseHeight => "CBH_UNIT",
+        Kind::CanopyBulkDensity => "CBD_UNIT",
+    }
+}
+
+/// A value converter from an LCP header's unit code to the LANDFIRE convention of the layer; None when the code
+/// is not one Emberfall reads. Codes: elevation 0 m, 1 ft; slope 0 degrees, 1 percent; aspect 1 GRASS degrees, 2
+/// azimuth degrees; cover 1 percent; heights 1 m, 2 ft, 3 m x 10, 4 ft x 10; bulk density 1 kg/m3, 2 lb/ft3,
+/// 3 kg/m3 x 100, 4 lb/ft3 x 1000.
+fn lcp_unit_conversion(kind: Kind, unit: i64, slope_units: SlopeUnits) -> Option<Box<dyn Fn(f64) -> f64 + Sync>> {
+    let height = |m: f64| m / LANDFIRE_M_PER_HEIGHT_UNIT;
+    let cbd = |kg_m3: f64| kg_m3 / LANDFIRE_KG_PER_M3_PER_CBD_UNIT;
+    Some(match (kind, unit) {
+        (Kind::Elevation, 1) => Box::new(|v| v * M_PER_FT),
+        (Kind::Elevation, _) | (Kind::Fuel, _) => Box::new(|v| v),
+        (Kind::Slope, _) => match (unit == 1, slope_units) {
+            (true, SlopeUnits::Degrees) => Box::new(|v: f64| frac_from_pct(v).atan().to_degrees()),
+            (false, SlopeUnits::Percent) => Box::new(|v: f64| pct_from_frac(v.to_radians().tan())),
+            _ => Box::new(|v| v),
+        },
+        (Kind::Aspect, 2) => Box::new(|v| v),
+        // GRASS degrees: counterclockwise from east, 0 undefined (flat).
+        (Kind::Aspect, 1) => Box::new(|v| if v == 0.0 { -1.0 } else { (450.0 - v).rem_euclid(360.0) }),
+        (Kind::CanopyCover, 1) => Box::new(|v| v),
+        (Kind::CanopyHeight | Kind::CanopyBaseHeight, 1) => Box::new(height),
+        (Kind::CanopyHeight | Kind::CanopyBaseHeight, 2) => Box::new(move |v| height(v * M_PER_FT)),
+        (Kind::CanopyHeight | Kind::CanopyBaseHeight, 3) => Box::new(|v| v),
+        // Feet x 10 to metres x 10.
+        (Kind::CanopyHeight | Kind::CanopyBaseHeight, 4) => Box::new(|v| v * M_PER_FT),
+        (Kind::CanopyBulkDensity, 1) => Box::new(cbd),
+        (Kind::CanopyBulkDensity, 2) => Box::new(move |v| cbd(v * KG_PER_M3_PER_LB_PER_FT3)),
+        (Kind::CanopyBulkDensity, 3) => Box::new(|v| v),
+        (Kind::CanopyBulkDensity, 4) => Box::new(move |v| cbd(v * LCP_KG_PER_M3_PER_CBD_ENGLISH_UNIT)),
+        _ => return None,
+    })
+}
+
 /// A FARSITE .lcp band (GDAL's LCP driver) in the units its header gives, converted to the LANDFIRE conventions the
 /// rest of the loader reads (elevation m, slope in `slope_units`, aspect azimuth degrees with -1 flat, canopy cover
 /// percent, heights m x 10, bulk density kg/m3 x 100). FARSITE writes -9999 for nodata, and for the aspect of flat
@@ -90,65 +140,17 @@ pub(super) fn lcp_to_landfire_units(
 ) -> Result<Vec<String>> {
     use gdal::Metadata;
     let b = ds.rasterband(band)?;
-    let key = match kind {
-        Kind::Elevation => "ELEVATION_UNIT",
-        Kind::Slope => "SLOPE_UNIT",
-        Kind::Aspect => "ASPECT_UNIT",
-        Kind::Fuel => "FUEL_MODEL_OPTION",
-        Kind::CanopyCover => "CANOPY_COV_UNIT",
-        Kind::CanopyHeight => "CANOPY_HT_UNIT",
-        Kind::CanopyBaseHeight => "CBH_UNIT",
-        Kind::CanopyBulkDensity => "CBD_UNIT",
-    };
+    let key = lcp_unit_key(kind);
     let unit: i64 = b.metadata_item(key, "").and_then(|v| v.trim().parse().ok()).unwrap_or(-1);
     let name = b.metadata_item(&format!("{key}_NAME"), "").unwrap_or_else(|| format!("code {unit}"));
-    let unsupported = || {
+    let convert = lcp_unit_conversion(kind, unit, slope_units).ok_or_else(|| {
         Error::input(
             path.display(),
             format!("{}: the LCP header's unit `{name}` ({key} {unit}) is not supported", kind.name()),
         )
-    };
+    })?;
     let mut notes = Vec::new();
     let mut flat = 0usize;
-    let convert: Box<dyn Fn(f64) -> f64 + Sync> = match kind {
-        Kind::Elevation => match unit {
-            1 => Box::new(|v| v * M_PER_FT),
-            _ => Box::new(|v| v),
-        },
-        Kind::Slope => {
-            let from_pct = unit == 1;
-            match (from_pct, slope_units) {
-                (true, SlopeUnits::Degrees) => Box::new(|v: f64| frac_from_pct(v).atan().to_degrees()),
-                (false, SlopeUnits::Percent) => Box::new(|v: f64| 100.0 * v.to_radians().tan()),
-                _ => Box::new(|v| v),
-            }
-        }
-        Kind::Aspect => match unit {
-            2 => Box::new(|v| v),
-            // GRASS degrees: counterclockwise from east, 0 undefined (flat).
-            1 => Box::new(|v| if v == 0.0 { -1.0 } else { (450.0 - v).rem_euclid(360.0) }),
-            _ => return Err(unsupported()),
-        },
-        Kind::Fuel => Box::new(|v| v),
-        Kind::CanopyCover => match unit {
-            1 => Box::new(|v| v),
-            _ => return Err(unsupported()),
-        },
-        Kind::CanopyHeight | Kind::CanopyBaseHeight => match unit {
-            1 => Box::new(|v| v * 10.0),
-            2 => Box::new(|v| v * 3.048),
-            3 => Box::new(|v| v),
-            4 => Box::new(|v| v * M_PER_FT),
-            _ => return Err(unsupported()),
-        },
-        Kind::CanopyBulkDensity => match unit {
-            1 => Box::new(pct_from_frac),
-            2 => Box::new(|v| v * 1601.846),
-            3 => Box::new(|v| v),
-            4 => Box::new(|v| v * 1.601846),
-            _ => return Err(unsupported()),
-        },
-    };
     for v in values.iter_mut() {
         if *v == -9999.0 {
             if kind == Kind::Aspect {

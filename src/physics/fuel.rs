@@ -299,93 +299,98 @@ pub fn read_custom_fuel_models(path: &Path) -> Result<Vec<FuelModel>> {
         .map_err(|e| file_err(format!("cannot read custom fuel model file: {e}")))?;
     let headers = rdr.headers().map_err(|e| file_err(format!("bad header row: {e}")))?.clone();
     let col = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
-    let required = [
-        "number",
-        "code",
-        "depth_m",
-        "mx_dead_pct",
-        "h_dead_kJ_kg",
-        "h_live_kJ_kg",
-        "w_1h_kg_m2",
-        "w_10h_kg_m2",
-        "w_100h_kg_m2",
-        "w_herb_kg_m2",
-        "w_woody_kg_m2",
-        "sav_1h_1_m",
-        "sav_herb_1_m",
-        "sav_woody_1_m",
-    ];
-    let mut idx = Vec::new();
-    for name in required {
-        idx.push(col(name).ok_or_else(|| file_err(format!("missing column `{name}`")))?);
+    let mut idx = [0usize; CUSTOM_COLUMNS.len()];
+    for (k, name) in CUSTOM_COLUMNS.iter().enumerate() {
+        idx[k] = col(name).ok_or_else(|| file_err(format!("missing column `{name}`")))?;
     }
-    let name_col = col("name");
-    let dyn_col = col("is_dynamic").or_else(|| col("dynamic"));
+    let cols = CustomColumns { idx, name: col("name"), dynamic: col("is_dynamic").or_else(|| col("dynamic")) };
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
         let rec = rec.map_err(|e| file_err(format!("line {line}: {e}")))?;
-        let num = |k: usize| -> Result<f64> {
-            let s = rec.get(idx[k]).unwrap_or("");
-            let v: f64 = s
-                .parse()
-                .map_err(|_| file_err(format!("line {line}: column `{}`: `{s}` is not a number", required[k])))?;
-            if !v.is_finite() || v < 0.0 {
-                return Err(file_err(format!(
-                    "line {line}: column `{}`: {v} must be a finite, non-negative number",
-                    required[k]
-                )));
-            }
-            Ok(v)
-        };
-        let number = num(0)?;
-        if number.fract() != 0.0 || !(1.0..=65535.0).contains(&number) {
-            return Err(file_err(format!("line {line}: column `number`: {number} is not a fuel code 1..65535")));
-        }
-        let dynamic = match dyn_col.and_then(|c| rec.get(c)) {
-            None | Some("") => false,
-            Some(s) => match s.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" | "d" => true,
-                "false" | "0" | "no" | "s" => false,
-                _ => return Err(file_err(format!("line {line}: column `is_dynamic`: `{s}` is not true/false"))),
-            },
-        };
-        let mx = num(3)?;
-        if mx <= 0.0 || mx > 100.0 {
-            return Err(file_err(format!("line {line}: column `mx_dead_pct`: {mx} must be in (0, 100]")));
-        }
-        let model = FuelModel {
-            number: number as u16,
-            code: rec.get(idx[1]).unwrap_or("").to_string(),
-            name: name_col.and_then(|c| rec.get(c)).unwrap_or("").to_string(),
-            dynamic,
-            depth_m: num(2)?,
-            mx_dead_frac: frac_from_pct(mx),
-            h_dead_kj_per_kg: num(4)?,
-            h_live_kj_per_kg: num(5)?,
-            load_kg_per_m2: [num(6)?, num(7)?, num(8)?, num(9)?, num(10)?],
-            sav_1h_per_m: num(11)?,
-            sav_herb_per_m: num(12)?,
-            sav_woody_per_m: num(13)?,
-        };
-        for (k, sav, load) in [
-            (11, model.sav_1h_per_m, model.load_kg_per_m2[0]),
-            (12, model.sav_herb_per_m, model.load_kg_per_m2[3]),
-            (13, model.sav_woody_per_m, model.load_kg_per_m2[4]),
-        ] {
-            if load > 0.0 && sav <= 0.0 {
-                return Err(file_err(format!(
-                    "line {line}: column `{}` must be > 0 where the load is > 0",
-                    required[k]
-                )));
-            }
-        }
-        out.push(model);
+        out.push(custom_model(&rec, &cols).map_err(|msg| file_err(format!("line {line}: {msg}")))?);
     }
     if out.is_empty() {
         return Err(file_err("no fuel models in file".into()));
     }
     Ok(out)
+}
+
+/// The required columns of a custom fuel model CSV, in [`custom_model`]'s order.
+const CUSTOM_COLUMNS: [&str; 14] = [
+    "number",
+    "code",
+    "depth_m",
+    "mx_dead_pct",
+    "h_dead_kJ_kg",
+    "h_live_kJ_kg",
+    "w_1h_kg_m2",
+    "w_10h_kg_m2",
+    "w_100h_kg_m2",
+    "w_herb_kg_m2",
+    "w_woody_kg_m2",
+    "sav_1h_1_m",
+    "sav_herb_1_m",
+    "sav_woody_1_m",
+];
+
+/// Where a custom fuel model CSV holds [`CUSTOM_COLUMNS`], and the optional name and dynamic columns.
+struct CustomColumns {
+    idx: [usize; CUSTOM_COLUMNS.len()],
+    name: Option<usize>,
+    dynamic: Option<usize>,
+}
+
+/// One row of a custom fuel model CSV, checked; errors say the column and what is wrong.
+fn custom_model(rec: &csv::StringRecord, cols: &CustomColumns) -> std::result::Result<FuelModel, String> {
+    let num = |k: usize| -> std::result::Result<f64, String> {
+        let s = rec.get(cols.idx[k]).unwrap_or("");
+        let v: f64 = s.parse().map_err(|_| format!("column `{}`: `{s}` is not a number", CUSTOM_COLUMNS[k]))?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!("column `{}`: {v} must be a finite, non-negative number", CUSTOM_COLUMNS[k]));
+        }
+        Ok(v)
+    };
+    let number = num(0)?;
+    if number.fract() != 0.0 || !(1.0..=65535.0).contains(&number) {
+        return Err(format!("column `number`: {number} is not a fuel code 1..65535"));
+    }
+    let dynamic = match cols.dynamic.and_then(|c| rec.get(c)) {
+        None | Some("") => false,
+        Some(s) => match s.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "d" => true,
+            "false" | "0" | "no" | "s" => false,
+            _ => return Err(format!("column `is_dynamic`: `{s}` is not true/false")),
+        },
+    };
+    let mx = num(3)?;
+    if mx <= 0.0 || mx > 100.0 {
+        return Err(format!("column `mx_dead_pct`: {mx} must be in (0, 100]"));
+    }
+    let model = FuelModel {
+        number: number as u16,
+        code: rec.get(cols.idx[1]).unwrap_or("").to_string(),
+        name: cols.name.and_then(|c| rec.get(c)).unwrap_or("").to_string(),
+        dynamic,
+        depth_m: num(2)?,
+        mx_dead_frac: frac_from_pct(mx),
+        h_dead_kj_per_kg: num(4)?,
+        h_live_kj_per_kg: num(5)?,
+        load_kg_per_m2: [num(6)?, num(7)?, num(8)?, num(9)?, num(10)?],
+        sav_1h_per_m: num(11)?,
+        sav_herb_per_m: num(12)?,
+        sav_woody_per_m: num(13)?,
+    };
+    for (k, sav, load) in [
+        (11, model.sav_1h_per_m, model.load_kg_per_m2[0]),
+        (12, model.sav_herb_per_m, model.load_kg_per_m2[3]),
+        (13, model.sav_woody_per_m, model.load_kg_per_m2[4]),
+    ] {
+        if load > 0.0 && sav <= 0.0 {
+            return Err(format!("column `{}` must be > 0 where the load is > 0", CUSTOM_COLUMNS[k]));
+        }
+    }
+    Ok(model)
 }
 
 /// FARSITE / FlamMap custom fuel models (.fmd): an optional first line `ENGLISH` or `METRIC` (English when absent),

@@ -416,7 +416,7 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
         "--isochrone-interval",
     )?;
     if sc.ignitions.is_empty() {
-        return Err(Error::value("ignitions", "", "none: give --ignite, --ignite-lonlat or --ignitions"));
+        return Err(Error::value("no ignitions", "", "give --ignite, --ignite-lonlat or --ignitions"));
     }
     let duration = sc.spread.duration_min;
     let rep = emberfall::run::run_scenario(sc, &mut |m| eprintln!("{m}"))?;

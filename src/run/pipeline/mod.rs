@@ -294,7 +294,7 @@ fn fixed_sources(scenario: &Scenario, grid: &crate::landscape::Grid, notes: &mut
         }
     }
     if scenario.debris.is_none() && fixed.is_empty() {
-        return Err(Error::value("ignitions", "", "none: give --ignite, --ignite-lonlat or --ignitions"));
+        return Err(Error::value("no ignitions", "", "give --ignite, --ignite-lonlat or --ignitions"));
     }
     Ok(fixed)
 }
