@@ -262,19 +262,10 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
     Ok(DebrisField::from_fragments(frags, grid))
 }
 
-/// Read an impact raster (per cell: the probability of a hot fragment landing, or the expected number of hot
-/// fragments) onto the landscape's grid: values are turned into a density per m2, warped (bilinear) and scaled to
-/// the landscape's cells. Each cell with a value becomes one fragment of `class` at the cell centre.
-pub fn read_impact_raster(
-    path: &Path,
-    expected_count: bool,
-    class: &FragmentClassSpec,
-    ls: &Landscape,
-) -> Result<DebrisField> {
-    if !path.exists() {
-        return Err(Error::input(path.display(), "file not found"));
-    }
-    let (material, thermal) = class.thermal("debris.default_fragment")?;
+/// An impact raster as a density of expected hot fragments per m2 on its own grid (in memory, for warping), and
+/// how many cells held NaN or infinite values (taken as no impact). A probability p is taken as -ln(1 - p)
+/// expected fragments (Poisson).
+fn impact_density(path: &Path, expected_count: bool) -> Result<(Dataset, usize)> {
     let ds = Dataset::open(path).map_err(|e| Error::input(path.display(), format!("GDAL cannot open it: {e}")))?;
     let gt = ds.geo_transform().map_err(|_| Error::input(path.display(), "no geotransform"))?;
     let band = ds.rasterband(1)?;
@@ -311,7 +302,23 @@ pub fn read_impact_raster(
         Error::input(path.display(), "the impact raster has no CRS: assign one (gdal_edit.py -a_srs EPSG:N FILE)")
     })?;
     let src_grid = Grid { rows: h, cols: w, geotransform: gt, wkt };
-    let mem = crate::landscape::mem_dataset(&src_grid, &density)?;
+    Ok((crate::landscape::mem_dataset(&src_grid, &density)?, not_finite))
+}
+
+/// Read an impact raster (per cell: the probability of a hot fragment landing, or the expected number of hot
+/// fragments) onto the landscape's grid: values are turned into a density per m2, warped (bilinear) and scaled to
+/// the landscape's cells. Each cell with a value becomes one fragment of `class` at the cell centre.
+pub fn read_impact_raster(
+    path: &Path,
+    expected_count: bool,
+    class: &FragmentClassSpec,
+    ls: &Landscape,
+) -> Result<DebrisField> {
+    if !path.exists() {
+        return Err(Error::input(path.display(), "file not found"));
+    }
+    let (material, thermal) = class.thermal("debris.default_fragment")?;
+    let (mem, not_finite) = impact_density(path, expected_count)?;
     let g = &ls.grid;
     let warped = crate::landscape::warp_onto(&mem, g, "bilinear")
         .map_err(|e| Error::input(path.display(), format!("cannot warp it onto the landscape: {e}")))?;

@@ -68,6 +68,93 @@ pub struct KiiLayers {
     pub canopy: [Vec<f32>; 4],
 }
 
+/// A point of the demo landscape, (dx, dy) m from the site: its terrain and where it lies.
+struct SitePoint {
+    dx: f64,
+    dy: f64,
+    /// Elevation, m.
+    z: f64,
+    /// Metres north of the coast (negative: sea); the coast's offset south of the site, m.
+    inland: f64,
+    coast_y: f64,
+    /// Where it lies on the pad terrace's ellipse (< 1 on the pad).
+    pad: f64,
+}
+
+impl SitePoint {
+    fn at(x: f64, y: f64, dx: f64, dy: f64) -> SitePoint {
+        // Wavy coastline about 450 m south of the pad.
+        let coast_y = -450.0
+            + 120.0 * (dx / 700.0).sin()
+            + 60.0 * (dx / 230.0 + 1.3).sin()
+            + 80.0 * (noise(x, 0.0, 500.0, 7) - 0.5);
+        let inland = dy - coast_y;
+        // Terrain rises inland to ~350 m with NE-SW ridges and valleys cut across them.
+        let along = (dx * 0.8 + dy * 0.6) / 1.0;
+        let across = -dx * 0.6 + dy * 0.8;
+        let rise = 350.0 * (1.0 - (-inland.max(0.0) / 1400.0).exp());
+        let ridges = 55.0 * (across / 260.0).sin() * (0.6 + 0.4 * (along / 900.0).cos());
+        let rough = 70.0 * (noise(x, y, 600.0, 11) - 0.5)
+            + 25.0 * (noise(x, y, 180.0, 13) - 0.5)
+            + 8.0 * (noise(x, y, 50.0, 17) - 0.5);
+        let cliff = if inland > 0.0 { 25.0 * (1.0 - (-inland / 60.0).exp()) } else { 0.0 };
+        let mut z =
+            if inland > 0.0 { rise + cliff + (ridges + rough) * (inland / 400.0).min(1.0) } else { inland / 20.0 };
+        // Levelled pad terrace (about 15 ha) at the site.
+        let pad = (dx / 220.0).powi(2) + (dy / 170.0).powi(2);
+        let pad_level = 45.0;
+        if pad < 1.0 {
+            z = pad_level;
+        } else if pad < 2.0 {
+            let t = pad - 1.0;
+            z = pad_level * (1.0 - t) + z * t;
+        }
+        SitePoint { dx, dy, z, inland, coast_y, pad }
+    }
+
+    /// Roads: one from the pad north-west up the valley, one east along the coast.
+    fn on_road(&self) -> bool {
+        let (dx, dy) = (self.dx, self.dy);
+        // Along the unit direction u (azimuth 326.6 deg), meandering by 60 m along v, perpendicular to u.
+        let (ux, uy) = (-(33.4f64.to_radians().sin()), 33.4f64.to_radians().cos());
+        let t = (dx * ux + dy * uy).clamp(0.0, 2500.0);
+        let off = 60.0 * (t / 400.0).sin();
+        let (px, py) = (ux * t + uy * off, uy * t - ux * off);
+        let valley_road = ((dx - px).powi(2) + (dy - py).powi(2)).sqrt() < 6.0;
+        let coast_road = dx > 0.0 && (dy - (self.coast_y + 70.0)).abs() < 5.0 && self.inland > 0.0;
+        valley_road || coast_road
+    }
+
+    /// The LANDFIRE fuel code here, `n1` a noise value in 0..1 that patches the vegetation.
+    fn fuel_code(&self, n1: f64) -> u16 {
+        let (inland, pad, z) = (self.inland, self.pad, self.z);
+        if inland <= 0.0 {
+            98 // open water
+        } else if pad < 1.0 || self.on_road() {
+            91 // pad, buildings and roads
+        } else if inland < 40.0 {
+            99 // rocky shore
+        } else if pad < 1.6 {
+            102 // mown grass around the pad (GR2)
+        } else if inland < 160.0 {
+            // Wind-clipped coastal shrub (SH2) and grass-shrub (GS2).
+            if n1 > 0.5 {
+                142
+            } else {
+                122
+            }
+        } else if n1 < 0.12 {
+            102 // grassy clearings (GR2)
+        } else if z > 250.0 && n1 > 0.7 {
+            183 // conifer litter on high ground (TL3)
+        } else if n1 > 0.45 {
+            165 // evergreen broadleaf forest with dense understory (TU5)
+        } else {
+            162 // conifer plantation with shrubs (TU2)
+        }
+    }
+}
+
 /// Build the layers.
 pub fn kii_layers() -> Result<KiiLayers> {
     let (sx, sy) = site_xy()?;
@@ -88,68 +175,9 @@ pub fn kii_layers() -> Result<KiiLayers> {
         for c in 0..SIZE {
             let i = r * SIZE + c;
             let (x, y) = grid.cell_center(r, c);
-            let (dx, dy) = (x - sx, y - sy);
-            // Wavy coastline about 450 m south of the pad.
-            let coast_y = -450.0
-                + 120.0 * (dx / 700.0).sin()
-                + 60.0 * (dx / 230.0 + 1.3).sin()
-                + 80.0 * (noise(x, 0.0, 500.0, 7) - 0.5);
-            let inland = dy - coast_y; // m north of the coast
-                                       // Terrain rises inland to ~350 m with NE-SW ridges and valleys cut across them.
-            let along = (dx * 0.8 + dy * 0.6) / 1.0;
-            let across = -dx * 0.6 + dy * 0.8;
-            let rise = 350.0 * (1.0 - (-inland.max(0.0) / 1400.0).exp());
-            let ridges = 55.0 * (across / 260.0).sin() * (0.6 + 0.4 * (along / 900.0).cos());
-            let rough = 70.0 * (noise(x, y, 600.0, 11) - 0.5)
-                + 25.0 * (noise(x, y, 180.0, 13) - 0.5)
-                + 8.0 * (noise(x, y, 50.0, 17) - 0.5);
-            let cliff = if inland > 0.0 { 25.0 * (1.0 - (-inland / 60.0).exp()) } else { 0.0 };
-            let mut z =
-                if inland > 0.0 { rise + cliff + (ridges + rough) * (inland / 400.0).min(1.0) } else { inland / 20.0 };
-            // Levelled pad terrace (about 15 ha) at the site.
-            let pad = (dx / 220.0).powi(2) + (dy / 170.0).powi(2);
-            let pad_level = 45.0;
-            if pad < 1.0 {
-                z = pad_level;
-            } else if pad < 2.0 {
-                let t = pad - 1.0;
-                z = pad_level * (1.0 - t) + z * t;
-            }
-            elev[i] = z.max(-5.0) as f32;
-            // Roads: one from the pad north-west up the valley, one east along the coast.
-            let road1 = {
-                // Along the unit direction u (azimuth 326.6 deg), meandering by 60 m along v, perpendicular to u.
-                let (ux, uy) = (-(33.4f64.to_radians().sin()), 33.4f64.to_radians().cos());
-                let t = (dx * ux + dy * uy).clamp(0.0, 2500.0);
-                let off = 60.0 * (t / 400.0).sin();
-                let (px, py) = (ux * t + uy * off, uy * t - ux * off);
-                ((dx - px).powi(2) + (dy - py).powi(2)).sqrt() < 6.0
-            };
-            let road2 = dx > 0.0 && (dy - (coast_y + 70.0)).abs() < 5.0 && inland > 0.0;
-            let n1 = noise(x, y, 150.0, 23);
-            let code: u16 = if inland <= 0.0 {
-                98 // open water
-            } else if pad < 1.0 || road1 || road2 {
-                91 // pad, buildings and roads
-            } else if inland < 40.0 {
-                99 // rocky shore
-            } else if pad < 1.6 {
-                102 // mown grass around the pad (GR2)
-            } else if inland < 160.0 {
-                if n1 > 0.5 {
-                    142
-                } else {
-                    122
-                } // wind-clipped coastal shrub (SH2) and grass-shrub (GS2)
-            } else if n1 < 0.12 {
-                102 // grassy clearings (GR2)
-            } else if z > 250.0 && n1 > 0.7 {
-                183 // conifer litter on high ground (TL3)
-            } else if n1 > 0.45 {
-                165 // evergreen broadleaf forest with dense understory (TU5)
-            } else {
-                162 // conifer plantation with shrubs (TU2)
-            };
+            let site = SitePoint::at(x, y, x - sx, y - sy);
+            elev[i] = site.z.max(-5.0) as f32;
+            let code = site.fuel_code(noise(x, y, 150.0, 23));
             fuel[i] = code as f32;
             if matches!(code, 162 | 165 | 183) {
                 canopy[0][i] = (60.0 + 25.0 * noise(x, y, 90.0, 29)).round() as f32;

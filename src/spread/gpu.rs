@@ -149,6 +149,62 @@ impl GpuSpread {
     }
 }
 
+impl GpuSpread {
+    /// A sweep's inputs on the device: the two uniforms (the state buffers swapped), the active list, the counters
+    /// (with the sweep's tag) and the first dispatch's group counts.
+    fn upload_sweep(&self, dom: Dom, active: &[u32]) {
+        let q = &self.gpu.queue;
+        let u0 = Dom { cur: 0, next: 1, list_cap: self.n as u32, ..dom };
+        let u1 = Dom { cur: 1, next: 0, ..u0 };
+        q.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u0));
+        q.write_buffer(&self.uniforms[1], 0, bytemuck::bytes_of(&u1));
+        q.write_buffer(&self.lists, 0, bytemuck::cast_slice(active));
+        let tag = (self.sweeps + 1) as u32;
+        q.write_buffer(&self.counters, 0, bytemuck::cast_slice(&[active.len() as u32, 0, 0, tag]));
+        let groups = active.len().div_ceil(256) as u32;
+        q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[groups.min(65_535), groups.div_ceil(65_535), 1, 0]));
+    }
+
+    /// The relax, commit and prepare kernels' bind groups with uniform `k` (0 or 1: which state buffer is current).
+    fn bind_groups(&self, k: usize) -> (wgpu::BindGroup, wgpu::BindGroup, wgpu::BindGroup) {
+        let gpu = &self.gpu;
+        let relax = gpu.bind(
+            &self.relax,
+            &[
+                &self.uniforms[k],
+                &self.params,
+                &self.mask,
+                &self.state,
+                &self.ids,
+                &self.lists,
+                &self.counters,
+                &self.scratch,
+                &self.scratch_ids,
+            ],
+        );
+        let commit = gpu.bind(
+            &self.commit,
+            &[
+                &self.uniforms[k],
+                &self.params,
+                &self.heat,
+                &self.mask,
+                &self.state,
+                &self.ids,
+                &self.front,
+                &self.lists,
+                &self.counters,
+                &self.scratch,
+                &self.scratch_ids,
+                &self.stamps,
+                &self.frozen,
+            ],
+        );
+        let prepare = gpu.bind(&self.prepare, &[&self.uniforms[k], &self.counters, &self.indirect]);
+        (relax, commit, prepare)
+    }
+}
+
 impl Sweeper for GpuSpread {
     fn set_params(&mut self, pf: &ParamField) -> Result<()> {
         if pf.version != self.params_version {
@@ -174,52 +230,8 @@ impl Sweeper for GpuSpread {
         }
         let gpu = self.gpu.clone();
         let q = &gpu.queue;
-        let u0 = Dom { cur: 0, next: 1, list_cap: self.n as u32, ..dom };
-        let u1 = Dom { cur: 1, next: 0, ..u0 };
-        q.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u0));
-        q.write_buffer(&self.uniforms[1], 0, bytemuck::bytes_of(&u1));
-        q.write_buffer(&self.lists, 0, bytemuck::cast_slice(&active));
-        let tag = (self.sweeps + 1) as u32;
-        q.write_buffer(&self.counters, 0, bytemuck::cast_slice(&[active.len() as u32, 0, 0, tag]));
-        let groups = active.len().div_ceil(256) as u32;
-        q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[groups.min(65_535), groups.div_ceil(65_535), 1, 0]));
-        let bufs = |k: usize| {
-            let relax = gpu.bind(
-                &self.relax,
-                &[
-                    &self.uniforms[k],
-                    &self.params,
-                    &self.mask,
-                    &self.state,
-                    &self.ids,
-                    &self.lists,
-                    &self.counters,
-                    &self.scratch,
-                    &self.scratch_ids,
-                ],
-            );
-            let commit = gpu.bind(
-                &self.commit,
-                &[
-                    &self.uniforms[k],
-                    &self.params,
-                    &self.heat,
-                    &self.mask,
-                    &self.state,
-                    &self.ids,
-                    &self.front,
-                    &self.lists,
-                    &self.counters,
-                    &self.scratch,
-                    &self.scratch_ids,
-                    &self.stamps,
-                    &self.frozen,
-                ],
-            );
-            let prepare = gpu.bind(&self.prepare, &[&self.uniforms[k], &self.counters, &self.indirect]);
-            (relax, commit, prepare)
-        };
-        let groups = [bufs(0), bufs(1)];
+        self.upload_sweep(dom, &active);
+        let groups = [self.bind_groups(0), self.bind_groups(1)];
         let mut slot = 0usize;
         let mut batch = 4u32;
         let mut c: [u32; 4];
