@@ -19,9 +19,16 @@ pub enum Error {
     /// A grid that would not fit in the memory available: what it is, its cells and both figures.
     #[error("{what}: {cells} cells need about {need_gib:.1} GiB of memory, {available_gib:.1} GiB are available")]
     Memory { what: String, cells: u128, need_gib: f64, available_gib: f64 },
-    /// A bad command-line or scenario value, said in one sentence (the older, untyped form of [`Error::Value`]).
-    #[error("{0}")]
-    Invalid(String),
+    /// An error within a context that names where it happened (a scenario file, an ensemble member, a launch time):
+    /// `"{context}: {source}"`; its kind is the inner error's.
+    #[error("{context}: {source}")]
+    Within { context: String, source: Box<Error> },
+    /// A run interrupted (Ctrl-C, SIGTERM) before its products were moved into place: none were.
+    #[error("interrupted: the products were not moved into place")]
+    Interrupted,
+    /// A broken invariant of Emberfall itself, not of its inputs (a bug: please report it with the command).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// GDAL failed.
     #[error("GDAL: {0}")]
     Gdal(#[from] gdal::errors::GdalError),
@@ -58,7 +65,10 @@ impl Error {
         match self {
             Error::Input { .. } => ErrorKind::Input,
             Error::Output { .. } => ErrorKind::Output,
-            Error::Value { .. } | Error::Invalid(_) => ErrorKind::Value,
+            Error::Value { .. } => ErrorKind::Value,
+            Error::Within { source, .. } => source.kind(),
+            Error::Interrupted => ErrorKind::Interrupted,
+            Error::Internal(_) => ErrorKind::Internal,
             Error::Memory { .. } => ErrorKind::Memory,
             Error::Gdal(_) => ErrorKind::Gdal,
             Error::Gpu(_) => ErrorKind::Gpu,
@@ -68,6 +78,10 @@ impl Error {
     /// A bad value: `what` as the user named it, the value as written (`""` when none), and why.
     pub fn value(what: impl Into<String>, value: impl std::fmt::Display, why: impl Into<String>) -> Self {
         Error::Value { what: what.into(), value: value.to_string(), why: why.into() }
+    }
+    /// This error within `context` (a file, a member, a launch time), keeping its kind.
+    pub fn within(self, context: impl std::fmt::Display) -> Self {
+        Error::Within { context: context.to_string(), source: Box::new(self) }
     }
     /// An I/O error about `path`.
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
@@ -86,6 +100,10 @@ pub enum ErrorKind {
     Value,
     /// Not enough memory for the grid asked (clip the landscape or free memory).
     Memory,
+    /// Interrupted by a signal; nothing was written.
+    Interrupted,
+    /// A bug in Emberfall.
+    Internal,
     /// GDAL refused a dataset.
     Gdal,
     /// The GPU: no adapter, a validation error, a lost device (`--backend cpu` runs without one).

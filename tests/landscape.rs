@@ -581,4 +581,27 @@ fn errors_say_their_kind() {
     let e = emberfall::quantity::duration_min("soon", "--duration").unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Value, "{e}");
     assert!(e.to_string().contains("--duration"), "{e}");
+    // A value error carries what, the value and why as fields.
+    match &e {
+        emberfall::Error::Value { what, value, why } => {
+            assert_eq!((what.as_str(), value.as_str()), ("--duration", "`soon`"));
+            assert!(why.contains("not a duration"), "{why}");
+        }
+        other => panic!("not a value error: {other:?}"),
+    }
+    // A bad value in a scenario file names the file and stays a value error.
+    let sc = d.join("bad.toml");
+    std::fs::write(
+        &sc,
+        "seed = 1\n[landscape]\nlcp = \"x.tif\"\n[weather]\nmoisture_pct = [6, 7, 8, 60, 90]\n[debris]\nfragments = \"f.csv\"\n\
+         [spread]\nduration = \"2h\"\ntolerance = 2.0\n[output]\ndir = \"out\"\n",
+    )
+    .unwrap();
+    let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Value, "{e}");
+    assert!(e.to_string().contains("bad.toml") && e.to_string().contains("spread.tolerance 2"), "{e}");
+    // A grid that cannot fit says both figures and is a memory error.
+    let e = emberfall::quantity::grid_fits(1u128 << 50, 64, "landscape").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Memory, "{e}");
+    assert!(e.to_string().contains("GiB of memory") && e.to_string().contains("available"), "{e}");
 }

@@ -172,32 +172,34 @@ pub struct FragmentClassSpec {
 impl FragmentClassSpec {
     pub fn thermal(&self, what: &str) -> Result<(Material, ThermalState)> {
         let material = Material::parse(&self.material).ok_or_else(|| {
-            Error::Invalid(format!(
-                "{what}.material: unknown material `{}` (known: {})",
-                self.material,
-                Material::NAMES.join(", ")
-            ))
+            Error::value(
+                format!("{what}.material"),
+                format!("`{}`", self.material),
+                format!("unknown material (known: {})", Material::NAMES.join(", ")),
+            )
         })?;
         if let (true, Some(t)) = (self.burning, self.temperature_c) {
-            return Err(Error::Invalid(format!(
-                "{what}: temperature_c = {t} with burning = true: a burning class has burn_time_s, a hot one temperature_c; give one"
-            )));
+            return Err(Error::value(
+                what,
+                "",
+                format!("temperature_c = {t} with burning = true: a burning class has burn_time_s, a hot one temperature_c; give one"),
+            ));
         }
         let thermal = if self.burning {
             ThermalState::Burning {
                 burn_time_s: self
                     .burn_time_s
-                    .ok_or_else(|| Error::Invalid(format!("{what}: burning = true needs burn_time_s")))?,
+                    .ok_or_else(|| Error::value(what, "", "burning = true needs burn_time_s"))?,
             }
         } else {
             ThermalState::Hot {
                 temperature_c: self
                     .temperature_c
-                    .ok_or_else(|| Error::Invalid(format!("{what}: give temperature_c, or burning = true")))?,
+                    .ok_or_else(|| Error::value(what, "", "give temperature_c, or burning = true"))?,
             }
         };
         if !(self.size_m > 0.0 && self.mass_kg > 0.0) {
-            return Err(Error::Invalid(format!("{what}: size_m and mass_kg must be positive")));
+            return Err(Error::value(what, "", "size_m and mass_kg must be positive"));
         }
         Ok((material, thermal))
     }

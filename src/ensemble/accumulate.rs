@@ -204,8 +204,10 @@ impl Accumulator {
             || other.times_min != self.times_min
             || other.arrival_bins != self.arrival_bins
         {
-            return Err(Error::Invalid(
-                "the shards ran different scenarios, inputs, seeds or member counts: they cannot be merged".into(),
+            return Err(Error::value(
+                "merge",
+                "",
+                "the shards ran different scenarios, inputs, seeds or member counts: they cannot be merged",
             ));
         }
         self.members += other.members;
@@ -226,11 +228,11 @@ impl Accumulator {
         }
         self.records.extend(other.records.iter().cloned());
         if self.window.len() != other.window.len() {
-            return Err(Error::Invalid("the shards swept different launch windows".into()));
+            return Err(Error::value("merge", "", "the shards swept different launch windows"));
         }
         for (a, b) in self.window.iter_mut().zip(&other.window) {
             if a.0 != b.0 {
-                return Err(Error::Invalid("the shards swept different launch windows".into()));
+                return Err(Error::value("merge", "", "the shards swept different launch windows"));
             }
             a.1.extend(b.1.iter().cloned());
         }

@@ -50,7 +50,7 @@ impl Shard {
 
     /// Parse `I/N` (0 <= I < N).
     pub fn parse(s: &str) -> Result<Shard> {
-        let bad = || Error::Invalid(format!("--shard `{s}`: give I/N with 0 <= I < N (members I, I+N, ... run)"));
+        let bad = || Error::value("--shard", format!("`{s}`"), "give I/N with 0 <= I < N (members I, I+N, ... run)");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let (index, count): (usize, usize) =
             (i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
@@ -182,8 +182,10 @@ impl Ensemble {
             .collect::<Result<Vec<_>>>()?;
         let prepared = prepare(sc, engine)?;
         if prepared.clock.is_some() && prepared.scenario.ensemble.launch_window.is_some() {
-            return Err(Error::Invalid(
-                "the weather's burn periods (FARSITE_BURN_PERIODS) and a launch window's forecast do not go together: the launch window gives each candidate its own weather".into(),
+            return Err(Error::value(
+                "[launch_window]",
+                "",
+                "the weather's burn periods (FARSITE_BURN_PERIODS) and a launch window's forecast do not go together: the launch window gives each candidate its own weather",
             ));
         }
         let sc = &prepared.scenario;
@@ -336,8 +338,7 @@ impl Ensemble {
                 let outcomes: Vec<MemberOutcome> = part
                     .par_iter()
                     .map(|&k| {
-                        let o =
-                            self.run_member_under(k, launch).map_err(|e| Error::Invalid(format!("{}: {e}", label(k))));
+                        let o = self.run_member_under(k, launch).map_err(|e| e.within(label(k)));
                         tally.tick();
                         o
                     })
@@ -369,10 +370,7 @@ impl Ensemble {
                     if b.len() == 1 {
                         // A batch of one: the member alone on the prepared context.
                         let (d, v) = &draws[b[0]];
-                        let m = self
-                            .prepared
-                            .run_member(d.seed, v)
-                            .map_err(|e| Error::Invalid(format!("{}: {e}", label(d.member))))?;
+                        let m = self.prepared.run_member(d.seed, v).map_err(|e| e.within(label(d.member)))?;
                         outcomes.push((b[0], self.outcome(d, &m), true));
                         tally.tick();
                         continue;
@@ -382,7 +380,7 @@ impl Ensemble {
                     let (results, counts) = self
                         .prepared
                         .run_batch(ctx, &items, &self.times_min)
-                        .map_err(|e| Error::Invalid(format!("{}..: {e}", label(draws[b[0]].0.member))))?;
+                        .map_err(|e| e.within(format!("{}..", label(draws[b[0]].0.member))))?;
                     add_counts(&counts);
                     for (&i, m) in b.iter().zip(&results) {
                         outcomes.push((i, self.outcome(&draws[i].0, m), false));
@@ -431,7 +429,7 @@ impl Ensemble {
                     &mut |_| {},
                     &tally,
                 )
-                .map_err(|e| Error::Invalid(format!("launch {}: {e}", c.to_rfc3339())))?;
+                .map_err(|e| e.within(format!("launch {}", c.to_rfc3339())))?;
                 acc.window.push((c.to_rfc3339(), records));
             }
         }
@@ -595,7 +593,7 @@ pub fn merge(
 ) -> Result<EnsembleRun> {
     let t0 = Instant::now();
     if dirs.is_empty() {
-        return Err(Error::Invalid("merge: give the shard folders".into()));
+        return Err(Error::value("merge", "", "give the shard folders"));
     }
     let staging = crate::io::Staging::begin(out)?;
     let mut acc: Option<Accumulator> = None;
@@ -611,14 +609,14 @@ pub fn merge(
     let mut seen = std::collections::BTreeSet::new();
     for r in &acc.records {
         if !seen.insert(r.member) {
-            return Err(Error::Invalid(format!("merge: member {} appears in two shards", r.member)));
+            return Err(Error::value("merge", "", format!("member {} appears in two shards", r.member)));
         }
     }
     let scenario = match (scenario, &acc.scenario) {
         (Some(p), _) => p.to_path_buf(),
         (None, Some(p)) => p.clone(),
         (None, None) => {
-            return Err(Error::Invalid("merge: the shards do not name their scenario file: give --scenario".into()))
+            return Err(Error::value("merge", "", "the shards do not name their scenario file: give --scenario"))
         }
     };
     let scenario = scenario.as_path();
@@ -633,8 +631,8 @@ pub fn merge(
     let engine = Engine::select(sc.backend)?;
     let ens = Ensemble::prepare(sc, &engine, Some(acc.ensemble_members as usize))?;
     if ens.fingerprint != acc.fingerprint {
-        return Err(Error::Invalid(format!(
-            "merge: the shards were run from another scenario, inputs, seed or member count than {} (give the same --members and --seed)",
+        return Err(Error::value("merge", "", format!(
+            "the shards were run from another scenario, inputs, seed or member count than {} (give the same --members and --seed)",
             scenario.display()
         )));
     }

@@ -116,7 +116,7 @@ fn mem_multiband(
     }
     for (i, data) in bands.iter().enumerate() {
         if data.len() != grid.len() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Internal(format!(
                 "band {} has {} values for a {}-cell grid",
                 i + 1,
                 data.len(),
@@ -172,7 +172,7 @@ fn data_window(grid: &Grid, data: &[f32], nodata: f32) -> Option<(usize, usize, 
 /// only over the window holding data: a small fire on a large landscape costs little to write.
 pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: f64, cog: bool) -> Result<()> {
     if data.len() != grid.len() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Internal(format!(
             "{}: {} values for a {}-cell grid",
             path.display(),
             data.len(),

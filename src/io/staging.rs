@@ -75,7 +75,7 @@ impl Staging {
     pub fn commit(mut self) -> Result<()> {
         let _moving = interrupt::moving();
         if interrupt::interrupted() {
-            return Err(Error::Invalid("interrupted: the products were not moved into place".into()));
+            return Err(Error::Interrupted);
         }
         let mut files = Vec::new();
         walk(&self.dir, Path::new(""), &mut files).map_err(|e| Error::io(&self.dir, e))?;

@@ -49,7 +49,8 @@ pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
     let cargs: Vec<CString> = all
         .iter()
         .map(|s| {
-            CString::new(s.as_str()).map_err(|_| Error::Invalid(format!("gdalwarp argument `{s}` holds a NUL byte")))
+            CString::new(s.as_str())
+                .map_err(|_| Error::value("gdalwarp argument", format!("`{s}`"), "holds a NUL byte"))
         })
         .collect::<Result<_>>()?;
     let mut ptrs: Vec<*mut std::ffi::c_char> = cargs.iter().map(|c| c.as_ptr() as *mut _).collect();
@@ -60,7 +61,7 @@ pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
     unsafe {
         let opts = gdal_sys::GDALWarpAppOptionsNew(ptrs.as_mut_ptr(), std::ptr::null_mut());
         if opts.is_null() {
-            return Err(Error::Invalid(format!("bad gdalwarp options: {}", all.join(" "))));
+            return Err(Error::Internal(format!("bad gdalwarp options: {}", all.join(" "))));
         }
         let mut srcs = [src.c_dataset()];
         let mut usage_err = 0;
@@ -68,7 +69,11 @@ pub fn gdalwarp_mem(src: &Dataset, args: &[String]) -> Result<Dataset> {
         let out = gdal_sys::GDALWarp(empty.as_ptr(), std::ptr::null_mut(), 1, srcs.as_mut_ptr(), opts, &mut usage_err);
         gdal_sys::GDALWarpAppOptionsFree(opts);
         if out.is_null() {
-            return Err(Error::Invalid(format!("gdalwarp failed ({})", last_gdal_error())));
+            return Err(Error::Gdal(gdal::errors::GdalError::CplError {
+                class: 3,
+                number: 1,
+                msg: format!("gdalwarp failed ({})", last_gdal_error()),
+            }));
         }
         Ok(Dataset::from_c_dataset(out))
     }

@@ -12,8 +12,14 @@ use crate::physics::fuel::FuelModel;
 impl Cells {
     /// Pack a landscape (slope and aspect must be present: see [`Landscape::ensure_terrain`]).
     pub fn from_landscape(ls: &Landscape) -> Result<Cells> {
-        let slope = ls.slope_tan.as_ref().ok_or_else(|| Error::Invalid("landscape has no slope layer".into()))?;
-        let aspect = ls.aspect_deg.as_ref().ok_or_else(|| Error::Invalid("landscape has no aspect layer".into()))?;
+        let slope = ls
+            .slope_tan
+            .as_ref()
+            .ok_or_else(|| Error::Internal("landscape has no slope layer (ensure_terrain first)".into()))?;
+        let aspect = ls
+            .aspect_deg
+            .as_ref()
+            .ok_or_else(|| Error::Internal("landscape has no aspect layer (ensure_terrain first)".into()))?;
         // Fuel models in order of first appearance, indexed through a table over codes.
         let mut fuels: Vec<FuelModel> = Vec::new();
         let mut index = vec![u32::MAX; u16::MAX as usize + 1];
@@ -22,7 +28,7 @@ impl Cells {
                 let model = ls
                     .catalog
                     .get(code)
-                    .ok_or_else(|| Error::Invalid(format!("fuel code {code} is not in the landscape's catalogue")))?;
+                    .ok_or_else(|| Error::value("fuel code", code, "not in the landscape's catalogue"))?;
                 fuels.push(model.clone());
                 index[code as usize] = (fuels.len() - 1) as u32;
             }

@@ -246,7 +246,7 @@ impl Landscape {
             Grid { rows, cols, geotransform: [500_000.0, cell_m, 0.0, 4_000_000.0, 0.0, -cell_m], wkt: srs.to_wkt()? };
         let catalog = FuelCatalog::standard();
         if catalog.get(fuel_code).is_none() {
-            return Err(Error::Invalid(format!("fuel model {fuel_code} is not a standard fuel model")));
+            return Err(Error::value("fuel model", fuel_code, "not a standard fuel model"));
         }
         let n = rows * cols;
         // Elevation of the plane: rises toward the azimuth opposite the aspect.
@@ -335,10 +335,10 @@ impl LayerSources {
         let layer = |explicit: &Option<PathBuf>, band: usize| -> Option<(PathBuf, usize)> {
             explicit.clone().map(|p| (p, 1)).or_else(|| lcp.map(|p| (p.to_path_buf(), band)))
         };
-        let fuel = layer(&spec.fuel, 4)
-            .ok_or_else(|| Error::Invalid("no fuel raster: give --lcp FILE or --fuel FILE".into()))?;
+        let fuel =
+            layer(&spec.fuel, 4).ok_or_else(|| Error::value("no fuel raster", "", "give --lcp FILE or --fuel FILE"))?;
         let elevation = layer(&spec.elevation, 1)
-            .ok_or_else(|| Error::Invalid("no elevation raster: give --lcp FILE or --elevation FILE".into()))?;
+            .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
         let lcp_bands = match lcp {
             Some(p) => {
                 let n = open(p)?.raster_count();
@@ -415,12 +415,18 @@ fn target_grid(
         None => None,
         Some(a) => {
             let srs = SpatialRef::from_definition(a).map_err(|e| {
-                Error::Invalid(format!("--assign-crs `{a}`: not a CRS GDAL knows ({e}); give e.g. EPSG:32611"))
+                Error::value(
+                    "--assign-crs",
+                    format!("`{a}`"),
+                    format!("not a CRS GDAL knows ({e}); give e.g. EPSG:32611"),
+                )
             })?;
             if !srs.is_projected() {
-                return Err(Error::Invalid(format!(
-                    "--assign-crs `{a}`: not a projected CRS in metres (a landscape's cells are metres)"
-                )));
+                return Err(Error::value(
+                    "--assign-crs",
+                    format!("`{a}`"),
+                    "not a projected CRS in metres (a landscape's cells are metres)",
+                ));
             }
             if fuel_ds.projection().trim().is_empty() {
                 notes.push(format!("{} has no CRS: read in {a} (--assign-crs)", fuel_path.display()));

@@ -134,7 +134,7 @@ fn contour_lines(grid: &Grid, window: BurnedWindow, levels: &[f64]) -> Result<gd
     let opts = [format!("FIXED_LEVELS={level_list}"), "ID_FIELD=0".to_string(), "ELEV_FIELD=1".to_string()];
     let cstr: Vec<CString> = opts
         .iter()
-        .map(|s| CString::new(s.as_str()).map_err(|_| Error::Invalid("contour option with a NUL byte".into())))
+        .map(|s| CString::new(s.as_str()).map_err(|_| Error::Internal("contour option with a NUL byte".into())))
         .collect::<Result<_>>()?;
     let mut ptrs: Vec<*mut std::ffi::c_char> = cstr.iter().map(|s| s.as_ptr() as *mut _).collect();
     ptrs.push(std::ptr::null_mut());
@@ -150,7 +150,7 @@ fn contour_lines(grid: &Grid, window: BurnedWindow, levels: &[f64]) -> Result<gd
         )
     };
     if rc != gdal_sys::CPLErr::CE_None {
-        return Err(Error::Invalid(format!("GDAL contouring failed at the isochrone times {level_list}")));
+        return Err(Error::Internal(format!("GDAL contouring failed at the isochrone times {level_list}")));
     }
     Ok(vds)
 }

@@ -37,10 +37,10 @@ struct Row {
 pub fn parse_initial(s: &str, what: &str) -> Result<Vec<f64>> {
     let v: Vec<f64> =
         s.split(',').map(|t| t.trim().parse::<f64>()).collect::<std::result::Result<_, _>>().map_err(|_| {
-            Error::Invalid(format!("{what} `{s}`: expected M1,M10,M100 or M1,M10,M100,M1000 in percent"))
+            Error::value(what, format!("`{s}`"), "expected M1,M10,M100 or M1,M10,M100,M1000 in percent")
         })?;
     if !(3..=4).contains(&v.len()) {
-        return Err(Error::Invalid(format!("{what} `{s}`: expected 3 or 4 moistures (1-h, 10-h, 100-h[, 1000-h])")));
+        return Err(Error::value(what, format!("`{s}`"), "expected 3 or 4 moistures (1-h, 10-h, 100-h[, 1000-h])"));
     }
     for (k, &m) in v.iter().enumerate() {
         quantity::moisture_one_pct(m, k.min(2), what)?;

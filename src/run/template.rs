@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 /// Render `template` (named `name`, as in `templates/`) with `view`: blocks take their own line (trim and lstrip
 /// blocks), the final newline is kept.
 pub fn render(name: &str, template: &str, view: &impl serde::Serialize) -> Result<String> {
-    let err = |e: minijinja::Error| Error::Invalid(format!("templates/{name}: {e}"));
+    let err = |e: minijinja::Error| Error::Internal(format!("templates/{name}: {e}"));
     let syntax = minijinja::syntax::SyntaxConfig::builder()
         .trim_blocks(true)
         .lstrip_blocks(true)

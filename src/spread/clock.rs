@@ -27,17 +27,18 @@ impl BurnClock {
         let mut v: Vec<(f64, f64)> = Vec::new();
         for &(s, e) in intervals {
             if !(s.is_finite() && e.is_finite()) || e <= s {
-                return Err(Error::Invalid(format!("burn period {s}..{e} min: its end must come after its start")));
+                return Err(Error::value("burn period", format!("{s}..{e} min"), "its end must come after its start"));
             }
             v.push((s, e));
         }
         v.sort_by(|a, b| a.0.total_cmp(&b.0));
         for w in v.windows(2) {
             if w[1].0 < w[0].1 {
-                return Err(Error::Invalid(format!(
-                    "burn periods {}..{} min and {}..{} min overlap",
-                    w[0].0, w[0].1, w[1].0, w[1].1
-                )));
+                return Err(Error::value(
+                    "burn periods",
+                    "",
+                    format!("{}..{} min and {}..{} min overlap", w[0].0, w[0].1, w[1].0, w[1].1),
+                ));
             }
         }
         let intervals = v.into_iter().map(|(s, e)| (s.max(0.0), e.min(duration_min))).filter(|(s, e)| e > s).collect();

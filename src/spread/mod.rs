@@ -469,10 +469,14 @@ pub fn simulate_in(
     progress: &mut dyn FnMut(f64, f64),
 ) -> Result<SpreadResult> {
     if !(opts.duration_min > 0.0 && opts.duration_min.is_finite() && opts.duration_min < 1.0e6) {
-        return Err(Error::Invalid(format!("duration {} min: must be positive and below 1e6 min", opts.duration_min)));
+        return Err(Error::value(
+            "duration",
+            format!("{} min", opts.duration_min),
+            "must be positive and below 1e6 min",
+        ));
     }
     if sources.is_empty() {
-        return Err(Error::Invalid("no ignitions: give --ignite, --ignite-lonlat or --ignitions".into()));
+        return Err(Error::value("no ignitions", "", "give --ignite, --ignite-lonlat or --ignitions"));
     }
     let mut fire = Fire::new(ctx, engine, cells, weather, opts)?;
     for s in sources {

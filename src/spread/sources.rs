@@ -57,7 +57,11 @@ pub struct Source {
 pub fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
     let v: Vec<&str> = s.split(',').map(str::trim).collect();
     let bad = || {
-        Error::Invalid(format!("{what} `{s}`: expected two coordinates and an optional start time in minutes, e.g. 500100,3800200 or 500100,3800200,30"))
+        Error::value(
+            what,
+            format!("`{s}`"),
+            "expected two coordinates and an optional start time in minutes, e.g. 500100,3800200 or 500100,3800200,30",
+        )
     };
     if v.len() < 2 || v.len() > 3 {
         return Err(bad());
@@ -67,7 +71,7 @@ pub fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
     let y = num(v[1]).ok_or_else(bad)?;
     let t = if v.len() == 3 { num(v[2]).ok_or_else(bad)? } else { 0.0 };
     if t < 0.0 {
-        return Err(Error::Invalid(format!("{what} `{s}`: start time {t} min is negative")));
+        return Err(Error::value(what, format!("`{s}`"), format!("start time {t} min is negative")));
     }
     Ok((x, y, t))
 }
@@ -75,16 +79,18 @@ pub fn parse_triplet(s: &str, what: &str) -> Result<(f64, f64, f64)> {
 /// A point given in WGS 84 degrees, moved to the grid's CRS.
 pub fn lonlat_point(lon: f64, lat: f64, t_min: f64, grid: &Grid) -> Result<Source> {
     if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
-        return Err(Error::Invalid(format!(
-            "--ignite-lonlat {lon},{lat}: longitude must be in -180..180 and latitude in -90..90"
-        )));
+        return Err(Error::value(
+            "--ignite-lonlat",
+            format!("{lon},{lat}"),
+            "longitude must be in -180..180 and latitude in -90..90",
+        ));
     }
     let mut geo = SpatialRef::from_epsg(4326)?;
     geo.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     let tr = CoordTransform::new(&geo, &srs_from_wkt(&grid.wkt)?)?;
     let (mut xs, mut ys) = ([lon], [lat]);
     tr.transform_coords(&mut xs, &mut ys, &mut []).map_err(|e| {
-        Error::Invalid(format!("--ignite-lonlat {lon},{lat}: cannot move it to the landscape's CRS: {e}"))
+        Error::value("--ignite-lonlat", format!("{lon},{lat}"), format!("cannot move it to the landscape's CRS: {e}"))
     })?;
     Ok(Source { shape: Shape::Point(xs[0], ys[0]), t_min })
 }

@@ -80,9 +80,11 @@ impl ConditioningStart {
             return Ok(ConditioningStart::At(t));
         }
         let m = quantity::duration_min(s, what).map_err(|_| {
-            Error::Invalid(format!(
-                "{what} `{s}`: give an RFC 3339 time (2024-03-12T00:00:00+09:00) or a duration before the fire (48h)"
-            ))
+            Error::value(
+                what,
+                format!("`{s}`"),
+                "give an RFC 3339 time (2024-03-12T00:00:00+09:00) or a duration before the fire (48h)",
+            )
         })?;
         Ok(ConditioningStart::Before(m))
     }

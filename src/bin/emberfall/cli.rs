@@ -118,8 +118,10 @@ pub struct LandscapeArgs {
 impl LandscapeArgs {
     pub fn spec(&self) -> Result<LandscapeSpec> {
         if self.lcp.is_none() && (self.elevation.is_none() || self.fuel.is_none()) {
-            return Err(Error::Invalid(
-                "give a landscape: --lcp FILE, or --elevation FILE and --fuel FILE (plus optional layers)".into(),
+            return Err(Error::value(
+                "no landscape",
+                "",
+                "give --lcp FILE, or --elevation FILE and --fuel FILE (plus optional layers)",
             ));
         }
         Ok(LandscapeSpec {
@@ -169,9 +171,10 @@ impl WeatherArgs {
     /// As a scenario's weather, with an optional weather stream CSV.
     pub fn spec(&self, stream: Option<PathBuf>, foliar_moisture_pct: f64) -> Result<WeatherSpec> {
         let Some(m) = &self.moisture else {
-            return Err(Error::Invalid(
-                "give the fuel moistures: --moisture M1,M10,M100,MHERB,MWOODY (or --farsite-input FILE for spread)"
-                    .into(),
+            return Err(Error::value(
+                "no fuel moistures",
+                "",
+                "give --moisture M1,M10,M100,MHERB,MWOODY (or --farsite-input FILE for spread)",
             ));
         };
         let pct = quantity::moisture_list(m, "--moisture")?;
@@ -303,11 +306,11 @@ impl SpottingArgs {
     /// The spotting parameters, checked.
     pub fn params(&self) -> Result<emberfall::spread::spotting::SpottingParams> {
         let species = emberfall::physics::spot::species_parse(&self.torching_species).ok_or_else(|| {
-            Error::Invalid(format!(
-                "--torching-species `{}`: use a code 0..13 or one of {}",
-                self.torching_species,
-                emberfall::physics::spot::SPECIES.join(", ")
-            ))
+            Error::value(
+                "--torching-species",
+                format!("`{}`", self.torching_species),
+                format!("use a code 0..13 or one of {}", emberfall::physics::spot::SPECIES.join(", ")),
+            )
         })?;
         let d = emberfall::spread::spotting::SpottingParams::default();
         let p = emberfall::spread::spotting::SpottingParams {

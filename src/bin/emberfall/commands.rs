@@ -157,7 +157,7 @@ pub fn crown(args: CrownArgs) -> Result<()> {
     let opts = SurfaceOptions { wind_limit: !args.no_wind_limit, ..Default::default() };
     let foliar = match args.foliar_moisture {
         Some(v) if !(v.is_finite() && v >= 0.0) => {
-            return Err(Error::Invalid(format!("--foliar-moisture {v}: must be a non-negative percentage")))
+            return Err(Error::value("--foliar-moisture", v, "must be a non-negative percentage"))
         }
         v => v,
     };
@@ -179,11 +179,13 @@ pub fn surface(args: SurfaceArgs) -> Result<()> {
         return Ok(());
     }
     let (Some(fuel), Some(moist)) = (&args.fuel, &args.moisture) else {
-        return Err(Error::Invalid(
-            "give --csv IN.csv, or a single case with --fuel CODE --moisture M1,M10,M100,MHERB,MWOODY".into(),
+        return Err(Error::value(
+            "surface",
+            "",
+            "give --csv IN.csv, or a single case with --fuel CODE --moisture M1,M10,M100,MHERB,MWOODY",
         ));
     };
-    let model = cat.find(fuel).ok_or_else(|| Error::Invalid(format!("--fuel {fuel}: unknown fuel model")))?;
+    let model = cat.find(fuel).ok_or_else(|| Error::value("--fuel", fuel, "unknown fuel model"))?;
     let moisture = emberfall::physics::surface::Moisture::from_percent(quantity::moisture_list(moist, "--moisture")?);
     let speed = quantity::wind_speed_kmh(args.wind_speed_kmh, "--wind-speed-kmh")?;
     let wind = emberfall::physics::behavior::Weather {

@@ -92,7 +92,7 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
     let times: Vec<chrono::DateTime<chrono::FixedOffset>> =
         sweep.iter().filter_map(|s| chrono::DateTime::parse_from_rfc3339(&s.0).ok()).collect();
     if times.len() != sweep.len() || sweep.is_empty() {
-        return Err(Error::Invalid("launch window without candidates".into()));
+        return Err(Error::Internal("launch window without candidates".into()));
     }
     let t0 = times[0];
     let x: Vec<f64> = times.iter().map(|t| (*t - t0).num_seconds() as f64 / (S_PER_MIN * MIN_PER_H)).collect();

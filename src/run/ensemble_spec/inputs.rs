@@ -50,7 +50,7 @@ pub(super) struct ForecastRow {
 
 pub(super) fn rfc3339(s: &str, what: &str) -> Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(s.trim()).map_err(|e| {
-        Error::Invalid(format!("{what} `{s}`: not an RFC 3339 time such as 2024-03-13T11:01:12+09:00 ({e})"))
+        Error::value(what, format!("`{s}`"), format!("not an RFC 3339 time such as 2024-03-13T11:01:12+09:00 ({e})"))
     })
 }
 
@@ -112,7 +112,7 @@ pub(super) fn read_launch_window(
             let (a, b) = (rfc3339(a, "launch_window.start")?, rfc3339(b, "launch_window.end")?);
             let step = quantity::duration_min(st, "launch_window.step")?;
             if b < a {
-                return Err(Error::Invalid("launch_window: end before start".into()));
+                return Err(Error::value("launch_window", "", "end before start"));
             }
             let mut t = a;
             while t <= b && candidates.len() < 1000 {
@@ -121,20 +121,24 @@ pub(super) fn read_launch_window(
             }
         }
         (None, None, None) => {}
-        _ => return Err(Error::Invalid("launch_window: give start, end and step together".into())),
+        _ => return Err(Error::value("launch_window", "", "give start, end and step together")),
     }
     if candidates.is_empty() {
-        return Err(Error::Invalid("launch_window: give candidates, or start, end and step".into()));
+        return Err(Error::value("launch_window", "", "give candidates, or start, end and step"));
     }
     candidates.sort();
     candidates.dedup();
     let first = rows[0].0;
     if let Some(c) = candidates.iter().find(|c| **c < first) {
-        return Err(Error::Invalid(format!(
-            "launch_window: candidate {} is before the forecast's first valid time {first} ({})",
-            c.to_rfc3339(),
-            path.display()
-        )));
+        return Err(Error::value(
+            "launch_window",
+            "",
+            format!(
+                "candidate {} is before the forecast's first valid time {first} ({})",
+                c.to_rfc3339(),
+                path.display()
+            ),
+        ));
     }
     let members = match f.members {
         Some(m) => quantity::members(m, "launch_window.members")?,

@@ -458,7 +458,7 @@ impl Prepared {
                         notes.extend(debris_notes(&field, &expected));
                         (Arc::new(field), maps)
                     }
-                    (_, None) => return Err(Error::Invalid("debris field not prepared".into())),
+                    (_, None) => return Err(Error::Internal("debris field not prepared".into())),
                 };
                 let ignitions = ignition::sample(grid, &self.cell_ignition, &field.fragments, m1h, &sc.ignition, seed);
                 let late: Vec<f64> =
@@ -528,10 +528,10 @@ impl Prepared {
         let grid = &self.landscape.grid;
         let Some((_, first)) = members.first() else { return Ok((Vec::new(), Vec::new())) };
         if self.clock.is_some() {
-            return Err(Error::Invalid("batches of members do not run under burn periods yet".into()));
+            return Err(Error::Internal("batches of members do not run under burn periods yet".into()));
         }
         if members.iter().any(|(_, v)| v.weather != first.weather) {
-            return Err(Error::Invalid("a batch of members must share one weather stream".into()));
+            return Err(Error::Internal("a batch of members must share one weather stream".into()));
         }
         let stream = first.weather.clone().unwrap_or_else(|| self.stream.clone());
         let own_stream = first.weather.is_none();

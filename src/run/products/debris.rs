@@ -21,7 +21,7 @@ pub(super) fn debris_json(d: &MemberDebris, seed: u64) -> serde_json::Value {
 pub(super) fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) -> Result<Vec<PathBuf>> {
     let ls = &p.landscape;
     let mut files = Vec::new();
-    let maps = d.maps.as_ref().ok_or_else(|| crate::Error::Invalid("the member skipped its ignition maps".into()))?;
+    let maps = d.maps.as_ref().ok_or_else(|| crate::Error::Internal("the member skipped its ignition maps".into()))?;
     let mut prob = maps.probability.clone();
     let mut expct = maps.expected.clone();
     for i in 0..ls.grid.len() {

@@ -271,7 +271,7 @@ pub fn write_member(
     };
     let summary = match &m.debris {
         None => {
-            let mut s = spread.clone().ok_or_else(|| crate::Error::Invalid("no fire to write".into()))?;
+            let mut s = spread.clone().ok_or_else(|| crate::Error::Internal("no fire to write".into()))?;
             s["notes"] = json!(notes);
             s
         }

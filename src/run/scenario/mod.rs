@@ -295,14 +295,19 @@ impl WeatherSpec {
         names: [&str; 2],
     ) -> Result<WeatherSpec> {
         if (fire_start.is_some() || conditioning_start.is_some()) && self.stream.is_none() {
-            return Err(Error::Invalid(format!("{} and {} apply to a weather stream: give one", names[0], names[1])));
+            return Err(Error::value(
+                format!("{} and {}", names[0], names[1]),
+                "",
+                "they apply to a weather stream: give one",
+            ));
         }
         if let Some(s) = fire_start {
             let t = chrono::DateTime::parse_from_rfc3339(s.trim()).map_err(|e| {
-                Error::Invalid(format!(
-                    "{} `{s}`: not an RFC 3339 time ({e}), e.g. 2024-03-13T11:01:00+09:00",
-                    names[0]
-                ))
+                Error::value(
+                    names[0],
+                    format!("`{s}`"),
+                    format!("not an RFC 3339 time ({e}), e.g. 2024-03-13T11:01:00+09:00"),
+                )
             })?;
             self.times.fire_start = Some(t);
         }
@@ -321,7 +326,7 @@ impl WeatherSpec {
     ) -> Result<WeatherSpec> {
         if let Some(z) = station_elevation_m {
             if !(-500.0..=9000.0).contains(&z) {
-                return Err(Error::Invalid(format!("{what} {z} m: expected an elevation between -500 and 9000 m")));
+                return Err(Error::value(what, format!("{z} m"), "expected an elevation between -500 and 9000 m"));
             }
         }
         self.conditioning = mode;
@@ -359,7 +364,7 @@ impl Scenario {
             toml::from_str(&text).map_err(|e| Error::input(path.display(), e.to_string().trim_end()))?;
         let base = path.parent().unwrap_or(Path::new("."));
         let in_file = |e: Error| match e {
-            Error::Invalid(m) => Error::input(path.display(), m),
+            e @ Error::Value { .. } => e.within(path.display()),
             other => other,
         };
         let mut s = Scenario::from_file(f, base).map_err(in_file)?;
@@ -558,10 +563,11 @@ pub fn check_ignition_params(p: &IgnitionParams) -> Result<()> {
         ("ignition.aluminium_latent_c", p.aluminium_latent_c, false),
     ] {
         if !v.is_finite() || v < 0.0 || (positive && v == 0.0) {
-            return Err(Error::Invalid(format!(
-                "{name} {v}: must be {} and finite",
-                if positive { "positive" } else { "non-negative" }
-            )));
+            return Err(Error::value(
+                name,
+                v,
+                format!("must be {} and finite", if positive { "positive" } else { "non-negative" }),
+            ));
         }
     }
     Ok(())

@@ -58,27 +58,30 @@ impl SpreadContext {
     pub fn with_runs(engine: &Engine, grid: &Grid, cells: &Cells, runs: usize) -> Result<SpreadContext> {
         let g = grid.geotransform;
         if g[2] != 0.0 || g[4] != 0.0 {
-            return Err(Error::Invalid(
-                "spread needs a grid without rotation (geotransform terms 2 and 4 zero)".into(),
+            return Err(Error::value(
+                "the landscape's grid",
+                "",
+                "spread needs a grid without rotation (geotransform terms 2 and 4 zero)",
             ));
         }
         if grid.len() > kernel::MAX_CELLS {
-            return Err(Error::Invalid(format!(
-                "grid of {} cells exceeds the spread kernel's {}",
-                grid.len(),
-                kernel::MAX_CELLS
-            )));
+            return Err(Error::value(
+                "the landscape's grid",
+                "",
+                format!("{} cells exceed the spread kernel's {}", grid.len(), kernel::MAX_CELLS),
+            ));
         }
         if cells.n != grid.len() {
-            return Err(Error::Invalid(format!("{} cells of inputs for a grid of {} cells", cells.n, grid.len())));
+            return Err(Error::Internal(format!("{} cells of inputs for a grid of {} cells", cells.n, grid.len())));
         }
         let mask = burnable_mask(cells);
         let runs = runs.max(1);
         if grid.len().saturating_mul(runs) > u32::MAX as usize / 2 {
-            return Err(Error::Invalid(format!(
-                "{runs} fires of {} cells exceed the spread state's indices",
-                grid.len()
-            )));
+            return Err(Error::value(
+                "a batch",
+                runs,
+                format!("fires of {} cells exceed the spread state's indices", grid.len()),
+            ));
         }
         let gpu = match engine {
             Engine::Cpu => None,
@@ -164,24 +167,26 @@ impl<'a> Fire<'a> {
     ) -> Result<Fire<'a>> {
         let started = Instant::now();
         if runs == 0 || runs > ctx.runs {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Internal(format!(
                 "a batch of {runs} fires: the spread context holds 1 to {} (SpreadContext::with_runs)",
                 ctx.runs
             )));
         }
         if weather.periods.is_empty() || weather.periods[0].start_min != 0.0 {
-            return Err(Error::Invalid("a weather stream must start at time 0".into()));
+            return Err(Error::value("the weather stream", "", "must start at time 0"));
         }
         if !(opts.tolerance >= 0.0 && opts.tolerance <= 1.0) {
-            return Err(Error::Invalid(format!("tolerance {}: must be in 0..1", opts.tolerance)));
+            return Err(Error::value("tolerance", opts.tolerance, "must be in 0..1"));
         }
         let n = ctx.grid.len();
         for (k, g) in opts.wind_grids.iter().enumerate() {
             if let Some(g) = g {
                 if g.speed_m_per_min.len() != n || g.from_deg.len() != n || k >= weather.periods.len() {
-                    return Err(Error::Invalid(format!(
-                        "gridded wind {k} does not match the landscape grid or weather stream"
-                    )));
+                    return Err(Error::value(
+                        format!("gridded wind {k}"),
+                        "",
+                        "does not match the landscape grid or weather stream",
+                    ));
                 }
             }
         }
@@ -271,13 +276,14 @@ impl<'a> Fire<'a> {
     /// [`Fire::add_source`] to fire `run` of the batch.
     pub fn add_source_to(&mut self, run: usize, s: &Source) -> Result<()> {
         if run >= self.runs {
-            return Err(Error::Invalid(format!("fire {run} of a batch of {}", self.runs)));
+            return Err(Error::Internal(format!("fire {run} of a batch of {}", self.runs)));
         }
         if !(s.t_min.is_finite() && s.t_min >= self.t_now - 1e-9) {
-            return Err(Error::Invalid(format!(
-                "ignition at {} min: the fire has already been computed to {} min; add sources at or after it",
-                s.t_min, self.t_now
-            )));
+            return Err(Error::value(
+                "ignition",
+                format!("at {} min", s.t_min),
+                format!("the fire has already been computed to {} min; add sources at or after it", self.t_now),
+            ));
         }
         let seeds = sources::seeds(s, self.grid)?;
         self.pending.push((s.t_min.max(self.t_now), run, seeds));
@@ -294,7 +300,7 @@ impl<'a> Fire<'a> {
     /// at or after `t_min` but inside the window computed is seeded into it and the window swept again.
     pub fn advance_to(&mut self, t_min: f64, progress: &mut dyn FnMut(f64)) -> Result<()> {
         if !(t_min.is_finite() && t_min < 1.0e6) {
-            return Err(Error::Invalid(format!("time {t_min} min: must be finite and below 1e6 min")));
+            return Err(Error::value("time", format!("{t_min} min"), "must be finite and below 1e6 min"));
         }
         loop {
             // Sources added since the current window ran, starting inside it.

@@ -64,7 +64,7 @@ impl Fire<'_> {
     /// The fire (the batch's first) as it stands: arrival times and front-passage behaviour up to the current
     /// time (it can grow on).
     pub fn result(&mut self) -> Result<SpreadResult> {
-        self.collect(false)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))
+        self.collect(false)?.into_iter().next().ok_or_else(|| Error::Internal("a batch without fires".into()))
     }
 
     /// (cell, arrival time min) of every cell the fire (the batch's first) reached by now, in cell order: cheaper than
@@ -173,11 +173,15 @@ impl Fire<'_> {
     pub fn finish(mut self) -> Result<SpreadResult> {
         let skipped = self.skipped[0];
         let out =
-            self.collect(true)?.into_iter().next().ok_or_else(|| Error::Invalid("a batch without fires".into()))?;
+            self.collect(true)?.into_iter().next().ok_or_else(|| Error::Internal("a batch without fires".into()))?;
         if out.stats.burned_cells == 0 && skipped > 0 {
-            return Err(Error::Invalid(format!(
-                "every ignition lies on a non-burnable cell or a fuel too wet to burn ({skipped} ignition points)"
-            )));
+            return Err(Error::value(
+                "ignitions",
+                "",
+                format!(
+                    "every ignition lies on a non-burnable cell or a fuel too wet to burn ({skipped} ignition points)"
+                ),
+            ));
         }
         Ok(out)
     }

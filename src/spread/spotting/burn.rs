@@ -157,7 +157,7 @@ pub fn burn_batch_with_spotting(
 ) -> Result<Vec<SpottingRun>> {
     let nr = fire.runs();
     if seeds.len() != nr {
-        return Err(crate::error::Error::Invalid(format!("{} seeds for a batch of {nr} fires", seeds.len())));
+        return Err(crate::error::Error::Internal(format!("{} seeds for a batch of {nr} fires", seeds.len())));
     }
     // The cells each step newly burned: read incrementally (a cost of the new cells, not of all burned ones).
     let mut tracker = crate::spread::fire::BurnTracker::default();

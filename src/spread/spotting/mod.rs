@@ -162,7 +162,7 @@ impl SpottingParams {
     /// Check the parameters; `name` gives each parameter's name in errors from its scenario key (`spotting.x` in
     /// scenarios, the flag on the command line).
     pub fn check(&self, name: impl Fn(&str) -> String) -> crate::Result<()> {
-        let bad = |key: &str, v: f64, rule: &str| Err(crate::Error::Invalid(format!("{} {v}: {rule}", name(key))));
+        let bad = |key: &str, v: f64, rule: &str| Err(crate::Error::value(name(key), v, rule));
         if !(self.spot_delay_min.is_finite() && self.spot_delay_min >= 0.0 && self.spot_delay_min <= 1440.0) {
             return bad("spot_delay", self.spot_delay_min, "must be between 0 and 1440 min");
         }
