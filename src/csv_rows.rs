@@ -8,7 +8,8 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
 
-/// A table: its header (lower case) and its rows, each with the number users see (the header is row 1).
+/// A table: its header (lower case) and its rows, each with its line in the file as an editor shows it (the
+/// header, comment and blank lines counted).
 pub struct Table<T> {
     pub headers: Vec<String>,
     pub rows: Vec<(usize, T)>,
@@ -30,9 +31,12 @@ pub fn read<T: DeserializeOwned>(path: &Path, row_word: &str) -> Result<Table<T>
     let headers: Vec<String> = raw.iter().map(|h| h.to_ascii_lowercase()).collect();
     let lower = csv::StringRecord::from(headers.clone());
     let mut rows = Vec::new();
-    for (k, rec) in rdr.records().enumerate() {
-        let n = k + 2;
-        let rec = rec.map_err(|e| err(format!("{row_word} {n}: {e}")))?;
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| {
+            let n = e.position().map_or(0, |p| p.line());
+            err(format!("{row_word} {n}: {e}"))
+        })?;
+        let n = rec.position().map_or(0, |p| p.line() as usize);
         let row: T = rec.deserialize(Some(&lower)).map_err(|e| {
             let (col, what) = match e.kind() {
                 csv::ErrorKind::Deserialize { err: de, .. } => match de.field() {
@@ -57,6 +61,24 @@ pub fn read<T: DeserializeOwned>(path: &Path, row_word: &str) -> Result<Table<T>
         rows.push((n, row));
     }
     Ok(Table { headers, rows })
+}
+
+/// What a table's header says against the `known` columns of its kind: the columns read, and a note for each one
+/// not read, with the known column it most likely means (`RH` -> `rh_pct`) or the list of known ones.
+pub fn columns_note(path: &Path, headers: &[String], known: &[&str]) -> Vec<String> {
+    let read: Vec<&str> = headers.iter().map(String::as_str).filter(|h| known.contains(h)).collect();
+    let mut notes = vec![format!("{}: columns read: {}", path.display(), read.join(", "))];
+    for h in headers.iter().filter(|h| !known.contains(&h.as_str())) {
+        let likely = known.iter().copied().find(|k| {
+            let stem = k.split('_').next().unwrap_or(k);
+            !h.is_empty() && (stem == h.as_str() || k.starts_with(h.as_str()) || h.starts_with(stem))
+        });
+        notes.push(match likely {
+            Some(k) => format!("{}: column `{h}` is not read (did you mean `{k}`?)", path.display()),
+            None => format!("{}: column `{h}` is not read (known: {})", path.display(), known.join(", ")),
+        });
+    }
+    notes
 }
 
 fn kind(e: &csv::DeserializeError) -> &'static str {

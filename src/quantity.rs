@@ -100,22 +100,27 @@ pub fn tolerance(v: f64, what: &str) -> Result<f32> {
     Ok(v as f32)
 }
 
-/// A duration: a plain number of minutes (`90`, `7.5`), or what `humantime` reads (`6h`, `90min`, `3600s`,
-/// `1h 30min`, `2days`). Returns minutes, positive and below 1e6.
+/// A duration with its unit, as `humantime` reads it (`6h`, `90min`, `3600s`, `1h 30min`, `2days`). A plain number
+/// is refused: `--duration 6` would silently be six minutes to one reader and six hours to another. Returns
+/// minutes, positive and below 1e6.
 pub fn duration_min(s: &str, what: &str) -> Result<f64> {
     let t = s.trim();
-    let minutes = match t.parse::<f64>() {
-        Ok(v) => v,
-        Err(_) => match humantime::parse_duration(t) {
-            Ok(d) => d.as_secs_f64() / S_PER_MIN,
-            Err(e) => {
-                return Err(Error::value(
-                    what,
-                    format!("`{s}`"),
-                    format!("not a duration ({e}; use e.g. 6h, 90min, 1h 30min, 3600s or a number of minutes)"),
-                ))
-            }
-        },
+    if let Ok(v) = t.parse::<f64>() {
+        return Err(Error::value(
+            what,
+            format!("`{s}`"),
+            format!("a duration needs its unit: write {v}min or {v}h (or 90min, 1h 30min, 3600s)"),
+        ));
+    }
+    let minutes = match humantime::parse_duration(t) {
+        Ok(d) => d.as_secs_f64() / S_PER_MIN,
+        Err(e) => {
+            return Err(Error::value(
+                what,
+                format!("`{s}`"),
+                format!("not a duration ({e}; use e.g. 6h, 90min, 1h 30min or 3600s)"),
+            ))
+        }
     };
     if !(minutes.is_finite() && minutes > 0.0 && minutes < 1.0e6) {
         return Err(Error::value(what, format!("`{s}`"), "must be positive and below 1e6 minutes"));
@@ -203,9 +208,11 @@ mod tests {
         assert_eq!(duration_min("90min", "d").unwrap(), 90.0);
         assert_eq!(duration_min("3600s", "d").unwrap(), 60.0);
         assert_eq!(duration_min("1h 30min", "d").unwrap(), 90.0);
-        assert_eq!(duration_min("45", "d").unwrap(), 45.0);
         assert_eq!(duration_min("2days", "d").unwrap(), 2880.0);
-        for bad in ["soon", "-5", "0", "nan", "1e9"] {
+        // A plain number has no unit: refused, with both readings offered.
+        let e = duration_min("6", "--duration").unwrap_err().to_string();
+        assert!(e.contains("--duration `6`") && e.contains("6min or 6h"), "{e}");
+        for bad in ["soon", "-5", "0", "nan", "1e9", "0s"] {
             let e = duration_min(bad, "--duration").unwrap_err().to_string();
             assert!(e.contains("--duration") && e.contains(bad), "{e}");
         }

@@ -504,6 +504,28 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
          a,500100,3999900,1,0.1,steel,900,0.5,1e12\n",
         &["it.csv", "row 2", "impact_time_s", "1000000000000"],
     );
+    // Rows are the file's lines: a comment line before the header counts.
+    bad(
+        "cm.csv",
+        &format!("# fragments of the 2024 failure\n{head}a,500100,3999900,1,0.1,steel,900,1.5\n"),
+        &["cm.csv", "row 3", "impact_probability"],
+    );
+    // A mass the size cannot hold (a unit slip): 30 kg of aluminium within 12 mm is 1.7e7 kg/m3.
+    bad(
+        "dens.csv",
+        &format!("{head}a,500100,3999900,30,0.012,aluminium,900,0.5\n"),
+        &["dens.csv", "row 2", "mass_kg/size_m", "1.74e7 kg/m3", "aluminium", "2700"],
+    );
+    let class = emberfall::debris::FragmentClassSpec {
+        material: "aluminium".into(),
+        size_m: 0.012,
+        mass_kg: 30.0,
+        temperature_c: Some(900.0),
+        burning: false,
+        burn_time_s: None,
+    };
+    let e = class.thermal("debris.class[1]").unwrap_err().to_string();
+    assert!(e.contains("debris.class[1]") && e.contains("kg/m3"), "{e}");
     // Scenarios: unknown keys and two debris forms are named.
     let sc = write_scenario(&d, "fragments = \"frags.csv\"\nfragmnts = \"x.csv\"", "cpu");
     let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();

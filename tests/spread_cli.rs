@@ -289,6 +289,51 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     fail(&["--ignite", "718012,5170004", "--spot-delay", "1500min"], &[], &["--spot-delay", "0 and 1440"]);
     fail(&["--ignite", "718012,5170004", "--embers-per-ha-per-mw=-1"], &[], &["--embers-per-ha-per-mw", "-1"]);
     fail(&["--ignite", "718012,5170004", "--torching-species", "oak"], &[], &["--torching-species", "oak"]);
+    // A duration without its unit is ambiguous: refused, both readings offered.
+    fail(&["--ignite", "718012,5170004", "--duration", "6"], &[], &["--duration `6`", "6min or 6h"]);
+    // Degrees given to --ignite on a landscape in metres: the error says so and names --ignite-lonlat.
+    fail(&["--ignite", "-114.05,46.72"], &[], &["outside the landscape", "--ignite-lonlat -114.05,46.72"]);
+    // Error rows are the file's lines as an editor shows them: comments and the header counted.
+    let commented = d.join("commented.csv");
+    std::fs::write(
+        &commented,
+        "# station KMSO\n# units: km/h\ntime_min,wind_speed_kmh,wind_from_deg\n0,10,200\n60,fast,200\n",
+    )
+    .unwrap();
+    fail(&["--ignite", "718012,5170004", "--weather"], &[commented], &["commented.csv", "row 5", "wind_speed_kmh"]);
+}
+
+/// What a run was not told is said: no wind means calm air, a weather column Emberfall does not read is named
+/// with the one it likely means, and half of the conditioning columns condition nothing.
+#[test]
+fn what_a_run_was_not_told_is_said() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("untold");
+    let spread = |extra: &[&str]| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "6,7,8,60,90", "--ignite", "718012,5170004", "--duration", "10min"])
+            .args(["--no-spotting", "--backend", "cpu", "--out"])
+            .arg(d.join("out"))
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = spread(&[]);
+    assert!(err.contains("no wind given") && err.contains("calm air"), "{err}");
+    let err = spread(&["--wind-speed-kmh", "10"]);
+    assert!(!err.contains("no wind given"), "{err}");
+    let w = d.join("rh.csv");
+    std::fs::write(&w, "time_min,wind_speed_kmh,wind_from_deg,air_temp_c,RH\n0,10,200,25,20\n60,12,210,27,15\n")
+        .unwrap();
+    let err = spread(&["--weather", w.to_str().unwrap()]);
+    assert!(err.contains("columns read: time_min, wind_speed_kmh, wind_from_deg, air_temp_c"), "{err}");
+    assert!(err.contains("column `rh` is not read (did you mean `rh_pct`?)"), "{err}");
+    assert!(err.contains("air_temp_c without rh_pct") && err.contains("NOT conditioned"), "{err}");
+    assert!(!err.contains("no wind given"), "a stream gives the wind: {err}");
 }
 
 /// `spread --farsite-input FILE.input`: FARSITE's start and end times, hourly RAWS weather in English units

@@ -119,6 +119,7 @@ fn fragment_from(
     let material = Material::parse(&mat).ok_or_else(|| {
         rec.err("material", format!("unknown material `{mat}` (known: {})", Material::NAMES.join(", ")))
     })?;
+    material.check_mass(mass_kg, size_m).map_err(|why| rec.err("mass_kg/size_m", why))?;
     let thermal = record_thermal(rec)?;
     let p = rec.f64("impact_probability")?;
     if !(0.0..=1.0).contains(&p) {
@@ -200,14 +201,18 @@ pub fn read_fragments(path: &Path, grid: &Grid) -> Result<DebrisField> {
         }
         let mut progress = crate::io::progress::ReadProgress::new(path, text.len() as u64);
         for (k, rec) in rdr.records().enumerate() {
-            let rec = rec.map_err(|e| Error::input(path.display(), format!("row {}: {e}", k + 2)))?;
+            // Rows are named by their line in the file, as an editor shows it (comments and the header counted).
+            let rec = rec.map_err(|e| {
+                Error::input(path.display(), format!("row {}: {e}", e.position().map_or(0, |p| p.line())))
+            })?;
+            let line = rec.position().map_or(0, |p| p.line());
             if k % 8192 == 0 {
                 progress.update(rec.position().map(|p| p.byte()).unwrap_or(0), k);
             }
             let h = &headers;
             let r = Record {
                 file: path,
-                row: format!("row {}", k + 2),
+                row: format!("row {line}"),
                 get: Box::new(move |name: &str| {
                     h.iter().position(|x| x == name).and_then(|i| rec.get(i)).map(String::from)
                 }),

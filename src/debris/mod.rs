@@ -64,6 +64,25 @@ impl Material {
         Self::NAMES[self as usize]
     }
 
+    /// Whether `mass_kg` of this material can have the characteristic size `size_m`: its mass over size^3 (a cube's
+    /// density) may exceed the material's by up to 10 times (a rod or a flanged ring whose size is its thickness),
+    /// not more. What this catches is a unit slip: a 30 kg aluminium fragment of 12 mm would be 1.7e7 kg/m3, grams
+    /// given as kilograms are 1000 times too dense, millimetres given as metres a billion. Returns the problem in
+    /// words.
+    pub fn check_mass(self, mass_kg: f64, size_m: f64) -> std::result::Result<(), String> {
+        const ALLOWANCE: f64 = 10.0;
+        let density = self.thermo().density;
+        let implied = mass_kg / size_m.powi(3);
+        if implied > ALLOWANCE * density {
+            return Err(format!(
+                "{mass_kg} kg of {} within {size_m} m would be {implied:.2e} kg/m3, over {ALLOWANCE} times its density \
+                 ({density} kg/m3): check mass_kg (kilograms) and size_m (metres)",
+                self.name()
+            ));
+        }
+        Ok(())
+    }
+
     pub fn thermo(self) -> Thermo {
         let t = |density, specific_heat, emissivity, melting_c, latent_heat| Thermo {
             density,
@@ -201,6 +220,7 @@ impl FragmentClassSpec {
         if !(self.size_m > 0.0 && self.mass_kg > 0.0) {
             return Err(Error::value(what, "", "size_m and mass_kg must be positive"));
         }
+        material.check_mass(self.mass_kg, self.size_m).map_err(|why| Error::value(what, "", why))?;
         Ok((material, thermal))
     }
 }

@@ -254,10 +254,17 @@ pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
     }
     if out.is_empty() {
         let (x0, y0, x1, y1) = grid.extent();
+        // A point given in degrees to a landscape in metres: say so.
+        let lonlat_hint = match src.shape {
+            Shape::Point(x, y) if x.abs() <= 180.0 && y.abs() <= 90.0 && (x1 - x0).abs() > 360.0 => {
+                format!("; ({x}, {y}) looks like a longitude and latitude: give it as --ignite-lonlat {x},{y}")
+            }
+            _ => String::new(),
+        };
         return Err(Error::value(
             format!("ignition {} at {} min", src.shape.describe(), src.t_min),
             "",
-            format!("lies outside the landscape (x {x0}..{x1}, y {y0}..{y1})"),
+            format!("lies outside the landscape (x {x0}..{x1}, y {y0}..{y1}){lonlat_hint}"),
         ));
     }
     Ok(out)

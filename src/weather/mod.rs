@@ -45,6 +45,28 @@ pub(crate) struct WeatherRow {
     valid_time: Option<String>,
 }
 
+/// Every column a weather CSV may have: [`WeatherRow`]'s and the gridded wind's.
+pub const WEATHER_COLUMNS: [&str; 18] = [
+    "time_min",
+    "time_h",
+    "wind_speed_kmh",
+    "wind_from_deg",
+    "m1h_pct",
+    "m10h_pct",
+    "m100h_pct",
+    "mherb_pct",
+    "mwoody_pct",
+    "air_temp_c",
+    "rh_pct",
+    "precip_mm",
+    "solar_w_m2",
+    "cloud_pct",
+    "valid_time",
+    "wind_speed_raster",
+    "wind_from_raster",
+    "wind_raster_units",
+];
+
 /// The gridded-wind columns of a weather CSV row.
 #[derive(serde::Deserialize)]
 struct WindRasterRow {
@@ -188,7 +210,8 @@ impl WeatherStream {
             return Ok((stream, notes));
         }
         let mut table: Table<WeatherRow> = csv_rows::read(path, "row")?;
-        let mut notes = retime(path, &mut table, times)?;
+        let mut notes = csv_rows::columns_note(path, &table.headers, &WEATHER_COLUMNS);
+        notes.extend(retime(path, &mut table, times)?);
         let (stream, more) = Self::from_table(path, table, base, lat_deg, obs_out)?;
         notes.extend(more);
         Ok((stream, notes))

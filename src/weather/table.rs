@@ -23,6 +23,8 @@ struct Columns {
     moistures: bool,
     /// No moisture columns, but air temperature and humidity: the dead fuels are conditioned through the rows.
     conditioning: bool,
+    /// One of the two conditioning columns without the other: what is missing.
+    half_conditioning: Option<&'static str>,
 }
 
 impl Columns {
@@ -44,7 +46,12 @@ impl Columns {
             return Err(err(format!("give all five moisture columns ({}) or none", MOISTURE_COLUMNS.join(", "))));
         }
         let conditioning = nm == 0 && table.has("air_temp_c") && table.has("rh_pct");
-        Ok(Columns { time_scale, moistures: nm == 5, conditioning })
+        let half = match (table.has("air_temp_c"), table.has("rh_pct")) {
+            (true, false) => Some("air_temp_c without rh_pct"),
+            (false, true) => Some("rh_pct without air_temp_c"),
+            _ => None,
+        };
+        Ok(Columns { time_scale, moistures: nm == 5, conditioning, half_conditioning: half.filter(|_| nm == 0) })
     }
 }
 
@@ -94,6 +101,12 @@ impl WeatherStream {
         let cols = Columns::of(&table, &err)?;
         let mut sticks = Sticks::new();
         let mut notes = Vec::new();
+        if let Some(what) = cols.half_conditioning {
+            notes.push(format!(
+                "{}: {what}: the dead fuels are NOT conditioned (the run's moistures hold throughout); give both to condition them",
+                path.display()
+            ));
+        }
         let mut no_sun = 0usize;
         let mut periods: Vec<Period> = Vec::new();
         let mut moisture = base.moisture;

@@ -305,7 +305,7 @@ pub struct SpreadArgs {
     /// Ignitions from a vector file (points, lines, polygons; optional `time_min` attribute).
     #[arg(long, value_name = "FILE")]
     pub ignitions: Option<PathBuf>,
-    /// Length of the run: 6h, 90min, 3600s, or minutes.
+    /// Length of the run, with its unit: 6h, 90min, 1h 30min, 3600s.
     #[arg(long, default_value = "6h")]
     pub duration: String,
     /// Time between isochrones: a duration, or auto (1 h for fires up to a day, else the duration / 24 in whole

@@ -151,9 +151,9 @@ pub struct WeatherArgs {
     /// Fuel moistures in percent: 1-h, 10-h, 100-h dead, live herbaceous, live woody.
     #[arg(long, value_name = "M1,M10,M100,MHERB,MWOODY")]
     pub moisture: Option<String>,
-    /// Wind speed, km/h, at --wind-height.
-    #[arg(long, default_value_t = 0.0)]
-    pub wind_speed_kmh: f64,
+    /// Wind speed, km/h, at --wind-height [default: 0, calm, said in a note].
+    #[arg(long)]
+    pub wind_speed_kmh: Option<f64>,
     /// Direction the wind blows from, degrees clockwise from north.
     #[arg(long, default_value_t = 0.0)]
     pub wind_from_deg: f64,
@@ -163,6 +163,16 @@ pub struct WeatherArgs {
 }
 
 impl WeatherArgs {
+    /// A note when no wind was given and no stream gives one: the run is calm, which a user should not learn from
+    /// a round fire.
+    pub fn calm_note(&self, stream_given: bool) -> Option<String> {
+        (self.wind_speed_kmh.is_none() && !stream_given).then(|| {
+            "no wind given (--wind-speed-kmh): the fire burns in calm air (0 km/h); give --wind-speed-kmh and \
+             --wind-from-deg, or --weather FILE"
+                .to_string()
+        })
+    }
+
     /// The weather, checked (the same validators as scenario files).
     pub fn weather(&self) -> Result<Weather> {
         Ok(self.spec(None, 100.0)?.base)
@@ -180,7 +190,7 @@ impl WeatherArgs {
         let pct = quantity::moisture_list(m, "--moisture")?;
         WeatherSpec::new(
             pct,
-            self.wind_speed_kmh,
+            self.wind_speed_kmh.unwrap_or(0.0),
             self.wind_from_deg,
             self.wind_height.into(),
             20.0,

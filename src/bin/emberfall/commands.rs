@@ -218,6 +218,9 @@ pub fn behavior(mut args: BehaviorArgs) -> Result<()> {
         Given(emberfall::physics::behavior::Weather),
         Stream(PathBuf, Box<emberfall::run::scenario::WeatherSpec>),
     }
+    if let Some(n) = args.weather.calm_note(args.weather_stream.is_some()) {
+        eprintln!("note: {n}");
+    }
     let state = match args.weather_stream.clone() {
         None => State::Given(args.weather.weather()?),
         Some(stream_path) => {
@@ -410,6 +413,7 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
         let notes = sc.apply_farsite_input(i, &given)?;
         sc.notes.extend(notes);
     } else {
+        sc.notes.extend(args.weather.calm_note(args.weather_csv.is_some()));
         sc.notes.extend(sc.spotting.notes());
     }
     sc.spread.isochrone_interval_min = emberfall::run::pipeline::isochrone_interval_min(

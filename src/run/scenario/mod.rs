@@ -162,7 +162,7 @@ struct ScenarioFile {
 struct WeatherFile {
     moisture_pct: [f64; 5],
     #[serde(default)]
-    wind_speed_kmh: f64,
+    wind_speed_kmh: Option<f64>,
     #[serde(default)]
     wind_from_deg: f64,
     #[serde(default = "default_height")]
@@ -390,6 +390,9 @@ impl Scenario {
                 .ok_or_else(|| Error::value("backend", format!("`{s}`"), "use auto, gpu, vulkan, gl or cpu"))?,
             None => Backend::Auto,
         };
+        let calm = (f.weather.wind_speed_kmh.is_none() && f.weather.stream.is_none()).then(|| {
+            "[weather] gives no wind_speed_kmh and no stream: the fire burns in calm air (0 km/h)".to_string()
+        });
         let weather = weather_spec(f.weather, base)?;
         let debris = debris_spec(f.debris, base)?;
         let mut ignition = f.ignition;
@@ -440,7 +443,7 @@ impl Scenario {
             spotting: f.spotting,
             output,
             ensemble,
-            notes: Vec::new(),
+            notes: calm.into_iter().collect(),
         })
     }
 }
@@ -481,7 +484,7 @@ fn landscape_paths(mut l: LandscapeSpec, base: &Path) -> Result<LandscapeSpec> {
 fn weather_spec(w: WeatherFile, base: &Path) -> Result<WeatherSpec> {
     let weather = WeatherSpec::new(
         w.moisture_pct,
-        w.wind_speed_kmh,
+        w.wind_speed_kmh.unwrap_or(0.0),
         w.wind_from_deg,
         w.wind_height,
         w.air_temp_c,
