@@ -303,6 +303,60 @@ fn bad_input_gets_a_clear_error_and_leaves_no_files() {
     fail(&["--ignite", "718012,5170004", "--weather"], &[commented], &["commented.csv", "row 5", "wind_speed_kmh"]);
 }
 
+/// A vector file whose coordinates cannot be in the CRS it claims, or that has none and misses the landscape, is an
+/// error that says where the file's features are and how to give it its CRS; PROJ's raw messages are not shown.
+#[test]
+fn vector_files_in_the_wrong_crs_say_so() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("wrongcrs");
+    let run = |file: &Path| {
+        let o = emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "6,7,8,60,90", "--duration", "10min", "--no-spotting", "--backend", "cpu"])
+            .arg("--ignitions")
+            .arg(file)
+            .arg("--out")
+            .arg(d.join("out"))
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    // UTM coordinates in a GeoJSON without a `crs` member (WGS 84 by RFC 7946).
+    let utm = d.join("utm.geojson");
+    std::fs::write(
+        &utm,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[718012,5170004]}}]}"#,
+    )
+    .unwrap();
+    let err = run(&utm);
+    assert!(err.contains("utm.geojson") && err.contains("not longitudes and latitudes"), "{err}");
+    assert!(err.contains("x 718012..718012, y 5170004..5170004") && err.contains("ogr2ogr -a_srs EPSG:"), "{err}");
+    assert!(!err.contains("PROJ:") && !err.contains("OGR_G_Transform"), "raw GDAL messages: {err}");
+    // A shapefile without its .prj whose coordinates are degrees: read in the landscape's CRS, it misses it; the
+    // error gives the file's extent and says it has no CRS.
+    // Degrees in a shapefile without .prj.
+    let deg = d.join("deg.geojson");
+    std::fs::write(
+        &deg,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[-114.05,46.72]}}]}"#,
+    )
+    .unwrap();
+    let shp = d.join("deg.shp");
+    assert!(std::process::Command::new("ogr2ogr")
+        .args(["-f", "ESRI Shapefile"])
+        .arg(&shp)
+        .arg(&deg)
+        .status()
+        .unwrap()
+        .success());
+    std::fs::remove_file(d.join("deg.prj")).unwrap();
+    let err = run(&shp);
+    assert!(err.contains("deg.shp") && err.contains("outside the landscape"), "{err}");
+    assert!(err.contains("has no CRS") && err.contains("x -114.050000..-114.050000, y 46.720000..46.720000"), "{err}");
+}
+
 /// What a run was not told is said: no wind means calm air, a weather column Emberfall does not read is named
 /// with the one it likely means, and half of the conditioning columns condition nothing.
 #[test]

@@ -2,7 +2,7 @@
 //! optionally buffered; a polygon's outline when the asset is a boundary), on the landscape's grid.
 
 use gdal::raster::{rasterize, RasterizeOptions};
-use gdal::spatial_ref::{AxisMappingStrategy, CoordTransform};
+
 use gdal::vector::{Geometry, LayerAccess, OGRwkbGeometryType};
 use gdal::DriverManager;
 
@@ -79,12 +79,11 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
         None => ds.layer(0).map_err(|e| err(format!("no layer: {e}")))?,
     };
     let target = srs_from_wkt(&grid.wkt)?;
-    let tr = match layer.spatial_ref() {
-        Some(mut s) => {
-            s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-            Some(CoordTransform::new(&s, &target)?)
-        }
-        None => None,
+    let tr = crate::io::vector::layer_transform(&spec.file, &layer, &target).map_err(|e| e.within(&what))?;
+    let file_extent = crate::io::vector::layer_extent(&layer).map(crate::io::vector::describe_extent);
+    let file_crs = match &tr {
+        Some(_) => layer.spatial_ref().and_then(|s| s.name()).unwrap_or_else(|| "its CRS".into()),
+        None => format!("no CRS: read in the landscape's, {}", grid.crs_name()),
     };
     let mut geoms = Vec::new();
     for (k, f) in layer.features().enumerate() {
@@ -127,7 +126,11 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     if cells.is_empty() {
         let (x0, y0, x1, y1) = grid.extent();
         return Err(err(format!(
-            "covers no cell of the landscape (extent {x0:.0}, {y0:.0} to {x1:.0}, {y1:.0} in its CRS)"
+            "covers no cell of the landscape: the file's features span {} ({file_crs}); the landscape spans x {x0:.0}..{x1:.0}, \
+             y {y0:.0}..{y1:.0} ({}){}",
+            file_extent.unwrap_or_else(|| "nothing".into()),
+            grid.crs_name(),
+            if tr.is_none() { "; if the file is in another CRS, give it that CRS (ogr2ogr -a_srs EPSG:N OUT.gpkg FILE)" } else { "" }
         )));
     }
     let (mut lines, mut points) = (Vec::new(), Vec::new());

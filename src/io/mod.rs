@@ -8,6 +8,7 @@ pub mod grid;
 pub mod interrupt;
 pub mod progress;
 pub mod staging;
+pub mod vector;
 pub mod warp;
 
 pub use staging::Staging;

@@ -160,21 +160,18 @@ pub fn read_vector_noted(path: &Path, grid: &Grid) -> Result<(Vec<Source>, Vec<S
     let mut out = Vec::new();
     let mut notes = Vec::new();
     for mut layer in ds.layers() {
-        let tr = match layer.spatial_ref() {
-            Some(mut s) => {
-                s.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
-                Some(CoordTransform::new(&s, &target)?)
-            }
-            None => {
-                notes.push(format!(
-                    "{}: layer `{}` has no CRS: its coordinates are read in the landscape's ({})",
-                    path.display(),
-                    layer.name(),
-                    grid.crs_name()
-                ));
-                None
-            }
-        };
+        let tr = crate::io::vector::layer_transform(path, &layer, &target)?;
+        if tr.is_none() {
+            let extent = crate::io::vector::layer_extent(&layer).map(crate::io::vector::describe_extent);
+            notes.push(format!(
+                "{}: layer `{}` has no CRS (a shapefile without its .prj?): its coordinates ({}) are read in the \
+                 landscape's ({}); if they are in another CRS, give the file its CRS (ogr2ogr -a_srs EPSG:N OUT.gpkg FILE)",
+                path.display(),
+                layer.name(),
+                extent.unwrap_or_else(|| "none".into()),
+                grid.crs_name()
+            ));
+        }
         let time_field = layer.defn().fields().position(|f| f.name().eq_ignore_ascii_case("time_min"));
         let crs_name = layer.spatial_ref().and_then(|s| s.name()).unwrap_or_else(|| "none".into());
         for (k, f) in layer.features().enumerate() {

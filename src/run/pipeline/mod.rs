@@ -273,9 +273,13 @@ fn fixed_sources(scenario: &Scenario, grid: &crate::landscape::Grid, notes: &mut
             IgnitionSpec::LonLat { lon, lat, t_min } => fixed.push(sources::lonlat_point(*lon, *lat, *t_min, grid)?),
             IgnitionSpec::File(p) => {
                 let (from_file, file_notes) = sources::read_vector_noted(p, grid)?;
+                // A file without a CRS that misses the landscape: its own note (its extent, the fix) says why.
+                let no_crs: String =
+                    file_notes.iter().filter(|n| n.contains("has no CRS")).map(|n| format!("; {n}")).collect();
                 notes.extend(file_notes);
                 for (k, s) in from_file.iter().enumerate() {
-                    sources::seeds(s, grid).map_err(|e| Error::input(p.display(), format!("shape {k}: {e}")))?;
+                    sources::seeds(s, grid)
+                        .map_err(|e| Error::input(p.display(), format!("shape {k}: {e}{no_crs}")))?;
                 }
                 fixed.extend(from_file)
             }
