@@ -149,6 +149,30 @@ fn input_files(sc: &Scenario) -> Vec<(String, PathBuf)> {
     v
 }
 
+/// What makes two runs of an ensemble the same ensemble: the version, the settings, the member count, the seed and
+/// the input files' contents; never how their paths were spelled (a shard run with `scenario.toml` merges with one
+/// run with `/abs/path/scenario.toml`): each input's path in the settings is replaced by its role, and its content
+/// enters by its SHA-256.
+fn fingerprint(sc: &Scenario, members: usize, inputs: &[InputFile]) -> String {
+    let mut settings = format!(
+        "{:?}|{:?}|{:?}|{:?}|{members}|{}|{:?}",
+        sc.ensemble, sc.spread, sc.spotting, sc.ignition, sc.seed, sc.weather
+    );
+    // Longest first, so that a path that extends another is replaced whole.
+    let mut by_length: Vec<&InputFile> = inputs.iter().collect();
+    by_length.sort_by_key(|i| std::cmp::Reverse(i.path.as_os_str().len()));
+    for i in by_length {
+        settings = settings.replace(&format!("{:?}", i.path), &format!("<{}>", i.role));
+    }
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION"));
+    h.update(settings);
+    for i in inputs {
+        h.update(&i.sha256);
+    }
+    format!("{:x}", h.finalize())
+}
+
 impl Ensemble {
     /// Prepare `sc` on `engine` for `members` members (the scenario's count when none).
     pub fn prepare(sc: Scenario, engine: &Engine, members: Option<usize>) -> Result<Ensemble> {
@@ -160,17 +184,7 @@ impl Ensemble {
         for (role, path) in input_files(&sc) {
             inputs.push(InputFile { sha256: sha256_file(&path)?, role, path });
         }
-        let mut h = Sha256::new();
-        h.update(env!("CARGO_PKG_VERSION"));
-        h.update(format!(
-            "{:?}|{:?}|{:?}|{:?}|{members}|{}",
-            sc.ensemble, sc.spread, sc.spotting, sc.ignition, sc.seed
-        ));
-        h.update(format!("{:?}", sc.weather));
-        for i in &inputs {
-            h.update(&i.sha256);
-        }
-        let fingerprint = format!("{:x}", h.finalize());
+        let fingerprint = fingerprint(&sc, members, &inputs);
         let streams = sc
             .ensemble
             .weather
@@ -632,7 +646,7 @@ pub fn merge(
     let ens = Ensemble::prepare(sc, &engine, Some(acc.ensemble_members as usize))?;
     if ens.fingerprint != acc.fingerprint {
         return Err(Error::value("merge", "", format!(
-            "the shards were run from another scenario, inputs, seed or member count than {} (give the same --members and --seed)",
+            "the shards were run from another scenario, other input files, seed or member count than {} (merge the shards of one `ensemble` command, run with the same scenario, --members and --seed)",
             scenario.display()
         )));
     }

@@ -49,13 +49,13 @@ pub fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
     if ran > a.members as usize {
         println!("launch window: {} candidate times, {} members", a.window.len(), ran - a.members as usize);
     }
-    println!(
-        "time: inputs {:.2} s, members {:.2} s ({:.1} members/s over all {ran} run), products {:.2} s",
-        t.inputs_s,
-        t.compute_s,
-        ran as f64 / t.compute_s.max(1e-9),
-        t.products_s
-    );
+    // A merge runs no member: no rate to give.
+    let rate = if t.compute_s > 0.0 {
+        format!(" ({:.1} members/s over all {ran} run)", ran as f64 / t.compute_s)
+    } else {
+        " (none run here: merged)".to_string()
+    };
+    println!("time: inputs {:.2} s, members {:.2} s{rate}, products {:.2} s", t.inputs_s, t.compute_s, t.products_s);
     // Peak resident memory of the process (Linux), to show it does not grow with the member count.
     if let Some(kb) = std::fs::read_to_string("/proc/self/status")
         .ok()
