@@ -495,7 +495,10 @@ fn member_bar(total: usize) -> indicatif::ProgressBar {
 /// Run a scenario file's ensemble (or one shard of it) and write its products (a shard writes its state and
 /// member table only; `emberfall merge` makes the products).
 pub fn run_file(path: &Path, opts: &EnsembleOptions, log: &mut dyn FnMut(&str)) -> Result<EnsembleRun> {
-    let mut sc = Scenario::load(path)?;
+    // By its absolute path, as `merge` reloads it from the shards: the products name the same files however the
+    // path was typed, and a merged ensemble's equal an unsharded one's.
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut sc = Scenario::load(&path)?;
     if let Some(b) = opts.backend {
         sc.backend = b;
     }
