@@ -762,7 +762,7 @@ fn ignition_file_geometry_errors_name_the_file_and_feature() {
             "urn:ogc:def:crs:EPSG::4326",
             r#"{"type":"Point","coordinates":[718012.3,5170004.1]}"#,
         ),
-        &["degrees.geojson", "feature 0", "do not fit the file's CRS", "718012.3"],
+        &["degrees.geojson", "not longitudes and latitudes", "x 718012..718012", "ogr2ogr -a_srs EPSG:32611"],
     );
     assert!(!err.contains("OGR_G_Transform returned"), "{err}");
     fails_with(
