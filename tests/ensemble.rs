@@ -422,7 +422,8 @@ fn report_html_renders_in_a_real_browser_with_no_outside_request() {
     let probe = r#"<script>window.addEventListener('load',()=>{const im=[...document.images];
 document.title='PROBE '+JSON.stringify({images:im.length,loaded:im.filter(i=>i.complete&&i.naturalWidth>0).length,
 resources:performance.getEntriesByType('resource').map(e=>e.name),h1:document.querySelector('h1').textContent,
-verdicts:[...document.querySelectorAll('td.PASS,td.FAIL,td.UNDECIDED')].length});});</script>"#;
+verdicts:[...document.querySelectorAll('td.PASS,td.FAIL,td.UNDECIDED')].length,
+assumptions:[...document.querySelectorAll('dl.assumptions dt')].map(d=>d.textContent)});});</script>"#;
     // The report's own policy forbids scripts; the probe copy drops it to run, and so also shows that nothing in the
     // page itself needs it to stay inside the file.
     let start = html.find("<meta http-equiv=\"Content-Security-Policy\"").expect("the report states a CSP");
@@ -447,6 +448,16 @@ verdicts:[...document.querySelectorAll('td.PASS,td.FAIL,td.UNDECIDED')].length})
     assert_eq!(v["resources"].as_array().unwrap().len(), 0, "the page fetched: {v}");
     assert!(v["h1"].as_str().unwrap().contains("Hazard report"));
     assert_eq!(v["verdicts"].as_u64().unwrap(), 1);
+    // The assumptions a board reads, in words (no Rust debug text in either report).
+    let topics: Vec<&str> = v["assumptions"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    for t in ["Failure", "Fragments", "Surface weather", "Perturbations", "Fire", "Landscape"] {
+        assert!(topics.contains(&t), "no `{t}` assumption in the browser: {topics:?}");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Assumptions") && md.contains("- **Fire**: Rothermel surface fire"), "{md}");
+    for debug in ["Uniform {", "Perturbation {", "Some(", "PathBuf"] {
+        assert!(!md.contains(debug) && !html.contains(debug), "debug text `{debug}` in the report");
+    }
     // And statically: every src and href points inside the file.
     for attr in ["src=\"", "href=\""] {
         for (k, _) in html.match_indices(attr) {

@@ -13,6 +13,7 @@
 
 pub mod accumulate;
 pub mod assets;
+pub mod assumptions;
 pub mod draw;
 pub mod outcomes;
 pub mod products;

@@ -185,10 +185,6 @@ struct RunRow {
     cols: usize,
     rows: usize,
     cell_m: String,
-    failure_time: Option<String>,
-    poisson: bool,
-    weather_members: Option<String>,
-    perturb: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +227,8 @@ struct ReportView {
     /// The launch-window rows (none without criteria).
     sweep: Vec<SweepRow>,
     run: RunRow,
+    /// What was assumed, in words (ensemble::assumptions).
+    assumptions: Vec<crate::ensemble::assumptions::Assumption>,
     inputs: Vec<InputRow>,
     notes: Vec<String>,
     figures: Figures,
@@ -309,13 +307,8 @@ fn view(c: &ReportContext) -> ReportView {
             cols: grid.cols,
             rows: grid.rows,
             cell_m: format!("{}", grid.dx()),
-            failure_time: e.failure_time.as_ref().map(|ft| format!("{ft:?}")),
-            poisson: e.poisson_counts,
-            weather_members: (!e.weather.is_empty()).then(|| {
-                e.weather.iter().map(|w| format!("{} (weight {})", w.name, w.weight)).collect::<Vec<_>>().join(", ")
-            }),
-            perturb: (!e.perturb.is_none()).then(|| format!("{:?}", e.perturb)),
         },
+        assumptions: crate::ensemble::assumptions::assumptions(c.ens),
         inputs: c
             .ens
             .inputs
