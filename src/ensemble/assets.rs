@@ -64,6 +64,25 @@ fn shapes(g: &Geometry, lines: &mut Vec<Vec<(f64, f64)>>, points: &mut Vec<(f64,
     }
 }
 
+/// A note when a third or more of an asset's cells cannot burn (a road on urban cells, a building on a pad): the
+/// fire reaches the asset only through its burnable cells, so "reached" understates the hazard. Suggests a
+/// `buffer_m` of two cells, which counts fire that comes within it; says nothing when `buffer_m` is set.
+pub fn unburnable_note(asset: &Asset, burnable: &[u32], cell_m: f64) -> Option<String> {
+    let n = asset.cells.len();
+    let unburnable = asset.cells.iter().filter(|&&c| burnable[c as usize] == 0).count();
+    if n == 0 || asset.spec.buffer_m > 0.0 || (unburnable as f64) < n as f64 / 3.0 {
+        return None;
+    }
+    Some(format!(
+        "asset `{}`: {unburnable} of its {n} cells cannot burn (non-burnable fuel such as urban, water or rock): it \
+         counts as reached only when fire reaches its burnable cells{}; give it buffer_m = {} to count fire within \
+         two cells of it",
+        asset.spec.name,
+        if unburnable == n { " (it has none: it can never be reached)" } else { "" },
+        (2.0 * cell_m).round()
+    ))
+}
+
 /// Read an asset's layer and find its cells on `grid`.
 pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     let what = format!("asset `{}` ({})", spec.name, spec.file.display());
@@ -138,4 +157,34 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
         shapes(g, &mut lines, &mut points);
     }
     Ok(Asset { spec: spec.clone(), cells, lines, points })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn road(buffer_m: f64, cells: Vec<u32>) -> Asset {
+        let spec = AssetSpec {
+            name: "road".into(),
+            file: "road.geojson".into(),
+            layer: None,
+            buffer_m,
+            boundary: false,
+            within_min: Vec::new(),
+        };
+        Asset { spec, cells, lines: Vec::new(), points: Vec::new() }
+    }
+
+    #[test]
+    fn an_asset_mostly_on_unburnable_cells_is_said_with_a_buffer_to_give() {
+        // Cells 0..4 burnable, 4..8 not (a road through a town).
+        let burnable = [1, 1, 1, 1, 0, 0, 0, 0];
+        let note = unburnable_note(&road(0.0, vec![2, 3, 4, 5, 6]), &burnable, 30.0).expect("3 of 5 cannot burn");
+        assert!(note.contains("`road`: 3 of its 5 cells cannot burn") && note.contains("buffer_m = 60"), "{note}");
+        let never = unburnable_note(&road(0.0, vec![4, 5]), &burnable, 30.0).unwrap();
+        assert!(never.contains("can never be reached"), "{never}");
+        // Mostly burnable, or already buffered: nothing to say.
+        assert_eq!(unburnable_note(&road(0.0, vec![0, 1, 2, 4]), &burnable, 30.0), None);
+        assert_eq!(unburnable_note(&road(60.0, vec![4, 5]), &burnable, 30.0), None);
+    }
 }
