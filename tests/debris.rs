@@ -544,6 +544,26 @@ fn bad_debris_and_scenarios_get_errors_naming_row_and_field() {
     };
     let e = class.thermal("debris.class[0]").unwrap_err().to_string();
     assert!(e.contains("debris.class[0]") && e.contains("temperature_c") && e.contains("burning"), "{e}");
+    // A failure event without its break-up height and velocity: demanded only when no trajectory gives them.
+    let sc = write_scenario(
+        &d,
+        "[debris.event]\nx = 500500\ny = 3999500\n[[debris.class]]\nname = \"c\"\ncount = 1\nmass_kg = 1.0\n\
+         size_m = 0.1\nmaterial = \"steel\"\ntemperature_c = 900",
+        "cpu",
+    );
+    let e = emberfall::run::scenario::Scenario::load(&sc).unwrap_err().to_string();
+    assert!(e.contains("altitude_agl_m and velocity_enu_m_s") && e.contains("[trajectory]"), "{e}");
+    let demo = emberfall::run::demo::unpack(&d.join("demo")).unwrap();
+    let text = std::fs::read_to_string(&demo).unwrap();
+    let without: String = text
+        .lines()
+        .filter(|l| !l.starts_with("altitude_agl_m") && !l.starts_with("velocity_enu_m_s"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(without.len() < text.len() && without.contains("[trajectory]"));
+    std::fs::write(&demo, without).unwrap();
+    let s = emberfall::run::scenario::Scenario::load(&demo).expect("the trajectory gives the break-up state");
+    assert!(s.ensemble.trajectory.is_some());
     let sc = write_scenario(&d, "fragments = \"frags.csv\"", "warp-drive");
     let e = emberfall::run::run_file(&sc, &Default::default(), &mut |_| {}).map(|_| ()).unwrap_err().to_string();
     assert!(e.contains("backend") && e.contains("warp-drive"), "{e}");

@@ -24,9 +24,12 @@ pub struct BreakUp {
     pub lon: Option<f64>,
     #[serde(default)]
     pub lat: Option<f64>,
-    /// Height above the ground below the break-up point, m.
+    /// Height above the ground below the break-up point, m. Not needed (NaN until drawn) when a `[trajectory]` and
+    /// `ensemble.failure_time` give the break-up state.
+    #[serde(default = "not_given")]
     pub altitude_agl_m: f64,
-    /// Velocity east, north, up, m/s.
+    /// Velocity east, north, up, m/s (as `altitude_agl_m`).
+    #[serde(default = "not_given_3")]
     pub velocity_enu_m_s: [f64; 3],
     #[serde(default)]
     pub time_after_liftoff_s: f64,
@@ -39,6 +42,21 @@ pub struct BreakUp {
     /// Air temperature at the ground, C (cooling).
     #[serde(default = "default_air")]
     pub air_temp_c: f64,
+}
+
+fn not_given() -> f64 {
+    f64::NAN
+}
+
+fn not_given_3() -> [f64; 3] {
+    [f64::NAN; 3]
+}
+
+impl BreakUp {
+    /// Whether the scenario itself gives the break-up's height and velocity (a trajectory may give them instead).
+    pub fn state_given(&self) -> bool {
+        self.altitude_agl_m.is_finite() && self.velocity_enu_m_s.iter().all(|v| v.is_finite())
+    }
 }
 
 fn default_dv() -> f64 {
@@ -439,6 +457,14 @@ pub fn fly_event(
 /// The break-up's physical bounds, each named: a break-up above 100 km or faster than 10 km/s is no launch failure
 /// over a landscape (and would take the flight integrator hours or past its stability).
 fn check_break_up(bu: &BreakUp, winds: &[WindLayer]) -> Result<()> {
+    if !bu.state_given() {
+        return Err(Error::value(
+            "debris.event",
+            "",
+            "no break-up height and velocity: the [trajectory] gives them to an ensemble's members at their failure \
+             times (emberfall ensemble); a single run needs altitude_agl_m and velocity_enu_m_s",
+        ));
+    }
     // A longitude or latitude out of range is named before PROJ sees it.
     for (name, v, lim) in [("lon", bu.lon, 180.0), ("lat", bu.lat, 90.0)] {
         if let Some(v) = v {

@@ -427,6 +427,17 @@ impl Scenario {
             has_event,
             &weather.base,
         )?;
+        if let DebrisSpec::Event { event, .. } = &debris {
+            let from_trajectory = ensemble.trajectory.is_some() && ensemble.failure_time.is_some();
+            if !from_trajectory && !event.state_given() {
+                return Err(Error::value(
+                    "debris.event",
+                    "",
+                    "give altitude_agl_m and velocity_enu_m_s of the break-up, or a [trajectory] with \
+                     ensemble.failure_time to take them from",
+                ));
+            }
+        }
         f.spotting.check(|k| format!("spotting.{k}"))?;
         Ok(Scenario {
             path: None,
