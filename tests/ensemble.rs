@@ -688,3 +688,27 @@ fn scenario_weather_keys_for_conditioning() {
     let e = Scenario::load(&bad).unwrap_err().to_string();
     assert!(e.contains("weather.conditioning_start") && e.contains("yesterday"), "{e}");
 }
+
+/// members.csv records what each member drew (weather member, perturbation factors, fragments), so that the
+/// sensitivity of a verdict can be computed afterwards; the draws have the spreads the scenario asks.
+#[test]
+fn members_csv_records_each_members_draws() {
+    let dir = common::tmpdir("ens-draws");
+    let perturb =
+        "\n[ensemble.perturb]\nwind_speed_sd_pct = 20\nwind_direction_sd_deg = 15\ndead_moisture_sd_pct = 10\n";
+    let s = asset_scenario(&dir, 60, perturb);
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    let rows = common::read_csv_rows(&out.join("members.csv"));
+    assert_eq!(rows.len(), 60);
+    let col = |k: &str| -> Vec<f64> { rows.iter().map(|r| r[k].parse::<f64>().unwrap()).collect() };
+    let sd = |v: &[f64], centre: f64| (v.iter().map(|x| (x - centre).powi(2)).sum::<f64>() / v.len() as f64).sqrt();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (speed, shift, moist) =
+        (col("wind_speed_factor"), col("wind_direction_shift_deg"), col("dead_moisture_factor"));
+    // Normal draws of 60 members: the sample sd within about 30 % of the asked one, the mean near its centre.
+    assert!((0.14..0.26).contains(&sd(&speed, 1.0)) && (mean(&speed) - 1.0).abs() < 0.08, "{speed:?}");
+    assert!((10.5..19.5).contains(&sd(&shift, 0.0)) && mean(&shift).abs() < 6.0, "{shift:?}");
+    assert!((0.07..0.13).contains(&sd(&moist, 1.0)) && (mean(&moist) - 1.0).abs() < 0.04, "{moist:?}");
+    assert!(rows.iter().all(|r| r["weather_member"] == "scenario"));
+}

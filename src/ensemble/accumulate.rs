@@ -51,6 +51,13 @@ pub struct MemberRecord {
     pub seed: u64,
     pub failure_time_s: Option<f64>,
     pub weather_member: Option<String>,
+    /// The member's drawn perturbation: wind speed factor, dead moisture factor, wind direction shift (deg); none
+    /// without perturbations.
+    #[serde(default)]
+    pub perturb: Option<(f64, f64, f64)>,
+    /// Fragments flown per class (the drawn counts; the catalogue's without Poisson counts; none without an event).
+    #[serde(default)]
+    pub class_counts: Option<Vec<usize>>,
     pub ignitions: u32,
     /// Burned area, ha, at each of the accumulator's times.
     pub area_ha: Vec<f64>,

@@ -323,7 +323,14 @@ impl Ensemble {
             member: d.member as u64,
             seed: d.seed,
             failure_time_s: d.failure_time_s,
-            weather_member: d.weather_member.map(|w| sc.ensemble.weather[w].name.clone()),
+            weather_member: Some(d.weather_member.map_or("scenario".into(), |w| sc.ensemble.weather[w].name.clone())),
+            perturb: d.perturb,
+            class_counts: d.class_counts.clone().or_else(|| match &sc.debris {
+                Some(crate::run::scenario::DebrisSpec::Event { classes, .. }) => {
+                    Some(classes.iter().map(|c| c.count).collect())
+                }
+                _ => None,
+            }),
             ignitions: m.debris.as_ref().map_or(m.sources.len(), |dd| dd.ignitions.len()) as u32,
             area_ha,
             perimeter_m,

@@ -162,6 +162,49 @@ struct ArrivalRow {
     p90: String,
 }
 
+/// One of the earliest members to reach an asset, with what it drew.
+#[derive(Serialize)]
+struct EarlyRow {
+    asset: String,
+    member: u64,
+    arrival_min: String,
+    failure_time_s: String,
+    ignitions: u32,
+    weather: String,
+}
+
+/// Members listed per asset among the earliest to reach it.
+const EARLIEST: usize = 3;
+
+/// The earliest members to reach each asset (by arrival, then member number), with their failure time, ignitions
+/// and weather draw: what the worst cases were made of.
+fn earliest_rows(c: &ReportContext) -> Vec<EarlyRow> {
+    let mut rows = Vec::new();
+    for (k, a) in c.ens.assets.iter().enumerate() {
+        let mut reached: Vec<_> = c
+            .acc
+            .records
+            .iter()
+            .filter_map(|r| r.asset_arrival_min.get(k).copied().flatten().map(|t| (t, r)))
+            .collect();
+        reached.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.member.cmp(&y.1.member)));
+        for (t, r) in reached.into_iter().take(EARLIEST) {
+            let draw = r.perturb.map_or(String::new(), |p| {
+                format!(", wind x{:.2}, direction {:+.0} deg, dead moisture x{:.2}", p.0, p.2, p.1)
+            });
+            rows.push(EarlyRow {
+                asset: a.spec.name.clone(),
+                member: r.member,
+                arrival_min: format!("{t:.1}"),
+                failure_time_s: r.failure_time_s.map_or("-".into(), |f| format!("{f:.1}")),
+                ignitions: r.ignitions,
+                weather: format!("{}{draw}", r.weather_member.as_deref().unwrap_or("scenario")),
+            });
+        }
+    }
+    rows
+}
+
 #[derive(Serialize)]
 struct SweepCell {
     text: String,
@@ -223,6 +266,7 @@ struct ReportView {
     response: Vec<ResponseRow>,
     reach: Vec<ReachRow>,
     arrivals: Vec<ArrivalRow>,
+    earliest: Vec<EarlyRow>,
     sweep_members: u64,
     /// The launch-window rows (none without criteria).
     sweep: Vec<SweepRow>,
@@ -264,6 +308,7 @@ fn view(c: &ReportContext) -> ReportView {
                 probability: with_interval(r.probability, r.ci95_low, r.ci95_high),
             })
             .collect(),
+        earliest: earliest_rows(c),
         arrivals: c
             .arrivals
             .iter()
