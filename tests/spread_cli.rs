@@ -59,7 +59,8 @@ fn check_products(out: &Path, epsg: &str, grid_from: &Path) -> serde_json::Value
         for k in 0..6 {
             assert!((g[k] - r[k]).abs() < 1e-6 * (1.0 + r[k].abs()), "{name}: geotransform {g:?} vs {r:?}");
         }
-        assert_eq!(ds.rasterband(1).unwrap().no_data_value(), Some(-9999.0), "{name}: nodata");
+        let nodata = if name == "crown_fire_type" { 255.0 } else { -9999.0 };
+        assert_eq!(ds.rasterband(1).unwrap().no_data_value(), Some(nodata), "{name}: nodata");
     }
     for name in ["isochrones.gpkg", "isochrones.geojson"] {
         let p = out.join(name);
@@ -228,7 +229,17 @@ fn thomas_fire_outputs_open_in_its_crs() {
     let (w, h) = ds.raster_size();
     let kinds = ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (w, h), (w, h), None).unwrap().data().to_vec();
     let crown_cells = kinds.iter().filter(|&&k| k == 2.0 || k == 3.0).count();
-    assert!(kinds.iter().all(|&k| k == -9999.0 || (1.0..=3.0).contains(&k)), "fire type codes");
+    assert!(kinds.iter().all(|&k| k == 255.0 || (1.0..=3.0).contains(&k)), "fire type codes");
+    // A Byte raster whose classes carry their names and colours for any GIS tool.
+    let band = ds.rasterband(1).unwrap();
+    assert_eq!(band.band_type(), gdal::raster::GdalDataType::UInt8);
+    let table = band.color_table().expect("a colour table");
+    assert!(table.entry_count() >= 4);
+    let info = Command::new("gdalinfo").arg(out.join("crown_fire_type.tif")).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    for (k, name) in ["surface fire", "passive crown fire (torching)", "active crown fire"].iter().enumerate() {
+        assert!(info.contains(&format!("CLASS_{}={name}", k + 1)), "class `{name}` missing: {info}");
+    }
     let last = s["isochrones"].as_array().unwrap().last().unwrap().clone();
     assert_eq!(last["crown_fire_cells"].as_u64().unwrap() as usize, crown_cells, "crown cells: summary vs raster");
     assert!(crown_cells > 0, "set-up: the Santa Ana fire must torch or crown somewhere");

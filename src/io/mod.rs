@@ -220,6 +220,79 @@ pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: 
     })
 }
 
+/// A class of a categorical raster: its value, name and colour.
+pub struct Category<'a> {
+    pub value: u8,
+    pub name: &'a str,
+    pub rgb: [u8; 3],
+}
+
+/// Nodata of categorical (Byte) rasters.
+pub const CATEGORY_NODATA: u8 = 255;
+
+/// Write a categorical raster as Byte with a colour table and its class names as band metadata (GIS tools show the
+/// classes in colour without a style file): `data` holds the class values, anything else (NaN, nodata, a value of no
+/// class) becomes [`CATEGORY_NODATA`]. A tiled DEFLATE GeoTIFF, or a COG when `cog`.
+pub fn write_categories(
+    path: &Path,
+    grid: &Grid,
+    data: &[f32],
+    name: &str,
+    classes: &[Category],
+    cog: bool,
+) -> Result<()> {
+    use gdal::raster::{ColorEntry, ColorTable, PaletteInterpretation};
+    if data.len() != grid.len() {
+        return Err(Error::Internal(format!(
+            "{}: {} values for a {}-cell grid",
+            path.display(),
+            data.len(),
+            grid.len()
+        )));
+    }
+    let fail = |e: gdal::errors::GdalError| Error::output(path.display(), format!("cannot write raster: {e}"));
+    let bytes: Vec<u8> = data
+        .iter()
+        .map(|&v| classes.iter().find(|c| v == c.value as f32).map_or(CATEGORY_NODATA, |c| c.value))
+        .collect();
+    let mem_driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut mem = mem_driver.create_with_band_type::<u8, _>("", grid.cols, grid.rows, 1).map_err(fail)?;
+    mem.set_geo_transform(&grid.geotransform).map_err(fail)?;
+    mem.set_spatial_ref(&srs_from_wkt(&grid.wkt)?).map_err(fail)?;
+    {
+        let mut band = mem.rasterband(1).map_err(fail)?;
+        band.set_no_data_value(Some(CATEGORY_NODATA as f64)).map_err(fail)?;
+        band.set_description(name).map_err(fail)?;
+        let mut buf = gdal::raster::Buffer::new((grid.cols, grid.rows), bytes);
+        band.write((0, 0), (grid.cols, grid.rows), &mut buf).map_err(fail)?;
+        let mut table = ColorTable::new(PaletteInterpretation::Rgba);
+        for c in classes {
+            let [r, g, b] = c.rgb;
+            table.set_color_entry(c.value as u16, &ColorEntry::rgba(r as i16, g as i16, b as i16, 255));
+        }
+        table.set_color_entry(CATEGORY_NODATA as u16, &ColorEntry::rgba(0, 0, 0, 0));
+        band.set_color_table(&table);
+        // The class names as band metadata (CLASS_1=surface fire, ...): GeoTIFF keeps it in its GDAL_METADATA tag,
+        // inside the file (GDAL's category names would go to a .aux.xml beside it).
+        for c in classes {
+            band.set_metadata_item(&format!("CLASS_{}", c.value), c.name, "").map_err(fail)?;
+        }
+    }
+    let (driver, opts) = if cog {
+        let mut o = RasterCreationOptions::new();
+        o.set_name_value("COMPRESS", "DEFLATE")?;
+        o.set_name_value("BLOCKSIZE", "256")?;
+        (DriverManager::get_driver_by_name("COG")?, o)
+    } else {
+        (DriverManager::get_driver_by_name("GTiff")?, tiff_options(false)?)
+    };
+    write_atomic(path, |tmp| {
+        let ds = mem.create_copy(&driver, tmp, &opts).map_err(fail)?;
+        ds.close().map_err(fail)?;
+        Ok(())
+    })
+}
+
 /// Write several rasters on one grid in parallel (see [`write_raster`]): (path, data, description).
 pub fn write_rasters(grid: &Grid, rasters: &[(PathBuf, &[f32], &str)], nodata: f64, cog: bool) -> Result<()> {
     use rayon::prelude::*;

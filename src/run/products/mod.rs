@@ -77,11 +77,6 @@ pub fn write_spread_products(
         ("fireline_intensity_kw_per_m", &r.intensity_kw_per_m, "fireline intensity at front passage, kW/m"),
         ("flame_length_m", &r.flame_length_m, "flame length at front passage, m"),
         ("spread_direction_deg", &r.direction_deg, "direction of travel of the front, azimuth degrees"),
-        (
-            "crown_fire_type",
-            &r.fire_type,
-            "fire type at arrival (FlamMap codes): 1 surface, 2 passive crown fire, 3 active crown fire",
-        ),
     ]
     .into_iter()
     .map(|(name, data, desc)| (out.join(format!("{name}.tif")), data.as_slice(), desc))
@@ -90,6 +85,17 @@ pub fn write_spread_products(
         io::write_rasters(grid, &rasters, NODATA as f64, cog)
     })?;
     let mut files: Vec<PathBuf> = rasters.iter().map(|r| r.0.clone()).collect();
+    // The fire type at arrival: a Byte raster of FlamMap's codes with their names and colours.
+    let crown = out.join("crown_fire_type.tif");
+    phases.run("rasters", "crown_fire_type.tif", || {
+        let classes = [
+            io::Category { value: 1, name: "surface fire", rgb: [250, 210, 110] },
+            io::Category { value: 2, name: "passive crown fire (torching)", rgb: [240, 120, 40] },
+            io::Category { value: 3, name: "active crown fire", rgb: [170, 20, 20] },
+        ];
+        io::write_categories(&crown, grid, &r.fire_type, "fire type at arrival (FlamMap codes)", &classes, cog)
+    })?;
+    files.push(crown);
     let times = isochrone_times(res.duration_min, interval_min);
     let isos: Vec<Isochrone> = phases.run("isochrones", &format!("tracing {} isochrones", times.len()), || {
         isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)
