@@ -712,3 +712,39 @@ fn members_csv_records_each_members_draws() {
     assert!((0.07..0.13).contains(&sd(&moist, 1.0)) && (mean(&moist) - 1.0).abs() < 0.04, "{moist:?}");
     assert!(rows.iter().all(|r| r["weather_member"] == "scenario"));
 }
+
+/// A criterion may bound the risk per launch (`per = "launch"`, with the ensemble's failure probability): its
+/// probability and interval are P(failure) times the conditional ones, and its verdict the conditional verdict
+/// against limit / P(failure).
+#[test]
+fn per_launch_criteria_scale_by_the_failure_probability() {
+    let dir = common::tmpdir("ens-per-launch");
+    let (x, y) = centre(30, 30);
+    let csv =
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", fragment_row("f", x, y, 0.6));
+    let extra = "[ensemble]\nmembers = 40\nfailure_probability = 0.1\n\
+                 [[criterion]]\nany_ignition = true\nlimit = 0.5\n\
+                 [[criterion]]\nany_ignition = true\nlimit = 0.05\nper = \"launch\"\n";
+    let s = write_scenario(&dir, "perlaunch", 3, "wind_speed_kmh = 5\nwind_from_deg = 250", &csv, extra);
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    let rows = common::read_csv_rows(&out.join("criteria.csv"));
+    assert_eq!(rows.len(), 2);
+    let p = |r: &std::collections::HashMap<String, String>, k: &str| r[k].parse::<f64>().unwrap();
+    assert!(rows[1]["criterion"].ends_with("per launch"), "{:?}", rows[1]);
+    for k in ["probability", "ci95_low", "ci95_high"] {
+        assert!((p(&rows[1], k) - 0.1 * p(&rows[0], k)).abs() < 1e-9, "{k}: {:?} vs {:?}", rows[1], rows[0]);
+    }
+    assert_eq!(rows[0]["verdict"], rows[1]["verdict"], "the same bound, said per failure and per launch");
+    // Without the failure probability a per-launch limit means nothing: refused by name.
+    let bad = write_scenario(
+        &dir,
+        "nopf",
+        3,
+        "",
+        &csv,
+        "[[criterion]]\nany_ignition = true\nlimit = 0.05\nper = \"launch\"\n",
+    );
+    let e = Scenario::load(&bad).unwrap_err().to_string();
+    assert!(e.contains("criterion[0].per") && e.contains("failure_probability"), "{e}");
+}

@@ -31,6 +31,8 @@ pub struct AssetArrival {
 #[derive(Clone, Debug, Serialize)]
 pub struct CriterionOutcome {
     pub name: String,
+    /// The limit, probability and interval are per launch (`per = "launch"`), not given a failure.
+    pub per_launch: bool,
     pub limit: f64,
     pub members: u64,
     pub events: u64,
@@ -85,19 +87,28 @@ pub fn criteria_of(
         .map(|c| {
             let k = records.iter().filter(|r| event_in(acc, ens, &c.event, r)).count() as u64;
             let (lo, hi) = wilson(k, n, Z95);
-            let verdict = Verdict::of(k, n, c.limit);
+            // A per-launch criterion: its probability and interval are P(failure) times the conditional ones, and
+            // its verdict is the conditional one against limit / P(failure).
+            let scale = if c.per_launch { pf.unwrap_or(1.0) } else { 1.0 };
+            let conditional_limit = c.limit / scale;
+            let verdict = Verdict::of(k, n, conditional_limit);
             CriterionOutcome {
                 name: c.name.clone(),
+                per_launch: c.per_launch,
                 limit: c.limit,
                 members: n,
                 events: k,
-                probability: if n > 0 { k as f64 / n as f64 } else { 0.0 },
-                ci95_low: lo,
-                ci95_high: hi,
+                probability: scale * if n > 0 { k as f64 / n as f64 } else { 0.0 },
+                ci95_low: scale * lo,
+                ci95_high: scale * hi,
                 verdict,
-                members_needed: if verdict == Verdict::Undecided { stats::members_needed(k, n, c.limit) } else { None },
-                absolute_probability: pf.map(|p| p * k as f64 / n.max(1) as f64),
-                absolute_ci95_high: pf.map(|p| p * hi),
+                members_needed: if verdict == Verdict::Undecided {
+                    stats::members_needed(k, n, conditional_limit)
+                } else {
+                    None
+                },
+                absolute_probability: pf.filter(|_| !c.per_launch).map(|p| p * k as f64 / n.max(1) as f64),
+                absolute_ci95_high: pf.filter(|_| !c.per_launch).map(|p| p * hi),
             }
         })
         .collect()

@@ -66,9 +66,10 @@ pub fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
     }
     for c in &run.criteria {
         println!(
-            "{:9}  P({} | failure) = {:.3e} [{:.3e}, {:.3e}], limit {:.0e}{}",
+            "{:9}  P({}{}) = {:.3e} [{:.3e}, {:.3e}], limit {:.0e}{}",
             c.verdict.word(),
             c.name,
+            if c.per_launch { "" } else { " | failure" },
             c.probability,
             c.ci95_low,
             c.ci95_high,

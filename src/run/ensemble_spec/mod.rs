@@ -191,6 +191,8 @@ pub struct CriterionSpec {
     pub name: String,
     pub event: CriterionEvent,
     pub limit: f64,
+    /// The limit bounds the probability per launch (P(failure) x P(event | failure)), not given a failure.
+    pub per_launch: bool,
 }
 
 impl CriterionSpec {
@@ -297,6 +299,10 @@ pub struct CriterionFile {
     #[serde(default)]
     at: Option<String>,
     limit: f64,
+    /// "failure" (default: the limit bounds P(event | failure)) or "launch" (P(event) per launch, with
+    /// ensemble.failure_probability).
+    #[serde(default)]
+    per: Option<String>,
 }
 
 /// The scenario file's ensemble tables, as written.
@@ -542,8 +548,27 @@ fn check_criterion(k: usize, c: CriterionFile, spec: &EnsembleSpec, duration_min
     } else {
         CriterionEvent::AnyIgnition
     };
-    let name = c.name.unwrap_or_else(|| describe(&event));
-    Ok(CriterionSpec { name, event, limit: c.limit })
+    let per_launch = match c.per.as_deref() {
+        None | Some("failure") => false,
+        Some("launch") if spec.failure_probability.is_some() => true,
+        Some("launch") => {
+            return Err(Error::value(
+                format!("{what}.per"),
+                "`launch`",
+                "a per-launch limit needs ensemble.failure_probability (the probability that a launch fails)",
+            ))
+        }
+        Some(o) => return Err(Error::value(format!("{what}.per"), format!("`{o}`"), "use \"failure\" or \"launch\"")),
+    };
+    let name = c.name.unwrap_or_else(|| {
+        let d = describe(&event);
+        if per_launch {
+            format!("{d}, per launch")
+        } else {
+            d
+        }
+    });
+    Ok(CriterionSpec { name, event, limit: c.limit, per_launch })
 }
 
 /// A criterion's event in words.
