@@ -102,21 +102,32 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
     let floor = (0.2 / n).min(1e-4);
     let lo_limit = sweep[0].1.iter().map(|c| c.limit).fold(1.0f64, f64::min);
     let ymin = floor.min(lo_limit / 3.0);
+    // Clock times on the axis (the candidates' own offset); the date too when the window spans days.
+    let multi_day = (*times.last().unwrap_or(&t0) - t0).num_hours() >= 24;
+    let clock = |h: &f64| {
+        let t = t0 + chrono::Duration::seconds((h * S_PER_MIN * MIN_PER_H).round() as i64);
+        t.format(if multi_day { "%m-%d %H:%M" } else { "%H:%M" }).to_string()
+    };
+    // The legend sits in a panel right of the chart, never on the data.
+    const LEGEND_W: u32 = 430;
+    let mut legend: Vec<(String, [u8; 3])> = Vec::new();
     {
         let root = cv.area();
         root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
-        let mut c = ChartBuilder::on(&root)
+        let (chart_area, _) = root.split_horizontally(w - LEGEND_W);
+        let mut c = ChartBuilder::on(&chart_area)
             .margin(20)
             .x_label_area_size(60)
             .y_label_area_size(90)
             .caption(
                 "Hazard over the launch window, 95 % intervals (a share of 0 is drawn at the bottom; limits dashed)",
-                ("sans-serif", 24).into_font().style(FontStyle::Bold),
+                ("sans-serif", 22).into_font().style(FontStyle::Bold),
             )
             .build_cartesian_2d(-0.05 * xmax..xmax * 1.05 + 0.01, (ymin..1.0).log_scale())
             .map_err(|e| perr(e.to_string()))?;
         c.configure_mesh()
-            .x_desc(format!("Launch time (h after {})", t0.format("%Y-%m-%d %H:%M %:z")))
+            .x_label_formatter(&clock)
+            .x_desc(format!("Launch time ({}, UTC{})", t0.format("%Y-%m-%d"), t0.format("%:z")))
             .y_desc("P(event | failure)")
             .label_style(("sans-serif", 16))
             .axis_desc_style(("sans-serif", 18))
@@ -125,12 +136,13 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
         for k in 0..ncrit {
             let color = Palette99::pick(k).to_rgba();
             let name = sweep[0].1[k].name.clone();
+            legend.push((
+                format!("{name} (limit {})", crate::format::probability(sweep[0].1[k].limit)),
+                [color.0, color.1, color.2],
+            ));
             let pts: Vec<(f64, f64)> =
                 sweep.iter().zip(&x).map(|(s, &xx)| (xx, s.1[k].probability.max(floor))).collect();
-            c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2)))
-                .map_err(|e| perr(e.to_string()))?
-                .label(name)
-                .legend(move |(a, b)| PathElement::new(vec![(a, b), (a + 24, b)], color.stroke_width(3)));
+            c.draw_series(LineSeries::new(pts.clone(), color.stroke_width(2))).map_err(|e| perr(e.to_string()))?;
             c.draw_series(sweep.iter().zip(&x).map(|(s, &xx)| {
                 let o = &s.1[k];
                 ErrorBar::new_vertical(
@@ -152,14 +164,14 @@ pub fn plot_launch_window(sweep: &[(String, Vec<CriterionOutcome>)], path: &Path
                 .collect();
             c.draw_series(dashes).map_err(|e| perr(e.to_string()))?;
         }
-        c.configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(("sans-serif", 15))
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(|e| perr(e.to_string()))?;
         root.present().map_err(|e| perr(e.to_string()))?;
+    }
+    let lx = (w - LEGEND_W + 10) as i64;
+    cv.text(lx, 70, "Criteria (dashed: limit)", 17.0, Weight::Bold, [20, 20, 20]);
+    for (k, (label, rgb)) in legend.iter().enumerate() {
+        let y = 104 + 30 * k as i64;
+        cv.rect(lx, y + 8, 26, 3, *rgb);
+        cv.text(lx + 36, y, label, 15.0, Weight::Regular, [20, 20, 20]);
     }
     cv.save_png(path)
 }
