@@ -348,16 +348,7 @@ fn shards_merged_in_separate_processes_equal_one_run() {
     // A merge runs no member: it gives no members/s rate.
     let said = String::from_utf8_lossy(&o.stdout);
     assert!(!said.contains("members/s") && said.contains("merged"), "{said}");
-    let mut compared = 0;
-    for e in std::fs::read_dir(&whole).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if name.starts_with("report") {
-            continue; // the report states each run's own run time
-        }
-        let (a, b) = (std::fs::read(whole.join(&name)).unwrap(), std::fs::read(merged.join(&name)).unwrap());
-        assert!(a == b, "{name} differs between the unsharded run and the merged shards");
-        compared += 1;
-    }
+    let compared = common::assert_same_products(&whole, &merged, "the merged shards");
     assert!(compared >= 15, "{compared} files compared");
     // A shard merged twice is refused.
     let o = Command::new(env!("CARGO_BIN_EXE_emberfall"))

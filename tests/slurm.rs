@@ -197,15 +197,6 @@ fn the_slurm_example_runs_as_written_and_merges_to_the_unsharded_run() {
         "whole",
     ]));
     let whole = d.join("whole");
-    let mut compared = 0;
-    for e in std::fs::read_dir(&whole).unwrap() {
-        let name = e.unwrap().file_name().to_string_lossy().into_owned();
-        if name.starts_with("report") {
-            continue; // the report states each run's own run time
-        }
-        let (a, b) = (std::fs::read(whole.join(&name)).unwrap(), std::fs::read(merged.join(&name)).unwrap());
-        assert!(a == b, "{name} differs between the unsharded run and the Slurm-merged shards");
-        compared += 1;
-    }
+    let compared = common::assert_same_products(&whole, &merged, "the Slurm-merged shards");
     assert!(compared >= 12, "{compared} files compared");
 }

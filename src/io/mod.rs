@@ -172,14 +172,7 @@ fn data_window(grid: &Grid, data: &[f32], nodata: f32) -> Option<(usize, usize, 
 /// `nodata`. Tiles holding only nodata are not written (GDAL sparse files: `SPARSE_OK`), and a GeoTIFF is written
 /// only over the window holding data: a small fire on a large landscape costs little to write.
 pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: f64, cog: bool) -> Result<()> {
-    if data.len() != grid.len() {
-        return Err(Error::Internal(format!(
-            "{}: {} values for a {}-cell grid",
-            path.display(),
-            data.len(),
-            grid.len()
-        )));
-    }
+    check_cells(path, grid, data.len())?;
     let fail = |e: gdal::errors::GdalError| Error::output(path.display(), format!("cannot write raster: {e}"));
     if cog {
         let mem = mem_multiband(grid, &[data.to_vec()], &[name], nodata, &[])?;
@@ -220,6 +213,14 @@ pub fn write_raster(path: &Path, grid: &Grid, data: &[f32], name: &str, nodata: 
     })
 }
 
+/// A raster of `n` values must cover `grid`: anything else is a bug of the caller.
+fn check_cells(path: &Path, grid: &Grid, n: usize) -> Result<()> {
+    if n != grid.len() {
+        return Err(Error::Internal(format!("{}: {n} values for a {}-cell grid", path.display(), grid.len())));
+    }
+    Ok(())
+}
+
 /// A class of a categorical raster: its value, name and colour.
 pub struct Category<'a> {
     pub value: u8,
@@ -242,14 +243,7 @@ pub fn write_categories(
     cog: bool,
 ) -> Result<()> {
     use gdal::raster::{ColorEntry, ColorTable, PaletteInterpretation};
-    if data.len() != grid.len() {
-        return Err(Error::Internal(format!(
-            "{}: {} values for a {}-cell grid",
-            path.display(),
-            data.len(),
-            grid.len()
-        )));
-    }
+    check_cells(path, grid, data.len())?;
     let fail = |e: gdal::errors::GdalError| Error::output(path.display(), format!("cannot write raster: {e}"));
     let bytes: Vec<u8> = data
         .iter()

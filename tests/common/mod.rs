@@ -180,3 +180,19 @@ pub fn assert_same_fire(a: &[f32], b: &[f32], tol_min: f32) -> usize {
     }
     a.iter().filter(|v| burned(**v)).count()
 }
+
+/// Every product of `whole` (but the reports, which state each run's own run time) is byte-identical in `merged`;
+/// returns how many files were compared.
+pub fn assert_same_products(whole: &std::path::Path, merged: &std::path::Path, what: &str) -> usize {
+    let mut compared = 0;
+    for e in std::fs::read_dir(whole).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with("report") {
+            continue;
+        }
+        let (a, b) = (std::fs::read(whole.join(&name)).unwrap(), std::fs::read(merged.join(&name)).unwrap());
+        assert!(a == b, "{name} differs between the unsharded run and {what}");
+        compared += 1;
+    }
+    compared
+}
