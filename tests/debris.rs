@@ -412,7 +412,12 @@ fn a_scenario_runs_the_same_on_both_backends() {
     let d = tmpdir("scenario");
     let sc = write_scenario(&d, "fragments = \"frags.csv\"", "cpu");
     let run = |b: Backend, out: &str| {
-        let ov = emberfall::run::Overrides { backend: Some(b), out_dir: Some(d.join(out)), seed: None };
+        let ov = emberfall::run::Overrides {
+            backend: Some(b),
+            out_dir: Some(d.join(out)),
+            seed: None,
+            ..Default::default()
+        };
         emberfall::run::run_file(&sc, &ov, &mut |_| {}).unwrap()
     };
     let c = run(Backend::Cpu, "cpu");

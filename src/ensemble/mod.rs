@@ -12,7 +12,7 @@
 //! scenario file's ensemble (or one shard of it) end to end, [`merge`] combines shards.
 
 pub mod accumulate;
-pub mod assets;
+pub use crate::run::assets;
 pub mod assumptions;
 pub mod draw;
 pub mod outcomes;
@@ -195,7 +195,7 @@ impl Ensemble {
                 None => Ok(WeatherStream::constant(sc.weather.base)),
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut prepared = prepare(sc, engine)?;
+        let prepared = prepare(sc, engine)?;
         if prepared.clock.is_some() && prepared.scenario.ensemble.launch_window.is_some() {
             return Err(Error::value(
                 "[launch_window]",
@@ -203,17 +203,7 @@ impl Ensemble {
                 "the weather's burn periods (FARSITE_BURN_PERIODS) and a launch window's forecast do not go together: the launch window gives each candidate its own weather",
             ));
         }
-        let assets = prepared
-            .scenario
-            .ensemble
-            .assets
-            .iter()
-            .map(|a| assets::load(a, &prepared.landscape.grid))
-            .collect::<Result<Vec<_>>>()?;
-        let burnable = crate::spread::burnable_mask(&prepared.cells);
-        for a in &assets {
-            prepared.notes.extend(assets::unburnable_note(a, &burnable, prepared.landscape.grid.dx()));
-        }
+        let assets = prepared.assets.clone();
         let sc = &prepared.scenario;
         let dur = sc.spread.duration_min;
         let mut times = isochrone_times(dur, sc.spread.isochrone_interval_min);

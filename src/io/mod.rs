@@ -83,6 +83,19 @@ pub fn check_output_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Write a CSV through `csv` atomically.
+pub fn write_csv<H: AsRef<str>>(path: &Path, header: &[H], rows: &[Vec<String>]) -> Result<()> {
+    write_atomic(path, |tmp| {
+        let mut w = csv::Writer::from_path(tmp).map_err(|e| Error::output(path.display(), e.to_string()))?;
+        let werr = |e: csv::Error| Error::output(path.display(), e.to_string());
+        w.write_record(header.iter().map(|h| h.as_ref())).map_err(werr)?;
+        for r in rows {
+            w.write_record(r).map_err(werr)?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))
+    })
+}
+
 /// Write text atomically; the data are flushed to the file, so a full disk is an error here.
 pub fn write_text(path: &Path, text: &str) -> Result<()> {
     write_atomic(path, |tmp| {

@@ -142,6 +142,14 @@ const NON_BURNABLE: [(u16, &str, &str); 9] = [
     (99, "NB9", "Bare ground"),
 ];
 
+/// Open water's fuel code (NB8).
+pub const WATER_CODE: u16 = 98;
+
+/// A non-burnable code (NB1-NB9, 91-99), water included.
+pub fn is_non_burnable_code(code: u16) -> bool {
+    NON_BURNABLE.iter().any(|n| n.0 == code)
+}
+
 /// A set of fuel models keyed by their number.
 #[derive(Clone, Debug)]
 pub struct FuelCatalog {

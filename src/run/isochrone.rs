@@ -14,6 +14,7 @@ use gdal_sys::OGRFieldType;
 use crate::error::{Error, Result};
 use crate::io::write_atomic;
 use crate::landscape::{srs_from_wkt, Grid};
+use crate::run::start::StartTime;
 use crate::units::{M2_PER_HA, MIN_PER_H};
 
 /// Value standing for "not burned" in the contoured raster.
@@ -163,8 +164,14 @@ fn attributes(iso: &Isochrone) -> [f64; 4] {
     [iso.time_min, iso.time_min / MIN_PER_H, iso.area_m2 / M2_PER_HA, iso.perimeter_m]
 }
 
-/// Write isochrones to a GeoPackage (layer `isochrones`), atomically.
-pub fn write_gpkg(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Result<()> {
+/// Clock times of an isochrone when the run has a start: local (ISO 8601 with its offset when known) and UTC.
+fn clock(iso: &Isochrone, start: Option<&StartTime>) -> (Option<String>, Option<String>) {
+    (start.map(|s| s.local_iso(iso.time_min)), start.and_then(|s| s.utc_iso(iso.time_min)))
+}
+
+/// Write isochrones to a GeoPackage (layer `isochrones`), atomically; with a `start`, fields `time_local` and
+/// `time_utc` (when its offset is known) follow [`FIELDS`].
+pub fn write_gpkg(path: &Path, grid: &Grid, isochrones: &[Isochrone], start: Option<&StartTime>) -> Result<()> {
     write_atomic(path, |tmp| {
         let drv = DriverManager::get_driver_by_name("GPKG")?;
         let mut ds = drv.create_vector_only(tmp)?;
@@ -178,6 +185,13 @@ pub fn write_gpkg(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Result<
         })?;
         let fields = FIELDS.map(|name| (name, OGRFieldType::OFTReal));
         layer.create_defn_fields(&fields)?;
+        let utc = start.is_some_and(|s| s.offset.is_some());
+        if start.is_some() {
+            layer.create_defn_fields(&[("time_local", OGRFieldType::OFTString)])?;
+        }
+        if utc {
+            layer.create_defn_fields(&[("time_utc", OGRFieldType::OFTString)])?;
+        }
         for iso in isochrones {
             let mut lines = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbMultiLineString)?;
             for ring in &iso.rings {
@@ -191,6 +205,12 @@ pub fn write_gpkg(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Result<
             f.set_geometry(lines)?;
             for (k, v) in attributes(iso).into_iter().enumerate() {
                 f.set_field(k, &FieldValue::RealValue(v))?;
+            }
+            let (local, utc) = clock(iso, start);
+            for (k, v) in [local, utc].into_iter().enumerate() {
+                if let Some(v) = v {
+                    f.set_field_string(FIELDS.len() + k, &v)?;
+                }
             }
             f.create(&layer)?;
         }
@@ -208,6 +228,10 @@ struct GeoJsonIsochrone {
     time_h: f64,
     area_ha: f64,
     perimeter_m: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_local: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_utc: Option<String>,
 }
 
 /// GeoJSON coordinates are written to the millimetre: projected metres to 3 decimals (GDAL's
@@ -217,7 +241,7 @@ const GEOJSON_DECIMALS: i32 = 3;
 /// Write isochrones to a GeoJSON FeatureCollection named `isochrones`, atomically, in the grid's CRS, named by its
 /// EPSG code in the 2008 `crs` member as GDAL writes it (RFC 7946 readers assume WGS 84 without one; GDAL, QGIS
 /// and ArcGIS read the member). A CRS without an EPSG code is left unnamed.
-pub fn write_geojson(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Result<()> {
+pub fn write_geojson(path: &Path, grid: &Grid, isochrones: &[Isochrone], start: Option<&StartTime>) -> Result<()> {
     let scale = 10f64.powi(GEOJSON_DECIMALS);
     let round = |v: f64| (v * scale).round() / scale;
     let srs = srs_from_wkt(&grid.wkt)?;
@@ -239,12 +263,15 @@ pub fn write_geojson(path: &Path, grid: &Grid, isochrones: &[Isochrone]) -> Resu
                 .map(|ring| ring.iter().map(|&(x, y)| geojson::Position::from([round(x), round(y)])).collect())
                 .collect();
             let [time_min, time_h, area_ha, perimeter_m] = attributes(iso);
+            let (time_local, time_utc) = clock(iso, start);
             let feature = GeoJsonIsochrone {
                 geometry: geojson::Geometry::new(geojson::GeometryValue::MultiLineString { coordinates: lines }),
                 time_min,
                 time_h,
                 area_ha,
                 perimeter_m,
+                time_local,
+                time_utc,
             };
             w.serialize(&feature).map_err(geojson_err)?;
         }

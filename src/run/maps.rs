@@ -100,7 +100,7 @@ pub fn write_conditioned_behavior_maps(
         files.push(path);
     }
     let flame = beh.field(field::FLAME_LENGTH);
-    let water: Vec<bool> = landscape.fuel.iter().map(|&f| f == 98).collect();
+    let water = crate::run::render::ground_of(&landscape.fuel);
     let canvas = crate::run::render::render_map(
         &landscape.grid,
         &landscape.elevation_m,

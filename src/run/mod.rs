@@ -4,6 +4,7 @@
 //! [`crate::io`].
 //! [`run_file`] and [`run_scenario`] are what `emberfall run`, `spread` and `demo` call.
 
+pub mod assets;
 pub mod calculator;
 pub mod crown_calculator;
 pub mod demo;
@@ -22,6 +23,7 @@ pub mod template;
 /// A FARSITE .input's settings applied to a scenario (part of the scenario: [`scenario::farsite_settings`]).
 pub use scenario::farsite_settings;
 pub mod spot_calculator;
+pub mod start;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -38,6 +40,10 @@ pub struct Overrides {
     pub backend: Option<Backend>,
     pub out_dir: Option<PathBuf>,
     pub seed: Option<u64>,
+    /// Clock time of minute 0 (`--start`), replacing the scenario's `start`.
+    pub start: Option<start::StartTime>,
+    /// Asset files (`--assets`), beside the scenario's `[[asset]]` entries.
+    pub assets: Vec<PathBuf>,
 }
 
 /// Seconds a run spent reading and checking inputs, computing (debris, ignition, spread) and writing products.
@@ -98,6 +104,10 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
     if let Some(s) = overrides.seed {
         sc.seed = s;
     }
+    if let Some(t) = &overrides.start {
+        sc.start = Some(t.clone());
+    }
+    sc.add_asset_files(&overrides.assets)?;
     run_scenario(sc, log)
 }
 

@@ -70,6 +70,14 @@ pub enum Command {
         seed: Option<u64>,
         #[arg(long, value_enum)]
         backend: Option<BackendArg>,
+        /// Clock time of the run's minute 0 (overrides the scenario's `start`): RFC 3339 with its UTC offset
+        /// (2024-03-13T11:01:12+09:00), or a local time (2024-03-13T11:01) for local clock times only.
+        #[arg(long, value_name = "TIME")]
+        start: Option<String>,
+        /// Assets to time the fire's arrival at: a vector file, one asset per `name` attribute (repeatable; beside
+        /// the scenario's [[asset]] entries).
+        #[arg(long, value_name = "FILE")]
+        assets: Vec<PathBuf>,
     },
     /// Run a scenario's ensemble: burn probability, arrival percentiles, assets, hazard criteria and report.
     Ensemble {
@@ -305,6 +313,14 @@ pub struct SpreadArgs {
     /// Ignitions from a vector file (points, lines, polygons; optional `time_min` attribute).
     #[arg(long, value_name = "FILE")]
     pub ignitions: Option<PathBuf>,
+    /// Assets to time the fire's arrival at (villages, roads, a boundary): a vector file, one asset per `name`
+    /// attribute (repeatable). Their arrival times go into summary.json, assets.csv, the report and the map.
+    #[arg(long, value_name = "FILE")]
+    pub assets: Vec<PathBuf>,
+    /// Clock time of the run's minute 0: RFC 3339 with its UTC offset (2024-03-13T11:01:12+09:00), or a local
+    /// time (2024-03-13T11:01) for local clock times only. Summary, report and isochrones then carry clock times.
+    #[arg(long, value_name = "TIME")]
+    pub start: Option<String>,
     /// Length of the run, with its unit: 6h, 90min, 1h 30min, 3600s.
     #[arg(long, default_value = "6h")]
     pub duration: String,

@@ -408,8 +408,10 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
         spotting,
         output: OutputSpec { dir: args.out.clone(), cog: args.cog, write_moisture: args.write_moisture },
         ensemble: Default::default(),
+        start: args.start.as_deref().map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
         notes: Vec::new(),
     };
+    sc.add_asset_files(&args.assets)?;
     if let Some(i) = input {
         let notes = sc.apply_farsite_input(i, &given)?;
         sc.notes.extend(notes);
@@ -452,8 +454,16 @@ pub fn run_scenario(
     out: Option<PathBuf>,
     seed: Option<u64>,
     backend: Option<BackendArg>,
+    start: Option<&str>,
+    assets: &[PathBuf],
 ) -> Result<()> {
-    let ov = emberfall::run::Overrides { backend: backend.map(Into::into), out_dir: out, seed };
+    let ov = emberfall::run::Overrides {
+        backend: backend.map(Into::into),
+        out_dir: out,
+        seed,
+        start: start.map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
+        assets: assets.to_vec(),
+    };
     let rep = emberfall::run::run_file(path, &ov, &mut |m| eprintln!("{m}"))?;
     eprintln!("time: {}", rep.timing.split());
     for f in &rep.files {
@@ -469,7 +479,12 @@ pub fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, mem
     println!("SYNTHETIC: the landscape (dem/README.md), the debris catalogue and the weather are made up for the");
     println!("demonstration; see examples/kairos_2024.toml and ../shared/KAIROS_FACTS.md for what is known.");
     println!("scenario:  {}", scenario.display());
-    let ov = emberfall::run::Overrides { backend: Some(backend.into()), out_dir: Some(out.to_path_buf()), seed: None };
+    let ov = emberfall::run::Overrides {
+        backend: Some(backend.into()),
+        out_dir: Some(out.to_path_buf()),
+        seed: None,
+        ..Default::default()
+    };
     let rep = emberfall::run::run_file(&scenario, &ov, &mut |m| println!("{m}"))?;
     if let Some(sp) = &rep.member.summary {
         println!(

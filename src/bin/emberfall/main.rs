@@ -98,7 +98,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Behavior(args) => behavior(args),
         Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
-        Command::Run { scenario, out, seed, backend } => run_scenario(&scenario, out, seed, backend),
+        Command::Run { scenario, out, seed, backend, start, assets } => {
+            run_scenario(&scenario, out, seed, backend, start.as_deref(), &assets)
+        }
         Command::Demo { out, backend, behavior_maps, members } => demo(&out, backend, behavior_maps, members),
         Command::Ensemble { scenario, members, out, shard, seed, cog, backend } => {
             ensemble(&scenario, members, out, shard.as_deref(), seed, cog, backend)

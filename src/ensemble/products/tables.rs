@@ -20,18 +20,7 @@ pub(super) fn criterion_cells(c: &CriterionOutcome) -> Vec<String> {
     ]
 }
 
-/// Write a CSV through `csv` atomically.
-pub(super) fn write_csv<H: AsRef<str>>(path: &Path, header: &[H], rows: &[Vec<String>]) -> Result<()> {
-    io::write_atomic(path, |tmp| {
-        let mut w = csv::Writer::from_path(tmp).map_err(|e| Error::output(path.display(), e.to_string()))?;
-        let werr = |e: csv::Error| Error::output(path.display(), e.to_string());
-        w.write_record(header.iter().map(|h| h.as_ref())).map_err(werr)?;
-        for r in rows {
-            w.write_record(r).map_err(werr)?;
-        }
-        w.flush().map_err(|e| Error::io(path, e))
-    })
-}
+pub(super) use crate::io::write_csv;
 
 pub(super) fn opt(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| format!("{x}"))

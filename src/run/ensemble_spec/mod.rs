@@ -165,6 +165,8 @@ pub struct AssetSpec {
     pub name: String,
     pub file: PathBuf,
     pub layer: Option<String>,
+    /// Only the features whose `name` attribute is this (one asset per name of an incident run's `--assets`).
+    pub feature: Option<String>,
     pub buffer_m: f64,
     /// Use polygons' outlines (a range boundary: reached when the fire reaches the line).
     pub boundary: bool,
@@ -485,6 +487,7 @@ fn check_asset(k: usize, a: AssetFile, before: &[AssetSpec], base: &Path, durati
         name: a.name,
         file: resolve(base, a.file),
         layer: a.layer,
+        feature: None,
         buffer_m: a.buffer_m,
         boundary: a.boundary,
         within_min: within,

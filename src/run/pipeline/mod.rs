@@ -61,6 +61,10 @@ pub struct Prepared {
     fixed_sources: Vec<Source>,
     /// Spread contexts: one on a GPU (its buffers), a pool on the CPU (one per member running at once).
     spread: Mutex<Vec<SpreadContext>>,
+    /// The assets (`[[asset]]`, `--assets`) on the grid.
+    pub assets: Vec<crate::run::assets::Asset>,
+    /// The clock time of minute 0 (`start`, `--start`, the weather's start, FARSITE_START_TIME), if given.
+    pub start: Option<crate::run::start::StartTime>,
     /// What loading noticed (landscape, debris).
     pub notes: Vec<String>,
     /// Seconds spent preparing (reading and checking inputs).
@@ -176,6 +180,17 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let cell_ignition = CellIgnition::new(&landscape, &cells, m1h, &scenario.ignition);
     let fixed_debris = fixed_debris(&scenario, &engine, &landscape, &cell_ignition, &mut notes)?;
     let fixed_sources = fixed_sources(&scenario, &landscape.grid, &mut notes)?;
+    let start = scenario.start_time()?;
+    let assets = scenario
+        .ensemble
+        .assets
+        .iter()
+        .map(|a| crate::run::assets::load(a, &landscape.grid))
+        .collect::<Result<Vec<_>>>()?;
+    let burnable = crate::spread::burnable_mask(&cells);
+    for a in &assets {
+        notes.extend(crate::run::assets::unburnable_note(a, &burnable, landscape.grid.dx()));
+    }
     let spread = Mutex::new(vec![SpreadContext::new(&engine, &landscape.grid, &cells)?]);
     Ok(Prepared {
         scenario,
@@ -190,6 +205,8 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         fixed_debris,
         fixed_sources,
         spread,
+        assets,
+        start,
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
     })

@@ -31,10 +31,29 @@ pub(super) fn marker(s: &Source) -> Option<(f64, f64)> {
     }
 }
 
-/// The window of the map: the burned cells and ignitions with a margin (the whole grid for large fires).
-pub(super) fn map_window(ls: &Landscape, r: &SpreadRasters, sources: &[Source]) -> (usize, usize, usize, usize) {
-    let points: Vec<(f64, f64)> = sources.iter().filter_map(marker).collect();
+/// The window of the map: the burned cells, ignitions and assets with a margin (the whole grid for large fires).
+pub(super) fn map_window(
+    ls: &Landscape,
+    r: &SpreadRasters,
+    sources: &[Source],
+    overlay: &ArrivalOverlay,
+) -> (usize, usize, usize, usize) {
+    let mut points: Vec<(f64, f64)> = sources.iter().filter_map(marker).collect();
+    for f in &overlay.features {
+        points.extend(f.points.iter().copied());
+        points.extend(f.lines.iter().flatten().copied());
+    }
     window_around(ls, &r.arrival_min, &points)
+}
+
+/// What the arrival map draws over the arrival times: assets (named, with their arrival), spot fires, the start's
+/// clock time in the title.
+#[derive(Default)]
+pub struct ArrivalOverlay<'a> {
+    pub features: Vec<render::overlay::MapFeature<'a>>,
+    /// Where spot fires started.
+    pub spot_fires: Vec<(f64, f64)>,
+    pub start: Option<&'a crate::run::start::StartTime>,
 }
 
 /// A window (row, col, rows, cols) framing the cells with a value (not [`NODATA`], above 0) and `points`, with a
@@ -66,8 +85,8 @@ pub fn window_around(ls: &Landscape, values: &[f32], points: &[(f64, f64)]) -> (
     (r0, c0, r1 - r0, c1 - c0)
 }
 
-/// The landscape cut to a window: its grid, elevation and water mask, and a function cutting any raster.
-pub fn cut(ls: &Landscape, w: (usize, usize, usize, usize)) -> (crate::landscape::Grid, Vec<f32>, Vec<bool>) {
+/// The landscape cut to a window: its grid, elevation and ground (water, non-burnable land).
+pub fn cut(ls: &Landscape, w: (usize, usize, usize, usize)) -> (crate::landscape::Grid, Vec<f32>, Vec<render::Ground>) {
     let (wr, wc, wh, ww) = w;
     let full = &ls.grid;
     let gt = full.geotransform;
@@ -79,7 +98,7 @@ pub fn cut(ls: &Landscape, w: (usize, usize, usize, usize)) -> (crate::landscape
     };
     let elevation = cut_raster(full.cols, w, &ls.elevation_m);
     let water = (wr..wr + wh)
-        .flat_map(|row| ls.fuel[row * full.cols + wc..row * full.cols + wc + ww].iter().map(|&f| f == 98))
+        .flat_map(|row| render::ground_of(&ls.fuel[row * full.cols + wc..row * full.cols + wc + ww]))
         .collect();
     (grid, elevation, water)
 }
@@ -98,19 +117,22 @@ pub fn arrival_map(
     r: &SpreadRasters,
     sources: &[Source],
     interval_min: f64,
+    overlay: &ArrivalOverlay,
 ) -> Canvas {
-    let win = map_window(ls, r, sources);
+    let win = map_window(ls, r, sources, overlay);
     let (cut_grid, elevation, water) = cut(ls, win);
     let grid = &cut_grid;
     let arrival = cut_raster(ls.grid.cols, win, &r.arrival_min);
     let hours: Vec<f32> = arrival.iter().map(|&t| if t == NODATA { NODATA } else { t / MIN_PER_H as f32 }).collect();
     let title = format!(
-        "Fire arrival time, {} h run, isochrones every {} min",
+        "Fire arrival time, {} h run{}, isochrones every {} min",
         crate::format::plain(res.duration_min / MIN_PER_H, 1),
+        overlay.start.map(|s| format!(" from {}", s.label(0.0))).unwrap_or_default(),
         crate::format::plain(interval_min, 1)
     );
     let classes = arrival_classes(res.duration_min / MIN_PER_H);
     let mut cv = render_map(grid, &elevation, &hours, NODATA, &classes, &title, "Arrival time (h)", Some(&water));
+    let fire_type = cut_raster(ls.grid.cols, win, &r.fire_type);
     let (ox, oy, scale) = map_layout(grid);
     let (w, h) = ((grid.cols as f64 * scale).round() as i64, (grid.rows as f64 * scale).round() as i64);
     // Arrival time at a map pixel, bilinear between cell centres (unburned: infinity).
@@ -148,8 +170,24 @@ pub fn arrival_map(
             let down = if py + 1 < h { levels[((py + 1) * w + px) as usize] } else { l };
             if l != right || l != down {
                 cv.set(ox + px, oy + py, [40, 40, 40]);
+            } else if px % 4 == 0 && py % 4 == 0 {
+                // Crown fire (passive or active) stippled.
+                let (c, rr) = ((px as f64 / scale) as usize, (py as f64 / scale) as usize);
+                let i = rr.min(grid.rows - 1) * grid.cols + c.min(grid.cols - 1);
+                if fire_type[i] >= 2.0 {
+                    cv.rect(ox + px, oy + py, 2, 2, [20, 20, 20]);
+                }
             }
         }
+    }
+    let (frame_x, frame_y) = (ox, oy);
+    for &(x, y) in &overlay.spot_fires {
+        let (r, c) = grid.fractional_cell(x, y);
+        if r < 0.0 || c < 0.0 || r >= grid.rows as f64 || c >= grid.cols as f64 {
+            continue;
+        }
+        let (px, py) = (ox + (c * scale) as i64, oy + (r * scale) as i64);
+        ring(&mut cv, px, py, [0, 90, 200]);
     }
     for s in sources {
         if let Some((x, y)) = marker(s) {
@@ -167,5 +205,63 @@ pub fn arrival_map(
             }
         }
     }
+    let mut labels = render::overlay::Labels::default();
+    render::overlay::draw_features(&mut cv, grid, &overlay.features, [30, 30, 140], &mut labels);
+    key(&mut cv, (frame_x, frame_y + h), overlay, fire_type.iter().any(|&t| t >= 2.0));
     cv
+}
+
+/// A ring 5 px across at (px, py): a spot fire.
+fn ring(cv: &mut Canvas, px: i64, py: i64, c: [u8; 3]) {
+    for dy in -4i64..=4 {
+        for dx in -4i64..=4 {
+            let r2 = dx * dx + dy * dy;
+            if (9..=20).contains(&r2) {
+                cv.set(px + dx, py + dy, c);
+            }
+        }
+    }
+}
+
+/// The key of the symbols drawn over the arrival times, in the map's lower-left corner (`corner`): isochrones,
+/// ignitions, and crown fire, spot fires and assets where the map shows them.
+fn key(cv: &mut Canvas, corner: (i64, i64), overlay: &ArrivalOverlay, crown: bool) {
+    let mut rows: Vec<&str> = vec!["isochrone", "ignition"];
+    if crown {
+        rows.push("crown fire (stippled)");
+    }
+    if !overlay.spot_fires.is_empty() {
+        rows.push("spot fire");
+    }
+    if !overlay.features.is_empty() {
+        rows.push("asset");
+    }
+    let w = 40 + rows.iter().map(|r| Canvas::text_width(r, 14.0, render::Weight::Regular)).max().unwrap_or(0) + 10;
+    let h = 8 + 20 * rows.len() as i64;
+    let (x0, y0) = (corner.0 + 6, corner.1 - h - 6);
+    cv.rect(x0, y0, w, h, [255, 255, 255]);
+    cv.frame(x0, y0, w, h, [60, 60, 60]);
+    for (k, r) in rows.iter().enumerate() {
+        let (sx, sy) = (x0 + 18, y0 + 14 + 20 * k as i64);
+        match *r {
+            "isochrone" => cv.rect(sx - 10, sy, 20, 2, [40, 40, 40]),
+            "ignition" => {
+                cv.rect(sx - 6, sy - 1, 13, 3, [0, 0, 0]);
+                cv.rect(sx - 1, sy - 6, 3, 13, [0, 0, 0]);
+            }
+            "spot fire" => ring(cv, sx, sy, [0, 90, 200]),
+            "asset" => {
+                cv.rect(sx - 5, sy - 5, 11, 11, [30, 30, 140]);
+                cv.rect(sx - 3, sy - 3, 7, 7, [255, 255, 255]);
+            }
+            _ => {
+                for dy in [-4, 0, 4] {
+                    for dx in [-8, -4, 0, 4, 8] {
+                        cv.rect(sx + dx, sy + dy, 2, 2, [20, 20, 20]);
+                    }
+                }
+            }
+        }
+        cv.text(x0 + 36, sy - 9, r, 14.0, render::Weight::Regular, [20, 20, 20]);
+    }
 }

@@ -18,11 +18,12 @@ use crate::spread::sources::{Shape, Source};
 use crate::spread::{SpreadRasters, SpreadResult};
 use crate::units::{pct_from_frac, M2_PER_HA, MIN_PER_H};
 
+pub mod assets;
 mod debris;
 mod map;
 
 use debris::*;
-pub use map::{arrival_map, cut, cut_raster, window_around};
+pub use map::{arrival_map, cut, cut_raster, window_around, ArrivalOverlay};
 
 /// The spread products of a fire: arrival time and front-passage rasters, isochrones (GeoPackage and GeoJSON)
 /// and the arrival-time map. Returns the files and the isochrones' figures per time.
@@ -66,6 +67,7 @@ pub fn write_spread_products(
     interval_min: f64,
     out: &Path,
     cog: bool,
+    overlay: &ArrivalOverlay,
     phases: &mut Phases,
 ) -> Result<(Vec<PathBuf>, Vec<IsochroneFigures>)> {
     let grid = &ls.grid;
@@ -101,11 +103,16 @@ pub fn write_spread_products(
         isochrone::trace(grid, &r.arrival_contour_min, NODATA, &times)
     })?;
     let (gpkg, geojson) = (out.join("isochrones.gpkg"), out.join("isochrones.geojson"));
-    phases.run("isochrone files", "writing isochrones.gpkg", || isochrone::write_gpkg(&gpkg, grid, &isos))?;
-    phases.run("isochrone files", "writing isochrones.geojson", || isochrone::write_geojson(&geojson, grid, &isos))?;
+    let start = overlay.start;
+    phases.run("isochrone files", "writing isochrones.gpkg", || isochrone::write_gpkg(&gpkg, grid, &isos, start))?;
+    phases.run("isochrone files", "writing isochrones.geojson", || {
+        isochrone::write_geojson(&geojson, grid, &isos, start)
+    })?;
     files.extend([gpkg, geojson]);
     let png = out.join("arrival_time.png");
-    phases.run("map", "the arrival-time map", || arrival_map(ls, res, &r, sources, interval_min).save_png(&png))?;
+    phases.run("map", "the arrival-time map", || {
+        arrival_map(ls, res, &r, sources, interval_min, overlay).save_png(&png)
+    })?;
     files.push(png);
     let figures =
         isos.iter().map(|i| IsochroneFigures { time_min: i.time_min, area_m2: i.area_m2, perimeter_m: i.perimeter_m });
@@ -124,6 +131,7 @@ pub struct IsochroneFigures {
 /// counts.
 fn spread_summary_json(
     ls: &Landscape,
+    start: Option<&crate::run::start::StartTime>,
     fs: &FireSummary,
     sources: usize,
     isos: &[IsochroneFigures],
@@ -136,7 +144,7 @@ fn spread_summary_json(
         .iter()
         .zip(isos)
         .map(|(a, iso)| {
-            json!({
+            let mut v = json!({
                 "time_min": a.time_min,
                 "area_ha": iso.area_m2 / M2_PER_HA,
                 "cells_burned": a.cells_burned,
@@ -145,7 +153,12 @@ fn spread_summary_json(
                 "crown_fire_cells": a.crown_cells,
                 "active_crown_fire_cells": a.active_crown_cells,
                 "perimeter_m": iso.perimeter_m,
-            })
+            });
+            if let Some(s) = start {
+                v["time_local"] = json!(s.local_iso(a.time_min));
+                v["time_utc"] = json!(s.utc_iso(a.time_min));
+            }
+            v
         })
         .collect();
     json!({
@@ -246,8 +259,37 @@ pub fn write_member(
     if sc.output.write_moisture {
         files.extend(phases.run("moisture", "moisture rasters", || write_moisture_rasters(p, m, out))?);
     }
+    let start = p.start.as_ref();
+    let burnable = crate::spread::burnable_mask(&p.cells);
+    let arrivals = assets::arrivals(&p.assets, &ls.grid, m.fire.as_ref(), &burnable, start);
+    if !arrivals.is_empty() {
+        let path = out.join("assets.csv");
+        let rows: Vec<Vec<String>> = arrivals.iter().map(|a| a.row()).collect();
+        phases.run("assets", "assets.csv", || io::write_csv(&path, &assets::ASSET_COLUMNS, &rows))?;
+        files.push(path);
+    }
     let spread = match (&m.fire, &m.summary) {
         (Some(res), Some(fs)) => {
+            let overlay = ArrivalOverlay {
+                features: p
+                    .assets
+                    .iter()
+                    .zip(&arrivals)
+                    .map(|(a, arr)| crate::run::render::overlay::MapFeature {
+                        label: arr.label(start),
+                        lines: &a.lines,
+                        points: &a.points,
+                    })
+                    .collect(),
+                spot_fires: m.spotting.as_ref().map_or_else(Vec::new, |s| {
+                    s.embers
+                        .iter()
+                        .filter(|e| e.fate == crate::spread::spotting::EmberFate::Ignited)
+                        .map(|e| (e.x, e.y))
+                        .collect()
+                }),
+                start,
+            };
             let (f, isos) = write_spread_products(
                 ls,
                 res,
@@ -255,6 +297,7 @@ pub fn write_member(
                 sc.spread.isochrone_interval_min,
                 out,
                 sc.output.cog,
+                &overlay,
                 phases,
             )?;
             files.extend(f);
@@ -266,8 +309,8 @@ pub fn write_member(
                 files.push(path);
             }
             let mut listed = files.clone();
-            listed.push(out.join("summary.json"));
-            let mut s = spread_summary_json(ls, fs, m.sources.len(), &isos, &listed, extra);
+            listed.extend(["summary.json", "report.md", "report.html"].map(|f| out.join(f)));
+            let mut s = spread_summary_json(ls, start, fs, m.sources.len(), &isos, &listed, extra);
             if let Some(d) = &m.debris {
                 s["reach"] = reach(ls, res, &d.ignitions);
             }
@@ -275,7 +318,7 @@ pub fn write_member(
         }
         _ => None,
     };
-    let summary = match &m.debris {
+    let mut summary = match &m.debris {
         None => {
             let mut s = spread.clone().ok_or_else(|| crate::Error::Internal("no fire to write".into()))?;
             s["notes"] = json!(notes);
@@ -294,14 +337,23 @@ pub fn write_member(
             s
         }
     };
+    if let Some(s) = start {
+        summary["start"] = json!({"local": s.local_iso(0.0), "utc": s.utc_iso(0.0), "from": s.from});
+    }
+    if !arrivals.is_empty() {
+        summary["assets"] = json!(arrivals);
+    }
     let sp = out.join("summary.json");
     io::write_text(&sp, &serde_json::to_string_pretty(&summary).unwrap_or_default())?;
     files.push(sp);
-    if let Some(d) = &m.debris {
-        let report = out.join("report.md");
-        io::write_text(&report, &crate::run::report::report_md(p, m, d, spread.as_ref(), &notes)?)?;
-        files.push(report);
-    }
+    // The report (Markdown, and HTML with its maps embedded): every run's, with or without debris.
+    let md = crate::run::report::report_md(p, m, spread.as_ref(), &arrivals, &notes)?;
+    let report = out.join("report.md");
+    io::write_text(&report, &md)?;
+    let title = sc.name.clone().unwrap_or_else(|| "Emberfall run".into());
+    let html = out.join("report.html");
+    io::write_text(&html, &crate::run::report::report_html(&md, &title, out)?)?;
+    files.extend([report, html]);
     Ok((files, summary))
 }
 

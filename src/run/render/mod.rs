@@ -3,6 +3,7 @@
 //! ramps from `colorous`.
 
 mod canvas;
+pub mod overlay;
 
 pub use canvas::{Canvas, Weight};
 
@@ -26,6 +27,32 @@ pub fn hillshade(grid: &Grid, elev: &[f32]) -> Vec<f32> {
             let aspect = if a < 0.0 { 0.0 } else { a.to_radians() };
             let v = alt.sin() * slope.cos() + alt.cos() * slope.sin() * (az - aspect).cos();
             v.clamp(0.0, 1.0) as f32
+        })
+        .collect()
+}
+
+/// What the ground of a map cell is, besides its value: maps draw water blue and non-burnable land hatched, each
+/// with its legend entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Ground {
+    Burnable = 0,
+    Water = 1,
+    NonBurnable = 2,
+}
+
+/// The ground of each cell from its fuel code: water (NB8), other non-burnable codes (NB1-NB9), burnable.
+pub fn ground_of(fuel: &[u16]) -> Vec<Ground> {
+    use crate::physics::fuel::{is_non_burnable_code, WATER_CODE};
+    fuel.iter()
+        .map(|&f| {
+            if f == WATER_CODE {
+                Ground::Water
+            } else if is_non_burnable_code(f) {
+                Ground::NonBurnable
+            } else {
+                Ground::Burnable
+            }
         })
         .collect()
 }
@@ -62,8 +89,8 @@ pub fn map_layout(grid: &Grid) -> (i64, i64, f64) {
 }
 
 /// Colour a raster over a hillshade and add a title, a legend titled `legend_title` (with units), a north arrow, a
-/// scale bar and the CRS. Cells whose value is NaN, `nodata`, or in no class show the hillshade in grey; `water`
-/// cells (optional mask) are blue.
+/// scale bar and the CRS. Cells whose value is NaN, `nodata`, or in no class show the hillshade in grey; with a
+/// `ground` mask, water is blue and non-burnable land hatched (each in the legend when the map shows it).
 #[allow(clippy::too_many_arguments)]
 pub fn render_map(
     grid: &Grid,
@@ -73,17 +100,17 @@ pub fn render_map(
     classes: &[LegendClass],
     title: &str,
     legend_title: &str,
-    water: Option<&[bool]>,
+    ground: Option<&[Ground]>,
 ) -> Canvas {
     let shade = hillshade(grid, elevation);
     let (ox, oy, scale) = map_layout(grid);
     let map_w = ((grid.cols as f64 * scale).round() as i64).max(1);
     let map_h = ((grid.rows as f64 * scale).round() as i64).max(1);
     let width = (map_w + PANEL_W + 3 * MARGIN) as u32;
-    let panel_h = 40 + 28 * classes.len() as i64 + 200;
+    let panel_h = 40 + 28 * (classes.len() as i64 + 2) + 200;
     let height = (oy + map_h.max(panel_h) + FOOTER_H + MARGIN) as u32;
     let mut cv = Canvas::new(width, height, [255, 255, 255]);
-    let raster = shaded_raster(grid, &shade, values, nodata, classes, water, (map_w, map_h, scale));
+    let raster = shaded_raster(grid, &shade, values, nodata, classes, ground, (map_w, map_h, scale));
     cv.blit(ox, oy, map_w as u32, map_h as u32, &raster);
     cv.frame(ox - 1, oy - 1, map_w + 2, map_h + 2, [0, 0, 0]);
     cv.text(MARGIN, 14, title, 24.0, Weight::Bold, [20, 20, 20]);
@@ -97,24 +124,36 @@ pub fn render_map(
     );
     cv.text(MARGIN, oy + map_h + 10, &crs, 15.0, Weight::Regular, [60, 60, 60]);
     let lx = 2 * MARGIN + map_w;
-    let ly = legend(&mut cv, lx, oy, legend_title, classes, water.is_some());
+    let shown = |g: Ground| ground.is_some_and(|m| m.contains(&g));
+    let ly = legend(&mut cv, lx, oy, legend_title, classes, [shown(Ground::Water), shown(Ground::NonBurnable)]);
     north_arrow(&mut cv, lx, ly + 18);
     scale_bar(&mut cv, grid, scale, lx, ly + 96);
     cv
 }
 
 const WATER: [u8; 3] = [150, 190, 230];
+const NON_BURNABLE: [u8; 3] = [222, 216, 204];
+const HATCH: [u8; 3] = [140, 132, 120];
 const INK: [u8; 3] = [20, 20, 20];
 
+/// Non-burnable land's colour at map pixel (px, py): a light warm grey with diagonal hatching every 7 px.
+fn non_burnable_px(px: i64, py: i64, s: f32) -> [u8; 3] {
+    if (px + py).rem_euclid(7) == 0 {
+        HATCH
+    } else {
+        NON_BURNABLE.map(|a| (a as f32 * (0.75 + 0.25 * s)) as u8)
+    }
+}
+
 /// The map's pixels (RGB, `map_w` x `map_h` at `scale` px per cell): each value's class colour shaded by the
-/// hillshade, water blue, no data and unclassed values the hillshade in grey.
+/// hillshade, water blue, non-burnable land hatched, no data and unclassed values the hillshade in grey.
 fn shaded_raster(
     grid: &Grid,
     shade: &[f32],
     values: &[f32],
     nodata: f32,
     classes: &[LegendClass],
-    water: Option<&[bool]>,
+    ground: Option<&[Ground]>,
     (map_w, map_h, scale): (i64, i64, f64),
 ) -> Vec<u8> {
     let mut raster = Vec::with_capacity((map_w * map_h * 3) as usize);
@@ -129,8 +168,11 @@ fn shaded_raster(
                 let g = (s * 235.0) as u8;
                 [g, g, g]
             };
-            let base = if water.is_some_and(|w| w[i]) {
+            let g = ground.map_or(Ground::Burnable, |m| m[i]);
+            let base = if g == Ground::Water {
                 WATER
+            } else if g == Ground::NonBurnable && (!v.is_finite() || v == nodata) {
+                non_burnable_px(px, py, s)
             } else if !v.is_finite() || v == nodata {
                 grey()
             } else if let Some(cl) = classes.iter().find(|cl| v >= cl.lo && v < cl.hi) {
@@ -145,15 +187,31 @@ fn shaded_raster(
     raster
 }
 
-/// The legend from (lx, ly): its title, a swatch and label per class, water if shown. Returns the y below it.
-fn legend(cv: &mut Canvas, lx: i64, mut ly: i64, title: &str, classes: &[LegendClass], water: bool) -> i64 {
+/// The legend from (lx, ly): its title, a swatch and label per class, then water and non-burnable land where the
+/// map shows them (`ground`: [water, non-burnable]). Returns the y below it.
+fn legend(cv: &mut Canvas, lx: i64, mut ly: i64, title: &str, classes: &[LegendClass], ground: [bool; 2]) -> i64 {
     cv.text(lx, ly, title, 17.0, Weight::Bold, INK);
     ly += 30;
-    let water_class = water.then_some((WATER, "Water"));
-    for (color, label) in classes.iter().map(|cl| (cl.color, cl.label.as_str())).chain(water_class) {
+    for (color, label) in classes.iter().map(|cl| (cl.color, cl.label.as_str())) {
         cv.rect(lx, ly, 30, 20, color);
         cv.frame(lx, ly, 30, 20, [60, 60, 60]);
         cv.text(lx + 40, ly + 1, label, 16.0, Weight::Regular, INK);
+        ly += 28;
+    }
+    if ground[0] {
+        cv.rect(lx, ly, 30, 20, WATER);
+        cv.frame(lx, ly, 30, 20, [60, 60, 60]);
+        cv.text(lx + 40, ly + 1, "Water", 16.0, Weight::Regular, INK);
+        ly += 28;
+    }
+    if ground[1] {
+        for y in 0..20 {
+            for x in 0..30 {
+                cv.set(lx + x, ly + y, non_burnable_px(lx + x, ly + y, 1.0));
+            }
+        }
+        cv.frame(lx, ly, 30, 20, [60, 60, 60]);
+        cv.text(lx + 40, ly + 1, "Non-burnable (urban, rock, ...)", 16.0, Weight::Regular, INK);
         ly += 28;
     }
     ly

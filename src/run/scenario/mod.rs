@@ -119,6 +119,8 @@ pub struct Scenario {
     pub output: OutputSpec,
     /// Ensemble settings (`[ensemble]`, `[trajectory]`, `[[asset]]`, `[[criterion]]`; defaults without them).
     pub ensemble: EnsembleSpec,
+    /// The clock time of minute 0, as given (`start`, `--start`); [`Scenario::start_time`] adds the weather's.
+    pub start: Option<crate::run::start::StartTime>,
     /// What building the scenario noticed (a FARSITE inputs file's settings), for the run's notes.
     pub notes: Vec<String>,
 }
@@ -132,6 +134,9 @@ struct ScenarioFile {
     name: Option<String>,
     #[serde(default)]
     description: Option<String>,
+    /// Clock time of minute 0 of the run (RFC 3339, or a local time without offset).
+    #[serde(default)]
+    start: Option<String>,
     seed: u64,
     #[serde(default)]
     backend: Option<String>,
@@ -454,6 +459,7 @@ impl Scenario {
             spotting: f.spotting,
             output,
             ensemble,
+            start: f.start.as_deref().map(|s| crate::run::start::StartTime::parse(s, "start")).transpose()?,
             notes: calm.into_iter().collect(),
         })
     }
@@ -557,6 +563,38 @@ fn debris_spec(d: DebrisFile, base: &Path) -> Result<DebrisSpec> {
 }
 
 impl Scenario {
+    /// Add the assets of incident-run asset files (`--assets`: one asset per `name` attribute); names must not
+    /// repeat an asset's already given.
+    pub fn add_asset_files(&mut self, files: &[PathBuf]) -> Result<()> {
+        for f in files {
+            for a in crate::run::assets::specs_of_file(f)? {
+                if self.ensemble.assets.iter().any(|b| b.name == a.name) {
+                    return Err(Error::value(
+                        format!("--assets {}", f.display()),
+                        format!("`{}`", a.name),
+                        "an asset of this name is already given (name features apart with their `name` attribute)",
+                    ));
+                }
+                self.ensemble.assets.push(a);
+            }
+        }
+        Ok(())
+    }
+
+    /// The clock time of minute 0: the scenario's `start` (`--start`), the weather stream's fire start, a FARSITE
+    /// `.input`'s FARSITE_START_TIME; those given must agree.
+    pub fn start_time(&self) -> Result<Option<crate::run::start::StartTime>> {
+        use crate::run::start::StartTime;
+        let mut starts: Vec<StartTime> = self.start.iter().cloned().collect();
+        if let Some(t) = self.weather.times.fire_start {
+            starts.push(StartTime::with_offset(t, "the weather stream's start"));
+        }
+        if let Some(f) = &self.weather.farsite {
+            starts.push(StartTime::local_only(f.start, format!("FARSITE_START_TIME of {}", f.path.display())));
+        }
+        StartTime::resolve(starts)
+    }
+
     /// Fire behaviour options: wind limit, crown method and foliar moisture.
     pub fn surface_options(&self) -> SurfaceOptions {
         SurfaceOptions {

@@ -5,10 +5,11 @@ use gdal::raster::{rasterize, RasterizeOptions};
 
 use gdal::vector::{Geometry, LayerAccess, OGRwkbGeometryType};
 use gdal::DriverManager;
+use std::path::Path;
 
-use crate::ensemble::spec::AssetSpec;
 use crate::error::{Error, Result};
 use crate::landscape::{srs_from_wkt, Grid};
+use crate::run::ensemble_spec::AssetSpec;
 
 /// An asset on the grid.
 #[derive(Clone, Debug)]
@@ -83,6 +84,52 @@ pub fn unburnable_note(asset: &Asset, burnable: &[u32], cell_m: f64) -> Option<S
     ))
 }
 
+/// A feature's name: its `name` attribute (any case), else `feature K`.
+fn feature_name(f: &gdal::vector::Feature, k: usize) -> Option<String> {
+    let named = f.fields().find(|(n, _)| n.eq_ignore_ascii_case("name")).and_then(|(_, v)| v?.into_string());
+    match named {
+        Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => Some(format!("feature {k}")),
+    }
+}
+
+/// The assets of an incident run's `--assets FILE`: one per distinct `name` attribute of its first layer (features
+/// without one are `feature K`), in the file's order.
+pub fn specs_of_file(file: &Path) -> Result<Vec<AssetSpec>> {
+    let what = format!("--assets {}", file.display());
+    if !file.exists() {
+        return Err(Error::input(&what, "file not found"));
+    }
+    let ds = crate::io::open_vector(file)?;
+    let mut layer = ds.layer(0).map_err(|e| Error::input(&what, format!("no layer: {e}")))?;
+    let mut names: Vec<String> = Vec::new();
+    for (k, f) in layer.features().enumerate() {
+        if f.geometry().is_none() {
+            continue;
+        }
+        if let Some(n) = feature_name(&f, k) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    if names.is_empty() {
+        return Err(Error::input(&what, "no features with a geometry"));
+    }
+    Ok(names
+        .into_iter()
+        .map(|n| AssetSpec {
+            name: n.clone(),
+            file: file.to_path_buf(),
+            layer: None,
+            feature: Some(n),
+            buffer_m: 0.0,
+            boundary: false,
+            within_min: Vec::new(),
+        })
+        .collect())
+}
+
 /// Read an asset's layer and find its cells on `grid`.
 pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     let what = format!("asset `{}` ({})", spec.name, spec.file.display());
@@ -106,6 +153,11 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     };
     let mut geoms = Vec::new();
     for (k, f) in layer.features().enumerate() {
+        if let Some(want) = &spec.feature {
+            if feature_name(&f, k).as_deref() != Some(want.as_str()) {
+                continue;
+            }
+        }
         let Some(g) = f.geometry() else { continue };
         let mut g = match &tr {
             Some(tr) => g.transform(tr).map_err(|e| err(format!("feature {k}: cannot reproject: {e}")))?,
@@ -168,6 +220,7 @@ mod tests {
             name: "road".into(),
             file: "road.geojson".into(),
             layer: None,
+            feature: None,
             buffer_m,
             boundary: false,
             within_min: Vec::new(),
