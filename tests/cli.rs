@@ -625,8 +625,9 @@ fn snapshot(d: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> 
     m
 }
 
-/// A rerun into a used folder: the products of the earlier run that this one does not write (a `run`'s report,
-/// ignition probability and impacts before a `spread`) are removed, a file of the user's is kept.
+/// A rerun into a used folder: the products of the earlier run that this one does not write (a `run`'s assets
+/// table, ignition probability and impacts before a `spread` without assets) are removed, a file of the user's is
+/// kept.
 #[test]
 fn a_rerun_into_a_used_folder_removes_only_the_earlier_runs_products() {
     let d = tmpdir("rerun");
@@ -634,7 +635,7 @@ fn a_rerun_into_a_used_folder_removes_only_the_earlier_runs_products() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let o = emberfall().arg("run").arg(root.join("examples/kairos_2024.toml")).arg("--out").arg(&out).output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    for f in ["report.md", "ignition_probability.tif", "impacts.gpkg", "arrival_time_min.tif"] {
+    for f in ["assets.csv", "ignition_probability.tif", "impacts.gpkg", "arrival_time_min.tif"] {
         assert!(out.join(f).exists(), "{f} missing after run");
     }
     std::fs::write(out.join("my_notes.txt"), "the user's own file").unwrap();
@@ -652,7 +653,7 @@ fn a_rerun_into_a_used_folder_removes_only_the_earlier_runs_products() {
     let mut have: Vec<String> = snapshot(&out).into_keys().collect();
     have.retain(|f| f != ".emberfall-manifest");
     for f in
-        ["report.md", "ignition_probability.tif", "ignition_probability.png", "impacts.gpkg", "expected_ignitions.tif"]
+        ["assets.csv", "ignition_probability.tif", "ignition_probability.png", "impacts.gpkg", "expected_ignitions.tif"]
     {
         assert!(!have.contains(&f.to_string()), "{f} of the earlier run is still there: {have:?}");
     }

@@ -539,8 +539,21 @@ fn terrain_conditioning_takes_the_station_weather_to_each_class() {
     run("given.csv", &["--conditioning", "terrain", "--station-elevation", &below], "below");
     run("given.csv", &[], "station");
     run("lifted.csv", &[], "lifted");
+    // Terrain conditioning writes a raster per period; station conditioning (the same moistures on every cell) one
+    // row per period in dead_moisture.csv, and no raster.
     let read = |dir: &str, t: i64| {
-        let ds = gdal::Dataset::open(d.join(dir).join("moisture").join(format!("dead_moisture_t{t}min.tif"))).unwrap();
+        let m = d.join(dir).join("moisture");
+        if dir == "station" || dir == "lifted" {
+            assert!(!m.join(format!("dead_moisture_t{t}min.tif")).exists(), "{dir}: a constant raster");
+            let mut r = csv::Reader::from_path(m.join("dead_moisture.csv")).unwrap();
+            assert_eq!(
+                r.headers().unwrap().iter().collect::<Vec<_>>(),
+                ["period_start_min", "time_local", "time_utc", "m1h_pct", "m10h_pct", "m100h_pct"]
+            );
+            let row = r.records().map(|x| x.unwrap()).find(|x| x[0].parse::<f64>().unwrap() == t as f64).unwrap();
+            return (3..6).map(|k| row[k].parse::<f32>().unwrap()).collect::<Vec<f32>>();
+        }
+        let ds = gdal::Dataset::open(m.join(format!("dead_moisture_t{t}min.tif"))).unwrap();
         (1..=3)
             .map(|b| ds.rasterband(b).unwrap().read_as::<f32>((20, 20), (1, 1), (1, 1), None).unwrap().data()[0])
             .collect::<Vec<f32>>()

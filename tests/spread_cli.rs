@@ -860,3 +860,106 @@ fn a_daily_humidity_above_99_pct_is_noted() {
     );
     assert_eq!(f.notes.len(), 1, "{:?}", f.notes);
 }
+
+/// The incident run: assets from a vector file timed from the arrival raster itself, clock times from `--start` in
+/// every product, the report (Markdown and HTML), the QGIS project and the field package.
+#[test]
+fn an_incident_run_times_its_assets_in_clock_time() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("incident");
+    // "camp" lies 200 m north of the ignition, where the fire goes; "lookout" 5 km to the south-west.
+    let assets = d.join("assets.geojson");
+    std::fs::write(
+        &assets,
+        r#"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::32611"}},
+"features":[
+{"type":"Feature","properties":{"name":"camp"},"geometry":{"type":"Point","coordinates":[718078.0,5170208.0]}},
+{"type":"Feature","properties":{"name":"lookout"},"geometry":{"type":"Point","coordinates":[712500.0,5168500.0]}}]}"#,
+    )
+    .unwrap();
+    let out = d.join("out");
+    run_ok(
+        emberfall()
+            .args(["spread", "--lcp"])
+            .arg(&lcp)
+            .args(["--moisture", "3,4,5,30,60", "--ignite", "718012.3,5170004.1", "--wind-speed-kmh", "30"])
+            .args(["--wind-from-deg", "250", "--duration", "3h", "--isochrone-interval", "1h", "--no-spotting"])
+            .args(["--start", "2024-08-01T13:30:00-06:00", "--assets"])
+            .arg(&assets)
+            .arg("--out")
+            .arg(&out),
+    );
+    let t0 = chrono::DateTime::parse_from_rfc3339("2024-08-01T13:30:00-06:00").unwrap();
+    let clock_min = |s: &str| (chrono::DateTime::parse_from_rfc3339(s).unwrap() - t0).num_seconds() as f64 / 60.0;
+    // The arrival at the camp is the arrival raster's value in the cell holding its point.
+    let ds = Dataset::open(out.join("arrival_time_min.tif")).unwrap();
+    let gt = ds.geo_transform().unwrap();
+    let (col, row) = (((718078.0 - gt[0]) / gt[1]) as isize, ((5170208.0 - gt[3]) / gt[5]) as isize);
+    let want = ds.rasterband(1).unwrap().read_as::<f32>((col, row), (1, 1), (1, 1), None).unwrap().data()[0] as f64;
+    assert!(want > 0.0 && want < 180.0, "the camp burns within the run ({want})");
+    let rows = common::read_csv_rows(&out.join("assets.csv"));
+    assert_eq!(rows.len(), 2);
+    let (camp, lookout) = (&rows[0], &rows[1]);
+    assert_eq!((camp["asset"].as_str(), camp["reached"].as_str()), ("camp", "1"));
+    let got: f64 = camp["arrival_min"].parse().unwrap();
+    assert!((got - want).abs() < 1e-3, "camp: {got} vs the raster's {want}");
+    assert!((clock_min(&camp["arrival_local"]) - want).abs() <= 0.5 / 60.0 + 1e-9, "{}", camp["arrival_local"]);
+    assert!(camp["arrival_local"].ends_with("-06:00") && camp["arrival_utc"].ends_with('Z'));
+    assert!((clock_min(&camp["arrival_utc"]) - want).abs() <= 0.5 / 60.0 + 1e-9, "{}", camp["arrival_utc"]);
+    assert_eq!(
+        (lookout["asset"].as_str(), lookout["reached"].as_str(), lookout["arrival_min"].as_str()),
+        ("lookout", "0", "")
+    );
+    let gap: f64 = lookout["nearest_fire_m"].parse().unwrap();
+    assert!(gap > 1000.0, "the lookout is far upwind: {gap} m");
+    // summary.json: the start, the assets, clock times of the isochrones.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["start"]["utc"], "2024-08-01T19:30:00Z");
+    assert_eq!(s["assets"][0]["asset"], "camp");
+    for iso in s["isochrones"].as_array().unwrap() {
+        let t = iso["time_min"].as_f64().unwrap();
+        assert!((clock_min(iso["time_local"].as_str().unwrap()) - t).abs() < 1e-9, "{iso}");
+    }
+    let gj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("isochrones.geojson")).unwrap()).unwrap();
+    let f = &gj["features"][0]["properties"];
+    assert_eq!(f["time_local"], "2024-08-01T14:30:00-06:00");
+    assert_eq!(f["time_utc"], "2024-08-01T20:30:00Z");
+    // The report: the start, the assets' table with clock times; the HTML with the map inside it.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("- Start (minute 0): 2024-08-01 13:30:00 -06:00 (2024-08-01 19:30:00 UTC)"), "{md}");
+    assert!(md.contains("## Assets") && md.contains("| camp | ") && md.contains("| lookout | not reached |"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<td>camp</td>") && html.contains("src=\"data:image/png;base64,"), "report.html");
+    // The QGIS project: every layer's source opens, the assets among them.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(out.join("run.qgz")).unwrap()).unwrap();
+    let mut qgs = String::new();
+    std::io::Read::read_to_string(&mut z.by_index(0).unwrap(), &mut qgs).unwrap();
+    let sources: Vec<&str> =
+        qgs.split("<datasource>").skip(1).map(|r| &r[..r.find("</datasource>").unwrap()]).collect();
+    assert!(sources.len() >= 6, "{sources:?}");
+    for src in &sources {
+        let (file, layer) = src.split_once("|layername=").map_or((*src, None), |(f, l)| (f, Some(l)));
+        let ds = Dataset::open(out.join(file.trim_start_matches("./"))).unwrap();
+        if let Some(l) = layer {
+            assert!(ds.layer_by_name(l).is_ok(), "{src}");
+        }
+    }
+    assert!(sources.iter().any(|s| s.contains("assets.gpkg")) && sources.contains(&"./arrival_time_min.tif"));
+    // The field package: WGS 84 placemarks of the perimeters, the assets named with their arrival, the ignition.
+    let kmz = Dataset::open(out.join("field_package.kmz")).unwrap();
+    let (lon, lat) = common::centre_lonlat(&lcp);
+    let mut perimeters = kmz.layer_by_name("perimeters").unwrap();
+    assert_eq!(perimeters.feature_count(), 3);
+    for f in perimeters.features() {
+        let e = f.geometry().unwrap().envelope();
+        assert!((e.MinX - lon).abs() < 1.0 && (e.MinY - lat).abs() < 1.0, "not longitudes and latitudes: {e:?}");
+    }
+    let mut a = kmz.layer_by_name("assets").unwrap();
+    let names: Vec<String> =
+        a.features().map(|f| f.field_as_string(f.field_index("Name").unwrap()).unwrap().unwrap()).collect();
+    assert!(names[0].starts_with("camp: ") && names[0].contains(" min (") && names[0].contains("UTC"), "{names:?}");
+    assert!(names[1].starts_with("lookout: not reached"), "{names:?}");
+    assert_eq!(kmz.layer_by_name("ignitions").unwrap().feature_count(), 1);
+}

@@ -166,7 +166,7 @@ fn grey_pipe(w: &mut Xml, min: f32, max: f32) -> XmlResult {
     })
 }
 
-/// Lines or square markers in one colour, labelled by `label_field`.
+/// Lines or square markers in one colour, labelled by `label_field` (none when empty).
 fn vector_renderer(w: &mut Xml, line: bool, color: [u8; 3], label_field: &str) -> XmlResult {
     let c = format!("{},{},{},255", color[0], color[1], color[2]);
     let r = [("type", "singleSymbol"), ("symbollevels", "0"), ("enableorderby", "0"), ("forceraster", "0")];
@@ -200,6 +200,9 @@ fn vector_renderer(w: &mut Xml, line: bool, color: [u8; 3], label_field: &str) -
             })
         })
     })?;
+    if label_field.is_empty() {
+        return Ok(());
+    }
     inner(w, "labeling", &[("type", "simple")], |w| {
         inner(w, "settings", &[("calloutType", "simple")], |w| {
             let style = [

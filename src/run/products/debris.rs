@@ -49,16 +49,21 @@ pub(super) fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) 
 }
 
 /// Map of the probability of at least one ignition per cell, with the impact points.
-pub(super) fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> Canvas {
+/// Classes of the probability of at least one ignition per cell (map and QGIS style).
+pub fn ignition_classes() -> Vec<LegendClass> {
     let colors = render::ramp(colorous::YELLOW_ORANGE_RED, 5);
     let c = |k: usize, lo: f32, hi: f32, label: &str| LegendClass { lo, hi, color: colors[k], label: label.into() };
-    let classes = vec![
+    vec![
         c(0, 1e-4, 0.01, "0.0001 \u{2013} 0.01"),
         c(1, 0.01, 0.05, "0.01 \u{2013} 0.05"),
         c(2, 0.05, 0.2, "0.05 \u{2013} 0.2"),
         c(3, 0.2, 0.5, "0.2 \u{2013} 0.5"),
         c(4, 0.5, f32::INFINITY, "> 0.5"),
-    ];
+    ]
+}
+
+pub(super) fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> Canvas {
+    let classes = ignition_classes();
     let points: Vec<(f64, f64)> = field.fragments.iter().map(|f| (f.x, f.y)).collect();
     let win = window_around(ls, prob, &points);
     let (grid, elevation, water) = cut(ls, win);

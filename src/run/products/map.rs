@@ -4,7 +4,7 @@
 use super::*;
 
 /// Arrival-time classes (hours) for the map legend: a sequential ramp from yellow (early) to dark red (late).
-pub(super) fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
+pub fn arrival_classes(duration_h: f64) -> Vec<LegendClass> {
     let step = if duration_h <= 8.0 { 1.0 } else { (duration_h / 8.0).ceil() };
     let n = (duration_h / step).ceil().max(1.0) as usize;
     let colors = render::ramp(colorous::YELLOW_ORANGE_RED, n);
@@ -30,6 +30,9 @@ pub(super) fn marker(s: &Source) -> Option<(f64, f64)> {
         Shape::Polygon(r) => r.first().and_then(|r| r.first().copied()),
     }
 }
+
+/// A window of the grid: first row, first column, rows, columns.
+pub type Window = (usize, usize, usize, usize);
 
 /// The window of the map: the burned cells, ignitions and assets with a margin (the whole grid for large fires).
 pub(super) fn map_window(

@@ -20,10 +20,13 @@ use crate::units::{pct_from_frac, M2_PER_HA, MIN_PER_H};
 
 pub mod assets;
 mod debris;
+pub mod field_package;
+pub mod gis;
 mod map;
 
+pub use debris::ignition_classes;
 use debris::*;
-pub use map::{arrival_map, cut, cut_raster, window_around, ArrivalOverlay};
+pub use map::{arrival_classes as map_arrival_classes, arrival_map, cut, cut_raster, window_around, ArrivalOverlay};
 
 /// The spread products of a fire: arrival time and front-passage rasters, isochrones (GeoPackage and GeoJSON)
 /// and the arrival-time map. Returns the files and the isochrones' figures per time.
@@ -64,13 +67,13 @@ pub fn write_spread_products(
     ls: &Landscape,
     res: &SpreadResult,
     sources: &[Source],
-    interval_min: f64,
+    sc: &crate::run::scenario::Scenario,
     out: &Path,
-    cog: bool,
     overlay: &ArrivalOverlay,
     phases: &mut Phases,
-) -> Result<(Vec<PathBuf>, Vec<IsochroneFigures>)> {
+) -> Result<SpreadProducts> {
     let grid = &ls.grid;
+    let (interval_min, cog) = (sc.spread.isochrone_interval_min, sc.output.cog);
     let r =
         phases.run("front-passage behaviour", "front-passage behaviour of the burned cells", || Ok(res.rasters()))?;
     let rasters: Vec<(PathBuf, &[f32], &str)> = [
@@ -114,9 +117,14 @@ pub fn write_spread_products(
         arrival_map(ls, res, &r, sources, interval_min, overlay).save_png(&png)
     })?;
     files.push(png);
-    let figures =
-        isos.iter().map(|i| IsochroneFigures { time_min: i.time_min, area_m2: i.area_m2, perimeter_m: i.perimeter_m });
-    Ok((files, figures.collect()))
+    Ok(SpreadProducts { files, isochrones: isos, window: map::map_window(ls, &r, sources, overlay) })
+}
+
+/// What [`write_spread_products`] wrote: its files, the isochrones, the arrival map's window.
+pub struct SpreadProducts {
+    pub files: Vec<PathBuf>,
+    pub isochrones: Vec<Isochrone>,
+    pub window: map::Window,
 }
 
 /// Area and perimeter of the isochrone polygon at one time.
@@ -194,17 +202,45 @@ fn spread_summary_json(
 /// Every product of one member into `out`: debris products (ignition probability and expected ignitions
 /// rasters, map, impacts.gpkg) when the run has debris, the spread products when there is a fire, summary.json,
 /// and report.md for debris runs. Returns the files and the summary.
-/// The dead fuel moistures of every weather period of a member, in percent, on burnable cells:
-/// `moisture/dead_moisture_t{MIN}min.tif` (MIN the period's start, clock minutes from the start of the run), bands
-/// 1-h, 10-h and 100-h; per class of cells under terrain conditioning, else the period's moistures everywhere.
+/// The dead fuel moistures of every weather period of a member, in percent. Where they vary across the landscape
+/// (terrain conditioning, initial moistures per fuel model) one raster per period on burnable cells,
+/// `moisture/dead_moisture_t{MIN}min.tif` (MIN the period's start, clock minutes from the start of the run; bands
+/// 1-h, 10-h and 100-h); where every cell has the same (station conditioning of one series), one row per period in
+/// `moisture/dead_moisture.csv` (no constant rasters).
 fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<Vec<PathBuf>> {
     let dir = out.join("moisture");
     std::fs::create_dir_all(&dir).map_err(|e| crate::error::Error::io(&dir, e))?;
     let grid = &p.landscape.grid;
     let own = std::ptr::eq(&m.stream, &p.stream) || m.stream == p.stream;
+    let classes_of = |k: usize| if own { p.moisture_grids.get(k).and_then(|g| g.as_deref()) } else { None };
+    let clock = |start_min: f64| p.clock.as_ref().map_or(start_min, |c| c.to_clock(start_min));
+    if (0..m.stream.periods.len()).all(|k| classes_of(k).is_none()) {
+        let path = dir.join("dead_moisture.csv");
+        let start = p.start.as_ref();
+        let rows: Vec<Vec<String>> = m
+            .stream
+            .periods
+            .iter()
+            .map(|period| {
+                let t = clock(period.start_min);
+                let w = &period.weather.moisture;
+                vec![
+                    format!("{t}"),
+                    start.map(|s| s.local_iso(t)).unwrap_or_default(),
+                    start.and_then(|s| s.utc_iso(t)).unwrap_or_default(),
+                    format!("{}", pct_from_frac(w.dead_1h)),
+                    format!("{}", pct_from_frac(w.dead_10h)),
+                    format!("{}", pct_from_frac(w.dead_100h)),
+                ]
+            })
+            .collect();
+        let header = ["period_start_min", "time_local", "time_utc", "m1h_pct", "m10h_pct", "m100h_pct"];
+        io::write_csv(&path, &header, &rows)?;
+        return Ok(vec![path]);
+    }
     let mut files = Vec::new();
     for (k, period) in m.stream.periods.iter().enumerate() {
-        let classes = if own { p.moisture_grids.get(k).and_then(|g| g.as_deref()) } else { None };
+        let classes = classes_of(k);
         if let Some(g) = classes {
             g.series.condition_all();
         }
@@ -219,7 +255,7 @@ fn write_moisture_rasters(p: &Prepared, m: &MemberResult, out: &Path) -> Result<
                 b[i] = (pct_from_frac(v)) as f32;
             }
         }
-        let t = p.clock.as_ref().map_or(period.start_min, |c| c.to_clock(period.start_min));
+        let t = clock(period.start_min);
         let path = dir.join(format!("dead_moisture_t{:.0}min.tif", t));
         let start = format!("{t:.0}");
         io::write_multiband_geotiff(
@@ -268,6 +304,7 @@ pub fn write_member(
         phases.run("assets", "assets.csv", || io::write_csv(&path, &assets::ASSET_COLUMNS, &rows))?;
         files.push(path);
     }
+    let mut window = None;
     let spread = match (&m.fire, &m.summary) {
         (Some(res), Some(fs)) => {
             let overlay = ArrivalOverlay {
@@ -290,17 +327,21 @@ pub fn write_member(
                 }),
                 start,
             };
-            let (f, isos) = write_spread_products(
-                ls,
-                res,
-                &m.sources,
-                sc.spread.isochrone_interval_min,
-                out,
-                sc.output.cog,
-                &overlay,
-                phases,
-            )?;
+            let SpreadProducts { files: f, isochrones: isos, window: win } =
+                write_spread_products(ls, res, &m.sources, sc, out, &overlay, phases)?;
             files.extend(f);
+            window = Some(win);
+            let kmz = out.join("field_package.kmz");
+            let ignitions: Vec<(f64, f64, f64)> =
+                m.sources.iter().filter_map(|s| map::marker(s).map(|(x, y)| (x, y, s.t_min))).collect();
+            phases.run("field package", "field_package.kmz", || {
+                field_package::write_kmz(&kmz, &ls.grid, &isos, &p.assets, &arrivals, &ignitions, start)
+            })?;
+            files.push(kmz);
+            let isos: Vec<IsochroneFigures> = isos
+                .iter()
+                .map(|i| IsochroneFigures { time_min: i.time_min, area_m2: i.area_m2, perimeter_m: i.perimeter_m })
+                .collect();
             if let Some(sp) = &m.spotting {
                 let path = out.join("spot_fires.gpkg");
                 phases.run("spot fires", &format!("spot_fires.gpkg ({} embers)", sp.embers.len()), || {
@@ -318,6 +359,12 @@ pub fn write_member(
         }
         _ => None,
     };
+    // For GIS: styles, the mapped window's hillshade, the assets and the QGIS project.
+    let win = window.unwrap_or((0, 0, ls.grid.rows, ls.grid.cols));
+    let clock_labels = start.is_some();
+    let gis = phases
+        .run("gis", "QGIS project run.qgz", || gis::write_run_gis(ls, &p.assets, out, &files, win, clock_labels, sc))?;
+    files.extend(gis);
     let mut summary = match &m.debris {
         None => {
             let mut s = spread.clone().ok_or_else(|| crate::Error::Internal("no fire to write".into()))?;
@@ -337,6 +384,16 @@ pub fn write_member(
             s
         }
     };
+    // Every file the run writes, the GIS ones too (the fire's summary lists them).
+    let names = |fs: &[PathBuf]| -> Vec<String> {
+        fs.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect()
+    };
+    let mut all = names(&files);
+    all.extend(["summary.json", "report.md", "report.html"].map(String::from));
+    let fire = if summary.get("spread").is_some() { &mut summary["spread"] } else { &mut summary };
+    if let Some(f) = fire.get_mut("files") {
+        *f = json!(all);
+    }
     if let Some(s) = start {
         summary["start"] = json!({"local": s.local_iso(0.0), "utc": s.utc_iso(0.0), "from": s.from});
     }
