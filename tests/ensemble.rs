@@ -404,7 +404,9 @@ fn report_html_renders_in_a_real_browser_with_no_outside_request() {
         .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
         .unwrap_or_else(|| panic!("no chromium: scripts/install-deps.sh installs Debian's chromium"));
     let dir = common::tmpdir("ens-html");
-    let s = asset_scenario(&dir, 20, "\n[[criterion]]\nasset = \"village\"\nlimit = 0.01\n");
+    // Perturbed wind and moisture: inputs that vary across the members, for the sensitivity section.
+    let extra = "\n[[criterion]]\nasset = \"village\"\nlimit = 0.01\n\n[ensemble.perturb]\nwind_speed_sd_pct = 30\n";
+    let s = asset_scenario(&dir, 20, extra);
     let out = dir.join("ens");
     emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -414,6 +416,8 @@ fn report_html_renders_in_a_real_browser_with_no_outside_request() {
 document.title='PROBE '+JSON.stringify({images:im.length,loaded:im.filter(i=>i.complete&&i.naturalWidth>0).length,
 resources:performance.getEntriesByType('resource').map(e=>e.name),h1:document.querySelector('h1').textContent,
 verdicts:[...document.querySelectorAll('td.PASS,td.FAIL,td.UNDECIDED')].length,
+sections:[...document.querySelectorAll('h2')].map(h=>h.textContent),alts:im.map(i=>i.alt),
+sensitivity:[...document.querySelectorAll('table.sensitivity tr')].length,
 assumptions:[...document.querySelectorAll('dl.assumptions dt')].map(d=>d.textContent)});});</script>"#;
     // The report's own policy forbids scripts; the probe copy drops it to run, and so also shows that nothing in the
     // page itself needs it to stay inside the file.
@@ -439,6 +443,17 @@ assumptions:[...document.querySelectorAll('dl.assumptions dt')].map(d=>d.textCon
     assert_eq!(v["resources"].as_array().unwrap().len(), 0, "the page fetched: {v}");
     assert!(v["h1"].as_str().unwrap().contains("Hazard report"));
     assert_eq!(v["verdicts"].as_u64().unwrap(), 1);
+    // Every section and figure a board reads.
+    let sections: Vec<&str> = v["sections"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    for h in ["Verdicts", "Burn probability", "Sensitivity", "Assets", "Run", "Assumptions"] {
+        assert!(sections.iter().any(|s| s.starts_with(h)), "no `{h}` section in the browser: {sections:?}");
+    }
+    let alts: Vec<&str> = v["alts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    for a in ["Burn probability within", "Ignitions per member", "Arrival time, 10th", "Arrival time, median", "Flame length, 90th", "What moves each verdict"] {
+        assert!(alts.iter().any(|x| x.starts_with(a)), "no `{a}` figure in the browser: {alts:?}");
+    }
+    // The sensitivity table: a header and a row per varying input (wind speed) of the one criterion.
+    assert_eq!(v["sensitivity"].as_u64().unwrap(), 2, "{v}");
     // The assumptions a board reads, in words (no Rust debug text in either report).
     let topics: Vec<&str> = v["assumptions"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     for t in ["Failure", "Fragments", "Surface weather", "Perturbations", "Fire", "Landscape"] {

@@ -18,6 +18,7 @@ pub mod draw;
 pub mod outcomes;
 pub mod products;
 pub mod report;
+pub mod sensitivity;
 /// The ensemble tables of a scenario, read with the scenario (`run` owns them: a scenario holds them).
 pub use crate::run::ensemble_spec as spec;
 pub mod stats;

@@ -248,8 +248,29 @@ struct Figure {
 #[derive(Serialize, Default)]
 struct Figures {
     burn: Vec<Figure>,
+    maps: Vec<Figure>,
+    sensitivity: Vec<Figure>,
     response: Vec<Figure>,
     launch: Vec<Figure>,
+}
+
+/// The maps beside the burn probability (file, caption), as `ensemble::products` writes them.
+const MORE_MAPS: [(&str, &str); 4] = [
+    ("ignition_density.png", "Ignitions per member and cell, with the pad and the ground track"),
+    ("arrival_time_p10_min.png", "Arrival time, 10th percentile over the members that burned each cell"),
+    ("arrival_time_p50_min.png", "Arrival time, median over the members that burned each cell"),
+    ("flame_length_p90_m.png", "Flame length, 90th percentile over the members that burned each cell"),
+];
+
+/// A row of the sensitivity table: criterion, input, its low end and probability, its high end and probability,
+/// whether its range flips the verdict.
+#[derive(Serialize)]
+struct SensitivityRow {
+    criterion: String,
+    input: String,
+    low: String,
+    high: String,
+    flips: bool,
 }
 
 /// What both reports show, computed once (`templates/report.md`, `templates/report.html` lay it out).
@@ -275,6 +296,11 @@ struct ReportView {
     assumptions: Vec<crate::ensemble::assumptions::Assumption>,
     inputs: Vec<InputRow>,
     notes: Vec<String>,
+    /// Each criterion's inputs, widest swing first, and the inputs that did not vary.
+    sensitivity: Vec<SensitivityRow>,
+    not_varied: Vec<String>,
+    /// The maps beside the burn probability, as files (report.md).
+    maps: Vec<(String, String)>,
     figures: Figures,
 }
 
@@ -361,8 +387,40 @@ fn view(c: &ReportContext) -> ReportView {
             .map(|i| InputRow { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
             .collect(),
         notes: c.ens.prepared.notes.clone(),
+        sensitivity: sensitivity_rows(c),
+        not_varied: crate::ensemble::sensitivity::sensitivity(c.ens, acc).1,
+        maps: MORE_MAPS
+            .iter()
+            .filter(|(f, _)| c.out.join(f).exists())
+            .map(|(f, a)| (f.to_string(), a.to_string()))
+            .collect(),
         figures: Figures::default(),
     }
+}
+
+fn sensitivity_rows(c: &ReportContext) -> Vec<SensitivityRow> {
+    let (sens, _) = crate::ensemble::sensitivity::sensitivity(c.ens, c.acc);
+    sens.iter()
+        .flat_map(|s| {
+            s.inputs.iter().map(|i| SensitivityRow {
+                criterion: s.criterion.clone(),
+                input: i.input.clone(),
+                low: format!(
+                    "{}: {} ({} members)",
+                    i.low_label,
+                    crate::format::probability(i.low_probability),
+                    i.low_members
+                ),
+                high: format!(
+                    "{}: {} ({} members)",
+                    i.high_label,
+                    crate::format::probability(i.high_probability),
+                    i.high_members
+                ),
+                flips: i.flips,
+            })
+        })
+        .collect()
 }
 
 /// report.md.
@@ -385,6 +443,14 @@ pub fn html(c: &ReportContext) -> Result<String> {
         figure(out, "burn_probability.png", "Burn probability within the run, with the assets")?,
         figure(out, "burn_probability_response.png", "Burn probability at the response time")?,
     ];
+    for (f, alt) in MORE_MAPS {
+        if out.join(f).exists() {
+            v.figures.maps.push(figure(out, f, alt)?);
+        }
+    }
+    if out.join("sensitivity.png").exists() {
+        v.figures.sensitivity.push(figure(out, "sensitivity.png", "What moves each verdict (tornado chart)")?);
+    }
     for (f, alt) in [
         ("burned_area_response.png", "Burned area at the response time"),
         ("fires_response.png", "Separate fires at the response time"),

@@ -15,7 +15,7 @@ use crate::io;
 use crate::landscape::FUEL_NODATA;
 use crate::physics::behavior::NODATA;
 use crate::run::products::{cut, window_around};
-use crate::run::render::{self, map_layout, render_map, Canvas, LegendClass, Weight};
+use crate::run::render::{self, render_map, Canvas, LegendClass, Weight};
 use crate::units::{MIN_PER_H, M_PER_KM, S_PER_MIN};
 
 mod gis;
@@ -27,10 +27,10 @@ mod tables;
 pub use crate::ensemble::outcomes::*;
 use gis::*;
 use plots::write_distributions;
-pub use plots::{plot_distribution, plot_launch_window};
+pub use plots::{plot_distribution, plot_launch_window, plot_sensitivity};
 pub use rasters::rasters;
-use styles::write_probability_maps;
-pub use styles::{probability_map, raster_style};
+use styles::{write_more_maps, write_probability_maps};
+pub use styles::{ensemble_map, probability_map, raster_style};
 pub use tables::write_members_csv;
 use tables::*;
 
@@ -72,6 +72,49 @@ pub fn write_all(
     }
     files.extend(write_distributions(ens, acc, out)?);
     files.extend(write_probability_maps(ens, acc, &rs, out)?);
+    files.extend(write_more_maps(ens, acc, &rs, out)?);
+    let (sens, _) = crate::ensemble::sensitivity::sensitivity(ens, acc);
+    if sens.iter().any(|s| !s.inputs.is_empty()) {
+        let p = out.join("sensitivity.png");
+        plot_sensitivity(&sens, &p)?;
+        files.push(p);
+        let p = out.join("sensitivity.csv");
+        let rows: Vec<Vec<String>> = sens
+            .iter()
+            .flat_map(|s| {
+                s.inputs.iter().map(|i| {
+                    vec![
+                        s.criterion.clone(),
+                        format!("{}", s.limit),
+                        format!("{}", s.probability),
+                        i.input.clone(),
+                        i.low_label.clone(),
+                        format!("{}", i.low_probability),
+                        i.low_members.to_string(),
+                        i.high_label.clone(),
+                        format!("{}", i.high_probability),
+                        i.high_members.to_string(),
+                        (i.flips as u8).to_string(),
+                    ]
+                })
+            })
+            .collect();
+        let header = [
+            "criterion",
+            "limit",
+            "probability",
+            "input",
+            "low_end",
+            "low_probability",
+            "low_members",
+            "high_end",
+            "high_probability",
+            "high_members",
+            "flips",
+        ];
+        io::write_csv(&p, &header, &rows)?;
+        files.push(p);
+    }
     let ctx = crate::ensemble::report::ReportContext {
         ens,
         acc,

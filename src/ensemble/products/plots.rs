@@ -232,3 +232,133 @@ pub(super) fn write_distributions(ens: &Ensemble, acc: &Accumulator, out: &Path)
     }
     Ok(files)
 }
+
+/// The tornado chart of the verdicts' sensitivity: a panel per criterion, a bar per input from its low end's event
+/// probability (blue) to its high end's (red) about the ensemble's probability (black line), the limit dashed; an
+/// input whose bar crosses the limit is marked "flips". To PNG.
+pub fn plot_sensitivity(sens: &[crate::ensemble::sensitivity::CriterionSensitivity], path: &Path) -> Result<()> {
+    let rows: usize = sens.iter().map(|s| s.inputs.len().max(1)).sum();
+    let (w, h) = (1400u32, (140 * sens.len() + 52 * rows + 60) as u32);
+    let mut cv = Canvas::new(w, h, [255, 255, 255]);
+    let perr = |e: String| Error::output(path.display(), format!("cannot draw the plot: {e}"));
+    // Each bar's words, drawn after the chart in a column left of it: (y pixel of the bar's centre, lines).
+    let mut words: Vec<(i64, [String; 2], bool)> = Vec::new();
+    {
+        let root = cv.area();
+        root.fill(&WHITE).map_err(|e| perr(e.to_string()))?;
+        let root = root
+            .titled(
+                "What moves each verdict: event probability at the low and high end of each input",
+                ("sans-serif", 26).into_font().style(FontStyle::Bold),
+            )
+            .map_err(|e| perr(e.to_string()))?;
+        let heights: Vec<u32> = sens.iter().map(|s| (140 + 52 * s.inputs.len().max(1)) as u32).collect();
+        let mut rest = root;
+        for (k, s) in sens.iter().enumerate() {
+            let (panel, below) = if k + 1 < sens.len() {
+                rest.split_vertically(heights[k])
+            } else {
+                let r = rest.clone();
+                (rest, r)
+            };
+            rest = below;
+            let (_, panel) = panel.split_horizontally(LABEL_COLUMN_PX);
+            let n = s.inputs.len().max(1) as f64;
+            let top = s
+                .inputs
+                .iter()
+                .map(|i| i.low_probability.max(i.high_probability))
+                .fold(s.limit.max(s.probability), f64::max);
+            let xmax = (top * 1.25).clamp(1e-3, 1.0);
+            let mut c = ChartBuilder::on(&panel)
+                .margin(14)
+                .x_label_area_size(50)
+                .y_label_area_size(20)
+                .caption(
+                    format!(
+                        "{}: P = {} given a failure, limit {}",
+                        s.criterion,
+                        crate::format::probability(s.probability),
+                        crate::format::significant(s.limit, 3)
+                    ),
+                    ("sans-serif", 20).into_font().style(FontStyle::Bold),
+                )
+                .build_cartesian_2d(0.0..xmax, 0.0..n)
+                .map_err(|e| perr(e.to_string()))?;
+            c.configure_mesh()
+                .disable_y_mesh()
+                .y_labels(0)
+                .x_desc("Event probability given a failure")
+                .label_style(("sans-serif", 16))
+                .axis_desc_style(("sans-serif", 18))
+                .draw()
+                .map_err(|e| perr(e.to_string()))?;
+            let (blue, red) = (RGBColor(33, 102, 172), RGBColor(214, 96, 77));
+            for (j, i) in s.inputs.iter().enumerate() {
+                let y = n - j as f64 - 0.5;
+                let bar = |from: f64, to: f64, col: RGBColor| {
+                    Rectangle::new([(from.min(to), y - 0.28), (from.max(to), y + 0.28)], col.filled())
+                };
+                c.draw_series([
+                    bar(s.probability, i.low_probability, blue),
+                    bar(s.probability, i.high_probability, red),
+                ])
+                .map_err(|e| perr(e.to_string()))?;
+                let detail = format!(
+                    "{}: {} ({} members) | {}: {} ({})",
+                    i.low_label,
+                    crate::format::probability(i.low_probability),
+                    i.low_members,
+                    i.high_label,
+                    crate::format::probability(i.high_probability),
+                    i.high_members,
+                );
+                let py = c.backend_coord(&(0.0, y)).1 as i64;
+                words.push((py, [i.input.clone(), detail], i.flips));
+            }
+            if s.inputs.is_empty() {
+                c.draw_series(std::iter::once(Text::new(
+                    "no input varies across the members",
+                    (xmax * 0.02, n * 0.6),
+                    ("sans-serif", 16).into_font(),
+                )))
+                .map_err(|e| perr(e.to_string()))?;
+            }
+            c.draw_series(std::iter::once(PathElement::new(
+                vec![(s.probability, 0.0), (s.probability, n)],
+                BLACK.stroke_width(2),
+            )))
+            .map_err(|e| perr(e.to_string()))?;
+            // The limit, dashed.
+            let dashes = 24;
+            c.draw_series((0..dashes).step_by(2).map(|d| {
+                let (a, b) = (n * d as f64 / dashes as f64, n * (d + 1) as f64 / dashes as f64);
+                PathElement::new(vec![(s.limit.min(xmax), a), (s.limit.min(xmax), b)], RGBColor(120, 0, 120).stroke_width(3))
+            }))
+            .map_err(|e| perr(e.to_string()))?;
+        }
+    }
+    // The key, under the title.
+    let key: [([u8; 3], &str); 4] = [
+        ([33, 102, 172], "low end of the input"),
+        ([214, 96, 77], "high end"),
+        ([0, 0, 0], "all members"),
+        ([120, 0, 120], "limit (dashed)"),
+    ];
+    let mut kx = 20;
+    for (c, t) in key {
+        cv.rect(kx, 48, 22, 12, c);
+        cv.text(kx + 28, 44, t, 15.0, Weight::Regular, [40, 40, 40]);
+        kx += 40 + Canvas::text_width(t, 15.0, Weight::Regular);
+    }
+    for (py, [input, detail], flips) in words {
+        let ink = if flips { [150, 0, 120] } else { [20, 20, 20] };
+        let name = if flips { format!("{input} (flips the verdict)") } else { input };
+        cv.text(20, py - 20, &name, 16.0, Weight::Bold, ink);
+        cv.text(20, py + 1, &detail, 14.0, Weight::Regular, [60, 60, 60]);
+    }
+    cv.save_png(path)
+}
+
+/// Width of the tornado chart's column of input names and figures, px.
+const LABEL_COLUMN_PX: u32 = 470;

@@ -102,74 +102,125 @@ pub(super) fn probability_classes() -> Vec<LegendClass> {
         .collect()
 }
 
-/// The burn probability map: classes over the hillshade, the assets drawn and named, legend, north arrow, scale
-/// bar and CRS.
-pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
+/// The pad (the failure event's position) and the trajectory's ground track, in the landscape's CRS, when the
+/// scenario has them.
+fn pad_and_track(ens: &Ensemble) -> (Option<(f64, f64)>, Vec<(f64, f64)>) {
+    use crate::run::ensemble_spec::Position;
+    let grid = &ens.prepared.landscape.grid;
+    let Ok(tr) = crate::debris::forms::lonlat_to(grid) else { return (None, Vec::new()) };
+    let to_map = |lon: f64, lat: f64| {
+        let (mut x, mut y) = ([lon], [lat]);
+        tr.transform_coords(&mut x, &mut y, &mut []).ok().map(|_| (x[0], y[0]))
+    };
+    let pad = ens.event().and_then(|e| match (e.x, e.y, e.lon, e.lat) {
+        (Some(x), Some(y), _, _) => Some((x, y)),
+        (_, _, Some(lon), Some(lat)) => to_map(lon, lat),
+        _ => None,
+    });
+    let track = ens.prepared.scenario.ensemble.trajectory.as_ref().map_or_else(Vec::new, |t| {
+        t.points
+            .iter()
+            .filter_map(|p| match p.pos {
+                Position::Map { x, y } => Some((x, y)),
+                Position::LonLat { lon, lat } => to_map(lon, lat),
+            })
+            .collect()
+    });
+    (pad.or(track.first().copied()), track)
+}
+
+/// A map of an ensemble raster: `classes` over the hillshade (water and non-burnable land in the legend), the pad
+/// and the trajectory's ground track, the assets drawn and named (labels whole and apart), legend titled
+/// `legend_title`, north arrow, scale bar and CRS; framed on the values above 0, the pad and the assets.
+pub fn ensemble_map(
+    ens: &Ensemble,
+    values: &[f32],
+    classes: &[LegendClass],
+    title: &str,
+    legend_title: &str,
+) -> Canvas {
     let ls = &ens.prepared.landscape;
-    let mut pts: Vec<(f64, f64)> = Vec::new();
+    let (pad, track) = pad_and_track(ens);
+    let mut pts: Vec<(f64, f64)> = pad.into_iter().collect();
     for a in &ens.assets {
         pts.extend(a.points.iter().copied());
         for l in &a.lines {
             pts.extend(l.iter().copied());
         }
     }
-    let shown: Vec<f32> = prob.iter().map(|&p| if p > 0.0 && p != NODATA { p } else { NODATA }).collect();
+    let shown: Vec<f32> = values.iter().map(|&p| if p > 0.0 && p != NODATA { p } else { NODATA }).collect();
     let win = window_around(ls, &shown, &pts);
-    let (grid, elevation, water) = cut(ls, win);
+    let (grid, elevation, ground) = cut(ls, win);
     let vals = crate::run::products::cut_raster(ls.grid.cols, win, &shown);
-    let mut cv = render_map(
-        &grid,
-        &elevation,
-        &vals,
-        NODATA,
-        &probability_classes(),
-        title,
-        "Burn probability (given a failure)",
-        Some(&water),
-    );
-    let (ox, oy, scale) = map_layout(&grid);
-    let to_px = |x: f64, y: f64| {
-        let (r, c) = grid.fractional_cell(x, y);
-        (ox as f64 + c * scale, oy as f64 + r * scale)
-    };
-    let ink = [30, 30, 140];
-    // Assets are drawn within the map's frame only.
-    let (mw, mh) = (grid.cols as f64 * scale, grid.rows as f64 * scale);
-    let inside = |x: f64, y: f64| x >= ox as f64 && y >= oy as f64 && x < ox as f64 + mw && y < oy as f64 + mh;
-    for a in &ens.assets {
-        let mut label_at = None;
-        for l in &a.lines {
-            for s in l.windows(2) {
-                let (p, q) = (to_px(s[0].0, s[0].1), to_px(s[1].0, s[1].1));
-                let steps = ((q.0 - p.0).abs().max((q.1 - p.1).abs()).ceil() as i64).max(1);
-                for k in 0..=steps {
-                    let f = k as f64 / steps as f64;
-                    let (x, y) = (p.0 + f * (q.0 - p.0), p.1 + f * (q.1 - p.1));
-                    if !inside(x, y) {
-                        continue;
-                    }
-                    for d in -1..=1 {
-                        cv.set(x as i64 + d, y as i64, ink);
-                        cv.set(x as i64, y as i64 + d, ink);
-                    }
-                }
-            }
-            label_at = label_at.or(l.iter().map(|p| to_px(p.0, p.1)).find(|p| inside(p.0, p.1)));
-        }
-        for p in &a.points {
-            let (x, y) = to_px(p.0, p.1);
-            if !inside(x, y) {
-                continue;
-            }
-            cv.rect(x as i64 - 5, y as i64 - 5, 11, 11, ink);
-            cv.rect(x as i64 - 3, y as i64 - 3, 7, 7, [255, 255, 255]);
-            label_at = label_at.or(Some((x, y)));
-        }
-        if let Some((x, y)) = label_at {
-            cv.text(x as i64 + 8, y as i64 - 22, &a.spec.name, 16.0, Weight::Bold, ink);
-        }
+    let mut cv = render_map(&grid, &elevation, &vals, NODATA, classes, title, legend_title, Some(&ground));
+    let mut labels = render::overlay::Labels::default();
+    if let Some(p) = pad {
+        render::overlay::draw_pad_and_track(&mut cv, &grid, p, "pad", &track, &mut labels);
     }
+    let features: Vec<render::overlay::MapFeature> = ens
+        .assets
+        .iter()
+        .map(|a| render::overlay::MapFeature { label: a.spec.name.clone(), lines: &a.lines, points: &a.points })
+        .collect();
+    render::overlay::draw_features(&mut cv, &grid, &features, [30, 30, 140], &mut labels);
     cv
+}
+
+/// The burn probability map ([`ensemble_map`] in probability classes).
+pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
+    ensemble_map(ens, prob, &probability_classes(), title, "Burn probability (given a failure)")
+}
+
+/// The maps beside the burn probability: ignition density, arrival time percentiles (p10: the early fires; p50),
+/// flame length p90.
+pub(super) fn write_more_maps(
+    ens: &Ensemble,
+    acc: &Accumulator,
+    rs: &[(String, Vec<f32>, String)],
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    let interval = ens.prepared.scenario.spread.isochrone_interval_min;
+    let n = acc.members;
+    let maps: [(&str, Vec<LegendClass>, String, &str); 4] = [
+        (
+            "ignition_density",
+            density_classes(),
+            format!("Ignitions per member and cell, {n} members"),
+            "Ignitions per member",
+        ),
+        (
+            "arrival_time_p10_min",
+            arrival_classes(acc.duration_min, interval),
+            format!("Arrival time, 10th percentile over the members that burned the cell, {n} members"),
+            "Arrival time p10 (min)",
+        ),
+        (
+            "arrival_time_p50_min",
+            arrival_classes(acc.duration_min, interval),
+            format!("Arrival time, median over the members that burned the cell, {n} members"),
+            "Arrival time p50 (min)",
+        ),
+        (
+            "flame_length_p90_m",
+            render::flame_length_classes(),
+            format!("Flame length, 90th percentile over the members that burned the cell, {n} members"),
+            "Flame length p90 (m)",
+        ),
+    ];
+    let mut files = Vec::new();
+    for (stem, classes, title, legend) in maps {
+        let Some((_, v, _)) = rs.iter().find(|r| r.0 == stem) else { continue };
+        // Arrival times of 0 (an ignition at minute 0) are shown: values at or above 0 where burned.
+        let shown: Vec<f32> = if stem.starts_with("arrival") {
+            v.iter().map(|&t| if t == NODATA { NODATA } else { t.max(1e-3) }).collect()
+        } else {
+            v.clone()
+        };
+        let p = out.join(format!("{stem}.png"));
+        ensemble_map(ens, &shown, &classes, &title, legend).save_png(&p)?;
+        files.push(p);
+    }
+    Ok(files)
 }
 
 /// The burn probability maps: within the run, and at the response time.
