@@ -449,7 +449,14 @@ assumptions:[...document.querySelectorAll('dl.assumptions dt')].map(d=>d.textCon
         assert!(sections.iter().any(|s| s.starts_with(h)), "no `{h}` section in the browser: {sections:?}");
     }
     let alts: Vec<&str> = v["alts"].as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    for a in ["Burn probability within", "Ignitions per member", "Arrival time, 10th", "Arrival time, median", "Flame length, 90th", "What moves each verdict"] {
+    for a in [
+        "Burn probability within",
+        "Ignitions per member",
+        "Arrival time, 10th",
+        "Arrival time, median",
+        "Flame length, 90th",
+        "What moves each verdict",
+    ] {
         assert!(alts.iter().any(|x| x.starts_with(a)), "no `{a}` figure in the browser: {alts:?}");
     }
     // The sensitivity table: a header and a row per varying input (wind speed) of the one criterion.
@@ -753,4 +760,82 @@ fn per_launch_criteria_scale_by_the_failure_probability() {
     );
     let e = Scenario::load(&bad).unwrap_err().to_string();
     assert!(e.contains("criterion[0].per") && e.contains("failure_probability"), "{e}");
+}
+
+/// The sensitivity table recomputed from members.csv alone: for the wind speed factor, the members below and at or
+/// above its median, and the share of each whose burned area at the end exceeds the criterion's; more wind burns
+/// more (a higher share at the high end).
+#[test]
+fn sensitivity_splits_the_members_by_their_own_draws() {
+    let dir = common::tmpdir("ens-sens");
+    let extra = "\n[[criterion]]\nburned_area_ha_above = 0.3\nat = \"end\"\nlimit = 0.5\n\n[ensemble.perturb]\nwind_speed_sd_pct = 45\n";
+    let s = asset_scenario(&dir, 40, extra);
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    let members = common::read_csv_rows(&out.join("members.csv"));
+    let mut wind: Vec<f64> = members.iter().map(|r| r["wind_speed_factor"].parse().unwrap()).collect();
+    wind.sort_by(f64::total_cmp);
+    let median = wind[wind.len() / 2];
+    let share = |high: bool| {
+        let of: Vec<_> =
+            members.iter().filter(|r| (r["wind_speed_factor"].parse::<f64>().unwrap() >= median) == high).collect();
+        let events = of.iter().filter(|r| r["burned_area_end_ha"].parse::<f64>().unwrap() > 0.3).count();
+        (events as f64 / of.len() as f64, of.len())
+    };
+    let rows = common::read_csv_rows(&out.join("sensitivity.csv"));
+    let row = rows.iter().find(|r| r["input"] == "wind speed factor").expect("a wind speed row");
+    let ((lo, nlo), (hi, nhi)) = (share(false), share(true));
+    assert_eq!(row["low_members"].parse::<usize>().unwrap(), nlo);
+    assert_eq!(row["high_members"].parse::<usize>().unwrap(), nhi);
+    assert!((row["low_probability"].parse::<f64>().unwrap() - lo).abs() < 1e-12, "{row:?} vs {lo}");
+    assert!((row["high_probability"].parse::<f64>().unwrap() - hi).abs() < 1e-12, "{row:?} vs {hi}");
+    assert!(hi > lo, "more wind, more fire: low end {lo}, high end {hi}");
+    assert_eq!(row["flips"], if (lo > 0.5) != (hi > 0.5) { "1" } else { "0" });
+    // Inputs that did not vary are named in the report.
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("Not varied across the members, so not in the chart: failure time"), "{md}");
+}
+
+/// A boundary reached by the fire crossing it is told apart from one reached after debris ignited beyond it: the
+/// fragment lands inside one ring (every ignition inside: crossing) and outside the other (debris beyond).
+#[test]
+fn a_boundary_tells_fire_crossing_from_debris_beyond() {
+    let dir = common::tmpdir("ens-boundary");
+    let ring = |name: &str, r0: usize, c0: usize, r1: usize, c1: usize| {
+        let ((x0, y0), (x1, y1)) = (centre(r1, c0), centre(r0, c1));
+        std::fs::write(
+            dir.join(format!("{name}.geojson")),
+            format!(
+                r#"{{"type":"FeatureCollection","crs":{{"type":"name","properties":{{"name":"urn:ogc:def:crs:EPSG::32611"}}}},"features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        format!("\n[[asset]]\nname = \"{name}\"\nfile = \"{name}.geojson\"\nboundary = true\n")
+    };
+    // The fragment lands exactly at cell (30, 30) (no footprint): inside the ring around it, outside the ring to
+    // the north-west.
+    let extra = format!("[ensemble]\nmembers = 12\n{}{}", ring("around", 26, 26, 34, 34), ring("away", 4, 4, 20, 20));
+    let (x, y) = centre(30, 30);
+    let csv =
+        format!("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n{}", fragment_row("f", x, y, 0.8));
+    let s = write_scenario(&dir, "boundary", 5, "wind_speed_kmh = 10\nwind_from_deg = 250", &csv, &extra);
+    let out = dir.join("ens");
+    emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let ignited = v["members_with_ignitions"].as_u64().unwrap();
+    assert!(ignited > 0);
+    let b = |name: &str| v["boundaries"].as_array().unwrap().iter().find(|b| b["asset"] == name).unwrap().clone();
+    let (around, away) = (b("around"), b("away"));
+    assert_eq!(around["reached_with_debris_beyond"], 0, "{around}");
+    assert_eq!(around["debris_beyond_only"], 0, "{around}");
+    assert_eq!(away["fire_crossing"], 0, "{away}");
+    let beyond = away["reached_with_debris_beyond"].as_u64().unwrap() + away["debris_beyond_only"].as_u64().unwrap();
+    assert_eq!(beyond, ignited, "every ignition lies outside `away`: {away}");
+    // The ring around the ignition is reached by the fire crossing it in the members whose fire grew 4 cells.
+    let rows = common::read_csv_rows(&out.join("members.csv"));
+    let reached = rows.iter().filter(|r| !r["arrival_around_min"].is_empty()).count() as u64;
+    assert_eq!(around["fire_crossing"].as_u64().unwrap(), reached);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("`away` is a boundary: of 12 members, 0 reached it with every ignition inside it"), "{md}");
 }

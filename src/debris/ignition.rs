@@ -411,6 +411,11 @@ pub fn maps(
 #[derive(Clone, Debug, PartialEq)]
 pub struct SampledIgnition {
     pub fragment: String,
+    /// The fragment's class, whether it burned out in flight (landing as a cooling residue), and whether its
+    /// probability came from the hot-particle relation extrapolated beyond its 6-14 mm range.
+    pub class: String,
+    pub burned_out_in_flight: bool,
+    pub extrapolated: bool,
     pub x: f64,
     pub y: f64,
     pub t_min: f64,
@@ -455,6 +460,9 @@ pub fn sample(
         if u_ign < q {
             out.push(SampledIgnition {
                 fragment: f.id.clone(),
+                class: f.class.clone(),
+                burned_out_in_flight: f.burned_out_in_flight,
+                extrapolated: f.hot_relation_extrapolated(),
                 x,
                 y,
                 t_min: f.impact_time_s / S_PER_MIN,

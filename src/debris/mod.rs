@@ -139,6 +139,15 @@ pub struct Fragment {
     pub burned_out_in_flight: bool,
 }
 
+impl Fragment {
+    /// A hot (non-burning) fragment outside the 6-14 mm range of the hot-particle ignition relation, whose
+    /// probability is therefore extrapolated (Wang, Huang, Chen & Liu 2017, IJWF 26:71: steel spheres 6-14 mm;
+    /// [`crate::debris::ignition`]).
+    pub fn hot_relation_extrapolated(&self) -> bool {
+        matches!(self.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&self.size_m)
+    }
+}
+
 /// A fragment field on a grid, with what reading it noticed.
 #[derive(Clone, Debug, Default)]
 pub struct DebrisField {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::spread::CellBehaviour;
 
 /// Format version of the saved state.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 /// File a run's state is saved to (shards write it; `emberfall merge` reads it).
 pub const STATE_FILE: &str = "ensemble_state.bin";
 
@@ -67,8 +67,16 @@ pub struct MemberRecord {
     pub fires: Vec<u32>,
     /// Earliest arrival at each asset, min (none: not reached within the run).
     pub asset_arrival_min: Vec<Option<f64>>,
+    /// Per asset: a boundary with a debris ignition outside it (debris landed beyond the boundary; false for
+    /// other assets).
+    pub asset_debris_beyond: Vec<bool>,
     pub spot_fires: u32,
     pub crown_area_ha: f64,
+    /// Where its debris ignitions came from: per fragment class (in first-seen order), and of all, those from
+    /// fragments that burned out in flight and those whose probability extrapolated the hot-particle relation.
+    pub ignitions_by_class: Vec<(String, u32)>,
+    pub ignitions_burned_out: u32,
+    pub ignitions_extrapolated: u32,
 }
 
 /// What one member adds to the accumulators, besides its record.

@@ -327,8 +327,35 @@ impl Ensemble {
             perimeter_m,
             fires,
             asset_arrival_min,
+            asset_debris_beyond: self
+                .assets
+                .iter()
+                .map(|a| {
+                    m.debris
+                        .as_ref()
+                        .is_some_and(|dd| dd.ignitions.iter().any(|i| a.inside_boundary(i.x, i.y) == Some(false)))
+                })
+                .collect(),
             spot_fires: m.spotting.as_ref().map_or(0, |s| s.counts().spot_fires as u32),
             crown_area_ha,
+            ignitions_by_class: m.debris.as_ref().map_or_else(Vec::new, |dd| {
+                let mut by: Vec<(String, u32)> = Vec::new();
+                for i in &dd.ignitions {
+                    match by.iter_mut().find(|(c, _)| c == &i.class) {
+                        Some(e) => e.1 += 1,
+                        None => by.push((i.class.clone(), 1)),
+                    }
+                }
+                by
+            }),
+            ignitions_burned_out: m
+                .debris
+                .as_ref()
+                .map_or(0, |dd| dd.ignitions.iter().filter(|i| i.burned_out_in_flight).count() as u32),
+            ignitions_extrapolated: m
+                .debris
+                .as_ref()
+                .map_or(0, |dd| dd.ignitions.iter().filter(|i| i.extrapolated).count() as u32),
         };
         MemberOutcome { record, burned, ignition_cells }
     }

@@ -78,6 +78,9 @@ pub fn summary_json(c: &ReportContext) -> serde_json::Value {
         "launch_window": c.sweep.iter().map(|(t, cs)| json!({"launch_time": t, "criteria": cs})).collect::<Vec<_>>(),
         "assets": c.reach,
         "asset_arrival": c.arrivals,
+        "boundaries": boundary_counts(c.ens, c.acc).into_iter().map(|(a, n, cr, wb, bo)| json!({
+            "asset": a, "members": n, "fire_crossing": cr, "reached_with_debris_beyond": wb, "debris_beyond_only": bo,
+        })).collect::<Vec<_>>(),
         "inputs": c.ens.inputs,
         "fingerprint": c.acc.fingerprint,
         "notes": c.ens.prepared.notes,
@@ -301,6 +304,11 @@ struct ReportView {
     not_varied: Vec<String>,
     /// The maps beside the burn probability, as files (report.md).
     maps: Vec<(String, String)>,
+    /// Ignitions per fragment class over all members: class, ignitions, share, per member; and where they came from.
+    ignition_classes: Vec<[String; 4]>,
+    ignition_provenance: Option<String>,
+    /// Per boundary asset: fire crossing it and debris landing beyond it, told apart.
+    boundaries: Vec<String>,
     figures: Figures,
 }
 
@@ -387,6 +395,9 @@ fn view(c: &ReportContext) -> ReportView {
             .map(|i| InputRow { role: i.role.clone(), path: i.path.display().to_string(), sha256: i.sha256.clone() })
             .collect(),
         notes: c.ens.prepared.notes.clone(),
+        ignition_classes: ignition_class_rows(acc),
+        boundaries: boundary_lines(c.ens, acc),
+        ignition_provenance: ignition_provenance(acc),
         sensitivity: sensitivity_rows(c),
         not_varied: crate::ensemble::sensitivity::sensitivity(c.ens, acc).1,
         maps: MORE_MAPS
@@ -396,6 +407,90 @@ fn view(c: &ReportContext) -> ReportView {
             .collect(),
         figures: Figures::default(),
     }
+}
+
+/// Members whose fire reached each boundary asset within the run, told apart: from ignitions all inside it (the
+/// fire crossing it), with debris that ignited beyond it (reached from outside), and debris beyond it without the
+/// fire reaching the line; (asset, members, crossing, reached with debris beyond, debris beyond only).
+pub fn boundary_counts(ens: &Ensemble, acc: &Accumulator) -> Vec<(String, u64, u64, u64, u64)> {
+    ens.assets
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.spec.boundary)
+        .map(|(k, a)| {
+            let (mut crossing, mut with_beyond, mut beyond_only) = (0, 0, 0);
+            for r in &acc.records {
+                let reached = r.asset_arrival_min.get(k).copied().flatten().is_some();
+                let beyond = r.asset_debris_beyond.get(k).copied().unwrap_or(false);
+                match (reached, beyond) {
+                    (true, false) => crossing += 1,
+                    (true, true) => with_beyond += 1,
+                    (false, true) => beyond_only += 1,
+                    _ => {}
+                }
+            }
+            (a.spec.name.clone(), acc.records.len() as u64, crossing, with_beyond, beyond_only)
+        })
+        .collect()
+}
+
+fn boundary_lines(ens: &Ensemble, acc: &Accumulator) -> Vec<String> {
+    boundary_counts(ens, acc)
+        .into_iter()
+        .map(|(name, n, crossing, with_beyond, beyond_only)| {
+            format!(
+                "`{name}` is a boundary: of {n} members, {crossing} reached it with every ignition inside it (the fire \
+                 crossing it), {with_beyond} reached it with debris that had ignited beyond it (the fire may have come \
+                 from outside), and in {beyond_only} debris ignited beyond it without the fire reaching it. \
+                 \"Reached\" above counts the first two."
+            )
+        })
+        .collect()
+}
+
+/// Ignitions per fragment class over all members (class, ignitions, share of all, mean per member), most first.
+fn ignition_class_rows(acc: &Accumulator) -> Vec<[String; 4]> {
+    let mut by: Vec<(String, u64)> = Vec::new();
+    for r in &acc.records {
+        for (c, n) in &r.ignitions_by_class {
+            match by.iter_mut().find(|(x, _)| x == c) {
+                Some(e) => e.1 += *n as u64,
+                None => by.push((c.clone(), *n as u64)),
+            }
+        }
+    }
+    let total: u64 = by.iter().map(|b| b.1).sum();
+    by.sort_by(|a, b| b.1.cmp(&a.1));
+    let members = acc.records.len().max(1) as f64;
+    by.into_iter()
+        .map(|(c, n)| {
+            [
+                c,
+                n.to_string(),
+                format!("{:.1} %", 100.0 * n as f64 / total.max(1) as f64),
+                crate::format::significant(n as f64 / members, 3),
+            ]
+        })
+        .collect()
+}
+
+/// Of all members' debris ignitions, the shares from fragments that burned out in flight and from the
+/// hot-particle relation extrapolated beyond its range (none without debris ignitions).
+fn ignition_provenance(acc: &Accumulator) -> Option<String> {
+    let total: u64 = acc.records.iter().flat_map(|r| r.ignitions_by_class.iter().map(|c| c.1 as u64)).sum();
+    if total == 0 {
+        return None;
+    }
+    let burned_out: u64 = acc.records.iter().map(|r| r.ignitions_burned_out as u64).sum();
+    let extrapolated: u64 = acc.records.iter().map(|r| r.ignitions_extrapolated as u64).sum();
+    let pct = |k: u64| format!("{:.1} %", 100.0 * k as f64 / total as f64);
+    Some(format!(
+        "Of the {total} ignitions over all members, {burned_out} ({}) came from fragments that burned out in flight \
+         (landing as cooling residues) and {extrapolated} ({}) from hot fragments outside the 6-14 mm range of the \
+         hot-particle relation, whose ignition probability is extrapolated.",
+        pct(burned_out),
+        pct(extrapolated)
+    ))
 }
 
 fn sensitivity_rows(c: &ReportContext) -> Vec<SensitivityRow> {

@@ -22,6 +22,26 @@ pub struct Asset {
     pub points: Vec<(f64, f64)>,
 }
 
+impl Asset {
+    /// For a boundary asset (polygon outlines): whether (x, y) lies inside it (even-odd rule over its rings); none
+    /// for other assets.
+    pub fn inside_boundary(&self, x: f64, y: f64) -> Option<bool> {
+        if !self.spec.boundary {
+            return None;
+        }
+        let mut inside = false;
+        for ring in &self.lines {
+            for k in 0..ring.len().saturating_sub(1) {
+                let ((x0, y0), (x1, y1)) = (ring[k], ring[k + 1]);
+                if (y0 > y) != (y1 > y) && x < x0 + (y - y0) / (y1 - y0) * (x1 - x0) {
+                    inside = !inside;
+                }
+            }
+        }
+        Some(inside)
+    }
+}
+
 /// Polygon outlines as line strings (a boundary asset is reached where the fire meets the line).
 fn outlines(g: &Geometry, out: &mut Vec<Geometry>) -> Result<()> {
     use OGRwkbGeometryType::*;
@@ -235,6 +255,13 @@ mod tests {
         let note = unburnable_note(&road(0.0, vec![2, 3, 4, 5, 6]), &burnable, 30.0).expect("3 of 5 cannot burn");
         assert!(note.contains("`road`: 3 of its 5 cells cannot burn") && note.contains("buffer_m = 60"), "{note}");
         let never = unburnable_note(&road(0.0, vec![4, 5]), &burnable, 30.0).unwrap();
+        // A boundary: inside its ring or not; another asset has no inside.
+        let mut ring = road(0.0, Vec::new());
+        assert_eq!(ring.inside_boundary(0.5, 0.5), None);
+        ring.spec.boundary = true;
+        ring.lines = vec![vec![(0.0, 0.0), (2.0, 0.0), (2.0, 2.0), (0.0, 2.0), (0.0, 0.0)]];
+        assert_eq!(ring.inside_boundary(0.5, 1.5), Some(true));
+        assert_eq!(ring.inside_boundary(2.5, 1.0), Some(false));
         assert!(never.contains("can never be reached"), "{never}");
         // Mostly burnable, or already buffered: nothing to say.
         assert_eq!(unburnable_note(&road(0.0, vec![0, 1, 2, 4]), &burnable, 30.0), None);

@@ -29,8 +29,8 @@ use gis::*;
 use plots::write_distributions;
 pub use plots::{plot_distribution, plot_launch_window, plot_sensitivity};
 pub use rasters::rasters;
-use styles::{write_more_maps, write_probability_maps};
 pub use styles::{ensemble_map, probability_map, raster_style};
+use styles::{write_more_maps, write_probability_maps};
 pub use tables::write_members_csv;
 use tables::*;
 

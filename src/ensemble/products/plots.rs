@@ -333,7 +333,10 @@ pub fn plot_sensitivity(sens: &[crate::ensemble::sensitivity::CriterionSensitivi
             let dashes = 24;
             c.draw_series((0..dashes).step_by(2).map(|d| {
                 let (a, b) = (n * d as f64 / dashes as f64, n * (d + 1) as f64 / dashes as f64);
-                PathElement::new(vec![(s.limit.min(xmax), a), (s.limit.min(xmax), b)], RGBColor(120, 0, 120).stroke_width(3))
+                PathElement::new(
+                    vec![(s.limit.min(xmax), a), (s.limit.min(xmax), b)],
+                    RGBColor(120, 0, 120).stroke_width(3),
+                )
             }))
             .map_err(|e| perr(e.to_string()))?;
         }

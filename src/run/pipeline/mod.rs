@@ -10,7 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::debris::ignition::{self, CellIgnition, IgnitionMaps, SampledIgnition};
-use crate::debris::{self, DebrisField, ThermalState};
+use crate::debris::{self, DebrisField};
 use crate::error::{Error, Result};
 use crate::gpu::Engine;
 use crate::landscape::Landscape;
@@ -324,9 +324,7 @@ fn fixed_sources(scenario: &Scenario, grid: &crate::landscape::Grid, notes: &mut
 /// where the expected ignitions come from (`expected`: each fragment's, [`ignition::expected_by_fragment`]).
 fn debris_notes(field: &DebrisField, expected: &[f64]) -> Vec<String> {
     let mut notes = field.notes.clone();
-    let outside = |f: &crate::debris::Fragment| {
-        matches!(f.thermal, ThermalState::Hot { .. }) && !(0.006..=0.014).contains(&f.size_m)
-    };
+    let outside = |f: &crate::debris::Fragment| f.hot_relation_extrapolated();
     let extrapolated = field.fragments.iter().filter(|f| outside(f)).count();
     if extrapolated > 0 {
         notes.push(format!(
