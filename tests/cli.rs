@@ -290,6 +290,26 @@ fn demo_runs_the_kairos_scenario_and_its_outputs_open_in_gdal() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["debris"]["form"], "failure event");
     assert!(s["spread"]["burned_area_ha"].as_f64().unwrap() > 0.0);
+    // The incident products: clock times from the scenario's start (11:01:17 JST is 02:01:17 UTC), the assets, the
+    // reports, the QGIS project and the field package.
+    assert_eq!(s["start"]["utc"], "2024-03-13T02:01:17Z");
+    assert_eq!(s["assets"].as_array().unwrap().len(), 4);
+    for f in ["assets.csv", "report.html", "run.qgz", "field_package.kmz", "hillshade.tif"] {
+        assert!(out.join(f).is_file(), "the demo's run wrote no {f}");
+    }
+    // The hazard report: the weather its verdicts are for, each launch candidate's forecast, the new sections.
+    let md = std::fs::read_to_string(out.join("ensemble/report.md")).unwrap();
+    for want in [
+        "These verdicts are for failures under the scenario's weather: wind 15 km/h",
+        "| Launch time | Forecast at launch |",
+        "aloft: 8 m/s from 200 deg at 100 m",
+        "## Ignitions by fragment class",
+        "## Sensitivity",
+        "`range_boundary` is a boundary",
+        "![Arrival time, 10th percentile",
+    ] {
+        assert!(md.contains(want), "the demo's hazard report has no `{want}`");
+    }
 }
 
 #[test]

@@ -649,3 +649,40 @@ fn debris_work_reports_progress_and_flies_the_same_on_any_thread_count() {
         assert!(all.contains("(of which debris "), "{name}: the split lacks the debris: {all}");
     }
 }
+
+/// A launch-window candidate flies its debris in its forecast's winds aloft: the demo forecast's aloft columns are
+/// read as they are written (checked with the csv crate), and a strong westerly aloft carries the same member's
+/// fragments east of where calm air leaves them.
+#[test]
+fn launch_candidates_fly_their_debris_in_the_forecasts_winds_aloft() {
+    use emberfall::run::pipeline::{prepare, Variation};
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sc = emberfall::run::scenario::Scenario::load(&root.join("examples/kairos_2024.toml")).unwrap();
+    let lw = sc.ensemble.launch_window.clone().expect("the demo has a launch window");
+    let mut r =
+        csv::ReaderBuilder::new().comment(Some(b'#')).from_path(root.join("examples/kii_forecast.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|x| x == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(lw.aloft.len(), rows.len());
+    for (layers, rec) in lw.aloft.iter().zip(&rows) {
+        let v = |name: &str| rec[col(name)].parse::<f64>().unwrap();
+        assert_eq!(layers.len(), 2);
+        assert_eq!((layers[0].altitude_m, layers[1].altitude_m), (100.0, 500.0));
+        assert_eq!((layers[0].speed_m_s, layers[0].from_deg), (v("aloft_100m_speed_m_s"), v("aloft_100m_from_deg")));
+        assert_eq!((layers[1].speed_m_s, layers[1].from_deg), (v("aloft_500m_speed_m_s"), v("aloft_500m_from_deg")));
+    }
+    // A candidate takes the row in force at its time.
+    let t = chrono::DateTime::parse_from_rfc3339("2024-03-13T12:30:00+09:00").unwrap();
+    assert_eq!(lw.launch(t, 60.0).winds_aloft.as_ref(), Some(&lw.aloft[4]), "12:30 flies in the 12:00 row's winds");
+    let p = prepare(sc, &Engine::Cpu).unwrap();
+    let layer = |speed: f64| emberfall::debris::WindLayer { altitude_m: 100.0, speed_m_s: speed, from_deg: 270.0 };
+    let mean_x = |speed: f64| {
+        let v = Variation { winds_aloft: Some(vec![layer(speed)]), skip_maps: true, ..Default::default() };
+        let (d, _, _) = p.member_sources(7, &v).unwrap();
+        let f = &d.unwrap().field.fragments;
+        f.iter().map(|f| f.x).sum::<f64>() / f.len() as f64
+    };
+    let (calm, west) = (mean_x(0.0), mean_x(20.0));
+    assert!(west > calm + 5.0, "a 20 m/s westerly aloft moves the fragments east: mean x {west} vs calm {calm}");
+}

@@ -97,12 +97,28 @@ pub struct FragmentClass {
 }
 
 /// Wind at a height above ground.
-#[derive(Clone, Copy, Debug, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindLayer {
     pub altitude_m: f64,
     pub speed_m_s: f64,
     pub from_deg: f64,
+}
+
+/// Winds aloft layers within bounds: speed 0..200 m/s, altitude 0..100 km, direction -360..720 deg.
+pub fn check_winds(winds: &[WindLayer]) -> Result<()> {
+    let bound = |name: &str, v: f64, lo: f64, hi: f64| -> Result<()> {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            return Err(Error::value(name, v, format!("must be in {lo}..{hi}")));
+        }
+        Ok(())
+    };
+    for (k, l) in winds.iter().enumerate() {
+        bound(&format!("debris.winds_aloft[{k}].speed_m_s"), l.speed_m_s, 0.0, 200.0)?;
+        bound(&format!("debris.winds_aloft[{k}].altitude_m"), l.altitude_m, 0.0, 1.0e5)?;
+        bound(&format!("debris.winds_aloft[{k}].from_deg"), l.from_deg, -360.0, 720.0)?;
+    }
+    Ok(())
 }
 
 /// Air density, kg/m3, at altitude `z` m: isothermal exponential atmosphere, scale height 8.5 km (`constant`:
@@ -490,11 +506,7 @@ fn check_break_up(bu: &BreakUp, winds: &[WindLayer]) -> Result<()> {
     bound("debris.event.dispersion_m_s", bu.dispersion_m_s, 0.0, 1000.0)?;
     bound("debris.event.time_after_liftoff_s", bu.time_after_liftoff_s, 0.0, 1.0e5)?;
     bound("debris.event.air_temp_c", bu.air_temp_c, -60.0, 60.0)?;
-    for (k, l) in winds.iter().enumerate() {
-        bound(&format!("debris.winds_aloft[{k}].speed_m_s"), l.speed_m_s, 0.0, 200.0)?;
-        bound(&format!("debris.winds_aloft[{k}].altitude_m"), l.altitude_m, 0.0, 1.0e5)?;
-        bound(&format!("debris.winds_aloft[{k}].from_deg"), l.from_deg, -360.0, 720.0)?;
-    }
+    check_winds(winds)?;
     if !(1..=10_000).contains(&bu.samples_per_fragment) {
         return Err(Error::value("debris.event.samples_per_fragment", bu.samples_per_fragment, "must be in 1..10000"));
     }

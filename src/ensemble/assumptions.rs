@@ -160,7 +160,7 @@ fn fragments(classes: &[FragmentClass], poisson: bool) -> String {
     format!("{} classes: {}; {counts}", classes.len(), list.join("; "))
 }
 
-fn winds(layers: &[WindLayer]) -> String {
+pub(crate) fn winds(layers: &[WindLayer]) -> String {
     if layers.is_empty() {
         return "calm aloft: no winds_aloft layers given".into();
     }
@@ -171,7 +171,7 @@ fn winds(layers: &[WindLayer]) -> String {
     format!("{} (linear between layers, constant beyond)", l.join(", "))
 }
 
-fn surface_weather(ens: &Ensemble) -> String {
+pub(crate) fn surface_weather(ens: &Ensemble) -> String {
     let sc = &ens.prepared.scenario;
     let w = &sc.weather;
     let m = w.moisture_pct;

@@ -131,7 +131,7 @@ pub fn variation(
     event: Option<&BreakUp>,
     streams: &[WeatherStream],
     base: &WeatherStream,
-    launch: Option<&WeatherStream>,
+    launch: Option<&crate::run::ensemble_spec::Launch>,
 ) -> Variation {
     let event = match (d.failure_time_s, event, &spec.trajectory) {
         (Some(t), Some(ev), Some(traj)) => {
@@ -156,7 +156,7 @@ pub fn variation(
     };
     // A launch-window candidate's weather replaces the weather members.
     let stream = match launch {
-        Some(s) => Some(s.clone()),
+        Some(l) => Some(l.stream.clone()),
         None => d.weather_member.map(|w| streams[w].clone()),
     };
     let weather = match d.perturb {
@@ -176,7 +176,8 @@ pub fn variation(
         }
         None => stream,
     };
-    Variation { weather, event, class_counts: d.class_counts.clone(), skip_maps: true }
+    let winds_aloft = launch.and_then(|l| l.winds_aloft.clone());
+    Variation { weather, event, class_counts: d.class_counts.clone(), winds_aloft, skip_maps: true }
 }
 
 #[cfg(test)]

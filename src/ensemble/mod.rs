@@ -248,14 +248,22 @@ impl Ensemble {
     }
 
     /// Run member `k`, under a launch-window candidate's weather when given.
-    pub fn run_member_under(&self, k: usize, launch: Option<&WeatherStream>) -> Result<MemberOutcome> {
+    pub fn run_member_under(
+        &self,
+        k: usize,
+        launch: Option<&crate::run::ensemble_spec::Launch>,
+    ) -> Result<MemberOutcome> {
         let (d, v) = self.draw(k, launch);
         let m = self.prepared.run_member(d.seed, &v)?;
         Ok(self.outcome(&d, &m))
     }
 
     /// Member `k`'s draws and its variation of the scenario (under a launch candidate's weather when given).
-    fn draw(&self, k: usize, launch: Option<&WeatherStream>) -> (draw::Draw, crate::run::pipeline::Variation) {
+    fn draw(
+        &self,
+        k: usize,
+        launch: Option<&crate::run::ensemble_spec::Launch>,
+    ) -> (draw::Draw, crate::run::pipeline::Variation) {
         let sc = &self.prepared.scenario;
         let classes = match &sc.debris {
             Some(DebrisSpec::Event { classes, .. }) => classes.as_slice(),
@@ -366,7 +374,7 @@ impl Ensemble {
     fn run_members(
         &self,
         ks: &[usize],
-        launch: Option<&WeatherStream>,
+        launch: Option<&crate::run::ensemble_spec::Launch>,
         batch_ctx: &mut Option<crate::spread::SpreadContext>,
         add: &mut dyn FnMut(MemberOutcome, bool),
         add_counts: &mut dyn FnMut(&[Vec<u32>]),
@@ -468,11 +476,11 @@ impl Ensemble {
             let dur = self.prepared.scenario.spread.duration_min;
             let ks: Vec<usize> = (shard.index..lw.members).step_by(shard.count).collect();
             for &c in &lw.candidates {
-                let stream = lw.stream(c, dur);
+                let launch = lw.launch(c, dur);
                 let mut records = Vec::with_capacity(ks.len());
                 self.run_members(
                     &ks,
-                    Some(&stream),
+                    Some(&launch),
                     &mut batch_ctx,
                     &mut |o, _| records.push(o.record),
                     &mut |_| {},

@@ -217,7 +217,57 @@ struct SweepCell {
 #[derive(Serialize)]
 struct SweepRow {
     time: String,
+    /// The candidate's forecast at launch: surface wind, dead fuel moisture, winds aloft.
+    weather: String,
     cells: Vec<SweepCell>,
+}
+
+/// The weather the headline verdicts are for (the scenario's, with its members and perturbations).
+fn verdict_weather(ens: &Ensemble) -> String {
+    use crate::run::scenario::DebrisSpec;
+    let sc = &ens.prepared.scenario;
+    let aloft = match &sc.debris {
+        Some(DebrisSpec::Event { winds_aloft, .. }) => {
+            format!("; debris flown in winds aloft {}", crate::ensemble::assumptions::winds(winds_aloft))
+        }
+        _ => String::new(),
+    };
+    let p = &sc.ensemble.perturb;
+    let perturb = if p.is_none() {
+        String::new()
+    } else {
+        format!(
+            "; perturbed per member (wind speed sd {} %, direction sd {} deg, dead moisture sd {} %)",
+            p.wind_speed_sd_pct, p.wind_direction_sd_deg, p.dead_moisture_sd_pct
+        )
+    };
+    let window = if sc.ensemble.launch_window.is_some() {
+        " The launch window below gives them for each candidate launch time under its own forecast."
+    } else {
+        ""
+    };
+    format!(
+        "These verdicts are for failures under the scenario's weather: {}{perturb}{aloft}.{window}",
+        crate::ensemble::assumptions::surface_weather(ens)
+    )
+}
+
+/// A launch candidate's forecast at its launch time, for a reader.
+fn candidate_weather(ens: &Ensemble, time: &str) -> String {
+    let Some(lw) = &ens.prepared.scenario.ensemble.launch_window else { return String::new() };
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(time) else { return String::new() };
+    let k = lw.row_at(t);
+    let w = &lw.rows[k].1;
+    let aloft = match lw.aloft.get(k) {
+        Some(l) => crate::ensemble::assumptions::winds(l),
+        None => "the scenario's".into(),
+    };
+    format!(
+        "wind {} km/h from {} deg, dead 1-h moisture {} %; aloft: {aloft}",
+        crate::format::plain(crate::units::km_per_h_from_m_per_min(w.wind_speed_m_per_min), 0),
+        crate::format::plain(w.wind_from_deg, 0),
+        crate::format::plain(crate::units::pct_from_frac(w.moisture.dead_1h), 1)
+    )
 }
 
 #[derive(Serialize)]
@@ -292,6 +342,8 @@ struct ReportView {
     arrivals: Vec<ArrivalRow>,
     earliest: Vec<EarlyRow>,
     sweep_members: u64,
+    /// The weather the headline verdicts are for.
+    verdict_weather: String,
     /// The launch-window rows (none without criteria).
     sweep: Vec<SweepRow>,
     run: RunRow,
@@ -354,6 +406,7 @@ fn view(c: &ReportContext) -> ReportView {
                 p90: percentile(a, 2),
             })
             .collect(),
+        verdict_weather: verdict_weather(c.ens),
         sweep_members: c.sweep.first().and_then(|s| s.1.first()).map_or(0, |o| o.members),
         sweep: if c.criteria.is_empty() {
             Vec::new()
@@ -362,6 +415,7 @@ fn view(c: &ReportContext) -> ReportView {
                 .iter()
                 .map(|(t, cs)| SweepRow {
                     time: t.clone(),
+                    weather: candidate_weather(c.ens, t),
                     cells: cs
                         .iter()
                         .map(|o| SweepCell {
@@ -460,7 +514,7 @@ fn ignition_class_rows(acc: &Accumulator) -> Vec<[String; 4]> {
         }
     }
     let total: u64 = by.iter().map(|b| b.1).sum();
-    by.sort_by(|a, b| b.1.cmp(&a.1));
+    by.sort_by_key(|b| std::cmp::Reverse(b.1));
     let members = acc.records.len().max(1) as f64;
     by.into_iter()
         .map(|(c, n)| {

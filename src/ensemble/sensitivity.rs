@@ -72,7 +72,7 @@ pub fn sensitivity(ens: &Ensemble, acc: &Accumulator) -> (Vec<CriterionSensitivi
     let recs: Vec<&MemberRecord> = acc.records.iter().collect();
     let mut constant: Vec<String> = Vec::new();
     // Split points of the numeric inputs that vary: the median (members at it go high).
-    let mut splits: Vec<(&'static str, fn(&MemberRecord) -> Option<f64>, f64)> = Vec::new();
+    let mut splits: Vec<(Input, f64)> = Vec::new();
     for (name, get) in INPUTS {
         let mut v: Vec<f64> = recs.iter().filter_map(|r| get(r)).collect();
         v.sort_by(f64::total_cmp);
@@ -83,7 +83,7 @@ pub fn sensitivity(ens: &Ensemble, acc: &Accumulator) -> (Vec<CriterionSensitivi
         let median = v[v.len() / 2];
         // A median equal to the minimum would leave the low end empty: split above it instead.
         let split = if median == v[0] { v.iter().copied().find(|&x| x > median).unwrap_or(median) } else { median };
-        splits.push((name, get, split));
+        splits.push(((name, get), split));
     }
     let mut weather: Vec<String> = recs.iter().filter_map(|r| r.weather_member.clone()).collect();
     weather.sort();
@@ -104,7 +104,7 @@ pub fn sensitivity(ens: &Ensemble, acc: &Accumulator) -> (Vec<CriterionSensitivi
             let flips = |a: f64, b: f64| (a > limit) != (b > limit);
             let mut inputs: Vec<InputEffect> = splits
                 .iter()
-                .map(|&(name, get, split)| {
+                .map(|&((name, get), split)| {
                     let (lo, hi): (Vec<&MemberRecord>, Vec<&MemberRecord>) =
                         recs.iter().filter(|r| get(r).is_some()).partition(|r| get(r).unwrap_or(0.0) < split);
                     let ((pl, nl), (ph, nh)) = (share(&lo, event), share(&hi, event));

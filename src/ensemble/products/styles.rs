@@ -102,9 +102,14 @@ pub(super) fn probability_classes() -> Vec<LegendClass> {
         .collect()
 }
 
+/// A point in the landscape's CRS.
+type Xy = (f64, f64);
+/// The pad and the ground track.
+type PadAndTrack = (Option<Xy>, Vec<Xy>);
+
 /// The pad (the failure event's position) and the trajectory's ground track, in the landscape's CRS, when the
 /// scenario has them.
-fn pad_and_track(ens: &Ensemble) -> (Option<(f64, f64)>, Vec<(f64, f64)>) {
+fn pad_and_track(ens: &Ensemble) -> PadAndTrack {
     use crate::run::ensemble_spec::Position;
     let grid = &ens.prepared.landscape.grid;
     let Ok(tr) = crate::debris::forms::lonlat_to(grid) else { return (None, Vec::new()) };

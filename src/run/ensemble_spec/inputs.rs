@@ -144,7 +144,68 @@ pub(super) fn read_launch_window(
         Some(m) => quantity::members(m, "launch_window.members")?,
         None => members,
     };
-    Ok(LaunchWindow { forecast: path, rows, candidates, members })
+    let aloft = read_forecast_aloft(&path, rows.len())?;
+    Ok(LaunchWindow { forecast: path, rows, aloft, candidates, members })
+}
+
+/// The winds aloft of a forecast, per row: columns `aloft_{H}m_speed_m_s` and `aloft_{H}m_from_deg` in pairs, H the
+/// height above the ground in metres (any number of heights); none without such columns. Checked as
+/// `[[debris.winds_aloft]]` layers are.
+fn read_forecast_aloft(path: &Path, rows: usize) -> Result<Vec<Vec<crate::debris::WindLayer>>> {
+    let err = |m: String| Error::input(path.display(), m);
+    let mut r = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| err(e.to_string()))?;
+    let headers = r.headers().map_err(|e| err(e.to_string()))?.clone();
+    // (height, speed column, direction column)
+    let mut levels: Vec<(f64, usize, usize)> = Vec::new();
+    for (k, h) in headers.iter().enumerate() {
+        let Some(rest) = h.strip_prefix("aloft_") else { continue };
+        let Some(height) = rest.strip_suffix("m_speed_m_s") else {
+            if !rest.ends_with("m_from_deg") {
+                return Err(err(format!(
+                    "column `{h}`: winds aloft are columns aloft_{{H}}m_speed_m_s and aloft_{{H}}m_from_deg (H in m)"
+                )));
+            }
+            continue;
+        };
+        let z: f64 = height.parse().map_err(|_| err(format!("column `{h}`: `{height}` is not a height in m")))?;
+        let dir = format!("aloft_{height}m_from_deg");
+        let d = headers.iter().position(|x| x == dir).ok_or_else(|| err(format!("column `{h}` without `{dir}`")))?;
+        levels.push((z, k, d));
+    }
+    for h in headers.iter().filter(|h| h.starts_with("aloft_") && h.ends_with("m_from_deg")) {
+        let speed = h.replace("m_from_deg", "m_speed_m_s");
+        if !headers.iter().any(|x| x == speed) {
+            return Err(err(format!("column `{h}` without `{speed}`")));
+        }
+    }
+    levels.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    if levels.is_empty() {
+        return Ok(out);
+    }
+    for (k, rec) in r.records().enumerate() {
+        let rec = rec.map_err(|e| err(e.to_string()))?;
+        let line = rec.position().map_or(k + 2, |p| p.line() as usize);
+        let mut layers = Vec::new();
+        for &(z, si, di) in &levels {
+            let num = |i: usize| -> Result<f64> {
+                rec.get(i).unwrap_or("").parse().map_err(|_| {
+                    err(format!("row {line}, column `{}`: `{}` is not a number", &headers[i], rec.get(i).unwrap_or("")))
+                })
+            };
+            layers.push(crate::debris::WindLayer { altitude_m: z, speed_m_s: num(si)?, from_deg: num(di)? });
+        }
+        crate::debris::flight::check_winds(&layers).map_err(|e| e.within(format!("{}, row {line}", path.display())))?;
+        out.push(layers);
+    }
+    if out.len() != rows {
+        return Err(Error::Internal(format!("{}: {} rows of winds aloft for {rows} rows", path.display(), out.len())));
+    }
+    Ok(out)
 }
 
 /// Read a trajectory CSV: `time_s`, `x, y` (landscape CRS) or `lon, lat`, `altitude_agl_m`, `ve_m_s, vn_m_s, vu_m_s`.

@@ -56,6 +56,9 @@ pub struct LaunchWindow {
     pub forecast: PathBuf,
     /// Forecast rows: valid time and weather (wind height and missing moistures from the scenario's weather).
     pub rows: Vec<(DateTime<FixedOffset>, Weather)>,
+    /// Winds aloft per row (`aloft_{H}m_speed_m_s`, `aloft_{H}m_from_deg` columns); empty when the forecast has
+    /// none (then every candidate's debris flies in the scenario's `[[debris.winds_aloft]]`).
+    pub aloft: Vec<Vec<crate::debris::WindLayer>>,
     pub candidates: Vec<DateTime<FixedOffset>>,
     pub members: usize,
 }
@@ -64,6 +67,17 @@ impl LaunchWindow {
     /// The weather stream of a launch at `t0` for `duration_min`: the forecast row in force at `t0` from time 0,
     /// then every later row (minutes after `t0`) until the end of the run.
     pub fn stream(&self, t0: DateTime<FixedOffset>, duration_min: f64) -> WeatherStream {
+        self.launch(t0, duration_min).stream
+    }
+
+    /// The forecast row in force at `t0`.
+    pub fn row_at(&self, t0: DateTime<FixedOffset>) -> usize {
+        self.rows.partition_point(|r| r.0 <= t0).max(1) - 1
+    }
+
+    /// What a launch at `t0` flies and burns under: the weather stream (as [`LaunchWindow::stream`]) and the winds
+    /// aloft of the row in force at `t0` (none when the forecast gives none).
+    pub fn launch(&self, t0: DateTime<FixedOffset>, duration_min: f64) -> Launch {
         let k = self.rows.partition_point(|r| r.0 <= t0).max(1) - 1;
         let mut periods = vec![Period { start_min: 0.0, weather: self.rows[k].1 }];
         for r in &self.rows[k + 1..] {
@@ -73,8 +87,15 @@ impl LaunchWindow {
             }
             periods.push(Period { start_min: m, weather: r.1 });
         }
-        WeatherStream { periods }
+        Launch { stream: WeatherStream { periods }, winds_aloft: self.aloft.get(k).cloned() }
     }
+}
+
+/// A launch-window candidate's weather: its stream, and the winds aloft its debris flies in (none: the scenario's).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Launch {
+    pub stream: WeatherStream,
+    pub winds_aloft: Option<Vec<crate::debris::WindLayer>>,
 }
 
 impl Default for EnsembleSpec {

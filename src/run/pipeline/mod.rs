@@ -36,6 +36,8 @@ pub struct Variation {
     pub event: Option<crate::debris::BreakUp>,
     /// Fragment counts per class of the failure event's catalogue, replacing the catalogue's.
     pub class_counts: Option<Vec<usize>>,
+    /// Winds aloft replacing the scenario's `[[debris.winds_aloft]]` (a launch-window candidate's forecast).
+    pub winds_aloft: Option<Vec<crate::debris::WindLayer>>,
     /// Skip the per-cell ignition maps of a flown event (an ensemble member needs only its ignitions).
     pub skip_maps: bool,
 }
@@ -465,7 +467,8 @@ impl Prepared {
                                 .collect(),
                             None => classes.clone(),
                         };
-                        let field = debris::fly_event(event, &classes, winds_aloft, &self.landscape, seed)?;
+                        let winds = variation.winds_aloft.as_deref().unwrap_or(winds_aloft);
+                        let field = debris::fly_event(event, &classes, winds, &self.landscape, seed)?;
                         let (ci, frags) = (&self.cell_ignition, &field.fragments);
                         let (maps, expected) = if variation.skip_maps {
                             (None, ignition::expected_by_fragment(grid, ci, frags, m1h, &sc.ignition))
