@@ -471,6 +471,20 @@ assumptions:[...document.querySelectorAll('dl.assumptions dt')].map(d=>d.textCon
     for debug in ["Uniform {", "Perturbation {", "Some(", "PathBuf"] {
         assert!(!md.contains(debug) && !html.contains(debug), "debug text `{debug}` in the report");
     }
+    // A screenshot of the report as the browser draws it: a PNG of the page, not blank (the maps and plots drawn).
+    let shot = dir.join("report.png");
+    let o = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1280,3000"])
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(format!("file://{}", out.join("report.html").display()))
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert!(shot.is_file(), "no screenshot: {}", String::from_utf8_lossy(&o.stderr));
+    let png = image::open(&shot).unwrap().to_rgb8();
+    assert_eq!(png.dimensions(), (1280, 3000));
+    let coloured = png.pixels().filter(|p| p.0.iter().max().unwrap() - p.0.iter().min().unwrap() > 40).count();
+    assert!(coloured > 20_000, "the screenshot shows no coloured map or plot ({coloured} coloured pixels)");
     // And statically: every src and href points inside the file.
     for attr in ["src=\"", "href=\""] {
         for (k, _) in html.match_indices(attr) {
