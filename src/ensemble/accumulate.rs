@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::spread::CellBehaviour;
 
 /// Format version of the saved state.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 /// File a run's state is saved to (shards write it; `emberfall merge` reads it).
 pub const STATE_FILE: &str = "ensemble_state.bin";
 
@@ -109,9 +109,12 @@ pub struct Accumulator {
     pub burned: Vec<Vec<u32>>,
     /// Per cell: ignitions over all members.
     pub ignitions: Vec<u32>,
-    /// Cells that ever burned, increasing (canonical order), and their histograms (arrival, flame, intensity).
+    /// Cells that ever burned, increasing (canonical order), and per cell the burns of the members that burned it:
+    /// each a packed (arrival bin, flame bin, intensity bin) ([`pack_burn`]), sorted (canonical order). Four bytes
+    /// per member and burned cell: dense histograms of 460 bins per cell cost 1.8 KB for every cell any member
+    /// burned (hundreds of MB on a 4-million-cell landscape).
     pub hist_cells: Vec<u32>,
-    pub hist: Vec<u32>,
+    pub burns: Vec<Vec<u32>>,
     /// Records of the members, by member index.
     pub records: Vec<MemberRecord>,
     /// Launch-window sweep: per candidate launch time (RFC 3339), its members' records.
@@ -146,16 +149,11 @@ impl Accumulator {
             members: 0,
             ignitions: vec![0; n],
             hist_cells: Vec::new(),
-            hist: Vec::new(),
+            burns: Vec::new(),
             records: Vec::new(),
             window: Vec::new(),
             slot_of: HashMap::new(),
         }
-    }
-
-    /// Values per histogram: arrival, flame, intensity bins.
-    pub fn stride(&self) -> usize {
-        self.arrival_bins + FLAME_BINS.n + INTENSITY_BINS.n
     }
 
     /// Width of an arrival-time bin, min.
@@ -164,12 +162,11 @@ impl Accumulator {
     }
 
     fn slot(&mut self, cell: u32) -> usize {
-        let stride = self.stride();
         let next = self.hist_cells.len() as u32;
         let s = *self.slot_of.entry(cell).or_insert(next);
         if s == next {
             self.hist_cells.push(cell);
-            self.hist.resize(self.hist.len() + stride, 0);
+            self.burns.push(Vec::new());
         }
         s as usize
     }
@@ -179,7 +176,6 @@ impl Accumulator {
     pub fn add(&mut self, o: &MemberOutcome, with_counts: bool) {
         self.members += 1;
         let bw = self.arrival_bin_min();
-        let stride = self.stride();
         let ab = self.arrival_bins;
         for c in &o.burned {
             if with_counts {
@@ -189,11 +185,11 @@ impl Accumulator {
                     }
                 }
             }
-            let s = self.slot(c.cell as u32) * stride;
+            let s = self.slot(c.cell as u32);
             let a = ((c.arrival_min.max(0.0) as f64 / bw) as usize).min(ab - 1);
-            self.hist[s + a] += 1;
-            self.hist[s + ab + FLAME_BINS.index(c.flame_length_m as f64)] += 1;
-            self.hist[s + ab + FLAME_BINS.n + INTENSITY_BINS.index(c.intensity_kw_per_m as f64)] += 1;
+            let f = FLAME_BINS.index(c.flame_length_m as f64);
+            let i = INTENSITY_BINS.index(c.intensity_kw_per_m as f64);
+            self.burns[s].push(pack_burn(a, f, i));
         }
         for &i in &o.ignition_cells {
             self.ignitions[i as usize] += 1;
@@ -234,12 +230,9 @@ impl Accumulator {
         for (x, y) in self.ignitions.iter_mut().zip(&other.ignitions) {
             *x += y;
         }
-        let stride = self.stride();
         for (k, &cell) in other.hist_cells.iter().enumerate() {
-            let s = self.slot(cell) * stride;
-            for j in 0..stride {
-                self.hist[s + j] += other.hist[k * stride + j];
-            }
+            let s = self.slot(cell);
+            self.burns[s].extend_from_slice(&other.burns[k]);
         }
         self.records.extend(other.records.iter().cloned());
         if self.window.len() != other.window.len() {
@@ -256,16 +249,15 @@ impl Accumulator {
 
     /// Put histograms in cell order and records in member order: the canonical form saved and merged.
     pub fn canonicalise(&mut self) {
-        let stride = self.stride();
         let mut order: Vec<usize> = (0..self.hist_cells.len()).collect();
         order.sort_unstable_by_key(|&k| self.hist_cells[k]);
         let cells: Vec<u32> = order.iter().map(|&k| self.hist_cells[k]).collect();
-        let mut hist = Vec::with_capacity(self.hist.len());
-        for &k in &order {
-            hist.extend_from_slice(&self.hist[k * stride..(k + 1) * stride]);
+        let mut burns: Vec<Vec<u32>> = order.iter().map(|&k| std::mem::take(&mut self.burns[k])).collect();
+        for b in &mut burns {
+            b.sort_unstable();
         }
         self.hist_cells = cells;
-        self.hist = hist;
+        self.burns = burns;
         self.slot_of = self.hist_cells.iter().enumerate().map(|(k, &c)| (c, k as u32)).collect();
         self.records.sort_by_key(|r| r.member);
         for w in &mut self.window {
@@ -273,12 +265,17 @@ impl Accumulator {
         }
     }
 
-    /// Histograms of `cell` (arrival, flame, intensity), if it ever burned.
-    pub fn histograms(&self, cell: usize) -> Option<(&[u32], &[u32], &[u32])> {
-        let s = *self.slot_of.get(&(cell as u32))? as usize * self.stride();
-        let ab = self.arrival_bins;
-        let h = &self.hist[s..s + self.stride()];
-        Some((&h[..ab], &h[ab..ab + FLAME_BINS.n], &h[ab + FLAME_BINS.n..]))
+    /// Histograms of `cell` (arrival, flame, intensity: counts per bin), if it ever burned.
+    pub fn histograms(&self, cell: usize) -> Option<(Vec<u32>, Vec<u32>, Vec<u32>)> {
+        let s = *self.slot_of.get(&(cell as u32))? as usize;
+        let (mut a, mut f, mut i) = (vec![0; self.arrival_bins], vec![0; FLAME_BINS.n], vec![0; INTENSITY_BINS.n]);
+        for &b in &self.burns[s] {
+            let (x, y, z) = unpack_burn(b);
+            a[x] += 1;
+            f[y] += 1;
+            i[z] += 1;
+        }
+        Some((a, f, i))
     }
 
     /// Index of `t` in the times, if it is one of them.
@@ -304,8 +301,12 @@ impl Accumulator {
                 format!("ensemble state version {} (this Emberfall reads {STATE_VERSION})", a.version),
             ));
         }
-        let stride = a.stride();
-        if a.hist.len() != a.hist_cells.len() * stride
+        let bins_ok = a.burns.iter().flatten().all(|&b| {
+            let (x, y, z) = unpack_burn(b);
+            x < a.arrival_bins && y < FLAME_BINS.n && z < INTENSITY_BINS.n
+        });
+        if a.burns.len() != a.hist_cells.len()
+            || !bins_ok
             || a.ignitions.len() != a.rows * a.cols
             || a.burned.iter().any(|b| b.len() != a.rows * a.cols)
         {
@@ -314,6 +315,16 @@ impl Accumulator {
         a.canonicalise();
         Ok(a)
     }
+}
+
+/// One burn of a cell packed in a u32: arrival bin, flame bin, intensity bin (each below 256).
+pub fn pack_burn(arrival: usize, flame: usize, intensity: usize) -> u32 {
+    ((arrival as u32) << 16) | ((flame as u32) << 8) | intensity as u32
+}
+
+/// The bins of a packed burn.
+pub fn unpack_burn(b: u32) -> (usize, usize, usize) {
+    ((b >> 16) as usize, ((b >> 8) & 0xff) as usize, (b & 0xff) as usize)
 }
 
 /// Separate fires and perimeter at each of `times` of burned cells (`arrival` per cell) on a grid of `cols`

@@ -61,12 +61,16 @@ impl Key {
     }
 }
 
-/// Parameters of one weather computed so far: per cell, and which tiles are done.
+/// Parameters of one weather computed so far, kept for a later fire: the tiles done and their cells' values,
+/// packed tile by tile (a fire on a large landscape computes a few tiles of it: keeping whole-grid arrays per
+/// weather cost 80 MB each on a 4-million-cell landscape, eight of them per spread context).
 struct Stored {
     key: Key,
+    /// Done tiles, increasing.
+    tiles: Vec<u32>,
+    /// Their cells' parameters and heat, tile after tile, each tile's cells row by row.
     params: Vec<Param>,
     heat: Vec<f32>,
-    done: Vec<bool>,
 }
 
 /// Weathers whose parameters are kept besides the current one (a landscape's fires under one weather stream
@@ -136,23 +140,20 @@ impl ParamField {
         self.version += 1;
         let tiles = self.done.len();
         let n = self.rows * self.cols;
-        // Keep the current weather's parameters; take the new weather's if kept, else start empty.
-        let found = self.kept.iter().position(|s| s.key.same(&key));
-        let (params, heat, done) = match found {
-            Some(k) => {
-                let s = self.kept.remove(k);
-                (s.params, s.heat, s.done)
-            }
-            None => (vec![[0.0; 4]; n], vec![0.0; n], vec![false; tiles]),
-        };
-        let old_params = std::mem::replace(&mut self.params, params);
-        let old_heat = std::mem::replace(&mut self.heat, heat);
-        let old_done = std::mem::replace(&mut self.done, done);
+        // Keep the current weather's parameters (packed); take the new weather's if kept, else start empty.
         if let Some(k) = self.key.take() {
-            self.kept.push(Stored { key: k, params: old_params, heat: old_heat, done: old_done });
+            let stored = self.pack(k);
+            self.kept.push(stored);
             if self.kept.len() > KEEP {
                 self.kept.remove(0);
             }
+        }
+        self.params = vec![[0.0; 4]; n];
+        self.heat = vec![0.0; n];
+        self.done = vec![false; tiles];
+        if let Some(k) = self.kept.iter().position(|s| s.key.same(&key)) {
+            let s = self.kept.remove(k);
+            self.unpack(s);
         }
         self.beds = cells.fuels.iter().map(|m| FuelBed::new(m, &w.moisture)).collect();
         self.bed10 = FuelBed::new(behavior::fuel_model_10(), &w.moisture);
@@ -181,6 +182,41 @@ impl ParamField {
             }
         }
         Ok(())
+    }
+
+    /// The cells of tile `t`, row by row.
+    fn tile_cells(&self, t: usize) -> impl Iterator<Item = usize> {
+        let (cols, rows) = (self.cols, self.rows);
+        let (tr, tc) = (t / self.tiles_x, t % self.tiles_x);
+        (tr * TILE..((tr + 1) * TILE).min(rows))
+            .flat_map(move |r| (tc * TILE..((tc + 1) * TILE).min(cols)).map(move |c| r * cols + c))
+    }
+
+    /// The current weather's done tiles, packed, under `key`.
+    fn pack(&self, key: Key) -> Stored {
+        let tiles: Vec<u32> = (0..self.done.len()).filter(|&t| self.done[t]).map(|t| t as u32).collect();
+        let (mut params, mut heat) = (Vec::new(), Vec::new());
+        for &t in &tiles {
+            for i in self.tile_cells(t as usize) {
+                params.push(self.params[i]);
+                heat.push(self.heat[i]);
+            }
+        }
+        Stored { key, tiles, params, heat }
+    }
+
+    /// Put a kept weather's tiles back into the (fresh) current arrays.
+    fn unpack(&mut self, s: Stored) {
+        let mut k = 0;
+        for &t in &s.tiles {
+            let cells: Vec<usize> = self.tile_cells(t as usize).collect();
+            for i in cells {
+                self.params[i] = s.params[k];
+                self.heat[i] = s.heat[k];
+                k += 1;
+            }
+            self.done[t as usize] = true;
+        }
     }
 
     /// Make sure the tiles holding `cells` (indices) have parameters for the current period.

@@ -4,12 +4,7 @@ use super::*;
 
 /// For GIS import: a style beside each raster, the hillshade, the assets as a GeoPackage with its styles, and
 /// `ensemble.qgz` holding them all over the hillshade.
-pub(super) fn write_gis(
-    ens: &Ensemble,
-    acc: &Accumulator,
-    out: &Path,
-    rs: &[(String, Vec<f32>, String)],
-) -> Result<Vec<PathBuf>> {
+pub(super) fn write_gis(ens: &Ensemble, acc: &Accumulator, out: &Path, specs: &[RasterSpec]) -> Result<Vec<PathBuf>> {
     use crate::run::qgis::{self, Layer, Style};
     let ls = &ens.prepared.landscape;
     let sc = &ens.prepared.scenario;
@@ -42,7 +37,7 @@ pub(super) fn write_gis(
             });
         }
     }
-    for (stem, _, desc) in rs {
+    for RasterSpec { stem, desc, .. } in specs {
         let style = raster_style(stem, acc, sc.spread.isochrone_interval_min);
         let f = out.join(format!("{stem}.tif"));
         files.push(qgis::write_qml(&f, &style)?);

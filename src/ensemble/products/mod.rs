@@ -28,7 +28,7 @@ pub use crate::ensemble::outcomes::*;
 use gis::*;
 use plots::write_distributions;
 pub use plots::{plot_distribution, plot_launch_window, plot_sensitivity};
-pub use rasters::rasters;
+pub use rasters::{raster_named, raster_specs, raster_values, RasterSpec};
 pub use styles::{ensemble_map, probability_map, raster_style};
 use styles::{write_more_maps, write_probability_maps};
 pub use tables::write_members_csv;
@@ -46,12 +46,24 @@ pub fn write_all(
     let ls = &ens.prepared.landscape;
     let sc = &ens.prepared.scenario;
     let mut files = Vec::new();
-    let rs = rasters(ens, acc);
-    let list: Vec<(PathBuf, &[f32], &str)> =
-        rs.iter().map(|(n, v, d)| (out.join(format!("{n}.tif")), v.as_slice(), d.as_str())).collect();
-    io::write_rasters(&ls.grid, &list, NODATA as f64, sc.output.cog)?;
-    files.extend(list.iter().map(|r| r.0.clone()));
-    files.extend(write_gis(ens, acc, out, &rs)?);
+    // Each raster computed as it is written (at most one per thread alive).
+    let specs = raster_specs(ens, acc);
+    let written: Vec<Result<PathBuf>> = {
+        use rayon::prelude::*;
+        specs
+            .par_iter()
+            .map(|s| {
+                let p = out.join(format!("{}.tif", s.stem));
+                let v = raster_values(ens, acc, s);
+                io::write_raster(&p, &ls.grid, &v, &s.desc, NODATA as f64, sc.output.cog)?;
+                Ok(p)
+            })
+            .collect()
+    };
+    for w in written {
+        files.push(w?);
+    }
+    files.extend(write_gis(ens, acc, out, &specs)?);
     files.push(write_members_csv(ens, acc, out)?);
     let (reach, arrivals) = asset_reach(ens, acc);
     if !ens.assets.is_empty() {
@@ -71,8 +83,8 @@ pub fn write_all(
         }
     }
     files.extend(write_distributions(ens, acc, out)?);
-    files.extend(write_probability_maps(ens, acc, &rs, out)?);
-    files.extend(write_more_maps(ens, acc, &rs, out)?);
+    files.extend(write_probability_maps(ens, acc, out)?);
+    files.extend(write_more_maps(ens, acc, out)?);
     let (sens, _) = crate::ensemble::sensitivity::sensitivity(ens, acc);
     if sens.iter().any(|s| !s.inputs.is_empty()) {
         let p = out.join("sensitivity.png");

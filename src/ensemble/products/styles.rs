@@ -178,12 +178,7 @@ pub fn probability_map(ens: &Ensemble, prob: &[f32], title: &str) -> Canvas {
 
 /// The maps beside the burn probability: ignition density, arrival time percentiles (p10: the early fires; p50),
 /// flame length p90.
-pub(super) fn write_more_maps(
-    ens: &Ensemble,
-    acc: &Accumulator,
-    rs: &[(String, Vec<f32>, String)],
-    out: &Path,
-) -> Result<Vec<PathBuf>> {
+pub(super) fn write_more_maps(ens: &Ensemble, acc: &Accumulator, out: &Path) -> Result<Vec<PathBuf>> {
     let interval = ens.prepared.scenario.spread.isochrone_interval_min;
     let n = acc.members;
     let maps: [(&str, Vec<LegendClass>, String, &str); 4] = [
@@ -214,12 +209,12 @@ pub(super) fn write_more_maps(
     ];
     let mut files = Vec::new();
     for (stem, classes, title, legend) in maps {
-        let Some((_, v, _)) = rs.iter().find(|r| r.0 == stem) else { continue };
+        let Some(v) = raster_named(ens, acc, stem) else { continue };
         // Arrival times of 0 (an ignition at minute 0) are shown: values at or above 0 where burned.
         let shown: Vec<f32> = if stem.starts_with("arrival") {
             v.iter().map(|&t| if t == NODATA { NODATA } else { t.max(1e-3) }).collect()
         } else {
-            v.clone()
+            v
         };
         let p = out.join(format!("{stem}.png"));
         ensemble_map(ens, &shown, &classes, &title, legend).save_png(&p)?;
@@ -229,26 +224,22 @@ pub(super) fn write_more_maps(
 }
 
 /// The burn probability maps: within the run, and at the response time.
-pub(super) fn write_probability_maps(
-    ens: &Ensemble,
-    acc: &Accumulator,
-    rs: &[(String, Vec<f32>, String)],
-    out: &Path,
-) -> Result<Vec<PathBuf>> {
+pub(super) fn write_probability_maps(ens: &Ensemble, acc: &Accumulator, out: &Path) -> Result<Vec<PathBuf>> {
     let rt = fmt_minutes(ens.prepared.scenario.ensemble.response_time_min);
     let mut files = Vec::new();
-    let prob = &rs[0].1;
-    let p = out.join("burn_probability.png");
-    probability_map(
-        ens,
-        prob,
-        &format!("Burn probability within {}, {} members", fmt_minutes(acc.duration_min), acc.members),
-    )
-    .save_png(&p)?;
-    files.push(p);
-    if let Some((_, v, _)) = rs.iter().find(|r| r.0 == "burn_probability_response") {
+    if let Some(prob) = raster_named(ens, acc, "burn_probability") {
+        let p = out.join("burn_probability.png");
+        probability_map(
+            ens,
+            &prob,
+            &format!("Burn probability within {}, {} members", fmt_minutes(acc.duration_min), acc.members),
+        )
+        .save_png(&p)?;
+        files.push(p);
+    }
+    if let Some(v) = raster_named(ens, acc, "burn_probability_response") {
         let p = out.join("burn_probability_response.png");
-        probability_map(ens, v, &format!("Burn probability at the response time ({rt}), {} members", acc.members))
+        probability_map(ens, &v, &format!("Burn probability at the response time ({rt}), {} members", acc.members))
             .save_png(&p)?;
         files.push(p);
     }
