@@ -82,6 +82,9 @@ pub fn raster_specs(ens: &Ensemble, acc: &Accumulator) -> Vec<RasterSpec> {
     out
 }
 
+/// A value of a cell from its histograms (arrival, flame, intensity).
+type Quantile = dyn Fn(&[u32], &[u32], &[u32]) -> Option<f64>;
+
 /// The values of one ensemble raster on the landscape's grid (nodata outside it, and where no member burned for
 /// the distributions).
 pub fn raster_values(ens: &Ensemble, acc: &Accumulator, spec: &RasterSpec) -> Vec<f32> {
@@ -93,7 +96,7 @@ pub fn raster_values(ens: &Ensemble, acc: &Accumulator, spec: &RasterSpec) -> Ve
         (0..n).map(|i| if outside(i) { NODATA } else { (counts[i] as f64 / m) as f32 }).collect()
     };
     let bw = acc.arrival_bin_min();
-    let per_cell = |f: &dyn Fn(&[u32], &[u32], &[u32]) -> Option<f64>| {
+    let per_cell = |f: &Quantile| {
         let mut v = vec![NODATA; n];
         for &c in &acc.hist_cells {
             let i = c as usize;
