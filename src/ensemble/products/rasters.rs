@@ -83,7 +83,7 @@ pub fn raster_specs(ens: &Ensemble, acc: &Accumulator) -> Vec<RasterSpec> {
 }
 
 /// A value of a cell from its histograms (arrival, flame, intensity).
-type Quantile = dyn Fn(&[u32], &[u32], &[u32]) -> Option<f64>;
+type Quantile<'a> = dyn Fn(&[u32], &[u32], &[u32]) -> Option<f64> + 'a;
 
 /// The values of one ensemble raster on the landscape's grid (nodata outside it, and where no member burned for
 /// the distributions).
@@ -96,7 +96,7 @@ pub fn raster_values(ens: &Ensemble, acc: &Accumulator, spec: &RasterSpec) -> Ve
         (0..n).map(|i| if outside(i) { NODATA } else { (counts[i] as f64 / m) as f32 }).collect()
     };
     let bw = acc.arrival_bin_min();
-    let per_cell = |f: &Quantile| {
+    let per_cell = |f: &Quantile<'_>| {
         let mut v = vec![NODATA; n];
         for &c in &acc.hist_cells {
             let i = c as usize;
