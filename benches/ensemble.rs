@@ -129,16 +129,92 @@ fn main() {
                 line(&stdout, "time:"),
                 line(&stdout, "memory:")
             );
+            // Columns found by name in the header (members.csv gains columns).
             let rows = std::fs::read_to_string(out.join("members.csv")).unwrap_or_default();
+            let header: Vec<&str> = rows.lines().next().unwrap_or("").split(',').collect();
+            let col = |name: &str| header.iter().position(|h| *h == name).expect("members.csv column");
+            let (ci, ca) = (col("ignitions"), col("burned_area_end_ha"));
             let (mut n, mut ign, mut area) = (0.0, 0.0, 0.0);
             for l in rows.lines().skip(1) {
                 let f: Vec<&str> = l.split(',').collect();
                 n += 1.0;
-                ign += f[4].parse::<f64>().unwrap_or(0.0);
-                area += f[6].parse::<f64>().unwrap_or(0.0);
+                ign += f[ci].parse::<f64>().unwrap_or(0.0);
+                area += f[ca].parse::<f64>().unwrap_or(0.0);
             }
             println!("      per member: {:.1} ignitions, {:.1} ha burned in 2 h (means)", ign / n, area / n);
         }
     }
+    thomas_memory(&shared, &dir);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Peak memory of a large-landscape ensemble: 150 members of 6 h fires on the Thomas Fire landscape (2000 x 2000
+/// cells) under a Santa Ana stream with perturbed wind and moisture, three assets and five criteria (the hazard
+/// issue's case; README "Memory model").
+fn thomas_memory(shared: &Path, dir: &Path) {
+    let t = shared.join("landscapes/thomas_fire");
+    if !t.exists() {
+        println!("\nthomas_fire: skipped, {} not found", t.display());
+        return;
+    }
+    std::fs::write(
+        dir.join("thomas_fragments.csv"),
+        "id,lon,lat,mass_kg,size_m,material,temperature_c,burning,burn_time_s,impact_probability,impact_time_s,sigma_along_m,sigma_cross_m,azimuth_deg\n\
+         p1,-119.0883,34.4086,1.2,0.1,solid_propellant,,true,35,0.7,60,300,200,45\n\
+         p2,-119.0853,34.4066,1.2,0.1,solid_propellant,,true,35,0.7,60,300,200,45\n\
+         p3,-119.0913,34.4106,0.8,0.08,solid_propellant,,true,25,0.6,60,300,200,45\n\
+         h1,-119.0870,34.4096,0.03,0.012,steel,1050,false,,0.8,60,200,150,45\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("santa_ana.csv"),
+        "time_h,wind_speed_kmh,wind_from_deg\n0,40,45\n1,45,40\n2,50,35\n3,45,40\n4,40,45\n5,35,50\n",
+    )
+    .unwrap();
+    let mut assets = String::new();
+    for (name, lon, lat, within) in [
+        ("santa_paula", -119.0593, 34.3542, r#"["1h", "3h"]"#),
+        ("ojai", -119.2429, 34.4480, r#"["2h"]"#),
+        ("highway", -119.10, 34.37, r#"["30min", "90min"]"#),
+    ] {
+        std::fs::write(
+            dir.join(format!("{name}.geojson")),
+            format!(r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}]}}"#),
+        )
+        .unwrap();
+        assets += &format!("\n[[asset]]\nname = \"{name}\"\nfile = \"{name}.geojson\"\nwithin = {within}\n");
+    }
+    let layers: String = [
+        ("elevation", "dem"),
+        ("slope", "slp"),
+        ("aspect", "asp"),
+        ("fuel", "fbfm40"),
+        ("canopy_cover", "cc"),
+        ("canopy_height", "ch"),
+        ("canopy_base_height", "cbh"),
+        ("canopy_bulk_density", "cbd"),
+    ]
+    .iter()
+    .map(|(k, f)| format!("{k} = \"{}\"\n", t.join(format!("{f}.tif")).display()))
+    .collect();
+    let toml = format!(
+        "name = \"Thomas memory case\"\nseed = 7\n[landscape]\n{layers}[weather]\nmoisture_pct = [3, 4, 6, 40, 70]\n\
+         wind_speed_kmh = 40\nwind_from_deg = 45\nstream = \"santa_ana.csv\"\n[debris]\nfragments = \"thomas_fragments.csv\"\n\
+         [spread]\nduration = \"6h\"\nisochrone_interval = \"1h\"\n[output]\ndir = \"out\"\n[ensemble]\nmembers = 150\n\
+         response_time = \"30min\"\n\n[ensemble.perturb]\nwind_speed_sd_pct = 20\nwind_direction_sd_deg = 15\n\
+         dead_moisture_sd_pct = 10\n{assets}\n[[criterion]]\nasset = \"santa_paula\"\nwithin = \"3h\"\nlimit = 0.01\n\n\
+         [[criterion]]\nasset = \"highway\"\nwithin = \"90min\"\nlimit = 0.1\n\n[[criterion]]\nburned_area_ha_above = 1000\n\
+         at = \"end\"\nlimit = 0.05\n\n[[criterion]]\nfires_above = 2\nat = \"response\"\nlimit = 0.1\n\n\
+         [[criterion]]\nany_ignition = true\nlimit = 0.5\n"
+    );
+    let sc = dir.join("thomas.toml");
+    std::fs::write(&sc, toml).unwrap();
+    let out = dir.join("thomas-ens");
+    let (t, stdout) =
+        emberfall(&["ensemble", sc.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
+    println!(
+        "\nthomas_fire 2000 x 2000 cells, 150 members of 6 h fires, Santa Ana stream, perturbations, 3 assets, 5 criteria (cpu):\n      whole process {t:.1} s\n      {}\n      {} (goal: below 1024 MiB)",
+        line(&stdout, "time:"),
+        line(&stdout, "memory:")
+    );
 }
