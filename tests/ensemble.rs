@@ -784,6 +784,9 @@ fn sensitivity_splits_the_members_by_their_own_draws() {
     let dir = common::tmpdir("ens-sens");
     let extra = "\n[[criterion]]\nburned_area_ha_above = 0.3\nat = \"end\"\nlimit = 0.5\n\n[ensemble.perturb]\nwind_speed_sd_pct = 45\n";
     let s = asset_scenario(&dir, 40, extra);
+    // Spotting on (surface fires spot from 100 kW/m): the spotting rate's sensitivity runs.
+    let text = std::fs::read_to_string(&s).unwrap();
+    std::fs::write(&s, text.replace("enabled = false", "enabled = true\nsurface_intensity_kw_per_m = 100")).unwrap();
     let out = dir.join("ens");
     emberfall(&["ensemble", s.to_str().unwrap(), "--backend", "cpu", "--out", out.to_str().unwrap()]);
     let members = common::read_csv_rows(&out.join("members.csv"));
@@ -805,9 +808,41 @@ fn sensitivity_splits_the_members_by_their_own_draws() {
     assert!((row["high_probability"].parse::<f64>().unwrap() - hi).abs() < 1e-12, "{row:?} vs {hi}");
     assert!(hi > lo, "more wind, more fire: low end {lo}, high end {hi}");
     assert_eq!(row["flips"], if (lo > 0.5) != (hi > 0.5) { "1" } else { "0" });
+    // The spotting rate's extra runs: the first 10 members (a quarter) with the rate halved and doubled; their
+    // shares recomputed from the runs' own records are not in members.csv, so check their member counts and that
+    // more embers do not make less fire.
+    let spot = rows.iter().find(|r| r["input"].starts_with("spotting rate")).expect("a spotting rate row");
+    assert_eq!((spot["low_end"].as_str(), spot["high_end"].as_str()), ("x0.5", "x2"));
+    assert_eq!((spot["low_members"].as_str(), spot["high_members"].as_str()), ("10", "10"));
+    assert!(spot["high_probability"].parse::<f64>().unwrap() >= spot["low_probability"].parse::<f64>().unwrap());
     // Inputs that did not vary are named in the report.
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("Not varied across the members, so not in the chart: failure time"), "{md}");
+    // Sharded, the sensitivity runs merge into the same table (members split over shards as the ensemble's).
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let d = dir.join(format!("shard{i}"));
+        emberfall(&[
+            "ensemble",
+            s.to_str().unwrap(),
+            "--backend",
+            "cpu",
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            d.to_str().unwrap(),
+        ]);
+        shards.push(d.to_str().unwrap().to_string());
+    }
+    let merged = dir.join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shards.iter().map(|s| s.as_str()));
+    args.extend(["--out", merged.to_str().unwrap()]);
+    emberfall(&args);
+    assert_eq!(
+        std::fs::read_to_string(merged.join("sensitivity.csv")).unwrap(),
+        std::fs::read_to_string(out.join("sensitivity.csv")).unwrap()
+    );
 }
 
 /// A boundary reached by the fire crossing it is told apart from one reached after debris ignited beyond it: the

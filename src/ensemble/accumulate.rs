@@ -119,6 +119,9 @@ pub struct Accumulator {
     pub records: Vec<MemberRecord>,
     /// Launch-window sweep: per candidate launch time (RFC 3339), its members' records.
     pub window: Vec<(String, Vec<MemberRecord>)>,
+    /// Sensitivity runs of inputs the members do not draw: per run (its label and factor), the records of the same
+    /// first members rerun with the input so scaled ([`crate::ensemble::sensitivity`]).
+    pub sensitivity: Vec<(String, f64, Vec<MemberRecord>)>,
     #[serde(skip)]
     slot_of: HashMap<u32, u32>,
 }
@@ -152,6 +155,7 @@ impl Accumulator {
             burns: Vec::new(),
             records: Vec::new(),
             window: Vec::new(),
+            sensitivity: Vec::new(),
             slot_of: HashMap::new(),
         }
     }
@@ -244,6 +248,14 @@ impl Accumulator {
             }
             a.1.extend(b.1.iter().cloned());
         }
+        if self.sensitivity.len() != other.sensitivity.len()
+            || self.sensitivity.iter().zip(&other.sensitivity).any(|(a, b)| a.0 != b.0 || a.1 != b.1)
+        {
+            return Err(Error::value("merge", "", "the shards ran different sensitivity runs"));
+        }
+        for (a, b) in self.sensitivity.iter_mut().zip(&other.sensitivity) {
+            a.2.extend(b.2.iter().cloned());
+        }
         Ok(())
     }
 
@@ -262,6 +274,9 @@ impl Accumulator {
         self.records.sort_by_key(|r| r.member);
         for w in &mut self.window {
             w.1.sort_by_key(|r| r.member);
+        }
+        for w in &mut self.sensitivity {
+            w.2.sort_by_key(|r| r.member);
         }
     }
 

@@ -155,8 +155,8 @@ pub fn variation(
         _ => None,
     };
     // A launch-window candidate's weather replaces the weather members.
-    let stream = match launch {
-        Some(l) => Some(l.stream.clone()),
+    let stream = match launch.and_then(|l| l.stream.as_ref()) {
+        Some(s) => Some(s.clone()),
         None => d.weather_member.map(|w| streams[w].clone()),
     };
     let weather = match d.perturb {
@@ -177,7 +177,14 @@ pub fn variation(
         None => stream,
     };
     let winds_aloft = launch.and_then(|l| l.winds_aloft.clone());
-    Variation { weather, event, class_counts: d.class_counts.clone(), winds_aloft, skip_maps: true }
+    Variation {
+        weather,
+        event,
+        class_counts: d.class_counts.clone(),
+        winds_aloft,
+        spotting_rate_factor: launch.and_then(|l| l.spotting_rate_factor),
+        skip_maps: true,
+    }
 }
 
 #[cfg(test)]

@@ -13,6 +13,11 @@
 
 pub mod accumulate;
 pub use crate::run::assets;
+
+/// The sensitivity runs of the spotting rate (`embers_per_ha_per_mw`): label and factor.
+pub const SPOTTING_RATE_RUNS: [(&str, f64); 2] = [("spotting rate x0.5", 0.5), ("spotting rate x2", 2.0)];
+/// Most members rerun per sensitivity run.
+pub const SENSITIVITY_MEMBERS: usize = 50;
 pub mod assumptions;
 pub mod draw;
 pub mod outcomes;
@@ -385,7 +390,8 @@ impl Ensemble {
         let shared_weather = sc.ensemble.perturb.is_none();
         let batch = if shared_weather { self.prepared.max_batch().min(ks.len()) } else { 1 };
         let label = |k: usize| match launch {
-            Some(_) => format!("launch-window member {k}"),
+            Some(l) if l.stream.is_some() => format!("launch-window member {k}"),
+            Some(_) => format!("sensitivity-run member {k}"),
             None => format!("member {k}"),
         };
         if batch <= 1 {
@@ -490,14 +496,44 @@ impl Ensemble {
                 acc.window.push((c.to_rfc3339(), records));
             }
         }
+        // Sensitivity runs: the first members again with the spotting rate halved and doubled (the members do not
+        // draw it), for the verdicts' sensitivity.
+        let k_sens = self.sensitivity_members();
+        let ks: Vec<usize> = (shard.index..k_sens).step_by(shard.count).collect();
+        for (label, f) in SPOTTING_RATE_RUNS {
+            if k_sens == 0 {
+                break;
+            }
+            let sweep = crate::run::ensemble_spec::Launch { spotting_rate_factor: Some(f), ..Default::default() };
+            let mut records = Vec::with_capacity(ks.len());
+            self.run_members(
+                &ks,
+                Some(&sweep),
+                &mut batch_ctx,
+                &mut |o, _| records.push(o.record),
+                &mut |_| {},
+                &tally,
+            )?;
+            acc.sensitivity.push((label.to_string(), f, records));
+        }
         acc.canonicalise();
         Ok(acc)
     }
 
-    /// Members a shard runs in all (the ensemble's and the launch-window sweep's).
+    /// Members rerun in each sensitivity run: the first quarter of the members, at most 50 (none without spotting).
+    pub fn sensitivity_members(&self) -> usize {
+        if self.prepared.scenario.spotting.enabled {
+            (self.members / 4).min(SENSITIVITY_MEMBERS)
+        } else {
+            0
+        }
+    }
+
+    /// Members a shard runs in all (the ensemble's, the launch-window sweep's and the sensitivity runs').
     pub fn shard_members(&self, shard: Shard) -> usize {
         let mine = |m: usize| (shard.index..m).step_by(shard.count).count();
-        mine(self.members)
+        SPOTTING_RATE_RUNS.len() * mine(self.sensitivity_members())
+            + mine(self.members)
             + self
                 .prepared
                 .scenario

@@ -2,9 +2,10 @@
 //! split, as a tornado chart shows it): for each input that varies across the members (failure time, wind speed
 //! and direction, dead fuel moisture, fragment count, weather member), the criterion's event probability among
 //! the members with the input's low values and among those with its high values (split at the median; a weather
-//! member's bar spans its members' lowest and highest probability). A bar that crosses the limit marks an input
-//! whose plausible range would flip the verdict. Inputs that do not vary across the members are named, so that a
-//! board knows what the chart cannot show.
+//! member's bar spans its members' lowest and highest probability). The spotting rate, which the members do not
+//! draw, comes from extra runs of the first members with it halved and doubled ([`crate::ensemble::SPOTTING_RATE_RUNS`]).
+//! A bar that crosses the limit marks an input whose plausible range would flip the verdict. Inputs that vary in
+//! neither way are named, so that a board knows what the chart cannot show.
 
 use serde::Serialize;
 
@@ -91,7 +92,14 @@ pub fn sensitivity(ens: &Ensemble, acc: &Accumulator) -> (Vec<CriterionSensitivi
     if weather.len() < 2 {
         constant.push("weather member".into());
     }
-    constant.push("spotting rate and distances (not drawn per member)".into());
+    let spot_runs = acc.sensitivity.len() == 2 && acc.sensitivity.iter().all(|r| !r.2.is_empty());
+    if spot_runs {
+        constant.push("ember distances (not drawn per member)".into());
+    } else {
+        constant.push(
+            "spotting rate and ember distances (not drawn per member; no sensitivity runs without spotting)".into(),
+        );
+    }
     if sc.ensemble.perturb.is_none() {
         constant.push("(no [ensemble.perturbation]: wind and moisture are the weather members' own)".into());
     }
@@ -142,6 +150,22 @@ pub fn sensitivity(ens: &Ensemble, acc: &Accumulator) -> (Vec<CriterionSensitivi
                     low_members: lo.2,
                     high_members: hi.2,
                     flips: flips(lo.1, hi.1),
+                });
+            }
+            if spot_runs {
+                // The sensitivity runs: the same first members with the spotting rate halved and doubled.
+                let (lo, hi) = (&acc.sensitivity[0], &acc.sensitivity[1]);
+                let (pl, nl) = share(&lo.2.iter().collect::<Vec<_>>(), event);
+                let (ph, nh) = share(&hi.2.iter().collect::<Vec<_>>(), event);
+                inputs.push(InputEffect {
+                    input: "spotting rate (embers per ha and MW; extra runs)".into(),
+                    low_label: format!("x{}", lo.1),
+                    high_label: format!("x{}", hi.1),
+                    low_probability: pl,
+                    high_probability: ph,
+                    low_members: nl,
+                    high_members: nh,
+                    flips: flips(pl, ph),
                 });
             }
             inputs.sort_by(|a, b| b.swing().total_cmp(&a.swing()));

@@ -67,7 +67,7 @@ impl LaunchWindow {
     /// The weather stream of a launch at `t0` for `duration_min`: the forecast row in force at `t0` from time 0,
     /// then every later row (minutes after `t0`) until the end of the run.
     pub fn stream(&self, t0: DateTime<FixedOffset>, duration_min: f64) -> WeatherStream {
-        self.launch(t0, duration_min).stream
+        self.launch(t0, duration_min).stream.unwrap_or_else(|| WeatherStream { periods: Vec::new() })
     }
 
     /// The forecast row in force at `t0`.
@@ -87,15 +87,21 @@ impl LaunchWindow {
             }
             periods.push(Period { start_min: m, weather: r.1 });
         }
-        Launch { stream: WeatherStream { periods }, winds_aloft: self.aloft.get(k).cloned() }
+        Launch {
+            stream: Some(WeatherStream { periods }),
+            winds_aloft: self.aloft.get(k).cloned(),
+            spotting_rate_factor: None,
+        }
     }
 }
 
-/// A launch-window candidate's weather: its stream, and the winds aloft its debris flies in (none: the scenario's).
-#[derive(Clone, Debug, PartialEq)]
+/// What a sweep of an ensemble's members changes: a launch-window candidate's weather stream and the winds aloft
+/// its debris flies in, or a sensitivity run's spotting rate (none: the scenario's, or the member's own draw).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Launch {
-    pub stream: WeatherStream,
+    pub stream: Option<WeatherStream>,
     pub winds_aloft: Option<Vec<crate::debris::WindLayer>>,
+    pub spotting_rate_factor: Option<f64>,
 }
 
 impl Default for EnsembleSpec {

@@ -38,6 +38,8 @@ pub struct Variation {
     pub class_counts: Option<Vec<usize>>,
     /// Winds aloft replacing the scenario's `[[debris.winds_aloft]]` (a launch-window candidate's forecast).
     pub winds_aloft: Option<Vec<crate::debris::WindLayer>>,
+    /// A factor on the spotting rate (`embers_per_ha_per_mw`): the sensitivity runs of an ensemble.
+    pub spotting_rate_factor: Option<f64>,
     /// Skip the per-cell ignition maps of a flown event (an ensemble member needs only its ignitions).
     pub skip_maps: bool,
 }
@@ -366,6 +368,18 @@ fn debris_notes(field: &DebrisField, expected: &[f64]) -> Vec<String> {
 }
 
 impl Prepared {
+    /// The spotting parameters of a member: the scenario's, its rate scaled by the variation's factor.
+    pub fn spotting_of(&self, v: &Variation) -> crate::spread::spotting::SpottingParams {
+        let s = &self.scenario.spotting;
+        match v.spotting_rate_factor {
+            Some(f) => crate::spread::spotting::SpottingParams {
+                embers_per_ha_per_mw: s.embers_per_ha_per_mw * f,
+                ..s.clone()
+            },
+            None => s.clone(),
+        }
+    }
+
     /// Per-cell ignition inputs (burnable and drier than extinction, fuel temperature).
     pub fn cell_ignition(&self) -> &CellIgnition {
         &self.cell_ignition
@@ -399,6 +413,7 @@ impl Prepared {
         let grid = &self.landscape.grid;
         let (debris, sources, notes) = self.member_sources(seed, variation)?;
         let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
+        let spot = self.spotting_of(variation);
         let (fire, summary, spotting) = if sources.is_empty() {
             (None, None, None)
         } else {
@@ -418,7 +433,7 @@ impl Prepared {
                         &mut fire,
                         grid,
                         &self.cell_ignition.fuel_temp_c,
-                        &sc.spotting,
+                        &spot,
                         seed,
                         total,
                         &mut |t| progress(t, total),
@@ -552,9 +567,13 @@ impl Prepared {
         if self.clock.is_some() {
             return Err(Error::Internal("batches of members do not run under burn periods yet".into()));
         }
-        if members.iter().any(|(_, v)| v.weather != first.weather) {
-            return Err(Error::Internal("a batch of members must share one weather stream".into()));
+        if members
+            .iter()
+            .any(|(_, v)| v.weather != first.weather || v.spotting_rate_factor != first.spotting_rate_factor)
+        {
+            return Err(Error::Internal("a batch of members must share one weather stream and spotting rate".into()));
         }
+        let spot = self.spotting_of(first);
         let stream = first.weather.clone().unwrap_or_else(|| self.stream.clone());
         let own_stream = first.weather.is_none();
         let prepared: Vec<_> =
@@ -579,7 +598,7 @@ impl Prepared {
                     &mut fire,
                     grid,
                     &self.cell_ignition.fuel_temp_c,
-                    &sc.spotting,
+                    &spot,
                     &seeds,
                     total,
                     &mut |_| {},
