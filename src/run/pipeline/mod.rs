@@ -372,11 +372,10 @@ impl Prepared {
     pub fn spotting_of(&self, v: &Variation) -> crate::spread::spotting::SpottingParams {
         let s = &self.scenario.spotting;
         match v.spotting_rate_factor {
-            Some(f) => crate::spread::spotting::SpottingParams {
-                embers_per_ha_per_mw: s.embers_per_ha_per_mw * f,
-                ..s.clone()
-            },
-            None => s.clone(),
+            Some(f) => {
+                crate::spread::spotting::SpottingParams { embers_per_ha_per_mw: s.embers_per_ha_per_mw * f, ..*s }
+            }
+            None => *s,
         }
     }
 
