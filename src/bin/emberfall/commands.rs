@@ -44,10 +44,18 @@ pub fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
         run.backend
     );
     let t = &run.timing;
-    // Members run: the ensemble's and the launch-window sweep's.
-    let ran = a.members as usize + a.window.iter().map(|w| w.1.len()).sum::<usize>();
-    if ran > a.members as usize {
-        println!("launch window: {} candidate times, {} members", a.window.len(), ran - a.members as usize);
+    // Members run: the ensemble's, the launch-window sweep's and the sensitivity runs'.
+    let window: usize = a.window.iter().map(|w| w.1.len()).sum();
+    let sensitivity: usize = a.sensitivity.iter().map(|w| w.2.len()).sum();
+    let ran = a.members as usize + window + sensitivity;
+    if window > 0 {
+        println!("launch window: {} candidate times, {window} members", a.window.len());
+    }
+    if sensitivity > 0 {
+        println!(
+            "sensitivity runs: {} ({sensitivity} members)",
+            a.sensitivity.iter().map(|w| w.0.as_str()).collect::<Vec<_>>().join(", ")
+        );
     }
     // A merge runs no member: no rate to give.
     let rate = if t.compute_s > 0.0 {
