@@ -963,3 +963,26 @@ fn an_incident_run_times_its_assets_in_clock_time() {
     assert!(names[1].starts_with("lookout: not reached"), "{names:?}");
     assert_eq!(kmz.layer_by_name("ignitions").unwrap().feature_count(), 1);
 }
+
+/// `--map-extent landscape` frames the whole landscape whatever the fire; the default frames the fire.
+#[test]
+fn map_extent_landscape_frames_the_whole_landscape() {
+    let lcp = common::shared("landscapes/missoula_lcp/example_lcp.tif");
+    let d = tmpdir("extent");
+    let run = |ignite: &str, extent: &str, out: &str| {
+        run_ok(
+            emberfall()
+                .args(["spread", "--lcp"])
+                .arg(&lcp)
+                .args(["--moisture", "3,4,5,30,60", "--ignite", ignite, "--duration", "30min", "--no-spotting"])
+                .args(["--map-extent", extent, "--backend", "cpu", "--out"])
+                .arg(d.join(out)),
+        );
+        image::image_dimensions(d.join(out).join("arrival_time.png")).unwrap()
+    };
+    let a = run("718012.3,5170004.1", "landscape", "a");
+    let b = run("712000,5176000", "landscape", "b");
+    assert_eq!(a, b, "the whole landscape either way");
+    let fire = run("718012.3,5170004.1", "fire", "c");
+    assert_ne!(fire, a, "a 30-min fire's map is framed on it");
+}

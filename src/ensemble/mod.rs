@@ -553,6 +553,8 @@ pub struct EnsembleOptions {
     pub backend: Option<Backend>,
     pub cog: bool,
     pub seed: Option<u64>,
+    /// What the maps frame (`--map-extent`), replacing the scenario's.
+    pub map_extent: Option<crate::run::scenario::MapExtent>,
 }
 
 /// What an ensemble run produced.
@@ -583,6 +585,9 @@ pub fn run_file(path: &Path, opts: &EnsembleOptions, log: &mut dyn FnMut(&str)) 
     }
     if let Some(s) = opts.seed {
         sc.seed = s;
+    }
+    if let Some(e) = opts.map_extent {
+        sc.output.map_extent = e;
     }
     if opts.cog {
         sc.output.cog = true;
@@ -721,6 +726,9 @@ pub fn merge(
         sc.backend = b;
     }
     sc.seed = acc.seed;
+    if let Some(e) = opts.map_extent {
+        sc.output.map_extent = e;
+    }
     if opts.cog {
         sc.output.cog = true;
     }

@@ -44,6 +44,8 @@ pub struct Overrides {
     pub start: Option<start::StartTime>,
     /// Asset files (`--assets`), beside the scenario's `[[asset]]` entries.
     pub assets: Vec<PathBuf>,
+    /// What the maps frame (`--map-extent`), replacing the scenario's.
+    pub map_extent: Option<scenario::MapExtent>,
 }
 
 /// Seconds a run spent reading and checking inputs, computing (debris, ignition, spread) and writing products.
@@ -106,6 +108,9 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
     }
     if let Some(t) = &overrides.start {
         sc.start = Some(t.clone());
+    }
+    if let Some(e) = overrides.map_extent {
+        sc.output.map_extent = e;
     }
     sc.add_asset_files(&overrides.assets)?;
     run_scenario(sc, log)

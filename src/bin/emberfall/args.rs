@@ -78,6 +78,9 @@ pub enum Command {
         /// the scenario's [[asset]] entries).
         #[arg(long, value_name = "FILE")]
         assets: Vec<PathBuf>,
+        /// What the PNG maps frame: the fire (burned cells, impacts, assets, with a margin) or the whole landscape.
+        #[arg(long, value_enum)]
+        map_extent: Option<emberfall::run::scenario::MapExtent>,
     },
     /// Run a scenario's ensemble: burn probability, arrival percentiles, assets, hazard criteria and report.
     Ensemble {
@@ -100,6 +103,9 @@ pub enum Command {
         cog: bool,
         #[arg(long, value_enum)]
         backend: Option<BackendArg>,
+        /// What the PNG maps frame: the fire (burned probability, assets, pad, with a margin) or the whole landscape.
+        #[arg(long, value_enum)]
+        map_extent: Option<emberfall::run::scenario::MapExtent>,
     },
     /// Merge ensemble shards (folders written by `ensemble --shard`) into the products of the whole ensemble.
     Merge {
@@ -117,6 +123,9 @@ pub enum Command {
         cog: bool,
         #[arg(long, value_enum)]
         backend: Option<BackendArg>,
+        /// What the PNG maps frame: the fire (burned cells, assets, pad, with a margin) or the whole landscape.
+        #[arg(long, value_enum)]
+        map_extent: Option<emberfall::run::scenario::MapExtent>,
     },
     /// The demo: a Kairos-like failure over the synthetic Spaceport Kii landscape in dem/ (examples/kairos_2024.toml).
     Demo {
@@ -313,6 +322,9 @@ pub struct SpreadArgs {
     /// Ignitions from a vector file (points, lines, polygons; optional `time_min` attribute).
     #[arg(long, value_name = "FILE")]
     pub ignitions: Option<PathBuf>,
+    /// What the PNG maps frame: the fire (burned cells, ignitions, assets, with a margin) or the whole landscape.
+    #[arg(long, value_enum, default_value = "fire")]
+    pub map_extent: emberfall::run::scenario::MapExtent,
     /// Assets to time the fire's arrival at (villages, roads, a boundary): a vector file, one asset per `name`
     /// attribute (repeatable). Their arrival times go into summary.json, assets.csv, the report and the map.
     #[arg(long, value_name = "FILE")]

@@ -414,7 +414,12 @@ pub fn spread(args: SpreadArgs) -> Result<()> {
             crown: crown_method,
         },
         spotting,
-        output: OutputSpec { dir: args.out.clone(), cog: args.cog, write_moisture: args.write_moisture },
+        output: OutputSpec {
+            dir: args.out.clone(),
+            cog: args.cog,
+            write_moisture: args.write_moisture,
+            map_extent: args.map_extent,
+        },
         ensemble: Default::default(),
         start: args.start.as_deref().map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
         notes: Vec::new(),
@@ -457,22 +462,8 @@ pub fn gpu_info(backend: BackendArg) -> Result<()> {
     Ok(())
 }
 
-pub fn run_scenario(
-    path: &std::path::Path,
-    out: Option<PathBuf>,
-    seed: Option<u64>,
-    backend: Option<BackendArg>,
-    start: Option<&str>,
-    assets: &[PathBuf],
-) -> Result<()> {
-    let ov = emberfall::run::Overrides {
-        backend: backend.map(Into::into),
-        out_dir: out,
-        seed,
-        start: start.map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
-        assets: assets.to_vec(),
-    };
-    let rep = emberfall::run::run_file(path, &ov, &mut |m| eprintln!("{m}"))?;
+pub fn run_scenario(path: &std::path::Path, ov: &emberfall::run::Overrides) -> Result<()> {
+    let rep = emberfall::run::run_file(path, ov, &mut |m| eprintln!("{m}"))?;
     eprintln!("time: {}", rep.timing.split());
     for f in &rep.files {
         println!("{}", f.display());
@@ -549,24 +540,8 @@ pub fn moisture(weather: &Path, initial: Option<&str>, out: Option<&Path>) -> Re
     Ok(())
 }
 
-pub fn ensemble(
-    scenario: &Path,
-    members: Option<usize>,
-    out: Option<PathBuf>,
-    shard: Option<&str>,
-    seed: Option<u64>,
-    cog: bool,
-    backend: Option<BackendArg>,
-) -> Result<()> {
-    let opts = emberfall::ensemble::EnsembleOptions {
-        members,
-        out,
-        shard: shard.map(emberfall::ensemble::Shard::parse).transpose()?,
-        backend: backend.map(Into::into),
-        cog,
-        seed,
-    };
-    let run = emberfall::ensemble::run_file(scenario, &opts, &mut |m| eprintln!("{m}"))?;
+pub fn ensemble(scenario: &Path, opts: &emberfall::ensemble::EnsembleOptions) -> Result<()> {
+    let run = emberfall::ensemble::run_file(scenario, opts, &mut |m| eprintln!("{m}"))?;
     print_ensemble(&run);
     Ok(())
 }
@@ -575,11 +550,9 @@ pub fn merge(
     shards: &[PathBuf],
     out: &Path,
     scenario: Option<&Path>,
-    cog: bool,
-    backend: Option<BackendArg>,
+    opts: &emberfall::ensemble::EnsembleOptions,
 ) -> Result<()> {
-    let opts = emberfall::ensemble::EnsembleOptions { backend: backend.map(Into::into), cog, ..Default::default() };
-    let run = emberfall::ensemble::merge(scenario, shards, &opts, out, &mut |m| eprintln!("{m}"))?;
+    let run = emberfall::ensemble::merge(scenario, shards, opts, out, &mut |m| eprintln!("{m}"))?;
     print_ensemble(&run);
     Ok(())
 }

@@ -98,15 +98,38 @@ fn run(cli: Cli) -> Result<()> {
         Command::Behavior(args) => behavior(args),
         Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
-        Command::Run { scenario, out, seed, backend, start, assets } => {
-            run_scenario(&scenario, out, seed, backend, start.as_deref(), &assets)
+        Command::Run { scenario, out, seed, backend, start, assets, map_extent } => {
+            let ov = emberfall::run::Overrides {
+                backend: backend.map(Into::into),
+                out_dir: out,
+                seed,
+                start: start.as_deref().map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
+                assets,
+                map_extent,
+            };
+            run_scenario(&scenario, &ov)
         }
         Command::Demo { out, backend, behavior_maps, members } => demo(&out, backend, behavior_maps, members),
-        Command::Ensemble { scenario, members, out, shard, seed, cog, backend } => {
-            ensemble(&scenario, members, out, shard.as_deref(), seed, cog, backend)
+        Command::Ensemble { scenario, members, out, shard, seed, cog, backend, map_extent } => {
+            let opts = emberfall::ensemble::EnsembleOptions {
+                members,
+                out,
+                shard: shard.as_deref().map(emberfall::ensemble::Shard::parse).transpose()?,
+                backend: backend.map(Into::into),
+                cog,
+                seed,
+                map_extent,
+            };
+            ensemble(&scenario, &opts)
         }
-        Command::Merge { shards, out, scenario, cog, backend } => {
-            merge(&shards, &out, scenario.as_deref(), cog, backend)
+        Command::Merge { shards, out, scenario, cog, backend, map_extent } => {
+            let opts = emberfall::ensemble::EnsembleOptions {
+                backend: backend.map(Into::into),
+                cog,
+                map_extent,
+                ..Default::default()
+            };
+            merge(&shards, &out, scenario.as_deref(), &opts)
         }
     }
 }

@@ -154,7 +154,7 @@ pub fn ensemble_map(
         }
     }
     let shown: Vec<f32> = values.iter().map(|&p| if p > 0.0 && p != NODATA { p } else { NODATA }).collect();
-    let win = window_around(ls, &shown, &pts);
+    let win = window_around(ls, &shown, &pts, ens.prepared.scenario.output.map_extent);
     let (grid, elevation, ground) = cut(ls, win);
     let vals = crate::run::products::cut_raster(ls.grid.cols, win, &shown);
     let mut cv = render_map(&grid, &elevation, &vals, NODATA, classes, title, legend_title, Some(&ground));

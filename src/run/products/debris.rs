@@ -39,7 +39,7 @@ pub(super) fn write_debris_products(p: &Prepared, d: &MemberDebris, out: &Path) 
         files.push(f);
     }
     let png = out.join("ignition_probability.png");
-    ignition_map(ls, &prob, &d.field).save_png(&png)?;
+    ignition_map(ls, &prob, &d.field, p.scenario.output.map_extent).save_png(&png)?;
     files.push(png);
     let impacts = out.join("impacts.gpkg");
     let m1h = p.scenario.weather.base.moisture.dead_1h;
@@ -62,10 +62,15 @@ pub fn ignition_classes() -> Vec<LegendClass> {
     ]
 }
 
-pub(super) fn ignition_map(ls: &Landscape, prob: &[f32], field: &DebrisField) -> Canvas {
+pub(super) fn ignition_map(
+    ls: &Landscape,
+    prob: &[f32],
+    field: &DebrisField,
+    extent: crate::run::scenario::MapExtent,
+) -> Canvas {
     let classes = ignition_classes();
     let points: Vec<(f64, f64)> = field.fragments.iter().map(|f| (f.x, f.y)).collect();
-    let win = window_around(ls, prob, &points);
+    let win = window_around(ls, prob, &points, extent);
     let (grid, elevation, water) = cut(ls, win);
     let p = cut_raster(ls.grid.cols, win, prob);
     let mut cv = render_map(

@@ -46,7 +46,7 @@ pub(super) fn map_window(
         points.extend(f.points.iter().copied());
         points.extend(f.lines.iter().flatten().copied());
     }
-    window_around(ls, &r.arrival_min, &points)
+    window_around(ls, &r.arrival_min, &points, overlay.extent)
 }
 
 /// What the arrival map draws over the arrival times: assets (named, with their arrival), spot fires, the start's
@@ -57,12 +57,22 @@ pub struct ArrivalOverlay<'a> {
     /// Where spot fires started.
     pub spot_fires: Vec<(f64, f64)>,
     pub start: Option<&'a crate::run::start::StartTime>,
+    /// What the map frames.
+    pub extent: crate::run::scenario::MapExtent,
 }
 
 /// A window (row, col, rows, cols) framing the cells with a value (not [`NODATA`], above 0) and `points`, with a
-/// margin; the whole grid when there is nothing.
-pub fn window_around(ls: &Landscape, values: &[f32], points: &[(f64, f64)]) -> (usize, usize, usize, usize) {
+/// margin; the whole grid when there is nothing, or when `extent` asks for the landscape.
+pub fn window_around(
+    ls: &Landscape,
+    values: &[f32],
+    points: &[(f64, f64)],
+    extent: crate::run::scenario::MapExtent,
+) -> (usize, usize, usize, usize) {
     let g = &ls.grid;
+    if extent == crate::run::scenario::MapExtent::Landscape {
+        return (0, 0, g.rows, g.cols);
+    }
     let (mut r0, mut c0, mut r1, mut c1) = (usize::MAX, usize::MAX, 0usize, 0usize);
     let mut add = |row: usize, col: usize| {
         (r0, c0, r1, c1) = (r0.min(row), c0.min(col), r1.max(row), c1.max(col));

@@ -326,6 +326,7 @@ pub fn write_member(
                         .collect()
                 }),
                 start,
+                extent: sc.output.map_extent,
             };
             let SpreadProducts { files: f, isochrones: isos, window: win } =
                 write_spread_products(ls, res, &m.sources, sc, out, &overlay, phases)?;

@@ -90,6 +90,16 @@ pub struct SpreadSpec {
     pub crown: CrownMethod,
 }
 
+/// What a map frames: the fire (its burned cells, ignitions, assets and the pad, with a margin) or the whole
+/// landscape.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MapExtent {
+    #[default]
+    Fire,
+    Landscape,
+}
+
 /// Output settings.
 #[derive(Clone, Debug)]
 pub struct OutputSpec {
@@ -97,6 +107,8 @@ pub struct OutputSpec {
     pub cog: bool,
     /// Write the dead fuel moistures of every weather period (`moisture/`).
     pub write_moisture: bool,
+    /// What the PNG maps frame.
+    pub map_extent: MapExtent,
 }
 
 /// A checked scenario.
@@ -255,6 +267,8 @@ struct OutputFile {
     cog: bool,
     #[serde(default)]
     write_moisture: bool,
+    #[serde(default)]
+    map_extent: MapExtent,
 }
 
 impl WeatherSpec {
@@ -416,8 +430,12 @@ impl Scenario {
             wind_limit: s.wind_limit,
             crown: s.crown_method,
         };
-        let output =
-            OutputSpec { dir: resolve(base, f.output.dir), cog: f.output.cog, write_moisture: f.output.write_moisture };
+        let output = OutputSpec {
+            dir: resolve(base, f.output.dir),
+            cog: f.output.cog,
+            write_moisture: f.output.write_moisture,
+            map_extent: f.output.map_extent,
+        };
         let has_event = matches!(debris, DebrisSpec::Event { .. });
         let ensemble = ens::check(
             ens::Tables {
