@@ -10,32 +10,10 @@ pub(super) fn write_gis(ens: &Ensemble, acc: &Accumulator, out: &Path, specs: &[
     let sc = &ens.prepared.scenario;
     let mut files = Vec::new();
     let mut layers = Vec::new();
-    let ink = [30, 30, 140];
     if !ens.assets.is_empty() {
-        let p = out.join("assets.gpkg");
-        let styles = [
-            ("asset_points", Style::Points { color: ink, label_field: "name".into() }, "Assets (points)"),
-            ("asset_lines", Style::Lines { color: ink, label_field: "name".into() }, "Assets (lines and outlines)"),
-        ];
-        crate::run::products::gis::write_assets(
-            &p,
-            &ens.prepared.landscape.grid,
-            &ens.assets,
-            &styles.iter().map(|s| (s.0, qgis::qml(&s.1))).collect::<Vec<_>>(),
-        )?;
-        files.push(p);
-        for (layer, style, what) in styles {
-            let q = out.join(format!("assets_{layer}.qml"));
-            io::write_text(&q, &qgis::qml(&style))?;
-            files.push(q);
-            layers.push(Layer {
-                file: "assets.gpkg".into(),
-                layer: Some(layer.into()),
-                name: what.into(),
-                style,
-                visible: true,
-            });
-        }
+        let (f, l) = crate::run::products::gis::write_asset_layers(out, &ens.prepared.landscape.grid, &ens.assets)?;
+        files.extend(f);
+        layers.extend(l);
     }
     for RasterSpec { stem, desc, .. } in specs {
         let style = raster_style(stem, acc, sc.spread.isochrone_interval_min);

@@ -20,6 +20,29 @@ pub fn asset_styles() -> [(&'static str, Style, &'static str); 2] {
     ]
 }
 
+/// The assets for GIS: `assets.gpkg` (its layers' styles inside it) and a .qml beside it per layer; returns the
+/// files and the project layers.
+pub fn write_asset_layers(out: &Path, grid: &Grid, assets: &[Asset]) -> Result<(Vec<PathBuf>, Vec<Layer>)> {
+    let p = out.join("assets.gpkg");
+    let styles = asset_styles();
+    write_assets(&p, grid, assets, &styles.iter().map(|s| (s.0, qgis::qml(&s.1))).collect::<Vec<_>>())?;
+    let mut files = vec![p];
+    let mut layers = Vec::new();
+    for (layer, style, what) in styles {
+        let q = out.join(format!("assets_{layer}.qml"));
+        io::write_text(&q, &qgis::qml(&style))?;
+        files.push(q);
+        layers.push(Layer {
+            file: "assets.gpkg".into(),
+            layer: Some(layer.into()),
+            name: what.into(),
+            style,
+            visible: true,
+        });
+    }
+    Ok((files, layers))
+}
+
 /// The styled products of a run's folder `out`, as `files` lists them, in a QGIS project `run.qgz` over the
 /// hillshade of `window` (row, col, rows, cols: the arrival map's), with a .qml beside each: arrival time (classes
 /// in minutes, as the map's hours), flame length, crown fire type, ignition probability, isochrones (labelled by
@@ -38,19 +61,9 @@ pub fn write_run_gis(
     let mut written = Vec::new();
     let mut layers = Vec::new();
     if !assets.is_empty() {
-        let p = out.join("assets.gpkg");
-        let styles = asset_styles();
-        write_assets(&p, &ls.grid, assets, &styles.iter().map(|s| (s.0, qgis::qml(&s.1))).collect::<Vec<_>>())?;
-        written.push(p);
-        for (layer, style, what) in styles {
-            layers.push(Layer {
-                file: "assets.gpkg".into(),
-                layer: Some(layer.into()),
-                name: what.into(),
-                style,
-                visible: true,
-            });
-        }
+        let (files, asset_layers) = write_asset_layers(out, &ls.grid, assets)?;
+        written.extend(files);
+        layers.extend(asset_layers);
     }
     let vectors = [
         (
@@ -87,13 +100,9 @@ pub fn write_run_gis(
         .into_iter()
         .map(|c| LegendClass { lo: c.lo * MIN_PER_H as f32, hi: c.hi * MIN_PER_H as f32, ..c })
         .collect();
-    let crown = [
-        (1.0, "surface fire", [250, 210, 110]),
-        (2.0, "passive crown fire (torching)", [240, 120, 40]),
-        (3.0, "active crown fire", [170, 20, 20]),
-    ]
-    .map(|(v, l, c)| LegendClass { lo: v - 0.5, hi: v + 0.5, color: c, label: l.into() })
-    .to_vec();
+    let crown = crate::run::products::FIRE_TYPES
+        .map(|c| LegendClass { lo: c.value as f32 - 0.5, hi: c.value as f32 + 0.5, color: c.rgb, label: c.name.into() })
+        .to_vec();
     let rasters: [(&str, Vec<LegendClass>, &str, bool); 4] = [
         ("arrival_time_min", arrival, "Arrival time (min)", true),
         ("flame_length_m", render::flame_length_classes(), "Flame length (m)", false),

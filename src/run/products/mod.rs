@@ -28,6 +28,14 @@ pub use debris::ignition_classes;
 use debris::*;
 pub use map::{arrival_classes as map_arrival_classes, arrival_map, cut, cut_raster, window_around, ArrivalOverlay};
 
+/// The fire types at arrival (FlamMap's codes) with their names and colours: crown_fire_type.tif's categories and
+/// its QGIS style.
+pub const FIRE_TYPES: [io::Category<'static>; 3] = [
+    io::Category { value: 1, name: "surface fire", rgb: [250, 210, 110] },
+    io::Category { value: 2, name: "passive crown fire (torching)", rgb: [240, 120, 40] },
+    io::Category { value: 3, name: "active crown fire", rgb: [170, 20, 20] },
+];
+
 /// The spread products of a fire: arrival time and front-passage rasters, isochrones (GeoPackage and GeoJSON)
 /// and the arrival-time map. Returns the files and the isochrones' figures per time.
 /// Time spent per product phase, s, in order (the run's split says it), with a line on standard error as each
@@ -93,12 +101,7 @@ pub fn write_spread_products(
     // The fire type at arrival: a Byte raster of FlamMap's codes with their names and colours.
     let crown = out.join("crown_fire_type.tif");
     phases.run("rasters", "crown_fire_type.tif", || {
-        let classes = [
-            io::Category { value: 1, name: "surface fire", rgb: [250, 210, 110] },
-            io::Category { value: 2, name: "passive crown fire (torching)", rgb: [240, 120, 40] },
-            io::Category { value: 3, name: "active crown fire", rgb: [170, 20, 20] },
-        ];
-        io::write_categories(&crown, grid, &r.fire_type, "fire type at arrival (FlamMap codes)", &classes, cog)
+        io::write_categories(&crown, grid, &r.fire_type, "fire type at arrival (FlamMap codes)", &FIRE_TYPES, cog)
     })?;
     files.push(crown);
     let times = isochrone_times(res.duration_min, interval_min);
