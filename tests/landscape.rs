@@ -605,3 +605,63 @@ fn errors_say_their_kind() {
     assert_eq!(e.kind(), ErrorKind::Memory, "{e}");
     assert!(e.to_string().contains("GiB of memory") && e.to_string().contains("available"), "{e}");
 }
+
+/// A national-scale mosaic (a VRT of 100 x 100 tiles, 164 million cells: over the sampling threshold, and more than
+/// this machine's memory check lets a run load) is described from a sample: `landscape info` gives its grid and the fuel codes of its
+/// tiles, whose four quadrants hold different fuel models.
+#[test]
+fn landscape_info_on_a_mosaic_samples_it() {
+    let d = tmpdir("mosaic");
+    let tile = |name: &str, code: u16| {
+        let p = d.join(format!("{name}.tif"));
+        let spec = SynthSpec {
+            fuel_code: code,
+            rows: 128,
+            cols: 128,
+            cell_size_m: 30.0,
+            slope_pct: 0.0,
+            aspect_deg: 0.0,
+            epsg: 32611,
+            origin: (500_000.0, 4_000_000.0),
+        };
+        write_synthetic(&spec, &p).unwrap();
+        p
+    };
+    let (gr2, tl3) = (tile("gr2", 102), tile("tl3", 183));
+    let n = 100;
+    let wkt = gdal::spatial_ref::SpatialRef::from_epsg(32611).unwrap().to_wkt().unwrap();
+    let mut vrt = format!(
+        "<VRTDataset rasterXSize=\"{0}\" rasterYSize=\"{0}\"><SRS>{1}</SRS><GeoTransform>500000, 30, 0, 4000000, 0, -30</GeoTransform>\n<VRTRasterBand dataType=\"Float32\" band=\"1\">\n",
+        n * 128,
+        wkt.replace('"', "&quot;")
+    );
+    for r in 0..n {
+        for c in 0..n {
+            // The western half GR2, the eastern half TL3.
+            let src = if c < n / 2 { &gr2 } else { &tl3 };
+            vrt += &format!(
+                "<SimpleSource><SourceFilename>{}</SourceFilename><SourceBand>4</SourceBand><SrcRect xOff=\"0\" yOff=\"0\" xSize=\"128\" ySize=\"128\"/><DstRect xOff=\"{}\" yOff=\"{}\" xSize=\"128\" ySize=\"128\"/></SimpleSource>\n",
+                src.display(),
+                c * 128,
+                r * 128
+            );
+        }
+    }
+    vrt += "</VRTRasterBand></VRTDataset>\n";
+    let fuel = d.join("fuel.vrt");
+    std::fs::write(&fuel, &vrt).unwrap();
+    std::fs::write(d.join("dem.vrt"), vrt.replace("<SourceBand>4</SourceBand>", "<SourceBand>1</SourceBand>")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .args(["landscape", "info", "--fuel"])
+        .arg(&fuel)
+        .arg("--elevation")
+        .arg(d.join("dem.vrt"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("grid        12800 rows x 12800 cols = 163840000 cells"), "{out}");
+    assert!(out.contains("sampled     32 x 32 cells"), "{out}");
+    // Half the sample in each fuel model, as the tiles are laid.
+    assert!(out.contains("    102   50.00 %") && out.contains("    183   50.00 %"), "{out}");
+}

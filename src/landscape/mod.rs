@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 mod cells;
 pub mod kii;
 mod read;
+pub mod sample;
 mod synthetic;
 pub mod terrain;
 
@@ -186,6 +187,12 @@ impl Landscape {
         let catalog = catalog_of(spec, &mut notes)?;
         let src = LayerSources::of(spec, &mut notes)?;
         let (target, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
+        // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
+        crate::quantity::grid_fits(
+            target.len() as u128,
+            BYTES_PER_CELL_TO_RUN,
+            &format!("landscape {} ({} x {} cells)", src.fuel.0.display(), target.cols, target.rows),
+        )?;
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
         let jobs = src.jobs(spec);
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
@@ -456,12 +463,6 @@ fn target_grid(
         ));
         target = g;
     }
-    // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
-    crate::quantity::grid_fits(
-        target.len() as u128,
-        BYTES_PER_CELL_TO_RUN,
-        &format!("landscape {} ({} x {} cells)", fuel_path.display(), target.cols, target.rows),
-    )?;
     Ok((target, assign))
 }
 

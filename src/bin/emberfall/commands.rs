@@ -88,8 +88,39 @@ pub fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
     println!("wrote {} files to {}", run.files.len(), run.out_dir.display());
 }
 
+/// `landscape info` of a landscape too large to read whole: the grid, and each layer's sampled values.
+fn landscape_info_sampled(spec: &emberfall::landscape::LandscapeSpec) -> Result<()> {
+    let s = Landscape::sample(spec, 32)?;
+    let g = &s.grid;
+    let (xmin, ymin, xmax, ymax) = g.extent();
+    println!("grid        {} rows x {} cols = {} cells", g.rows, g.cols, g.len());
+    println!("crs         {}", g.crs_name());
+    println!("cell size   {} x {} m", g.dx(), g.dy());
+    println!("extent      x {xmin:.2} .. {xmax:.2}, y {ymin:.2} .. {ymax:.2}");
+    println!(
+        "sampled     {0} x {0} cells spread over the whole extent (the landscape has over {1} cells: not read whole; values \
+         in the sources' own units)",
+        s.side,
+        emberfall::landscape::sample::SAMPLED_INFO_CELLS
+    );
+    for l in &s.layers {
+        let range = l.range.map_or("no data in the sample".to_string(), |(lo, hi)| format!("{lo} .. {hi}"));
+        println!("{:<20}{range}  ({}, band {} of {})", l.layer, l.data_type, l.band, l.path.display());
+    }
+    let n: usize = s.fuel_codes.iter().map(|c| c.1).sum();
+    println!("fuel codes in the sample:");
+    for (code, count) in &s.fuel_codes {
+        println!("  {code:>5}  {:>6.2} %", 100.0 * *count as f64 / n.max(1) as f64);
+    }
+    Ok(())
+}
+
 pub fn landscape_info(args: &LandscapeArgs) -> Result<()> {
-    let mut ls = Landscape::load(&args.spec()?)?;
+    let spec = args.spec()?;
+    if Landscape::grid_of(&spec)?.len() > emberfall::landscape::sample::SAMPLED_INFO_CELLS {
+        return landscape_info_sampled(&spec);
+    }
+    let mut ls = Landscape::load(&spec)?;
     ls.ensure_terrain(&Engine::Cpu)?;
     let g = &ls.grid;
     let (xmin, ymin, xmax, ymax) = g.extent();
