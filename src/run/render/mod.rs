@@ -169,15 +169,17 @@ fn shaded_raster(
                 [g, g, g]
             };
             let g = ground.map_or(Ground::Burnable, |m| m[i]);
+            let class =
+                (v.is_finite() && v != nodata).then(|| classes.iter().find(|cl| v >= cl.lo && v < cl.hi)).flatten();
+            // Water, then a value in a class, then non-burnable land (hatched, whatever value it holds: a zero
+            // probability there is no class), then the hillshade in grey.
             let base = if g == Ground::Water {
                 WATER
-            } else if g == Ground::NonBurnable && (!v.is_finite() || v == nodata) {
-                non_burnable_px(px, py, s)
-            } else if !v.is_finite() || v == nodata {
-                grey()
-            } else if let Some(cl) = classes.iter().find(|cl| v >= cl.lo && v < cl.hi) {
+            } else if let Some(cl) = class {
                 let mix = |a: u8| (a as f32 * (0.55 + 0.45 * s)) as u8;
                 [mix(cl.color[0]), mix(cl.color[1]), mix(cl.color[2])]
+            } else if g == Ground::NonBurnable {
+                non_burnable_px(px, py, s)
             } else {
                 grey()
             };
