@@ -8,13 +8,21 @@ use crate::units::{
     LANDFIRE_M_PER_HEIGHT_UNIT, LCP_KG_PER_M3_PER_CBD_ENGLISH_UNIT, M_PER_FT,
 };
 
+/// A GDAL virtual file system path (`/vsicurl/https://...`, `/vsis3/...`, `/vsizip/...`): GDAL reads it, the local
+/// file system knows nothing of it.
+pub fn is_gdal_virtual(path: &Path) -> bool {
+    path.to_str().is_some_and(|s| s.starts_with("/vsi"))
+}
+
 pub(super) fn open(path: &Path) -> Result<Dataset> {
-    let meta = std::fs::metadata(path).map_err(|_| Error::input(path.display(), "file not found"))?;
-    if meta.is_dir() {
-        return Err(Error::input(path.display(), "is a folder, not a raster file"));
-    }
-    if meta.len() == 0 {
-        return Err(Error::input(path.display(), "is empty (0 bytes), not a raster"));
+    if !is_gdal_virtual(path) {
+        let meta = std::fs::metadata(path).map_err(|_| Error::input(path.display(), "file not found"))?;
+        if meta.is_dir() {
+            return Err(Error::input(path.display(), "is a folder, not a raster file"));
+        }
+        if meta.len() == 0 {
+            return Err(Error::input(path.display(), "is empty (0 bytes), not a raster"));
+        }
     }
     Dataset::open(path).map_err(|e| {
         let e = e.to_string();
