@@ -698,6 +698,7 @@ fn a_landscape_over_vsicurl_burns_as_the_local_file() {
     let remote = spread(&url, &d.join("remote"));
     let local = spread(root.join("dem/kii_synthetic.tif").to_str().unwrap(), &d.join("local"));
     let _ = server.kill();
+    let _ = server.wait();
     assert!(remote.status.success(), "{}", String::from_utf8_lossy(&remote.stderr));
     assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
     let read = |p: PathBuf| {
