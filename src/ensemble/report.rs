@@ -370,6 +370,7 @@ fn view(c: &ReportContext) -> ReportView {
     let percentile = |a: &AssetArrival, k: usize| {
         a.percentiles.get(k).map_or("-".to_string(), |p| format!("{:.1} [{:.1}, {:.1}]", p.1, p.2, p.3))
     };
+    let sensitivity = crate::ensemble::sensitivity::sensitivity(c.ens, acc);
     ReportView {
         title: sc.name.clone().unwrap_or_else(|| "Emberfall ensemble".into()),
         description: sc.description.clone(),
@@ -452,8 +453,8 @@ fn view(c: &ReportContext) -> ReportView {
         ignition_classes: ignition_class_rows(acc),
         boundaries: boundary_lines(c.ens, acc),
         ignition_provenance: ignition_provenance(acc),
-        sensitivity: sensitivity_rows(c),
-        not_varied: crate::ensemble::sensitivity::sensitivity(c.ens, acc).1,
+        sensitivity: sensitivity_rows(&sensitivity.0),
+        not_varied: sensitivity.1,
         maps: MORE_MAPS
             .iter()
             .filter(|(f, _)| c.out.join(f).exists())
@@ -547,8 +548,7 @@ fn ignition_provenance(acc: &Accumulator) -> Option<String> {
     ))
 }
 
-fn sensitivity_rows(c: &ReportContext) -> Vec<SensitivityRow> {
-    let (sens, _) = crate::ensemble::sensitivity::sensitivity(c.ens, c.acc);
+fn sensitivity_rows(sens: &[crate::ensemble::sensitivity::CriterionSensitivity]) -> Vec<SensitivityRow> {
     sens.iter()
         .flat_map(|s| {
             s.inputs.iter().map(|i| SensitivityRow {
