@@ -129,6 +129,99 @@ fn whole_process(label: &str, landscape_args: &[String], weather_args: &[&str], 
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// One run of `emberfall spread` (cpu): wall seconds, its `time:` and `memory:` lines, and the burned cells of its
+/// arrival raster.
+fn spread_cli(args: &[String], out: &std::path::Path) -> (f64, String, String, usize) {
+    let _ = std::fs::remove_dir_all(out);
+    let t = Instant::now();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_emberfall"))
+        .arg("spread")
+        .args(args)
+        .args(["--backend", "cpu", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    let wall = t.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    let line = |p: &str| err.lines().find(|l| l.starts_with(p)).unwrap_or("").to_string();
+    let ds = gdal::Dataset::open(out.join("arrival_time_min.tif")).unwrap();
+    let (c, r) = ds.raster_size();
+    let v = ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1;
+    let burned = v.iter().filter(|t| (0.0..1e6).contains(*t)).count();
+    (wall, line("time:"), line("memory:"), burned)
+}
+
+/// A national-scale landscape: a GDAL VRT mosaic of 100 x 100 flat GR2 tiles of 1024 x 1024 cells (102 400 x
+/// 102 400 cells, 1e10), the fill case's 12 h fire at the centre of tile (50, 50); against the same fire on that
+/// one 1024 x 1024 tile. The run reads only the window its fire reaches.
+fn mosaic(tmp: &std::path::Path, minutes: f64) {
+    use gdal::DriverManager;
+    let (n, tiles, cell) = (1024usize, 100usize, 30.0);
+    let (x0, y0) = (500_000.0, 4_000_000.0);
+    let (tx, ty) = (x0 + 50.0 * n as f64 * cell, y0 - 50.0 * n as f64 * cell);
+    let srs = gdal::spatial_ref::SpatialRef::from_epsg(32611).unwrap();
+    let opts = emberfall::landscape::tiff_options(false).unwrap();
+    for (name, value) in [("fuel", 102.0f32), ("dem", 100.0)] {
+        let drv = DriverManager::get_driver_by_name("GTiff").unwrap();
+        let mut ds = drv
+            .create_with_band_type_with_options::<f32, _>(tmp.join(format!("{name}_tile.tif")), n, n, 1, &opts)
+            .unwrap();
+        ds.set_geo_transform(&[tx, cell, 0.0, ty, 0.0, -cell]).unwrap();
+        ds.set_spatial_ref(&srs).unwrap();
+        let mut buf = gdal::raster::Buffer::new((n, n), vec![value; n * n]);
+        ds.rasterband(1).unwrap().write((0, 0), (n, n), &mut buf).unwrap();
+        let mut xml = format!(
+            "<VRTDataset rasterXSize=\"{0}\" rasterYSize=\"{0}\"><SRS>EPSG:32611</SRS>\
+             <GeoTransform>{x0}, {cell}, 0, {y0}, 0, -{cell}</GeoTransform>\
+             <VRTRasterBand dataType=\"Float32\" band=\"1\">",
+            n * tiles
+        );
+        for k in 0..tiles * tiles {
+            let (c, r) = (k % tiles * n, k / tiles * n);
+            xml.push_str(&format!(
+                "<SimpleSource><SourceFilename relativeToVRT=\"1\">{name}_tile.tif</SourceFilename><SourceBand>1</SourceBand>\
+                 <SourceProperties RasterXSize=\"{n}\" RasterYSize=\"{n}\" DataType=\"Float32\" BlockXSize=\"256\" BlockYSize=\"256\"/>\
+                 <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"{n}\" ySize=\"{n}\"/><DstRect xOff=\"{c}\" yOff=\"{r}\" xSize=\"{n}\" ySize=\"{n}\"/></SimpleSource>"
+            ));
+        }
+        xml.push_str("</VRTRasterBand></VRTDataset>");
+        std::fs::write(tmp.join(format!("{name}.vrt")), xml).unwrap();
+    }
+    let (cx, cy) = (tx + (n as f64 / 2.0 + 0.5) * cell, ty - (n as f64 / 2.0 + 0.5) * cell);
+    let weather = ["--moisture", "6,7,8,60,90", "--wind-speed-kmh", "10", "--wind-from-deg", "30"];
+    let args = |fuel: &str, dem: &str| -> Vec<String> {
+        let mut a: Vec<String> = vec!["--fuel".into(), tmp.join(fuel).display().to_string()];
+        a.extend(["--elevation".into(), tmp.join(dem).display().to_string()]);
+        a.extend(["--ignite".into(), format!("{cx},{cy}"), "--duration".into(), format!("{minutes}min")]);
+        a.extend(weather.iter().map(|s| s.to_string()));
+        a.extend(["--wind-height".into(), "midflame".into()]);
+        a
+    };
+    println!(
+        "\nnational mosaic: GDAL VRT of {tiles} x {tiles} flat GR2 tiles, {0} x {0} cells (1.05e10), the fill case's \
+         12 h fire at a tile's centre (cpu, best of 2):",
+        n * tiles
+    );
+    let best = |a: &[String], out: &str| {
+        let (r1, r2) = (spread_cli(a, &tmp.join(out)), spread_cli(a, &tmp.join(out)));
+        if r1.0 <= r2.0 {
+            r1
+        } else {
+            r2
+        }
+    };
+    let one = best(&args("fuel_tile.tif", "dem_tile.tif"), "tile");
+    let big = best(&args("fuel.vrt", "dem.vrt"), "mosaic");
+    println!("  1024 x 1024 tile alone: {:.3} s wall, {} burned cells; {}; {}", one.0, one.3, one.1, one.2);
+    println!("  102400 x 102400 mosaic: {:.3} s wall, {} burned cells; {}; {}", big.0, big.3, big.1, big.2);
+    println!(
+        "  mosaic / tile: {:.2}x the whole process (goal: at most 2x), same burned cells: {}",
+        big.0 / one.0,
+        if big.3 == one.3 { "yes" } else { "NO" }
+    );
+}
+
 fn main() {
     std::env::set_var("XDG_RUNTIME_DIR", std::env::temp_dir());
     let gpu = Engine::select(Backend::Gpu).ok();
@@ -230,6 +323,7 @@ fn main() {
         minutes,
         1.2,
     );
+    mosaic(&tmp, minutes);
     let _ = std::fs::remove_dir_all(&tmp);
 
     // 2. Thomas Fire landscape.

@@ -901,7 +901,7 @@ fn a_landscape_that_cannot_fit_in_memory_is_refused_with_the_figure() {
     let out = d.join("out");
     let err = fails_with(
         emberfall()
-            .args(["spread", "--fuel"])
+            .args(["spread", "--whole-landscape", "--fuel"])
             .arg(&vrt)
             .arg("--elevation")
             .arg(&vrt)
@@ -910,6 +910,20 @@ fn a_landscape_that_cannot_fit_in_memory_is_refused_with_the_figure() {
         &["huge.vrt", "300000 x 300000 cells", "GiB of memory", "available"],
     );
     assert!(!err.contains("memory allocation"), "{err}");
+    assert!(!out.exists(), "the output folder was left behind");
+    // Read as the fire needs (the default), the same landscape is a window of it: its cells hold no fuel, so the
+    // run stops at its ignition, not at memory.
+    let err = fails_with(
+        emberfall()
+            .args(["spread", "--fuel"])
+            .arg(&vrt)
+            .arg("--elevation")
+            .arg(&vrt)
+            .args(["--moisture", "3,4,5,30,60", "--ignite", "510000,3990000", "--out"])
+            .arg(&out),
+        &["read 768 x 768 cells of the landscape's 300000 x 300000", "every ignition lies on a non-burnable cell"],
+    );
+    assert!(!err.contains("GiB of memory"), "{err}");
     assert!(!out.exists(), "the output folder was left behind");
 }
 

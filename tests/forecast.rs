@@ -127,6 +127,8 @@ fn a_grib2_forecast_gives_the_fire_of_its_csv_equivalent() {
             .args(["spread", "--lcp"])
             .arg(&lcp)
             .args(["--ignite", "716000,5175000", "--backend", "cpu", "--moisture", "4,5,6,70,100"])
+            // A forecast's run reads the whole landscape (its fields are averaged over it): the CSV's too.
+            .arg("--whole-landscape")
             .args(["--duration", "9h", "--no-spotting", "--wind-height", "10m", "--weather"])
             .arg(d.join(weather))
             .arg("--out")
@@ -217,6 +219,7 @@ fn a_netcdf_forecast_gives_the_fire_of_its_csv_equivalent() {
             .args(["spread", "--lcp"])
             .arg(&lcp)
             .args(["--ignite", "716000,5175000", "--backend", "cpu", "--moisture", "5,6,7,70,100"])
+            .arg("--whole-landscape")
             .args(["--duration", "4h", "--no-spotting", "--wind-height", "10m", "--weather"])
             .arg(d.join(weather))
             .arg("--out")

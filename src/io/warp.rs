@@ -21,14 +21,6 @@ pub(crate) fn same_crs(a: &str, b: &str) -> bool {
     }
 }
 
-pub(crate) fn same_grid(a: &Grid, b: &Grid) -> bool {
-    let tol = 1e-6 * a.dx().max(1e-9);
-    a.rows == b.rows
-        && a.cols == b.cols
-        && a.geotransform.iter().zip(&b.geotransform).all(|(x, y)| (x - y).abs() <= tol.max(1e-9 * x.abs()))
-        && same_crs(&a.wkt, &b.wkt)
-}
-
 /// An in-memory single-band f32 dataset on `grid` holding `data` (NaN = nodata).
 pub fn mem_dataset(grid: &Grid, data: &[f32]) -> Result<Dataset> {
     let driver = DriverManager::get_driver_by_name("MEM")?;
@@ -111,6 +103,10 @@ pub fn warp_onto_from(src: &Dataset, src_srs: Option<&str>, grid: &Grid, resampl
             "nan",
             "-ot",
             "Float32",
+            // Exact transforms (no interpolated approximation): a window warped alone gets the cells the whole
+            // landscape's warp gives it.
+            "-et",
+            "0",
         ]
         .iter()
         .map(|s| s.to_string()),

@@ -18,9 +18,9 @@ mod read;
 pub mod sample;
 mod synthetic;
 pub mod terrain;
+pub mod window;
 
 pub use crate::io::grid::Grid;
-use crate::io::warp::same_grid;
 pub use crate::io::warp::{gdalwarp_mem, mem_dataset, utm_epsg, warp_onto, warp_onto_from};
 pub use crate::io::{srs_from_wkt, tiff_options};
 use crate::physics::fuel::FuelCatalog;
@@ -77,6 +77,15 @@ pub struct LandscapeSpec {
     /// CRS for layers that carry none (a FARSITE .lcp): `EPSG:N`, WKT or a PROJ string.
     #[serde(default)]
     pub assign_crs: Option<String>,
+    /// Read every cell, not only the window the fire reaches (`--whole-landscape`; see `run::paging`).
+    #[serde(default)]
+    pub whole: bool,
+    /// Memory a run may use (`--memory-budget`): `2GiB`, `800MiB`; default half the memory available.
+    #[serde(default)]
+    pub memory_budget: Option<String>,
+    /// Read only this window of the landscape's grid (a run whose cost follows the fire; see [`window`]).
+    #[serde(skip)]
+    pub window: Option<window::CellWindow>,
 }
 
 /// A checked landscape on one grid, SI units.
@@ -105,6 +114,18 @@ pub struct Landscape {
     pub notes: Vec<String>,
     /// Cells that are nodata (outside the landscape or with implausible values).
     pub nodata_cells: usize,
+    /// When only a window was read: the whole landscape's grid and the window (`grid` is the window's).
+    pub paged: Option<Paged>,
+    /// Elevation over the window widened by one cell (clipped to the landscape), kept until slope and aspect are
+    /// derived from it ([`Landscape::ensure_terrain`]) so that a window's terrain equals the whole grid's.
+    terrain_halo: Option<(window::CellWindow, Vec<f32>)>,
+}
+
+/// A landscape read in part: the whole landscape's grid and the window read.
+#[derive(Clone, Debug)]
+pub struct Paged {
+    pub full: Grid,
+    pub window: window::CellWindow,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -186,18 +207,37 @@ impl Landscape {
         let mut notes = Vec::new();
         let catalog = catalog_of(spec, &mut notes)?;
         let src = LayerSources::of(spec, &mut notes)?;
-        let (target, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
+        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
+        // A window: its cells and a one-cell ring around them (slope and aspect from the DEM need it).
+        let whole = window::CellWindow::whole(&full);
+        let win = spec.window.unwrap_or(whole);
+        if !whole.contains(&win) || win.is_empty() {
+            return Err(Error::Internal(format!("window {win:?} is not within the landscape's grid {whole:?}")));
+        }
+        let read_win = if win == whole { whole } else { win.expand(&full, 1) };
+        let target = win.grid_of(&full);
         // Refuse, before reading, a grid whose layers and a run over them cannot fit in memory.
         crate::quantity::grid_fits(
-            target.len() as u128,
+            win.len() as u128,
             BYTES_PER_CELL_TO_RUN,
             &format!("landscape {} ({} x {} cells)", src.fuel.0.display(), target.cols, target.rows),
         )?;
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
         let jobs = src.jobs(spec);
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
-        let (layers, read_notes) = read_layers(&jobs, &target, slope_units, assign.as_deref())?;
+        let (mut layers, read_notes) = read_layers(&jobs, &read_win.grid_of(&full), slope_units, assign.as_deref())?;
         notes.extend(read_notes);
+        // The halo's elevation is kept for the terrain; every layer is cropped to the window.
+        let needs_terrain = !kinds.contains(&Kind::Slope) || !kinds.contains(&Kind::Aspect);
+        let mut terrain_halo = None;
+        if read_win != win {
+            for (k, l) in layers.iter_mut().enumerate() {
+                if kinds[k] == Kind::Elevation && needs_terrain {
+                    terrain_halo = Some((read_win, l.clone()));
+                }
+                *l = win.crop(&read_win, l);
+            }
+        }
         let mut layers: Vec<Option<Vec<f32>>> = layers.into_iter().map(Some).collect();
         let mut take = |k: Kind| kinds.iter().position(|&x| x == k).and_then(|i| layers[i].take());
         let mut fuel_raw = take(Kind::Fuel).unwrap_or_default();
@@ -221,6 +261,7 @@ impl Landscape {
             canopy_in_si(canopy);
         let nodata_cells =
             mark_nodata(&mut fuel, &elevation_m, slope_tan.as_deref(), aspect_deg.as_deref(), &mut notes);
+        let paged = (win != whole).then(|| Paged { full: full.clone(), window: win });
         Ok(Landscape {
             grid: target,
             elevation_m,
@@ -234,6 +275,8 @@ impl Landscape {
             catalog,
             notes,
             nodata_cells,
+            paged,
+            terrain_halo,
         })
     }
 
@@ -281,6 +324,8 @@ impl Landscape {
             catalog,
             notes: vec!["uniform landscape made in memory".into()],
             nodata_cells: 0,
+            paged: None,
+            terrain_halo: None,
         })
     }
 
@@ -289,7 +334,14 @@ impl Landscape {
         if self.slope_tan.is_some() && self.aspect_deg.is_some() {
             return Ok(());
         }
-        let (slope, aspect) = crate::landscape::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?;
+        // A window's terrain comes from its elevation with a one-cell ring around it: the whole grid's values.
+        let (slope, aspect) = match (self.terrain_halo.take(), &self.paged) {
+            (Some((halo, elev)), Some(p)) => {
+                let (s, a) = crate::landscape::terrain::slope_aspect(engine, &halo.grid_of(&p.full), &elev)?;
+                (p.window.crop(&halo, &s), p.window.crop(&halo, &a))
+            }
+            _ => crate::landscape::terrain::slope_aspect(engine, &self.grid, &self.elevation_m)?,
+        };
         let which = match (self.slope_tan.is_none(), self.aspect_deg.is_none()) {
             (true, true) => "slope and aspect",
             (true, false) => "slope (the aspect layer was given)",
@@ -303,6 +355,19 @@ impl Landscape {
             self.aspect_deg = Some(aspect);
         }
         Ok(())
+    }
+
+    /// The whole landscape's grid (the grid itself unless only a window was read).
+    pub fn full_grid(&self) -> &Grid {
+        self.paged.as_ref().map_or(&self.grid, |p| &p.full)
+    }
+
+    /// The grid of the landscape `spec` names, without reading any layer: the fuel raster's (warped to UTM when
+    /// geographic), on which windows are taken.
+    pub fn grid_of_spec(spec: &LandscapeSpec) -> Result<Grid> {
+        let mut notes = Vec::new();
+        let src = LayerSources::of(spec, &mut notes)?;
+        Ok(target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?.0)
     }
 
     /// Histogram of fuel codes: code -> cells (nodata under [`FUEL_NODATA`]).

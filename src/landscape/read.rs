@@ -63,6 +63,34 @@ pub(super) fn read_band_f32(path: &Path, ds: &Dataset, band: usize) -> Result<(V
     Ok((buf.into_shape_and_vec().1, b.no_data_value()))
 }
 
+/// The cells of `win` of band `band`.
+pub(super) fn read_band_window(
+    path: &Path,
+    ds: &Dataset,
+    band: usize,
+    win: super::window::CellWindow,
+) -> Result<(Vec<f32>, Option<f64>)> {
+    let b = ds.rasterband(band).map_err(|e| Error::input(path.display(), format!("band {band}: {e}")))?;
+    let buf = b
+        .read_as::<f32>((win.col0 as isize, win.row0 as isize), (win.cols, win.rows), (win.cols, win.rows), None)
+        .map_err(|e| Error::input(path.display(), format!("cannot read band {band}: {e}")))?;
+    Ok((buf.into_shape_and_vec().1, b.no_data_value()))
+}
+
+/// The error of a layer that does not overlap the fuel grid (`target`).
+fn no_overlap(path: &Path, grid: &Grid, t: &Grid) -> Error {
+    let (a, b, c, d) = grid.extent();
+    let (xmin, ymin, xmax, ymax) = t.extent();
+    Error::input(
+        path.display(),
+        format!(
+            "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
+            grid.crs_name(),
+            t.crs_name()
+        ),
+    )
+}
+
 /// Counts of values set aside while sanitising one layer.
 #[derive(Default)]
 pub(super) struct Dropped {
@@ -214,32 +242,33 @@ pub(super) fn read_layer(
     }
     let grid = dataset_grid(path, ds, assign)?;
     let (lo, hi, range) = kind.plausible(slope_units);
-    let (mut values, mut nodata) = read_band_f32(path, ds, band)?;
+    // The source's cells to read: the target's own when it is a window of the source's grid, else those covering
+    // it (with a margin for the resampling kernel), warped onto it.
+    let direct = super::window::subgrid_window(&grid, target);
+    let src_win = match direct {
+        Some(w) => w,
+        None => match super::window::source_window(&grid, target, 3)? {
+            Some(w) => w,
+            None => return Err(no_overlap(path, &grid, target)),
+        },
+    };
+    let (mut values, mut nodata) = read_band_window(path, ds, band, src_win)?;
     if ds.driver().short_name() == "LCP" {
         notes.extend(lcp_to_landfire_units(path, ds, band, kind, slope_units, &mut values)?);
         nodata = None;
     }
     let dropped = sanitize(&mut values, nodata, lo, hi);
-    let values = if same_grid(&grid, target) {
+    let values = if direct.is_some() {
         values
     } else {
-        let mem = mem_dataset(&grid, &values)?;
         let t = target;
-        let (xmin, ymin, xmax, ymax) = t.extent();
+        let mem = mem_dataset(&src_win.grid_of(&grid), &values)?;
         let warped = warp_onto(&mem, t, kind.resampling())
             .map_err(|e| Error::input(path.display(), format!("cannot warp onto the fuel grid: {e}")))?;
         let (v, _) = read_band_f32(path, &warped, 1)?;
         let valid = v.iter().filter(|x| x.is_finite()).count();
         if valid == 0 {
-            let (a, b, c, d) = grid.extent();
-            return Err(Error::input(
-                path.display(),
-                format!(
-                    "does not overlap the fuel raster: its extent {a:.1},{b:.1} .. {c:.1},{d:.1} in {} lies outside {xmin:.1},{ymin:.1} .. {xmax:.1},{ymax:.1} in {}",
-                    grid.crs_name(),
-                    t.crs_name()
-                ),
-            ));
+            return Err(no_overlap(path, &grid, target));
         }
         notes.push(format!(
             "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",

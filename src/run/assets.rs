@@ -154,6 +154,47 @@ pub fn specs_of_file(file: &Path) -> Result<Vec<AssetSpec>> {
 pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
     let what = format!("asset `{}` ({})", spec.name, spec.file.display());
     let err = |m: String| Error::input(&what, m);
+    let Geometries { geoms, file_extent, file_crs, has_crs } = geometries(spec, grid)?;
+    let target = srs_from_wkt(&grid.wkt)?;
+    let driver = DriverManager::get_driver_by_name("MEM")?;
+    let mut mem = driver.create_with_band_type::<u8, _>("", grid.cols, grid.rows, 1)?;
+    mem.set_geo_transform(&grid.geotransform)?;
+    mem.set_spatial_ref(&target)?;
+    let burn = vec![1.0; geoms.len()];
+    let opts = RasterizeOptions { all_touched: true, ..Default::default() };
+    rasterize(&mut mem, &[1], &geoms, &burn, Some(opts)).map_err(|e| err(format!("cannot rasterize: {e}")))?;
+    let band = mem.rasterband(1)?;
+    let buf = band.read_as::<u8>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)?;
+    let cells: Vec<u32> = buf.data().iter().enumerate().filter(|(_, &v)| v != 0).map(|(i, _)| i as u32).collect();
+    if cells.is_empty() {
+        let (x0, y0, x1, y1) = grid.extent();
+        return Err(err(format!(
+            "covers no cell of the landscape: the file's features span {} ({file_crs}); the landscape spans x {x0:.0}..{x1:.0}, \
+             y {y0:.0}..{y1:.0} ({}){}",
+            file_extent.unwrap_or_else(|| "nothing".into()),
+            grid.crs_name(),
+            if !has_crs { "; if the file is in another CRS, give it that CRS (ogr2ogr -a_srs EPSG:N OUT.gpkg FILE)" } else { "" }
+        )));
+    }
+    let (mut lines, mut points) = (Vec::new(), Vec::new());
+    for g in &geoms {
+        shapes(g, &mut lines, &mut points);
+    }
+    Ok(Asset { spec: spec.clone(), cells, lines, points })
+}
+
+/// An asset's geometries in the grid's CRS (buffered, or outlined for a boundary), with the file's extent and CRS
+/// as reading said them.
+struct Geometries {
+    geoms: Vec<gdal::vector::Geometry>,
+    file_extent: Option<String>,
+    file_crs: String,
+    has_crs: bool,
+}
+
+fn geometries(spec: &AssetSpec, grid: &Grid) -> Result<Geometries> {
+    let what = format!("asset `{}` ({})", spec.name, spec.file.display());
+    let err = |m: String| Error::input(&what, m);
     if !spec.file.exists() {
         return Err(err("file not found".into()));
     }
@@ -204,31 +245,19 @@ pub fn load(spec: &AssetSpec, grid: &Grid) -> Result<Asset> {
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| err(format!("cannot buffer: {e}")))?;
     }
-    let driver = DriverManager::get_driver_by_name("MEM")?;
-    let mut mem = driver.create_with_band_type::<u8, _>("", grid.cols, grid.rows, 1)?;
-    mem.set_geo_transform(&grid.geotransform)?;
-    mem.set_spatial_ref(&target)?;
-    let burn = vec![1.0; geoms.len()];
-    let opts = RasterizeOptions { all_touched: true, ..Default::default() };
-    rasterize(&mut mem, &[1], &geoms, &burn, Some(opts)).map_err(|e| err(format!("cannot rasterize: {e}")))?;
-    let band = mem.rasterband(1)?;
-    let buf = band.read_as::<u8>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)?;
-    let cells: Vec<u32> = buf.data().iter().enumerate().filter(|(_, &v)| v != 0).map(|(i, _)| i as u32).collect();
-    if cells.is_empty() {
-        let (x0, y0, x1, y1) = grid.extent();
-        return Err(err(format!(
-            "covers no cell of the landscape: the file's features span {} ({file_crs}); the landscape spans x {x0:.0}..{x1:.0}, \
-             y {y0:.0}..{y1:.0} ({}){}",
-            file_extent.unwrap_or_else(|| "nothing".into()),
-            grid.crs_name(),
-            if tr.is_none() { "; if the file is in another CRS, give it that CRS (ogr2ogr -a_srs EPSG:N OUT.gpkg FILE)" } else { "" }
-        )));
+    Ok(Geometries { geoms, file_extent, file_crs, has_crs: tr.is_some() })
+}
+
+/// The extent (xmin, ymin, xmax, ymax) of an asset in the grid's CRS, read without placing it on the grid's cells
+/// (the window a run reads must hold it).
+pub fn extent(spec: &AssetSpec, grid: &Grid) -> Result<(f64, f64, f64, f64)> {
+    let g = geometries(spec, grid)?;
+    let mut e = (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for geom in &g.geoms {
+        let env = geom.envelope();
+        e = (e.0.min(env.MinX), e.1.min(env.MinY), e.2.max(env.MaxX), e.3.max(env.MaxY));
     }
-    let (mut lines, mut points) = (Vec::new(), Vec::new());
-    for g in &geoms {
-        shapes(g, &mut lines, &mut points);
-    }
-    Ok(Asset { spec: spec.clone(), cells, lines, points })
+    Ok(e)
 }
 
 #[cfg(test)]

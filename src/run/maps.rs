@@ -130,7 +130,7 @@ pub fn conditioned_state(
 ) -> Result<(Weather, Option<std::sync::Arc<MoistureGrid>>, Vec<String>)> {
     use crate::units::pct_from_frac;
     let cells = Cells::from_landscape(landscape)?;
-    let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+    let lat = landscape.full_grid().centre_lonlat().ok().map(|c| c.1);
     let read = crate::run::pipeline::read_stream(stream_path, spec, &landscape.grid, lat)?;
     let (stream, mut notes) = (read.stream, read.notes);
     let grids = crate::run::pipeline::moisture_grids(landscape, &cells, spec, &stream, &read.obs, lat, &mut notes);

@@ -12,6 +12,7 @@ pub mod ensemble_spec;
 pub mod isochrone;
 pub mod maps;
 pub mod moisture_calculator;
+pub mod paging;
 pub mod pipeline;
 pub mod products;
 pub mod progress;
@@ -46,6 +47,10 @@ pub struct Overrides {
     pub assets: Vec<PathBuf>,
     /// What the maps frame (`--map-extent`), replacing the scenario's.
     pub map_extent: Option<scenario::MapExtent>,
+    /// Read the whole landscape (`--whole-landscape`), not the window the fire reaches.
+    pub whole_landscape: bool,
+    /// Memory the run may use (`--memory-budget`), replacing the scenario's.
+    pub memory_budget: Option<String>,
 }
 
 /// Seconds a run spent reading and checking inputs, computing (debris, ignition, spread) and writing products.
@@ -112,6 +117,10 @@ pub fn run_file(path: &Path, overrides: &Overrides, log: &mut dyn FnMut(&str)) -
     if let Some(e) = overrides.map_extent {
         sc.output.map_extent = e;
     }
+    sc.landscape.whole |= overrides.whole_landscape;
+    if let Some(b) = &overrides.memory_budget {
+        sc.landscape.memory_budget = Some(b.clone());
+    }
     sc.add_asset_files(&overrides.assets)?;
     run_scenario(sc, log)
 }
@@ -138,17 +147,39 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
     let mut compute = |sc: Scenario, engine: &Engine, log: &mut dyn FnMut(&str)| -> Result<(Prepared, MemberResult)> {
         let t0 = Instant::now();
         log(&format!("backend: {}", engine.name()));
-        let prepared = prepare(sc, engine)?;
-        for n in &prepared.notes {
-            log(&format!("note: {n}"));
+        // The window of the landscape the fire reaches (paging), grown and the run redone while the fire nears its
+        // edge; none: the whole landscape.
+        let mut plan = paging::plan(&sc)?;
+        let mut t0 = t0;
+        loop {
+            let mut sc = sc.clone();
+            sc.landscape.window = plan.as_ref().map(|p| p.window);
+            let mut prepared = prepare(sc, engine)?;
+            if let Some(p) = &plan {
+                prepared.notes.push(p.note());
+            }
+            for n in &prepared.notes {
+                log(&format!("note: {n}"));
+            }
+            timing.inputs_s += t0.elapsed().as_secs_f64();
+            let t1 = Instant::now();
+            let progress = progress::Progress::new(prepared.scenario.spread.duration_min);
+            let member = prepared.run_member_with(seed, &Variation::default(), &mut |t, d| progress.update(t, d));
+            progress.finish();
+            timing.compute_s += t1.elapsed().as_secs_f64();
+            let member = member?;
+            t0 = Instant::now();
+            if let Some(p) = plan.as_mut() {
+                if p.grow(&prepared, &member)? {
+                    log(&format!(
+                        "paging: the fire neared the window's edge; reading {} x {} cells and running again",
+                        p.window.cols, p.window.rows
+                    ));
+                    continue;
+                }
+            }
+            return Ok((prepared, member));
         }
-        timing.inputs_s += t0.elapsed().as_secs_f64();
-        let t1 = Instant::now();
-        let progress = progress::Progress::new(prepared.scenario.spread.duration_min);
-        let member = prepared.run_member_with(seed, &Variation::default(), &mut |t, d| progress.update(t, d));
-        progress.finish();
-        timing.compute_s += t1.elapsed().as_secs_f64();
-        Ok((prepared, member?))
     };
     let (prepared, member) = match compute(sc.clone(), &engine, log) {
         Err(crate::Error::Gpu(msg)) if backend == Backend::Auto && matches!(engine, Engine::Gpu(_)) => {

@@ -120,6 +120,21 @@ impl SpreadResult {
         }
     }
 
+    /// Columns and rows (first and last, inclusive) spanned by the cells the fire reached, within the run or just
+    /// beyond (the cells its front was about to enter): what a run on a window of the landscape must hold.
+    pub fn reached_extent(&self) -> Option<[usize; 4]> {
+        let cols = self.grid.cols;
+        let mut e: Option<[usize; 4]> = None;
+        for i in self.reached_cells() {
+            let (c, r) = (i as usize % cols, i as usize / cols);
+            e = Some(match e {
+                None => [c, r, c, r],
+                Some([c0, r0, c1, r1]) => [c0.min(c), r0.min(r), c1.max(c), r1.max(r)],
+            });
+        }
+        e
+    }
+
     /// (cell, arrival time min) of every cell burned within the run, in cell order.
     pub fn burned(&self) -> Vec<(usize, f32)> {
         let dur = self.duration_min as f32;

@@ -49,7 +49,7 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Fire behaviour maps of a landscape under constant weather.
-    Behavior(BehaviorArgs),
+    Behavior(Box<BehaviorArgs>),
     /// Grow fires from ignitions: arrival times, front-passage behaviour, isochrones, map and summary.
     Spread(Box<SpreadArgs>),
     /// Describe the GPU adapter wgpu finds.
@@ -81,6 +81,12 @@ pub enum Command {
         /// What the PNG maps frame: the fire (burned cells, impacts, assets, with a margin) or the whole landscape.
         #[arg(long, value_enum)]
         map_extent: Option<emberfall::run::scenario::MapExtent>,
+        /// Read every cell of the landscape (a run otherwise reads the window its fire reaches, tile by tile).
+        #[arg(long)]
+        whole_landscape: bool,
+        /// Memory the run may use: 2GiB, 800MiB (default: half the memory available); a run needing more is refused.
+        #[arg(long, value_name = "SIZE")]
+        memory_budget: Option<String>,
     },
     /// Run a scenario's ensemble: burn probability, arrival percentiles, assets, hazard criteria and report.
     Ensemble {
@@ -148,7 +154,7 @@ pub enum LandscapeCommand {
     /// Print grid, CRS, cell size, extent, fuel histogram, elevation and slope ranges, nodata share.
     Info {
         #[command(flatten)]
-        landscape: LandscapeArgs,
+        landscape: Box<LandscapeArgs>,
     },
     /// Write a uniform 8-band landscape (LCP band order) for verification and benchmarks.
     Synth {

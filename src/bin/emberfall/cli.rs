@@ -113,6 +113,12 @@ pub struct LandscapeArgs {
     /// A FARSITE fuel model conversion file (.cnv): rows `landscape_code fuel_model`.
     #[arg(long, value_name = "FILE.cnv")]
     pub fuel_conversion: Option<PathBuf>,
+    /// Read every cell of the landscape (runs otherwise read the window their fire reaches, tile by tile).
+    #[arg(long)]
+    pub whole_landscape: bool,
+    /// Memory a run may use: 2GiB, 800MiB (default: half the memory available); a run needing more is refused.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<String>,
 }
 
 impl LandscapeArgs {
@@ -141,6 +147,9 @@ impl LandscapeArgs {
             fuel_models: self.fuel_models.clone(),
             fuel_conversion: self.fuel_conversion.clone(),
             assign_crs: self.assign_crs.clone(),
+            whole: self.whole_landscape,
+            memory_budget: self.memory_budget.clone(),
+            window: None,
         })
     }
 }

@@ -65,12 +65,8 @@ pub fn print_ensemble(run: &emberfall::ensemble::EnsembleRun) {
     };
     println!("time: inputs {:.2} s, members {:.2} s{rate}, products {:.2} s", t.inputs_s, t.compute_s, t.products_s);
     // Peak resident memory of the process (Linux), to show it does not grow with the member count.
-    if let Some(kb) = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))
-    {
-        println!("memory: peak {:.0} MiB", kb / 1024.0);
+    if let Some(m) = peak_memory_line() {
+        println!("{m}");
     }
     for c in &run.criteria {
         println!(
@@ -376,6 +372,9 @@ fn farsite_given(args: &SpreadArgs) -> emberfall::run::farsite_settings::Farsite
 /// What a spread run says when it is done: the time split, the fire, and the files (on standard output).
 fn say_spread(rep: emberfall::run::RunReport, duration_min: f64) {
     eprintln!("time: {}", rep.timing.split());
+    if let Some(m) = peak_memory_line() {
+        eprintln!("{m}");
+    }
     if let Some(s) = &rep.member.summary {
         eprintln!(
             "burned {} cells ({:.1} ha) in {:.1} h of fire; {:.2} s on {}",
@@ -496,6 +495,9 @@ pub fn gpu_info(backend: BackendArg) -> Result<()> {
 pub fn run_scenario(path: &std::path::Path, ov: &emberfall::run::Overrides) -> Result<()> {
     let rep = emberfall::run::run_file(path, ov, &mut |m| eprintln!("{m}"))?;
     eprintln!("time: {}", rep.timing.split());
+    if let Some(m) = peak_memory_line() {
+        eprintln!("{m}");
+    }
     for f in &rep.files {
         println!("{}", f.display());
     }
@@ -540,6 +542,9 @@ pub fn demo(out: &std::path::Path, backend: BackendArg, behavior_maps: bool, mem
         println!("behaviour maps: {}", files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "));
     }
     println!("time: {}", rep.timing.split());
+    if let Some(m) = peak_memory_line() {
+        println!("{m}");
+    }
     println!("outputs (report: {}):", rep.out_dir.join("report.md").display());
     for f in &rep.files {
         println!("  {}", f.display());
@@ -586,4 +591,13 @@ pub fn merge(
     let run = emberfall::ensemble::merge(scenario, shards, opts, out, &mut |m| eprintln!("{m}"))?;
     print_ensemble(&run);
     Ok(())
+}
+
+/// `memory: peak N MiB`: the process's peak resident memory (Linux VmHWM).
+fn peak_memory_line() -> Option<String> {
+    let kb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()))?;
+    Some(format!("memory: peak {:.0} MiB", kb / 1024.0))
 }

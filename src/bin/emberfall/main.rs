@@ -95,10 +95,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Moisture { weather, initial, out } => moisture(&weather, initial.as_deref(), out.as_deref()),
-        Command::Behavior(args) => behavior(args),
+        Command::Behavior(args) => behavior(*args),
         Command::Spread(args) => spread(*args),
         Command::GpuInfo { backend } => gpu_info(backend),
-        Command::Run { scenario, out, seed, backend, start, assets, map_extent } => {
+        Command::Run { scenario, out, seed, backend, start, assets, map_extent, whole_landscape, memory_budget } => {
             let ov = emberfall::run::Overrides {
                 backend: backend.map(Into::into),
                 out_dir: out,
@@ -106,6 +106,8 @@ fn run(cli: Cli) -> Result<()> {
                 start: start.as_deref().map(|s| emberfall::run::start::StartTime::parse(s, "--start")).transpose()?,
                 assets,
                 map_extent,
+                whole_landscape,
+                memory_budget,
             };
             run_scenario(&scenario, &ov)
         }

@@ -174,7 +174,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     let mut notes = scenario.notes.clone();
     notes.extend(landscape.notes.iter().cloned());
     let w = &scenario.weather;
-    let lat = landscape.grid.centre_lonlat().ok().map(|c| c.1);
+    let lat = landscape.full_grid().centre_lonlat().ok().map(|c| c.1);
     let (stream, wind_grids, moisture_grids, clock) = weather_inputs(&scenario, &landscape, &cells, lat, &mut notes)?;
     let gridded = wind_grids.iter().filter(|g| g.is_some()).count();
     if gridded > 0 {
@@ -370,7 +370,11 @@ fn debris_notes(field: &DebrisField, expected: &[f64]) -> Vec<String> {
 impl Prepared {
     /// The spotting parameters of a member: the scenario's, its rate scaled by the variation's factor.
     pub fn spotting_of(&self, v: &Variation) -> crate::spread::spotting::SpottingParams {
-        let s = &self.scenario.spotting;
+        let mut s = self.scenario.spotting;
+        if let Some(p) = &self.landscape.paged {
+            s.grid_origin = [p.window.col0, p.window.row0, p.full.cols];
+        }
+        let s = &s;
         match v.spotting_rate_factor {
             Some(f) => {
                 crate::spread::spotting::SpottingParams { embers_per_ha_per_mw: s.embers_per_ha_per_mw * f, ..*s }

@@ -243,7 +243,7 @@ impl Launch<'_> {
             row.canopy_cover_frac as f64,
             u20,
         );
-        let mut rng = cell_stream(self.seed, i);
+        let mut rng = cell_stream(self.seed, p.cell_key(i, grid.cols));
         let cell_area = grid.dx() * grid.dy();
         let flights = launch(p, &mut rng, expected_embers(p, intensity, cell_area), mu, sigma, sigma_y);
         let az = w.wind_toward_deg().to_radians();

@@ -54,8 +54,9 @@
 //!   steps of the delay, at least [`MIN_STEP_MIN`]: with a shorter delay a spot fire starts at the end of the step
 //!   in which its ember was launched, at most that step late (the run's notes say so).
 //!
-//! Randomness: each launching cell draws from its own stream keyed by the run's seed and the cell's index, so the
-//! embers of a cell are the same whatever the backend, the thread count or the order in which cells are visited.
+//! Randomness: each launching cell draws from its own stream keyed by the run's seed and the cell's index in the whole
+//! landscape (whatever window of it a run read), so the embers of a cell are the same whatever the backend, the
+//! thread count, the order in which cells are visited or the part of the landscape read.
 
 use rayon::prelude::*;
 
@@ -130,6 +131,22 @@ pub struct SpottingParams {
     pub torching_species: usize,
     pub torching_dbh_m: f64,
     pub torching_trees: f64,
+    /// Where the run's grid lies in the whole landscape's, for the launching cells' random streams: column and row
+    /// of its first cell and the landscape's columns (0: the run's grid is the landscape's). Set by the pipeline
+    /// when only a window of the landscape was read, so that a cell throws the same embers whatever was read.
+    #[serde(skip)]
+    pub grid_origin: [usize; 3],
+}
+
+impl SpottingParams {
+    /// Key of cell `i` of a grid of `cols` columns for its random stream: its index in the whole landscape.
+    pub fn cell_key(&self, i: usize, cols: usize) -> usize {
+        let [c0, r0, full_cols] = self.grid_origin;
+        if full_cols == 0 {
+            return i;
+        }
+        (r0 + i / cols) * full_cols + c0 + i % cols
+    }
 }
 
 impl Default for SpottingParams {
@@ -154,6 +171,7 @@ impl Default for SpottingParams {
             torching_species: 1,
             torching_dbh_m: 0.3,
             torching_trees: 5.0,
+            grid_origin: [0; 3],
         }
     }
 }

@@ -1,0 +1,246 @@
+//! Runs whose cost follows the fire (`src/run/paging.rs`): a run reads the window of the landscape its fire reaches,
+//! growing it as the fire nears its edge, and burns as the run over the whole landscape (`--whole-landscape`).
+//! Small tiles (`EMBERFALL_PAGE_TILE_CELLS`) make the Thomas landscape's fire cross many tile edges and land spot
+//! fires in tiles not read yet.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{burned, tmpdir};
+
+fn emberfall() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emberfall"));
+    c.env("XDG_RUNTIME_DIR", std::env::temp_dir());
+    c
+}
+
+/// Band 1 of a raster, its size and origin (x0, y0).
+fn raster(p: &Path) -> (Vec<f32>, usize, usize, f64, f64) {
+    let ds = gdal::Dataset::open(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    let (c, r) = ds.raster_size();
+    let g = ds.geo_transform().unwrap();
+    let v = ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1;
+    (v, c, r, g[0], g[3])
+}
+
+/// The cells of `paged`'s raster `name` and of `whole`'s over the same cells (the paged raster lies within the
+/// whole one, on its cells), with the cells the whole run burned outside the paged window.
+fn overlay(paged: &Path, whole: &Path, name: &str, cell_m: f64) -> (Vec<f32>, Vec<f32>, usize) {
+    let (p, pc, pr, px, py) = raster(&paged.join(name));
+    let (w, wc, wr, wx, wy) = raster(&whole.join(name));
+    let (c0, r0) = (((px - wx) / cell_m).round() as usize, ((wy - py) / cell_m).round() as usize);
+    assert!((px - wx - c0 as f64 * cell_m).abs() < 1e-6, "the window is aligned on the landscape's cells");
+    assert!(c0 + pc <= wc && r0 + pr <= wr);
+    let mut inside = Vec::with_capacity(p.len());
+    for r in 0..pr {
+        inside.extend_from_slice(&w[(r0 + r) * wc + c0..(r0 + r) * wc + c0 + pc]);
+    }
+    let outside = w.iter().filter(|v| burned(**v)).count() - inside.iter().filter(|v| burned(**v)).count();
+    (p, inside, outside)
+}
+
+fn thomas_args() -> Vec<String> {
+    let d = common::shared("landscapes/thomas_fire");
+    let mut a = vec!["spread".to_string()];
+    for (k, f) in [
+        ("--elevation", "dem.tif"),
+        ("--fuel", "fbfm40.tif"),
+        ("--slope", "slp.tif"),
+        ("--aspect", "asp.tif"),
+        ("--canopy-cover", "cc.tif"),
+        ("--canopy-height", "ch.tif"),
+        ("--canopy-base-height", "cbh.tif"),
+        ("--canopy-bulk-density", "cbd.tif"),
+    ] {
+        a.push(k.into());
+        a.push(d.join(f).display().to_string());
+    }
+    for s in ["--moisture", "3,4,5,30,60", "--wind-speed-kmh", "30", "--wind-from-deg", "45", "--wind-height", "10m"] {
+        a.push(s.into());
+    }
+    for s in ["--ignite-lonlat=-119.0883,34.4086", "--duration", "6h", "--backend", "cpu"] {
+        a.push(s.into());
+    }
+    a
+}
+
+fn run(args: &[String], extra: &[&str], out: &Path, tile: Option<usize>) -> String {
+    let mut c = emberfall();
+    c.args(args).args(extra).arg("--out").arg(out);
+    if let Some(t) = tile {
+        c.env("EMBERFALL_PAGE_TILE_CELLS", t.to_string());
+    }
+    let o = c.output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{err}");
+    err
+}
+
+/// Arrival times agree to f32 rounding: positions are counted in cells from the grid's corner, which is the
+/// window's in a paged run (its positions are the more precise), so a few rays may take another anchor.
+fn assert_same_fire(paged: &[f32], whole: &[f32], what: &str) -> usize {
+    let mut n = 0;
+    let mut off = 0;
+    for (p, w) in paged.iter().zip(whole) {
+        assert_eq!(burned(*p), burned(*w), "{what}: burned in one run only ({p} vs {w})");
+        if burned(*p) {
+            n += 1;
+            let d = (p - w).abs();
+            assert!(d < 2.0, "{what}: {p} vs {w} min");
+            if d > 1e-3 * w.max(1.0) {
+                off += 1;
+            }
+        }
+    }
+    assert!(n > 0, "{what}: the fire burned");
+    assert!(off * 100 < n, "{what}: {off} of {n} burned cells differ by more than 0.1 %");
+    n
+}
+
+/// The Thomas Fire landscape with crown fire and spotting (on by default), 6 h: paged on 16-cell tiles (the fire
+/// crosses dozens of tile edges and the window grows) and read whole give the same burned cells, arrival times,
+/// flame lengths, crown fire types and spot fires; the paged products cover the window only, on the landscape's
+/// cells.
+#[test]
+fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
+    let d = tmpdir("paging-thomas");
+    let args = thomas_args();
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    let log = run(&args, &[], &paged, Some(16));
+    run(&args, &["--whole-landscape"], &whole, None);
+    assert!(log.contains("paging: the fire neared the window's edge"), "the window grew: {log}");
+    let (pa, wa, outside) = overlay(&paged, &whole, "arrival_time_min.tif", 30.0);
+    assert_eq!(outside, 0, "the whole run burned no cell outside the paged window");
+    let n = assert_same_fire(&pa, &wa, "arrival time");
+    assert!(n > 5000, "{n} cells burned");
+    assert!(pa.len() * 20 < 2000 * 2000, "the paged rasters cover a window: {} cells", pa.len());
+    let (pt, wt, _) = overlay(&paged, &whole, "crown_fire_type.tif", 30.0);
+    let differ = pt.iter().zip(&wt).filter(|(a, b)| a != b).count();
+    assert!(differ * 1000 <= n, "crown fire type differs in {differ} of {n} cells");
+    assert!(pt.iter().any(|&k| k == 2.0 || k == 3.0), "crown fire burned");
+    let (pf, wf, _) = overlay(&paged, &whole, "flame_length_m.tif", 30.0);
+    let close = pf.iter().zip(&wf).filter(|(a, b)| (*a - *b).abs() <= 1e-3 * b.abs().max(1.0)).count();
+    assert!((pf.len() - close) * 100 < n, "flame lengths differ in {} cells", pf.len() - close);
+    let spots = |p: &Path| {
+        let ds = gdal::Dataset::open(p.join("spot_fires.gpkg")).unwrap();
+        let n = gdal::vector::LayerAccess::feature_count(&ds.layer(0).unwrap());
+        n
+    };
+    let (sp, sw) = (spots(&paged), spots(&whole));
+    assert!(sw > 0, "the whole run spotted");
+    assert_eq!(sp, sw, "the same spot fires");
+}
+
+/// A memory budget below the working set of the window the fire needs is refused with both figures, before
+/// anything is written; the whole landscape under the same budget too.
+#[test]
+fn a_memory_budget_below_the_working_set_is_refused_naming_it() {
+    let d = tmpdir("paging-budget");
+    let args = thomas_args();
+    let o = emberfall().args(&args).args(["--memory-budget", "20MiB", "--out"]).arg(d.join("out")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("--memory-budget") && err.contains("20.0 MiB") && err.contains("needs about"), "{err}");
+    assert!(err.contains("of the landscape's 2000 x 2000"), "the window's own figure: {err}");
+    assert!(!d.join("out").join("arrival_time_min.tif").exists());
+    let o = emberfall()
+        .args(&args)
+        .args(["--whole-landscape", "--memory-budget", "100MiB", "--out"])
+        .arg(d.join("out2"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("the landscape (2000 x 2000 cells) needs about 610.4 MiB"), "{err}");
+    // A budget that is no size at all.
+    let o = emberfall().args(&args).args(["--memory-budget", "lots", "--out"]).arg(d.join("o3")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains("--memory-budget") && err.contains("lots"), "{err}");
+}
+
+/// A GR2 hillside (`landscape synth`, 200 x 200 cells) on the GPU (lavapipe in CI): paged on 16-cell tiles (the
+/// window grows) and read whole, the same fire; and the GPU's paged fire is the CPU twin's.
+#[test]
+fn a_paged_fire_on_the_gpu_burns_as_on_the_whole_landscape() {
+    let d = tmpdir("paging-gpu");
+    let lcp = d.join("hill.tif");
+    let o = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "200", "--cols", "200", "--slope-pct", "20"])
+        .args(["--aspect-deg", "135", "--out"])
+        .arg(&lcp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let args: Vec<String> = ["spread", "--lcp", lcp.to_str().unwrap(), "--ignite", "503000,3997000"]
+        .iter()
+        .chain(&["--wind-speed-kmh", "30", "--wind-from-deg", "250", "--moisture", "5,6,7,50,80", "--duration", "1h"])
+        .map(|s| s.to_string())
+        .collect();
+    let gpu_paged = d.join("gpu_paged");
+    let log = run(&args, &["--backend", "gpu"], &gpu_paged, Some(16));
+    assert!(log.contains("paging: the fire neared the window's edge"), "{log}");
+    run(&args, &["--backend", "gpu", "--whole-landscape"], &d.join("gpu_whole"), None);
+    run(&args, &["--backend", "cpu"], &d.join("cpu_paged"), Some(16));
+    let (pa, wa, outside) = overlay(&gpu_paged, &d.join("gpu_whole"), "arrival_time_min.tif", 30.0);
+    assert_eq!(outside, 0);
+    assert_same_fire(&pa, &wa, "gpu paged vs whole");
+    let (g, c, _) = overlay(&gpu_paged, &d.join("cpu_paged"), "arrival_time_min.tif", 30.0);
+    assert_same_fire(&g, &c, "gpu vs cpu, paged");
+}
+
+/// A landscape served over HTTP (`/vsicurl/`, byte ranges from a local server) as a tiled GeoTIFF of 8192 x 8192
+/// cells: a small fire reads only the tiles around it, a small share of the file's bytes, and burns as from disk.
+#[test]
+fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
+    let d = tmpdir("paging-vsicurl");
+    let www = d.join("www");
+    std::fs::create_dir_all(&www).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let big = www.join("kii_8192.tif");
+    let o = Command::new("gdal_translate")
+        .args(["-q", "-outsize", "8192", "8192", "-r", "near", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE"])
+        .arg(root.join("dem/kii_synthetic.tif"))
+        .arg(&big)
+        .output()
+        .expect("gdal_translate (gdal-bin)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let size = std::fs::metadata(&big).unwrap().len();
+    let mut server = Command::new("python3")
+        .arg(root.join("tests/data/range_server.py"))
+        .arg(&www)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (scripts/install-deps.sh --test installs it)");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    let port: u16 = line.trim().parse().unwrap();
+    let spread = |lcp: &str, out: &Path| {
+        emberfall()
+            .args(["spread", "--lcp", lcp, "--ignite-lonlat", "135.8775,33.5535", "--wind-speed-kmh", "20"])
+            .args(["--moisture", "6,7,8,60,90", "--duration", "5min", "--no-spotting", "--backend", "cpu", "--out"])
+            .arg(out)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .env("no_proxy", "127.0.0.1,localhost")
+            .output()
+            .unwrap()
+    };
+    let remote = spread(&format!("/vsicurl/http://127.0.0.1:{port}/kii_8192.tif"), &d.join("remote"));
+    let _ = server.kill();
+    let _ = server.wait();
+    assert!(remote.status.success(), "{}", String::from_utf8_lossy(&remote.stderr));
+    let local = spread(big.to_str().unwrap(), &d.join("local"));
+    assert!(local.status.success(), "{}", String::from_utf8_lossy(&local.stderr));
+    let served: u64 = std::fs::read_to_string(www.join("served.log"))
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().parse::<u64>().unwrap())
+        .sum();
+    println!("{served} bytes requested of the {size}-byte file ({:.2} %)", 100.0 * served as f64 / size as f64);
+    assert!(served * 10 < size, "{served} bytes requested of the {size}-byte file: more than a tenth");
+    let (a, b) = (raster(&d.join("remote/arrival_time_min.tif")), raster(&d.join("local/arrival_time_min.tif")));
+    assert!(a.0.iter().any(|v| burned(*v)), "the fire burned");
+    assert_eq!(a.0, b.0, "the same arrival times over /vsicurl/ as from disk");
+    assert!(a.1 < 8192 && a.2 < 8192, "the products cover the window read: {} x {}", a.1, a.2);
+}
