@@ -106,7 +106,7 @@ fn whole_process(label: &str, landscape_args: &[String], weather_args: &[&str], 
             .arg("spread")
             .args(landscape_args)
             .args(weather_args)
-            .args(["--duration", &format!("{minutes}"), "--backend", "cpu", "--out"])
+            .args(["--duration", &format!("{minutes}min"), "--backend", "cpu", "--out"])
             .arg(&out)
             .output()
             .unwrap();

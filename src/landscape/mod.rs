@@ -206,8 +206,8 @@ impl Landscape {
     pub fn load(spec: &LandscapeSpec) -> Result<Landscape> {
         let mut notes = Vec::new();
         let catalog = catalog_of(spec, &mut notes)?;
-        let src = LayerSources::of(spec, &mut notes)?;
-        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
+        let mut src = LayerSources::of(spec, &mut notes)?;
+        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
         // A window: its cells and a one-cell ring around them (slope and aspect from the DEM need it).
         let whole = window::CellWindow::whole(&full);
         let win = spec.window.unwrap_or(whole);
@@ -362,14 +362,6 @@ impl Landscape {
         self.paged.as_ref().map_or(&self.grid, |p| &p.full)
     }
 
-    /// The grid of the landscape `spec` names, without reading any layer: the fuel raster's (warped to UTM when
-    /// geographic), on which windows are taken.
-    pub fn grid_of_spec(spec: &LandscapeSpec) -> Result<Grid> {
-        let mut notes = Vec::new();
-        let src = LayerSources::of(spec, &mut notes)?;
-        Ok(target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?.0)
-    }
-
     /// Histogram of fuel codes: code -> cells (nodata under [`FUEL_NODATA`]).
     pub fn fuel_histogram(&self) -> BTreeMap<u16, usize> {
         let mut h = BTreeMap::new();
@@ -394,6 +386,8 @@ fn catalog_of(spec: &LandscapeSpec, notes: &mut Vec<String>) -> Result<FuelCatal
 /// Where each layer is read from: (file, band); an LCP's bands fill the layers not given on their own.
 struct LayerSources {
     fuel: (PathBuf, usize),
+    /// The fuel raster, opened once for its checks and kept for the grid (a mosaic's VRT is parsed at each open).
+    fuel_ds: Option<Dataset>,
     elevation: (PathBuf, usize),
     lcp: Option<PathBuf>,
     lcp_bands: usize,
@@ -411,9 +405,14 @@ impl LayerSources {
             layer(&spec.fuel, 4).ok_or_else(|| Error::value("no fuel raster", "", "give --lcp FILE or --fuel FILE"))?;
         let elevation = layer(&spec.elevation, 1)
             .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
+        let mut fuel_ds = None;
         let lcp_bands = match lcp {
             Some(p) => {
-                let n = open(p)?.raster_count();
+                let ds = open(p)?;
+                let n = ds.raster_count();
+                if spec.fuel.is_none() {
+                    fuel_ds = Some(ds);
+                }
                 if n < 5 && spec.fuel.is_none() {
                     return Err(Error::input(p.display(), format!("has {n} bands; an LCP landscape needs at least 5 (elevation, slope, aspect, fuel, canopy cover)")));
                 }
@@ -434,7 +433,11 @@ impl LayerSources {
             ("canopy bulk density", "--canopy-bulk-density", &spec.canopy_bulk_density, 8),
         ] {
             let Some(p) = explicit else { continue };
-            let n = open(p)?.raster_count();
+            let ds = open(p)?;
+            let n = ds.raster_count();
+            if name == "fuel" {
+                fuel_ds = Some(ds);
+            }
             // Its first band is read: right for elevation (an LCP's first band), wrong for any other layer.
             if n > 1 && band != 1 {
                 return Err(Error::input(
@@ -449,7 +452,7 @@ impl LayerSources {
                 notes.push(format!("{flag} {} overrides band {band} ({name}) of the LCP {}", p.display(), l.display()));
             }
         }
-        Ok(LayerSources { fuel, elevation, lcp: lcp.map(Path::to_path_buf), lcp_bands })
+        Ok(LayerSources { fuel, fuel_ds, elevation, lcp: lcp.map(Path::to_path_buf), lcp_bands })
     }
 
     /// The layers to read, fuel and elevation first.
@@ -480,9 +483,13 @@ fn target_grid(
     spec: &LandscapeSpec,
     fuel_path: &Path,
     fuel_band: usize,
+    opened: Option<Dataset>,
     notes: &mut Vec<String>,
 ) -> Result<(Grid, Option<String>)> {
-    let fuel_ds = open(fuel_path)?;
+    let fuel_ds = match opened {
+        Some(ds) => ds,
+        None => open(fuel_path)?,
+    };
     let assign = match &spec.assign_crs {
         None => None,
         Some(a) => {

@@ -30,18 +30,23 @@ pub struct Sampled {
 pub const SAMPLED_INFO_CELLS: usize = 100_000_000;
 
 impl Landscape {
-    /// The grid the landscape of `spec` would be read onto (the fuel layer's), without reading any layer.
+    /// The grid the landscape of `spec` would be read onto (the fuel layer's, warped to UTM when geographic), without
+    /// reading any layer: the grid windows are taken on. Only the fuel raster is opened (a mosaic's VRT is parsed at
+    /// each open); the load checks the rest.
     pub fn grid_of(spec: &LandscapeSpec) -> Result<Grid> {
-        let mut notes = Vec::new();
-        let src = LayerSources::of(spec, &mut notes)?;
-        Ok(target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?.0)
+        let (path, band) = match (&spec.fuel, &spec.lcp) {
+            (Some(f), _) => (f.clone(), 1),
+            (None, Some(l)) => (l.clone(), 4),
+            (None, None) => return Err(Error::value("no fuel raster", "", "give --lcp FILE or --fuel FILE")),
+        };
+        Ok(target_grid(spec, &path, band, None, &mut Vec::new())?.0)
     }
 
     /// Describe the landscape of `spec` from a `side` x `side` sample of each layer, without reading every cell.
     pub fn sample(spec: &LandscapeSpec, side: usize) -> Result<Sampled> {
         let mut notes = Vec::new();
-        let src = LayerSources::of(spec, &mut notes)?;
-        let (grid, _) = target_grid(spec, &src.fuel.0, src.fuel.1, &mut notes)?;
+        let mut src = LayerSources::of(spec, &mut notes)?;
+        let (grid, _) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
         let mut layers = Vec::new();
         let mut fuel_codes: Vec<(i64, usize)> = Vec::new();
         // Each source opened once (a mosaic's VRT of thousands of tiles takes a while to parse).

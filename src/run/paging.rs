@@ -114,7 +114,7 @@ pub fn whole_because(sc: &Scenario) -> Option<&'static str> {
 /// whole landscape ([`whole_because`]) or the window would be the whole landscape anyway.
 pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     let budget_bytes = memory_budget(sc.landscape.memory_budget.as_deref())?;
-    let full = Landscape::grid_of_spec(&sc.landscape)?;
+    let full = Landscape::grid_of(&sc.landscape)?;
     let whole = CellWindow::whole(&full);
     // A whole landscape is checked against a budget given here, and against the memory available when it loads.
     let given = sc.landscape.memory_budget.is_some();
