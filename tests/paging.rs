@@ -111,11 +111,17 @@ fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     let log = run(&args, &[], &paged, Some(16));
     run(&args, &["--whole-landscape"], &whole, None);
     assert!(log.contains("paging: the fire neared the window's edge"), "the window grew: {log}");
+    assert!(log.contains("an ember landed beyond it"), "a spot fire's ember landed in a tile not read yet: {log}");
     let (pa, wa, outside) = overlay(&paged, &whole, "arrival_time_min.tif", 30.0);
     assert_eq!(outside, 0, "the whole run burned no cell outside the paged window");
     let n = assert_same_fire(&pa, &wa, "arrival time");
     assert!(n > 5000, "{n} cells burned");
     assert!(pa.len() * 20 < 2000 * 2000, "the paged rasters cover a window: {} cells", pa.len());
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(paged.join("summary.json")).unwrap()).unwrap();
+    let w = &summary["landscape"]["read_window"];
+    assert_eq!((w["landscape_cols"].as_u64(), w["landscape_rows"].as_u64()), (Some(2000), Some(2000)), "{w}");
+    assert_eq!(w["cols"].as_u64().unwrap() * w["rows"].as_u64().unwrap(), pa.len() as u64, "{w}");
     let (pt, wt, _) = overlay(&paged, &whole, "crown_fire_type.tif", 30.0);
     let differ = pt.iter().zip(&wt).filter(|(a, b)| a != b).count();
     assert!(differ * 1000 <= n, "crown fire type differs in {differ} of {n} cells");

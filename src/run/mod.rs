@@ -170,11 +170,8 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
             let member = member?;
             t0 = Instant::now();
             if let Some(p) = plan.as_mut() {
-                if p.grow(&prepared, &member)? {
-                    log(&format!(
-                        "paging: the fire neared the window's edge; reading {} x {} cells and running again",
-                        p.window.cols, p.window.rows
-                    ));
+                if let Some(why) = p.grow(&prepared, &member)? {
+                    log(&format!("paging: {why}"));
                     continue;
                 }
             }

@@ -194,8 +194,8 @@ impl Plan {
     /// After a run on the plan's window: whether its fire came within [`EDGE_CELLS`] of an edge of the window that
     /// is not the landscape's, or an ember landed on the landscape beyond it; if so the window grows (around the
     /// cells reached and the landings, by as much again as they span, at least a tile), the budget is checked and
-    /// true is returned: the run must be redone.
-    pub fn grow(&mut self, prepared: &Prepared, member: &MemberResult) -> Result<bool> {
+    /// why is returned (the run must be redone); none when the window held the fire.
+    pub fn grow(&mut self, prepared: &Prepared, member: &MemberResult) -> Result<Option<String>> {
         let w = self.window;
         let (west, north, east, south) = w.on_grid_edges(&self.full);
         let mut cells: Vec<(i64, i64)> = Vec::new();
@@ -218,7 +218,7 @@ impl Plan {
             }
         }
         if !(near_edge || landed_beyond) {
-            return Ok(false);
+            return Ok(None);
         }
         let span =
             |a: fn(&(i64, i64)) -> i64| cells.iter().map(a).max().unwrap_or(0) - cells.iter().map(a).min().unwrap_or(0);
@@ -228,7 +228,12 @@ impl Plan {
         check_budget(&grown, &self.full, self.budget_bytes, prepared.scenario.landscape.memory_budget.is_some())?;
         self.window = grown;
         self.attempts += 1;
-        Ok(true)
+        let why = match (near_edge, landed_beyond) {
+            (true, true) => "the fire neared the window's edge and an ember landed beyond it",
+            (true, false) => "the fire neared the window's edge",
+            _ => "an ember landed beyond the window",
+        };
+        Ok(Some(format!("{why}; reading {} x {} cells and running again", grown.cols, grown.rows)))
     }
 
     /// What the run read, for its notes.

@@ -182,6 +182,15 @@ fn spread_summary_json(
             "rows": grid.rows,
             "cols": grid.cols,
             "cell_size_m": [grid.dx(), grid.dy()],
+            // The window read (paging): the rasters' rows and columns above are its.
+            "read_window": ls.paged.as_ref().map(|p| json!({
+                "col0": p.window.col0,
+                "row0": p.window.row0,
+                "cols": p.window.cols,
+                "rows": p.window.rows,
+                "landscape_cols": p.full.cols,
+                "landscape_rows": p.full.rows,
+            })),
         },
         "ignitions": sources,
         "burned_cells": fs.burned_cells,
