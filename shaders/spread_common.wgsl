@@ -26,6 +26,10 @@ struct Dom {
     window: u32,   // window number
     list_cap: u32, // entries per list slot: cells times runs
     runs: u32,     // fires side by side: entry = run * cols * rows + cell
+    col0: u32,     // column and row of the grid's first cell in the whole landscape: positions are cells from
+    row0: u32,     // the landscape's corner
+    pad0: u32,
+    pad1: u32,
 }
 
 // The 8 neighbours (dcol, drow) in the order of the CPU twin.
@@ -58,8 +62,8 @@ fn offset(dom: Dom, c: i32, r: i32, d: vec2<i32>) -> u32 {
 }
 
 fn cell_of(dom: Dom, x: f32, y: f32) -> u32 {
-    let c = clamp(i32(floor(x)), 0, i32(dom.cols) - 1);
-    let r = clamp(i32(floor(y)), 0, i32(dom.rows) - 1);
+    let c = clamp(i32(floor(x)) - i32(dom.col0), 0, i32(dom.cols) - 1);
+    let r = clamp(i32(floor(y)) - i32(dom.row0), 0, i32(dom.rows) - 1);
     return u32(r) * dom.cols + u32(c);
 }
 
@@ -69,8 +73,8 @@ fn improves(new_t: f32, old_t: f32) -> bool {
 
 // Spread rate along the direction of travel, its azimuth and the intensity where the front passes cell x.
 fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, x: u32) -> vec4<f32> {
-    let xc = f32(x % dom.cols) + 0.5;
-    let yc = f32(x / dom.cols) + 0.5;
+    let xc = f32(x % dom.cols + dom.col0) + 0.5;
+    let yc = f32(x / dom.cols + dom.row0) + 0.5;
     let de = (xc - s.y) * dom.cell_e;
     let dn = (yc - s.z) * dom.cell_n;
     let dist = sqrt(de * de + dn * dn);

@@ -45,8 +45,8 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     if (px.x <= 0.0 || mask[cell] == 0u) { return; }
     let c = i32(cell % dom.cols);
     let r = i32(cell / dom.cols);
-    let xc = f32(c) + 0.5;
-    let yc = f32(r) + 0.5;
+    let xc = f32(c + i32(dom.col0)) + 0.5;
+    let yc = f32(r + i32(dom.row0)) + 0.5;
     var old = state[x];
     let best_id0 = ids[x];
     if (best_id0 == NO_ANCHOR) { old.x = T_UNSET; }

@@ -78,31 +78,36 @@ fn run(args: &[String], extra: &[&str], out: &Path, tile: Option<usize>) -> Stri
     err
 }
 
-/// Arrival times agree to f32 rounding: positions are counted in cells from the grid's corner, which is the
-/// window's in a paged run (its positions are the more precise), so a few rays may take another anchor.
-fn assert_same_fire(paged: &[f32], whole: &[f32], what: &str) -> usize {
+/// Two fires' arrival times agree within `tol_min` on the same burned cells; returns the burned cells.
+fn assert_close_fire(a: &[f32], b: &[f32], tol_min: f32, what: &str) -> usize {
     let mut n = 0;
-    let mut off = 0;
-    for (p, w) in paged.iter().zip(whole) {
+    for (p, w) in a.iter().zip(b) {
         assert_eq!(burned(*p), burned(*w), "{what}: burned in one run only ({p} vs {w})");
         if burned(*p) {
             n += 1;
-            let d = (p - w).abs();
-            assert!(d < 2.0, "{what}: {p} vs {w} min");
-            if d > 1e-3 * w.max(1.0) {
-                off += 1;
-            }
+            assert!((p - w).abs() <= tol_min, "{what}: {p} vs {w} min");
         }
     }
     assert!(n > 0, "{what}: the fire burned");
-    assert!(off * 100 < n, "{what}: {off} of {n} burned cells differ by more than 0.1 %");
     n
+}
+
+/// The paged run's raster `name` holds exactly the whole run's values over the same cells (the kernel counts
+/// positions from the landscape's corner in both, and every input of a cell is the same).
+fn assert_identical(paged: &Path, whole: &Path, name: &str, cell_m: f64) -> Vec<f32> {
+    let (p, w, outside) = overlay(paged, whole, name, cell_m);
+    let differ = p.iter().zip(&w).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+    assert_eq!(differ, 0, "{name}: {differ} of {} cells differ between the paged and the whole run", p.len());
+    if name.starts_with("arrival") {
+        assert_eq!(outside, 0, "the whole run burned no cell outside the paged window");
+    }
+    p
 }
 
 /// The Thomas Fire landscape with crown fire and spotting (on by default), 6 h: paged on 16-cell tiles (the fire
 /// crosses dozens of tile edges and the window grows) and read whole give the same burned cells, arrival times,
 /// flame lengths, crown fire types and spot fires; the paged products cover the window only, on the landscape's
-/// cells.
+/// cells. Every raster is the whole run's, bit for bit, over the window.
 #[test]
 fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     let d = tmpdir("paging-thomas");
@@ -112,9 +117,8 @@ fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     run(&args, &["--whole-landscape"], &whole, None);
     assert!(log.contains("paging: the fire neared the window's edge"), "the window grew: {log}");
     assert!(log.contains("an ember landed beyond it"), "a spot fire's ember landed in a tile not read yet: {log}");
-    let (pa, wa, outside) = overlay(&paged, &whole, "arrival_time_min.tif", 30.0);
-    assert_eq!(outside, 0, "the whole run burned no cell outside the paged window");
-    let n = assert_same_fire(&pa, &wa, "arrival time");
+    let pa = assert_identical(&paged, &whole, "arrival_time_min.tif", 30.0);
+    let n = pa.iter().filter(|v| burned(**v)).count();
     assert!(n > 5000, "{n} cells burned");
     assert!(pa.len() * 20 < 2000 * 2000, "the paged rasters cover a window: {} cells", pa.len());
     let summary: serde_json::Value =
@@ -122,13 +126,11 @@ fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     let w = &summary["landscape"]["read_window"];
     assert_eq!((w["landscape_cols"].as_u64(), w["landscape_rows"].as_u64()), (Some(2000), Some(2000)), "{w}");
     assert_eq!(w["cols"].as_u64().unwrap() * w["rows"].as_u64().unwrap(), pa.len() as u64, "{w}");
-    let (pt, wt, _) = overlay(&paged, &whole, "crown_fire_type.tif", 30.0);
-    let differ = pt.iter().zip(&wt).filter(|(a, b)| a != b).count();
-    assert!(differ * 1000 <= n, "crown fire type differs in {differ} of {n} cells");
-    assert!(pt.iter().any(|&k| k == 2.0 || k == 3.0), "crown fire burned");
-    let (pf, wf, _) = overlay(&paged, &whole, "flame_length_m.tif", 30.0);
-    let close = pf.iter().zip(&wf).filter(|(a, b)| (*a - *b).abs() <= 1e-3 * b.abs().max(1.0)).count();
-    assert!((pf.len() - close) * 100 < n, "flame lengths differ in {} cells", pf.len() - close);
+    for name in ["ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "spread_direction_deg"] {
+        assert_identical(&paged, &whole, &format!("{name}.tif"), 30.0);
+    }
+    let types = assert_identical(&paged, &whole, "crown_fire_type.tif", 30.0);
+    assert!(types.iter().any(|&k| k == 2.0 || k == 3.0), "crown fire burned");
     let spots = |p: &Path| {
         let ds = gdal::Dataset::open(p.join("spot_fires.gpkg")).unwrap();
         let n = gdal::vector::LayerAccess::feature_count(&ds.layer(0).unwrap());
@@ -189,11 +191,11 @@ fn a_paged_fire_on_the_gpu_burns_as_on_the_whole_landscape() {
     assert!(log.contains("paging: the fire neared the window's edge"), "{log}");
     run(&args, &["--backend", "gpu", "--whole-landscape"], &d.join("gpu_whole"), None);
     run(&args, &["--backend", "cpu"], &d.join("cpu_paged"), Some(16));
-    let (pa, wa, outside) = overlay(&gpu_paged, &d.join("gpu_whole"), "arrival_time_min.tif", 30.0);
-    assert_eq!(outside, 0);
-    assert_same_fire(&pa, &wa, "gpu paged vs whole");
+    assert_identical(&gpu_paged, &d.join("gpu_whole"), "arrival_time_min.tif", 30.0);
+    assert_identical(&gpu_paged, &d.join("gpu_whole"), "flame_length_m.tif", 30.0);
+    // The GPU's f32 spread parameters against the CPU twin's (README: ~1e-5 relative).
     let (g, c, _) = overlay(&gpu_paged, &d.join("cpu_paged"), "arrival_time_min.tif", 30.0);
-    assert_same_fire(&g, &c, "gpu vs cpu, paged");
+    assert_close_fire(&g, &c, 0.05, "gpu vs cpu, paged");
 }
 
 /// A landscape served over HTTP (`/vsicurl/`, byte ranges from a local server) as a tiled GeoTIFF of 8192 x 8192

@@ -3,8 +3,9 @@
 //! window's edge (an edge that is not the landscape's), or an ember lands beyond it on the landscape, the window
 //! grows around everything the fire reached, by as much again as the fire spans, and the run is redone on it. The
 //! fire never touched the cells beyond the final window's edge, so its arrival times, behaviour, crown fire and
-//! spotting are the whole landscape's (to the last bits of f32 positions, which are counted from the window's
-//! corner): see `tests/paging.rs`. Every random draw is keyed by the cell's index in the whole landscape.
+//! spotting are the whole landscape's, bit for bit: the kernel counts positions in cells from the landscape's
+//! corner ([`crate::spread::kernel::Dom::col0`]), every random draw is keyed by the cell's index in the whole
+//! landscape, and slope and aspect come from a one-cell ring around the window (`tests/paging.rs`).
 //!
 //! Memory is refused by the working set: the window's cells times [`BYTES_PER_CELL_TO_RUN`], against the memory
 //! budget (`--memory-budget`, default half the memory available). GDAL's block cache, which keeps the tiles read

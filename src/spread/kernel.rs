@@ -81,6 +81,13 @@ crate::gpu::layout::gpu_struct! {
         /// Fires (runs) held side by side: run k's cells are entries k * cols * rows .. (k + 1) * cols * rows of the
         /// state, and lists and anchors' neighbours stay within their run.
         pub runs: u32,
+        /// Column and row of the grid's first cell in the whole landscape (a window of it; 0 otherwise): positions
+        /// are counted in cells from the landscape's corner, so a window's run computes the whole grid's positions,
+        /// bit for bit.
+        pub col0: u32,
+        pub row0: u32,
+        pub pad0: u32,
+        pub pad1: u32,
     }
 }
 
@@ -100,17 +107,23 @@ pub fn delay(p: Param, de: f32, dn: f32, dist: f32) -> f32 {
     p[3] * (dist - (de * p[1] + dn * p[2]))
 }
 
-/// Centre of cell `i`, cell units.
+/// Centre of cell `i`, cell units (from the landscape's corner: [`Dom::col0`]).
 #[inline]
 pub fn centre(d: &Dom, i: usize) -> (f32, f32) {
-    ((i % d.cols as usize) as f32 + 0.5, (i / d.cols as usize) as f32 + 0.5)
+    position(d, (i % d.cols as usize) as i64, (i / d.cols as usize) as i64)
 }
 
-/// Cell holding point (x, y), cell units (clamped to the grid).
+/// Centre of the cell at column `c`, row `r` of the grid, cell units from the landscape's corner.
+#[inline]
+pub fn position(d: &Dom, c: i64, r: i64) -> (f32, f32) {
+    ((c + d.col0 as i64) as f32 + 0.5, (r + d.row0 as i64) as f32 + 0.5)
+}
+
+/// Cell holding point (x, y), cell units from the landscape's corner (clamped to the grid).
 #[inline]
 pub fn cell_of(d: &Dom, x: f32, y: f32) -> usize {
-    let c = (x.floor() as i64).clamp(0, d.cols as i64 - 1) as usize;
-    let r = (y.floor() as i64).clamp(0, d.rows as i64 - 1) as usize;
+    let c = (x.floor() as i64 - d.col0 as i64).clamp(0, d.cols as i64 - 1) as usize;
+    let r = (y.floor() as i64 - d.row0 as i64).clamp(0, d.rows as i64 - 1) as usize;
     r * d.cols as usize + c
 }
 
@@ -203,7 +216,7 @@ pub fn relax_cell(
     }
     let cols = d.cols as usize;
     let (c, r) = ((cell % cols) as i64, (cell / cols) as i64);
-    let (xc, yc) = (c as f32 + 0.5, r as f32 + 0.5);
+    let (xc, yc) = position(d, c, r);
     let mut old = state[x];
     let old_id = ids[x];
     if old_id == NO_ANCHOR {

@@ -394,6 +394,10 @@ pub fn burnable_mask(cells: &Cells) -> Vec<u32> {
 /// a diagonal step does in the kernel.
 fn clear_ray(d: &Dom, mask: &[u32], params: &[Param], ax: f32, ay: f32, to: usize) -> bool {
     let (xc, yc) = kernel::centre(d, to);
+    // The traversal counts cells of this grid: positions moved to its corner (exact shifts by whole numbers, so the
+    // differences below are those of the landscape's frame).
+    let (c0, r0) = (d.col0 as f32, d.row0 as f32);
+    let (ax, ay, xc, yc) = (ax - c0, ay - r0, xc - c0, yc - r0);
     let (de, dn) = ((xc - ax) * d.cell_e, (yc - ay) * d.cell_n);
     let dist = (de * de + dn * dn).sqrt();
     let sx = kernel::delay(params[to], de, dn, dist);

@@ -237,15 +237,23 @@ pub struct Seed {
 
 /// Seeds of `src` on `grid`: positions in cell units. Fails when the source lies entirely off the grid.
 pub fn seeds(src: &Source, grid: &Grid) -> Result<Vec<Seed>> {
+    seeds_from(src, grid, (0, 0))
+}
+
+/// [`seeds`] on a grid whose first cell is column `origin.0`, row `origin.1` of the whole landscape (a window of
+/// it): positions are counted from the landscape's corner (the spread kernel's [`crate::spread::kernel::Dom`]),
+/// added in f64 before rounding to f32, so that they are the whole grid's, bit for bit.
+pub fn seeds_from(src: &Source, grid: &Grid, origin: (usize, usize)) -> Result<Vec<Seed>> {
     let t = src.t_min as f32;
     let mut out = Vec::new();
+    let o = (origin.0 as f64, origin.1 as f64);
     match &src.shape {
-        Shape::Point(x, y) => point_seed(grid, to_cell(grid, *x, *y), t, &mut out),
-        Shape::Line(pts) => line_seeds(grid, pts, t, &mut out),
+        Shape::Point(x, y) => point_seed(grid, to_cell(grid, *x, *y), t, o, &mut out),
+        Shape::Line(pts) => line_seeds(grid, pts, t, o, &mut out),
         Shape::Polygon(rings) => {
-            interior_seeds(grid, rings, t, &mut out)?;
+            interior_seeds(grid, rings, t, o, &mut out)?;
             for ring in rings {
-                line_seeds(grid, ring, t, &mut out);
+                line_seeds(grid, ring, t, o, &mut out);
             }
         }
     }
@@ -274,17 +282,18 @@ fn to_cell(grid: &Grid, x: f64, y: f64) -> (f64, f64) {
 }
 
 /// The seed of a point at (column, row) in cell units, if it lies on the grid.
-fn point_seed(grid: &Grid, (c, r): (f64, f64), t: f32, out: &mut Vec<Seed>) {
+fn point_seed(grid: &Grid, (c, r): (f64, f64), t: f32, o: (f64, f64), out: &mut Vec<Seed>) {
     if c >= 0.0 && r >= 0.0 && c < grid.cols as f64 && r < grid.rows as f64 {
         let cell = r.floor() as usize * grid.cols + c.floor() as usize;
-        out.push(Seed { cell, ax: c as f32, ay: r as f32, t_anchor: t, centre: false, segment_end: None });
+        let (ax, ay) = ((c + o.0) as f32, (r + o.1) as f32);
+        out.push(Seed { cell, ax, ay, t_anchor: t, centre: false, segment_end: None });
     }
 }
 
 /// A line seeds every cell within LINE_BAND cells of it with the segment (the spread takes the segment's point of
 /// earliest arrival at that cell, with the cell's own spread ellipse), so cells near the line start from their own
 /// best point of it, not from a point a cell over (percents of error at a few cells' distance).
-fn line_seeds(grid: &Grid, pts: &[(f64, f64)], t: f32, out: &mut Vec<Seed>) {
+fn line_seeds(grid: &Grid, pts: &[(f64, f64)], t: f32, o: (f64, f64), out: &mut Vec<Seed>) {
     let (cols, rows) = (grid.cols as f64, grid.rows as f64);
     for w in pts.windows(2) {
         let (c0, r0) = to_cell(grid, w[0].0, w[0].1);
@@ -305,23 +314,23 @@ fn line_seeds(grid: &Grid, pts: &[(f64, f64)], t: f32, out: &mut Vec<Seed>) {
                 if d <= b + 0.75 {
                     out.push(Seed {
                         cell: row * grid.cols + col,
-                        ax: c0 as f32,
-                        ay: r0 as f32,
+                        ax: (c0 + o.0) as f32,
+                        ay: (r0 + o.1) as f32,
                         t_anchor: t,
                         centre: false,
-                        segment_end: Some((c1 as f32, r1 as f32)),
+                        segment_end: Some(((c1 + o.0) as f32, (r1 + o.1) as f32)),
                     });
                 }
             }
         }
     }
     if pts.len() == 1 {
-        point_seed(grid, to_cell(grid, pts[0].0, pts[0].1), t, out);
+        point_seed(grid, to_cell(grid, pts[0].0, pts[0].1), t, o, out);
     }
 }
 
 /// A polygon's interior: cells whose centre lies inside (holes excepted), GDAL's point-in-polygon in cell units.
-fn interior_seeds(grid: &Grid, rings: &[Vec<(f64, f64)>], t: f32, out: &mut Vec<Seed>) -> Result<()> {
+fn interior_seeds(grid: &Grid, rings: &[Vec<(f64, f64)>], t: f32, o: (f64, f64), out: &mut Vec<Seed>) -> Result<()> {
     let (cols, rows) = (grid.cols as f64, grid.rows as f64);
     let mut poly = Geometry::empty(gdal_sys::OGRwkbGeometryType::wkbPolygon)?;
     let (mut c0, mut r0, mut c1, mut r1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
@@ -347,8 +356,8 @@ fn interior_seeds(grid: &Grid, rings: &[Vec<(f64, f64)>], t: f32, out: &mut Vec<
             if poly.contains(&pt) {
                 out.push(Seed {
                     cell: row * grid.cols + col,
-                    ax: pc as f32,
-                    ay: pr as f32,
+                    ax: (pc + o.0) as f32,
+                    ay: (pr + o.1) as f32,
                     t_anchor: t,
                     centre: true,
                     segment_end: None,

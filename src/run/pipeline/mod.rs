@@ -195,7 +195,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
     for a in &assets {
         notes.extend(crate::run::assets::unburnable_note(a, &burnable, landscape.grid.dx()));
     }
-    let spread = Mutex::new(vec![SpreadContext::new(&engine, &landscape.grid, &cells)?]);
+    let spread = Mutex::new(vec![spread_context(&engine, &landscape, &cells, 1)?]);
     Ok(Prepared {
         scenario,
         engine,
@@ -214,6 +214,16 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
     })
+}
+
+/// A spread context over the landscape for batches of `runs` fires; on a window of the landscape (paging), its
+/// positions counted from the landscape's corner.
+fn spread_context(engine: &Engine, landscape: &Landscape, cells: &Cells, runs: usize) -> Result<SpreadContext> {
+    let mut ctx = SpreadContext::with_runs(engine, &landscape.grid, cells, runs)?;
+    if let Some(p) = &landscape.paged {
+        ctx.origin = (p.window.col0, p.window.row0);
+    }
+    Ok(ctx)
 }
 
 /// The run's weather in fire time: the stream, its wind and moisture grids per period, the burn periods' clock.
@@ -550,7 +560,7 @@ impl Prepared {
 
     /// A spread context for batches of up to `runs` members ([`Prepared::run_batch`]).
     pub fn batch_context(&self, runs: usize) -> Result<SpreadContext> {
-        SpreadContext::with_runs(&self.engine, &self.landscape.grid, &self.cells, runs)
+        spread_context(&self.engine, &self.landscape, &self.cells, runs)
     }
 
     /// Members under one weather as one batch of fires, swept side by side (on a GPU, in the same dispatches): each
@@ -646,7 +656,7 @@ impl Prepared {
             let taken = lock().pop();
             let mut ctx = match taken {
                 Some(c) => c,
-                None => SpreadContext::new(&self.engine, &self.landscape.grid, &self.cells)?,
+                None => spread_context(&self.engine, &self.landscape, &self.cells, 1)?,
             };
             let r = f(&mut ctx);
             lock().push(ctx);

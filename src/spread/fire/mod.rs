@@ -46,6 +46,9 @@ pub struct SpreadContext {
     gpu: Option<GpuSpread>,
     /// Most fires a batch may hold on this context.
     runs: usize,
+    /// Column and row of the grid's first cell in the whole landscape, when the grid is a window of it (paging):
+    /// the kernel counts positions from the landscape's corner ([`kernel::Dom::col0`]).
+    pub origin: (usize, usize),
 }
 
 impl SpreadContext {
@@ -87,7 +90,14 @@ impl SpreadContext {
             Engine::Cpu => None,
             Engine::Gpu(g) => Some(GpuSpread::new(g.clone(), grid.rows, grid.cols, &mask, runs)?),
         };
-        Ok(SpreadContext { grid: grid.clone(), mask, params: ParamField::new(grid.rows, grid.cols), gpu, runs })
+        Ok(SpreadContext {
+            grid: grid.clone(),
+            mask,
+            params: ParamField::new(grid.rows, grid.cols),
+            gpu,
+            runs,
+            origin: (0, 0),
+        })
     }
 
     /// Most fires a batch may hold on this context.
@@ -204,6 +214,10 @@ impl<'a> Fire<'a> {
             window: 0,
             list_cap: (n * runs) as u32,
             runs: runs as u32,
+            col0: ctx.origin.0 as u32,
+            row0: ctx.origin.1 as u32,
+            pad0: 0,
+            pad1: 0,
         };
         let SpreadContext { grid, mask, params, gpu, .. } = ctx;
         let sweeps = match (engine, gpu.as_mut()) {
@@ -285,7 +299,7 @@ impl<'a> Fire<'a> {
                 format!("the fire has already been computed to {} min; add sources at or after it", self.t_now),
             ));
         }
-        let seeds = sources::seeds(s, self.grid)?;
+        let seeds = sources::seeds_from(s, self.grid, (self.dom.col0 as usize, self.dom.row0 as usize))?;
         self.pending.push((s.t_min.max(self.t_now), run, seeds));
         self.sources += 1;
         Ok(())
