@@ -252,3 +252,30 @@ fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
     assert_eq!(a.0, b.0, "the same arrival times over /vsicurl/ as from disk");
     assert!(a.1 < 8192 && a.2 < 8192, "the products cover the window read: {} x {}", a.1, a.2);
 }
+
+/// The demo's single failure (`examples/kairos_2024.toml`: a failure event flown over the Kii landscape, its
+/// fragments igniting, crown fire and spotting), paged on 16-cell tiles and read whole: the same debris (fragments,
+/// expected ignitions, the realisation's ignitions), and every raster the same, bit for bit, over the window.
+#[test]
+fn the_demo_failure_pages_as_on_the_whole_landscape() {
+    let d = tmpdir("paging-demo");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let scenario = root.join("examples/kairos_2024.toml");
+    let args: Vec<String> = vec!["run".into(), scenario.display().to_string(), "--backend".into(), "cpu".into()];
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    let log = run(&args, &[], &paged, Some(16));
+    run(&args, &["--whole-landscape"], &whole, None);
+    assert!(log.contains("of the landscape's 400 x 400"), "a window was read: {log}");
+    let json = |p: &Path| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(p.join("summary.json")).unwrap()).unwrap()
+    };
+    let (sp, sw) = (json(&paged), json(&whole));
+    for key in ["fragments_on_landscape", "fragments_off_landscape", "expected_ignitions", "sampled_ignitions"] {
+        assert_eq!(sp["debris"][key], sw["debris"][key], "debris {key}");
+    }
+    assert!(sw["debris"]["sampled_ignitions"].as_array().is_some_and(|a| !a.is_empty()), "{}", sw["debris"]);
+    assert_eq!(sp["spread"]["burned_cells"], sw["spread"]["burned_cells"]);
+    for name in ["arrival_time_min", "flame_length_m", "crown_fire_type", "ignition_probability"] {
+        assert_identical(&paged, &whole, &format!("{name}.tif"), 10.0);
+    }
+}

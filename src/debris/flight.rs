@@ -412,11 +412,27 @@ pub fn fly_event(
     ls: &Landscape,
     seed: u64,
 ) -> Result<DebrisField> {
+    let field = fly_event_over(bu, classes, winds, ls.full_grid(), &|x, y| ground_elevation(ls, x, y), seed)?;
+    if let Some(e) = ls.ground.as_ref().and_then(|g| g.take_error()) {
+        return Err(e.within("the ground under the failure event's flights"));
+    }
+    Ok(field)
+}
+
+/// [`fly_event`] over the landscape of grid `grid` (the whole landscape's) whose ground elevation at a map point
+/// `ground` gives.
+pub fn fly_event_over(
+    bu: &BreakUp,
+    classes: &[FragmentClass],
+    winds: &[WindLayer],
+    grid: &crate::io::grid::Grid,
+    ground: &(dyn Fn(f64, f64) -> f64 + Sync),
+    seed: u64,
+) -> Result<DebrisField> {
     check_break_up(bu, winds)?;
-    let (x, y) = break_up_xy(bu, &ls.grid)?;
+    let (x, y) = break_up_xy(bu, grid)?;
     let mut w = winds.to_vec();
     w.sort_by(|a, b| a.altitude_m.total_cmp(&b.altitude_m));
-    let ground = |x: f64, y: f64| ground_elevation(ls, x, y);
     let z0 = ground(x, y) + bu.altitude_agl_m;
     let mut rng = Rng::stream(seed, "debris.event");
     // Each class's thermal state and ballistic coefficient; then every flight's initial velocity, drawn in order
@@ -459,7 +475,8 @@ pub fn fly_event(
         .collect::<Result<Vec<Fragment>>>()?;
     progress.finish();
     let n = frags.len();
-    let mut field = DebrisField::from_fragments(frags, &ls.grid);
+    // On or off the whole landscape (a run may have read only a window of it).
+    let mut field = DebrisField::from_fragments(frags, grid);
     field.notes.push(format!(
         "failure event: {} fragments in {} classes flown {} times each ({n} impacts), break-up {:.0} m above ground",
         classes.iter().map(|c| c.count).sum::<usize>(),
@@ -581,24 +598,14 @@ fn impact(bu: &BreakUp, c: &FragmentClass, material: Material, i: usize, s: usiz
 /// Flights (fragments times samples) of a failure event from which its flight reports progress (about 10 s).
 const SHOW_FLIGHT_PROGRESS_FROM: usize = 200_000;
 
-/// Ground elevation at map point (x, y): bilinear in the DEM; 0 (sea level) off the landscape or on nodata.
+/// Ground elevation at map point (x, y): bilinear in the DEM; 0 (sea level) off the landscape or on nodata. On a
+/// landscape of which only a window was read, the whole landscape's DEM, read tile by tile as the flights ask.
 pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {
-    let g = &ls.grid;
-    let (fr, fc) = g.fractional_cell(x, y);
-    let (r, c) = (fr - 0.5, fc - 0.5);
-    if !(r >= -0.5 && c >= -0.5 && r <= g.rows as f64 - 0.5 && c <= g.cols as f64 - 0.5) {
-        return 0.0;
-    }
-    let (r0, c0) = (r.floor().max(0.0) as usize, c.floor().max(0.0) as usize);
-    let (r1, c1) = ((r0 + 1).min(g.rows - 1), (c0 + 1).min(g.cols - 1));
-    let (ar, ac) = ((r - r0 as f64).clamp(0.0, 1.0), (c - c0 as f64).clamp(0.0, 1.0));
-    let e = |r: usize, c: usize| {
-        let v = ls.elevation_m[r * g.cols + c] as f64;
-        if v.is_finite() {
-            v
-        } else {
-            0.0
+    match &ls.ground {
+        Some(g) => g.at(x, y),
+        None => {
+            let g = &ls.grid;
+            crate::landscape::ground::bilinear(g, x, y, |r, c| ls.elevation_m[r * g.cols + c])
         }
-    };
-    (e(r0, c0) * (1.0 - ac) + e(r0, c1) * ac) * (1.0 - ar) + (e(r1, c0) * (1.0 - ac) + e(r1, c1) * ac) * ar
+    }
 }

@@ -433,21 +433,8 @@ pub fn sample(
     p: &IgnitionParams,
     seed: u64,
 ) -> Vec<SampledIgnition> {
-    let mut rng = Rng::stream(seed, "ignition.sample");
     let mut out = Vec::new();
-    for f in frags {
-        let (u_land, n1, n2, u_ign) = (rng.uniform(), rng.normal(), rng.normal(), rng.uniform());
-        if u_land >= f.impact_probability {
-            continue;
-        }
-        let (x, y) = match f.footprint {
-            Some(fp) => {
-                let az = fp.azimuth_deg.to_radians();
-                let (a, c) = (n1 * fp.sigma_along_m, n2 * fp.sigma_cross_m);
-                (f.x + a * az.sin() + c * az.cos(), f.y + a * az.cos() - c * az.sin())
-            }
-            None => (f.x, f.y),
-        };
+    for (f, (x, y), u_ign) in landed(frags, seed) {
         let (fr, fc) = grid.fractional_cell(x, y);
         if !(fr >= 0.0 && fc >= 0.0 && fr < grid.rows as f64 && fc < grid.cols as f64) {
             continue;
@@ -471,4 +458,30 @@ pub fn sample(
         }
     }
     out
+}
+
+/// The fragments of a realisation (`seed`) that land, where, and the draw that decides whether each ignites: the
+/// draws [`sample`] makes (four per fragment, in order, landing or not), without the landscape.
+fn landed(frags: &[Fragment], seed: u64) -> impl Iterator<Item = (&Fragment, (f64, f64), f64)> {
+    let mut rng = Rng::stream(seed, "ignition.sample");
+    frags.iter().filter_map(move |f| {
+        let (u_land, n1, n2, u_ign) = (rng.uniform(), rng.normal(), rng.normal(), rng.uniform());
+        if u_land >= f.impact_probability {
+            return None;
+        }
+        let (x, y) = match f.footprint {
+            Some(fp) => {
+                let az = fp.azimuth_deg.to_radians();
+                let (a, c) = (n1 * fp.sigma_along_m, n2 * fp.sigma_cross_m);
+                (f.x + a * az.sin() + c * az.cos(), f.y + a * az.cos() - c * az.sin())
+            }
+            None => (f.x, f.y),
+        };
+        Some((f, (x, y), u_ign))
+    })
+}
+
+/// Where the fragments of a realisation (`seed`) land, whether or not they ignite (map coordinates).
+pub fn landing_points(frags: &[Fragment], seed: u64) -> Vec<(f64, f64)> {
+    landed(frags, seed).map(|(_, p, _)| p).collect()
 }

@@ -18,8 +18,8 @@ pub mod ignition;
 
 use crate::landscape::Grid;
 pub use flight::{
-    air_density, convection_w_per_m2_k, fly, fly_event, ground_elevation, wind_at, BreakUp, Flight, FlightModel,
-    FragmentClass, WindLayer,
+    air_density, convection_w_per_m2_k, fly, fly_event, fly_event_over, ground_elevation, wind_at, BreakUp, Flight,
+    FlightModel, FragmentClass, WindLayer,
 };
 pub use forms::{read_fragments, read_impact_raster};
 

@@ -13,6 +13,7 @@ use gdal::Dataset;
 use crate::error::{Error, Result};
 
 mod cells;
+pub mod ground;
 pub mod kii;
 mod read;
 pub mod sample;
@@ -119,6 +120,8 @@ pub struct Landscape {
     /// Elevation over the window widened by one cell (clipped to the landscape), kept until slope and aspect are
     /// derived from it ([`Landscape::ensure_terrain`]) so that a window's terrain equals the whole grid's.
     terrain_halo: Option<(window::CellWindow, Vec<f32>)>,
+    /// When only a window was read: the whole landscape's DEM, read tile by tile as debris flights ask for it.
+    pub ground: Option<std::sync::Arc<ground::Ground>>,
 }
 
 /// A landscape read in part: the whole landscape's grid and the window read.
@@ -262,6 +265,10 @@ impl Landscape {
         let nodata_cells =
             mark_nodata(&mut fuel, &elevation_m, slope_tan.as_deref(), aspect_deg.as_deref(), &mut notes);
         let paged = (win != whole).then(|| Paged { full: full.clone(), window: win });
+        let ground = match &paged {
+            Some(_) => Some(std::sync::Arc::new(ground::Ground::new(spec)?)),
+            None => None,
+        };
         Ok(Landscape {
             grid: target,
             elevation_m,
@@ -277,6 +284,7 @@ impl Landscape {
             nodata_cells,
             paged,
             terrain_halo,
+            ground,
         })
     }
 
@@ -326,6 +334,7 @@ impl Landscape {
             nodata_cells: 0,
             paged: None,
             terrain_halo: None,
+            ground: None,
         })
     }
 

@@ -11,9 +11,12 @@
 //! budget (`--memory-budget`, default half the memory available). GDAL's block cache, which keeps the tiles read
 //! (least recently used dropped first), is given a quarter of the budget.
 //!
-//! Read whole instead: `--whole-landscape` (`[landscape] whole = true`), `--map-extent landscape`, runs with a
-//! debris field (its flights need the whole DEM) and gridded forecasts (their fields are averaged over the
-//! landscape).
+//! A debris run's window also holds every fragment on the landscape with 4 sigma of its footprint (a failure event
+//! is flown first for that, over the whole landscape's DEM read tile by tile: [`crate::landscape::ground`]); a
+//! fragment of the realisation landing beyond the window grows it too.
+//!
+//! Read whole instead: `--whole-landscape` (`[landscape] whole = true`), `--map-extent landscape`, impact rasters,
+//! gridded forecasts (their fields are averaged over the landscape) and ensembles.
 
 use bytesize::ByteSize;
 
@@ -21,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::landscape::window::{CellWindow, TILE_CELLS};
 use crate::landscape::{Grid, Landscape, BYTES_PER_CELL_TO_RUN};
 use crate::run::pipeline::{MemberResult, Prepared};
-use crate::run::scenario::{IgnitionSpec, MapExtent, Scenario};
+use crate::run::scenario::{DebrisSpec, IgnitionSpec, MapExtent, Scenario};
 use crate::spread::sources;
 use crate::spread::spotting::EmberFate;
 
@@ -102,8 +105,8 @@ pub fn whole_because(sc: &Scenario) -> Option<&'static str> {
         Some("--whole-landscape")
     } else if sc.output.map_extent == MapExtent::Landscape {
         Some("--map-extent landscape")
-    } else if sc.debris.is_some() {
-        Some("a debris field (its flights read the whole DEM)")
+    } else if matches!(sc.debris, Some(DebrisSpec::Raster { .. })) {
+        Some("an impact raster (read onto the whole landscape)")
     } else if sc.weather.stream.as_deref().is_some_and(crate::weather::forecast::is_forecast) {
         Some("a gridded forecast (its fields are averaged over the landscape)")
     } else {
@@ -141,6 +144,24 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
                 sources::Shape::Polygon(rings) => pts.extend(rings.into_iter().flatten()),
             }
         }
+    }
+    // A debris field: every fragment on the landscape with its footprint (the ignition maps cover 4 sigma of it).
+    let field = match &sc.debris {
+        Some(DebrisSpec::Fragments(p)) => Some(crate::debris::read_fragments(p, &full)?),
+        Some(DebrisSpec::Event { event, classes, winds_aloft }) => {
+            let ground = crate::landscape::ground::Ground::new(&sc.landscape)?;
+            let field =
+                crate::debris::fly_event_over(event, classes, winds_aloft, &full, &|x, y| ground.at(x, y), sc.seed)?;
+            if let Some(e) = ground.take_error() {
+                return Err(e.within("the ground under the failure event's flights"));
+            }
+            Some(field)
+        }
+        _ => None,
+    };
+    for f in field.iter().flat_map(|f| &f.fragments) {
+        let r = f.footprint.map_or(0.0, |fp| 4.0 * fp.sigma_along_m.max(fp.sigma_cross_m)) + 2.0 * full.dx();
+        pts.extend([(f.x - r, f.y - r), (f.x + r, f.y + r)]);
     }
     for a in &sc.ensemble.assets {
         let (x0, y0, x1, y1) = crate::run::assets::extent(a, &full)?;
@@ -218,6 +239,24 @@ impl Plan {
                 }
             }
         }
+        // Fragments that land beyond the window on the landscape (their draws are the member's, whatever was read).
+        let mut fell_beyond = false;
+        if let Some(d) = &member.debris {
+            for (x, y) in crate::debris::ignition::landing_points(&d.field.fragments, member.seed) {
+                let (fr, fc) = self.full.fractional_cell(x, y);
+                let on = fr >= 0.0 && fc >= 0.0 && fr < self.full.rows as f64 && fc < self.full.cols as f64;
+                let (c, r) = (fc.floor() as i64, fr.floor() as i64);
+                let inside = c >= w.col0 as i64
+                    && r >= w.row0 as i64
+                    && c < (w.col0 + w.cols) as i64
+                    && r < (w.row0 + w.rows) as i64;
+                if on && !inside {
+                    fell_beyond = true;
+                    cells.push((c, r));
+                }
+            }
+        }
+        landed_beyond |= fell_beyond;
         if !(near_edge || landed_beyond) {
             return Ok(None);
         }
@@ -229,10 +268,11 @@ impl Plan {
         check_budget(&grown, &self.full, self.budget_bytes, prepared.scenario.landscape.memory_budget.is_some())?;
         self.window = grown;
         self.attempts += 1;
+        let beyond = if fell_beyond { "a fragment or an ember" } else { "an ember" };
         let why = match (near_edge, landed_beyond) {
-            (true, true) => "the fire neared the window's edge and an ember landed beyond it",
-            (true, false) => "the fire neared the window's edge",
-            _ => "an ember landed beyond the window",
+            (true, true) => format!("the fire neared the window's edge and {beyond} landed beyond it"),
+            (true, false) => "the fire neared the window's edge".to_string(),
+            _ => format!("{beyond} landed beyond the window"),
         };
         Ok(Some(format!("{why}; reading {} x {} cells and running again", grown.cols, grown.rows)))
     }
@@ -241,8 +281,8 @@ impl Plan {
     pub fn note(&self) -> String {
         let w = &self.window;
         format!(
-            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {}, the fire's and its \
-             ignitions' and assets' with a margin, in {} attempt{}); --whole-landscape reads it all",
+            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {} holding the \
+             ignitions, debris, assets and fire with a margin, in {} attempt{}); --whole-landscape reads it all",
             w.cols,
             w.rows,
             self.full.cols,

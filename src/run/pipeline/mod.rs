@@ -281,7 +281,7 @@ fn fixed_debris(
     notes: &mut Vec<String>,
 ) -> Result<Option<(Arc<DebrisField>, Arc<ignition::IgnitionMaps>)>> {
     let field = match &scenario.debris {
-        Some(DebrisSpec::Fragments(p)) => debris::read_fragments(p, &landscape.grid)?,
+        Some(DebrisSpec::Fragments(p)) => debris::read_fragments(p, landscape.full_grid())?,
         Some(DebrisSpec::Raster { path, expected_count, fragment }) => {
             debris::read_impact_raster(path, *expected_count, fragment, landscape)?
         }

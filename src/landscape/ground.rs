@@ -1,0 +1,131 @@
+//! Ground elevation anywhere on a landscape of which only a window was read (paging): debris flies over the whole
+//! landscape, wherever its fragments fall. The DEM is read on demand, one 256 x 256 tile of the landscape's grid at
+//! a time, through the same reading as the load (windowed GDAL reads, warps, units, nodata), and kept; so the
+//! ground under a fragment is the whole landscape's, value for value.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::window::{CellWindow, TILE_CELLS};
+use super::*;
+
+/// Tiles read, by (tile column, tile row): their cells' elevations, m.
+type Tiles = HashMap<(usize, usize), Arc<Vec<f32>>>;
+
+/// The DEM of a landscape, read tile by tile as asked.
+pub struct Ground {
+    full: Grid,
+    job: Job,
+    slope_units: SlopeUnits,
+    assign: Option<String>,
+    tiles: Mutex<Tiles>,
+    error: Mutex<Option<Error>>,
+}
+
+impl std::fmt::Debug for Ground {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ground({} x {} cells, {} tiles read)", self.full.cols, self.full.rows, self.tiles_read())
+    }
+}
+
+impl Ground {
+    /// The DEM of the landscape `spec` names (its grid `full`), nothing read yet.
+    pub fn new(spec: &LandscapeSpec) -> Result<Ground> {
+        let mut notes = Vec::new();
+        let mut src = LayerSources::of(spec, &mut notes)?;
+        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
+        let job = src
+            .jobs(spec)
+            .into_iter()
+            .find(|j| j.kind == Kind::Elevation)
+            .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
+        Ok(Ground {
+            full,
+            job,
+            slope_units: spec.slope_units.unwrap_or(SlopeUnits::Degrees),
+            assign,
+            tiles: Mutex::new(HashMap::new()),
+            error: Mutex::new(None),
+        })
+    }
+
+    /// The landscape's grid.
+    pub fn grid(&self) -> &Grid {
+        &self.full
+    }
+
+    /// Tiles read so far.
+    pub fn tiles_read(&self) -> usize {
+        self.tiles.lock().map_or(0, |t| t.len())
+    }
+
+    /// The first error reading a tile met, if any (the ground there was taken as sea level meanwhile).
+    pub fn take_error(&self) -> Option<Error> {
+        self.error.lock().ok().and_then(|mut e| e.take())
+    }
+
+    /// Elevation of cell (row, col) of the landscape, m (NaN where nodata).
+    fn cell(&self, r: usize, c: usize) -> f32 {
+        let key = (c / TILE_CELLS, r / TILE_CELLS);
+        let win = CellWindow { col0: key.0 * TILE_CELLS, row0: key.1 * TILE_CELLS, cols: TILE_CELLS, rows: TILE_CELLS };
+        let win = CellWindow {
+            cols: win.cols.min(self.full.cols - win.col0),
+            rows: win.rows.min(self.full.rows - win.row0),
+            ..win
+        };
+        let tile = {
+            let Ok(mut tiles) = self.tiles.lock() else { return f32::NAN };
+            match tiles.get(&key) {
+                Some(t) => t.clone(),
+                None => {
+                    // One layer read on this thread (no parallel reader under the lock: a rayon worker waiting in it
+                    // could be handed another flight that asks for this lock).
+                    let read = open(&self.job.path).and_then(|ds| {
+                        read_layer(&ds, &self.job, &win.grid_of(&self.full), self.slope_units, self.assign.as_deref())
+                    });
+                    match read {
+                        Ok((v, _)) => {
+                            let t = Arc::new(v);
+                            tiles.insert(key, t.clone());
+                            t
+                        }
+                        Err(e) => {
+                            if let Ok(mut slot) = self.error.lock() {
+                                slot.get_or_insert(e);
+                            }
+                            return f32::NAN;
+                        }
+                    }
+                }
+            }
+        };
+        tile[(r - win.row0) * win.cols + (c - win.col0)]
+    }
+
+    /// Ground elevation at map point (x, y), m: [`bilinear`] over the landscape's cells.
+    pub fn at(&self, x: f64, y: f64) -> f64 {
+        bilinear(&self.full, x, y, |r, c| self.cell(r, c))
+    }
+}
+
+/// Bilinear interpolation at map point (x, y) between the centres of the grid's cells, whose values `e(row, col)`
+/// gives (NaN, nodata, counts as 0: sea level); 0 off the grid.
+pub fn bilinear(g: &Grid, x: f64, y: f64, e: impl Fn(usize, usize) -> f32) -> f64 {
+    let (fr, fc) = g.fractional_cell(x, y);
+    let (r, c) = (fr - 0.5, fc - 0.5);
+    if !(r >= -0.5 && c >= -0.5 && r <= g.rows as f64 - 0.5 && c <= g.cols as f64 - 0.5) {
+        return 0.0;
+    }
+    let (r0, c0) = (r.floor().max(0.0) as usize, c.floor().max(0.0) as usize);
+    let (r1, c1) = ((r0 + 1).min(g.rows - 1), (c0 + 1).min(g.cols - 1));
+    let (ar, ac) = ((r - r0 as f64).clamp(0.0, 1.0), (c - c0 as f64).clamp(0.0, 1.0));
+    let v = |r: usize, c: usize| {
+        let v = e(r, c) as f64;
+        if v.is_finite() {
+            v
+        } else {
+            0.0
+        }
+    };
+    (v(r0, c0) * (1.0 - ac) + v(r0, c1) * ac) * (1.0 - ar) + (v(r1, c0) * (1.0 - ac) + v(r1, c1) * ac) * ar
+}
