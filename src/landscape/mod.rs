@@ -87,6 +87,10 @@ pub struct LandscapeSpec {
     /// Read only this window of the landscape's grid (a run whose cost follows the fire; see [`window`]).
     #[serde(skip)]
     pub window: Option<window::CellWindow>,
+    /// The landscape's DEM as already read by tile (a paged run's plan flew its debris over it): shared, not read
+    /// again.
+    #[serde(skip)]
+    pub ground: Option<std::sync::Arc<ground::Ground>>,
 }
 
 /// A checked landscape on one grid, SI units.
@@ -265,9 +269,10 @@ impl Landscape {
         let nodata_cells =
             mark_nodata(&mut fuel, &elevation_m, slope_tan.as_deref(), aspect_deg.as_deref(), &mut notes);
         let paged = (win != whole).then(|| Paged { full: full.clone(), window: win });
-        let ground = match &paged {
-            Some(_) => Some(std::sync::Arc::new(ground::Ground::new(spec)?)),
-            None => None,
+        let ground = match (&paged, &spec.ground) {
+            (None, _) => None,
+            (Some(_), Some(g)) => Some(g.clone()),
+            (Some(_), None) => Some(std::sync::Arc::new(ground::Ground::new(spec)?)),
         };
         Ok(Landscape {
             grid: target,

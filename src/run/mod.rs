@@ -154,6 +154,7 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
         loop {
             let mut sc = sc.clone();
             sc.landscape.window = plan.as_ref().map(|p| p.window);
+            sc.landscape.ground = plan.as_ref().and_then(|p| p.ground.clone());
             let mut prepared = prepare(sc, engine)?;
             if let Some(p) = &plan {
                 prepared.notes.push(p.note());

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::landscape::window::{CellWindow, TILE_CELLS};
 use crate::landscape::{Grid, Landscape, BYTES_PER_CELL_TO_RUN};
 use crate::run::pipeline::{MemberResult, Prepared};
-use crate::run::scenario::{DebrisSpec, IgnitionSpec, MapExtent, Scenario};
+use crate::run::scenario::{DebrisSpec, MapExtent, Scenario};
 use crate::spread::sources;
 use crate::spread::spotting::EmberFate;
 
@@ -49,6 +49,8 @@ pub struct Plan {
     pub budget_bytes: u64,
     /// Windows tried, the last one included.
     pub attempts: usize,
+    /// The DEM tiles the plan's flights read, for the runs to share.
+    pub ground: Option<std::sync::Arc<crate::landscape::ground::Ground>>,
 }
 
 /// The memory budget of a run: `--memory-budget` / `[landscape] memory_budget` (`2GiB`, `800 MB`), else half the
@@ -129,32 +131,25 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         return Ok(None);
     }
     let mut pts: Vec<(f64, f64)> = Vec::new();
-    for s in &sc.ignitions {
-        let srcs = match s {
-            IgnitionSpec::Point { x, y, .. } => {
-                vec![sources::Source { shape: sources::Shape::Point(*x, *y), t_min: 0.0 }]
-            }
-            IgnitionSpec::LonLat { lon, lat, t_min } => vec![sources::lonlat_point(*lon, *lat, *t_min, &full)?],
-            IgnitionSpec::File(p) => sources::read_vector_noted(p, &full)?.0,
-        };
-        for s in srcs {
-            match s.shape {
-                sources::Shape::Point(x, y) => pts.push((x, y)),
-                sources::Shape::Line(l) => pts.extend(l),
-                sources::Shape::Polygon(rings) => pts.extend(rings.into_iter().flatten()),
-            }
+    // The direct ignitions, each checked to lie on the landscape (errors name its extent, not the window's).
+    for s in crate::run::pipeline::fixed_sources(sc, &full, &mut Vec::new())? {
+        match s.shape {
+            sources::Shape::Point(x, y) => pts.push((x, y)),
+            sources::Shape::Line(l) => pts.extend(l),
+            sources::Shape::Polygon(rings) => pts.extend(rings.into_iter().flatten()),
         }
     }
     // A debris field: every fragment on the landscape with its footprint (the ignition maps cover 4 sigma of it).
+    let mut ground = None;
     let field = match &sc.debris {
         Some(DebrisSpec::Fragments(p)) => Some(crate::debris::read_fragments(p, &full)?),
         Some(DebrisSpec::Event { event, classes, winds_aloft }) => {
-            let ground = crate::landscape::ground::Ground::new(&sc.landscape)?;
-            let field =
-                crate::debris::fly_event_over(event, classes, winds_aloft, &full, &|x, y| ground.at(x, y), sc.seed)?;
-            if let Some(e) = ground.take_error() {
+            let g = std::sync::Arc::new(crate::landscape::ground::Ground::new(&sc.landscape)?);
+            let field = crate::debris::fly_event_over(event, classes, winds_aloft, &full, &|x, y| g.at(x, y), sc.seed)?;
+            if let Some(e) = g.take_error() {
                 return Err(e.within("the ground under the failure event's flights"));
             }
+            ground = Some(g);
             Some(field)
         }
         _ => None,
@@ -165,9 +160,12 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     }
     for a in &sc.ensemble.assets {
         let (x0, y0, x1, y1) = crate::run::assets::extent(a, &full)?;
-        if x0.is_finite() {
-            pts.extend([(x0, y0), (x1, y1)]);
+        let (gx0, gy0, gx1, gy1) = full.extent();
+        if !(x0 <= gx1 && x1 >= gx0 && y0 <= gy1 && y1 >= gy0) {
+            // Off the landscape: the whole-landscape check names it (and the landscape's extent).
+            return Ok(None);
         }
+        pts.extend([(x0, y0), (x1, y1)]);
     }
     let cells: Vec<(i64, i64)> = pts
         .iter()
@@ -190,7 +188,7 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     }
     check_budget(&window, &full, budget_bytes, given)?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan { full, window, budget_bytes, attempts: 1 }))
+    Ok(Some(Plan { full, window, budget_bytes, attempts: 1, ground }))
 }
 
 /// GDAL's block cache (the tiles it keeps, least recently used dropped first): a quarter of the budget.

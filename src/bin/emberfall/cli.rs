@@ -150,6 +150,7 @@ impl LandscapeArgs {
             whole: self.whole_landscape,
             memory_budget: self.memory_budget.clone(),
             window: None,
+            ground: None,
         })
     }
 }

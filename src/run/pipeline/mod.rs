@@ -296,7 +296,11 @@ fn fixed_debris(
 
 /// The scenario's direct ignitions (points, lon/lat points, vector files), each checked to lie on the landscape
 /// and start within the run; a run without debris needs at least one.
-fn fixed_sources(scenario: &Scenario, grid: &crate::landscape::Grid, notes: &mut Vec<String>) -> Result<Vec<Source>> {
+pub(crate) fn fixed_sources(
+    scenario: &Scenario,
+    grid: &crate::landscape::Grid,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Source>> {
     let mut fixed = Vec::new();
     for s in &scenario.ignitions {
         match s {
