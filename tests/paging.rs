@@ -198,7 +198,7 @@ fn a_paged_fire_on_the_gpu_burns_as_on_the_whole_landscape() {
     assert_close_fire(&g, &c, 0.05, "gpu vs cpu, paged");
 }
 
-/// A landscape served over HTTP (`/vsicurl/`, byte ranges from a local server) as a tiled GeoTIFF of 8192 x 8192
+/// A landscape served over HTTP (`/vsicurl/`, byte ranges from a local server) as a Cloud Optimized GeoTIFF of 8192 x 8192
 /// cells: a small fire reads only the tiles around it, a small share of the file's bytes, and burns as from disk.
 #[test]
 fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
@@ -208,7 +208,8 @@ fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let big = www.join("kii_8192.tif");
     let o = Command::new("gdal_translate")
-        .args(["-q", "-outsize", "8192", "8192", "-r", "near", "-co", "TILED=YES", "-co", "COMPRESS=DEFLATE"])
+        .args(["-q", "-of", "COG", "-outsize", "8192", "8192", "-r", "near", "-co", "COMPRESS=DEFLATE"])
+        .args(["-co", "OVERVIEWS=NONE", "-co", "BLOCKSIZE=256"])
         .arg(root.join("dem/kii_synthetic.tif"))
         .arg(&big)
         .output()
