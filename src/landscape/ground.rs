@@ -15,9 +15,10 @@ type Tiles = HashMap<(usize, usize), Arc<Vec<f32>>>;
 /// The DEM of a landscape, read tile by tile as asked.
 pub struct Ground {
     full: Grid,
-    job: Job,
-    slope_units: SlopeUnits,
-    assign: Option<String>,
+    spec: LandscapeSpec,
+    /// The elevation layer's source, the CRS assigned to files without one and the open file: found and opened at
+    /// the first tile read (a mosaic's VRT is parsed at each open), then kept.
+    source: Mutex<Option<(Job, Option<String>, Dataset)>>,
     tiles: Mutex<Tiles>,
     error: Mutex<Option<Error>>,
 }
@@ -29,24 +30,37 @@ impl std::fmt::Debug for Ground {
 }
 
 impl Ground {
-    /// The DEM of the landscape `spec` names (its grid `full`), nothing read yet.
+    /// The DEM of the landscape `spec` names, nothing read yet.
     pub fn new(spec: &LandscapeSpec) -> Result<Ground> {
-        let mut notes = Vec::new();
-        let mut src = LayerSources::of(spec, &mut notes)?;
-        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
-        let job = src
-            .jobs(spec)
-            .into_iter()
-            .find(|j| j.kind == Kind::Elevation)
-            .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
-        Ok(Ground {
-            full,
-            job,
-            slope_units: spec.slope_units.unwrap_or(SlopeUnits::Degrees),
-            assign,
-            tiles: Mutex::new(HashMap::new()),
-            error: Mutex::new(None),
-        })
+        Ok(Ground::over(spec, Landscape::grid_of(spec)?))
+    }
+
+    /// The DEM of the landscape `spec` names, whose grid `full` is known, nothing read or opened yet.
+    pub fn over(spec: &LandscapeSpec, full: Grid) -> Ground {
+        let spec = LandscapeSpec { window: None, ground: None, ..spec.clone() };
+        Ground { full, spec, source: Mutex::new(None), tiles: Mutex::new(HashMap::new()), error: Mutex::new(None) }
+    }
+
+    /// Read tile `win` of the DEM (the caller holds the tiles' lock).
+    fn read_tile(&self, win: &CellWindow) -> Result<Vec<f32>> {
+        let mut source = self.source.lock().map_err(|_| Error::Internal("ground source lock poisoned".into()))?;
+        if source.is_none() {
+            let mut notes = Vec::new();
+            let mut src = LayerSources::of(&self.spec, &mut notes)?;
+            let (_, assign) = target_grid(&self.spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
+            let job = src
+                .jobs(&self.spec)
+                .into_iter()
+                .find(|j| j.kind == Kind::Elevation)
+                .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
+            let ds = open(&job.path)?;
+            *source = Some((job, assign, ds));
+        }
+        let Some((job, assign, ds)) = source.as_ref() else { return Err(Error::Internal("no ground source".into())) };
+        let units = self.spec.slope_units.unwrap_or(SlopeUnits::Degrees);
+        // One layer read on this thread (no parallel reader under the lock: a rayon worker waiting in it could be
+        // handed another flight that asks for this lock).
+        Ok(read_layer(ds, job, &win.grid_of(&self.full), units, assign.as_deref())?.0)
     }
 
     /// The landscape's grid.
@@ -77,26 +91,19 @@ impl Ground {
             let Ok(mut tiles) = self.tiles.lock() else { return f32::NAN };
             match tiles.get(&key) {
                 Some(t) => t.clone(),
-                None => {
-                    // One layer read on this thread (no parallel reader under the lock: a rayon worker waiting in it
-                    // could be handed another flight that asks for this lock).
-                    let read = open(&self.job.path).and_then(|ds| {
-                        read_layer(&ds, &self.job, &win.grid_of(&self.full), self.slope_units, self.assign.as_deref())
-                    });
-                    match read {
-                        Ok((v, _)) => {
-                            let t = Arc::new(v);
-                            tiles.insert(key, t.clone());
-                            t
-                        }
-                        Err(e) => {
-                            if let Ok(mut slot) = self.error.lock() {
-                                slot.get_or_insert(e);
-                            }
-                            return f32::NAN;
-                        }
+                None => match self.read_tile(&win) {
+                    Ok(v) => {
+                        let t = Arc::new(v);
+                        tiles.insert(key, t.clone());
+                        t
                     }
-                }
+                    Err(e) => {
+                        if let Ok(mut slot) = self.error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        return f32::NAN;
+                    }
+                },
             }
         };
         tile[(r - win.row0) * win.cols + (c - win.col0)]

@@ -272,7 +272,7 @@ impl Landscape {
         let ground = match (&paged, &spec.ground) {
             (None, _) => None,
             (Some(_), Some(g)) => Some(g.clone()),
-            (Some(_), None) => Some(std::sync::Arc::new(ground::Ground::new(spec)?)),
+            (Some(_), None) => Some(std::sync::Arc::new(ground::Ground::over(spec, full.clone()))),
         };
         Ok(Landscape {
             grid: target,
