@@ -47,13 +47,16 @@ impl Ground {
         if source.is_none() {
             let mut notes = Vec::new();
             let mut src = LayerSources::of(&self.spec, &mut notes)?;
-            let (_, assign) = target_grid(&self.spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
+            let (_, assign) = target_grid(&self.spec, &src.fuel.0, src.fuel.1, src.fuel_dataset(), &mut notes)?;
             let job = src
                 .jobs(&self.spec)
                 .into_iter()
                 .find(|j| j.kind == Kind::Elevation)
                 .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
-            let ds = open(&job.path)?;
+            let ds = match src.opened.iter().position(|(p, _)| *p == job.path) {
+                Some(k) => src.opened.swap_remove(k).1,
+                None => open(&job.path)?,
+            };
             *source = Some((job, assign, ds));
         }
         let Some((job, assign, ds)) = source.as_ref() else { return Err(Error::Internal("no ground source".into())) };

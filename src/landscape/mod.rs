@@ -214,7 +214,7 @@ impl Landscape {
         let mut notes = Vec::new();
         let catalog = catalog_of(spec, &mut notes)?;
         let mut src = LayerSources::of(spec, &mut notes)?;
-        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
+        let (full, assign) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_dataset(), &mut notes)?;
         // A window: its cells and a one-cell ring around them (slope and aspect from the DEM need it).
         let whole = window::CellWindow::whole(&full);
         let win = spec.window.unwrap_or(whole);
@@ -232,7 +232,9 @@ impl Landscape {
         let slope_units = spec.slope_units.unwrap_or(SlopeUnits::Degrees);
         let jobs = src.jobs(spec);
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
-        let (mut layers, read_notes) = read_layers(&jobs, &read_win.grid_of(&full), slope_units, assign.as_deref())?;
+        let opened = std::mem::take(&mut src.opened);
+        let (mut layers, read_notes) =
+            read_layers(&jobs, &read_win.grid_of(&full), slope_units, assign.as_deref(), opened)?;
         notes.extend(read_notes);
         // The halo's elevation is kept for the terrain; every layer is cropped to the window.
         let needs_terrain = !kinds.contains(&Kind::Slope) || !kinds.contains(&Kind::Aspect);
@@ -400,8 +402,9 @@ fn catalog_of(spec: &LandscapeSpec, notes: &mut Vec<String>) -> Result<FuelCatal
 /// Where each layer is read from: (file, band); an LCP's bands fill the layers not given on their own.
 struct LayerSources {
     fuel: (PathBuf, usize),
-    /// The fuel raster, opened once for its checks and kept for the grid (a mosaic's VRT is parsed at each open).
-    fuel_ds: Option<Dataset>,
+    /// The files opened for their checks, kept for the grid and the reading (a mosaic's VRT is parsed at each
+    /// open).
+    opened: Vec<(PathBuf, Dataset)>,
     elevation: (PathBuf, usize),
     lcp: Option<PathBuf>,
     lcp_bands: usize,
@@ -419,14 +422,12 @@ impl LayerSources {
             layer(&spec.fuel, 4).ok_or_else(|| Error::value("no fuel raster", "", "give --lcp FILE or --fuel FILE"))?;
         let elevation = layer(&spec.elevation, 1)
             .ok_or_else(|| Error::value("no elevation raster", "", "give --lcp FILE or --elevation FILE"))?;
-        let mut fuel_ds = None;
+        let mut opened: Vec<(PathBuf, Dataset)> = Vec::new();
         let lcp_bands = match lcp {
             Some(p) => {
                 let ds = open(p)?;
                 let n = ds.raster_count();
-                if spec.fuel.is_none() {
-                    fuel_ds = Some(ds);
-                }
+                opened.push((p.to_path_buf(), ds));
                 if n < 5 && spec.fuel.is_none() {
                     return Err(Error::input(p.display(), format!("has {n} bands; an LCP landscape needs at least 5 (elevation, slope, aspect, fuel, canopy cover)")));
                 }
@@ -449,8 +450,8 @@ impl LayerSources {
             let Some(p) = explicit else { continue };
             let ds = open(p)?;
             let n = ds.raster_count();
-            if name == "fuel" {
-                fuel_ds = Some(ds);
+            if !opened.iter().any(|(q, _)| q == p) {
+                opened.push((p.clone(), ds));
             }
             // Its first band is read: right for elevation (an LCP's first band), wrong for any other layer.
             if n > 1 && band != 1 {
@@ -466,7 +467,12 @@ impl LayerSources {
                 notes.push(format!("{flag} {} overrides band {band} ({name}) of the LCP {}", p.display(), l.display()));
             }
         }
-        Ok(LayerSources { fuel, fuel_ds, elevation, lcp: lcp.map(Path::to_path_buf), lcp_bands })
+        Ok(LayerSources { fuel, opened, elevation, lcp: lcp.map(Path::to_path_buf), lcp_bands })
+    }
+
+    /// The fuel raster, if opened.
+    fn fuel_dataset(&self) -> Option<&Dataset> {
+        self.opened.iter().find(|(p, _)| *p == self.fuel.0).map(|(_, d)| d)
     }
 
     /// The layers to read, fuel and elevation first.
@@ -497,12 +503,16 @@ fn target_grid(
     spec: &LandscapeSpec,
     fuel_path: &Path,
     fuel_band: usize,
-    opened: Option<Dataset>,
+    opened: Option<&Dataset>,
     notes: &mut Vec<String>,
 ) -> Result<(Grid, Option<String>)> {
-    let fuel_ds = match opened {
+    let own;
+    let fuel_ds: &Dataset = match opened {
         Some(ds) => ds,
-        None => open(fuel_path)?,
+        None => {
+            own = open(fuel_path)?;
+            &own
+        }
     };
     let assign = match &spec.assign_crs {
         None => None,
@@ -527,14 +537,20 @@ fn target_grid(
             Some(srs.to_wkt()?)
         }
     };
-    let mut target = dataset_grid(fuel_path, &fuel_ds, assign.as_deref())?;
+    let mut target = dataset_grid(fuel_path, fuel_ds, assign.as_deref())?;
     if SpatialRef::from_wkt(&target.wkt)?.is_geographic() {
         let (xmin, ymin, xmax, ymax) = target.extent();
         let epsg = utm_epsg((xmin + xmax) / 2.0, (ymin + ymax) / 2.0);
-        let sub = if fuel_band == 1 { fuel_ds } else { open(fuel_path)? };
+        let reopened;
+        let sub: &Dataset = if fuel_band == 1 {
+            fuel_ds
+        } else {
+            reopened = open(fuel_path)?;
+            &reopened
+        };
         let args: Vec<String> =
             ["-r", "near", "-t_srs", &format!("EPSG:{epsg}")].iter().map(|s| s.to_string()).collect();
-        let warped = gdalwarp_mem(&sub, &args)?;
+        let warped = gdalwarp_mem(sub, &args)?;
         let mut g = dataset_grid(fuel_path, &warped, assign.as_deref())?;
         // Square cells of the mean size, so that spread sees an isotropic grid.
         let cell = (g.dx() + g.dy()) / 2.0;

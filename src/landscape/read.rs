@@ -308,6 +308,7 @@ pub(super) fn read_layers(
     target: &Grid,
     slope_units: SlopeUnits,
     assign: Option<&str>,
+    opened: Vec<(PathBuf, Dataset)>,
 ) -> Result<(Vec<Vec<f32>>, Vec<String>)> {
     use rayon::prelude::*;
     let mut files: Vec<&Path> = Vec::new();
@@ -316,18 +317,27 @@ pub(super) fn read_layers(
             files.push(&j.path);
         }
     }
+    // VRTs already opened (checking the sources) are read on those handles: a mosaic's XML is parsed at each open.
+    // Other files are opened again on the reading thread, whose GDAL_NUM_THREADS they take.
+    let mut opened: Vec<(PathBuf, Dataset)> =
+        opened.into_iter().filter(|(_, ds)| ds.driver().short_name() == "VRT").collect();
+    let work: Vec<(&Path, Option<Dataset>)> = files
+        .iter()
+        .map(|f| (*f, opened.iter().position(|(p, _)| p.as_path() == *f).map(|k| opened.swap_remove(k).1)))
+        .collect();
     // One file (an LCP): its blocks decoded on every core by GDAL (>= 3.6); several files: one per core here, GDAL's
     // decoding single-threaded (both at once oversubscribe the cores). A GDAL_NUM_THREADS the user set is kept.
     let user_threads = !gdal::config::get_config_option("GDAL_NUM_THREADS", "").unwrap_or_default().is_empty();
-    let per_file: Vec<Vec<(usize, LayerRead)>> = files
-        .par_iter()
-        .map(|f| {
+    let nfiles = files.len();
+    let per_file: Vec<Vec<(usize, LayerRead)>> = work
+        .into_par_iter()
+        .map(|(f, ds)| {
             if !user_threads {
-                let threads = if files.len() == 1 { "ALL_CPUS" } else { "1" };
+                let threads = if nfiles == 1 { "ALL_CPUS" } else { "1" };
                 let _ = gdal::config::set_thread_local_config_option("GDAL_NUM_THREADS", threads);
             }
-            let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == *f).collect();
-            match open(f) {
+            let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == f).collect();
+            match ds.map_or_else(|| open(f), Ok) {
                 Err(e) => vec![(mine[0], Err(e))],
                 Ok(ds) => {
                     mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units, assign))).collect()

@@ -45,8 +45,8 @@ impl Landscape {
     /// Describe the landscape of `spec` from a `side` x `side` sample of each layer, without reading every cell.
     pub fn sample(spec: &LandscapeSpec, side: usize) -> Result<Sampled> {
         let mut notes = Vec::new();
-        let mut src = LayerSources::of(spec, &mut notes)?;
-        let (grid, _) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_ds.take(), &mut notes)?;
+        let src = LayerSources::of(spec, &mut notes)?;
+        let (grid, _) = target_grid(spec, &src.fuel.0, src.fuel.1, src.fuel_dataset(), &mut notes)?;
         let mut layers = Vec::new();
         let mut fuel_codes: Vec<(i64, usize)> = Vec::new();
         // Each source opened once (a mosaic's VRT of thousands of tiles takes a while to parse).
