@@ -280,3 +280,54 @@ fn the_demo_failure_pages_as_on_the_whole_landscape() {
         assert_identical(&paged, &whole, &format!("{name}.tif"), 10.0);
     }
 }
+
+/// A layer that covers only part of the landscape (here canopy cover over its western half) and none of the window
+/// a fire in the east reads gives nodata there, as the whole landscape's read does: no "does not overlap" error.
+#[test]
+fn a_layer_missing_only_the_window_reads_as_nodata_there() {
+    let d = tmpdir("paging-partial");
+    let lcp = d.join("flat.tif");
+    let o = emberfall()
+        .args(["landscape", "synth", "--fuel", "GR2", "--rows", "200", "--cols", "200", "--out"])
+        .arg(&lcp)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let west = d.join("cover_west.tif");
+    let o = Command::new("gdal_translate")
+        .args(["-q", "-b", "5", "-srcwin", "0", "0", "100", "200"])
+        .arg(&lcp)
+        .arg(&west)
+        .output()
+        .expect("gdal_translate (gdal-bin)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let args: Vec<String> = ["spread", "--lcp", lcp.to_str().unwrap(), "--canopy-cover", west.to_str().unwrap()]
+        .iter()
+        .chain(&["--ignite", "505000,3997000", "--wind-speed-kmh", "10", "--moisture", "6,7,8,60,90"])
+        .chain(&["--duration", "30min", "--backend", "cpu"])
+        .map(|s| s.to_string())
+        .collect();
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    let log = run(&args, &[], &paged, Some(16));
+    assert!(log.contains("of the landscape's 200 x 200"), "{log}");
+    run(&args, &["--whole-landscape"], &whole, None);
+    assert_identical(&paged, &whole, "arrival_time_min.tif", 30.0);
+    // A layer that misses the whole landscape is still an error.
+    let far = d.join("far.tif");
+    let o = Command::new("gdal_translate")
+        .args(["-q", "-b", "5", "-a_ullr", "100000", "100000", "106000", "94000"])
+        .arg(&lcp)
+        .arg(&far)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut bad = args.clone();
+    bad[4] = far.display().to_string();
+    let o =
+        emberfall().args(&bad).arg("--out").arg(d.join("bad")).env("EMBERFALL_PAGE_TILE_CELLS", "16").output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success() && err.contains("far.tif") && err.contains("does not overlap the fuel raster"),
+        "{err}"
+    );
+}

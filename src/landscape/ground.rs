@@ -63,7 +63,7 @@ impl Ground {
         let units = self.spec.slope_units.unwrap_or(SlopeUnits::Degrees);
         // One layer read on this thread (no parallel reader under the lock: a rayon worker waiting in it could be
         // handed another flight that asks for this lock).
-        Ok(read_layer(ds, job, &win.grid_of(&self.full), units, assign.as_deref())?.0)
+        Ok(read_layer(ds, job, &win.grid_of(&self.full), &self.full, units, assign.as_deref())?.0)
     }
 
     /// The landscape's grid.

@@ -234,7 +234,7 @@ impl Landscape {
         let kinds: Vec<Kind> = jobs.iter().map(|j| j.kind).collect();
         let opened = std::mem::take(&mut src.opened);
         let (mut layers, read_notes) =
-            read_layers(&jobs, &read_win.grid_of(&full), slope_units, assign.as_deref(), opened)?;
+            read_layers(&jobs, &read_win.grid_of(&full), &full, slope_units, assign.as_deref(), opened)?;
         notes.extend(read_notes);
         // The halo's elevation is kept for the terrain; every layer is cropped to the window.
         let needs_terrain = !kinds.contains(&Kind::Slope) || !kinds.contains(&Kind::Aspect);

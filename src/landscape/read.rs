@@ -77,6 +77,15 @@ pub(super) fn read_band_window(
     Ok((buf.into_shape_and_vec().1, b.no_data_value()))
 }
 
+/// A layer that covers none of `target`: nodata there when it overlaps the landscape (`full`) elsewhere, else the
+/// error saying it misses the landscape.
+fn missed(path: &Path, grid: &Grid, target: &Grid, full: &Grid) -> LayerRead {
+    if target != full && super::window::source_window(grid, full, 0)?.is_some() {
+        return Ok((vec![f32::NAN; target.len()], Vec::new()));
+    }
+    Err(no_overlap(path, grid, full))
+}
+
 /// The error of a layer that does not overlap the fuel grid (`target`).
 fn no_overlap(path: &Path, grid: &Grid, t: &Grid) -> Error {
     let (a, b, c, d) = grid.extent();
@@ -223,12 +232,15 @@ pub(super) struct Job {
     pub(super) band: usize,
 }
 
-/// Read one layer from an open dataset onto `target`, sanitised (NaN where nodata or implausible). Returns the
-/// values and what reading noticed.
+/// Read one layer from an open dataset onto `target` (a window of the landscape's grid `full`, or all of it),
+/// sanitised (NaN where nodata or implausible). Returns the values and what reading noticed. A layer that misses
+/// the landscape is an error; one that misses only the window gives nodata there, as the whole landscape's read
+/// would.
 pub(super) fn read_layer(
     ds: &Dataset,
     job: &Job,
     target: &Grid,
+    full: &Grid,
     slope_units: SlopeUnits,
     assign: Option<&str>,
 ) -> LayerRead {
@@ -249,7 +261,7 @@ pub(super) fn read_layer(
         Some(w) => w,
         None => match super::window::source_window(&grid, target, 3)? {
             Some(w) => w,
-            None => return Err(no_overlap(path, &grid, target)),
+            None => return missed(path, &grid, target, full),
         },
     };
     let (mut values, mut nodata) = read_band_window(path, ds, band, src_win)?;
@@ -268,7 +280,7 @@ pub(super) fn read_layer(
         let (v, _) = read_band_f32(path, &warped, 1)?;
         let valid = v.iter().filter(|x| x.is_finite()).count();
         if valid == 0 {
-            return Err(no_overlap(path, &grid, target));
+            return missed(path, &grid, target, full);
         }
         notes.push(format!(
             "warped {} {} ({}, {:.3} x {:.3} cells, {}x{}) onto the fuel grid by {} resampling; {} of {} cells covered",
@@ -306,6 +318,7 @@ pub(super) type LayerRead = Result<(Vec<f32>, Vec<String>)>;
 pub(super) fn read_layers(
     jobs: &[Job],
     target: &Grid,
+    full: &Grid,
     slope_units: SlopeUnits,
     assign: Option<&str>,
     opened: Vec<(PathBuf, Dataset)>,
@@ -339,9 +352,10 @@ pub(super) fn read_layers(
             let mine: Vec<usize> = (0..jobs.len()).filter(|&k| jobs[k].path.as_path() == f).collect();
             match ds.map_or_else(|| open(f), Ok) {
                 Err(e) => vec![(mine[0], Err(e))],
-                Ok(ds) => {
-                    mine.into_iter().map(|k| (k, read_layer(&ds, &jobs[k], target, slope_units, assign))).collect()
-                }
+                Ok(ds) => mine
+                    .into_iter()
+                    .map(|k| (k, read_layer(&ds, &jobs[k], target, full, slope_units, assign)))
+                    .collect(),
             }
         })
         .collect();

@@ -199,10 +199,11 @@ fn set_gdal_cache(budget: u64) {
     }
 }
 
-/// The window around cells `(col, row)` of `full` (any of them may lie off it), widened by `margin`.
+/// The window around cells `(col, row)` of `full` (corners of footprints and assets may lie off it: they are
+/// brought to its edge), widened by `margin`; none without cells.
 fn bbox_window(full: &Grid, cells: &[(i64, i64)], margin: i64) -> Option<CellWindow> {
-    let on: Vec<&(i64, i64)> =
-        cells.iter().filter(|(c, r)| *c >= 0 && *r >= 0 && *c < full.cols as i64 && *r < full.rows as i64).collect();
+    let clamp = |(c, r): &(i64, i64)| ((*c).clamp(0, full.cols as i64 - 1), (*r).clamp(0, full.rows as i64 - 1));
+    let on: Vec<(i64, i64)> = cells.iter().map(clamp).collect();
     let c0 = on.iter().map(|p| p.0).min()?;
     let c1 = on.iter().map(|p| p.0).max()?;
     let r0 = on.iter().map(|p| p.1).min()?;
