@@ -675,15 +675,7 @@ fn a_landscape_over_vsicurl_burns_as_the_local_file() {
     std::fs::create_dir_all(&www).unwrap();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("dem/kii_synthetic.tif"), www.join("kii.tif")).unwrap();
-    let mut server = std::process::Command::new("python3")
-        .arg(root.join("tests/data/range_server.py"))
-        .arg(&www)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 (scripts/install-deps.sh --test installs it)");
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
-    let port: u16 = line.trim().parse().unwrap();
+    let (mut server, port) = common::range_server(&www);
     let spread = |lcp: &str, out: &Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_emberfall"))
             .args(["spread", "--lcp", lcp, "--ignite-lonlat", "135.8775,33.5535", "--wind-speed-kmh", "20"])

@@ -42,21 +42,8 @@ fn overlay(paged: &Path, whole: &Path, name: &str, cell_m: f64) -> (Vec<f32>, Ve
 }
 
 fn thomas_args() -> Vec<String> {
-    let d = common::shared("landscapes/thomas_fire");
     let mut a = vec!["spread".to_string()];
-    for (k, f) in [
-        ("--elevation", "dem.tif"),
-        ("--fuel", "fbfm40.tif"),
-        ("--slope", "slp.tif"),
-        ("--aspect", "asp.tif"),
-        ("--canopy-cover", "cc.tif"),
-        ("--canopy-height", "ch.tif"),
-        ("--canopy-base-height", "cbh.tif"),
-        ("--canopy-bulk-density", "cbd.tif"),
-    ] {
-        a.push(k.into());
-        a.push(d.join(f).display().to_string());
-    }
+    a.extend(common::thomas_layer_args());
     for s in ["--moisture", "3,4,5,30,60", "--wind-speed-kmh", "30", "--wind-from-deg", "45", "--wind-height", "10m"] {
         a.push(s.into());
     }
@@ -216,15 +203,7 @@ fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
         .expect("gdal_translate (gdal-bin)");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let size = std::fs::metadata(&big).unwrap().len();
-    let mut server = Command::new("python3")
-        .arg(root.join("tests/data/range_server.py"))
-        .arg(&www)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 (scripts/install-deps.sh --test installs it)");
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
-    let port: u16 = line.trim().parse().unwrap();
+    let (mut server, port) = common::range_server(&www);
     let spread = |lcp: &str, out: &Path| {
         emberfall()
             .args(["spread", "--lcp", lcp, "--ignite-lonlat", "135.8775,33.5535", "--wind-speed-kmh", "20"])

@@ -210,19 +210,7 @@ fn thomas_fire_outputs_open_in_its_crs() {
     let d = common::shared("landscapes/thomas_fire");
     let out = tmpdir("thomas").join("out");
     let mut cmd = emberfall();
-    cmd.arg("spread");
-    for (k, f) in [
-        ("--elevation", "dem.tif"),
-        ("--fuel", "fbfm40.tif"),
-        ("--slope", "slp.tif"),
-        ("--aspect", "asp.tif"),
-        ("--canopy-cover", "cc.tif"),
-        ("--canopy-height", "ch.tif"),
-        ("--canopy-base-height", "cbh.tif"),
-        ("--canopy-bulk-density", "cbd.tif"),
-    ] {
-        cmd.arg(k).arg(d.join(f));
-    }
+    cmd.arg("spread").args(common::thomas_layer_args());
     run_ok(
         cmd.args(["--moisture", "3,4,6,40,70", "--wind-speed-kmh", "40", "--wind-from-deg", "45"])
             .args(["--ignite-lonlat", "-119.0883,34.4086", "--duration", "3h", "--out"])

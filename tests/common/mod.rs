@@ -196,3 +196,38 @@ pub fn assert_same_products(whole: &std::path::Path, merged: &std::path::Path, w
     }
     compared
 }
+
+/// A local HTTP server with byte ranges (`tests/data/range_server.py`) serving `dir` on 127.0.0.1: the process
+/// and its port. It logs the bytes of each response to `dir/served.log`.
+pub fn range_server(dir: &std::path::Path) -> (std::process::Child, u16) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut server = std::process::Command::new("python3")
+        .arg(root.join("tests/data/range_server.py"))
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (scripts/install-deps.sh --test installs it)");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut line).unwrap();
+    (server, line.trim().parse().unwrap())
+}
+
+/// The Thomas Fire landscape's eight layers as `spread` arguments (`--elevation FILE --fuel FILE ...`).
+pub fn thomas_layer_args() -> Vec<String> {
+    let d = shared("landscapes/thomas_fire");
+    let mut a = Vec::new();
+    for (k, f) in [
+        ("--elevation", "dem.tif"),
+        ("--fuel", "fbfm40.tif"),
+        ("--slope", "slp.tif"),
+        ("--aspect", "asp.tif"),
+        ("--canopy-cover", "cc.tif"),
+        ("--canopy-height", "ch.tif"),
+        ("--canopy-base-height", "cbh.tif"),
+        ("--canopy-bulk-density", "cbd.tif"),
+    ] {
+        a.push(k.to_string());
+        a.push(d.join(f).display().to_string());
+    }
+    a
+}
