@@ -136,17 +136,21 @@ pub fn slope_pct(v: f64, what: &str) -> Result<f64> {
     Ok(v)
 }
 
-/// Refuse a grid of `cells` cells needing `bytes_per_cell` bytes each when it would not fit in the memory available
-/// (Linux: MemAvailable), naming the figure.
-pub fn grid_fits(cells: u128, bytes_per_cell: u128, what: &str) -> Result<()> {
-    let need = cells.saturating_mul(bytes_per_cell);
-    let avail = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
+/// The memory available to a new process, bytes (Linux MemAvailable); none where unknown.
+pub fn memory_available_bytes() -> Option<u128> {
+    std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
         s.lines()
             .find(|l| l.starts_with("MemAvailable:"))
             .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u128>().ok()))
             .map(|kb| kb * 1024)
-    });
-    if let Some(avail) = avail {
+    })
+}
+
+/// Refuse a grid of `cells` cells needing `bytes_per_cell` bytes each when it would not fit in the memory available
+/// (Linux: MemAvailable), naming the figure.
+pub fn grid_fits(cells: u128, bytes_per_cell: u128, what: &str) -> Result<()> {
+    let need = cells.saturating_mul(bytes_per_cell);
+    if let Some(avail) = memory_available_bytes() {
         if need > avail {
             return Err(Error::Memory {
                 what: what.into(),

@@ -66,13 +66,7 @@ pub fn memory_budget(given: Option<&str>) -> Result<u64> {
         }
         return Ok(b.as_u64());
     }
-    let avail = std::fs::read_to_string("/proc/meminfo").ok().and_then(|s| {
-        s.lines()
-            .find(|l| l.starts_with("MemAvailable:"))
-            .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse::<u64>().ok()))
-            .map(|kb| kb * 1024)
-    });
-    Ok(avail.map_or(4 << 30, |a| a / 2))
+    Ok(crate::quantity::memory_available_bytes().map_or(4 << 30, |a| (a / 2) as u64))
 }
 
 /// Refuse a window whose run would not fit the budget, naming both figures.
