@@ -91,7 +91,7 @@ fn scenario(dir: &Path, name: &str, rows: &[String], extra: &str) -> PathBuf {
 }
 
 fn ensemble(path: &Path, members: usize, engine: &Engine) -> (Ensemble, emberfall::ensemble::accumulate::Accumulator) {
-    let ens = Ensemble::prepare(Scenario::load(path).unwrap(), engine, Some(members)).unwrap();
+    let mut ens = Ensemble::prepare(Scenario::load(path).unwrap(), engine, Some(members)).unwrap();
     let acc = ens.run(Shard::WHOLE, &|_| {}).unwrap();
     (ens, acc)
 }

@@ -310,3 +310,103 @@ fn a_layer_missing_only_the_window_reads_as_nodata_there() {
         "{err}"
     );
 }
+
+/// An ensemble pages as one run: 12 members of a fragment list on a 256 x 256 grass landscape (10 m cells), wind
+/// 25 km/h, on 16-cell tiles. The members' fires outgrow the first window, which grows and they run again; the
+/// products cover the first window and every cell reached, and equal the whole landscape's ensemble
+/// (`--whole-landscape`) bit for bit there, with nothing beyond; two shards, each growing its own window, merge
+/// into the unsharded products byte for byte.
+#[test]
+fn an_ensemble_pages_as_on_the_whole_landscape_and_its_shards_merge_alike() {
+    let d = tmpdir("paging-ensemble");
+    let ls = d.join("grass.tif");
+    let spec = emberfall::landscape::SynthSpec {
+        fuel_code: 102,
+        rows: 256,
+        cols: 256,
+        cell_size_m: 10.0,
+        slope_pct: 0.0,
+        aspect_deg: 0.0,
+        epsg: 32611,
+        origin: (500000.0, 4000000.0),
+    };
+    emberfall::landscape::write_synthetic(&spec, &ls).unwrap();
+    let centre = |r: f64, c: f64| (500000.0 + (c + 0.5) * 10.0, 4000000.0 - (r + 0.5) * 10.0);
+    let mut csv = String::from("id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\n");
+    for (i, (r, c)) in [(40.0, 40.0), (90.0, 50.0), (60.0, 80.0)].into_iter().enumerate() {
+        let (x, y) = centre(r, c);
+        csv.push_str(&format!("f{i},{x},{y},0.02,0.01,steel,3000,0.6\n"));
+    }
+    std::fs::write(d.join("fragments.csv"), csv).unwrap();
+    let scenario = d.join("ensemble.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "name = \"paged ensemble\"\nseed = 7\n[landscape]\nlcp = \"{}\"\n[weather]\nmoisture_pct = [5, 6, 8, 60, 90]\n\
+             wind_speed_kmh = 25\nwind_from_deg = 250\n[debris]\nfragments = \"{}\"\n[spread]\nduration = \"60min\"\n\
+             isochrone_interval = \"20min\"\ncrown_method = \"none\"\n[output]\ndir = \"{}\"\n",
+            ls.display(),
+            d.join("fragments.csv").display(),
+            d.join("out").display()
+        ),
+    )
+    .unwrap();
+    let args_on = |backend: &str| -> Vec<String> {
+        ["ensemble", scenario.to_str().unwrap(), "--members", "12", "--backend", backend]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let args = args_on("cpu");
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    // The CPU twins, then the GPU (lavapipe: members in batches, their burn counts reduced on the device unless a
+    // member of the batch went beyond the window).
+    for backend in ["cpu", "gpu"] {
+        let (paged, whole) = (paged.join(backend), whole.join(backend));
+        let log = run(&args_on(backend), &[], &paged, Some(16));
+        run(&args_on(backend), &["--whole-landscape"], &whole, None);
+        let said = |log: &str| log.lines().filter(|l| l.starts_with("paging:")).count();
+        assert!(said(&log) >= 1, "{backend}: the members' fires outgrew the first window: {log}");
+        let (_, pc, pr, _, _) = raster(&paged.join("burn_probability.tif"));
+        assert!(pc < 256 && pr < 256, "{backend}: a window was written: {pc} x {pr}");
+        for name in [
+            "burn_probability",
+            "burn_probability_t20min",
+            "burn_probability_response",
+            "arrival_time_p50_min",
+            "arrival_time_p90_min",
+            "flame_length_p90_m",
+            "fireline_intensity_p90_kw_per_m",
+            "ignition_density",
+        ] {
+            let (p, w, _) = overlay(&paged, &whole, &format!("{name}.tif"), 10.0);
+            let differ = p.iter().zip(&w).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+            assert_eq!(differ, 0, "{backend} {name}: {differ} of {} cells differ from the whole ensemble", p.len());
+        }
+        // Nothing burned beyond the paged window in the whole ensemble.
+        let (p, w, _) = overlay(&paged, &whole, "burn_probability.tif", 10.0);
+        let positive = |v: &[f32]| v.iter().filter(|x| **x > 0.0).count();
+        let (all, ..) = raster(&whole.join("burn_probability.tif"));
+        assert!(positive(&p) > 500, "{backend}: the members burned: {} cells", positive(&p));
+        assert_eq!(positive(&w), positive(&all), "{backend}: the whole ensemble burned beyond the paged window");
+        assert_eq!(
+            std::fs::read_to_string(paged.join("members.csv")).unwrap(),
+            std::fs::read_to_string(whole.join("members.csv")).unwrap(),
+            "{backend}: the members' records"
+        );
+    }
+    let paged = paged.join("cpu");
+    // Two shards, each growing its own window, merge into the unsharded paged products.
+    let mut shards = Vec::new();
+    for i in 0..2 {
+        let s = d.join(format!("shard{i}"));
+        run(&args, &["--shard", &format!("{i}/2")], &s, Some(16));
+        shards.push(s);
+    }
+    let merged = d.join("merged");
+    let mut m = vec!["merge".to_string()];
+    m.extend(shards.iter().map(|s| s.display().to_string()));
+    run(&m, &[], &merged, Some(16));
+    let compared = common::assert_same_products(&paged, &merged, "the merged paged shards");
+    assert!(compared >= 20, "{compared} files compared");
+}

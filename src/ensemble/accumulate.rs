@@ -9,10 +9,11 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::landscape::window::CellWindow;
 use crate::spread::CellBehaviour;
 
 /// Format version of the saved state.
-pub const STATE_VERSION: u32 = 3;
+pub const STATE_VERSION: u32 = 4;
 /// File a run's state is saved to (shards write it; `emberfall merge` reads it).
 pub const STATE_FILE: &str = "ensemble_state.bin";
 
@@ -84,6 +85,9 @@ pub struct MemberOutcome {
     pub record: MemberRecord,
     pub burned: Vec<CellBehaviour>,
     pub ignition_cells: Vec<u32>,
+    /// On a window of the landscape: what took the member beyond it (it must run again on a larger one; none when
+    /// the window held its fire, or the whole landscape was read).
+    pub beyond: Option<crate::run::paging::Beyond>,
 }
 
 /// The accumulators of an ensemble (or of a shard of it).
@@ -97,8 +101,15 @@ pub struct Accumulator {
     /// The scenario file the members ran (absolute), and the seed: what `emberfall merge` reloads.
     pub scenario: Option<std::path::PathBuf>,
     pub seed: u64,
+    /// The cells accumulated: a window of `rows` x `cols` cells at column `col0`, row `row0` of a landscape of
+    /// `full_rows` x `full_cols` (the whole landscape unless the ensemble was paged: [`crate::run::paging`]). Cell
+    /// indices below are the window's.
     pub rows: usize,
     pub cols: usize,
+    pub col0: usize,
+    pub row0: usize,
+    pub full_rows: usize,
+    pub full_cols: usize,
     pub duration_min: f64,
     /// Times of the burn counts, min, increasing; the last is the duration.
     pub times_min: Vec<f64>,
@@ -145,6 +156,10 @@ impl Accumulator {
             seed: 0,
             rows,
             cols,
+            col0: 0,
+            row0: 0,
+            full_rows: rows,
+            full_cols: cols,
             duration_min,
             burned: vec![vec![0; n]; times_min.len()],
             times_min,
@@ -214,8 +229,8 @@ impl Accumulator {
     pub fn merge(&mut self, other: &Accumulator) -> Result<()> {
         if other.fingerprint != self.fingerprint
             || other.ensemble_members != self.ensemble_members
-            || other.rows != self.rows
-            || other.cols != self.cols
+            || other.full_rows != self.full_rows
+            || other.full_cols != self.full_cols
             || other.times_min != self.times_min
             || other.arrival_bins != self.arrival_bins
         {
@@ -225,6 +240,14 @@ impl Accumulator {
                 "the shards ran different scenarios, inputs, seeds or member counts: they cannot be merged",
             ));
         }
+        // Shards of a paged ensemble may hold different windows of the landscape: both go onto the window holding
+        // both (cells beyond a shard's window never burned in its members).
+        let (mine, theirs) = (self.cell_window(), other.cell_window());
+        let both = mine.union(&theirs);
+        if both != mine {
+            *self = self.reframed(both);
+        }
+        let other = &if both != theirs { other.reframed(both) } else { other.clone() };
         self.members += other.members;
         for (a, b) in self.burned.iter_mut().zip(&other.burned) {
             for (x, y) in a.iter_mut().zip(b) {
@@ -257,6 +280,49 @@ impl Accumulator {
             a.2.extend(b.2.iter().cloned());
         }
         Ok(())
+    }
+
+    /// The window of the landscape the accumulators cover.
+    pub fn cell_window(&self) -> CellWindow {
+        CellWindow { col0: self.col0, row0: self.row0, cols: self.cols, rows: self.rows }
+    }
+
+    /// The cells (column, row of the landscape) that burned or were ignited in any member.
+    pub fn reached_cells(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let lit = self.ignitions.iter().enumerate().filter(|(_, &n)| n > 0).map(|(i, _)| i as u32);
+        self.hist_cells
+            .iter()
+            .copied()
+            .chain(lit)
+            .map(|i| (self.col0 + i as usize % self.cols, self.row0 + i as usize / self.cols))
+    }
+
+    /// The same accumulators on window `w` of the landscape, which must hold every cell that burned or was ignited
+    /// (cells of `w` beyond the present window hold nothing).
+    pub fn reframed(&self, w: CellWindow) -> Accumulator {
+        let old = self.cell_window();
+        let to_new = |i: usize| {
+            let (c, r) = (old.col0 + i % old.cols, old.row0 + i / old.cols);
+            debug_assert!(c >= w.col0 && r >= w.row0 && c < w.col0 + w.cols && r < w.row0 + w.rows);
+            (r - w.row0) * w.cols + (c - w.col0)
+        };
+        let move_dense = |v: &Vec<u32>| {
+            let mut out = vec![0u32; w.len()];
+            for (i, &x) in v.iter().enumerate().filter(|(_, &x)| x > 0) {
+                out[to_new(i)] = x;
+            }
+            out
+        };
+        let mut a = self.clone();
+        a.col0 = w.col0;
+        a.row0 = w.row0;
+        a.cols = w.cols;
+        a.rows = w.rows;
+        a.burned = self.burned.iter().map(move_dense).collect();
+        a.ignitions = move_dense(&self.ignitions);
+        a.hist_cells = self.hist_cells.iter().map(|&i| to_new(i as usize) as u32).collect();
+        a.canonicalise();
+        a
     }
 
     /// Put histograms in cell order and records in member order: the canonical form saved and merged.
@@ -323,6 +389,8 @@ impl Accumulator {
         if a.burns.len() != a.hist_cells.len()
             || !bins_ok
             || a.ignitions.len() != a.rows * a.cols
+            || a.col0 + a.cols > a.full_cols
+            || a.row0 + a.rows > a.full_rows
             || a.burned.iter().any(|b| b.len() != a.rows * a.cols)
         {
             return Err(Error::input(path.display(), "inconsistent ensemble state"));

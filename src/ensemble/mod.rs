@@ -45,6 +45,19 @@ use crate::weather::WeatherStream;
 use accumulate::{outline, Accumulator, MemberOutcome, MemberRecord, STATE_FILE};
 use assets::Asset;
 
+/// Prepare `sc` on `engine`, on the window of `plan` when paged.
+fn prepare_on(mut sc: Scenario, engine: &Engine, plan: Option<&crate::run::paging::Plan>) -> Result<Prepared> {
+    if let Some(p) = plan {
+        sc.landscape.window = Some(p.window);
+        sc.landscape.ground = p.ground.clone();
+    }
+    let mut prepared = prepare(sc, engine)?;
+    if let Some(p) = plan {
+        prepared.notes.push(p.ensemble_note());
+    }
+    Ok(prepared)
+}
+
 /// A shard: members `index`, `index + count`, ... of the ensemble.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
@@ -100,6 +113,18 @@ pub struct Ensemble {
     pub members: usize,
     pub inputs: Vec<InputFile>,
     pub fingerprint: String,
+    /// The window of the landscape the members run on, when paged ([`crate::run::paging`]); none: the whole.
+    pub plan: Option<crate::run::paging::Plan>,
+    /// What paging did during [`Ensemble::run`] (windows grown), for the log.
+    pub paging_log: Vec<String>,
+}
+
+/// What a member runs for: the ensemble, a launch-window candidate (its index), a sensitivity run (its index).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Sweep {
+    Members,
+    Launch(usize),
+    Sensitivity(usize),
 }
 
 fn sha256_file(path: &Path) -> Result<String> {
@@ -183,6 +208,16 @@ fn fingerprint(sc: &Scenario, members: usize, inputs: &[InputFile]) -> String {
 impl Ensemble {
     /// Prepare `sc` on `engine` for `members` members (the scenario's count when none).
     pub fn prepare(sc: Scenario, engine: &Engine, members: Option<usize>) -> Result<Ensemble> {
+        Ensemble::prepare_paged(sc, engine, members, None)
+    }
+
+    /// [`Ensemble::prepare`] on the window of a paging plan (none: the whole landscape).
+    pub fn prepare_paged(
+        sc: Scenario,
+        engine: &Engine,
+        members: Option<usize>,
+        plan: Option<crate::run::paging::Plan>,
+    ) -> Result<Ensemble> {
         let members = match members {
             Some(m) => crate::quantity::members(m, "--members")?,
             None => sc.ensemble.members,
@@ -201,7 +236,7 @@ impl Ensemble {
                 None => Ok(WeatherStream::constant(sc.weather.base)),
             })
             .collect::<Result<Vec<_>>>()?;
-        let prepared = prepare(sc, engine)?;
+        let prepared = prepare_on(sc, engine, plan.as_ref())?;
         if prepared.clock.is_some() && prepared.scenario.ensemble.launch_window.is_some() {
             return Err(Error::value(
                 "[launch_window]",
@@ -220,7 +255,27 @@ impl Ensemble {
         times.extend(sc.ensemble.criteria.iter().filter_map(|c| c.time_min()));
         times.sort_by(f64::total_cmp);
         times.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
-        Ok(Ensemble { prepared, assets, streams, times_min: times, members, inputs, fingerprint })
+        Ok(Ensemble {
+            prepared,
+            assets,
+            streams,
+            times_min: times,
+            members,
+            inputs,
+            fingerprint,
+            plan,
+            paging_log: Vec::new(),
+        })
+    }
+
+    /// Prepare the scenario again on window `w` of the landscape (the plan's, grown; or the products' window).
+    fn repage(&mut self, w: crate::landscape::window::CellWindow) -> Result<()> {
+        let Some(plan) = self.plan.as_mut() else { return Ok(()) };
+        plan.window = w;
+        let prepared = prepare_on(self.prepared.scenario.clone(), &self.prepared.engine, Some(plan))?;
+        self.assets = prepared.assets.clone();
+        self.prepared = prepared;
+        Ok(())
     }
 
     fn event(&self) -> Option<&BreakUp> {
@@ -244,6 +299,10 @@ impl Ensemble {
         );
         acc.scenario = sc.path.as_ref().map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()));
         acc.seed = sc.seed;
+        if let Some(p) = &self.plan {
+            (acc.col0, acc.row0, acc.full_rows, acc.full_cols) =
+                (p.window.col0, p.window.row0, p.full.rows, p.full.cols);
+        }
         acc
     }
 
@@ -370,7 +429,8 @@ impl Ensemble {
                 .as_ref()
                 .map_or(0, |dd| dd.ignitions.iter().filter(|i| i.extrapolated).count() as u32),
         };
-        MemberOutcome { record, burned, ignition_cells }
+        let beyond = self.plan.as_ref().and_then(|p| p.beyond(m));
+        MemberOutcome { record, burned, ignition_cells, beyond }
     }
 
     /// Run members `ks` (under a launch candidate's weather when given), adding each to `add` in member order with
@@ -444,9 +504,16 @@ impl Ensemble {
                         .prepared
                         .run_batch(ctx, &items, &self.times_min)
                         .map_err(|e| e.within(format!("{}..", label(draws[b[0]].0.member))))?;
-                    add_counts(&counts);
-                    for (&i, m) in b.iter().zip(&results) {
-                        outcomes.push((i, self.outcome(&draws[i].0, m), false));
+                    let batch: Vec<MemberOutcome> =
+                        b.iter().zip(&results).map(|(&i, m)| self.outcome(&draws[i].0, m)).collect();
+                    // A member that went beyond the window runs again: the batch's device counts hold its cut
+                    // fire, so the others count their own.
+                    let own = batch.iter().any(|o| o.beyond.is_some());
+                    if !own {
+                        add_counts(&counts);
+                    }
+                    for (&i, o) in b.iter().zip(batch) {
+                        outcomes.push((i, o, own));
                         tally.tick();
                     }
                 }
@@ -460,64 +527,118 @@ impl Ensemble {
     }
 
     /// Run the members of `shard` into a fresh accumulator; `progress` receives the count done after each member.
-    pub fn run(&self, shard: Shard, progress: &(dyn Fn(usize) + Sync)) -> Result<Accumulator> {
+    /// Paged ([`Ensemble::plan`]), members that go beyond the window run again on a grown one, and the accumulators
+    /// cover the first window and every cell reached, tile-aligned ([`crate::run::paging::Plan::holding`]): the same
+    /// window for an ensemble and its merged shards, its values the whole landscape's.
+    pub fn run(&mut self, shard: Shard, progress: &(dyn Fn(usize) + Sync)) -> Result<Accumulator> {
         let mut acc = self.accumulator();
-        let ks: Vec<usize> = (shard.index..self.members).step_by(shard.count).collect();
-        let tally = Tally { progress, done: AtomicUsize::new(0) };
-        let mut batch_ctx = None;
-        {
-            let acc_cell = std::cell::RefCell::new(&mut acc);
-            self.run_members(
-                &ks,
-                None,
-                &mut batch_ctx,
-                &mut |o, with_counts| acc_cell.borrow_mut().add(&o, with_counts),
-                &mut |c| acc_cell.borrow_mut().add_counts(c),
-                &tally,
-            )?;
-        }
+        let mine = |m: usize| -> Vec<usize> { (shard.index..m).step_by(shard.count).collect() };
+        let mut todo: Vec<(Sweep, Vec<usize>)> = vec![(Sweep::Members, mine(self.members))];
         // The launch-window sweep: the same member draws under each candidate's weather (common random numbers:
         // candidates differ by their weather alone).
         if let Some(lw) = &self.prepared.scenario.ensemble.launch_window {
-            let dur = self.prepared.scenario.spread.duration_min;
-            let ks: Vec<usize> = (shard.index..lw.members).step_by(shard.count).collect();
-            for &c in &lw.candidates {
-                let launch = lw.launch(c, dur);
-                let mut records = Vec::with_capacity(ks.len());
-                self.run_members(
-                    &ks,
-                    Some(&launch),
-                    &mut batch_ctx,
-                    &mut |o, _| records.push(o.record),
-                    &mut |_| {},
-                    &tally,
-                )
-                .map_err(|e| e.within(format!("launch {}", c.to_rfc3339())))?;
-                acc.window.push((c.to_rfc3339(), records));
+            for (i, c) in lw.candidates.iter().enumerate() {
+                acc.window.push((c.to_rfc3339(), Vec::new()));
+                todo.push((Sweep::Launch(i), mine(lw.members)));
             }
         }
         // Sensitivity runs: the first members again with the spotting rate halved and doubled (the members do not
         // draw it), for the verdicts' sensitivity.
         let k_sens = self.sensitivity_members();
-        let ks: Vec<usize> = (shard.index..k_sens).step_by(shard.count).collect();
-        for (label, f) in SPOTTING_RATE_RUNS {
-            if k_sens == 0 {
+        if k_sens > 0 {
+            for (i, (label, f)) in SPOTTING_RATE_RUNS.iter().enumerate() {
+                acc.sensitivity.push((label.to_string(), *f, Vec::new()));
+                todo.push((Sweep::Sensitivity(i), mine(k_sens)));
+            }
+        }
+        let tally = Tally { progress, done: AtomicUsize::new(0) };
+        loop {
+            let mut batch_ctx = None;
+            let mut again: Vec<(Sweep, Vec<usize>)> = Vec::new();
+            let mut beyond = crate::run::paging::Beyond::default();
+            for (sweep, ks) in &todo {
+                let launch = self.launch(*sweep);
+                let within = match *sweep {
+                    Sweep::Launch(i) => Some(format!("launch {}", acc.window[i].0)),
+                    _ => None,
+                };
+                let mut redo = Vec::new();
+                let acc_cell = std::cell::RefCell::new(&mut acc);
+                self.run_members(
+                    ks,
+                    launch.as_ref(),
+                    &mut batch_ctx,
+                    &mut |o, with_counts| {
+                        if let Some(b) = o.beyond {
+                            beyond.extend(b);
+                            redo.push(o.record.member as usize);
+                            return;
+                        }
+                        let mut acc = acc_cell.borrow_mut();
+                        match *sweep {
+                            Sweep::Members => acc.add(&o, with_counts),
+                            Sweep::Launch(i) => acc.window[i].1.push(o.record),
+                            Sweep::Sensitivity(i) => acc.sensitivity[i].2.push(o.record),
+                        }
+                    },
+                    &mut |c| acc_cell.borrow_mut().add_counts(c),
+                    &tally,
+                )
+                .map_err(|e| match within {
+                    Some(w) => e.within(w),
+                    None => e,
+                })?;
+                if !redo.is_empty() {
+                    again.push((*sweep, redo));
+                }
+            }
+            if again.is_empty() {
                 break;
             }
-            let sweep = crate::run::ensemble_spec::Launch { spotting_rate_factor: Some(f), ..Default::default() };
-            let mut records = Vec::with_capacity(ks.len());
-            self.run_members(
-                &ks,
-                Some(&sweep),
-                &mut batch_ctx,
-                &mut |o, _| records.push(o.record),
-                &mut |_| {},
-                &tally,
-            )?;
-            acc.sensitivity.push((label.to_string(), f, records));
+            // Some members went beyond the window: grow it around what they reached and run them again.
+            let Some(plan) = self.plan.as_mut() else {
+                return Err(Error::Internal("a member went beyond a whole landscape".into()));
+            };
+            let why = plan.grow_around(&beyond, self.prepared.scenario.landscape.memory_budget.is_some())?;
+            let grown = plan.window;
+            let n: usize = again.iter().map(|a| a.1.len()).sum();
+            self.paging_log.push(format!("{why} ({n} member run{})", if n == 1 { "" } else { "s" }));
+            self.repage(grown)?;
+            acc = acc.reframed(grown);
+            todo = again;
+        }
+        // The products' window: the first one and every cell reached, tile-aligned (what merged shards hold too).
+        if let Some(plan) = &self.plan {
+            let w = plan.holding(acc.reached_cells());
+            if w != acc.cell_window() {
+                acc = acc.reframed(w);
+            }
         }
         acc.canonicalise();
         Ok(acc)
+    }
+
+    /// Prepare the products on the accumulators' window (a paged run's members may have run on a larger one).
+    pub fn frame_products(&mut self, acc: &Accumulator) -> Result<()> {
+        if self.plan.as_ref().is_some_and(|p| p.window != acc.cell_window()) {
+            self.repage(acc.cell_window())?;
+        }
+        Ok(())
+    }
+
+    /// What members of `sweep` run under (none: the scenario's weather).
+    fn launch(&self, sweep: Sweep) -> Option<crate::run::ensemble_spec::Launch> {
+        match sweep {
+            Sweep::Members => None,
+            Sweep::Launch(i) => {
+                let lw = self.prepared.scenario.ensemble.launch_window.as_ref()?;
+                Some(lw.launch(lw.candidates[i], self.prepared.scenario.spread.duration_min))
+            }
+            Sweep::Sensitivity(i) => Some(crate::run::ensemble_spec::Launch {
+                spotting_rate_factor: Some(SPOTTING_RATE_RUNS[i].1),
+                ..Default::default()
+            }),
+        }
     }
 
     /// Members rerun in each sensitivity run: the first quarter of the members, at most 50 (none without spotting).
@@ -555,6 +676,10 @@ pub struct EnsembleOptions {
     pub seed: Option<u64>,
     /// What the maps frame (`--map-extent`), replacing the scenario's.
     pub map_extent: Option<crate::run::scenario::MapExtent>,
+    /// Read the whole landscape (`--whole-landscape`), not the window the members' fires reach.
+    pub whole_landscape: bool,
+    /// `--memory-budget`, replacing the scenario's `[landscape] memory_budget`.
+    pub memory_budget: Option<String>,
 }
 
 /// What an ensemble run produced.
@@ -592,6 +717,10 @@ pub fn run_file(path: &Path, opts: &EnsembleOptions, log: &mut dyn FnMut(&str)) 
     if opts.cog {
         sc.output.cog = true;
     }
+    sc.landscape.whole |= opts.whole_landscape;
+    if let Some(b) = &opts.memory_budget {
+        sc.landscape.memory_budget = Some(b.clone());
+    }
     let out = opts.out.clone().unwrap_or_else(|| sc.output.dir.join("ensemble"));
     run_scenario(sc, opts, &out, log)
 }
@@ -624,7 +753,9 @@ pub fn run_scenario_on(
     let mut attempt = |sc: Scenario, engine: &Engine, log: &mut dyn FnMut(&str)| -> Result<(Ensemble, Accumulator)> {
         let t0 = Instant::now();
         log(&format!("backend: {}", engine.name()));
-        let ens = Ensemble::prepare(sc, engine, opts.members)?;
+        // The window of the landscape the members' fires reach (paging); none: the whole landscape.
+        let plan = crate::run::paging::plan(&sc)?;
+        let mut ens = Ensemble::prepare_paged(sc, engine, opts.members, plan)?;
         for n in &ens.prepared.notes {
             log(&format!("note: {n}"));
         }
@@ -644,8 +775,15 @@ pub fn run_scenario_on(
         let bar = member_bar(mine);
         let acc = ens.run(shard, &|_| bar.inc(1));
         bar.finish_and_clear();
+        for l in ens.paging_log.drain(..) {
+            log(&format!("paging: {l}"));
+        }
         compute_s += t1.elapsed().as_secs_f64();
-        Ok((ens, acc?))
+        let acc = acc?;
+        if shard.count == 1 {
+            ens.frame_products(&acc)?;
+        }
+        Ok((ens, acc))
     };
     // `--backend auto` chose a GPU and it failed (a validation error, a lost device): the CPU twins redo the run.
     let (ens, mut acc, engine) = match attempt(sc.clone(), &first, log) {
@@ -733,7 +871,18 @@ pub fn merge(
         sc.output.cog = true;
     }
     let engine = Engine::select(sc.backend)?;
-    let ens = Ensemble::prepare(sc, &engine, Some(acc.ensemble_members as usize))?;
+    // The products cover the shards' window (the whole landscape, or the window a paged ensemble reached).
+    let plan = crate::run::paging::on_window(&sc, acc.cell_window(), acc.full_rows, acc.full_cols)
+        .map_err(|e| e.within(format!("the shards' landscape window (merging into {})", out.display())))?;
+    if plan.is_none() && acc.cols * acc.rows != acc.full_cols * acc.full_rows {
+        acc = acc.reframed(crate::landscape::window::CellWindow {
+            col0: 0,
+            row0: 0,
+            cols: acc.full_cols,
+            rows: acc.full_rows,
+        });
+    }
+    let ens = Ensemble::prepare_paged(sc, &engine, Some(acc.ensemble_members as usize), plan)?;
     if ens.fingerprint != acc.fingerprint {
         return Err(Error::value("merge", "", format!(
             "the shards were run from another scenario, other input files, seed or member count than {} (merge the shards of one `ensemble` command, run with the same scenario, --members and --seed)",

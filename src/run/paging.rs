@@ -16,7 +16,11 @@
 //! fragment of the realisation landing beyond the window grows it too.
 //!
 //! Read whole instead: `--whole-landscape` (`[landscape] whole = true`), `--map-extent landscape`, impact rasters,
-//! gridded forecasts (their fields are averaged over the landscape) and ensembles.
+//! gridded forecasts (their fields are averaged over the landscape).
+//!
+//! An ensemble pages as one run: its members run on the first window; those that go beyond it ([`Plan::beyond`])
+//! run again once it has grown around all of them; its accumulators cover the first window and every cell any
+//! member reached, tile-aligned ([`Plan::holding`]), so that merged shards cover the same window as one run.
 
 use bytesize::ByteSize;
 
@@ -46,6 +50,8 @@ pub fn tile_cells() -> usize {
 pub struct Plan {
     pub full: Grid,
     pub window: CellWindow,
+    /// The first window (ignitions, debris, assets with a margin), before it grew.
+    pub first: CellWindow,
     pub budget_bytes: u64,
     /// Windows tried, the last one included.
     pub attempts: usize,
@@ -182,7 +188,27 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     }
     check_budget(&window, &full, budget_bytes, given)?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan { full, window, budget_bytes, attempts: 1, ground }))
+    Ok(Some(Plan { full, window, first: window, budget_bytes, attempts: 1, ground }))
+}
+
+/// A plan on window `w` of `sc`'s landscape, which must have `full_rows` x `full_cols` cells (what merged ensemble
+/// shards cover); none when `w` is the whole landscape.
+pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usize) -> Result<Option<Plan>> {
+    let full = Landscape::grid_of(&sc.landscape)?;
+    if (full.rows, full.cols) != (full_rows, full_cols) {
+        return Err(Error::value(
+            "merge",
+            format!("{full_cols} x {full_rows} cells"),
+            format!("the shards ran on a landscape of that size, the scenario's has {} x {}", full.cols, full.rows),
+        ));
+    }
+    if w == CellWindow::whole(&full) || sc.landscape.whole {
+        return Ok(None);
+    }
+    let budget_bytes = memory_budget(sc.landscape.memory_budget.as_deref())?;
+    check_budget(&w, &full, budget_bytes, sc.landscape.memory_budget.is_some())?;
+    set_gdal_cache(budget_bytes);
+    Ok(Some(Plan { full, window: w, first: w, budget_bytes, attempts: 1, ground: None }))
 }
 
 /// GDAL's block cache (the tiles it keeps, least recently used dropped first): a quarter of the budget.
@@ -205,69 +231,132 @@ fn bbox_window(full: &Grid, cells: &[(i64, i64)], margin: i64) -> Option<CellWin
     CellWindow::around(full, c0, r0, c1, r1, margin)
 }
 
+/// What took a run beyond its window: the cells of the landscape (column, row) it reached or landed on, and why.
+#[derive(Clone, Debug, Default)]
+pub struct Beyond {
+    pub cells: Vec<(i64, i64)>,
+    /// The fire came within [`EDGE_CELLS`] of an edge of the window that is not the landscape's.
+    pub near_edge: bool,
+    /// An ember landed on the landscape beyond the window.
+    pub ember: bool,
+    /// A fragment of the realisation landed on the landscape beyond the window.
+    pub fragment: bool,
+}
+
+impl Beyond {
+    /// Both together (several members of an ensemble).
+    pub fn extend(&mut self, o: Beyond) {
+        self.cells.extend(o.cells);
+        self.near_edge |= o.near_edge;
+        self.ember |= o.ember;
+        self.fragment |= o.fragment;
+    }
+
+    fn why(&self) -> String {
+        let beyond = if self.fragment { "a fragment or an ember" } else { "an ember" };
+        match (self.near_edge, self.ember || self.fragment) {
+            (true, true) => format!("the fire neared the window's edge and {beyond} landed beyond it"),
+            (true, false) => "the fire neared the window's edge".to_string(),
+            _ => format!("{beyond} landed beyond the window"),
+        }
+    }
+}
+
 impl Plan {
-    /// After a run on the plan's window: whether its fire came within [`EDGE_CELLS`] of an edge of the window that
-    /// is not the landscape's, or an ember landed on the landscape beyond it; if so the window grows (around the
-    /// cells reached and the landings, by as much again as they span, at least a tile), the budget is checked and
-    /// why is returned (the run must be redone); none when the window held the fire.
-    pub fn grow(&mut self, prepared: &Prepared, member: &MemberResult) -> Result<Option<String>> {
+    /// Whether a run on the plan's window went beyond it: its fire came within [`EDGE_CELLS`] of an edge of the
+    /// window that is not the landscape's, or an ember or a fragment landed on the landscape beyond it; none when the
+    /// window held the fire (its results are then the whole landscape's).
+    pub fn beyond(&self, member: &MemberResult) -> Option<Beyond> {
         let w = self.window;
         let (west, north, east, south) = w.on_grid_edges(&self.full);
-        let mut cells: Vec<(i64, i64)> = Vec::new();
-        let mut near_edge = false;
+        let mut b = Beyond::default();
         if let Some([c0, r0, c1, r1]) = member.fire.as_ref().and_then(|f| f.reached_extent()) {
             let e = EDGE_CELLS;
-            near_edge =
+            b.near_edge =
                 (!west && c0 < e) || (!north && r0 < e) || (!east && c1 + e >= w.cols) || (!south && r1 + e >= w.rows);
-            cells.push(((w.col0 + c0) as i64, (w.row0 + r0) as i64));
-            cells.push(((w.col0 + c1) as i64, (w.row0 + r1) as i64));
+            b.cells.push(((w.col0 + c0) as i64, (w.row0 + r0) as i64));
+            b.cells.push(((w.col0 + c1) as i64, (w.row0 + r1) as i64));
         }
-        let mut landed_beyond = false;
+        let on = |x: f64, y: f64| {
+            let (fr, fc) = self.full.fractional_cell(x, y);
+            (fr >= 0.0 && fc >= 0.0 && fr < self.full.rows as f64 && fc < self.full.cols as f64)
+                .then(|| (fc.floor() as i64, fr.floor() as i64))
+        };
         if let Some(sp) = &member.spotting {
             for e in sp.embers.iter().filter(|e| e.fate == EmberFate::OffLandscape) {
-                let (fr, fc) = self.full.fractional_cell(e.x, e.y);
-                if fr >= 0.0 && fc >= 0.0 && fr < self.full.rows as f64 && fc < self.full.cols as f64 {
-                    landed_beyond = true;
-                    cells.push((fc.floor() as i64, fr.floor() as i64));
+                if let Some(c) = on(e.x, e.y) {
+                    b.ember = true;
+                    b.cells.push(c);
                 }
             }
         }
         // Fragments that land beyond the window on the landscape (their draws are the member's, whatever was read).
-        let mut fell_beyond = false;
         if let Some(d) = &member.debris {
             for (x, y) in crate::debris::ignition::landing_points(&d.field.fragments, member.seed) {
-                let (fr, fc) = self.full.fractional_cell(x, y);
-                let on = fr >= 0.0 && fc >= 0.0 && fr < self.full.rows as f64 && fc < self.full.cols as f64;
-                let (c, r) = (fc.floor() as i64, fr.floor() as i64);
+                let Some((c, r)) = on(x, y) else { continue };
                 let inside = c >= w.col0 as i64
                     && r >= w.row0 as i64
                     && c < (w.col0 + w.cols) as i64
                     && r < (w.row0 + w.rows) as i64;
-                if on && !inside {
-                    fell_beyond = true;
-                    cells.push((c, r));
+                if !inside {
+                    b.fragment = true;
+                    b.cells.push((c, r));
                 }
             }
         }
-        landed_beyond |= fell_beyond;
-        if !(near_edge || landed_beyond) {
-            return Ok(None);
-        }
+        (b.near_edge || b.ember || b.fragment).then_some(b)
+    }
+
+    /// Grow the window around what went beyond it (the cells reached and the landings, by as much again as they
+    /// span, at least a tile), check the budget, and say why (the runs must be redone on it).
+    pub fn grow_around(&mut self, b: &Beyond, budget_given: bool) -> Result<String> {
+        let w = self.window;
+        let cells = &b.cells;
         let span =
             |a: fn(&(i64, i64)) -> i64| cells.iter().map(a).max().unwrap_or(0) - cells.iter().map(a).min().unwrap_or(0);
         let tile = tile_cells();
         let pad = span(|p| p.0).max(span(|p| p.1)).max(tile as i64);
-        let grown = bbox_window(&self.full, &cells, pad).unwrap_or(w).union(&w).aligned(&self.full, tile);
-        check_budget(&grown, &self.full, self.budget_bytes, prepared.scenario.landscape.memory_budget.is_some())?;
+        let grown = bbox_window(&self.full, cells, pad).unwrap_or(w).union(&w).aligned(&self.full, tile);
+        check_budget(&grown, &self.full, self.budget_bytes, budget_given)?;
         self.window = grown;
         self.attempts += 1;
-        let beyond = if fell_beyond { "a fragment or an ember" } else { "an ember" };
-        let why = match (near_edge, landed_beyond) {
-            (true, true) => format!("the fire neared the window's edge and {beyond} landed beyond it"),
-            (true, false) => "the fire neared the window's edge".to_string(),
-            _ => format!("{beyond} landed beyond the window"),
-        };
-        Ok(Some(format!("{why}; reading {} x {} cells and running again", grown.cols, grown.rows)))
+        Ok(format!("{}; reading {} x {} cells and running again", b.why(), grown.cols, grown.rows))
+    }
+
+    /// After a run on the plan's window: grow it if the run went beyond it ([`Plan::beyond`]) and say why (the run
+    /// must be redone); none when the window held the fire.
+    pub fn grow(&mut self, prepared: &Prepared, member: &MemberResult) -> Result<Option<String>> {
+        match self.beyond(member) {
+            Some(b) => self.grow_around(&b, prepared.scenario.landscape.memory_budget.is_some()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The window that holds the first window and the cells `(column, row)` of the landscape given, tile-aligned:
+    /// what an ensemble's products cover (the same for an ensemble and its merged shards).
+    pub fn holding(&self, cells: impl Iterator<Item = (usize, usize)>) -> CellWindow {
+        let mut w = self.first;
+        for (c, r) in cells {
+            w = w.union(&CellWindow { col0: c, row0: r, cols: 1, rows: 1 });
+        }
+        w.aligned(&self.full, tile_cells())
+    }
+
+    /// What an ensemble's products cover, for its notes (the same for an ensemble and its merged shards, however
+    /// often the window grew while the members ran).
+    pub fn ensemble_note(&self) -> String {
+        let w = &self.window;
+        format!(
+            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {} holding every \
+             member's ignitions, debris, assets and fire with a margin); --whole-landscape reads it all",
+            w.cols,
+            w.rows,
+            self.full.cols,
+            self.full.rows,
+            100.0 * w.len() as f64 / self.full.len().max(1) as f64,
+            w.col0,
+            w.row0,
+        )
     }
 
     /// What the run read, for its notes.

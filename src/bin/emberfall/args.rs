@@ -112,6 +112,13 @@ pub enum Command {
         /// What the PNG maps frame: the fire (burned probability, assets, pad, with a margin) or the whole landscape.
         #[arg(long, value_enum)]
         map_extent: Option<emberfall::run::scenario::MapExtent>,
+        /// Read every cell of the landscape (an ensemble otherwise reads the window its members' fires reach).
+        #[arg(long)]
+        whole_landscape: bool,
+        /// Memory the run may use: 2GiB, 800MiB (default: half the memory available); a window needing more is
+        /// refused.
+        #[arg(long, value_name = "SIZE")]
+        memory_budget: Option<String>,
     },
     /// Merge ensemble shards (folders written by `ensemble --shard`) into the products of the whole ensemble.
     Merge {

@@ -112,7 +112,18 @@ fn run(cli: Cli) -> Result<()> {
             run_scenario(&scenario, &ov)
         }
         Command::Demo { out, backend, behavior_maps, members } => demo(&out, backend, behavior_maps, members),
-        Command::Ensemble { scenario, members, out, shard, seed, cog, backend, map_extent } => {
+        Command::Ensemble {
+            scenario,
+            members,
+            out,
+            shard,
+            seed,
+            cog,
+            backend,
+            map_extent,
+            whole_landscape,
+            memory_budget,
+        } => {
             let opts = emberfall::ensemble::EnsembleOptions {
                 members,
                 out,
@@ -121,6 +132,8 @@ fn run(cli: Cli) -> Result<()> {
                 cog,
                 seed,
                 map_extent,
+                whole_landscape,
+                memory_budget,
             };
             ensemble(&scenario, &opts)
         }
