@@ -107,6 +107,18 @@ impl CellWindow {
         out
     }
 
+    /// The cell (column, row) of `full` at map point (x, y) when it lies on `full` (the landscape this window is
+    /// of) but outside this window; none on the window or off the landscape.
+    pub fn beyond(&self, full: &Grid, x: f64, y: f64) -> Option<(usize, usize)> {
+        let (fr, fc) = full.fractional_cell(x, y);
+        if !(fr >= 0.0 && fc >= 0.0 && fr < full.rows as f64 && fc < full.cols as f64) {
+            return None;
+        }
+        let (c, r) = (fc.floor() as usize, fr.floor() as usize);
+        let inside = c >= self.col0 && r >= self.row0 && c < self.col0 + self.cols && r < self.row0 + self.rows;
+        (!inside).then_some((c, r))
+    }
+
     /// Whether `self` sits on the edge of `grid` on each side: (west, north, east, south).
     pub fn on_grid_edges(&self, grid: &Grid) -> (bool, bool, bool, bool) {
         (self.col0 == 0, self.row0 == 0, self.col0 + self.cols == grid.cols, self.row0 + self.rows == grid.rows)

@@ -277,30 +277,20 @@ impl Plan {
             b.cells.push(((w.col0 + c0) as i64, (w.row0 + r0) as i64));
             b.cells.push(((w.col0 + c1) as i64, (w.row0 + r1) as i64));
         }
-        let on = |x: f64, y: f64| {
-            let (fr, fc) = self.full.fractional_cell(x, y);
-            (fr >= 0.0 && fc >= 0.0 && fr < self.full.rows as f64 && fc < self.full.cols as f64)
-                .then(|| (fc.floor() as i64, fr.floor() as i64))
-        };
         if let Some(sp) = &member.spotting {
             for e in sp.embers.iter().filter(|e| e.fate == EmberFate::OffLandscape) {
-                if let Some(c) = on(e.x, e.y) {
+                if let Some((c, r)) = w.beyond(&self.full, e.x, e.y) {
                     b.ember = true;
-                    b.cells.push(c);
+                    b.cells.push((c as i64, r as i64));
                 }
             }
         }
         // Fragments that land beyond the window on the landscape (their draws are the member's, whatever was read).
         if let Some(d) = &member.debris {
             for (x, y) in crate::debris::ignition::landing_points(&d.field.fragments, member.seed) {
-                let Some((c, r)) = on(x, y) else { continue };
-                let inside = c >= w.col0 as i64
-                    && r >= w.row0 as i64
-                    && c < (w.col0 + w.cols) as i64
-                    && r < (w.row0 + w.rows) as i64;
-                if !inside {
+                if let Some((c, r)) = w.beyond(&self.full, x, y) {
                     b.fragment = true;
-                    b.cells.push((c, r));
+                    b.cells.push((c as i64, r as i64));
                 }
             }
         }

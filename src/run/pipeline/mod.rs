@@ -431,7 +431,15 @@ impl Prepared {
         let (debris, sources, notes) = self.member_sources(seed, variation)?;
         let stream = variation.weather.clone().unwrap_or_else(|| self.stream.clone());
         let spot = self.spotting_of(variation);
-        let (fire, summary, spotting) = if sources.is_empty() {
+        // On a window of the landscape (paging), a fragment landing on the landscape beyond it sends the member to a
+        // larger window (`run::paging::Plan::beyond`): its fire is not spread on this one.
+        let fell_beyond = match (&self.landscape.paged, &debris) {
+            (Some(p), Some(d)) => crate::debris::ignition::landing_points(&d.field.fragments, seed)
+                .into_iter()
+                .any(|(x, y)| p.window.beyond(&p.full, x, y).is_some()),
+            _ => false,
+        };
+        let (fire, summary, spotting) = if sources.is_empty() || fell_beyond {
             (None, None, None)
         } else {
             let opts = self.spread_options(variation.weather.is_none());
