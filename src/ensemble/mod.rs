@@ -552,20 +552,24 @@ impl Ensemble {
             }
         }
         let tally = Tally { progress, done: AtomicUsize::new(0) };
-        loop {
-            let mut batch_ctx = None;
-            let mut again: Vec<(Sweep, Vec<usize>)> = Vec::new();
-            let mut beyond = crate::run::paging::Beyond::default();
-            for (sweep, ks) in &todo {
-                let launch = self.launch(*sweep);
-                let within = match *sweep {
-                    Sweep::Launch(i) => Some(format!("launch {}", acc.window[i].0)),
-                    _ => None,
-                };
+        let mut batch_ctx = None;
+        // Paged, members run a chunk at a time: those of a chunk that go beyond the window grow it at once, so that
+        // the members after them run on the grown window (not cut off too and run twice).
+        let chunk = if self.plan.is_some() { self.chunk_len() } else { usize::MAX };
+        for (sweep, ks) in todo {
+            let launch = self.launch(sweep);
+            let within = match sweep {
+                Sweep::Launch(i) => Some(format!("launch {}", acc.window[i].0)),
+                _ => None,
+            };
+            let mut queue: std::collections::VecDeque<usize> = ks.into();
+            while !queue.is_empty() {
+                let part: Vec<usize> = queue.drain(..chunk.min(queue.len())).collect();
                 let mut redo = Vec::new();
+                let mut beyond = crate::run::paging::Beyond::default();
                 let acc_cell = std::cell::RefCell::new(&mut acc);
                 self.run_members(
-                    ks,
+                    &part,
                     launch.as_ref(),
                     &mut batch_ctx,
                     &mut |o, with_counts| {
@@ -575,7 +579,7 @@ impl Ensemble {
                             return;
                         }
                         let mut acc = acc_cell.borrow_mut();
-                        match *sweep {
+                        match sweep {
                             Sweep::Members => acc.add(&o, with_counts),
                             Sweep::Launch(i) => acc.window[i].1.push(o.record),
                             Sweep::Sensitivity(i) => acc.sensitivity[i].2.push(o.record),
@@ -584,28 +588,28 @@ impl Ensemble {
                     &mut |c| acc_cell.borrow_mut().add_counts(c),
                     &tally,
                 )
-                .map_err(|e| match within {
-                    Some(w) => e.within(w),
+                .map_err(|e| match &within {
+                    Some(w) => e.within(w.clone()),
                     None => e,
                 })?;
-                if !redo.is_empty() {
-                    again.push((*sweep, redo));
+                if redo.is_empty() {
+                    continue;
+                }
+                // Members went beyond the window: grow it around what they reached; they run again first.
+                let Some(plan) = self.plan.as_mut() else {
+                    return Err(Error::Internal("a member went beyond a whole landscape".into()));
+                };
+                let why = plan.grow_around(&beyond, self.prepared.scenario.landscape.memory_budget.is_some())?;
+                let grown = plan.window;
+                let n = redo.len();
+                self.paging_log.push(format!("{why} ({n} member run{} again)", if n == 1 { "" } else { "s" }));
+                self.repage(grown)?;
+                batch_ctx = None;
+                acc = acc.reframed(grown);
+                for k in redo.into_iter().rev() {
+                    queue.push_front(k);
                 }
             }
-            if again.is_empty() {
-                break;
-            }
-            // Some members went beyond the window: grow it around what they reached and run them again.
-            let Some(plan) = self.plan.as_mut() else {
-                return Err(Error::Internal("a member went beyond a whole landscape".into()));
-            };
-            let why = plan.grow_around(&beyond, self.prepared.scenario.landscape.memory_budget.is_some())?;
-            let grown = plan.window;
-            let n: usize = again.iter().map(|a| a.1.len()).sum();
-            self.paging_log.push(format!("{why} ({n} member run{})", if n == 1 { "" } else { "s" }));
-            self.repage(grown)?;
-            acc = acc.reframed(grown);
-            todo = again;
         }
         // The products' window: the first one and every cell reached, tile-aligned (what merged shards hold too).
         if let Some(plan) = &self.plan {
@@ -616,6 +620,13 @@ impl Ensemble {
         }
         acc.canonicalise();
         Ok(acc)
+    }
+
+    /// Members run at a time when paged: what [`Ensemble::run_members`] holds at once (a chunk of CPU members, or of
+    /// GPU batches).
+    fn chunk_len(&self) -> usize {
+        let batch = if self.prepared.scenario.ensemble.perturb.is_none() { self.prepared.max_batch() } else { 1 };
+        4 * if batch <= 1 { rayon::current_num_threads().max(1) } else { batch }
     }
 
     /// Prepare the products on the accumulators' window (a paged run's members may have run on a larger one).
