@@ -409,4 +409,13 @@ fn an_ensemble_pages_as_on_the_whole_landscape_and_its_shards_merge_alike() {
     run(&m, &[], &merged, Some(16));
     let compared = common::assert_same_products(&paged, &merged, "the merged paged shards");
     assert!(compared >= 20, "{compared} files compared");
+    // Merged with `--map-extent landscape`, the shards' windows go onto the whole landscape: the whole ensemble's
+    // burn probability, cell for cell.
+    let framed = d.join("merged-landscape");
+    m.extend(["--map-extent".to_string(), "landscape".to_string()]);
+    run(&m, &[], &framed, Some(16));
+    let (p, pc, pr, _, _) = raster(&framed.join("burn_probability.tif"));
+    let (w, ..) = raster(&whole.join("cpu").join("burn_probability.tif"));
+    assert_eq!((pc, pr), (256, 256), "the merge covers the landscape");
+    assert!(p.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()), "the whole ensemble's burn probability");
 }

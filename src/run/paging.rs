@@ -192,7 +192,8 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
 }
 
 /// A plan on window `w` of `sc`'s landscape, which must have `full_rows` x `full_cols` cells (what merged ensemble
-/// shards cover); none when `w` is the whole landscape.
+/// shards cover); none when `w` is the whole landscape or the scenario reads it whole (`--map-extent landscape`
+/// given to the merge: the shards' windows then go onto the whole landscape).
 pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usize) -> Result<Option<Plan>> {
     let full = Landscape::grid_of(&sc.landscape)?;
     if (full.rows, full.cols) != (full_rows, full_cols) {
@@ -202,7 +203,7 @@ pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usiz
             format!("the shards ran on a landscape of that size, the scenario's has {} x {}", full.cols, full.rows),
         ));
     }
-    if w == CellWindow::whole(&full) || sc.landscape.whole {
+    if w == CellWindow::whole(&full) || whole_because(sc).is_some() {
         return Ok(None);
     }
     let budget_bytes = memory_budget(sc.landscape.memory_budget.as_deref())?;
@@ -335,26 +336,20 @@ impl Plan {
     /// What an ensemble's products cover, for its notes (the same for an ensemble and its merged shards, however
     /// often the window grew while the members ran).
     pub fn ensemble_note(&self) -> String {
-        let w = &self.window;
-        format!(
-            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {} holding every \
-             member's ignitions, debris, assets and fire with a margin); --whole-landscape reads it all",
-            w.cols,
-            w.rows,
-            self.full.cols,
-            self.full.rows,
-            100.0 * w.len() as f64 / self.full.len().max(1) as f64,
-            w.col0,
-            w.row0,
-        )
+        self.describe("every member's ignitions, debris, assets and fire with a margin", None)
     }
 
     /// What the run read, for its notes.
     pub fn note(&self) -> String {
+        self.describe("the ignitions, debris, assets and fire with a margin", Some(self.attempts))
+    }
+
+    fn describe(&self, holding: &str, attempts: Option<usize>) -> String {
         let w = &self.window;
+        let tries = attempts.map_or(String::new(), |n| format!(", in {n} attempt{}", if n == 1 { "" } else { "s" }));
         format!(
-            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {} holding the \
-             ignitions, debris, assets and fire with a margin, in {} attempt{}); --whole-landscape reads it all",
+            "read {} x {} cells of the landscape's {} x {} ({:.2} %: the window at column {}, row {} holding \
+             {holding}{tries}); --whole-landscape reads it all",
             w.cols,
             w.rows,
             self.full.cols,
@@ -362,8 +357,6 @@ impl Plan {
             100.0 * w.len() as f64 / self.full.len().max(1) as f64,
             w.col0,
             w.row0,
-            self.attempts,
-            if self.attempts == 1 { "" } else { "s" }
         )
     }
 }
