@@ -409,6 +409,18 @@ fn an_ensemble_pages_as_on_the_whole_landscape_and_its_shards_merge_alike() {
     run(&m, &[], &merged, Some(16));
     let compared = common::assert_same_products(&paged, &merged, "the merged paged shards");
     assert!(compared >= 20, "{compared} files compared");
+    // An ensemble's working set (two members at once, the accumulators) beyond the budget is refused, naming it.
+    let o = emberfall()
+        .env("RAYON_NUM_THREADS", "2")
+        .args(&args)
+        .args(["--whole-landscape", "--memory-budget", "16MiB", "--out"])
+        .arg(d.join("refused"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "refused");
+    assert!(err.contains("2 members at once") && err.contains("16.0 MiB") && err.contains("needs about"), "{err}");
+    assert!(!d.join("refused").exists(), "nothing written");
     // Merged with `--map-extent landscape`, the shards' windows go onto the whole landscape: the whole ensemble's
     // burn probability, cell for cell.
     let framed = d.join("merged-landscape");

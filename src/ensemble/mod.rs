@@ -58,6 +58,50 @@ fn prepare_on(mut sc: Scenario, engine: &Engine, plan: Option<&crate::run::pagin
     Ok(prepared)
 }
 
+/// Check an ensemble's working set against the memory budget (`--memory-budget`, default half the memory available)
+/// before any member runs: the members running at once (the CPU's threads, or the fires of a GPU batch) and the
+/// accumulators over `times` reported times ([`crate::run::paging::ensemble_bytes_per_cell`]). GPU batches are made
+/// smaller to fit (a note says so); otherwise a working set beyond the budget is refused, naming both figures. Returns
+/// the most fires per GPU batch; sets the plan's working set per cell, for the windows it grows to.
+fn fit_memory(prepared: &mut Prepared, plan: Option<&mut crate::run::paging::Plan>, times: usize) -> Result<usize> {
+    use crate::run::paging::{ensemble_bytes_per_cell, BYTES_PER_CELL_PER_MEMBER};
+    let sc = &prepared.scenario;
+    let given = sc.landscape.memory_budget.is_some();
+    let budget = crate::run::paging::memory_budget(sc.landscape.memory_budget.as_deref())?;
+    let full = prepared.landscape.full_grid().clone();
+    let window = plan.as_ref().map_or(crate::landscape::window::CellWindow::whole(&full), |p| p.window);
+    let threads = rayon::current_num_threads().max(1);
+    let batched = sc.ensemble.perturb.is_none() && prepared.max_batch() > 1;
+    let per_cell = |batch: usize| ensemble_bytes_per_cell(if batched { batch } else { threads }, times);
+    let mut batch = prepared.max_batch();
+    let cells = window.len().max(1) as u64;
+    if batched && cells * per_cell(batch) > budget {
+        let spare = (budget / cells).saturating_sub(per_cell(1));
+        let fit = (1 + spare / BYTES_PER_CELL_PER_MEMBER) as usize;
+        if fit < batch {
+            prepared.notes.push(format!(
+                "GPU batches of {fit} fires (of the {batch} the device holds): the host keeps each fire's result, and more \
+                 would exceed the memory budget of {}",
+                bytesize::ByteSize(budget).display().iec()
+            ));
+            batch = fit.max(1);
+        }
+    }
+    let bytes = per_cell(batch);
+    crate::run::paging::check_budget_per_cell(&window, &full, budget, given, bytes).map_err(|e| {
+        let at_once = if batched {
+            format!("{batch} fires per GPU batch")
+        } else {
+            format!("{threads} members at once, one per thread: RAYON_NUM_THREADS sets fewer")
+        };
+        e.within(format!("the ensemble ({at_once}; {times} reported times)"))
+    })?;
+    if let Some(p) = plan {
+        p.per_cell_bytes = bytes;
+    }
+    Ok(batch)
+}
+
 /// A shard: members `index`, `index + count`, ... of the ensemble.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
@@ -117,6 +161,8 @@ pub struct Ensemble {
     pub plan: Option<crate::run::paging::Plan>,
     /// What paging did during [`Ensemble::run`] (windows grown), for the log.
     pub paging_log: Vec<String>,
+    /// Most fires of a GPU batch the memory budget allows ([`fit_memory`]).
+    max_batch: usize,
 }
 
 /// What a member runs for: the ensemble, a launch-window candidate (its index), a sensitivity run (its index).
@@ -216,7 +262,7 @@ impl Ensemble {
         sc: Scenario,
         engine: &Engine,
         members: Option<usize>,
-        plan: Option<crate::run::paging::Plan>,
+        mut plan: Option<crate::run::paging::Plan>,
     ) -> Result<Ensemble> {
         let members = match members {
             Some(m) => crate::quantity::members(m, "--members")?,
@@ -255,7 +301,10 @@ impl Ensemble {
         times.extend(sc.ensemble.criteria.iter().filter_map(|c| c.time_min()));
         times.sort_by(f64::total_cmp);
         times.dedup_by(|a, b| (*a - *b).abs() < 1e-6);
+        let mut prepared = prepared;
+        let max_batch = fit_memory(&mut prepared, plan.as_mut(), times.len())?;
         Ok(Ensemble {
+            max_batch,
             prepared,
             assets,
             streams,
@@ -448,7 +497,7 @@ impl Ensemble {
         let sc = &self.prepared.scenario;
         // Members share a weather stream unless each draws its own perturbation.
         let shared_weather = sc.ensemble.perturb.is_none();
-        let batch = if shared_weather { self.prepared.max_batch().min(ks.len()) } else { 1 };
+        let batch = if shared_weather { self.batch().min(ks.len()) } else { 1 };
         let label = |k: usize| match launch {
             Some(l) if l.stream.is_some() => format!("launch-window member {k}"),
             Some(_) => format!("sensitivity-run member {k}"),
@@ -622,10 +671,15 @@ impl Ensemble {
         Ok(acc)
     }
 
+    /// Most fires per GPU batch: the device's, within the memory budget.
+    fn batch(&self) -> usize {
+        self.max_batch.min(self.prepared.max_batch())
+    }
+
     /// Members run at a time when paged: what [`Ensemble::run_members`] holds at once (a chunk of CPU members, or of
     /// GPU batches).
     fn chunk_len(&self) -> usize {
-        let batch = if self.prepared.scenario.ensemble.perturb.is_none() { self.prepared.max_batch() } else { 1 };
+        let batch = if self.prepared.scenario.ensemble.perturb.is_none() { self.batch() } else { 1 };
         4 * if batch <= 1 { rayon::current_num_threads().max(1) } else { batch }
     }
 

@@ -57,6 +57,8 @@ pub struct Plan {
     pub attempts: usize,
     /// The DEM tiles the plan's flights read, for the runs to share.
     pub ground: Option<std::sync::Arc<crate::landscape::ground::Ground>>,
+    /// Working set per cell of the window, bytes: [`BYTES_PER_CELL_TO_RUN`], or an ensemble's.
+    pub per_cell_bytes: u64,
 }
 
 /// The memory budget of a run: `--memory-budget` / `[landscape] memory_budget` (`2GiB`, `800 MB`), else half the
@@ -75,9 +77,27 @@ pub fn memory_budget(given: Option<&str>) -> Result<u64> {
     Ok(crate::quantity::memory_available_bytes().map_or(4 << 30, |a| (a / 2) as u64))
 }
 
+/// Memory each further member of an ensemble running at the same time needs per cell of the window, bytes
+/// (estimate): its spread result (state, anchors, front and crown type per cell: 40 bytes) and the sweeps' scratch
+/// and lists. Measured: a second thread raised the peak of a 720 x 768-cell Thomas ensemble by 48 MiB (87 bytes per
+/// cell).
+pub const BYTES_PER_CELL_PER_MEMBER: u64 = 96;
+
+/// An ensemble's working set per cell, bytes: one run's ([`BYTES_PER_CELL_TO_RUN`]), each further member running at
+/// once, and the accumulators (a 4-byte burn count per reported time, and the ignition count).
+pub fn ensemble_bytes_per_cell(at_once: usize, times: usize) -> u64 {
+    BYTES_PER_CELL_TO_RUN as u64 + BYTES_PER_CELL_PER_MEMBER * (at_once.max(1) as u64 - 1) + 4 * (times as u64 + 1)
+}
+
 /// Refuse a window whose run would not fit the budget, naming both figures.
 pub fn check_budget(window: &CellWindow, full: &Grid, budget: u64, given: bool) -> Result<()> {
-    let need = window.len() as u64 * BYTES_PER_CELL_TO_RUN as u64;
+    check_budget_per_cell(window, full, budget, given, BYTES_PER_CELL_TO_RUN as u64)
+}
+
+/// [`check_budget`] for a working set of `per_cell` bytes per cell of the window (an ensemble's:
+/// [`ensemble_bytes_per_cell`]).
+pub fn check_budget_per_cell(window: &CellWindow, full: &Grid, budget: u64, given: bool, per_cell: u64) -> Result<()> {
+    let need = window.len() as u64 * per_cell;
     if need > budget {
         let whole = window.len() == full.len();
         return Err(Error::value(
@@ -188,7 +208,15 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     }
     check_budget(&window, &full, budget_bytes, given)?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan { full, window, first: window, budget_bytes, attempts: 1, ground }))
+    Ok(Some(Plan {
+        full,
+        window,
+        first: window,
+        budget_bytes,
+        attempts: 1,
+        ground,
+        per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
+    }))
 }
 
 /// A plan on window `w` of `sc`'s landscape, which must have `full_rows` x `full_cols` cells (what merged ensemble
@@ -209,7 +237,15 @@ pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usiz
     let budget_bytes = memory_budget(sc.landscape.memory_budget.as_deref())?;
     check_budget(&w, &full, budget_bytes, sc.landscape.memory_budget.is_some())?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan { full, window: w, first: w, budget_bytes, attempts: 1, ground: None }))
+    Ok(Some(Plan {
+        full,
+        window: w,
+        first: w,
+        budget_bytes,
+        attempts: 1,
+        ground: None,
+        per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
+    }))
 }
 
 /// GDAL's block cache (the tiles it keeps, least recently used dropped first): a quarter of the budget.
@@ -308,7 +344,7 @@ impl Plan {
         let tile = tile_cells();
         let pad = span(|p| p.0).max(span(|p| p.1)).max(tile as i64);
         let grown = bbox_window(&self.full, cells, pad).unwrap_or(w).union(&w).aligned(&self.full, tile);
-        check_budget(&grown, &self.full, self.budget_bytes, budget_given)?;
+        check_budget_per_cell(&grown, &self.full, self.budget_bytes, budget_given, self.per_cell_bytes)?;
         self.window = grown;
         self.attempts += 1;
         Ok(format!("{}; reading {} x {} cells and running again", b.why(), grown.cols, grown.rows))
