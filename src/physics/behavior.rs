@@ -298,6 +298,19 @@ impl CrownCell<'_> {
     }
 }
 
+/// Whether `cell` has a canopy that crown method `method` can burn (else its fire stays on the surface): FARSITE's
+/// (Finney) both cover and height above 0 ([`crown::has_canopy`]); behave's (Scott and Reinhardt) any canopy input
+/// above 0; none without crown fire.
+pub fn can_crown(cell: &CellRow, method: CrownMethod) -> bool {
+    let (cc, ch) = (cell.canopy_cover_frac as f64, cell.canopy_height_m as f64);
+    let (cbh, cbd) = (cell.canopy_base_height_m as f64, cell.canopy_bulk_density_kg_per_m3 as f64);
+    match method {
+        CrownMethod::Finney => crown::has_canopy(cc, ch),
+        CrownMethod::ScottReinhardt => cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0,
+        CrownMethod::None => false,
+    }
+}
+
 /// The CPU twin of the kernel for one cell, f64: returns the [`OUT_STRIDE`] outputs. `bed` is the cell's fuel bed
 /// (None: not burnable), `bed10` fuel model 10's at the same moistures (crown fire).
 pub fn cell_behavior(
@@ -340,11 +353,10 @@ pub fn cell_behavior(
             SurfaceHead { ros_m_per_min: ros_s, heat_per_area_kj_per_m2: hpa_s, fireline_intensity_kw_per_m: fi };
         let c = CrownCell { bed, b10, site, w, opts, head, u20, waf, wind_rel, slope, upslope };
         let outcome = match opts.crown {
-            CrownMethod::Finney if crown::has_canopy(cc, ch) => c.finney(ch, cbh, cbd),
-            CrownMethod::ScottReinhardt if cc > 0.0 || ch > 0.0 || cbh > 0.0 || cbd > 0.0 => {
-                c.scott_reinhardt(ch, cbh, cbd)
-            }
-            _ => None,
+            _ if !can_crown(cell, opts.crown) => None,
+            CrownMethod::Finney => c.finney(ch, cbh, cbd),
+            CrownMethod::ScottReinhardt => c.scott_reinhardt(ch, cbh, cbd),
+            CrownMethod::None => None,
         };
         if let Some((o, crown_dir_rel)) = outcome {
             kind = if o.active { map_code::ACTIVE } else { map_code::PASSIVE };

@@ -172,8 +172,13 @@ pub fn burn_batch_with_spotting(
         let t_launch = std::time::Instant::now();
         let reached = fire.newly_burned_by_run(&mut tracker)?;
         let batch_runs = reached.len().max(1) as f64;
-        for (r, new) in reached.into_iter().enumerate() {
+        for (r, mut new) in reached.into_iter().enumerate() {
             let (cells, stream, opts) = fire.setting();
+            // Only crowning cells launch unless surface fires may (Emberfall's rule with a threshold): the others'
+            // behaviour is not computed (their draws are keyed by cell, so the embers are the same).
+            if !(p.launch == LaunchRule::Emberfall && p.surface_intensity_kw_per_m > 0.0) {
+                new.retain(|&(i, _)| crate::physics::behavior::can_crown(&cells.rows[i], opts.surface.crown));
+            }
             let beh = behavior_at_arrival(cells, &new, stream, opts);
             let at = Launch { p, grid, cells, stream, fuel_temp_c, seed: seeds[r] };
             let per_cell: Vec<Option<Vec<Ember>>> =
