@@ -140,8 +140,11 @@ struct Tally<'a> {
 }
 
 impl Tally<'_> {
-    fn tick(&self) {
-        (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1);
+    /// A member done; not one that went beyond the window (it runs again: [`Ensemble::run`]).
+    fn tick_unless_beyond<O: std::borrow::Borrow<MemberOutcome>>(&self, o: &Result<O>) {
+        if !matches!(o, Ok(o) if o.borrow().beyond.is_some()) {
+            (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1);
+        }
     }
 }
 
@@ -511,7 +514,7 @@ impl Ensemble {
                     .par_iter()
                     .map(|&k| {
                         let o = self.run_member_under(k, launch).map_err(|e| e.within(label(k)));
-                        tally.tick();
+                        tally.tick_unless_beyond(&o);
                         o
                     })
                     .collect::<Result<_>>()?;
@@ -543,8 +546,9 @@ impl Ensemble {
                         // A batch of one: the member alone on the prepared context.
                         let (d, v) = &draws[b[0]];
                         let m = self.prepared.run_member(d.seed, v).map_err(|e| e.within(label(d.member)))?;
-                        outcomes.push((b[0], self.outcome(d, &m), true));
-                        tally.tick();
+                        let o = self.outcome(d, &m);
+                        tally.tick_unless_beyond(&Ok(&o));
+                        outcomes.push((b[0], o, true));
                         continue;
                     }
                     let items: Vec<(u64, crate::run::pipeline::Variation)> =
@@ -562,8 +566,8 @@ impl Ensemble {
                         add_counts(&counts);
                     }
                     for (&i, o) in b.iter().zip(batch) {
+                        tally.tick_unless_beyond(&Ok(&o));
                         outcomes.push((i, o, own));
-                        tally.tick();
                     }
                 }
             }
