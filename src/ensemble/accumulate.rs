@@ -1,6 +1,7 @@
 //! What an ensemble keeps: integer accumulators over members (per-cell burn counts at each reported time, ignition
 //! counts, and for the cells that ever burned binned arrival times, flame lengths and intensities) and one small
-//! record per member. Memory grows with the landscape and the burned footprint, not with the member count.
+//! record per member. Memory grows with the window of the landscape the members reach (the whole landscape
+//! when not paged) and the burned footprint, not with the member count.
 //! Counts add exactly, so accumulators of shards merge into the accumulators of one unsharded run, bit for bit.
 
 use std::collections::HashMap;

@@ -9,7 +9,9 @@
 //! - [`products`]: rasters, tables, plots, maps and the hazard report.
 //!
 //! [`Ensemble`] is one prepared scenario (the landscape loaded once, one GPU context); [`run_file`] runs a
-//! scenario file's ensemble (or one shard of it) end to end, [`merge`] combines shards.
+//! scenario file's ensemble (or one shard of it) end to end, [`merge`] combines shards. An ensemble reads the window
+//! of the landscape its members reach ([`crate::run::paging`]): members that go beyond it run again on a grown one,
+//! and the accumulators cover the first window and every cell reached, the same for a run and its merged shards.
 
 pub mod accumulate;
 pub use crate::run::assets;
