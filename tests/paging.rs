@@ -1,7 +1,7 @@
 //! Runs whose cost follows the fire (`src/run/paging.rs`): a run reads the window of the landscape its fire reaches,
 //! growing it as the fire nears its edge, and burns as the run over the whole landscape (`--whole-landscape`).
 //! Small tiles (`EMBERFALL_PAGE_TILE_CELLS`) make the Thomas landscape's fire cross many tile edges and land spot
-//! fires in tiles not read yet.
+//! fires in tiles not read yet; on the CPU twins and on the GPU (lavapipe in CI).
 
 mod common;
 
@@ -128,6 +128,34 @@ fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     assert_eq!(sp, sw, "the same spot fires");
 }
 
+/// The same Thomas fire on the GPU (lavapipe in CI): paged on 16-cell tiles (the window grows twice, embers land in
+/// tiles not read yet) and read whole, every raster identical over the window, the same spot fires.
+#[test]
+fn a_paged_thomas_fire_on_the_gpu_burns_as_on_the_whole_landscape() {
+    let d = tmpdir("paging-thomas-gpu");
+    let mut args = thomas_args();
+    let b = args.iter().position(|a| a == "--backend").unwrap();
+    args[b + 1] = "gpu".into();
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    let log = run(&args, &[], &paged, Some(16));
+    run(&args, &["--whole-landscape"], &whole, None);
+    assert!(log.contains("backend: gpu"), "{log}");
+    assert!(log.contains("paging: the fire neared the window's edge"), "the window grew: {log}");
+    let pa = assert_identical(&paged, &whole, "arrival_time_min.tif", 30.0);
+    assert!(pa.iter().filter(|v| burned(**v)).count() > 5000, "the fire burned");
+    for name in ["ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "crown_fire_type"] {
+        assert_identical(&paged, &whole, &format!("{name}.tif"), 30.0);
+    }
+    let spots = |p: &Path| {
+        let ds = gdal::Dataset::open(p.join("spot_fires.gpkg")).unwrap();
+        let n = gdal::vector::LayerAccess::feature_count(&ds.layer(0).unwrap());
+        n
+    };
+    let (sp, sw) = (spots(&paged), spots(&whole));
+    assert!(sw > 0, "the whole run spotted");
+    assert_eq!(sp, sw, "the same spot fires");
+}
+
 /// A memory budget below the working set of the window the fire needs is refused with both figures, before
 /// anything is written; the whole landscape under the same budget too.
 #[test]
@@ -235,28 +263,33 @@ fn a_fire_over_vsicurl_reads_only_the_tiles_it_reaches() {
 
 /// The demo's single failure (`examples/kairos_2024.toml`: a failure event flown over the Kii landscape, its
 /// fragments igniting, crown fire and spotting), paged on 16-cell tiles and read whole: the same debris (fragments,
-/// expected ignitions, the realisation's ignitions), and every raster the same, bit for bit, over the window.
+/// expected ignitions, the realisation's ignitions), and every raster the same, bit for bit, over the window; on the CPU
+/// twins and on the GPU.
 #[test]
 fn the_demo_failure_pages_as_on_the_whole_landscape() {
     let d = tmpdir("paging-demo");
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let scenario = root.join("examples/kairos_2024.toml");
-    let args: Vec<String> = vec!["run".into(), scenario.display().to_string(), "--backend".into(), "cpu".into()];
-    let (paged, whole) = (d.join("paged"), d.join("whole"));
-    let log = run(&args, &[], &paged, Some(16));
-    run(&args, &["--whole-landscape"], &whole, None);
-    assert!(log.contains("of the landscape's 400 x 400"), "a window was read: {log}");
-    let json = |p: &Path| -> serde_json::Value {
-        serde_json::from_str(&std::fs::read_to_string(p.join("summary.json")).unwrap()).unwrap()
-    };
-    let (sp, sw) = (json(&paged), json(&whole));
-    for key in ["fragments_on_landscape", "fragments_off_landscape", "expected_ignitions", "sampled_ignitions"] {
-        assert_eq!(sp["debris"][key], sw["debris"][key], "debris {key}");
-    }
-    assert!(sw["debris"]["sampled_ignitions"].as_array().is_some_and(|a| !a.is_empty()), "{}", sw["debris"]);
-    assert_eq!(sp["spread"]["burned_cells"], sw["spread"]["burned_cells"]);
-    for name in ["arrival_time_min", "flame_length_m", "crown_fire_type", "ignition_probability"] {
-        assert_identical(&paged, &whole, &format!("{name}.tif"), 10.0);
+    // The CPU twins, then the GPU (lavapipe in CI).
+    for backend in ["cpu", "gpu"] {
+        let args: Vec<String> = vec!["run".into(), scenario.display().to_string(), "--backend".into(), backend.into()];
+        let (paged, whole) = (d.join(backend).join("paged"), d.join(backend).join("whole"));
+        let log = run(&args, &[], &paged, Some(16));
+        run(&args, &["--whole-landscape"], &whole, None);
+        assert!(log.contains("of the landscape's 400 x 400"), "{backend}: a window was read: {log}");
+        assert!(log.contains(&format!("backend: {backend}")), "{log}");
+        let json = |p: &Path| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(p.join("summary.json")).unwrap()).unwrap()
+        };
+        let (sp, sw) = (json(&paged), json(&whole));
+        for key in ["fragments_on_landscape", "fragments_off_landscape", "expected_ignitions", "sampled_ignitions"] {
+            assert_eq!(sp["debris"][key], sw["debris"][key], "{backend}: debris {key}");
+        }
+        assert!(sw["debris"]["sampled_ignitions"].as_array().is_some_and(|a| !a.is_empty()), "{}", sw["debris"]);
+        assert_eq!(sp["spread"]["burned_cells"], sw["spread"]["burned_cells"], "{backend}");
+        for name in ["arrival_time_min", "flame_length_m", "crown_fire_type", "ignition_probability"] {
+            assert_identical(&paged, &whole, &format!("{name}.tif"), 10.0);
+        }
     }
 }
 
