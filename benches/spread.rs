@@ -396,4 +396,96 @@ fn main() {
         minutes,
         3.5,
     );
+    ensemble(&d);
+}
+
+/// A paged ensemble against the same ensemble reading the whole landscape: 40 members on the Thomas Fire
+/// landscape, one hot fragment at the fire's origin (impact probability 1), 6 h, crown fire and spotting on, each
+/// member drawing wind speed, direction and dead moisture; the whole `emberfall ensemble` process (cpu), wall time
+/// and peak memory (`memory:` line), and whether the burn probabilities agree over the window.
+fn ensemble(d: &std::path::Path) {
+    let tmp = std::env::temp_dir().join(format!("emberfall-bench-ens-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut src = gdal::spatial_ref::SpatialRef::from_epsg(4326).unwrap();
+    let mut dst = gdal::spatial_ref::SpatialRef::from_epsg(32611).unwrap();
+    src.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    dst.set_axis_mapping_strategy(gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder);
+    let (mut x, mut y, mut z) = ([-119.0883], [34.4086], [0.0]);
+    gdal::spatial_ref::CoordTransform::new(&src, &dst).unwrap().transform_coords(&mut x, &mut y, &mut z).unwrap();
+    let frag = tmp.join("fragment.csv");
+    std::fs::write(
+        &frag,
+        format!(
+            "id,x,y,mass_kg,size_m,material,temperature_c,impact_probability\nf0,{},{},0.02,0.01,steel,3000,1\n",
+            x[0], y[0]
+        ),
+    )
+    .unwrap();
+    let mut layers = String::new();
+    for (key, f) in [
+        ("elevation", "dem"),
+        ("slope", "slp"),
+        ("aspect", "asp"),
+        ("fuel", "fbfm40"),
+        ("canopy_cover", "cc"),
+        ("canopy_height", "ch"),
+        ("canopy_base_height", "cbh"),
+        ("canopy_bulk_density", "cbd"),
+    ] {
+        layers.push_str(&format!("{key} = \"{}\"\n", d.join(format!("{f}.tif")).display()));
+    }
+    let scenario = tmp.join("ensemble.toml");
+    std::fs::write(
+        &scenario,
+        format!(
+            "name = \"bench ensemble\"\nseed = 5\n[landscape]\n{layers}[weather]\nmoisture_pct = [3, 4, 5, 30, 60]\n\
+             wind_speed_kmh = 30\nwind_from_deg = 45\nwind_height = \"10m\"\n[debris]\nfragments = \"{}\"\n[spread]\n\
+             duration = \"6h\"\nisochrone_interval = \"1h\"\n[output]\ndir = \"{}\"\n[ensemble]\nmembers = 40\n\
+             [ensemble.perturb]\nwind_speed_sd_pct = 20\nwind_direction_sd_deg = 20\ndead_moisture_sd_pct = 10\n",
+            frag.display(),
+            tmp.join("out").display()
+        ),
+    )
+    .unwrap();
+    println!("\nthomas_fire ensemble, 40 members (+ 20 sensitivity runs), whole `emberfall ensemble` process (cpu):");
+    let run = |extra: &[&str], out: &str| -> (f64, String, String) {
+        let out = tmp.join(out);
+        let _ = std::fs::remove_dir_all(&out);
+        let t = Instant::now();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_emberfall"))
+            .arg("ensemble")
+            .arg(&scenario)
+            .args(["--backend", "cpu", "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        let wall = t.elapsed().as_secs_f64();
+        let err = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{err}");
+        // `ensemble` says its times on standard output.
+        let said = format!("{}{err}", String::from_utf8_lossy(&o.stdout));
+        let line = |p: &str| said.lines().find(|l| l.starts_with(p)).unwrap_or("").to_string();
+        (wall, line("time:"), line("memory:"))
+    };
+    let paged = run(&[], "paged");
+    let whole = run(&["--whole-landscape"], "whole");
+    println!("  paged:                  {:.2} s wall; {}; {}", paged.0, paged.1, paged.2);
+    println!("  --whole-landscape:      {:.2} s wall; {}; {}", whole.0, whole.1, whole.2);
+    let read = |p: &str| {
+        let ds = gdal::Dataset::open(tmp.join(p).join("burn_probability.tif")).unwrap();
+        let g = ds.geo_transform().unwrap();
+        let (c, r) = ds.raster_size();
+        let v = ds.rasterband(1).unwrap().read_as::<f32>((0, 0), (c, r), (c, r), None).unwrap().into_shape_and_vec().1;
+        (v, c, r, g)
+    };
+    let ((pv, pc, pr, pg), (wv, wc, wr, wg)) = (read("paged"), read("whole"));
+    let (c0, r0) = (((pg[0] - wg[0]) / wg[1]).round() as usize, ((pg[3] - wg[3]) / wg[5]).round() as usize);
+    let same = (0..pr).all(|r| (0..pc).all(|c| pv[r * pc + c].to_bits() == wv[(r0 + r) * wc + c0 + c].to_bits()));
+    println!(
+        "  paged / whole: {:.2}x faster; window {pc} x {pr} of {wc} x {wr}; burn probability identical over it: {}",
+        whole.0 / paged.0,
+        if same { "yes" } else { "NO" }
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
 }
