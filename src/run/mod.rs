@@ -158,6 +158,8 @@ pub fn run_scenario_on(sc: Scenario, engine: Engine, log: &mut dyn FnMut(&str)) 
             let mut prepared = prepare(sc, engine)?;
             if let Some(p) = &plan {
                 prepared.notes.push(p.note());
+                // The failure event the plan flew to place the window: the member takes it (the same flight).
+                prepared.preflown = p.flown.clone();
             }
             for n in &prepared.notes {
                 log(&format!("note: {n}"));

@@ -59,6 +59,8 @@ pub struct Plan {
     pub ground: Option<std::sync::Arc<crate::landscape::ground::Ground>>,
     /// Working set per cell of the window, bytes: [`BYTES_PER_CELL_TO_RUN`], or an ensemble's.
     pub per_cell_bytes: u64,
+    /// The scenario's failure event as the plan flew it, and the seed (the run's member takes it: not flown twice).
+    pub flown: Option<(u64, std::sync::Arc<crate::debris::DebrisField>)>,
 }
 
 /// The memory budget of a run: `--memory-budget` / `[landscape] memory_budget` (`2GiB`, `800 MB`), else half the
@@ -160,9 +162,9 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         }
     }
     // A debris field: every fragment on the landscape with its footprint (the ignition maps cover 4 sigma of it).
-    let mut ground = None;
+    let (mut ground, mut flown) = (None, None);
     let field = match &sc.debris {
-        Some(DebrisSpec::Fragments(p)) => Some(crate::debris::read_fragments(p, &full)?),
+        Some(DebrisSpec::Fragments(p)) => Some(std::sync::Arc::new(crate::debris::read_fragments(p, &full)?)),
         Some(DebrisSpec::Event { event, classes, winds_aloft }) => {
             let g = std::sync::Arc::new(crate::landscape::ground::Ground::new(&sc.landscape)?);
             let field = crate::debris::fly_event_over(event, classes, winds_aloft, &full, &|x, y| g.at(x, y), sc.seed)?;
@@ -170,6 +172,8 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
                 return Err(e.within("the ground under the failure event's flights"));
             }
             ground = Some(g);
+            let field = std::sync::Arc::new(field);
+            flown = Some((sc.seed, field.clone()));
             Some(field)
         }
         _ => None,
@@ -216,6 +220,7 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         attempts: 1,
         ground,
         per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
+        flown,
     }))
 }
 
@@ -245,6 +250,7 @@ pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usiz
         attempts: 1,
         ground: None,
         per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
+        flown: None,
     }))
 }
 

@@ -73,6 +73,9 @@ pub struct Prepared {
     pub notes: Vec<String>,
     /// Seconds spent preparing (reading and checking inputs).
     pub prepare_s: f64,
+    /// The scenario's failure event already flown with this seed (a paged run's plan flew it to place the window):
+    /// a member of that seed without a variation of the event takes it instead of flying it again.
+    pub preflown: Option<(u64, Arc<DebrisField>)>,
 }
 
 /// The debris of one member.
@@ -213,6 +216,7 @@ pub fn prepare(scenario: Scenario, engine: &Engine) -> Result<Prepared> {
         start,
         notes,
         prepare_s: t0.elapsed().as_secs_f64(),
+        preflown: None,
     })
 }
 
@@ -508,7 +512,13 @@ impl Prepared {
                             None => classes.clone(),
                         };
                         let winds = variation.winds_aloft.as_deref().unwrap_or(winds_aloft);
-                        let field = debris::fly_event(event, &classes, winds, &self.landscape, seed)?;
+                        let as_flown = variation.event.is_none()
+                            && variation.class_counts.is_none()
+                            && variation.winds_aloft.is_none();
+                        let field = match &self.preflown {
+                            Some((s, f)) if *s == seed && as_flown => f.clone(),
+                            _ => Arc::new(debris::fly_event(event, &classes, winds, &self.landscape, seed)?),
+                        };
                         let (ci, frags) = (&self.cell_ignition, &field.fragments);
                         let (maps, expected) = if variation.skip_maps {
                             (None, ignition::expected_by_fragment(grid, ci, frags, m1h, &sc.ignition))
@@ -518,7 +528,7 @@ impl Prepared {
                             (Some(Arc::new(maps)), expected)
                         };
                         notes.extend(debris_notes(&field, &expected));
-                        (Arc::new(field), maps)
+                        (field, maps)
                     }
                     (_, None) => return Err(Error::Internal("debris field not prepared".into())),
                 };
