@@ -9,6 +9,8 @@
 //!
 //! Landscape: $EMBERFALL_SHARED/landscapes/missoula_lcp or ../shared/landscapes/missoula_lcp.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -184,19 +186,7 @@ fn thomas_memory(shared: &Path, dir: &Path) {
         .unwrap();
         assets += &format!("\n[[asset]]\nname = \"{name}\"\nfile = \"{name}.geojson\"\nwithin = {within}\n");
     }
-    let layers: String = [
-        ("elevation", "dem"),
-        ("slope", "slp"),
-        ("aspect", "asp"),
-        ("fuel", "fbfm40"),
-        ("canopy_cover", "cc"),
-        ("canopy_height", "ch"),
-        ("canopy_base_height", "cbh"),
-        ("canopy_bulk_density", "cbd"),
-    ]
-    .iter()
-    .map(|(k, f)| format!("{k} = \"{}\"\n", t.join(format!("{f}.tif")).display()))
-    .collect();
+    let layers = common::thomas_toml(&t);
     let toml = format!(
         "name = \"Thomas memory case\"\nseed = 7\n[landscape]\n{layers}[weather]\nmoisture_pct = [3, 4, 6, 40, 70]\n\
          wind_speed_kmh = 40\nwind_from_deg = 45\nstream = \"santa_ana.csv\"\n[debris]\nfragments = \"thomas_fragments.csv\"\n\

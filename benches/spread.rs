@@ -7,6 +7,8 @@
 //! 2. A 6 h fire on ../shared/landscapes/thomas_fire (2000 x 2000), lit near the Thomas Fire's origin under a
 //!    Santa Ana wind.
 
+mod common;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::Instant;
@@ -374,20 +376,7 @@ fn main() {
     }
     // Whole process, issue 8's case: 30 km/h 10-m wind from 45 deg, moisture 3/4/5/30/60 %, 6 h.
     println!("\nthomas_fire whole process, 10-m wind 30 km/h from 45 deg, moisture 3/4/5/30/60 %, 6 h:");
-    let mut args = Vec::new();
-    for (flag, f) in [
-        ("--elevation", "dem"),
-        ("--slope", "slp"),
-        ("--aspect", "asp"),
-        ("--fuel", "fbfm40"),
-        ("--canopy-cover", "cc"),
-        ("--canopy-height", "ch"),
-        ("--canopy-base-height", "cbh"),
-        ("--canopy-bulk-density", "cbd"),
-    ] {
-        args.push(flag.to_string());
-        args.push(d.join(format!("{f}.tif")).display().to_string());
-    }
+    let mut args = common::thomas_args(&d);
     args.push("--ignite-lonlat=-119.0883,34.4086".into());
     whole_process(
         "thomas",
@@ -421,19 +410,7 @@ fn ensemble(d: &std::path::Path) {
         ),
     )
     .unwrap();
-    let mut layers = String::new();
-    for (key, f) in [
-        ("elevation", "dem"),
-        ("slope", "slp"),
-        ("aspect", "asp"),
-        ("fuel", "fbfm40"),
-        ("canopy_cover", "cc"),
-        ("canopy_height", "ch"),
-        ("canopy_base_height", "cbh"),
-        ("canopy_bulk_density", "cbd"),
-    ] {
-        layers.push_str(&format!("{key} = \"{}\"\n", d.join(format!("{f}.tif")).display()));
-    }
+    let layers = common::thomas_toml(d);
     let scenario = tmp.join("ensemble.toml");
     std::fs::write(
         &scenario,

@@ -113,17 +113,23 @@ fn a_paged_thomas_fire_burns_as_on_the_whole_landscape() {
     let w = &summary["landscape"]["read_window"];
     assert_eq!((w["landscape_cols"].as_u64(), w["landscape_rows"].as_u64()), (Some(2000), Some(2000)), "{w}");
     assert_eq!(w["cols"].as_u64().unwrap() * w["rows"].as_u64().unwrap(), pa.len() as u64, "{w}");
+    assert_same_behaviour_and_spotting(&paged, &whole);
+}
+
+/// A paged Thomas fire's behaviour rasters (spread rate, intensity, flame length, direction, crown fire type) are the
+/// whole run's over the window, crown fire burned, and both runs started the same spot fires (some).
+fn assert_same_behaviour_and_spotting(paged: &Path, whole: &Path) {
     for name in ["ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "spread_direction_deg"] {
-        assert_identical(&paged, &whole, &format!("{name}.tif"), 30.0);
+        assert_identical(paged, whole, &format!("{name}.tif"), 30.0);
     }
-    let types = assert_identical(&paged, &whole, "crown_fire_type.tif", 30.0);
+    let types = assert_identical(paged, whole, "crown_fire_type.tif", 30.0);
     assert!(types.iter().any(|&k| k == 2.0 || k == 3.0), "crown fire burned");
     let spots = |p: &Path| {
         let ds = gdal::Dataset::open(p.join("spot_fires.gpkg")).unwrap();
         let n = gdal::vector::LayerAccess::feature_count(&ds.layer(0).unwrap());
         n
     };
-    let (sp, sw) = (spots(&paged), spots(&whole));
+    let (sp, sw) = (spots(paged), spots(whole));
     assert!(sw > 0, "the whole run spotted");
     assert_eq!(sp, sw, "the same spot fires");
 }
@@ -143,17 +149,7 @@ fn a_paged_thomas_fire_on_the_gpu_burns_as_on_the_whole_landscape() {
     assert!(log.contains("paging: the fire neared the window's edge"), "the window grew: {log}");
     let pa = assert_identical(&paged, &whole, "arrival_time_min.tif", 30.0);
     assert!(pa.iter().filter(|v| burned(**v)).count() > 5000, "the fire burned");
-    for name in ["ros_m_per_min", "fireline_intensity_kw_per_m", "flame_length_m", "crown_fire_type"] {
-        assert_identical(&paged, &whole, &format!("{name}.tif"), 30.0);
-    }
-    let spots = |p: &Path| {
-        let ds = gdal::Dataset::open(p.join("spot_fires.gpkg")).unwrap();
-        let n = gdal::vector::LayerAccess::feature_count(&ds.layer(0).unwrap());
-        n
-    };
-    let (sp, sw) = (spots(&paged), spots(&whole));
-    assert!(sw > 0, "the whole run spotted");
-    assert_eq!(sp, sw, "the same spot fires");
+    assert_same_behaviour_and_spotting(&paged, &whole);
 }
 
 /// A memory budget below the working set of the window the fire needs is refused with both figures, before
