@@ -495,6 +495,83 @@ mod tests {
         assert!((perim[2] - 20.0 * q).abs() < 1e-9);
     }
 
+    /// A member burning landscape cells `(col, row, arrival min)` and igniting `lit`, added to `acc` (on its window).
+    fn add_member(acc: &mut Accumulator, member: u64, burned: &[(usize, usize, f32)], lit: &[(usize, usize)]) {
+        let local = |c: usize, r: usize| (r - acc.row0) * acc.cols + (c - acc.col0);
+        let record = MemberRecord {
+            member,
+            seed: member,
+            failure_time_s: None,
+            weather_member: None,
+            perturb: None,
+            class_counts: None,
+            ignitions: lit.len() as u32,
+            area_ha: Vec::new(),
+            perimeter_m: Vec::new(),
+            fires: Vec::new(),
+            asset_arrival_min: Vec::new(),
+            asset_debris_beyond: Vec::new(),
+            spot_fires: 0,
+            crown_area_ha: 0.0,
+            ignitions_by_class: Vec::new(),
+            ignitions_burned_out: 0,
+            ignitions_extrapolated: 0,
+        };
+        let burned = burned
+            .iter()
+            .map(|&(c, r, t)| CellBehaviour {
+                cell: local(c, r),
+                arrival_min: t,
+                ros_m_per_min: 1.0,
+                direction_deg: 0.0,
+                intensity_kw_per_m: 50.0 * t,
+                flame_length_m: 0.1 * t,
+                fire_type: 1.0,
+            })
+            .collect();
+        let ignition_cells = lit.iter().map(|&(c, r)| local(c, r) as u32).collect();
+        acc.add(&MemberOutcome { record, burned, ignition_cells, beyond: None }, true);
+    }
+
+    fn on(w: CellWindow) -> Accumulator {
+        let mut a = Accumulator::new("f".into(), 2, w.rows, w.cols, 60.0, vec![30.0, 60.0]);
+        (a.col0, a.row0, a.full_rows, a.full_cols) = (w.col0, w.row0, 40, 40);
+        a
+    }
+
+    /// Shards on two different windows of a 40 x 40 landscape merge into the accumulators of both members added on
+    /// the window holding both (cell indices mapped by the landscape's columns and rows); a window reframed onto a
+    /// larger one and back is unchanged.
+    #[test]
+    fn shards_on_different_windows_merge_as_on_one() {
+        let (wa, wb) =
+            (CellWindow { col0: 10, row0: 20, cols: 6, rows: 5 }, CellWindow { col0: 14, row0: 8, cols: 9, rows: 4 });
+        let m0 = [(11, 21, 10.0), (12, 21, 35.0), (15, 24, 59.0)];
+        let m1 = [(14, 8, 5.0), (15, 9, 20.0), (22, 11, 45.0)];
+        let (mut a, mut b) = (on(wa), on(wb));
+        add_member(&mut a, 0, &m0, &[(11, 21)]);
+        add_member(&mut b, 1, &m1, &[(14, 8), (22, 11)]);
+        let round = a.reframed(CellWindow { col0: 0, row0: 0, cols: 40, rows: 40 }).reframed(wa);
+        a.canonicalise();
+        assert_eq!(round, a, "reframed onto the landscape and back");
+        a.merge(&b).unwrap();
+        a.canonicalise();
+        let both = CellWindow { col0: 10, row0: 8, cols: 13, rows: 17 };
+        assert_eq!(a.cell_window(), both);
+        let mut expect = on(both);
+        add_member(&mut expect, 0, &m0, &[(11, 21)]);
+        add_member(&mut expect, 1, &m1, &[(14, 8), (22, 11)]);
+        expect.canonicalise();
+        assert_eq!(a, expect);
+        // Landscape cell (22, 11) burned by 45 min: counted at 60 min, not at 30; ignited once.
+        let i = (11 - 8) * 13 + (22 - 10);
+        assert_eq!((a.burned[0][i], a.burned[1][i], a.ignitions[i]), (0, 1, 1));
+        let mut reached: Vec<(usize, usize)> = a.reached_cells().collect();
+        reached.sort_unstable();
+        reached.dedup();
+        assert_eq!(reached.len(), 6, "six cells burned, the ignited ones among them: {reached:?}");
+    }
+
     #[test]
     fn log_bins_round_trip() {
         for v in [0.02, 0.5, 3.0, 40.0, 999.0] {
