@@ -460,3 +460,46 @@ fn an_ensemble_pages_as_on_the_whole_landscape_and_its_shards_merge_alike() {
     assert_eq!((pc, pr), (256, 256), "the merge covers the landscape");
     assert!(p.iter().zip(&w).all(|(a, b)| a.to_bits() == b.to_bits()), "the whole ensemble's burn probability");
 }
+
+/// The demo's hazard ensemble (failures over the first 20 s of flight along `examples/kairos_trajectory.csv`,
+/// Poisson fragment counts, perturbed weather; without its launch-window sweep), 8 members on 16-cell tiles: the
+/// first window holds the debris of failures spread over the failure times; every member's record and the burn
+/// probabilities are the whole landscape's.
+#[test]
+fn the_demo_ensemble_pages_as_on_the_whole_landscape() {
+    let d = tmpdir("paging-demo-ensemble");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("examples/kairos_2024.toml")).unwrap();
+    let (a, b) = (text.find("[launch_window]").unwrap(), text.find("[[asset]]").unwrap());
+    let ex = root.join("examples");
+    let text = format!("{}{}", &text[..a], &text[b..])
+        .replace("\"../dem/", &format!("\"{}/dem/", root.display()))
+        .replace("\"kairos_trajectory.csv\"", &format!("\"{}\"", ex.join("kairos_trajectory.csv").display()))
+        .replace("\"kii_assets/", &format!("\"{}/kii_assets/", ex.display()))
+        .replace("\"../out/kairos_2024\"", &format!("\"{}\"", d.join("out").display()));
+    let scenario = d.join("hazard.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let args: Vec<String> = ["ensemble", scenario.to_str().unwrap(), "--members", "8", "--backend", "cpu"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let (paged, whole) = (d.join("paged"), d.join("whole"));
+    let log = run(&args, &[], &paged, Some(16));
+    run(&args, &["--whole-landscape"], &whole, None);
+    assert!(log.contains("of the landscape's 400 x 400"), "a window was read: {log}");
+    assert_eq!(
+        std::fs::read_to_string(paged.join("members.csv")).unwrap(),
+        std::fs::read_to_string(whole.join("members.csv")).unwrap(),
+        "the members' records"
+    );
+    for name in ["burn_probability", "ignition_density", "arrival_time_p50_min"] {
+        let (p, w, _) = overlay(&paged, &whole, &format!("{name}.tif"), 10.0);
+        let differ = p.iter().zip(&w).filter(|(a, b)| a.to_bits() != b.to_bits()).count();
+        assert_eq!(differ, 0, "{name}: {differ} of {} cells differ from the whole ensemble", p.len());
+    }
+    let (p, w, _) = overlay(&paged, &whole, "burn_probability.tif", 10.0);
+    let (all, ..) = raster(&whole.join("burn_probability.tif"));
+    let positive = |v: &[f32]| v.iter().filter(|x| **x > 0.0).count();
+    assert!(positive(&p) > 100, "the members burned");
+    assert_eq!(positive(&w), positive(&all), "the whole ensemble burned beyond the paged window");
+}

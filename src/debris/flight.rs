@@ -602,7 +602,17 @@ const SHOW_FLIGHT_PROGRESS_FROM: usize = 200_000;
 /// landscape of which only a window was read, the whole landscape's DEM, read tile by tile as the flights ask.
 pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {
     match &ls.ground {
-        Some(g) => g.at(x, y),
+        // Paged: the cells of the window read come from its elevation (the whole landscape's values), the others
+        // from the DEM's tiles; one lock per cell beyond the window only.
+        Some(g) => {
+            let w = ls.paged.as_ref().map(|p| p.window);
+            crate::landscape::ground::bilinear(g.grid(), x, y, |r, c| match w {
+                Some(w) if r >= w.row0 && c >= w.col0 && r < w.row0 + w.rows && c < w.col0 + w.cols => {
+                    ls.elevation_m[(r - w.row0) * w.cols + (c - w.col0)]
+                }
+                _ => g.cell(r, c),
+            })
+        }
         None => {
             let g = &ls.grid;
             crate::landscape::ground::bilinear(g, x, y, |r, c| ls.elevation_m[r * g.cols + c])

@@ -3,7 +3,7 @@
 //! alone, so member k of seed s is the same fire whatever the member count, shard or backend.
 
 use crate::debris::{BreakUp, FragmentClass};
-use crate::ensemble::spec::{EnsembleSpec, FailureTime, Position};
+use crate::ensemble::spec::{EnsembleSpec, FailureTime};
 use crate::rng::Rng;
 use crate::run::pipeline::Variation;
 use crate::units::frac_from_pct;
@@ -134,24 +134,7 @@ pub fn variation(
     launch: Option<&crate::run::ensemble_spec::Launch>,
 ) -> Variation {
     let event = match (d.failure_time_s, event, &spec.trajectory) {
-        (Some(t), Some(ev), Some(traj)) => {
-            let s = traj.at(t);
-            let (mut x, mut y, mut lon, mut lat) = (None, None, None, None);
-            match s.pos {
-                Position::Map { x: a, y: b } => (x, y) = (Some(a), Some(b)),
-                Position::LonLat { lon: a, lat: b } => (lon, lat) = (Some(a), Some(b)),
-            }
-            Some(BreakUp {
-                x,
-                y,
-                lon,
-                lat,
-                altitude_agl_m: s.altitude_agl_m,
-                velocity_enu_m_s: s.velocity_enu_m_s,
-                time_after_liftoff_s: t,
-                ..ev.clone()
-            })
-        }
+        (Some(t), Some(ev), Some(traj)) => Some(traj.break_up(ev, t)),
         _ => None,
     };
     // A launch-window candidate's weather replaces the weather members.

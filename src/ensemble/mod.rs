@@ -825,7 +825,7 @@ pub fn run_scenario_on(
         let t0 = Instant::now();
         log(&format!("backend: {}", engine.name()));
         // The window of the landscape the members' fires reach (paging); none: the whole landscape.
-        let plan = crate::run::paging::plan(&sc)?;
+        let plan = crate::run::paging::plan_ensemble(&sc)?;
         let mut ens = Ensemble::prepare_paged(sc, engine, opts.members, plan)?;
         for n in &ens.prepared.notes {
             log(&format!("note: {n}"));

@@ -4,7 +4,7 @@
 //! ground under a fragment is the whole landscape's, value for value.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use super::window::{CellWindow, TILE_CELLS};
 use super::*;
@@ -19,7 +19,7 @@ pub struct Ground {
     /// The elevation layer's source, the CRS assigned to files without one and the open file: found and opened at
     /// the first tile read (a mosaic's VRT is parsed at each open), then kept.
     source: Mutex<Option<(Job, Option<String>, Dataset)>>,
-    tiles: Mutex<Tiles>,
+    tiles: RwLock<Tiles>,
     error: Mutex<Option<Error>>,
 }
 
@@ -38,7 +38,7 @@ impl Ground {
     /// The DEM of the landscape `spec` names, whose grid `full` is known, nothing read or opened yet.
     pub fn over(spec: &LandscapeSpec, full: Grid) -> Ground {
         let spec = LandscapeSpec { window: None, ground: None, ..spec.clone() };
-        Ground { full, spec, source: Mutex::new(None), tiles: Mutex::new(HashMap::new()), error: Mutex::new(None) }
+        Ground { full, spec, source: Mutex::new(None), tiles: RwLock::new(HashMap::new()), error: Mutex::new(None) }
     }
 
     /// Read tile `win` of the DEM (the caller holds the tiles' lock).
@@ -73,7 +73,7 @@ impl Ground {
 
     /// Tiles read so far.
     pub fn tiles_read(&self) -> usize {
-        self.tiles.lock().map_or(0, |t| t.len())
+        self.tiles.read().map_or(0, |t| t.len())
     }
 
     /// The first error reading a tile met, if any (the ground there was taken as sea level meanwhile).
@@ -82,7 +82,7 @@ impl Ground {
     }
 
     /// Elevation of cell (row, col) of the landscape, m (NaN where nodata).
-    fn cell(&self, r: usize, c: usize) -> f32 {
+    pub fn cell(&self, r: usize, c: usize) -> f32 {
         let key = (c / TILE_CELLS, r / TILE_CELLS);
         let win = CellWindow { col0: key.0 * TILE_CELLS, row0: key.1 * TILE_CELLS, cols: TILE_CELLS, rows: TILE_CELLS };
         let win = CellWindow {
@@ -90,8 +90,14 @@ impl Ground {
             rows: win.rows.min(self.full.rows - win.row0),
             ..win
         };
+        // Tiles read are shared by readers (flights run in parallel); a missing one is read under the write lock.
+        let cached =
+            self.tiles.read().ok().and_then(|t| t.get(&key).map(|t| t[(r - win.row0) * win.cols + (c - win.col0)]));
+        if let Some(v) = cached {
+            return v;
+        }
         let tile = {
-            let Ok(mut tiles) = self.tiles.lock() else { return f32::NAN };
+            let Ok(mut tiles) = self.tiles.write() else { return f32::NAN };
             match tiles.get(&key) {
                 Some(t) => t.clone(),
                 None => match self.read_tile(&win) {

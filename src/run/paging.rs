@@ -178,9 +178,8 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         }
         _ => None,
     };
-    for f in field.iter().flat_map(|f| &f.fragments) {
-        let r = f.footprint.map_or(0.0, |fp| 4.0 * fp.sigma_along_m.max(fp.sigma_cross_m)) + 2.0 * full.dx();
-        pts.extend([(f.x - r, f.y - r), (f.x + r, f.y + r)]);
+    if let Some(f) = &field {
+        footprint_corners(f, &full, &mut pts);
     }
     for a in &sc.ensemble.assets {
         let (x0, y0, x1, y1) = crate::run::assets::extent(a, &full)?;
@@ -191,13 +190,7 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         }
         pts.extend([(x0, y0), (x1, y1)]);
     }
-    let cells: Vec<(i64, i64)> = pts
-        .iter()
-        .map(|&(x, y)| {
-            let (fr, fc) = full.fractional_cell(x, y);
-            (fc.floor() as i64, fr.floor() as i64)
-        })
-        .collect();
+    let cells = cells_at(&full, &pts);
     let tile = tile_cells();
     let Some(first) = bbox_window(&full, &cells, tile as i64) else {
         // Nothing on the landscape: the whole-landscape run says what lies off it.
@@ -222,6 +215,64 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
         per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
         flown,
     }))
+}
+
+/// The corners of the square around every fragment of `field` holding 4 sigma of its footprint (the ignition maps'
+/// reach) and two cells of `full`.
+fn footprint_corners(field: &crate::debris::DebrisField, full: &Grid, pts: &mut Vec<(f64, f64)>) {
+    for f in &field.fragments {
+        let r = f.footprint.map_or(0.0, |fp| 4.0 * fp.sigma_along_m.max(fp.sigma_cross_m)) + 2.0 * full.dx();
+        pts.extend([(f.x - r, f.y - r), (f.x + r, f.y + r)]);
+    }
+}
+
+/// The cells (column, row) of `full` at map points `pts` (possibly off it).
+fn cells_at(full: &Grid, pts: &[(f64, f64)]) -> Vec<(i64, i64)> {
+    pts.iter()
+        .map(|&(x, y)| {
+            let (fr, fc) = full.fractional_cell(x, y);
+            (fc.floor() as i64, fr.floor() as i64)
+        })
+        .collect()
+}
+
+/// Failure times an ensemble's first window is placed with: spread over the failure-time distribution.
+const FIRST_WINDOW_FAILURES: usize = 5;
+
+/// [`plan`] for an ensemble: with a failure event on a trajectory, its first window also holds the debris of
+/// failures spread over the failure-time distribution ([`crate::run::ensemble_spec::FailureTime::span`]), flown
+/// with the scenario's seed, so that members failing elsewhere along the flight do not all outgrow it.
+pub fn plan_ensemble(sc: &Scenario) -> Result<Option<Plan>> {
+    let Some(mut p) = plan(sc)? else { return Ok(None) };
+    let (Some(DebrisSpec::Event { event, classes, winds_aloft }), Some(traj), Some(ft), Some(g)) =
+        (&sc.debris, &sc.ensemble.trajectory, &sc.ensemble.failure_time, p.ground.clone())
+    else {
+        return Ok(Some(p));
+    };
+    let mut pts = Vec::new();
+    for t in ft.span(FIRST_WINDOW_FAILURES) {
+        let bu = traj.break_up(event, t);
+        let field = crate::debris::fly_event_over(&bu, classes, winds_aloft, &p.full, &|x, y| g.at(x, y), sc.seed)
+            .map_err(|e| e.within(format!("the failure at {t} s, placing the ensemble's window")))?;
+        footprint_corners(&field, &p.full, &mut pts);
+    }
+    if let Some(e) = g.take_error() {
+        return Err(e.within("the ground under the failure event's flights"));
+    }
+    let tile = tile_cells();
+    let Some(w) = bbox_window(&p.full, &cells_at(&p.full, &pts), tile as i64) else { return Ok(Some(p)) };
+    let w = w.union(&p.window).aligned(&p.full, tile);
+    let given = sc.landscape.memory_budget.is_some();
+    if w == CellWindow::whole(&p.full) {
+        // As `plan`: a whole landscape is checked here against a budget given, else when it loads.
+        if given {
+            check_budget(&w, &p.full, p.budget_bytes, given)?;
+        }
+        return Ok(None);
+    }
+    check_budget(&w, &p.full, p.budget_bytes, given)?;
+    (p.window, p.first) = (w, w);
+    Ok(Some(p))
 }
 
 /// A plan on window `w` of `sc`'s landscape, which must have `full_rows` x `full_cols` cells (what merged ensemble

@@ -262,6 +262,27 @@ pub fn read_trajectory(path: &Path) -> Result<Trajectory> {
 }
 
 impl Trajectory {
+    /// Break-up `ev` (its catalogue, dispersion and samples) at failure time `t_s` on this trajectory: the position,
+    /// height and velocity there.
+    pub fn break_up(&self, ev: &crate::debris::BreakUp, t_s: f64) -> crate::debris::BreakUp {
+        let s = self.at(t_s);
+        let (mut x, mut y, mut lon, mut lat) = (None, None, None, None);
+        match s.pos {
+            Position::Map { x: a, y: b } => (x, y) = (Some(a), Some(b)),
+            Position::LonLat { lon: a, lat: b } => (lon, lat) = (Some(a), Some(b)),
+        }
+        crate::debris::BreakUp {
+            x,
+            y,
+            lon,
+            lat,
+            altitude_agl_m: s.altitude_agl_m,
+            velocity_enu_m_s: s.velocity_enu_m_s,
+            time_after_liftoff_s: t_s,
+            ..ev.clone()
+        }
+    }
+
     /// The state at `t_s` (linear between points; clamped to the ends).
     pub fn at(&self, t_s: f64) -> TrajectoryPoint {
         let p = &self.points;

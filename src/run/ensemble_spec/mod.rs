@@ -132,6 +132,24 @@ pub enum FailureTime {
     Table(Vec<(f64, f64)>),
 }
 
+impl FailureTime {
+    /// Failure times spanning the distribution, for placing a paged ensemble's first window: `n` evenly over a
+    /// uniform range (its ends included), or a table's times (`n` of them evenly by row when it has more).
+    pub fn span(&self, n: usize) -> Vec<f64> {
+        match self {
+            FailureTime::Uniform { from_s, to_s } => {
+                let n = n.max(2);
+                (0..n).map(|k| from_s + (to_s - from_s) * k as f64 / (n - 1) as f64).collect()
+            }
+            FailureTime::Table(v) if v.len() <= n.max(2) => v.iter().map(|p| p.0).collect(),
+            FailureTime::Table(v) => {
+                let n = n.max(2);
+                (0..n).map(|k| v[k * (v.len() - 1) / (n - 1)].0).collect()
+            }
+        }
+    }
+}
+
 /// A nominal trajectory: points in time order, interpolated linearly.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trajectory {
