@@ -605,12 +605,14 @@ pub fn ground_elevation(ls: &Landscape, x: f64, y: f64) -> f64 {
         // Paged: the cells of the window read come from its elevation (the whole landscape's values), the others
         // from the DEM's tiles; one lock per cell beyond the window only.
         Some(g) => {
-            let w = ls.paged.as_ref().map(|p| p.window);
-            crate::landscape::ground::bilinear(g.grid(), x, y, |r, c| match w {
-                Some(w) if r >= w.row0 && c >= w.col0 && r < w.row0 + w.rows && c < w.col0 + w.cols => {
+            // (A window grown to the whole landscape reads it all: `paged` is then none and the grid the whole.)
+            let w = ls.paged.as_ref().map_or(crate::landscape::window::CellWindow::whole(&ls.grid), |p| p.window);
+            crate::landscape::ground::bilinear(g.grid(), x, y, |r, c| {
+                if r >= w.row0 && c >= w.col0 && r < w.row0 + w.rows && c < w.col0 + w.cols {
                     ls.elevation_m[(r - w.row0) * w.cols + (c - w.col0)]
+                } else {
+                    g.cell(r, c)
                 }
-                _ => g.cell(r, c),
             })
         }
         None => {
