@@ -143,8 +143,8 @@ struct Tally<'a> {
 
 impl Tally<'_> {
     /// A member done; not one that went beyond the window (it runs again: [`Ensemble::run`]).
-    fn tick_unless_beyond<O: std::borrow::Borrow<MemberOutcome>>(&self, o: &Result<O>) {
-        if !matches!(o, Ok(o) if o.borrow().beyond.is_some()) {
+    fn tick_unless_beyond(&self, o: Option<&MemberOutcome>) {
+        if o.is_none_or(|o| o.beyond.is_none()) {
             (self.progress)(self.done.fetch_add(1, Ordering::Relaxed) + 1);
         }
     }
@@ -516,7 +516,7 @@ impl Ensemble {
                     .par_iter()
                     .map(|&k| {
                         let o = self.run_member_under(k, launch).map_err(|e| e.within(label(k)));
-                        tally.tick_unless_beyond(&o);
+                        tally.tick_unless_beyond(o.as_ref().ok());
                         o
                     })
                     .collect::<Result<_>>()?;
@@ -549,7 +549,7 @@ impl Ensemble {
                         let (d, v) = &draws[b[0]];
                         let m = self.prepared.run_member(d.seed, v).map_err(|e| e.within(label(d.member)))?;
                         let o = self.outcome(d, &m);
-                        tally.tick_unless_beyond(&Ok(&o));
+                        tally.tick_unless_beyond(Some(&o));
                         outcomes.push((b[0], o, true));
                         continue;
                     }
@@ -568,7 +568,7 @@ impl Ensemble {
                         add_counts(&counts);
                     }
                     for (&i, o) in b.iter().zip(batch) {
-                        tally.tick_unless_beyond(&Ok(&o));
+                        tally.tick_unless_beyond(Some(&o));
                         outcomes.push((i, o, own));
                     }
                 }

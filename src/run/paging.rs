@@ -205,16 +205,7 @@ pub fn plan(sc: &Scenario) -> Result<Option<Plan>> {
     }
     check_budget(&window, &full, budget_bytes, given)?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan {
-        full,
-        window,
-        first: window,
-        budget_bytes,
-        attempts: 1,
-        ground,
-        per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
-        flown,
-    }))
+    Ok(Some(Plan { ground, flown, ..Plan::first(full, window, budget_bytes) }))
 }
 
 /// The corners of the square around every fragment of `field` holding 4 sigma of its footprint (the ignition maps'
@@ -293,16 +284,7 @@ pub fn on_window(sc: &Scenario, w: CellWindow, full_rows: usize, full_cols: usiz
     let budget_bytes = memory_budget(sc.landscape.memory_budget.as_deref())?;
     check_budget(&w, &full, budget_bytes, sc.landscape.memory_budget.is_some())?;
     set_gdal_cache(budget_bytes);
-    Ok(Some(Plan {
-        full,
-        window: w,
-        first: w,
-        budget_bytes,
-        attempts: 1,
-        ground: None,
-        per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
-        flown: None,
-    }))
+    Ok(Some(Plan::first(full, w, budget_bytes)))
 }
 
 /// GDAL's block cache (the tiles it keeps, least recently used dropped first): a quarter of the budget.
@@ -357,6 +339,20 @@ impl Beyond {
 }
 
 impl Plan {
+    /// A first window of `full` under a budget: one run's working set, no flights.
+    fn first(full: Grid, window: CellWindow, budget_bytes: u64) -> Plan {
+        Plan {
+            full,
+            window,
+            first: window,
+            budget_bytes,
+            attempts: 1,
+            ground: None,
+            per_cell_bytes: BYTES_PER_CELL_TO_RUN as u64,
+            flown: None,
+        }
+    }
+
     /// Whether a run on the plan's window went beyond it: its fire came within [`EDGE_CELLS`] of an edge of the
     /// window that is not the landscape's, or an ember or a fragment landed on the landscape beyond it; none when the
     /// window held the fire (its results are then the whole landscape's).
@@ -379,14 +375,10 @@ impl Plan {
                 }
             }
         }
-        // Fragments that land beyond the window on the landscape (their draws are the member's, whatever was read).
-        if let Some(d) = &member.debris {
-            for (x, y) in crate::debris::ignition::landing_points(&d.field.fragments, member.seed) {
-                if let Some((c, r)) = w.beyond(&self.full, x, y) {
-                    b.fragment = true;
-                    b.cells.push((c as i64, r as i64));
-                }
-            }
+        // Fragments that landed beyond the window on the landscape (found where the member's debris was drawn).
+        for &(c, r) in member.debris.iter().flat_map(|d| &d.landed_beyond) {
+            b.fragment = true;
+            b.cells.push((c as i64, r as i64));
         }
         (b.near_edge || b.ember || b.fragment).then_some(b)
     }

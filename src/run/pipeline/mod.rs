@@ -91,6 +91,9 @@ pub struct MemberDebris {
     pub ignitions: Vec<SampledIgnition>,
     /// Time this member spent on its debris (a failure event's flights, the ignition maps, the draw), s.
     pub debris_s: f64,
+    /// On a window of the landscape (paging): the landscape's cells (column, row) where fragments of this
+    /// realisation landed beyond the window (the run must grow it: `run::paging::Plan::beyond`).
+    pub landed_beyond: Vec<(usize, usize)>,
 }
 
 /// Burned area at one time of the run, from cell counts.
@@ -437,12 +440,7 @@ impl Prepared {
         let spot = self.spotting_of(variation);
         // On a window of the landscape (paging), a fragment landing on the landscape beyond it sends the member to a
         // larger window (`run::paging::Plan::beyond`): its fire is not spread on this one.
-        let fell_beyond = match (&self.landscape.paged, &debris) {
-            (Some(p), Some(d)) => crate::debris::ignition::landing_points(&d.field.fragments, seed)
-                .into_iter()
-                .any(|(x, y)| p.window.beyond(&p.full, x, y).is_some()),
-            _ => false,
-        };
+        let fell_beyond = debris.as_ref().is_some_and(|d| !d.landed_beyond.is_empty());
         let (fire, summary, spotting) = if sources.is_empty() || fell_beyond {
             (None, None, None)
         } else {
@@ -548,6 +546,14 @@ impl Prepared {
                 let expected_ignitions = maps.as_ref().map_or(f64::NAN, |m| m.expected.iter().map(|&v| v as f64).sum());
                 let max_cell_probability =
                     maps.as_ref().map_or(f32::NAN, |m| m.probability.iter().copied().fold(0f32, f32::max));
+                // Paged: where fragments land beyond the window (their draws are the member's, whatever was read).
+                let landed_beyond = match &self.landscape.paged {
+                    Some(p) => ignition::landing_points(&field.fragments, seed)
+                        .into_iter()
+                        .filter_map(|(x, y)| p.window.beyond(&p.full, x, y))
+                        .collect(),
+                    None => Vec::new(),
+                };
                 Some(MemberDebris {
                     form: spec.form(),
                     field,
@@ -556,6 +562,7 @@ impl Prepared {
                     max_cell_probability,
                     ignitions,
                     debris_s: started.elapsed().as_secs_f64(),
+                    landed_beyond,
                 })
             }
         };
