@@ -24,12 +24,12 @@ struct Dom {
     cur: u32,      // list slot read
     next: u32,     // list slot written
     window: u32,   // window number
-    list_cap: u32, // entries per list slot: cells times runs
-    runs: u32,     // fires side by side: entry = run * cols * rows + cell
+    list_cap: u32, // entries of the state: cells times runs
+    runs: u32,     // fires side by side
     col0: u32,     // column and row of the grid's first cell in the whole landscape: positions are cells from
     row0: u32,     // the landscape's corner
-    pad0: u32,
-    pad1: u32,
+    tiles_x: u32,  // tiles per row of the grid (the GPU's tile pool; 0 on the CPU)
+    pool: u32,     // cells of the device's tile slots (the GPU's tile pool: entry = cell * runs + run; 0 on the CPU)
 }
 
 // The 8 neighbours (dcol, drow) in the order of the CPU twin.
@@ -53,28 +53,15 @@ fn delay(p: vec4<f32>, de: f32, dn: f32, dist: f32) -> f32 {
     return p.w * (dist - (de * p.y + dn * p.z));
 }
 
-// Index of the cell at (c, r) + (dc, dr), or NO_INDEX outside the grid.
-fn offset(dom: Dom, c: i32, r: i32, d: vec2<i32>) -> u32 {
-    let nc = c + d.x;
-    let nr = r + d.y;
-    if (nc < 0 || nr < 0 || nc >= i32(dom.cols) || nr >= i32(dom.rows)) { return NO_INDEX; }
-    return u32(nr) * dom.cols + u32(nc);
-}
-
-fn cell_of(dom: Dom, x: f32, y: f32) -> u32 {
-    let c = clamp(i32(floor(x)) - i32(dom.col0), 0, i32(dom.cols) - 1);
-    let r = clamp(i32(floor(y)) - i32(dom.row0), 0, i32(dom.rows) - 1);
-    return u32(r) * dom.cols + u32(c);
-}
-
 fn improves(new_t: f32, old_t: f32) -> bool {
     return new_t < old_t - max(old_t * EPS_REL, EPS_ABS_MIN);
 }
 
-// Spread rate along the direction of travel, its azimuth and the intensity where the front passes cell x.
-fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, x: u32) -> vec4<f32> {
-    let xc = f32(x % dom.cols + dom.col0) + 0.5;
-    let yc = f32(x / dom.cols + dom.row0) + 0.5;
+// Spread rate along the direction of travel, its azimuth and the intensity where the front passes the cell at
+// column and row cr of the grid.
+fn front_values(dom: Dom, p: vec4<f32>, heat: f32, s: vec4<f32>, cr: vec2<i32>) -> vec4<f32> {
+    let xc = f32(u32(cr.x) + dom.col0) + 0.5;
+    let yc = f32(u32(cr.y) + dom.row0) + 0.5;
     let de = (xc - s.y) * dom.cell_e;
     let dn = (yc - s.z) * dom.cell_n;
     let dist = sqrt(de * de + dn * dn);

@@ -10,7 +10,8 @@
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let i = flat_index(wg, nwg, li);
-    if (i >= arrayLength(&idx)) { return; }
+    // The host pads idx with NO_INDEX to whole 16-byte words: the padding reads nothing.
+    if (i >= arrayLength(&idx) || idx[i] == NO_INDEX) { return; }
     out_state[i] = state[idx[i]];
     out_ids[i] = ids[idx[i]];
 }

@@ -12,7 +12,7 @@
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let x = flat_index(wg, nwg, li);
-    if (x >= dom.cols * dom.rows * dom.runs) { return; }
+    if (x >= dom.pool * dom.runs) { return; }
     let t = state[x].x;
     if (ids[x] != NO_ANCHOR && t > dom.t_start && t <= dom.t_end) {
         let k = atomicAdd(&found_count, 1u);

@@ -1,5 +1,6 @@
 // Spread, step 1 of a sweep: relax every cell of the active list from its 8 neighbours (Jacobi: reads the
-// state of the previous sweep, writes only its own scratch entry). CPU twin: kernel::relax_cell.
+// state of the previous sweep, writes only its own scratch entry). CPU twin: kernel::relax_cell. Cells are found
+// through the tile pool (spread_tiles.wgsl): entry = device index of the cell * runs + run.
 
 @group(0) @binding(0) var<uniform> dom: Dom;
 @group(0) @binding(1) var<storage, read> params: array<vec4<f32>>;
@@ -10,6 +11,8 @@
 @group(0) @binding(6) var<storage, read_write> counters: array<atomic<u32>>;
 @group(0) @binding(7) var<storage, read_write> scratch: array<vec4<f32>>;
 @group(0) @binding(8) var<storage, read_write> scratch_ids: array<u32>;
+@group(0) @binding(9) var<storage, read> table: array<u32>;
+@group(0) @binding(10) var<storage, read> owner: array<u32>;
 
 fn blocked_cell(i: u32) -> bool {
     return i == NO_INDEX || mask[i] == 0u;
@@ -18,7 +21,7 @@ fn blocked_cell(i: u32) -> bool {
 // A diagonal step crosses a barrier when both cells beside it are non-burnable.
 fn diagonal_blocked(c: i32, r: i32, d: vec2<i32>) -> bool {
     if (d.x == 0 || d.y == 0) { return false; }
-    return blocked_cell(offset(dom, c, r, vec2<i32>(d.x, 0))) && blocked_cell(offset(dom, c, r, vec2<i32>(0, d.y)));
+    return blocked_cell(offset(c, r, vec2<i32>(d.x, 0))) && blocked_cell(offset(c, r, vec2<i32>(0, d.y)));
 }
 
 // Whether a cell holding anchor cid (state cs) vouches for the visibility of anchor aid (state s): the same
@@ -31,20 +34,21 @@ fn same_source(aid: u32, s: vec4<f32>, cid: u32, cs: vec4<f32>) -> bool {
         && abs(cs.y - s.y) <= FRONT_VOUCH_CELLS && abs(cs.z - s.z) <= FRONT_VOUCH_CELLS;
 }
 
-// Entries are run * cells + cell: every fire of a batch is relaxed in the same dispatch, each within its run.
+// Entries are cell * runs + run: every fire of a batch is relaxed in the same dispatch, each within its run.
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
     let i = flat_index(wg, nwg, li);
     if (i >= atomicLoad(&counters[dom.cur])) { return; }
-    let x = lists[dom.cur * dom.list_cap + i];
+    let x = lists[2u * i + dom.cur];
     scratch[i] = vec4<f32>(-1.0, 0.0, 0.0, 0.0);
-    let cell = x % (dom.cols * dom.rows);
-    let base = x - cell;
+    let cell = x / dom.runs;
+    let run = x % dom.runs;
     let px = params[cell];
     if (px.x <= 0.0 || mask[cell] == 0u) { return; }
-    let c = i32(cell % dom.cols);
-    let r = i32(cell / dom.cols);
+    let cr = cell_xy(cell);
+    let c = cr.x;
+    let r = cr.y;
     let xc = f32(c + i32(dom.col0)) + 0.5;
     let yc = f32(r + i32(dom.row0)) + 0.5;
     var old = state[x];
@@ -56,11 +60,11 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
     var found = false;
     for (var k = 0u; k < 8u; k = k + 1u) {
         let d = neighbour(k);
-        let n = offset(dom, c, r, d);
+        let n = offset(c, r, d);
         if (n == NO_INDEX) { continue; }
-        let aid = ids[base + n];
+        let aid = ids[n * dom.runs + run];
         if (mask[n] == 0u || aid == NO_ANCHOR) { continue; }
-        let sn = state[base + n];
+        let sn = state[n * dom.runs + run];
         let tn = sn.x;
         if (tn > dom.t_end || diagonal_blocked(c, r, d)) { continue; }
         // (b) the neighbour's anchor (not x's own anchor, nor one that burned after the best time so far).
@@ -77,22 +81,28 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3
                 var q = vec2<i32>(0, 0);
                 if (avx >= TAN_22_5 * avy) { q.x = i32(sign(vx)); }
                 if (avy >= TAN_22_5 * avx) { q.y = i32(sign(vy)); }
-                let cn = offset(dom, c, r, q);
+                let cn = offset(c, r, q);
                 if (cn == NO_INDEX) {
                     ok = false;
                 } else {
-                    ok = mask[cn] != 0u && same_source(aid, sn, ids[base + cn], state[base + cn]) && !diagonal_blocked(c, r, q);
+                    let ce = cn * dom.runs + run;
+                    ok = mask[cn] != 0u && same_source(aid, sn, ids[ce], state[ce]) && !diagonal_blocked(c, r, q);
                 }
             } else {
-                let ac = cell_of(dom, ax, ay);
-                let dcol = i32(ac % dom.cols) - c;
-                let drow = i32(ac / dom.cols) - r;
+                let ac = col_row_of(ax, ay);
+                let dcol = ac.x - c;
+                let drow = ac.y - r;
                 if (abs(dcol) == 1 && abs(drow) == 1 && diagonal_blocked(c, r, vec2<i32>(dcol, drow))) {
                     ok = false;
                 }
             }
+            var ai = NO_INDEX;
             if (ok) {
-                let pa = params[cell_of(dom, ax, ay)];
+                let ar = col_row_of(ax, ay);
+                ai = phys_at(ar.x, ar.y);
+            }
+            if (ai != NO_INDEX) {
+                let pa = params[ai];
                 if (pa.x > 0.0) {
                     let de = (xc - ax) * dom.cell_e;
                     let dn = (yc - ay) * dom.cell_n;

@@ -353,3 +353,39 @@ fn newly_burned_cells_come_once_each_in_their_step_on_both_backends() {
         assert!(diff * 50 <= c.len().max(50), "step {k}: {} cells on the CPU, {} on the GPU", c.len(), g.len());
     }
 }
+
+/// A source added while the fire burns writes its own cells and nothing else, on both backends: the fire's first
+/// cell keeps its arrival time and the burned area has no hole. On a GPU the first cell of the first tile the fire
+/// reached is device entry 0, where a scatter of one to three seeds once also wrote (the zeros padding its index
+/// buffer to 16 bytes were entry 0): cells burned there were wiped back to unburned.
+#[test]
+fn a_late_single_point_source_leaves_the_burned_cells_alone() {
+    let n = 96;
+    let ls = Landscape::uniform(n, n, 30.0, 32611, GR2, 0.0, -1.0).unwrap();
+    let cells = Cells::from_landscape(&ls).unwrap();
+    let w = stream(&[(0.0, weather(10.0, 250.0, DRY))]);
+    let opts = SpreadOptions { duration_min: 60.0, ..Default::default() };
+    // The first source on the grid's corner cell (row 0, column 0), the late one far from it.
+    let (x0, y0) = ls.grid.cell_center(0, 0);
+    let (x1, y1) = ls.grid.cell_center(80, 80);
+    let gpu = Engine::select(Backend::Gpu).expect("a wgpu adapter (lavapipe)");
+    for engine in [&Engine::Cpu, &gpu] {
+        let mut ctx = SpreadContext::new(engine, &ls.grid, &cells).unwrap();
+        let mut fire = Fire::new(&mut ctx, engine, &cells, &w, &opts).unwrap();
+        fire.add_source(&Source { shape: Shape::Point(x0, y0), t_min: 0.0 }).unwrap();
+        fire.advance_to(30.0, &mut |_| {}).unwrap();
+        fire.add_source(&Source { shape: Shape::Point(x1, y1), t_min: 30.0 }).unwrap();
+        fire.advance_to(60.0, &mut |_| {}).unwrap();
+        let r = fire.finish().unwrap().rasters();
+        let name = engine.name();
+        assert_eq!(r.arrival_min[0], 0.0, "{name}: the first source's cell burns at its start");
+        assert!(r.arrival_min[80 * n + 80] >= 30.0 && r.arrival_min[80 * n + 80] < 31.0, "{name}: the late source");
+        // No hole: every cell between two burned cells of a row burned too (the fire from a corner is convex).
+        for row in 0..n {
+            let burned: Vec<usize> = (0..n).filter(|&c| r.arrival_min[row * n + c] != NODATA).collect();
+            if let (Some(&a), Some(&b)) = (burned.first(), burned.last()) {
+                assert_eq!(burned.len(), b - a + 1, "{name}: row {row} has a hole between columns {a} and {b}");
+            }
+        }
+    }
+}

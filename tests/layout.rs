@@ -1,29 +1,32 @@
 //! Every struct shared by Rust and WGSL (src/gpu/layout.rs, and the spread kernels' `Dom`) against the WGSL that
 //! declares it, as naga (wgpu's shader compiler) lays it out: the same fields in the same order at the same byte
-//! offsets, and the same size. The shaders are assembled as the host assembles them (common helpers first).
+//! offsets, and the same size. The shaders are assembled as the host assembles them (common helpers first:
+//! `spread_wgsl`).
 
 use emberfall::gpu::layout::{
     BehaviorRow, CellRow, FragmentRow, FuelRow, GpuStruct, IgnitionUniform, RunRow, BEHAVIOR_FLOATS,
 };
+use emberfall::spread::gpu::spread_wgsl;
 use emberfall::spread::kernel::Dom;
 
 const COMMON: &str = emberfall::gpu::COMMON_WGSL;
-const SPREAD_COMMON: &str = include_str!("../shaders/spread_common.wgsl");
 
 /// Every kernel as the host compiles it.
 fn kernels() -> Vec<(&'static str, String)> {
     let plain = |src: &str| format!("{COMMON}\n{src}");
-    let spread = |src: &str| format!("{COMMON}\n{SPREAD_COMMON}\n{src}");
+    let spread = |src: &str| format!("{COMMON}\n{}", spread_wgsl(src, false));
+    let tiled = |src: &str| format!("{COMMON}\n{}", spread_wgsl(src, true));
     vec![
         ("surface_fire.wgsl", plain(&emberfall::physics::behavior::surface_fire_wgsl())),
         ("slope_aspect.wgsl", plain(include_str!("../shaders/slope_aspect.wgsl"))),
         ("ignition_probability.wgsl", plain(include_str!("../shaders/ignition_probability.wgsl"))),
-        ("spread_relax.wgsl", spread(include_str!("../shaders/spread_relax.wgsl"))),
-        ("spread_commit.wgsl", spread(include_str!("../shaders/spread_commit.wgsl"))),
+        ("spread_relax.wgsl", tiled(include_str!("../shaders/spread_relax.wgsl"))),
+        ("spread_commit.wgsl", tiled(include_str!("../shaders/spread_commit.wgsl"))),
         ("spread_prepare.wgsl", spread(include_str!("../shaders/spread_prepare.wgsl"))),
         ("spread_gather.wgsl", spread(include_str!("../shaders/spread_gather.wgsl"))),
         ("spread_scatter.wgsl", spread(include_str!("../shaders/spread_scatter.wgsl"))),
         ("spread_count.wgsl", spread(include_str!("../shaders/spread_count.wgsl"))),
+        ("spread_reached.wgsl", spread(include_str!("../shaders/spread_reached.wgsl"))),
     ]
 }
 

@@ -86,8 +86,11 @@ crate::gpu::layout::gpu_struct! {
         /// bit for bit.
         pub col0: u32,
         pub row0: u32,
-        pub pad0: u32,
-        pub pad1: u32,
+        /// Tiles per row of the grid (the GPU's tile pool, [`super::pool`]; 0 on the CPU).
+        pub tiles_x: u32,
+        /// Cells of the device's tile slots (the GPU's tile pool: its entries are device index * runs + run; 0 on
+        /// the CPU).
+        pub pool: u32,
     }
 }
 

@@ -24,6 +24,7 @@ pub mod fire;
 pub mod gpu;
 pub mod kernel;
 pub mod params;
+pub mod pool;
 pub mod sources;
 pub mod spotting;
 
@@ -77,6 +78,22 @@ pub struct RunStats {
     pub cells_parameterised: u64,
     pub burned_cells: usize,
     pub seeds_skipped_unburnable: usize,
+    /// On a GPU: the tiles its spread buffers held ([`pool`]); None on the CPU.
+    pub device_tiles: Option<DeviceTiles>,
+}
+
+/// What a GPU's spread buffers held: tiles of [`pool::TILE`] x [`pool::TILE`] cells.
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize)]
+pub struct DeviceTiles {
+    /// Tiles the fire made resident.
+    pub resident: usize,
+    /// Tiles of the grid.
+    pub grid: usize,
+    /// Tiles the buffers had room for (grown by doubling).
+    pub slots: usize,
+    /// Bytes of the spread buffers, and what they would take holding the whole grid.
+    pub buffer_bytes: u64,
+    pub whole_grid_bytes: u64,
 }
 
 /// Result of a run: the kernel's final state, from which [`SpreadResult::rasters`] makes the rasters.
@@ -266,7 +283,16 @@ trait Sweeper {
     fn gather(&mut self, idx: &[u32]) -> Result<Vec<(State, u32)>>;
     /// Per cell, the number of runs that reached it by `t_end` ([`kernel::count_burned`]).
     fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>>;
-    fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()>;
+    /// Write `vals` and front values `front` to entries `idx` (run * cells + cell) of the fire with domain `dom` and
+    /// parameters `pf` (a GPU makes their tiles, and their anchors', resident).
+    fn scatter(
+        &mut self,
+        dom: Dom,
+        pf: &ParamField,
+        idx: &[u32],
+        vals: &[(State, u32)],
+        front: &[[f32; 4]],
+    ) -> Result<()>;
     /// The state of every cell (moved out when `take`, else copied), the reached cells, sweeps, relaxations.
     fn finish(&mut self, take: bool) -> Result<Finished>;
     /// (state index, arrival time) of the entries (all runs) reached after `t_lo` and by `t_hi`, without copying
@@ -305,7 +331,14 @@ impl Sweeper for CpuKernel {
         let ncell = kernel::run_cells(&dom);
         Ok(kernel::count_burned(&self.state, &self.ids, ncell, dom.runs.max(1) as usize, t_end))
     }
-    fn scatter(&mut self, idx: &[u32], vals: &[(State, u32)], front: &[[f32; 4]]) -> Result<()> {
+    fn scatter(
+        &mut self,
+        _: Dom,
+        _: &ParamField,
+        idx: &[u32],
+        vals: &[(State, u32)],
+        front: &[[f32; 4]],
+    ) -> Result<()> {
         for ((&i, v), f) in idx.iter().zip(vals).zip(front) {
             if self.ids[i as usize] == NO_ANCHOR && v.1 != NO_ANCHOR {
                 self.reached.push(i);

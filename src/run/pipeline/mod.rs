@@ -128,6 +128,8 @@ pub struct FireSummary {
     pub relaxations: u64,
     pub cells_parameterised: u64,
     pub ignition_points_on_unburnable_cells: usize,
+    /// On a GPU: the tiles its spread buffers held.
+    pub device_tiles: Option<crate::spread::DeviceTiles>,
     /// Embers and spot fires, when the run spotted.
     pub spotting: Option<crate::spread::spotting::SpottingCounts>,
 }
@@ -582,7 +584,11 @@ impl Prepared {
             return 1;
         }
         match &self.engine {
-            Engine::Gpu(g) => crate::spread::gpu::GpuSpread::max_runs(g, self.landscape.grid.len()).clamp(1, 64),
+            Engine::Gpu(g) => {
+                let grid = &self.landscape.grid;
+                crate::spread::gpu::GpuSpread::max_runs(g, grid.rows, grid.cols)
+            }
+            .clamp(1, 64),
             Engine::Cpu => 1,
         }
     }
@@ -738,6 +744,7 @@ impl Prepared {
             relaxations: st.relaxations,
             cells_parameterised: st.cells_parameterised,
             ignition_points_on_unburnable_cells: st.seeds_skipped_unburnable,
+            device_tiles: st.device_tiles,
             spotting: None,
         }
     }

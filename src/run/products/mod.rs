@@ -205,6 +205,7 @@ fn spread_summary_json(
         "relaxations": fs.relaxations,
         "cells_parameterised": fs.cells_parameterised,
         "ignition_points_on_unburnable_cells": fs.ignition_points_on_unburnable_cells,
+        "device_tiles": fs.device_tiles,
         "spotting": fs.spotting,
         "run": extra,
         "files": files.iter().filter_map(|f| f.file_name()).map(|f| f.to_string_lossy().into_owned()).collect::<Vec<_>>(),

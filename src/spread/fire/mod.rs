@@ -216,14 +216,14 @@ impl<'a> Fire<'a> {
             runs: runs as u32,
             col0: ctx.origin.0 as u32,
             row0: ctx.origin.1 as u32,
-            pad0: 0,
-            pad1: 0,
+            tiles_x: 0,
+            pool: 0,
         };
         let SpreadContext { grid, mask, params, gpu, .. } = ctx;
         let sweeps = match (engine, gpu.as_mut()) {
             (Engine::Cpu, _) => Sweeps::Cpu(Box::new(CpuKernel::new(dom))),
             (Engine::Gpu(_), Some(g)) => {
-                g.reset()?;
+                g.reset(runs)?;
                 Sweeps::Gpu(g)
             }
             (Engine::Gpu(_), None) => {
@@ -421,7 +421,7 @@ impl<'a> Fire<'a> {
             let idx: Vec<u32> = upd.iter().map(|u| u.0).collect();
             let vals: Vec<(State, u32)> = upd.iter().map(|u| u.1).collect();
             let fronts: Vec<[f32; 4]> = upd.iter().map(|u| u.2).collect();
-            sweeper.scatter(&idx, &vals, &fronts)?;
+            sweeper.scatter(dom, pf, &idx, &vals, &fronts)?;
             for u in &upd {
                 if u.1 .0[0] <= dom.t_end {
                     changed.push(u.0);
@@ -536,7 +536,7 @@ impl<'a> Fire<'a> {
             Sweeps::Gpu(g) => &mut **g,
         };
         sweeper.set_params(pf)?;
-        sweeper.scatter(&idx, &vals, &fronts)?;
+        sweeper.scatter(dom, pf, &idx, &vals, &fronts)?;
         self.frozen = idx.into_iter().zip(&vals).filter(|(_, v)| v.1 != NO_ANCHOR).map(|(i, _)| i).collect();
         self.stalled = stalled_next;
         Ok(())

@@ -19,6 +19,10 @@ impl Fire<'_> {
             cells_parameterised: self.pf.cells_computed - self.computed_at_start,
             burned_cells,
             seeds_skipped_unburnable: self.skipped[run],
+            device_tiles: match &self.sweeps {
+                Sweeps::Gpu(g) => Some(g.tiles()),
+                Sweeps::Cpu(_) => None,
+            },
         }
     }
 
