@@ -284,12 +284,14 @@ impl GpuSpread {
 
     /// Make `tiles` resident: their parameters, heat and mask uploaded to the next free slots (the buffers grown
     /// when full). Returns whether the buffers were replaced (bind groups must be made again).
-    fn admit(&mut self, tiles: impl IntoIterator<Item = usize>, pf: &ParamField) -> Result<bool> {
-        self.set_params(pf)?;
+    fn admit(&mut self, tiles: impl IntoIterator<Item = usize>, pf: &mut ParamField, cells: &Cells) -> Result<bool> {
+        self.set_params(pf, cells)?;
         let new = self.pool.admit(tiles);
         if new.is_empty() {
             return Ok(false);
         }
+        // Their parameters, computed now if not yet (the parameters' tiles are the pool's).
+        pf.ensure(cells, new.iter().map(|&(t, _)| self.pool.first_cell(t)));
         let grew = self.pool.resident() > self.slots.slots;
         if grew {
             self.grow(self.pool.resident())?;
@@ -345,7 +347,7 @@ impl GpuSpread {
     }
 
     /// Make the tiles around those the last sweeps listed cells in resident, and forget the marks.
-    fn admit_touched(&mut self, pf: &ParamField) -> Result<bool> {
+    fn admit_touched(&mut self, pf: &mut ParamField, cells: &Cells) -> Result<bool> {
         let touched: Vec<u32> = self.gpu.download(&self.touched, self.pool.tiles())?;
         let mut enc = self.gpu.device.create_command_encoder(&Default::default());
         enc.clear_buffer(&self.touched, 0, None);
@@ -354,7 +356,7 @@ impl GpuSpread {
             .filter(|&t| touched[t] != 0)
             .flat_map(|t| self.pool.ring(t).collect::<Vec<_>>())
             .collect();
-        self.admit(ring, pf)
+        self.admit(ring, pf, cells)
     }
 }
 
@@ -432,16 +434,18 @@ impl GpuSpread {
 }
 
 impl Sweeper for GpuSpread {
-    fn set_params(&mut self, pf: &ParamField) -> Result<()> {
-        if pf.version != self.params_version {
-            // Every resident tile's parameters (new tiles are uploaded as they come: [`GpuSpread::admit`]).
+    fn set_params(&mut self, pf: &mut ParamField, cells: &Cells) -> Result<()> {
+        if pf.weather_version != self.params_version {
+            // A new weather: every resident tile's parameters, computed if not yet (new tiles are computed and
+            // uploaded as they come: [`GpuSpread::admit`]).
             let tiles: Vec<usize> = self.pool.owner().iter().map(|&t| t as usize).collect();
+            pf.ensure(cells, tiles.iter().map(|&t| self.pool.first_cell(t)));
             if !tiles.is_empty() {
                 let (params, heat, _) = self.tile_inputs(tiles.into_iter(), pf);
                 self.gpu.queue.write_buffer(&self.slots.params, 0, bytemuck::cast_slice(&params));
                 self.gpu.queue.write_buffer(&self.slots.heat, 0, bytemuck::cast_slice(&heat));
             }
-            self.params_version = pf.version;
+            self.params_version = pf.weather_version;
         }
         Ok(())
     }
@@ -450,17 +454,17 @@ impl Sweeper for GpuSpread {
         &mut self,
         dom: Dom,
         pf: &mut ParamField,
-        _: &Cells,
+        cells: &Cells,
         _: &[u32],
         active: Vec<u32>,
         _progress: &mut dyn FnMut(f64),
     ) -> Result<Vec<u32>> {
-        self.set_params(pf)?;
+        self.set_params(pf, cells)?;
         if active.is_empty() {
             return Ok(Vec::new());
         }
         let ring = self.rings(active.iter().copied());
-        self.admit(ring, pf)?;
+        self.admit(ring, pf, cells)?;
         let active: Vec<u32> = active.iter().filter_map(|&e| self.entry(e)).collect();
         let gpu = self.gpu.clone();
         let q = &gpu.queue;
@@ -505,7 +509,7 @@ impl Sweeper for GpuSpread {
                 break;
             }
             // The next batch may reach a tile beyond the cells listed now: make the tiles around them resident.
-            if !self.pool.complete() && self.admit_touched(pf)? {
+            if !self.pool.complete() && self.admit_touched(pf, cells)? {
                 self.update_uniforms(dom);
                 groups = [self.bind_groups(0), self.bind_groups(1)];
             }
@@ -540,7 +544,8 @@ impl Sweeper for GpuSpread {
     fn scatter(
         &mut self,
         dom: Dom,
-        pf: &ParamField,
+        pf: &mut ParamField,
+        cells: &Cells,
         idx: &[u32],
         vals: &[(State, u32)],
         front: &[[f32; 4]],
@@ -556,7 +561,7 @@ impl Sweeper for GpuSpread {
                 .filter(|v| v.1 != NO_ANCHOR)
                 .map(|v| self.pool.tile_of(super::kernel::cell_of(&d, v.0[1], v.0[2]))),
         );
-        self.admit(tiles, pf)?;
+        self.admit(tiles, pf, cells)?;
         let dev: Vec<u32> = idx.iter().map(|&e| self.entry(e).expect("tile made resident above")).collect();
         let gpu = &self.gpu;
         let s: Vec<State> = vals.iter().map(|v| v.0).collect();

@@ -268,7 +268,8 @@ fn normalised(s: State, id: u32) -> (State, u32) {
 
 /// Backend of the sweeps: the CPU twin or the GPU kernels.
 trait Sweeper {
-    fn set_params(&mut self, pf: &ParamField) -> Result<()>;
+    /// Take the current weather's parameters `pf` (of cells `cells`; a GPU computes those of its resident tiles).
+    fn set_params(&mut self, pf: &mut ParamField, cells: &Cells) -> Result<()>;
     /// Sweep until nothing changes; `progress` now and then receives the earliest arrival time that changed.
     #[allow(clippy::too_many_arguments)]
     fn sweep(
@@ -284,11 +285,13 @@ trait Sweeper {
     /// Per cell, the number of runs that reached it by `t_end` ([`kernel::count_burned`]).
     fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>>;
     /// Write `vals` and front values `front` to entries `idx` (run * cells + cell) of the fire with domain `dom` and
-    /// parameters `pf` (a GPU makes their tiles, and their anchors', resident).
+    /// parameters `pf` of cells `cells` (a GPU makes their tiles, and their anchors', resident).
+    #[allow(clippy::too_many_arguments)]
     fn scatter(
         &mut self,
         dom: Dom,
-        pf: &ParamField,
+        pf: &mut ParamField,
+        cells: &Cells,
         idx: &[u32],
         vals: &[(State, u32)],
         front: &[[f32; 4]],
@@ -309,7 +312,7 @@ impl Sweeper for CpuKernel {
         *cursor = self.reached.len();
         Some(new)
     }
-    fn set_params(&mut self, _: &ParamField) -> Result<()> {
+    fn set_params(&mut self, _: &mut ParamField, _: &Cells) -> Result<()> {
         Ok(())
     }
     fn sweep(
@@ -334,7 +337,8 @@ impl Sweeper for CpuKernel {
     fn scatter(
         &mut self,
         _: Dom,
-        _: &ParamField,
+        _: &mut ParamField,
+        _: &Cells,
         idx: &[u32],
         vals: &[(State, u32)],
         front: &[[f32; 4]],

@@ -1,7 +1,7 @@
 //! Per-cell spread parameters of a weather period, from the surface fire kernel: head rate, head direction and
-//! eccentricity, plus heat per unit area for intensity. The CPU path computes them lazily, one 32 x 32 tile at
-//! a time as the front arrives, so a small fire on a large landscape costs little; the GPU path computes the
-//! whole grid with the `surface_fire` kernel in one dispatch.
+//! eccentricity, plus heat per unit area for intensity. They are computed lazily, one 32 x 32 tile at a time as
+//! the front arrives, so a small fire on a large landscape costs little: on the CPU for the tiles each sweep
+//! reaches, on a GPU for the tiles its pool makes resident (`super::pool`: the same tiles).
 
 use std::sync::Arc;
 
@@ -9,8 +9,7 @@ use rayon::prelude::*;
 
 use super::kernel::Param;
 use crate::error::Result;
-use crate::gpu::Engine;
-use crate::physics::behavior::{self, field, Behavior, Cells, Weather, NODATA, OUT_STRIDE};
+use crate::physics::behavior::{self, field, Cells, Weather, NODATA, OUT_STRIDE};
 use crate::physics::surface::{FuelBed, SurfaceOptions};
 use crate::weather::conditioning::MoistureGrid;
 use crate::weather::WindGrid;
@@ -95,8 +94,10 @@ pub struct ParamField {
     kept: Vec<Stored>,
     /// Cells whose parameters were computed, all weathers.
     pub cells_computed: u64,
-    /// Changes whenever parameters change (for uploads to a GPU).
+    /// Changes whenever parameters change.
     pub version: u64,
+    /// Changes with the weather (a GPU uploads its resident tiles' parameters again).
+    pub weather_version: u64,
 }
 
 impl ParamField {
@@ -117,16 +118,14 @@ impl ParamField {
             kept: Vec::new(),
             cells_computed: 0,
             version: 0,
+            weather_version: 0,
         }
     }
 
     /// Switch to a weather, optionally with gridded wind. Parameters computed earlier for the same weather are
-    /// reused. On the CPU tiles are computed on demand ([`ParamField::ensure`]); on a GPU the whole grid is
-    /// computed now (by the CPU twin, in parallel, when the wind is gridded: the GPU kernel takes one wind per
-    /// run).
+    /// reused; tiles are computed on demand ([`ParamField::ensure`]), on either engine.
     pub fn set_weather(
         &mut self,
-        engine: &Engine,
         cells: &Cells,
         w: &Weather,
         wind: Option<Arc<WindGrid>>,
@@ -138,6 +137,7 @@ impl ParamField {
             return Ok(());
         }
         self.version += 1;
+        self.weather_version += 1;
         let tiles = self.done.len();
         let n = self.rows * self.cols;
         // Keep the current weather's parameters (packed); take the new weather's if kept, else start empty.
@@ -162,25 +162,7 @@ impl ParamField {
             Some(g) => (0..g.classes()).map(|_| std::sync::OnceLock::new()).collect(),
             None => Vec::new(),
         };
-        let gridded = key.wind.is_some() || key.moisture.is_some();
         self.key = Some(key);
-        match engine {
-            Engine::Cpu => {}
-            Engine::Gpu(_) if gridded => {
-                let all = 0..n;
-                self.ensure(cells, all);
-            }
-            Engine::Gpu(_) if self.done.iter().all(|&d| d) => {}
-            Engine::Gpu(_) => {
-                let b: Vec<Behavior> = behavior::compute(engine, cells, std::slice::from_ref(w), &opts)?;
-                let data = &b[0].data;
-                self.params.par_iter_mut().zip(self.heat.par_iter_mut()).enumerate().for_each(|(i, (p, h))| {
-                    (*p, *h) = param_from_behavior(&data[i * OUT_STRIDE..(i + 1) * OUT_STRIDE])
-                });
-                self.done.iter_mut().for_each(|d| *d = true);
-                self.cells_computed += n as u64;
-            }
-        }
         Ok(())
     }
 

@@ -86,6 +86,11 @@ impl TilePool {
         (c < self.cols && r < self.rows).then(|| r * self.cols + c)
     }
 
+    /// The first cell (top left) of tile `t`.
+    pub fn first_cell(&self, t: usize) -> usize {
+        (t / self.tiles_x) * TILE * self.cols + (t % self.tiles_x) * TILE
+    }
+
     /// The grid cells of tile `t`, each with its position in the tile (row by row).
     pub fn cells_of_tile(&self, t: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
         let (c0, r0) = ((t % self.tiles_x) * TILE, (t / self.tiles_x) * TILE);

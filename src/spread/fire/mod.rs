@@ -355,12 +355,12 @@ impl<'a> Fire<'a> {
         let wind = self.opts.wind_grids.get(period).cloned().flatten();
         let moisture = self.opts.moisture_grids.get(period).cloned().flatten();
         let w = self.weather.periods[period].weather;
-        self.pf.set_weather(self.engine, self.cells, &w, wind, moisture, self.opts.surface)?;
+        self.pf.set_weather(self.cells, &w, wind, moisture, self.opts.surface)?;
         self.period = period;
-        let pf: &ParamField = self.pf;
+        let (pf, cells): (&mut ParamField, &Cells) = (self.pf, self.cells);
         match &mut self.sweeps {
-            Sweeps::Cpu(k) => k.set_params(pf),
-            Sweeps::Gpu(g) => g.set_params(pf),
+            Sweeps::Cpu(k) => k.set_params(pf, cells),
+            Sweeps::Gpu(g) => g.set_params(pf, cells),
         }
     }
 
@@ -375,12 +375,12 @@ impl<'a> Fire<'a> {
         for (_, run, ss) in now {
             let base = (run * ncell) as u32;
             self.pf.ensure(self.cells, ss.iter().map(|s| s.cell));
-            let pf: &ParamField = self.pf;
             let (mask, sweeper): (&[u32], &mut dyn Sweeper) = match &mut self.sweeps {
                 Sweeps::Cpu(k) => (self.mask, k.as_mut()),
                 Sweeps::Gpu(g) => (self.mask, &mut **g),
             };
-            sweeper.set_params(pf)?;
+            sweeper.set_params(self.pf, self.cells)?;
+            let pf: &ParamField = self.pf;
             let idx: Vec<u32> = ss.iter().map(|s| base + s.cell as u32).collect();
             let cur = sweeper.gather(&idx)?;
             // Best seed per cell: (state, id, front values).
@@ -421,7 +421,7 @@ impl<'a> Fire<'a> {
             let idx: Vec<u32> = upd.iter().map(|u| u.0).collect();
             let vals: Vec<(State, u32)> = upd.iter().map(|u| u.1).collect();
             let fronts: Vec<[f32; 4]> = upd.iter().map(|u| u.2).collect();
-            sweeper.scatter(dom, pf, &idx, &vals, &fronts)?;
+            sweeper.scatter(dom, self.pf, self.cells, &idx, &vals, &fronts)?;
             for u in &upd {
                 if u.1 .0[0] <= dom.t_end {
                     changed.push(u.0);
@@ -530,13 +530,12 @@ impl<'a> Fire<'a> {
         let idx: Vec<u32> = best.keys().copied().collect();
         let vals: Vec<(State, u32)> = best.values().map(|v| (v.0, v.1)).collect();
         let fronts: Vec<[f32; 4]> = best.values().map(|v| v.2).collect();
-        let pf: &ParamField = self.pf;
         let sweeper: &mut dyn Sweeper = match &mut self.sweeps {
             Sweeps::Cpu(k) => k.as_mut(),
             Sweeps::Gpu(g) => &mut **g,
         };
-        sweeper.set_params(pf)?;
-        sweeper.scatter(dom, pf, &idx, &vals, &fronts)?;
+        sweeper.set_params(self.pf, self.cells)?;
+        sweeper.scatter(dom, self.pf, self.cells, &idx, &vals, &fronts)?;
         self.frozen = idx.into_iter().zip(&vals).filter(|(_, v)| v.1 != NO_ANCHOR).map(|(i, _)| i).collect();
         self.stalled = stalled_next;
         Ok(())
