@@ -30,7 +30,7 @@ fn dijkstra_8(ls: &Landscape, cells: &Cells, w: &Weather, ignition: (f64, f64), 
     let g = &ls.grid;
     let (rows, cols) = (g.rows, g.cols);
     let mut pf = ParamField::new(rows, cols);
-    pf.set_weather(&Engine::Cpu, cells, w, None, None, SurfaceOptions::default()).unwrap();
+    pf.set_weather(cells, w, None, None, SurfaceOptions::default()).unwrap();
     let mask = burnable_mask(cells);
     let mut t = vec![f64::INFINITY; rows * cols];
     let (r, c) = g.fractional_cell(ignition.0, ignition.1);
