@@ -579,9 +579,10 @@ impl Sweeper for GpuSpread {
 
     fn count_burned(&mut self, dom: Dom, t_end: f32) -> Result<Vec<u32>> {
         let gpu = self.gpu.clone();
-        let u = Dom { t_end, ..self.pooled(dom) };
-        gpu.queue.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u));
         let used = self.pool.resident() * TILE_CELLS;
+        // The cells of the resident slots (the kernel's bound: dom.pool).
+        let u = Dom { t_end, pool: used as u32, ..self.pooled(dom) };
+        gpu.queue.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u));
         let mut counts = vec![0u32; self.cells];
         if used == 0 {
             return Ok(counts);
