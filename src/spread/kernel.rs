@@ -79,7 +79,8 @@ crate::gpu::layout::gpu_struct! {
         /// Capacity of each list, entries: cells times runs (GPU only).
         pub list_cap: u32,
         /// Fires (runs) held side by side: run k's cells are entries k * cols * rows .. (k + 1) * cols * rows of the
-        /// state, and lists and anchors' neighbours stay within their run.
+        /// state (on a GPU, device index * runs + k: [`super::pool`]), and lists and anchors' neighbours stay within
+        /// their run.
         pub runs: u32,
         /// Column and row of the grid's first cell in the whole landscape (a window of it; 0 otherwise): positions
         /// are counted in cells from the landscape's corner, so a window's run computes the whole grid's positions,

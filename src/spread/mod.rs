@@ -16,8 +16,8 @@
 //! waiting cell's ray from its anchor is cut at the point the fire reached at the change, and spreads on from
 //! there with the new weather.
 //!
-//! Work follows the front: only cells next to a change are relaxed, and (CPU) spread parameters are computed
-//! one 32 x 32 tile at a time as the fire arrives.
+//! Work follows the front: only cells next to a change are relaxed, spread parameters are computed one 32 x 32
+//! tile at a time as the fire arrives, and a GPU holds only the tiles around the fire ([`pool`]).
 
 pub mod clock;
 pub mod fire;
