@@ -365,10 +365,7 @@ impl GpuSpread {
     /// entries), the counters (with the sweep's tag) and the first dispatch's group counts.
     fn upload_sweep(&self, dom: Dom, active: &[u32]) {
         let q = &self.gpu.queue;
-        let u0 = Dom { cur: 0, next: 1, ..self.pooled(dom) };
-        let u1 = Dom { cur: 1, next: 0, ..u0 };
-        q.write_buffer(&self.uniforms[0], 0, bytemuck::bytes_of(&u0));
-        q.write_buffer(&self.uniforms[1], 0, bytemuck::bytes_of(&u1));
+        self.write_uniforms(dom);
         // List 0 holds the even places of the interleaved lists (the odd ones, list 1's, are written before read).
         let list: Vec<u32> = active.iter().flat_map(|&x| [x, 0]).collect();
         q.write_buffer(&self.slots.lists, 0, bytemuck::cast_slice(&list));
@@ -378,8 +375,9 @@ impl GpuSpread {
         q.write_buffer(&self.indirect, 0, bytemuck::cast_slice(&[groups.min(65_535), groups.div_ceil(65_535), 1, 0]));
     }
 
-    /// Keep the uniforms' pool figures current after the buffers grew (the rest of the sweep's uniforms unchanged).
-    fn update_uniforms(&self, dom: Dom) {
+    /// The sweep's two uniforms (list 0 current, then list 1), with the pool's figures as they stand (written again
+    /// after the buffers grew).
+    fn write_uniforms(&self, dom: Dom) {
         let q = &self.gpu.queue;
         let u0 = Dom { cur: 0, next: 1, ..self.pooled(dom) };
         let u1 = Dom { cur: 1, next: 0, ..u0 };
@@ -510,7 +508,7 @@ impl Sweeper for GpuSpread {
             }
             // The next batch may reach a tile beyond the cells listed now: make the tiles around them resident.
             if !self.pool.complete() && self.admit_touched(pf, cells)? {
-                self.update_uniforms(dom);
+                self.write_uniforms(dom);
                 groups = [self.bind_groups(0), self.bind_groups(1)];
             }
             batch = (batch * 2).min(MAX_SWEEPS_UNSEEN);
